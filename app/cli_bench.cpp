@@ -1,0 +1,157 @@
+// attnlab bench: median times of a full compute, an output-only compute, or the recompute after
+// one change, with GFLOP/s counted as 2·Lq·Lk·(dk + dv) whatever the mode.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "app/cli_input.hpp"
+#include "app/commands.hpp"
+#include "core/cpu_backend.hpp"
+#include "core/engine.hpp"
+#include "core/memory.hpp"
+#include "core/query_view.hpp"
+
+namespace attnlab::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+double peak_rss_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// The floor of any approach that keeps the matrices: Q·Kᵀ and P·V alone, on Eigen's own threads.
+double products_ms(const Problem& p, int repeat) {
+  Matrix scores(p.lq(), p.lk()), output(p.lq(), p.dv());
+  std::vector<double> times;
+  for (int r = 0; r <= repeat; ++r) {
+    const auto start = Clock::now();
+    scores.noalias() = p.q * p.k.transpose();
+    output.noalias() = scores * p.v;
+    if (r > 0) times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+  return median(times);
+}
+
+// Keeps the compiler from dropping work whose result nobody reads.
+volatile float sink = 0;
+
+// One repetition of what is measured: the change (if any), then the recompute it causes.
+struct Step {
+  Engine& engine;
+  const BenchOptions& options;
+  ScaleSpec scales[2];
+  MaskSpec masks[2];
+  int turn = 0;
+
+  StageTimes operator()() {
+    StageTimes times;
+    const int next = ++turn % 2;
+    if (options.after == "scale") {
+      engine.set_scale(scales[next]);
+    } else if (options.after == "mask") {
+      engine.set_mask(masks[next]);
+    } else if (options.after == "query") {
+      // A new selected query recomputes nothing: only its slice of the trace is gathered.
+      const QueryView view = query_view(engine.problem(), engine.trace(), turn % engine.problem().lq());
+      sink = view.contributions.sum();
+      return times;
+    } else {
+      engine.invalidate();
+    }
+    engine.trace(&times);
+    return times;
+  }
+};
+
+}  // namespace
+
+int run_bench(const InputOptions& input, const BenchOptions& options) {
+  if (options.repeat < 1) throw InputError("--repeat " + std::to_string(options.repeat) + " must be ≥ 1");
+  if (options.stages != "all" && options.stages != "output")
+    throw InputError("--stages '" + options.stages + "' is not all or output");
+  if (!options.after.empty() && options.after != "scale" && options.after != "mask" && options.after != "query")
+    throw InputError("--after '" + options.after + "' is not scale, mask or query");
+  const Mode mode = options.stages == "all" ? Mode::full : Mode::output_only;
+  if (!options.after.empty() && mode != Mode::full)
+    throw InputError("--after times the recompute of a kept trace: it needs --stages all");
+
+  Problem problem = load_problem(input);  // input errors first: nothing else is said or done
+  Engine engine(open_backend(options.backend), mode);
+  engine.set_problem(std::move(problem));
+  const Problem& p = engine.problem();
+  const double base_scale = resolve_scale(p.scale, p.dk());
+  Step step{engine, options, {p.scale, {ScaleSpec::Kind::value, 0.5 * base_scale}},
+            {p.mask, p.mask.kind == MaskSpec::Kind::none ? parse_mask("causal") : MaskSpec{}}};
+  engine.trace();  // warm-up: buffers allocated, pages touched, threads started
+
+  std::vector<double> total, scores, scaled, masked, weights, output;
+  for (int r = 0; r < options.repeat; ++r) {
+    const auto start = Clock::now();
+    const StageTimes t = step();
+    total.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    scores.push_back(t.scores), scaled.push_back(t.scaled), masked.push_back(t.masked);
+    weights.push_back(t.weights), output.push_back(t.output);
+  }
+
+  const double flops = 2.0 * static_cast<double>(p.lq()) * static_cast<double>(p.lk()) *
+                       static_cast<double>(p.dk() + p.dv());
+  const double total_ms = median(total);
+  nlohmann::json result = {
+      {"backend", engine.backend().name()},
+      {"device", engine.backend().description()},
+      {"lq", p.lq()},
+      {"lk", p.lk()},
+      {"dk", p.dk()},
+      {"dv", p.dv()},
+      {"repeat", options.repeat},
+      {"stages", options.stages},
+      {"after", options.after.empty() ? nlohmann::json(nullptr) : nlohmann::json(options.after)},
+      {"mask", p.mask.text()},
+      {"median_ms", {{"total", total_ms}, {"output", median(output)}}},
+      {"gflops", flops / (total_ms * 1e6)},
+  };
+  if (mode == Mode::full) {
+    auto& m = result["median_ms"];
+    m["scores"] = median(scores), m["scaled"] = median(scaled), m["masked"] = median(masked);
+    m["weights"] = median(weights);
+    if (options.after.empty() && engine.backend().name() == "cpu") {
+      const double floor = products_ms(p, options.repeat);
+      result["products_ms"] = floor;
+      result["total_over_products"] = total_ms / floor;
+    }
+  }
+  result["peak_rss_mib"] = peak_rss_mib();
+
+  if (options.json) {
+    std::cout << result.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("attnlab bench: %s (%s), Lq=%lld Lk=%lld dk=%lld dv=%lld, stages %s%s%s, %d runs\n",
+              engine.backend().name().c_str(), engine.backend().description().c_str(),
+              static_cast<long long>(p.lq()), static_cast<long long>(p.lk()), static_cast<long long>(p.dk()),
+              static_cast<long long>(p.dv()), options.stages.c_str(), options.after.empty() ? "" : ", after ",
+              options.after.c_str(), options.repeat);
+  for (const auto& [stage, ms] : result["median_ms"].items())
+    std::printf("  %-8s %10.3f ms\n", stage.c_str(), ms.get<double>());
+  std::printf("  %.1f GFLOP/s, peak memory %.0f MiB\n", result["gflops"].get<double>(), peak_rss_mib());
+  if (result.contains("products_ms"))
+    std::printf("  Q·Kᵀ and P·V alone: %.3f ms (the full trace takes %.2f× that)\n",
+                result["products_ms"].get<double>(), result["total_over_products"].get<double>());
+  return 0;
+}
+
+}  // namespace attnlab::cli

@@ -1,0 +1,45 @@
+#include "app/cli_input.hpp"
+
+namespace attnlab::cli {
+
+void add_input_options(CLI::App& c, InputOptions& in) {
+  const char* group = "INPUT";
+  c.add_option("--q", in.q, "queries Q (Lq × dk), .npy or .csv")->group(group);
+  c.add_option("--k", in.k, "keys K (Lk × dk), .npy or .csv")->group(group);
+  c.add_option("--v", in.v, "values V (Lk × dv), .npy or .csv")->group(group);
+  c.add_flag("--random", in.random, "Q, K, V ~ N(0, σ²) from a seeded generator")->group(group);
+  c.add_option("--lq", in.lq, "queries, for --random (default 8)")->group(group);
+  c.add_option("--lk", in.lk, "keys, for --random (default 8)")->group(group);
+  c.add_option("--dk", in.dk, "query/key width, for --random (default 64)")->group(group);
+  c.add_option("--dv", in.dv, "value width, for --random (default 64)")->group(group);
+  c.add_option("--seed", in.seed, "generator seed (default 0)")->group(group);
+  c.add_option("--sigma", in.sigma, "σ of the random inputs (default 1)")->group(group);
+  c.add_option("--example", in.example, "a built-in example (see `attnlab examples`; default sentence)")->group(group);
+  c.add_option("--mask", in.mask,
+               "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")->group(group);
+  c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
+}
+
+void finish_input_options(const CLI::App& c, InputOptions& in) {
+  for (const char* name : {"--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})
+    if (c.count(name) > 0) in.random_settings_given = true;
+}
+
+void add_backend_option(CLI::App& c, std::string& backend) {
+  c.add_option("--backend", backend, "auto (default: the GPU if it starts, else the CPU), cpu, gpu");
+}
+
+}  // namespace attnlab::cli
+
+#include <iostream>
+
+namespace attnlab::cli {
+
+std::unique_ptr<Backend> open_backend(const std::string& name) {
+  BackendChoice choice = make_backend(name);
+  if (!choice.fallback_reason.empty())
+    std::cerr << "attnlab: using the CPU backend: " << choice.fallback_reason << "\n";
+  return std::move(choice.backend);
+}
+
+}  // namespace attnlab::cli

@@ -1,0 +1,35 @@
+#pragma once
+// One narrow interface over the compute backends, picked by name: "cpu", "gpu", or "auto".
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/problem.hpp"
+#include "core/trace.hpp"
+
+namespace attnlab {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string name() const = 0;        // "cpu" or "gpu"
+  virtual std::string description() const = 0;  // what runs it: "Eigen 3.4, 2 threads", a GL renderer
+
+  // Every stage from the inputs. The trace's buffers are reused when the sizes have not changed.
+  virtual void compute(const Problem& problem, Trace& trace, StageTimes* times = nullptr) = 0;
+  // Every stage but the scores, which `trace` already holds for the same Q and K: what a scale,
+  // temperature or mask change needs.
+  virtual void recompute_from_scores(const Problem& problem, Trace& trace, StageTimes* times = nullptr) = 0;
+  // The output and the statistics only, never holding an Lq×Lk matrix: what large L uses.
+  virtual void compute_output_only(const Problem& problem, Trace& trace, StageTimes* times = nullptr) = 0;
+};
+
+struct BackendChoice {
+  std::unique_ptr<Backend> backend;
+  std::string fallback_reason;  // non-empty when "auto" wanted the GPU and fell back to the CPU
+};
+
+// Throws InputError for an unknown name (listing the valid ones) and RunError when "gpu" cannot start.
+BackendChoice make_backend(std::string_view name);
+
+}  // namespace attnlab

@@ -1,0 +1,175 @@
+#include "core/cpu_backend.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "core/online_softmax.hpp"
+#include "core/row_pass.hpp"
+
+namespace attnlab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Milliseconds since `start`, which moves on to now.
+double lap(Clock::time_point& start) {
+  const auto now = Clock::now();
+  const double ms = std::chrono::duration<double, std::milli>(now - start).count();
+  start = now;
+  return ms;
+}
+
+// Rows per block of the full trace: a block of scores rows (64 × Lk floats) stays in L2 between the
+// two products, and there are enough blocks to keep both cores busy.
+constexpr Index full_block = 64;
+// Output-only tiles: 128 queries × 256 keys of scores, 128 KiB, reused for every tile.
+constexpr Index tile_queries = 128;
+constexpr Index tile_keys = 256;
+
+void add_times(StageTimes& into, const StageTimes& t) {
+  into.scores += t.scores;
+  into.scaled += t.scaled;
+  into.masked += t.masked;
+  into.weights += t.weights;
+  into.output += t.output;
+}
+
+// Per-thread times summed, then shared out: each stage's part of the wall time.
+void share_times(StageTimes& t, int threads) {
+  const double d = std::max(threads, 1);
+  t = {t.scores / d, t.scaled / d, t.masked / d, t.weights / d, t.output / d};
+}
+
+const float* additive_row(const Problem& p, Index i) {
+  return p.mask.kind == MaskSpec::Kind::matrix ? p.mask.additive.row(i).data() : nullptr;
+}
+
+}  // namespace
+
+int cpu_threads() { return omp_get_max_threads(); }
+
+std::string CpuBackend::description() const {
+  return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + ", " +
+         std::to_string(cpu_threads()) + " threads";
+}
+
+void CpuBackend::compute(const Problem& problem, Trace& trace, StageTimes* times) {
+  run_full(problem, trace, true, times);
+}
+
+void CpuBackend::recompute_from_scores(const Problem& problem, Trace& trace, StageTimes* times) {
+  run_full(problem, trace, false, times);
+}
+
+void CpuBackend::run_full(const Problem& p, Trace& t, bool with_scores, StageTimes* times) {
+  const Index lq = p.lq(), lk = p.lk();
+  t.full = true;
+  // resize() keeps the buffers when the sizes are unchanged: no allocation per recompute.
+  if (with_scores) t.scores.resize(lq, lk);
+  t.scaled.resize(lq, lk);
+  t.masked.resize(lq, lk);
+  t.weights.resize(lq, lk);
+  t.output.resize(lq, p.dv());
+  t.stats.resize(lq);
+  const float s = p.effective_scale();
+  const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
+  const Index blocks = (lq + full_block - 1) / full_block;
+  StageTimes total;
+  int threads = 1;
+
+#pragma omp parallel
+  {
+    StageTimes mine;
+#pragma omp single
+    threads = omp_get_num_threads();
+#pragma omp for schedule(dynamic, 1)
+    for (Index b = 0; b < blocks; ++b) {
+      const Index r0 = b * full_block, n = std::min(full_block, lq - r0);
+      auto clock = Clock::now();
+      if (with_scores) t.scores.middleRows(r0, n).noalias() = p.q.middleRows(r0, n) * p.k.transpose();
+      mine.scores += lap(clock);
+      for (Index i = r0; i < r0 + n; ++i) scale_row(t.scores.row(i).data(), t.scaled.row(i).data(), lk, s);
+      mine.scaled += lap(clock);
+      for (Index i = r0; i < r0 + n; ++i)
+        mask_row(t.scaled.row(i).data(), t.masked.row(i).data(), lk, key_range(p.mask, i, lq, lk),
+                 additive_row(p, i));
+      mine.masked += lap(clock);
+      for (Index i = r0; i < r0 + n; ++i)
+        t.stats[i] = softmax_row(t.scaled.row(i).data(), t.masked.row(i).data(), t.weights.row(i).data(), lk,
+                                 key_range(p.mask, i, lq, lk), additive);
+      mine.weights += lap(clock);
+      t.output.middleRows(r0, n).noalias() = t.weights.middleRows(r0, n) * p.v;
+      mine.output += lap(clock);
+    }
+#pragma omp critical
+    add_times(total, mine);
+  }
+  if (times) {
+    share_times(total, threads);
+    *times = total;
+  }
+}
+
+void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* times) {
+  const Index lq = p.lq(), lk = p.lk();
+  t = Trace{};  // frees any Lq×Lk matrices a full compute left
+  t.full = false;
+  t.output.resize(lq, p.dv());
+  t.stats.resize(lq);
+  const float s = p.effective_scale();
+  const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
+  const Index blocks = (lq + tile_queries - 1) / tile_queries;
+  auto start = Clock::now();
+
+#pragma omp parallel
+  {
+    Matrix scaled(tile_queries, tile_keys), masked, e(tile_queries, tile_keys);
+    if (additive) masked.resize(tile_queries, tile_keys);
+    std::vector<OnlineSoftmax> rows(tile_queries);
+#pragma omp for schedule(dynamic, 1)
+    for (Index b = 0; b < blocks; ++b) {
+      const Index r0 = b * tile_queries, n = std::min(tile_queries, lq - r0);
+      auto out = t.output.middleRows(r0, n);
+      out.setZero();
+      std::fill(rows.begin(), rows.begin() + n, OnlineSoftmax{});
+      // Only the key tiles some query of this block may attend.
+      Index first = lk, last = 0;
+      for (Index i = r0; i < r0 + n; ++i) {
+        const KeyRange keys = key_range(p.mask, i, lq, lk);
+        if (keys.lo < keys.hi) first = std::min(first, keys.lo), last = std::max(last, keys.hi);
+      }
+      for (Index k0 = first; k0 < last; k0 += tile_keys) {
+        const Index kn = std::min(tile_keys, last - k0);
+        scaled.topLeftCorner(n, kn).noalias() = (s * p.q.middleRows(r0, n)) * p.k.middleRows(k0, kn).transpose();
+        for (Index r = 0; r < n; ++r) {
+          const KeyRange keys = key_range(p.mask, r0 + r, lq, lk);
+          const Index lo = std::clamp(keys.lo - k0, Index{0}, kn), hi = std::clamp(keys.hi - k0, lo, kn);
+          float* t_row = scaled.row(r).data();
+          float* x_row = t_row;
+          if (additive) {
+            x_row = masked.row(r).data();
+            for (Index j = lo; j < hi; ++j) x_row[j] = t_row[j] + p.mask.additive(r0 + r, k0 + j);
+          }
+          float* e_row = e.row(r).data();
+          std::fill(e_row, e_row + lo, 0.0f);
+          std::fill(e_row + hi, e_row + kn, 0.0f);
+          const float rescale = rows[r].add(x_row + lo, t_row + lo, e_row + lo, hi - lo, additive);
+          if (rescale != 1.0f) out.row(r) *= rescale;
+        }
+        out.noalias() += e.topLeftCorner(n, kn) * p.v.middleRows(k0, kn);
+      }
+      for (Index r = 0; r < n; ++r) {
+        t.stats[r0 + r] = rows[r].stats(lk);
+        if (rows[r].attends())
+          out.row(r) *= static_cast<float>(1.0 / rows[r].sum());
+        else
+          out.row(r).setZero();
+      }
+    }
+  }
+  if (times) *times = StageTimes{0, 0, 0, 0, lap(start)};
+}
+
+}  // namespace attnlab

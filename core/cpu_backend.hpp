@@ -1,0 +1,23 @@
+#pragma once
+// The CPU backend on Eigen: blocks of query rows in parallel (OpenMP, every core), each block
+// going through Q·Kᵀ, the fused scale + mask + softmax + statistics pass and P·V while it is
+// still in cache.
+#include "core/backend.hpp"
+
+namespace attnlab {
+
+class CpuBackend final : public Backend {
+ public:
+  std::string name() const override { return "cpu"; }
+  std::string description() const override;
+  void compute(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
+  void recompute_from_scores(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
+  void compute_output_only(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
+
+ private:
+  void run_full(const Problem& problem, Trace& trace, bool with_scores, StageTimes* times);
+};
+
+int cpu_threads();
+
+}  // namespace attnlab

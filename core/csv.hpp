@@ -1,0 +1,15 @@
+#pragma once
+// Reading matrices from .csv files: one row per line, comma-separated numbers, no header.
+#include <string>
+#include <string_view>
+
+#include "core/npy.hpp"
+
+namespace attnlab {
+
+// Returns a 2-D float Array {rows, cols}. Accepts spaces and tabs around numbers, CRLF line ends,
+// a leading UTF-8 byte order mark, and empty lines at the end; `inf`, `-inf` and `nan` are read
+// as such (the caller decides what is allowed). `name` is how messages name the input.
+Array parse_csv(std::string_view text, const std::string& name);  // throws InputError
+
+}  // namespace attnlab

@@ -1,0 +1,17 @@
+#pragma once
+// How much memory a full trace needs, and a refusal up front when it would not fit.
+#include <cstdint>
+#include <string>
+
+#include "core/matrix.hpp"
+
+namespace attnlab {
+
+// Q, K, V, the four Lq×Lk stages and the output, in float32.
+std::uint64_t full_trace_bytes(Index lq, Index lk, Index dk, Index dv);
+std::uint64_t available_memory_bytes();  // MemAvailable, or 0 when it cannot be read
+// Throws InputError giving the estimate and pointing to the output-only mode.
+void check_full_trace_fits(Index lq, Index lk, Index dk, Index dv);
+std::string human_bytes(std::uint64_t bytes);  // "1.5 GiB"
+
+}  // namespace attnlab

@@ -1,0 +1,54 @@
+// libFuzzer target for the two file readers. The first byte chooses the reader (even: .npy,
+// odd: .csv); the rest is the file. InputError is the expected answer to bad input; a crash, a
+// sanitizer report, another exception or a result that breaks the Array contract is a bug.
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/csv.hpp"
+#include "core/npy.hpp"
+
+namespace {
+
+void check(bool ok) {
+  if (!ok) __builtin_trap();
+}
+
+void check_array(const attnlab::Array& a) {
+  check(!a.shape.empty() && a.shape.size() <= 3);
+  std::size_t count = 1;
+  for (const attnlab::Index d : a.shape) {
+    check(d >= 1);
+    count *= static_cast<std::size_t>(d);
+  }
+  check(count == a.data.size());
+  if (a.is_bool)
+    for (const float v : a.data) check(v == 0.0f || v == 1.0f);
+}
+
+// A 2-D float array must survive the writer and reader unchanged, bit for bit.
+void check_round_trip(const attnlab::Array& a) {
+  if (a.shape.size() != 2) return;
+  const attnlab::Matrix m = Eigen::Map<const attnlab::Matrix>(a.data.data(), a.shape[0], a.shape[1]);
+  const attnlab::Array back = attnlab::parse_npy(attnlab::npy_bytes(m), "round trip");
+  check(back.shape == a.shape && !back.is_bool && back.data.size() == a.data.size());
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    check(std::bit_cast<std::uint32_t>(back.data[i]) == std::bit_cast<std::uint32_t>(a.data[i]));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
+  try {
+    const attnlab::Array a = data[0] % 2 == 0 ? attnlab::parse_npy(bytes, "fuzz file f.npy")
+                                              : attnlab::parse_csv(bytes, "fuzz file f.csv");
+    check_array(a);
+    check_round_trip(a);
+  } catch (const attnlab::InputError& e) {
+    check(std::string_view(e.what()).substr(0, 10) == "fuzz file ");
+  }
+  return 0;
+}

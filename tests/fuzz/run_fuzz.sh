@@ -1,0 +1,69 @@
+#!/bin/bash
+# Builds the .npy/.csv reader fuzz target and runs it for SECONDS.
+# Exit 0: no bug found; 1: a crash, sanitizer report or build failure; 77: no libFuzzer (skipped).
+set -u
+if [ $# -ne 3 ]; then
+  echo "usage: $0 SRC_DIR WORK_DIR SECONDS" >&2
+  exit 2
+fi
+src=$1
+work=$2
+seconds=$3
+
+skip() {
+  echo "******************************************************"
+  echo "*** SKIPPED: clang++ with libFuzzer not found      ***"
+  echo "******************************************************"
+  exit 77
+}
+
+command -v clang++ >/dev/null 2>&1 || skip
+mkdir -p "$work/corpus" || exit 1
+# A trivial target first, so a missing libFuzzer is a skip while a compile error in the readers
+# is a failure.
+printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' > "$work/probe.cpp"
+clang++ -fsanitize=fuzzer,address,undefined "$work/probe.cpp" -o "$work/probe" >/dev/null 2>&1 || skip
+
+clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+  -I "$src" -I/usr/include/eigen3 \
+  "$src/core/npy.cpp" "$src/core/csv.cpp" "$src/tests/fuzz/fuzz_readers.cpp" \
+  -o "$work/fuzz_readers" || { echo "FUZZ FAILURE: the fuzz target does not build"; exit 1; }
+
+# Seeds: the first byte picks the reader (\000 .npy, \001 .csv). Written with printf so no Python
+# is needed; rewritten every run, while inputs the fuzzer found stay in the corpus.
+# npy_seed FILE VERSION DESCR FORTRAN SHAPE DATA (DATA is a printf format of the raw bytes)
+npy_seed() {
+  local dict="{'descr': '$3', 'fortran_order': $4, 'shape': $5, }"
+  local len_bytes=$(( $2 == 1 ? 2 : 4 ))
+  local unpadded=$(( 6 + 2 + len_bytes + ${#dict} + 1 ))
+  local pad=$(( (64 - unpadded % 64) % 64 ))
+  local hlen=$(( ${#dict} + pad + 1 ))
+  {
+    printf '\000\223NUMPY'
+    printf "\\$(printf %03o "$2")\\000"
+    printf "\\$(printf %03o $((hlen & 255)))\\$(printf %03o $((hlen >> 8)))"
+    if [ "$len_bytes" = 4 ]; then printf '\000\000'; fi
+    printf '%s' "$dict"
+    printf "%${pad}s\n" ""
+    printf "$6"
+  } > "$work/corpus/$1"
+}
+c="$work/corpus"
+npy_seed seed-f4-le-v1 1 '<f4' False '(2, 3)' '\0\0\200\77\0\0\0\100\0\0\100\100\0\0\200\100\0\0\240\100\0\0\300\100'
+npy_seed seed-f4-be-v2-fortran 2 '>f4' True '(2, 2)' '\77\200\0\0\300\0\0\0\177\200\0\0\377\300\0\0'
+npy_seed seed-f8-le-v3 3 '<f8' False '(3,)' '\0\0\0\0\0\0\360\77\0\0\0\0\0\0\0\100\0\0\0\0\0\0\360\177'
+npy_seed seed-f8-be-3d-fortran 1 '>f8' True '(2, 1, 2)' '\77\360\0\0\0\0\0\0\100\0\0\0\0\0\0\0\300\10\0\0\0\0\0\0\177\370\0\0\0\0\0\0'
+npy_seed seed-b1 1 '|b1' False '(2, 2)' '\1\0\1\1'
+printf '\0011,2,3\n4,5,6\n' > "$c/seed-csv"
+printf '\001inf,-inf,nan\r\n1e-3,+2,.5\r\n\r\n' > "$c/seed-csv-crlf"
+printf '\001 1 ,\t2.5e7\n-0,1e-50\n\n' > "$c/seed-csv-spaces"
+
+# libFuzzer's own default exit code for a bug is 77, which CTest would read as a skip.
+"$work/fuzz_readers" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=16384 \
+  -error_exitcode=1 -timeout_exitcode=1 -print_final_stats=1 -artifact_prefix="$work/" "$c"
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  echo "FUZZ FAILURE: the readers crashed or misbehaved (exit $rc); reproducer in $work/"
+  exit 1
+fi
+echo "fuzz_readers: no crash in $seconds s"

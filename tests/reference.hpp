@@ -1,0 +1,121 @@
+#pragma once
+// An independent float64 reference for the tests: plain loops written from semantics.md, sharing
+// no code with the engine (not its mask ranges, not its softmax, not its statistics).
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "core/problem.hpp"
+
+namespace attnlab::test {
+
+using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+struct RefStats {
+  double mean = 0, std = 0, max_weight = 0, entropy = 0, effective_keys = 0, jacobian_norm = 0;
+  long masked_keys = 0;
+  bool fully_masked = false;
+};
+
+struct RefTrace {
+  MatD scores, scaled, masked, weights, output;
+  std::vector<RefStats> stats;
+};
+
+// The additive mask A(i, j) straight from the spec's table.
+inline double ref_mask(const Problem& p, long i, long j) {
+  const double blocked = -std::numeric_limits<double>::infinity();
+  const long lq = p.lq(), lk = p.lk(), w = p.mask.param;
+  switch (p.mask.kind) {
+    case MaskSpec::Kind::none: return 0;
+    case MaskSpec::Kind::causal: return j <= i ? 0 : blocked;
+    case MaskSpec::Kind::causal_bottom_right: return j <= i + (lk - lq) ? 0 : blocked;
+    case MaskSpec::Kind::window: return (i - w < j && j <= i) ? 0 : blocked;
+    case MaskSpec::Kind::padding: return j < w ? 0 : blocked;
+    case MaskSpec::Kind::matrix: return p.mask.additive(i, j);
+  }
+  return 0;
+}
+
+// softmax of one row of masked scores, with its statistics, in float64.
+inline void ref_softmax_row(const Eigen::RowVectorXd& masked, const Eigen::RowVectorXd& scaled,
+                            Eigen::Ref<Eigen::RowVectorXd> weights, RefStats& s) {
+  const long lk = masked.size();
+  const double neg_inf = -std::numeric_limits<double>::infinity();
+  double mx = neg_inf;
+  for (long j = 0; j < lk; ++j) mx = std::max(mx, masked(j));
+  weights.setZero();
+  s = RefStats{};
+  for (long j = 0; j < lk; ++j) s.masked_keys += masked(j) == neg_inf;
+  if (mx == neg_inf) {
+    s.fully_masked = true;
+    return;
+  }
+  double sum = 0;
+  for (long j = 0; j < lk; ++j)
+    if (masked(j) != neg_inf) sum += std::exp(masked(j) - mx);
+  long n = 0;
+  for (long j = 0; j < lk; ++j)
+    if (masked(j) != neg_inf) {
+      weights(j) = std::exp(masked(j) - mx) / sum;
+      s.mean += scaled(j);
+      ++n;
+    }
+  s.mean /= n;
+  for (long j = 0; j < lk; ++j)
+    if (masked(j) != neg_inf) s.std += (scaled(j) - s.mean) * (scaled(j) - s.mean);
+  s.std = std::sqrt(s.std / n);
+  for (long j = 0; j < lk; ++j) {
+    const double pj = weights(j);
+    s.max_weight = std::max(s.max_weight, pj);
+    if (pj > 0) s.entropy -= pj * std::log(pj);
+  }
+  s.effective_keys = std::exp(s.entropy);
+  // ‖diag(p) − p pᵀ‖_F, the matrix written out.
+  double f = 0;
+  for (long a = 0; a < lk; ++a)
+    for (long b = 0; b < lk; ++b) {
+      const double jab = (a == b ? weights(a) : 0.0) - weights(a) * weights(b);
+      f += jab * jab;
+    }
+  s.jacobian_norm = std::sqrt(f);
+}
+
+// Weights and statistics from a given masked stage (to test the softmax apart from the products).
+inline RefTrace ref_softmax(const MatD& masked, const MatD& scaled) {
+  RefTrace r;
+  r.weights = MatD::Zero(masked.rows(), masked.cols());
+  r.stats.resize(masked.rows());
+  for (long i = 0; i < masked.rows(); ++i)
+    ref_softmax_row(masked.row(i), scaled.row(i), r.weights.row(i), r.stats[i]);
+  return r;
+}
+
+inline RefTrace reference(const Problem& p) {
+  const long lq = p.lq(), lk = p.lk(), dk = p.dk(), dv = p.dv();
+  RefTrace r;
+  r.scores = MatD::Zero(lq, lk);
+  for (long i = 0; i < lq; ++i)
+    for (long j = 0; j < lk; ++j)
+      for (long d = 0; d < dk; ++d) r.scores(i, j) += double(p.q(i, d)) * double(p.k(j, d));
+  double s = p.scale.kind == ScaleSpec::Kind::sqrt   ? 1.0 / std::sqrt(double(dk))
+             : p.scale.kind == ScaleSpec::Kind::none ? 1.0
+                                                     : p.scale.value;
+  s /= p.temperature;
+  r.scaled = s * r.scores;
+  r.masked = r.scaled;
+  for (long i = 0; i < lq; ++i)
+    for (long j = 0; j < lk; ++j) r.masked(i, j) += ref_mask(p, i, j);
+  RefTrace soft = ref_softmax(r.masked, r.scaled);
+  r.weights = soft.weights;
+  r.stats = soft.stats;
+  r.output = MatD::Zero(lq, dv);
+  for (long i = 0; i < lq; ++i)
+    for (long j = 0; j < lk; ++j)
+      for (long d = 0; d < dv; ++d) r.output(i, d) += r.weights(i, j) * double(p.v(j, d));
+  return r;
+}
+
+}  // namespace attnlab::test

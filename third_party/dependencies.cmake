@@ -1,0 +1,6 @@
+# System libraries from Debian 12 packages; nothing is downloaded at build time.
+find_package(Eigen3 3.4 REQUIRED NO_MODULE)   # libeigen3-dev: Eigen3::Eigen
+find_package(OpenMP REQUIRED)                 # both cores for the CPU engine
+find_package(CLI11 REQUIRED)                  # libcli11-dev: CLI11::CLI11
+find_package(nlohmann_json 3 REQUIRED)        # nlohmann-json3-dev
+find_package(doctest REQUIRED)                # doctest-dev: doctest::doctest

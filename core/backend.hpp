@@ -20,6 +20,10 @@ class Backend {
   // Every stage but the scores, which `trace` already holds for the same Q and K: what a scale,
   // temperature or mask change needs.
   virtual void recompute_from_scores(const Problem& problem, Trace& trace, StageTimes* times = nullptr) = 0;
+  // Every stage after `scaled`, which `trace` already holds: what a mask change needs.
+  virtual void recompute_from_scaled(const Problem& problem, Trace& trace, StageTimes* times = nullptr) {
+    recompute_from_scores(problem, trace, times);
+  }
   // The output and the statistics only, never holding an Lq×Lk matrix: what large L uses.
   virtual void compute_output_only(const Problem& problem, Trace& trace, StageTimes* times = nullptr) = 0;
 };

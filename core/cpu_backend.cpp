@@ -1,6 +1,7 @@
 #include "core/cpu_backend.hpp"
 
 #include <omp.h>
+#include <x86intrin.h>
 
 #include <algorithm>
 #include <chrono>
@@ -21,9 +22,9 @@ double lap(Clock::time_point& start) {
   return ms;
 }
 
-// Rows per block of the full trace: a block of scores rows (64 × Lk floats) stays in L2 between the
-// two products, and there are enough blocks to keep both cores busy.
-constexpr Index full_block = 64;
+// Rows per block of the full trace: large blocks repack K and V (the products' right-hand sides)
+// less often; at least two blocks per thread keep every core busy at classroom sizes too.
+Index full_block_rows(Index lq) { return std::clamp<Index>(lq / (2 * cpu_threads()), 16, 256); }
 // Output-only tiles: 128 queries × 256 keys of scores, 128 KiB, reused for every tile.
 constexpr Index tile_queries = 128;
 constexpr Index tile_keys = 256;
@@ -56,18 +57,22 @@ std::string CpuBackend::description() const {
 }
 
 void CpuBackend::compute(const Problem& problem, Trace& trace, StageTimes* times) {
-  run_full(problem, trace, true, times);
+  run_full(problem, trace, From::inputs, times);
 }
 
 void CpuBackend::recompute_from_scores(const Problem& problem, Trace& trace, StageTimes* times) {
-  run_full(problem, trace, false, times);
+  run_full(problem, trace, From::scores, times);
 }
 
-void CpuBackend::run_full(const Problem& p, Trace& t, bool with_scores, StageTimes* times) {
+void CpuBackend::recompute_from_scaled(const Problem& problem, Trace& trace, StageTimes* times) {
+  run_full(problem, trace, From::scaled, times);
+}
+
+void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* times) {
   const Index lq = p.lq(), lk = p.lk();
   t.full = true;
   // resize() keeps the buffers when the sizes are unchanged: no allocation per recompute.
-  if (with_scores) t.scores.resize(lq, lk);
+  if (from == From::inputs) t.scores.resize(lq, lk);
   t.scaled.resize(lq, lk);
   t.masked.resize(lq, lk);
   t.weights.resize(lq, lk);
@@ -75,6 +80,7 @@ void CpuBackend::run_full(const Problem& p, Trace& t, bool with_scores, StageTim
   t.stats.resize(lq);
   const float s = p.effective_scale();
   const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
+  const Index full_block = full_block_rows(lq);
   const Index blocks = (lq + full_block - 1) / full_block;
   StageTimes total;
   int threads = 1;
@@ -82,24 +88,41 @@ void CpuBackend::run_full(const Problem& p, Trace& t, bool with_scores, StageTim
 #pragma omp parallel
   {
     StageTimes mine;
+    // This thread's row in flight: the scaled and masked rows are worked on here, in L1, and
+    // streamed out to the trace once finished.
+    Eigen::ArrayXf scaled(lk), masked(lk);
 #pragma omp single
     threads = omp_get_num_threads();
 #pragma omp for schedule(dynamic, 1)
     for (Index b = 0; b < blocks; ++b) {
       const Index r0 = b * full_block, n = std::min(full_block, lq - r0);
       auto clock = Clock::now();
-      if (with_scores) t.scores.middleRows(r0, n).noalias() = p.q.middleRows(r0, n) * p.k.transpose();
+      if (from == From::inputs) t.scores.middleRows(r0, n).noalias() = p.q.middleRows(r0, n) * p.k.transpose();
       mine.scores += lap(clock);
-      for (Index i = r0; i < r0 + n; ++i) scale_row(t.scores.row(i).data(), t.scaled.row(i).data(), lk, s);
-      mine.scaled += lap(clock);
-      for (Index i = r0; i < r0 + n; ++i)
-        mask_row(t.scaled.row(i).data(), t.masked.row(i).data(), lk, key_range(p.mask, i, lq, lk),
-                 additive_row(p, i));
-      mine.masked += lap(clock);
-      for (Index i = r0; i < r0 + n; ++i)
-        t.stats[i] = softmax_row(t.scaled.row(i).data(), t.masked.row(i).data(), t.weights.row(i).data(), lk,
-                                 key_range(p.mask, i, lq, lk), additive);
-      mine.weights += lap(clock);
+      // Each row goes through scale, mask and softmax while it is in L1; the time stamp counter
+      // (a few cycles to read) splits the block's wall time between the three stages.
+      std::uint64_t ticks[3] = {0, 0, 0};
+      for (Index i = r0; i < r0 + n; ++i) {
+        const KeyRange keys = key_range(p.mask, i, lq, lk);
+        const std::uint64_t t0 = __rdtsc();
+        if (from == From::scaled) {
+          std::copy_n(t.scaled.row(i).data(), lk, scaled.data());
+        } else {
+          scale_row(t.scores.row(i).data(), scaled.data(), lk, s);
+          stream_row(t.scaled.row(i).data(), scaled.data(), lk);
+        }
+        const std::uint64_t t1 = __rdtsc();
+        mask_row(scaled.data(), masked.data(), lk, keys, additive_row(p, i));
+        stream_row(t.masked.row(i).data(), masked.data(), lk);
+        const std::uint64_t t2 = __rdtsc();
+        t.stats[i] = softmax_row(scaled.data(), masked.data(), t.weights.row(i).data(), lk, keys, additive);
+        ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += __rdtsc() - t2;
+      }
+      stream_fence();
+      const double rows_ms = lap(clock), all_ticks = double(ticks[0] + ticks[1] + ticks[2]) + 1e-9;
+      mine.scaled += rows_ms * double(ticks[0]) / all_ticks;
+      mine.masked += rows_ms * double(ticks[1]) / all_ticks;
+      mine.weights += rows_ms * double(ticks[2]) / all_ticks;
       t.output.middleRows(r0, n).noalias() = t.weights.middleRows(r0, n) * p.v;
       mine.output += lap(clock);
     }

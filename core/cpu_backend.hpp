@@ -12,10 +12,12 @@ class CpuBackend final : public Backend {
   std::string description() const override;
   void compute(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
   void recompute_from_scores(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
+  void recompute_from_scaled(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
   void compute_output_only(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
 
  private:
-  void run_full(const Problem& problem, Trace& trace, bool with_scores, StageTimes* times);
+  enum class From { inputs, scores, scaled };  // the first stage still valid in the trace, or none
+  void run_full(const Problem& problem, Trace& trace, From from, StageTimes* times);
 };
 
 int cpu_threads();

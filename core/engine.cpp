@@ -14,7 +14,7 @@ template <class T>
 void Engine::change(T Problem::*field, T value, Stale stale) {
   T old = std::exchange(problem_.*field, std::move(value));
   try {
-    validate(problem_);
+    validate_settings(problem_, bound_);
   } catch (...) {
     problem_.*field = std::move(old);
     throw;
@@ -25,6 +25,7 @@ void Engine::change(T Problem::*field, T value, Stale stale) {
 void Engine::set_problem(Problem problem) {
   validate(problem);
   if (mode_ == Mode::full) check_full_trace_fits(problem.lq(), problem.lk(), problem.dk(), problem.dv());
+  bound_ = score_bound(problem);
   problem_ = std::move(problem);
   stale_ = Stale::everything;
 }
@@ -38,7 +39,7 @@ void Engine::set_temperature(double temperature) {
 }
 
 void Engine::set_mask(MaskSpec mask) {
-  change(&Problem::mask, std::move(mask), Stale::after_scores);
+  change(&Problem::mask, std::move(mask), Stale::after_scaled);
 }
 
 void Engine::set_backend(std::unique_ptr<Backend> backend) {
@@ -55,6 +56,8 @@ const Trace& Engine::trace(StageTimes* times) {
     backend_->compute(problem_, trace_, times);
   } else if (stale_ == Stale::after_scores) {
     backend_->recompute_from_scores(problem_, trace_, times);
+  } else if (stale_ == Stale::after_scaled) {
+    backend_->recompute_from_scaled(problem_, trace_, times);
   }
   stale_ = Stale::nothing;
   return trace_;

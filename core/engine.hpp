@@ -16,7 +16,7 @@ class Engine {
   void set_problem(Problem problem);  // new inputs: everything is recomputed
   void set_scale(const ScaleSpec& scale);      // scores are kept
   void set_temperature(double temperature);    // scores are kept
-  void set_mask(MaskSpec mask);                // scores are kept
+  void set_mask(MaskSpec mask);                // scores and scaled scores are kept
   void set_backend(std::unique_ptr<Backend> backend);
   void invalidate();  // the next trace() recomputes everything (a benchmark's repetition)
 
@@ -27,13 +27,14 @@ class Engine {
   Mode mode() const { return mode_; }
 
  private:
-  enum class Stale { nothing, after_scores, everything };
+  enum class Stale { nothing, after_scaled, after_scores, everything };
   template <class T>
   void change(T Problem::*field, T value, Stale stale);
 
   std::unique_ptr<Backend> backend_;
   Mode mode_;
   Problem problem_;
+  ScoreBound bound_;  // of problem_'s Q and K, kept so that a settings change costs no pass over them
   Trace trace_;
   Stale stale_ = Stale::everything;
 };

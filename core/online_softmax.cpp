@@ -8,6 +8,21 @@ namespace {
 using Row = Eigen::Map<Eigen::ArrayXf>;
 using ConstRow = Eigen::Map<const Eigen::ArrayXf>;
 constexpr float neg_inf = -std::numeric_limits<float>::infinity();
+
+// The first j with x[j] == value: vectorised min-reductions over blocks of 64, stopping at the
+// first block that holds it (std::find scans one float at a time).
+Index first_index_of(const float* x, Index n, float value) {
+  constexpr Index block = 64;
+  for (Index b = 0; b < n; b += block) {
+    const int len = static_cast<int>(std::min(block, n - b));
+    int at = len;
+#pragma omp simd reduction(min : at)
+    for (int j = 0; j < len; ++j)
+      if (x[b + j] == value) at = std::min(at, j);
+    if (at < len) return b + at;
+  }
+  return n;
+}
 }  // namespace
 
 float OnlineSoftmax::add(const float* x_ptr, const float* t_ptr, float* e_ptr, Index n, bool maybe_masked) {
@@ -32,10 +47,13 @@ float OnlineSoftmax::add(const float* x_ptr, const float* t_ptr, float* e_ptr, I
       rest3_ = c * c * c * (rest3_ + 1.0);
     }
     m_ = chunk_max;
-    max_at = std::find(x_ptr, x_ptr + n, chunk_max) - x_ptr;
+    max_at = first_index_of(x_ptr, n, chunk_max);
   }
 
+  // Each sum is its own Eigen reduction (several accumulators per pass, no select, which Eigen
+  // 3.4 does not vectorise) except where matrix masks leave -inf cells to skip.
   e = (x - m_).exp();
+  if (max_at >= 0) e[max_at] = 0.0f;  // the maximum's own term stays out of the sums (see rest_)
   Index count = n;
   double chunk_sum = 0, chunk_m2 = 0;
   if (maybe_masked) {
@@ -52,9 +70,6 @@ float OnlineSoftmax::add(const float* x_ptr, const float* t_ptr, float* e_ptr, I
     chunk_m2 = (t - chunk_mean).square().sum();
     spread_ += (e * (x - m_)).sum();
   }
-
-  // The maximum's own term stays out of the sums (see rest_).
-  if (max_at >= 0) e[max_at] = 0.0f;
   rest_ += e.sum();
   rest2_ += e.square().sum();
   rest3_ += e.cube().sum();

@@ -20,17 +20,16 @@ void check_not_empty(const Matrix& m, const char* name) {
     throw InputError(std::string(name) + " is empty (" + shape_str(m.rows(), m.cols()) + ")");
 }
 
-// |q·k| ≤ ‖q‖·‖k‖ (Cauchy–Schwarz): when that bound, scaled and plus the largest mask value, fits in
-// float32, no score, scaled score or masked score can overflow to inf and turn a row into NaN.
-void check_range(const Problem& p) {
-  const double q_norm = std::sqrt(static_cast<double>(p.q.rowwise().squaredNorm().maxCoeff()));
-  const double k_norm = std::sqrt(static_cast<double>(p.k.rowwise().squaredNorm().maxCoeff()));
-  double bound = q_norm * k_norm * std::max(1.0, std::abs(static_cast<double>(p.effective_scale())));
+// When the bound on the scores, scaled and plus the largest mask value, fits in float32, no score,
+// scaled score or masked score can overflow to inf and turn a row into NaN.
+void check_range(const Problem& p, const ScoreBound& bound) {
+  double largest = bound.q_norm * bound.k_norm * std::max(1.0, std::abs(static_cast<double>(p.effective_scale())));
   if (p.mask.kind == MaskSpec::Kind::matrix && p.mask.additive.size() > 0)
-    bound += p.mask.additive.array().isFinite().select(p.mask.additive.array().abs(), 0.0f).maxCoeff();
-  if (bound > 1e38)
-    throw InputError("Q and K are too large for float32: scores could reach " + std::to_string(bound) +
-                     " (largest row norms: Q " + std::to_string(q_norm) + ", K " + std::to_string(k_norm) + ")");
+    largest += p.mask.additive.array().isFinite().select(p.mask.additive.array().abs(), 0.0f).maxCoeff();
+  if (largest > 1e38)
+    throw InputError("Q and K are too large for float32: scores could reach " + std::to_string(largest) +
+                     " (largest row norms: Q " + std::to_string(bound.q_norm) + ", K " +
+                     std::to_string(bound.k_norm) + ")");
 }
 
 }  // namespace
@@ -54,18 +53,27 @@ void validate(const Problem& p) {
   check_finite(p.q, "Q");
   check_finite(p.k, "K");
   check_finite(p.v, "V");
+  validate_settings(p, score_bound(p));
+  if (!p.query_tokens.empty() && static_cast<Index>(p.query_tokens.size()) != p.lq())
+    throw InputError(std::to_string(p.query_tokens.size()) + " query tokens for " + std::to_string(p.lq()) +
+                     " queries");
+  if (!p.key_tokens.empty() && static_cast<Index>(p.key_tokens.size()) != p.lk())
+    throw InputError(std::to_string(p.key_tokens.size()) + " key tokens for " + std::to_string(p.lk()) + " keys");
+}
+
+ScoreBound score_bound(const Problem& p) {
+  return {std::sqrt(static_cast<double>(p.q.rowwise().squaredNorm().maxCoeff())),
+          std::sqrt(static_cast<double>(p.k.rowwise().squaredNorm().maxCoeff()))};
+}
+
+void validate_settings(const Problem& p, const ScoreBound& bound) {
   if (!(p.temperature > 0) || !std::isfinite(p.temperature))
     throw InputError("temperature " + std::to_string(p.temperature) + " must be a finite number > 0");
   if (!std::isfinite(p.effective_scale()))
     throw InputError("scale " + p.scale.text() + " divided by temperature " + std::to_string(p.temperature) +
                      " overflows float32");
   check_mask(p.mask, p.lq(), p.lk());
-  check_range(p);
-  if (!p.query_tokens.empty() && static_cast<Index>(p.query_tokens.size()) != p.lq())
-    throw InputError(std::to_string(p.query_tokens.size()) + " query tokens for " + std::to_string(p.lq()) +
-                     " queries");
-  if (!p.key_tokens.empty() && static_cast<Index>(p.key_tokens.size()) != p.lk())
-    throw InputError(std::to_string(p.key_tokens.size()) + " key tokens for " + std::to_string(p.lk()) + " keys");
+  check_range(p, bound);
 }
 
 std::vector<std::string> numbered_tokens(const std::string& prefix, Index count) {

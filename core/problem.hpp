@@ -29,6 +29,14 @@ struct Problem {
 
 // Throws InputError naming the offending input and the shapes or value: the spec's Errors section.
 void validate(const Problem& problem);
+// The largest row norms of Q and K, which bound every score: |q·k| ≤ ‖q‖·‖k‖.
+struct ScoreBound {
+  double q_norm = 0, k_norm = 0;
+};
+ScoreBound score_bound(const Problem& problem);
+// The part of validate() that depends on the scale, temperature and mask: what a change of those
+// needs when Q, K and V were valid already (no O(L·d) pass over them).
+void validate_settings(const Problem& problem, const ScoreBound& bound);
 
 // "q0", "q1", ... for inputs that come without tokens.
 std::vector<std::string> numbered_tokens(const std::string& prefix, Index count);

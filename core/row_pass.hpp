@@ -18,4 +18,10 @@ void mask_row(const float* scaled, float* masked, Index lk, KeyRange keys, const
 RowStats softmax_row(const float* scaled, const float* masked, float* weights, Index lk, KeyRange keys,
                      bool has_additive);
 
+// Copies a finished row to a stage that nothing reads back during this compute, with
+// non-temporal stores where the CPU has them: no read-for-ownership of the destination and no
+// eviction of the rows still being worked on. Call stream_fence() before another thread reads it.
+void stream_row(float* dst, const float* src, Index n);
+void stream_fence();
+
 }  // namespace attnlab

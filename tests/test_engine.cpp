@@ -210,6 +210,15 @@ TEST_CASE("a recompute reuses the buffers and gives the same trace as a fresh co
   const Trace fresh = compute(p);
   CHECK(t.weights == fresh.weights);
   CHECK(t.output == fresh.output);
+  // A mask change keeps the scaled stage too.
+  p.mask = parse_mask("causal-bottom-right");
+  cpu.recompute_from_scaled(p, t);
+  const Trace fresh_mask = compute(p);
+  CHECK(t.scaled == fresh_mask.scaled);
+  CHECK(t.masked == fresh_mask.masked);
+  CHECK(t.weights == fresh_mask.weights);
+  CHECK(t.output == fresh_mask.output);
+  for (std::size_t i = 0; i < t.stats.size(); ++i) CHECK(t.stats[i].entropy == fresh_mask.stats[i].entropy);
 }
 
 TEST_CASE("the engine recomputes only what a change makes stale and keeps its data on a bad change") {

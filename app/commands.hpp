@@ -1,6 +1,8 @@
 #pragma once
 // One function per subcommand; each returns the exit status and throws InputError (status 2) or
 // anything else (status 1) on failure.
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/input.hpp"
@@ -22,5 +24,29 @@ struct BenchOptions {
   bool json = false;
 };
 int run_bench(const InputOptions& input, const BenchOptions& options);
+
+struct SweepCliOptions {
+  std::string dk;  // "A:B" or "a,b,c"
+  long long length = 32;
+  int trials = 64;
+  std::uint64_t seed = 0;
+  double sigma = 1.0;
+  std::string out;
+};
+int run_sweep(const SweepCliOptions& options);
+
+struct GuiOptions {
+  std::string backend = "auto";
+  int query = 0;
+  std::string stage = "scores";
+  float font_scale = 1.0f;
+  bool present = false;
+  int frames = 0;
+  std::string screenshot;
+  std::string actions;  // comma-separated, one per frame
+  int width = 1600, height = 900;
+  bool input_given = false;  // any INPUT option: then the last session's state is not restored
+};
+int run_gui(const InputOptions& input, const GuiOptions& options);
 
 }  // namespace attnlab::cli

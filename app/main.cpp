@@ -1,7 +1,11 @@
 // attnlab: the command line of Attention Lab (cli.md). Exit status 0 success, 2 bad usage or
 // input (one line on stderr), 1 any other failure.
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
+#include <string_view>
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
@@ -42,6 +46,36 @@ int run(int argc, char** argv) {
   bench_cmd->add_option("--after", bench.after, "scale, mask or query: time the recompute after that change only");
   bench_cmd->add_flag("--json", bench.json, "one JSON object on stdout");
 
+  cli::GuiOptions gui;
+  auto* gui_cmd = app.add_subcommand("gui", "open the window (also what attnlab alone does)");
+  for (CLI::App* command : {static_cast<CLI::App*>(&app), gui_cmd}) {
+    // The window's options work with and without the word "gui".
+    const char* group = command == &app ? "WINDOW (attnlab alone opens it)" : "";
+    if (command == gui_cmd) cli::add_input_options(*command, input);
+    command->add_option("--query", gui.query, "the selected query (default 0)")->group(group);
+    command->add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
+    command->add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")->group(group);
+    command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
+    command->add_option("--frames", gui.frames, "render N frames, then exit")->group(group);
+    command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
+    command->add_option("--actions", gui.actions,
+                        "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
+                        "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer)")->group(group);
+    command->add_option("--width", gui.width, "window width in pixels (default 1600)")->group(group);
+    command->add_option("--height", gui.height, "window height in pixels (default 900)")->group(group);
+  }
+  cli::add_input_options(app, input);
+  cli::add_backend_option(*gui_cmd, gui.backend);
+
+  cli::SweepCliOptions sweep;
+  auto* sweep_cmd = app.add_subcommand("sweep", "why 1/√dk: row statistics of random problems against dk, scaled and not");
+  sweep_cmd->add_option("--dk", sweep.dk, "A:B (the powers of two from A to B) or a,b,c")->required();
+  sweep_cmd->add_option("--len", sweep.length, "L = Lq = Lk of each problem (default 32)");
+  sweep_cmd->add_option("--trials", sweep.trials, "random problems per dk (default 64)");
+  sweep_cmd->add_option("--seed", sweep.seed, "generator seed (default 0)");
+  sweep_cmd->add_option("--sigma", sweep.sigma, "σ of Q and K (default 1)");
+  sweep_cmd->add_option("--out", sweep.out, "the CSV file to write")->required();
+
   auto* examples_cmd = app.add_subcommand("examples", "list the built-in examples, one name per line");
 
   try {
@@ -52,6 +86,7 @@ int run(int argc, char** argv) {
     return 2;
   }
 
+  if (*sweep_cmd) return cli::run_sweep(sweep);
   if (*examples_cmd) {
     for (const auto& name : example_names()) std::cout << name << "\n";
     return 0;
@@ -64,14 +99,28 @@ int run(int argc, char** argv) {
     cli::finish_input_options(*bench_cmd, input);
     return cli::run_bench(input, bench);
   }
-  // No subcommand: the GUI's place. Until it lands, the default example's weights as a table.
-  compute.print = true;
-  return cli::run_compute(input, compute);
+  // No subcommand, or "gui": the window.
+  CLI::App& window = *gui_cmd ? *gui_cmd : app;
+  cli::finish_input_options(window, input);
+  for (const char* name : {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})
+    if (window.count(name) > 0) gui.input_given = true;
+  return cli::run_gui(input, gui);
+}
+
+// The window shares the cores with the GL driver's threads (llvmpipe renders on the CPU), so
+// OpenMP's idle threads must sleep rather than spin; libgomp reads that setting only as it loads,
+// before main, so the process starts itself again with it set.
+void sleep_idle_threads_for_window(int argc, char** argv) {
+  const bool window = argc < 2 || argv[1][0] == '-' || std::string_view(argv[1]) == "gui";
+  if (!window || std::getenv("OMP_WAIT_POLICY")) return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  execv("/proc/self/exe", argv);  // if that fails, the window runs on with spinning threads
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  sleep_idle_threads_for_window(argc, argv);
   try {
     return run(argc, argv);
   } catch (const attnlab::InputError& e) {

@@ -34,6 +34,8 @@ struct BackendChoice {
 };
 
 // Throws InputError for an unknown name (listing the valid ones) and RunError when "gpu" cannot start.
+// "auto" takes a GPU through EGL, but not a software rasterizer such as llvmpipe, which the CPU backend
+// outruns. Defined in core/gl/make_backend.cpp: callers link attnlab_gl.
 BackendChoice make_backend(std::string_view name);
 
 }  // namespace attnlab

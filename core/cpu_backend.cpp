@@ -4,23 +4,13 @@
 #include <x86intrin.h>
 
 #include <algorithm>
-#include <chrono>
 
+#include "core/lap.hpp"
 #include "core/online_softmax.hpp"
 #include "core/row_pass.hpp"
 
 namespace attnlab {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-// Milliseconds since `start`, which moves on to now.
-double lap(Clock::time_point& start) {
-  const auto now = Clock::now();
-  const double ms = std::chrono::duration<double, std::milli>(now - start).count();
-  start = now;
-  return ms;
-}
 
 // Rows per block of the full trace: large blocks repack K and V (the products' right-hand sides)
 // less often; at least two blocks per thread keep every core busy at classroom sizes too.

@@ -11,6 +11,9 @@ namespace attnlab {
 enum class RandomStream : std::uint32_t { q = 1, k = 2, v = 3 };
 
 float normal_at(std::uint64_t seed, RandomStream stream, std::uint64_t row, std::uint64_t col);
+// Columns [first, last) of one row, times sigma: what normal_at gives, a pair of columns per draw.
+void fill_normals(float* out, std::uint64_t seed, RandomStream stream, std::uint64_t row, Index first, Index last,
+                  float sigma);
 Matrix random_matrix(std::uint64_t seed, RandomStream stream, Index rows, Index cols, float sigma);
 
 }  // namespace attnlab

@@ -6,10 +6,14 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${ATTNLAB_BUILD_DIR:-$repo_root/build}"
 
-# What building the engine and the command line needs.
-build_packages=(cmake ninja-build g++ pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev doctest-dev)
-# What the tests need on top: clang's libFuzzer for the readers' fuzz run, numpy to cross-check .npy files.
-test_packages=(clang libclang-rt-14-dev python3-numpy)
+# What building the engine, the command line and the window needs (libepoxy: GL and EGL entry points).
+build_packages=(cmake ninja-build g++ pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev doctest-dev
+                libepoxy-dev libimgui-dev libglfw3-dev libstb-dev fonts-dejavu-core)
+# What running needs where there is no GPU driver: Mesa's OpenGL (llvmpipe) through GLX and EGL.
+run_packages=(libgl1-mesa-dri libglx-mesa0 libegl-mesa0 libegl1 libopengl0)
+# What the tests need on top: clang's libFuzzer for the readers' fuzz run, numpy to cross-check .npy
+# files, and Xvfb for the window's tests (the GPU suite needs no display: EGL on llvmpipe).
+test_packages=(clang libclang-rt-14-dev python3-numpy xvfb xauth)
 
 need_packages() {
   local missing=()

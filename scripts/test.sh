@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Set up, build, and run the whole test suite (CTest: engine, cli, fuzz_readers).
+# Set up, build, and run the whole test suite (CTest: engine, cli, gpu, fuzz_readers).
 source "$(dirname "$0")/setup.sh"
-need_packages "${build_packages[@]}" "${test_packages[@]}"
+need_packages "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"
 configure -DATTNLAB_TESTS=ON
 cmake --build "$build_dir" -j 2
 cd "$build_dir"

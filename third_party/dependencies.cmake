@@ -4,3 +4,6 @@ find_package(OpenMP REQUIRED)                 # both cores for the CPU engine
 find_package(CLI11 REQUIRED)                  # libcli11-dev: CLI11::CLI11
 find_package(nlohmann_json 3 REQUIRED)        # nlohmann-json3-dev
 find_package(doctest REQUIRED)                # doctest-dev: doctest::doctest
+find_package(PkgConfig REQUIRED)              # pkg-config
+pkg_check_modules(EPOXY REQUIRED IMPORTED_TARGET epoxy)  # libepoxy-dev: GL and EGL entry points
+include(${CMAKE_CURRENT_LIST_DIR}/imgui_backends.cmake)   # libimgui-dev, libglfw3-dev

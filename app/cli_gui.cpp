@@ -1,0 +1,58 @@
+// attnlab [gui]: the window, on the default example or on the INPUT options given.
+#include <algorithm>
+
+#include "app/commands.hpp"
+#include "app/gui/window.hpp"
+#include "core/trace.hpp"
+
+namespace attnlab::cli {
+
+int run_gui(const InputOptions& input, const GuiOptions& options) {
+  gui::WindowOptions w;
+  gui::Settings& s = w.settings;
+  const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();
+  if (files) {
+    s.source = "files", s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
+  } else if (input.random) {
+    s.source = "random", s.lq = static_cast<int>(input.lq), s.lk = static_cast<int>(input.lk);
+    s.dk = static_cast<int>(input.dk), s.dv = static_cast<int>(input.dv);
+    s.seed = input.seed, s.sigma = static_cast<float>(input.sigma);
+  } else if (!input.example.empty()) {
+    s.example = input.example;
+  }
+  s.mask = input.mask;
+  const ScaleSpec scale = parse_scale(input.scale);
+  s.scale = scale.kind == ScaleSpec::Kind::value ? "value" : input.scale;
+  s.scale_value = static_cast<float>(scale.value);
+  s.stage = parse_stage(options.stage);
+  s.font_scale = options.font_scale;
+  s.present = options.present;
+  s.backend = options.backend;
+  if (!(options.font_scale >= 0.5f && options.font_scale <= 4.0f))
+    throw InputError("--font-scale " + std::to_string(options.font_scale) + " must be between 0.5 and 4");
+  if (options.frames < 0) throw InputError("--frames " + std::to_string(options.frames) + " must be ≥ 0");
+  if (!options.screenshot.empty() && options.frames < 1) throw InputError("--screenshot needs --frames N");
+
+  // Bad input is reported before any window opens.
+  const Problem problem = gui::build_problem(s);
+  if (options.query < 0 || options.query >= problem.lq())
+    throw InputError("--query " + std::to_string(options.query) + " is out of range: there are " +
+                     std::to_string(problem.lq()) + " queries (0 to " + std::to_string(problem.lq() - 1) + ")");
+  s.query = options.query;
+
+  w.remember = options.frames == 0 && !options.input_given;
+  w.frames = options.frames;
+  w.screenshot = options.screenshot;
+  for (std::size_t at = 0; at < options.actions.size();) {
+    const std::size_t comma = std::min(options.actions.find(',', at), options.actions.size());
+    w.actions.push_back(gui::parse_action(std::string_view(options.actions).substr(at, comma - at)));
+    at = comma + 1;
+  }
+  if (!w.actions.empty() && options.frames <= static_cast<int>(w.actions.size()))
+    throw InputError("--actions gives " + std::to_string(w.actions.size()) + " actions but --frames " +
+                     std::to_string(options.frames) + " leaves no frame to show the last one");
+  w.width = options.width, w.height = options.height;
+  return gui::run_window(std::move(w));
+}
+
+}  // namespace attnlab::cli

@@ -1,0 +1,83 @@
+#pragma once
+// The one state of the app: the settings, the engine with its trace, and what the screen says.
+// Every change goes through apply(): a change that fails keeps the data the app had and shows why.
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <thread>
+#include <vector>
+#include <string>
+#include <string_view>
+
+#include "app/gui/heatmap_image.hpp"
+#include "app/gui/settings.hpp"
+#include "core/engine.hpp"
+#include "core/sweep.hpp"
+
+namespace attnlab::gui {
+
+struct AppState {
+  Settings settings;       // what the controls show (may be ahead of the data after an error)
+  Settings applied;        // what the engine's problem was built from
+  std::unique_ptr<Engine> engine;
+  // Opens a backend by name ("auto", "cpu", "gpu") for this window, setting `why` when it had to
+  // fall back to the CPU; the window provides it, since only it knows its GL context.
+  std::function<std::unique_ptr<Backend>(const std::string& name, std::string& why)> open_backend;
+  std::string error;       // why the last change was refused; the data shown is still the old one
+  std::string backend_note;  // which backend runs, and why when "auto" fell back
+  std::string status;        // a short confirmation (saved, loaded, ...)
+  // The dk explorer's sweep, run on a thread of its own so that the window stays live.
+  struct Explorer {
+    SweepOptions options;          // what `points` (or the sweep under way) was run with
+    std::vector<SweepPoint> points;
+    std::atomic<int> done{0};
+    std::atomic<bool> cancel{false}, finished{false};
+    std::vector<SweepPoint> result;  // written by the thread, moved to `points` once finished
+    std::jthread worker;
+    ~Explorer() { cancel = true; }   // the jthread joins after this
+  } explorer;
+  bool show_explorer = false;  // the bottom right panel: output, or the dk explorer
+  int explorer_requested = -1;  // 0 or 1: switch the tab on the next frame
+  struct Typed {  // text being typed, used when its button is pressed
+    std::string q_path, k_path, v_path, scenario = "lesson.json";
+  } typed;
+  struct Colours {  // the current stage's colour range, found once per recompute
+    int generation = -1;
+    Stage stage = Stage::scores;
+    bool stretch = false;
+    ColourRange range;
+  } colours;
+  bool stretch_weights = false;  // weights' colours over [0, largest] instead of [0, 1]
+  int focus_key = -1;        // the key under the mouse in the stepper or heatmap, this frame
+  bool playing = false;      // space: step through the stages on a timer
+  double play_clock = 0;
+  bool fullscreen = false;
+  bool applied_theme_light = false;
+  double last_compute_ms = 0;
+  int generation = 0;        // counts successful recomputes: views repaint when it moves
+
+  const Problem& problem() const { return engine->problem(); }
+  const Trace& trace() { return engine->trace(); }
+};
+
+// The colour range of the stage on screen (cached per recompute and stage).
+const ColourRange& stage_colours(AppState& app);
+const ColormapTable& stage_table(Stage stage);
+
+// Builds the engine on the settings' backend and problem; throws InputError/RunError if even
+// the first problem cannot be built (the caller falls back to the defaults).
+void start(AppState& app, std::unique_ptr<Backend> backend);
+// Brings the engine up to date with app.settings, recomputing only what changed.
+void apply(AppState& app);
+
+// The keyboard's actions, also reachable from buttons.
+enum class Action { next_stage, previous_stage, next_query, previous_query, play, dk_up, dk_down,
+                    toggle_present, toggle_scaling, toggle_explorer };
+void act(AppState& app, Action action);
+// "next-stage", "previous-stage", "next-query", "previous-query", "play", "dk-up", "dk-down",
+// "present", "scaling", "explorer" (the names of --actions); throws InputError listing them.
+Action parse_action(std::string_view name);
+// Advances the play-through: one stage per `seconds_per_stage`.
+void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);
+
+}  // namespace attnlab::gui

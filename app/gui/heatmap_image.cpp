@@ -1,0 +1,56 @@
+#include "app/gui/heatmap_image.hpp"
+
+#include <epoxy/gl.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace attnlab::gui {
+
+ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch) {
+  if (is_weights && !stretch) return {0, 1, false};
+  if (is_weights) return {0, m.size() && m.maxCoeff() > 0 ? m.maxCoeff() : 1.0f, false};
+  float largest = 0;
+  for (Index i = 0; i < m.size(); ++i)
+    if (std::isfinite(m.data()[i])) largest = std::max(largest, std::abs(m.data()[i]));
+  if (largest == 0) largest = 1;
+  return {-largest, largest, true};
+}
+
+std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range, const ColormapTable& table) {
+  std::vector<std::uint32_t> pixels(static_cast<std::size_t>(m.size()));
+  const bool same_shape = masked.rows() == m.rows() && masked.cols() == m.cols();
+#pragma omp parallel for schedule(static)
+  for (Index i = 0; i < m.size(); ++i) {
+    const bool blocked = same_shape && std::isinf(masked.data()[i]) && masked.data()[i] < 0;
+    pixels[static_cast<std::size_t>(i)] = packed(blocked ? masked_colour : colormap(m.data()[i], range.lo, range.hi, table));
+  }
+  return pixels;
+}
+
+HeatmapImage::~HeatmapImage() {
+  if (texture_) glDeleteTextures(1, &texture_);
+}
+
+void HeatmapImage::upload(const std::vector<std::uint32_t>& pixels, Index rows, Index cols) {
+  if (!texture_) {
+    glGenTextures(1, &texture_);
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    // Nearest: a cell is a crisp square at any zoom.
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  }
+  glBindTexture(GL_TEXTURE_2D, texture_);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  const auto w = static_cast<GLsizei>(cols), h = static_cast<GLsizei>(rows);
+  if (rows != rows_ || cols != cols_)
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  else
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  rows_ = rows, cols_ = cols;
+}
+
+}  // namespace attnlab::gui

@@ -1,0 +1,38 @@
+#pragma once
+// A stage's matrix as one RGBA texture (never one draw call per cell), repainted only when the
+// trace, the stage or the colour range changes.
+#include <cstdint>
+#include <vector>
+
+#include "core/colormap.hpp"
+#include "core/matrix.hpp"
+
+namespace attnlab::gui {
+
+// The colour range of a stage: weights on [0, 1], signed stages symmetric around 0.
+struct ColourRange {
+  float lo = 0, hi = 1;
+  bool diverging = false;
+};
+// `stretch` spreads the weights' colours over [0, largest weight] instead of [0, 1].
+ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch = false);
+// Pixels of `m`, one per cell, row-major, through the table; cells that are -inf in `masked`
+// (the masked stage, or m itself) in the masked colour, so the weights stage shows them too.
+std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range, const ColormapTable& table);
+
+class HeatmapImage {
+ public:
+  HeatmapImage() = default;
+  HeatmapImage(const HeatmapImage&) = delete;
+  HeatmapImage& operator=(const HeatmapImage&) = delete;
+  ~HeatmapImage();
+  // Uploads the pixels of an rows × cols matrix; the texture grows only when the size changes.
+  void upload(const std::vector<std::uint32_t>& pixels, Index rows, Index cols);
+  void* texture_id() const { return reinterpret_cast<void*>(static_cast<std::uintptr_t>(texture_)); }
+
+ private:
+  unsigned texture_ = 0;
+  Index rows_ = 0, cols_ = 0;
+};
+
+}  // namespace attnlab::gui

@@ -1,0 +1,129 @@
+// The dk explorer: why divide by √dk, shown live. A sweep of random problems (scaled and not)
+// against dk, the current problem's own values on top, and a histogram of its scores.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "app/gui/panels.hpp"
+#include "app/gui/plot.hpp"
+
+namespace attnlab::gui {
+namespace {
+
+const ImU32 scaled_colour = IM_COL32(86, 180, 233, 255), unscaled_colour = IM_COL32(230, 159, 0, 255),
+            example_colour = IM_COL32(240, 60, 60, 255);
+
+// Starts the sweep again when σ changed; moves a finished result in.
+void keep_sweep_current(AppState& app) {
+  auto& e = app.explorer;
+  SweepOptions wanted;
+  wanted.dks = parse_dk_list("1:1024");
+  wanted.sigma = app.settings.source == "random" ? app.settings.sigma : 1.0;
+  if (e.finished.exchange(false)) e.points = std::move(e.result);
+  const bool running = e.worker.joinable() && e.done < int(wanted.dks.size()) * wanted.trials && !e.finished;
+  if (e.options.sigma == wanted.sigma && !e.options.dks.empty()) return;
+  if (running) return;
+  if (e.worker.joinable()) e.worker.join();
+  e.options = wanted;
+  e.done = 0;
+  e.worker = std::jthread([&e, wanted] {
+    e.result = sweep(wanted, &e.done, &e.cancel);
+    e.finished = true;
+  });
+}
+
+// The current problem's statistics averaged over its rows, as the sweep averages them.
+std::array<float, 4> own_values(AppState& app) {
+  std::array<float, 4> sum{0, 0, 0, 0};
+  int rows = 0;
+  for (const RowStats& s : app.trace().stats) {
+    if (s.fully_masked) continue;
+    sum[0] += s.std, sum[1] += s.max_weight, sum[2] += s.entropy, sum[3] += s.jacobian_norm;
+    ++rows;
+  }
+  for (float& v : sum) v /= float(std::max(rows, 1));
+  return sum;
+}
+
+void histogram(AppState& app, ImVec2 size) {
+  const Trace& t = app.trace();
+  const float s = static_cast<float>(1 / std::sqrt(double(app.problem().dk())));
+  constexpr int bins = 40;
+  constexpr float lo = -5, hi = 5, width = (hi - lo) / bins;
+  std::array<float, bins> scaled{}, unscaled{};
+  float total = 0;
+  for (Index i = 0; i < t.scores.size(); ++i) {
+    const float x = t.scores.data()[i];
+    const auto bin = [&](float v) { return std::clamp(int((v - lo) / width), 0, bins - 1); };
+    ++scaled[static_cast<std::size_t>(bin(s * x))], ++unscaled[static_cast<std::size_t>(bin(x))], ++total;
+  }
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(size);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight();
+  draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), "this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)");
+  const ImVec2 a{origin.x + 4, origin.y + line + 4}, b{origin.x + size.x - 4, origin.y + size.y - line - 4};
+  const float peak = std::max(*std::max_element(scaled.begin(), scaled.end()), *std::max_element(unscaled.begin(), unscaled.end())) / total / width;
+  const float top = std::max(peak, 0.45f);
+  const auto px = [&](float x) { return a.x + (x - lo) / (hi - lo) * (b.x - a.x); };
+  const auto py = [&](float density) { return b.y - density / top * (b.y - a.y); };
+  for (int k = 0; k < bins; ++k) {
+    const float x0 = lo + k * width;
+    draw->AddRectFilled({px(x0), py(unscaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y}, (unscaled_colour & 0x00ffffff) | 0x90000000);
+    draw->AddRectFilled({px(x0), py(scaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y}, (scaled_colour & 0x00ffffff) | 0x90000000);
+  }
+  for (int k = 1; k <= 100; ++k) {  // the standard normal density
+    const float x0 = lo + (k - 1) * (hi - lo) / 100, x1 = lo + k * (hi - lo) / 100;
+    const auto density = [](float x) { return float(std::exp(-0.5 * x * x) / std::sqrt(2 * std::numbers::pi)); };
+    draw->AddLine({px(x0), py(density(x0))}, {px(x1), py(density(x1))}, ImGui::GetColorU32(ImGuiCol_Text), 2);
+  }
+  for (float x : {-4.0f, -2.0f, 0.0f, 2.0f, 4.0f}) {
+    const std::string label = std::to_string(int(x));
+    draw->AddText({px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2}, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+  }
+}
+
+}  // namespace
+
+void draw_explorer(AppState& app) {
+  keep_sweep_current(app);
+  auto& e = app.explorer;
+  bool scaling = app.settings.scaling_on();
+  if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling)) app.settings.scale = scaling ? "sqrt" : "none";
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled_colour), "— scaled");
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_colour), "— unscaled");
+  ImGui::SameLine();
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(example_colour), "● this problem");
+  if (e.points.empty()) {
+    const float total = float(e.options.dks.size()) * float(e.options.trials);
+    ImGui::ProgressBar(total > 0 ? float(e.done) / total : 0, {-1, 0}, "sweeping dₖ = 1 … 1024, 64 random problems each");
+    return;
+  }
+  const std::array<float, 4> own = own_values(app);
+  const char* titles[] = {"std of scaled scores", "max weight", "entropy (nats)", "Jacobian norm"};
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float hist_h = avail.y * 0.34f;
+  const ImVec2 cell{(avail.x - ImGui::GetStyle().ItemSpacing.x) / 2, (avail.y - hist_h) / 2 - ImGui::GetStyle().ItemSpacing.y};
+  for (int k = 0; k < 4; ++k) {
+    LinePlot plot;
+    plot.title = titles[k];
+    plot.marker_x = float(app.problem().dk());
+    Series scaled{"scaled", {}, {}, scaled_colour}, unscaled{"unscaled", {}, {}, unscaled_colour};
+    for (const SweepPoint& p : e.points) {
+      const double values[] = {p.score_std, p.max_weight, p.entropy, p.jacobian_norm};
+      Series& s = p.scaled ? scaled : unscaled;
+      s.x.push_back(float(p.dk));
+      s.y.push_back(float(values[k]));
+    }
+    plot.series = {scaled, unscaled, Series{"this problem", {float(app.problem().dk())}, {own[static_cast<std::size_t>(k)]}, example_colour, true}};
+    if (k % 2) ImGui::SameLine();
+    line_plot(titles[k], plot, cell);
+  }
+  histogram(app, {avail.x, hist_h});
+}
+
+}  // namespace attnlab::gui

@@ -1,0 +1,122 @@
+// Output: the query's output vector as a sum of weighted value vectors, stacked per key.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "app/gui/panels.hpp"
+#include "app/gui/plot.hpp"
+#include "core/query_view.hpp"
+
+namespace attnlab::gui {
+namespace {
+
+// Okabe & Ito's palette: told apart with every common colour-vision deficiency.
+const ImU32 key_colours[] = {IM_COL32(230, 159, 0, 255),  IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
+                             IM_COL32(240, 228, 66, 255), IM_COL32(0, 114, 178, 255),  IM_COL32(213, 94, 0, 255),
+                             IM_COL32(204, 121, 167, 255)};
+constexpr int shown_keys = 7;   // the heaviest keys get a colour each; the rest are grouped
+constexpr Index shown_dims = 24;
+
+}  // namespace
+
+const std::string& query_label(const Problem& p, Index i) { return p.query_tokens[static_cast<std::size_t>(i)]; }
+const std::string& key_label(const Problem& p, Index j) { return p.key_tokens[static_cast<std::size_t>(j)]; }
+
+void draw_output(AppState& app) {
+  const Problem& p = app.problem();
+  const QueryView view = query_view(p, app.trace(), app.settings.query);
+  std::vector<Index> order(static_cast<std::size_t>(p.lk()));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](Index a, Index b) { return view.weights(a) > view.weights(b); });
+  const int keys = std::min<int>(shown_keys, static_cast<int>(p.lk()));
+  const Index dims = std::min(shown_dims, p.dv());
+
+  ImGui::TextWrapped("output of “%s” = Σ weight · value%s", query_label(p, app.settings.query).c_str(),
+                     p.dv() > dims ? (" (first " + std::to_string(dims) + " of " + std::to_string(p.dv()) + " dimensions)").c_str() : "");
+  // Legend: the heaviest keys and their weights.
+  for (int k = 0; k < keys; ++k) {
+    const Index j = order[static_cast<std::size_t>(k)];
+    if (view.weights(j) <= 0) break;
+    if (k) ImGui::SameLine();
+    ImGui::ColorButton(("##key" + std::to_string(k)).c_str(), ImGui::ColorConvertU32ToFloat4(key_colours[k]),
+                       ImGuiColorEditFlags_NoTooltip, {ImGui::GetFontSize(), ImGui::GetFontSize()});
+    ImGui::SameLine(0, 4);
+    ImGui::Text("%s %.2f", key_label(p, j).c_str(), view.weights(j));
+  }
+  if (p.lk() > keys) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("■ others");
+  }
+
+  // Stacked bars: positive parts upwards from 0, negative parts downwards; a line marks the sum.
+  float top = 0, bottom = 0;
+  for (Index d = 0; d < dims; ++d) {
+    top = std::max(top, view.contributions.col(d).cwiseMax(0.0f).sum());
+    bottom = std::min(bottom, view.contributions.col(d).cwiseMin(0.0f).sum());
+  }
+  if (top - bottom <= 0) top = 1;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 size{ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y - 4, ImGui::GetFontSize() * 4)};
+  ImGui::Dummy(size);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float label_h = ImGui::GetTextLineHeight() + 2, plot_h = size.y - label_h;
+  const auto y_of = [&](float v) { return origin.y + plot_h * (top - v) / (top - bottom); };
+  const float slot = size.x / float(std::max<Index>(dims, 1)), gap = std::min(slot * 0.2f, 6.0f);
+  draw->AddLine({origin.x, y_of(0)}, {origin.x + size.x, y_of(0)}, ImGui::GetColorU32(ImGuiCol_TextDisabled));
+  for (Index d = 0; d < dims; ++d) {
+    const float x0 = origin.x + float(d) * slot + gap, x1 = origin.x + float(d + 1) * slot - gap;
+    float up = 0, down = 0;
+    for (int k = 0; k <= keys; ++k) {  // k == keys: every other key, grouped
+      float part = 0;
+      if (k < keys) part = view.contributions(order[static_cast<std::size_t>(k)], d);
+      else for (std::size_t r = static_cast<std::size_t>(keys); r < order.size(); ++r) part += view.contributions(order[r], d);
+      const ImU32 colour = k < keys ? key_colours[k] : IM_COL32(150, 150, 150, 255);
+      float& base = part >= 0 ? up : down;
+      draw->AddRectFilled({x0, y_of(base + std::max(part, 0.0f))}, {x1, y_of(base + std::min(part, 0.0f))}, colour);
+      base += part;
+    }
+    const float y = y_of(view.output(d));
+    draw->AddLine({x0 - 2, y}, {x1 + 2, y}, ImGui::GetColorU32(ImGuiCol_Text), 3);
+    if (slot > ImGui::CalcTextSize("d00").x) {
+      const std::string label = "d" + std::to_string(d);
+      draw->AddText({(x0 + x1 - ImGui::CalcTextSize(label.c_str()).x) / 2, origin.y + plot_h + 2},
+                    ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+    }
+  }
+}
+
+void draw_stats(AppState& app) {
+  const Problem& p = app.problem();
+  const RowStats& s = app.trace().stats[static_cast<std::size_t>(app.settings.query)];
+  ImGui::Text("query “%s”", query_label(p, app.settings.query).c_str());
+  if (s.fully_masked) {
+    ImGui::TextWrapped("This query may attend no key: its weights and output are all zero.");
+    return;
+  }
+  if (ImGui::BeginTable("stats", 2, ImGuiTableFlags_RowBg)) {
+    const auto row = [](const char* name, const std::string& value, const char* help) {
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(name);
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(value.c_str());
+    };
+    row("std of scaled scores", format_value(s.std), "spread of this row after scaling: near 1 keeps softmax responsive");
+    row("max weight", format_value(s.max_weight), "1 means all attention on one key");
+    row("entropy (nats)", format_value(s.entropy), "−Σ p log p: 0 for one key, log n for n equal keys");
+    row("effective keys", format_value(s.effective_keys), "exp(entropy): how many keys it really looks at");
+    row("Jacobian norm", format_value(s.jacobian_norm), "‖diag(p) − ppᵀ‖: how much gradient flows back through softmax");
+    row("masked keys", std::to_string(s.masked_keys) + " of " + std::to_string(p.lk()), "keys this query may not see");
+    ImGui::EndTable();
+  }
+  const ImVec4 warn{1.0f, 0.55f, 0.2f, 1.0f};
+  if (s.max_weight > 0.99f)
+    ImGui::TextColored(warn, "Saturated: one key takes %.1f%% of the weight; the gradient through softmax is nearly 0.", 100 * s.max_weight);
+  if (s.std > 3)
+    ImGui::TextColored(warn, "Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. Try scaling by 1/√dₖ.", s.std);
+}
+
+}  // namespace attnlab::gui

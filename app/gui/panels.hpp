@@ -1,0 +1,31 @@
+#pragma once
+// One function per panel: each draws from the state and changes it only through its settings,
+// apply() and act().
+#include "app/gui/app_state.hpp"
+#include "app/gui/heatmap_image.hpp"
+
+namespace attnlab::gui {
+
+void draw_inputs(AppState& app);
+void draw_stepper(AppState& app);
+void draw_output(AppState& app);
+void draw_stats(AppState& app);
+void draw_explorer(AppState& app);
+
+struct HeatmapView {
+  HeatmapImage image;
+  int painted_generation = -1;  // what the texture shows
+  Stage painted_stage = Stage::scores;
+  ColourRange painted_range;
+  // Where the last frame drew the cells, in framebuffer pixels: scripted runs report it so that
+  // tests can read the cells back from a screenshot.
+  float x = 0, y = 0, cell = 0;
+  Index rows = 0, cols = 0;
+};
+void draw_heatmap(AppState& app, HeatmapView& view);
+
+// Labels: the tokens, or numbered when there are none.
+const std::string& query_label(const Problem& p, Index i);
+const std::string& key_label(const Problem& p, Index j);
+
+}  // namespace attnlab::gui

@@ -1,0 +1,134 @@
+#include "app/gui/plot.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace attnlab::gui {
+
+ImU32 to_imgui(Rgba c) { return IM_COL32(c.r, c.g, c.b, c.a); }
+
+std::string format_value(float v) {
+  if (std::isinf(v)) return v < 0 ? "−∞" : "∞";
+  char text[32];
+  std::snprintf(text, sizeof text, std::abs(v) >= 1e4f || (v != 0 && std::abs(v) < 1e-3f) ? "%.2e" : "%.3f", v);
+  return text;
+}
+
+int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
+  ImGui::PushID(id);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("bars", size);
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const int n = static_cast<int>(bars.values.size());
+  const float label_h = ImGui::GetTextLineHeight() + 4;
+  const float plot_h = size.y - label_h;
+  const float span = bars.hi - bars.lo > 0 ? bars.hi - bars.lo : 1;
+  const auto y_of = [&](float v) { return origin.y + plot_h * (1 - (std::clamp(v, bars.lo, bars.hi) - bars.lo) / span); };
+  const float zero_y = y_of(std::clamp(0.0f, bars.lo, bars.hi));
+  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  draw->AddLine({origin.x, zero_y}, {origin.x + size.x, zero_y}, faint);
+  int under_mouse = -1;
+  if (n == 0) {
+    ImGui::PopID();
+    return -1;
+  }
+  const float slot = size.x / static_cast<float>(n), gap = std::min(slot * 0.15f, 6.0f);
+  const bool labels_fit = slot >= ImGui::CalcTextSize("wwww").x * 0.6f;
+  for (int j = 0; j < n; ++j) {
+    const float x0 = origin.x + j * slot + gap, x1 = origin.x + (j + 1) * slot - gap;
+    const float v = bars.values[static_cast<std::size_t>(j)];
+    if (std::isinf(v) && v < 0) {
+      draw->AddRectFilled({x0, zero_y - 3}, {x1, zero_y + 3}, to_imgui(masked_colour));
+    } else {
+      const float y = y_of(v);
+      draw->AddRectFilled({x0, std::min(y, zero_y)}, {x1, std::max(y, zero_y) + 1}, bars.colour(j));
+    }
+    if (j == bars.highlight) draw->AddRect({x0 - 2, origin.y}, {x1 + 2, origin.y + plot_h}, text_colour, 0, 0, 2);
+    if (labels_fit && j < static_cast<int>(bars.labels.size())) {
+      const std::string& label = bars.labels[static_cast<std::size_t>(j)];
+      const float w = ImGui::CalcTextSize(label.c_str()).x;
+      draw->PushClipRect({x0 - gap, origin.y}, {x1 + gap, origin.y + size.y}, true);
+      draw->AddText({(x0 + x1 - w) / 2, origin.y + plot_h + 2}, text_colour, label.c_str());
+      draw->PopClipRect();
+    }
+    if (hovered && ImGui::GetIO().MousePos.x >= origin.x + j * slot && ImGui::GetIO().MousePos.x < origin.x + (j + 1) * slot)
+      under_mouse = j;
+  }
+  ImGui::PopID();
+  return under_mouse;
+}
+
+void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
+  ImGui::PushID(id);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImGui::Dummy(size);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float line = ImGui::GetTextLineHeight();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  const auto tx = [&](float x) { return plot.log2_x ? std::log2(x) : x; };
+  float x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (const Series& s : plot.series)
+    for (std::size_t i = 0; i < s.x.size(); ++i)
+      if (std::isfinite(s.y[i])) x0 = std::min(x0, tx(s.x[i])), x1 = std::max(x1, tx(s.x[i])), y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+  if (!(x1 > x0)) x0 = 0, x1 = 1;
+  y0 = std::min(y0, 0.0f);
+  if (!(y1 > y0)) y1 = y0 + 1;
+  const float left = ImGui::CalcTextSize("0.000").x + 10, bottom = line + 6;
+  const ImVec2 a{origin.x + left, origin.y + line + 4}, b{origin.x + size.x - 6, origin.y + size.y - bottom};
+  const auto px = [&](float x) { return a.x + (tx(x) - x0) / (x1 - x0) * (b.x - a.x); };
+  const auto py = [&](float y) { return b.y - (y - y0) / (y1 - y0) * (b.y - a.y); };
+  draw->AddText({a.x, origin.y}, text, plot.title.c_str());
+  draw->AddRect(a, b, faint);
+  const int y_ticks = b.y - a.y > 5 * line ? 2 : 1;  // bottom, (middle,) top
+  for (int t = 0; t <= y_ticks; ++t) {
+    const float y = y0 + (y1 - y0) * t / float(y_ticks);
+    const std::string label = format_value(y);
+    draw->AddText({a.x - 6 - ImGui::CalcTextSize(label.c_str()).x, py(y) - line / 2}, text, label.c_str());
+  }
+  for (float x = 1; tx(x) <= x1 + 1e-3f; x *= plot.log2_x ? 4 : 2) {  // x ticks at 1, 4, 16, ...
+    if (tx(x) < x0 - 1e-3f) continue;
+    const std::string label = std::to_string(static_cast<long long>(x));
+    draw->AddLine({px(x), b.y}, {px(x), b.y + 4}, text);
+    draw->AddText({px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 5}, text, label.c_str());
+  }
+  if (std::isfinite(plot.marker_x) && tx(plot.marker_x) >= x0 && tx(plot.marker_x) <= x1)
+    draw->AddLine({px(plot.marker_x), a.y}, {px(plot.marker_x), b.y}, IM_COL32(255, 80, 40, 255), 2);
+  float legend_x = b.x;
+  for (auto it = plot.series.rbegin(); it != plot.series.rend(); ++it) {
+    const Series& s = *it;
+    for (std::size_t i = 0; i < s.x.size(); ++i) {
+      const ImVec2 p{px(s.x[i]), py(s.y[i])};
+      if (s.points_only) draw->AddCircleFilled(p, 5, s.colour);
+      else if (i > 0) draw->AddLine({px(s.x[i - 1]), py(s.y[i - 1])}, p, s.colour, 2.5f);
+    }
+    if (!plot.legend) continue;
+    legend_x -= ImGui::CalcTextSize(s.name.c_str()).x + 22;
+    draw->AddRectFilled({legend_x, origin.y + 3}, {legend_x + 12, origin.y + line - 3}, s.colour);
+    draw->AddText({legend_x + 15, origin.y}, text, s.name.c_str());
+  }
+  ImGui::PopID();
+}
+
+void colour_bar(const ColormapTable& table, float lo, float hi, ImVec2 size) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float bar_w = std::min(size.x * 0.35f, 22.0f), step = size.y / 256.0f;
+  for (int e = 0; e < 256; ++e) {
+    const float y1 = origin.y + size.y - e * step;
+    draw->AddRectFilled({origin.x, y1 - step - 0.5f}, {origin.x + bar_w, y1}, to_imgui(table[static_cast<std::size_t>(e)]));
+  }
+  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
+  const float h = ImGui::GetTextLineHeight();
+  const float ticks[3] = {lo, (lo + hi) / 2, hi};
+  for (int t = 0; t < 3; ++t) {
+    const float y = origin.y + size.y * (1 - t / 2.0f);
+    draw->AddLine({origin.x + bar_w, y}, {origin.x + bar_w + 5, y}, text_colour);
+    draw->AddText({origin.x + bar_w + 8, std::clamp(y - h / 2, origin.y - h / 2, origin.y + size.y - h / 2)}, text_colour,
+                  format_value(ticks[t]).c_str());
+  }
+  ImGui::Dummy(size);
+}
+
+}  // namespace attnlab::gui

@@ -1,0 +1,46 @@
+#pragma once
+// The app's one small plotting helper (ImPlot is not in Debian): bars with labels, and a colour bar.
+#include <cmath>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "core/colormap.hpp"
+
+namespace attnlab::gui {
+
+struct Bars {
+  std::vector<float> values;             // -inf draws as a "masked" stub
+  std::vector<std::string> labels;       // one per bar, drawn under it when they fit
+  std::function<ImU32(int)> colour;      // per bar
+  int highlight = -1;                    // drawn outlined
+  float lo = 0, hi = 1;                  // the value axis; 0 is drawn when inside
+};
+// Draws in a region of `size` at the cursor; returns the bar under the mouse, or -1.
+int bar_chart(const char* id, const Bars& bars, ImVec2 size);
+
+// A vertical colour bar with ticks at lo, the middle and hi.
+void colour_bar(const ColormapTable& table, float lo, float hi, ImVec2 size);
+
+struct Series {
+  std::string name;
+  std::vector<float> x, y;
+  ImU32 colour = 0;
+  bool points_only = false;  // markers without a line (e.g. the current example's own value)
+};
+struct LinePlot {
+  std::string title;
+  std::vector<Series> series;
+  bool log2_x = true;   // x values are dk: ticks at powers of four
+  float marker_x = NAN;  // a vertical line (the current dk)
+  bool legend = false;   // the series' names in the top right corner
+};
+// Axes with ticks and labels, the series, a legend; in a region of `size` at the cursor.
+void line_plot(const char* id, const LinePlot& plot, ImVec2 size);
+
+ImU32 to_imgui(Rgba c);
+std::string format_value(float v);  // "0.354", "-inf", "1.2e+04"
+
+}  // namespace attnlab::gui

@@ -1,0 +1,123 @@
+#include "app/gui/settings.hpp"
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "core/atomic_file.hpp"
+#include "core/examples.hpp"
+#include "core/input.hpp"
+#include "core/resize.hpp"
+
+namespace attnlab::gui {
+namespace {
+
+using nlohmann::json;
+
+}  // namespace
+
+MaskSpec build_mask(const Settings& s, Index lq, Index lk) {
+  if (s.mask != "painted") return parse_mask(s.mask);
+  Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> allowed(lq, lk);
+  if (s.painted.size() != static_cast<std::size_t>(lq * lk)) {
+    allowed.setConstant(true);  // nothing painted yet for these sizes: start from "attend everything"
+  } else {
+    for (Index i = 0; i < lq * lk; ++i) allowed(i / lk, i % lk) = s.painted[static_cast<std::size_t>(i)] != 0;
+  }
+  return bool_mask(allowed);
+}
+
+ScaleSpec build_scale(const Settings& s) {
+  return s.scale == "value" ? ScaleSpec{ScaleSpec::Kind::value, s.scale_value} : parse_scale(s.scale);
+}
+
+namespace {
+
+Problem base_problem(const Settings& s) {
+  InputOptions in;
+  if (s.source == "files") {
+    in.q = s.q_path, in.k = s.k_path, in.v = s.v_path;
+    if (in.q.empty() || in.k.empty() || in.v.empty()) throw InputError("choose the Q, K and V files");
+  } else if (s.source == "random") {
+    in.random = true;
+    in.lq = s.lq, in.lk = s.lk, in.dv = s.dv, in.seed = s.seed, in.sigma = s.sigma;
+    in.dk = s.dk > 0 ? s.dk : 64;
+  } else if (s.source == "example") {
+    in.example = s.example;
+  } else {
+    throw InputError("source '" + s.source + "' is not example, random or files");
+  }
+  return load_problem(in);
+}
+
+}  // namespace
+
+int native_dk(const Settings& s) {
+  if (s.source == "random") return 64;
+  return static_cast<int>(base_problem(s).dk());
+}
+
+Problem build_problem(const Settings& s) {
+  Problem p = base_problem(s);
+  if (s.dk > 0 && s.dk != p.dk()) p = with_dk(p, s.dk, s.seed, s.sigma);
+  p.mask = build_mask(s, p.lq(), p.lk());
+  p.scale = build_scale(s);
+  p.temperature = s.temperature;
+  validate(p);
+  return p;
+}
+
+std::string to_json(const Settings& s) {
+  const json j = {
+      {"source", s.source}, {"example", s.example}, {"q", s.q_path}, {"k", s.k_path}, {"v", s.v_path},
+      {"lq", s.lq}, {"lk", s.lk}, {"dk", s.dk}, {"dv", s.dv}, {"seed", s.seed}, {"sigma", s.sigma},
+      {"mask", s.mask}, {"painted", s.painted}, {"scale", s.scale}, {"scale_value", s.scale_value},
+      {"temperature", s.temperature}, {"backend", s.backend}, {"query", s.query},
+      {"stage", std::string(stage_name(s.stage))}, {"font_scale", s.font_scale}, {"present", s.present},
+      {"light", s.light}, {"attnlab", ATTNLAB_VERSION},
+  };
+  return j.dump(2) + "\n";
+}
+
+Settings settings_from_json(const std::string& text, const std::string& name) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw InputError(name + " is not a JSON object of Attention Lab settings");
+  Settings s;
+  // Each key is read on its own: a key of the wrong type is reported, one that is missing keeps its default.
+  const auto read = [&](const char* key, auto& field) {
+    if (!j.contains(key)) return;
+    try {
+      j.at(key).get_to(field);
+    } catch (const json::exception&) {
+      throw InputError(name + ": \"" + key + "\" has the wrong type (" + j.at(key).dump() + ")");
+    }
+  };
+  read("source", s.source), read("example", s.example), read("q", s.q_path), read("k", s.k_path);
+  read("v", s.v_path), read("lq", s.lq), read("lk", s.lk), read("dk", s.dk), read("dv", s.dv);
+  read("seed", s.seed), read("sigma", s.sigma), read("mask", s.mask), read("painted", s.painted);
+  read("scale", s.scale), read("scale_value", s.scale_value), read("temperature", s.temperature);
+  read("backend", s.backend), read("query", s.query), read("font_scale", s.font_scale);
+  read("present", s.present), read("light", s.light);
+  std::string stage = "scores";
+  read("stage", stage);
+  s.stage = parse_stage(stage);
+  return s;
+}
+
+void save_settings(const Settings& settings, const std::filesystem::path& path) {
+  std::error_code error;
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
+  write_file_atomic(path, to_json(settings));
+}
+
+Settings load_settings(const std::filesystem::path& path) {
+  const std::string name = "scenario " + path.string();
+  return settings_from_json(read_file(path, name), name);
+}
+
+std::filesystem::path last_state_path() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "attnlab/last.json";
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home && *home ? home : ".") / ".config/attnlab/last.json";
+}
+
+}  // namespace attnlab::gui

@@ -1,0 +1,56 @@
+#pragma once
+// Everything a teacher sets up: what a scenario file saves and the app remembers between runs.
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/problem.hpp"
+#include "core/trace.hpp"
+
+namespace attnlab::gui {
+
+struct Settings {
+  std::string source = "example";  // example | random | files
+  std::string example = "sentence";
+  std::string q_path, k_path, v_path;
+  int lq = 8, lk = 8;               // random inputs
+  int dk = 0;                       // 0: the source's own width (an example's, a file's, 64 for random)
+  int dv = 64;                      // random inputs
+  std::uint64_t seed = 0;
+  float sigma = 1.0f;
+  std::string mask = "none";        // a mask spec of the CLI; "painted" uses `painted`
+  std::vector<std::uint8_t> painted;  // Lq·Lk cells, 1 = may attend (a bool mask)
+  std::string scale = "sqrt";       // sqrt | none | value
+  float scale_value = 0.125f;
+  float temperature = 1.0f;
+  std::string backend = "auto";
+  int query = 0;
+  Stage stage = Stage::scores;
+  bool scaling_on() const { return scale != "none"; }
+
+  // How it looks; saved with the rest so a lesson opens as it was prepared.
+  float font_scale = 1.0f;
+  bool present = false;
+  bool light = false;
+};
+
+// The problem these settings describe; throws InputError naming what is wrong.
+Problem build_problem(const Settings& settings);
+// The parts of build_problem() that a scale or mask change needs, without rebuilding the inputs.
+ScaleSpec build_scale(const Settings& settings);
+MaskSpec build_mask(const Settings& settings, Index lq, Index lk);
+// The dk the source has before the slider changes it (an example's or a file's own width).
+int native_dk(const Settings& settings);
+
+std::string to_json(const Settings& settings);
+// Unknown keys are ignored and missing ones keep their defaults; a file that is not a JSON object
+// of settings throws InputError naming the file.
+Settings settings_from_json(const std::string& text, const std::string& name);
+void save_settings(const Settings& settings, const std::filesystem::path& path);  // atomic
+Settings load_settings(const std::filesystem::path& path);
+
+// $XDG_CONFIG_HOME/attnlab/last.json, or ~/.config/attnlab/last.json.
+std::filesystem::path last_state_path();
+
+}  // namespace attnlab::gui

@@ -1,0 +1,58 @@
+#include "app/gui/style.hpp"
+
+#include <imgui.h>
+
+#include <filesystem>
+
+namespace attnlab::gui {
+namespace {
+
+constexpr const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";  // fonts-dejavu-core
+
+}  // namespace
+
+Fonts load_fonts(float font_scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (!std::filesystem::exists(font_path)) {  // ImGui's own font: ASCII only, but the app still works
+    ImFontConfig config;
+    config.SizePixels = 13.0f * font_scale;
+    ImFont* font = io.Fonts->AddFontDefault(&config);
+    return {font, font};
+  }
+  static ImVector<ImWchar> ranges;  // ImGui keeps a pointer to the ranges until the atlas is built
+  ImFontGlyphRangesBuilder builder;
+  builder.AddRanges(io.Fonts->GetGlyphRangesDefault());
+  static const ImWchar extra[] = {0x0370, 0x03FF,  // Greek
+                                  0x1D00, 0x1DBF,  // modifier letters: ᵀ ᵥ
+                                  0x2000, 0x206F,  // punctuation: — “ ” ‖ …
+                                  0x2070, 0x209F,  // super- and subscripts: ₖ ₀ ⱼ
+                                  0x2190, 0x21FF,  // arrows
+                                  0x2200, 0x22FF,  // mathematical operators: √ Σ ∞ −
+                                  0x25A0, 0x25FF,  // shapes: ■ ▶ ◀
+                                  0x2C7C, 0x2C7C,  // ⱼ
+                                  0};
+  builder.AddRanges(extra);
+  builder.BuildRanges(&ranges);
+  ImFont* normal = io.Fonts->AddFontFromFileTTF(font_path, 18.0f * font_scale, nullptr, ranges.Data);
+  ImFont* present = io.Fonts->AddFontFromFileTTF(font_path, 30.0f * font_scale, nullptr, ranges.Data);
+  return {normal, present};
+}
+
+void apply_theme(bool light) {
+  ImGuiStyle& style = ImGui::GetStyle();
+  if (light) {
+    ImGui::StyleColorsLight();
+  } else {
+    ImGui::StyleColorsDark();
+    // Higher contrast than ImGui's default for a washed-out projector.
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.06f, 0.06f, 0.07f, 1.0f);
+    style.Colors[ImGuiCol_Text] = ImVec4(1, 1, 1, 1);
+    style.Colors[ImGuiCol_TitleBgActive] = ImVec4(0.16f, 0.29f, 0.48f, 1.0f);
+  }
+  style.WindowRounding = 0;
+  style.FrameRounding = 3;
+  style.WindowBorderSize = 1;
+  style.ItemSpacing = ImVec2(8, 6);
+}
+
+}  // namespace attnlab::gui

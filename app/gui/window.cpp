@@ -1,0 +1,267 @@
+#include "app/gui/window.hpp"
+
+#include <epoxy/gl.h>
+// GLFW after the GL loader: it must not pull in the system's GL header first.
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#include <stb/stb_image_write.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+#include "app/gui/app_state.hpp"
+#include "app/gui/panels.hpp"
+#include "app/gui/style.hpp"
+#include "core/atomic_file.hpp"
+#include "core/cpu_backend.hpp"
+#include "core/gl/gl_backend.hpp"
+
+namespace attnlab::gui {
+namespace {
+
+struct Glfw {  // glfwTerminate on every way out
+  ~Glfw() { glfwTerminate(); }
+};
+
+// An OpenGL 4.3 core context for the compute path, else 3.3 core, which draws everything too.
+GLFWwindow* open_window(const WindowOptions& o, std::string& version) {
+  for (auto [major, minor] : {std::pair{4, 3}, std::pair{3, 3}}) {
+    glfwDefaultWindowHints();
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, major);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, minor);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    if (GLFWwindow* window = glfwCreateWindow(o.width, o.height, "Attention Lab", nullptr, nullptr)) {
+      version = "OpenGL " + std::to_string(major) + "." + std::to_string(minor);
+      return window;
+    }
+  }
+  return nullptr;
+}
+
+// The back buffer's pixels as a PNG, bottom row last, written whole or not at all.
+void save_screenshot(const std::string& path, int width, int height) {
+  std::vector<unsigned char> pixels(static_cast<std::size_t>(width) * height * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadBuffer(GL_BACK);
+  glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  std::vector<unsigned char> flipped(pixels.size());
+  const std::size_t row = static_cast<std::size_t>(width) * 4;
+  for (int y = 0; y < height; ++y)
+    std::copy_n(pixels.data() + row * static_cast<std::size_t>(height - 1 - y), row, flipped.data() + row * static_cast<std::size_t>(y));
+  std::string png;
+  stbi_write_png_to_func(
+      [](void* context, void* data, int size) { static_cast<std::string*>(context)->append(static_cast<char*>(data), static_cast<std::size_t>(size)); },
+      &png, width, height, 4, flipped.data(), static_cast<int>(row));
+  if (png.empty()) throw RunError("could not encode the screenshot as PNG");
+  write_file_atomic(path, png);
+}
+
+void handle_keys(AppState& app, GLFWwindow* window) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  const auto pressed = [](int key) { return ImGui::IsKeyPressed(key); };
+  if (pressed(GLFW_KEY_RIGHT)) act(app, Action::next_stage);
+  if (pressed(GLFW_KEY_LEFT)) act(app, Action::previous_stage);
+  if (pressed(GLFW_KEY_DOWN)) act(app, Action::next_query);
+  if (pressed(GLFW_KEY_UP)) act(app, Action::previous_query);
+  if (pressed(GLFW_KEY_SPACE)) act(app, Action::play);
+  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) act(app, Action::dk_up);
+  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) act(app, Action::dk_down);
+  if (pressed(GLFW_KEY_P)) act(app, Action::toggle_present);
+  if (pressed(GLFW_KEY_S)) act(app, Action::toggle_scaling);
+  if (pressed(GLFW_KEY_D)) act(app, Action::toggle_explorer);
+  if (pressed(GLFW_KEY_F)) {
+    app.fullscreen = !app.fullscreen;
+    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+    if (app.fullscreen && mode)
+      glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+    else
+      glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
+  }
+}
+
+// A fixed layout of panels that follows the window's size; presentation mode hides the side panels.
+void draw_panels(AppState& app, HeatmapView& heatmap) {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const ImVec2 o = viewport->WorkPos, size = viewport->WorkSize;
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  const auto panel = [&](const char* title, float x, float y, float w, float h, auto&& draw) {
+    ImGui::SetNextWindowPos({o.x + x, o.y + y});
+    ImGui::SetNextWindowSize({w, h});
+    if (ImGui::Begin(title, nullptr, flags)) draw();
+    ImGui::End();
+  };
+  const bool present = app.settings.present;
+  const float left = present ? 0 : std::max(size.x * 0.24f, 320.0f);
+  const float right = (size.x - left) * (present ? 0.42f : 0.45f);
+  const float middle = size.x - left - right;
+  if (!present) {
+    const float stats_h = std::min(size.y * 0.34f, ImGui::GetFontSize() * 14);
+    panel("Inputs", 0, 0, left, size.y - stats_h, [&] { draw_inputs(app); });
+    panel("Statistics of this query", 0, size.y - stats_h, left, stats_h, [&] { draw_stats(app); });
+  }
+  panel("Heatmap", left, 0, middle, size.y, [&] { draw_heatmap(app, heatmap); });
+  const float output_h = size.y * (app.show_explorer ? 0.64f : 0.36f);  // the explorer's plots need room
+  panel("Stepper: one query, stage by stage", left + middle, 0, right, size.y - output_h, [&] { draw_stepper(app); });
+  panel("Output and the dₖ explorer", left + middle, size.y - output_h, right, output_h, [&] {
+    if (ImGui::BeginTabBar("bottom")) {
+      const auto tab = [&](const char* name, bool explorer, auto&& draw) {
+        // A key or --actions may switch the tab; clicks do too.
+        const ImGuiTabItemFlags select = app.explorer_requested == explorer ? ImGuiTabItemFlags_SetSelected : 0;
+        if (ImGui::BeginTabItem(name, nullptr, select)) {
+          app.show_explorer = explorer;
+          draw();
+          ImGui::EndTabItem();
+        }
+      };
+      tab("output = Σ weight · value", false, [&] { draw_output(app); });
+      tab("why √dₖ: the dₖ explorer (D)", true, [&] { draw_explorer(app); });
+      app.explorer_requested = -1;
+      ImGui::EndTabBar();
+    }
+  });
+}
+
+// The window's backend: the GPU path on this window's own context when it can run there (4.3, a
+// hardware GPU for "auto"), else the CPU, with the reason.
+std::unique_ptr<Backend> window_backend(const std::string& name, bool compute_shaders, std::string& why) {
+  why.clear();
+  if (name != "cpu") {
+    const std::string renderer = gl::current_renderer();
+    if (!compute_shaders)
+      why = "this window has OpenGL 3.3 only; the GPU path needs 4.3";
+    else if (name == "auto" && gl::is_software_renderer(renderer))
+      why = "the only GPU is " + renderer + ", which runs on the CPU and is slower than the CPU backend";
+    else
+      try {
+        return std::make_unique<gl::GlBackend>(nullptr);
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+  }
+  return std::make_unique<CpuBackend>();
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+}  // namespace
+
+int run_window(WindowOptions o) {
+  AppState app;
+  app.settings = o.settings;
+  if (o.remember) {
+    try {
+      app.settings = load_settings(last_state_path());
+    } catch (const std::exception&) {
+      // No last state yet, or one from an older version: start from the defaults given.
+    }
+  }
+
+  glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
+  if (!glfwInit()) throw RunError("cannot open a window: GLFW found no display (is DISPLAY set?)");
+  Glfw glfw;
+  std::string gl_version;
+  GLFWwindow* window = open_window(o, gl_version);
+  if (!window) throw RunError("cannot open a window: no OpenGL 3.3 context");
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(o.frames > 0 ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
+  const Fonts fonts = load_fonts(std::clamp(app.settings.font_scale, 0.5f, 4.0f));
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+
+  const bool compute_shaders = gl_version == "OpenGL 4.3";
+  app.open_backend = [&](const std::string& name, std::string& why) { return window_backend(name, compute_shaders, why); };
+  std::string why;
+  try {
+    start(app, app.open_backend(app.settings.backend, why));
+  } catch (const std::exception& e) {
+    // A remembered state that no longer loads (a moved file): the defaults, and say why.
+    const std::string failure = e.what();
+    app.settings = o.settings;
+    start(app, app.open_backend(app.settings.backend, why));
+    app.status = "last state not restored: " + failure;
+  }
+  if (!why.empty()) app.backend_note += " — " + why;
+
+  auto heatmap_view = std::make_unique<HeatmapView>();
+  HeatmapView& heatmap = *heatmap_view;
+  std::vector<double> frame_ms;
+  auto last = std::chrono::steady_clock::now();
+  for (int frame = 0; !glfwWindowShouldClose(window); ++frame) {
+    const auto frame_start = std::chrono::steady_clock::now();
+    glfwPollEvents();
+    if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
+      glfwWaitEvents();  // nothing to draw while minimised
+      continue;
+    }
+    if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.actions.size()) act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
+    tick(app, std::chrono::duration<double>(frame_start - last).count());
+    last = frame_start;
+    apply(app);
+    if (frame == 0 || app.settings.light != app.applied_theme_light) apply_theme(app.settings.light);
+    app.applied_theme_light = app.settings.light;
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    // A scripted run ignores wherever the pointer happens to be: its pictures show no hover.
+    if (o.frames > 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    ImGui::NewFrame();
+    ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
+    app.focus_key = -1;
+    handle_keys(app, window);
+    draw_panels(app, heatmap);
+    ImGui::PopFont();
+    ImGui::Render();
+    int width = 0, height = 0;
+    glfwGetFramebufferSize(window, &width, &height);
+    glViewport(0, 0, width, height);
+    glClearColor(0.06f, 0.06f, 0.07f, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+    const bool last_frame = o.frames > 0 && frame + 1 >= o.frames;
+    if (last_frame && !o.screenshot.empty()) save_screenshot(o.screenshot, width, height);
+    glfwSwapBuffers(window);
+    if (last_frame) break;
+  }
+  if (o.frames > 1) {  // the first frame builds the font atlas: not what a user waits for later
+    std::cerr << "attnlab: backend " << app.engine->backend().name() << " (" << app.backend_note << ")\n";
+    std::cerr << "attnlab: heatmap cells at x=" << heatmap.x << " y=" << heatmap.y << " size=" << heatmap.cell << " rows="
+              << heatmap.rows << " cols=" << heatmap.cols << "\n";
+    const std::vector<double> later(frame_ms.begin() + 1, frame_ms.end());
+    std::cerr << "attnlab: frame times over " << later.size() << " frames after the first: median " << median(later)
+              << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
+  }
+  if (o.remember) {
+    try {
+      save_settings(app.settings, last_state_path());
+    } catch (const std::exception& e) {
+      std::cerr << "attnlab: could not remember this session's state: " << e.what() << "\n";
+    }
+  }
+  // GL objects go while their context is still there.
+  heatmap_view.reset();
+  app.engine.reset();
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  return 0;
+}
+
+}  // namespace attnlab::gui

@@ -1,0 +1,26 @@
+#pragma once
+// The window: GLFW + OpenGL + Dear ImGui, in ImGui's own order (poll, new frame, draw, render,
+// swap), with the panels in a fixed layout that follows the window's size.
+#include <optional>
+#include <string>
+
+#include <vector>
+
+#include "app/gui/app_state.hpp"
+#include "app/gui/settings.hpp"
+
+namespace attnlab::gui {
+
+struct WindowOptions {
+  Settings settings;
+  bool remember = true;    // load the last state at start and save it at exit
+  int frames = 0;          // > 0: render this many frames, then exit (tests, docs)
+  std::string screenshot;  // with frames: save the last frame's pixels here (PNG)
+  std::vector<Action> actions;  // with frames: one per frame from the second on, as if keys were pressed
+  int width = 1600, height = 900;
+};
+
+// Returns the process's exit status.
+int run_window(WindowOptions options);
+
+}  // namespace attnlab::gui

@@ -1,0 +1,31 @@
+#include "core/resize.hpp"
+
+#include <algorithm>
+
+#include "core/random.hpp"
+
+namespace attnlab {
+namespace {
+
+Matrix widen(const Matrix& m, Index cols, std::uint64_t seed, RandomStream stream, float sigma) {
+  Matrix out(m.rows(), cols);
+  const Index kept = std::min(cols, m.cols());
+  out.leftCols(kept) = m.leftCols(kept);
+#pragma omp parallel for schedule(static)
+  for (Index i = 0; i < m.rows(); ++i)
+    fill_normals(out.row(i).data() + kept, seed, stream, static_cast<std::uint64_t>(i), kept, cols, sigma);
+  return out;
+}
+
+}  // namespace
+
+Problem with_dk(const Problem& base, Index dk, std::uint64_t seed, float sigma) {
+  if (dk < 1) throw InputError("dk " + std::to_string(dk) + " must be ≥ 1");
+  Problem p = base;
+  if (dk == base.dk()) return p;
+  p.q = widen(base.q, dk, seed, RandomStream::q, sigma);
+  p.k = widen(base.k, dk, seed, RandomStream::k, sigma);
+  return p;
+}
+
+}  // namespace attnlab

@@ -1,0 +1,82 @@
+#version 430
+// Stages 2–4 and the statistics, fused, one query row per workgroup: scaled = scale · scores,
+// masked = scaled + A (-inf where the query may not attend), weights = softmax(masked) computed
+// stably, and the row's statistics with the definitions of core/online_softmax.cpp. A row with no
+// key to attend gets zero weights and is flagged.
+#include "common.glsl"
+#include "reduce.glsl"
+#include "row_stats.glsl"
+
+layout(local_size_x = ROW_THREADS) in;
+layout(std430, binding = 0) readonly buffer Scores { float scores[]; };
+layout(std430, binding = 1) readonly buffer Additive { float additive[]; };  // Lq × Lk: matrix masks only
+layout(std430, binding = 2) buffer Scaled { float scaled[]; };
+layout(std430, binding = 3) buffer Masked { float masked[]; };
+layout(std430, binding = 4) buffer Weights { float weights[]; };
+layout(std430, binding = 5) writeonly buffer Stats { RowStats stats[]; };
+
+void main() {
+  const uint id = gl_LocalInvocationID.x;
+  for (uint query = gl_WorkGroupID.x; query < lq; query += gl_NumWorkGroups.x) {
+    const uvec2 keys = key_range(query);
+    const uint row = query * lk;
+
+    // Pass 1: scaled and masked. Each invocation takes keys id, id + ROW_THREADS, ... in every pass,
+    // so it only ever reads back what it wrote itself. The row maximum goes to its first key.
+    float largest = LOWEST, sum_scaled = 0.0;
+    uint largest_at = lk, attended = 0u;
+    for (uint j = id; j < lk; j += ROW_THREADS) {
+      const float t = scale * scores[row + j];
+      float x = t;
+      bool open = j >= keys.x && j < keys.y;
+      if (open && mask_kind == MASK_MATRIX) {
+        const float a = additive[row + j];
+        open = !is_neg_inf(a);
+        x = t + a;
+      }
+      scaled[row + j] = t;
+      masked[row + j] = open ? x : neg_inf();
+      if (open) {
+        ++attended;
+        sum_scaled += t;
+        if (x > largest) {
+          largest = x;
+          largest_at = j;
+        }
+      }
+    }
+    const float m = workgroup_max(largest);
+    const uint max_at = workgroup_min(attended > 0u && largest == m ? largest_at : lk);
+    const uint count = workgroup_count(attended);
+    const float sum_all = workgroup_sum(vec4(sum_scaled)).x;
+    const float mean = count > 0u ? sum_all / float(count) : 0.0;
+
+    // Pass 2: e = exp(x − m), exactly 1 at the maximum, and the sums the statistics need.
+    float m2 = 0.0, rest = 0.0, rest2 = 0.0, rest3 = 0.0, spread = 0.0;
+    for (uint j = id; j < lk; j += ROW_THREADS) {
+      const float x = masked[row + j];
+      float e = 0.0;
+      if (!is_neg_inf(x)) {
+        const float d = scaled[row + j] - mean;
+        m2 += d * d;
+        if (j == max_at) {
+          e = 1.0;
+        } else {
+          e = exp(x - m);
+          rest += e;
+          rest2 += e * e;
+          rest3 += e * e * e;
+          spread += e * (x - m);
+        }
+      }
+      weights[row + j] = e;
+    }
+    const vec4 sums = workgroup_sum(vec4(rest, rest2, rest3, spread));
+    const float m2_total = workgroup_sum(vec4(m2)).x;
+
+    // Pass 3: weights = e / ℓ, ℓ = 1 + rest.
+    const float inverse_sum = 1.0 / (1.0 + sums.x);
+    for (uint j = id; j < lk; j += ROW_THREADS) weights[row + j] *= inverse_sum;
+    if (id == 0u) stats[query] = row_stats(sums.x, sums.y, sums.z, sums.w, mean, m2_total, count);
+  }
+}

@@ -1,0 +1,136 @@
+// The real window under Xvfb: screenshots that follow dk and the stage, and heatmap pixels that
+// are the engine's values through the colormap. CTest runs this suite inside xvfb-run.
+#include <doctest/doctest.h>
+#include <stb/stb_image.h>
+
+#include <cstdio>
+#include <memory>
+#include <set>
+
+#include "core/colormap.hpp"
+#include "core/cpu_backend.hpp"
+#include "core/examples.hpp"
+#include "tests/cli_run.hpp"
+
+using namespace attnlab;
+using cli_test::run_attnlab;
+
+namespace {
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<unsigned char> rgba;
+  Rgba at(int x, int y) const {
+    const auto* p = &rgba[(static_cast<std::size_t>(y) * width + x) * 4];
+    return {p[0], p[1], p[2], p[3]};
+  }
+};
+
+Image load_png(const std::filesystem::path& path) {
+  Image image;
+  int channels = 0;
+  std::unique_ptr<unsigned char, void (*)(void*)> data(
+      stbi_load(path.c_str(), &image.width, &image.height, &channels, 4), stbi_image_free);
+  REQUIRE_MESSAGE(data, "cannot decode " << path);
+  image.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(image.width) * image.height * 4);
+  return image;
+}
+
+struct Cells {
+  float x = 0, y = 0, size = 0;
+  int rows = 0, cols = 0;
+};
+
+// "attnlab: heatmap cells at x=… y=… size=… rows=… cols=…", which a scripted run prints.
+Cells heatmap_cells(const std::string& err) {
+  Cells c;
+  const auto at = err.find("heatmap cells at");
+  REQUIRE_MESSAGE(at != std::string::npos, err);
+  REQUIRE(std::sscanf(err.c_str() + at, "heatmap cells at x=%f y=%f size=%f rows=%d cols=%d", &c.x, &c.y, &c.size, &c.rows,
+                      &c.cols) == 5);
+  return c;
+}
+
+cli_test::RunResult screenshot(const cli_test::TempDir& dir, const std::string& name, std::vector<std::string> args,
+                              const std::string& backend = "cpu") {
+  args.insert(args.begin(), "gui");
+  args.insert(args.end(), {"--backend", backend, "--frames", "4", "--screenshot", (dir / name).string()});
+  auto result = run_attnlab(args);
+  REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.err);
+  return result;
+}
+
+bool close(Rgba a, Rgba b) { return std::abs(a.r - b.r) <= 2 && std::abs(a.g - b.g) <= 2 && std::abs(a.b - b.b) <= 2; }
+
+}  // namespace
+
+TEST_SUITE("gui") {
+  TEST_CASE("the window opens on the default example and its screenshot is a full picture") {
+    cli_test::TempDir dir;
+    screenshot(dir, "default.png", {});
+    const Image image = load_png(dir / "default.png");
+    CHECK(image.width == 1600);
+    CHECK(image.height == 900);
+    std::set<std::uint32_t> colours;
+    for (std::size_t i = 0; i < image.rgba.size(); i += 4 * 97) colours.insert(image.rgba[i] | image.rgba[i + 1] << 8 | image.rgba[i + 2] << 16);
+    CHECK(colours.size() > 50);
+  }
+
+  TEST_CASE("the heatmap's pixels are the weights through viridis, masked cells in the masked colour") {
+    // On the CPU, and on the GPU path running on the window's own OpenGL context.
+    for (const std::string backend : {"cpu", "gpu"}) {
+    INFO("backend " << backend);
+    cli_test::TempDir dir;
+    const auto result = screenshot(dir, "weights.png", {"--example", "sentence", "--mask", "causal", "--stage", "weights"}, backend);
+    CHECK_MESSAGE(result.err.find("attnlab: backend " + backend) != std::string::npos, result.err);
+    const Image image = load_png(dir / "weights.png");
+    const Cells cells = heatmap_cells(result.err);
+    Problem p = make_example("sentence").problem;
+    p.mask = parse_mask("causal");
+    CpuBackend cpu;
+    Trace t;
+    cpu.compute(p, t);
+    REQUIRE(cells.rows == 7);
+    REQUIRE(cells.cols == 7);
+    REQUIRE(cells.size > 10);
+    for (int i = 0; i < 7; ++i)
+      for (int j = 0; j < 7; ++j) {
+        // Inside the cell, clear of the value printed at its centre and of the query's outline.
+        const int x = static_cast<int>(cells.x + (j + 0.12f) * cells.size);
+        const int y = static_cast<int>(cells.y + (i + 0.88f) * cells.size);
+        const Rgba expected = j > i ? masked_colour : colormap(t.weights(i, j), 0, 1, viridis());
+        const Rgba got = image.at(x, y);
+        CHECK_MESSAGE(close(got, expected), "cell (" << i << ", " << j << ") weight " << t.weights(i, j) << ": got "
+                                                      << int(got.r) << "," << int(got.g) << "," << int(got.b)
+                                                      << " expected " << int(expected.r) << "," << int(expected.g) << ","
+                                                      << int(expected.b));
+      }
+    }
+  }
+
+  TEST_CASE("screenshots change when dk and the stage change, and presentation mode hides the side panels") {
+    cli_test::TempDir dir;
+    const auto base = screenshot(dir, "base.png", {});
+    screenshot(dir, "dk.png", {"--actions", "dk-up"});
+    screenshot(dir, "stage.png", {"--stage", "weights"});
+    const auto present = screenshot(dir, "present.png", {"--present"});
+    const std::string a = cli_test::read_all(dir / "base.png");
+    CHECK(a != cli_test::read_all(dir / "dk.png"));
+    CHECK(a != cli_test::read_all(dir / "stage.png"));
+    CHECK(heatmap_cells(present.err).x < heatmap_cells(base.err).x);
+  }
+
+  TEST_CASE("bad window options are refused before a window opens; a failed screenshot leaves no file") {
+    cli_test::TempDir dir;
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"gui", "--query", "99"}, {"gui", "--screenshot", "x.png"}, {"gui", "--font-scale", "10"},
+             {"gui", "--frames", "3", "--actions", "jump"}, {"gui", "--stage", "sideways"}, {"--mask", "window:0"}}) {
+      const auto result = run_attnlab(args);
+      CHECK_MESSAGE(result.status == 2, result.command << "\n" << result.err);
+      CHECK(result.err.rfind("attnlab: ", 0) == 0);
+    }
+    const auto result = run_attnlab({"gui", "--frames", "2", "--screenshot", (dir / "missing" / "x.png").string()});
+    CHECK(result.status == 1);
+    CHECK_FALSE(std::filesystem::exists(dir / "missing"));
+  }
+}

@@ -43,6 +43,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   w.remember = options.frames == 0 && !options.input_given;
   w.frames = options.frames;
   w.screenshot = options.screenshot;
+  w.export_dir = options.export_dir;
   for (std::size_t at = 0; at < options.actions.size();) {
     const std::size_t comma = std::min(options.actions.find(',', at), options.actions.size());
     w.actions.push_back(gui::parse_action(std::string_view(options.actions).substr(at, comma - at)));

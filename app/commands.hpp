@@ -25,6 +25,17 @@ struct BenchOptions {
 };
 int run_bench(const InputOptions& input, const BenchOptions& options);
 
+struct ExportOptions {
+  std::string backend = "auto";
+  std::string stage;     // required: scores, scaled, masked, weights or output
+  std::string out;       // FILE.png or FILE.svg
+  std::string colormap;  // empty: the stage's default
+  // Unset unless given, so that a value given where it does not apply is an error, not ignored.
+  std::optional<long long> query, width, cell_px;
+  bool plain = false;
+};
+int run_export(const InputOptions& input, const ExportOptions& options);
+
 struct SweepCliOptions {
   std::string dk;  // "A:B" or "a,b,c"
   long long length = 32;
@@ -44,6 +55,7 @@ struct GuiOptions {
   int frames = 0;
   std::string screenshot;
   std::string actions;  // comma-separated, one per frame
+  std::string export_dir;
   int width = 1600, height = 900;
   bool input_given = false;  // any INPUT option: then the last session's state is not restored
 };

@@ -46,6 +46,22 @@ int run(int argc, char** argv) {
   bench_cmd->add_option("--after", bench.after, "scale, mask or query: time the recompute after that change only");
   bench_cmd->add_flag("--json", bench.json, "one JSON object on stdout");
 
+  cli::ExportOptions export_options;
+  auto* export_cmd = app.add_subcommand("export", "write one stage as a figure (.png or .svg) for slides and papers");
+  cli::add_input_options(*export_cmd, input);
+  cli::add_backend_option(*export_cmd, export_options.backend);
+  export_cmd->add_option("--stage", export_options.stage, "scores, scaled, masked, weights or output");
+  export_cmd->add_option("--out", export_options.out, "FILE.png or FILE.svg (written whole or not at all)");
+  export_cmd->add_option_function<long long>("--query", [&](const long long& q) { export_options.query = q; },
+                                             "outline this query's row");
+  export_cmd->add_option_function<long long>("--width", [&](const long long& w) { export_options.width = w; },
+                                             "figure width in pixels (default 1600; 2400 for a 4K slide)");
+  export_cmd->add_option("--colormap", export_options.colormap,
+                         "viridis (default for weights, on [0, 1]) or diverging (default for the others, around 0)");
+  export_cmd->add_flag("--plain", export_options.plain, "a bare PNG: N×N pixels per cell, no labels, no margins");
+  export_cmd->add_option_function<long long>("--cell-px", [&](const long long& n) { export_options.cell_px = n; },
+                                             "with --plain: N, the pixels per cell");
+
   cli::GuiOptions gui;
   auto* gui_cmd = app.add_subcommand("gui", "open the window (also what attnlab alone does)");
   for (CLI::App* command : {static_cast<CLI::App*>(&app), gui_cmd}) {
@@ -60,7 +76,8 @@ int run(int argc, char** argv) {
     command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
     command->add_option("--actions", gui.actions,
                         "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
-                        "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer)")->group(group);
+                        "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, export-all)")->group(group);
+    command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")->group(group);
     command->add_option("--width", gui.width, "window width in pixels (default 1600)")->group(group);
     command->add_option("--height", gui.height, "window height in pixels (default 900)")->group(group);
   }
@@ -98,6 +115,10 @@ int run(int argc, char** argv) {
   if (*bench_cmd) {
     cli::finish_input_options(*bench_cmd, input);
     return cli::run_bench(input, bench);
+  }
+  if (*export_cmd) {
+    cli::finish_input_options(*export_cmd, input);
+    return cli::run_export(input, export_options);
   }
   // No subcommand, or "gui": the window.
   CLI::App& window = *gui_cmd ? *gui_cmd : app;

@@ -3,6 +3,7 @@
 #include <cfloat>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <system_error>
 
 namespace attnlab {
@@ -93,6 +94,19 @@ Array parse_csv(std::string_view text, const std::string& name) {
   }
   a.shape = {static_cast<Index>(rows), static_cast<Index>(cols)};
   return a;
+}
+
+std::string csv_bytes(const Matrix& m) {
+  std::string text;
+  char cell[32];
+  for (Index i = 0; i < m.rows(); ++i) {
+    for (Index j = 0; j < m.cols(); ++j) {
+      std::snprintf(cell, sizeof cell, "%s%.9g", j ? "," : "", static_cast<double>(m(i, j)));
+      text += cell;
+    }
+    text += '\n';
+  }
+  return text;
 }
 
 }  // namespace attnlab

@@ -120,6 +120,52 @@ TEST_SUITE("gui") {
     CHECK(heatmap_cells(present.err).x < heatmap_cells(base.err).x);
   }
 
+  TEST_CASE("the dk explorer's panel changes when scaling is toggled") {
+    cli_test::TempDir dir;
+    const std::vector<std::string> input{"--random", "--lq", "32", "--lk", "32", "--dk", "256", "--stage", "weights"};
+    auto with = [&](std::vector<std::string> extra) { extra.insert(extra.begin(), input.begin(), input.end()); return extra; };
+    screenshot(dir, "scaled.png", with({"--actions", "explorer"}));
+    screenshot(dir, "unscaled.png", with({"--actions", "explorer,scaling"}));
+    screenshot(dir, "output.png", with({}));
+    const Image scaled = load_png(dir / "scaled.png"), unscaled = load_png(dir / "unscaled.png"), output = load_png(dir / "output.png");
+    // The bottom right quarter of the window: the explorer's plots, or the output panel.
+    const auto differing = [](const Image& a, const Image& b) {
+      int n = 0;
+      for (int y = a.height / 2; y < a.height; y += 2)
+        for (int x = a.width * 2 / 3; x < a.width; x += 2) n += !close(a.at(x, y), b.at(x, y));
+      return n;
+    };
+    CHECK(differing(scaled, output) > 2000);    // the explorer is there at all
+    CHECK(differing(scaled, unscaled) > 50);    // its "this problem" marks moved with the scaling
+  }
+
+  TEST_CASE("Export in the window writes the same figure attnlab export writes, and the matrices") {
+    cli_test::TempDir dir;
+    const std::vector<std::string> input{"--example", "sentence", "--mask", "causal", "--query", "4"};
+    auto gui = input;
+    gui.insert(gui.end(), {"--stage", "weights", "--export-dir", (dir / "figures").string(), "--actions", "export"});
+    screenshot(dir, "window.png", gui);
+    auto cli = input;
+    cli.insert(cli.begin(), "export");
+    cli.insert(cli.end(), {"--backend", "cpu", "--stage", "weights", "--out", (dir / "cli.png").string()});
+    const auto exported = run_attnlab(cli);
+    REQUIRE_MESSAGE(exported.status == 0, exported.err);
+    CHECK(cli_test::read_all(dir / "figures" / "weights.png") == cli_test::read_all(dir / "cli.png"));
+    for (const char* ext : {".svg", ".npy", ".csv"}) CHECK(std::filesystem::exists(dir / "figures" / (std::string("weights") + ext)));
+
+    // Export all: five stages at once, and nothing half-written when the folder cannot be made.
+    auto all = input;
+    all.insert(all.end(), {"--export-dir", (dir / "all").string(), "--actions", "export-all"});
+    screenshot(dir, "all.png", all);
+    for (const char* stage : {"scores", "scaled", "masked", "weights", "output"})
+      CHECK(std::filesystem::exists(dir / "all" / (std::string(stage) + ".png")));
+    cli_test::write_all(dir / "blocker", "a file where the folder would go");
+    auto blocked = input;
+    blocked.insert(blocked.end(), {"--export-dir", (dir / "blocker" / "sub").string(), "--actions", "export-all"});
+    screenshot(dir, "blocked.png", blocked);
+    CHECK(cli_test::read_all(dir / "blocker") == "a file where the folder would go");
+  }
+
   TEST_CASE("bad window options are refused before a window opens; a failed screenshot leaves no file") {
     cli_test::TempDir dir;
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "app/gui/export.hpp"
 #include "core/resize.hpp"
 
 namespace attnlab::gui {
@@ -110,6 +111,15 @@ void act(AppState& app, Action action) {
     case Action::toggle_present: s.present = !s.present; break;
     case Action::toggle_scaling: s.scale = s.scaling_on() ? "none" : "sqrt"; break;
     case Action::toggle_explorer: app.explorer_requested = app.show_explorer ? 0 : 1; break;
+    case Action::export_stage:
+    case Action::export_all:
+      try {
+        app.status = action == Action::export_all ? export_all(app, app.typed.export_dir) : export_stage(app, app.typed.export_dir);
+      } catch (const std::exception& e) {
+        app.status = std::string("export failed: ") + e.what();
+      }
+      app.status_clock = 4;
+      break;
   }
   apply(app);
 }
@@ -118,7 +128,8 @@ Action parse_action(std::string_view name) {
   static const std::pair<std::string_view, Action> names[] = {
       {"next-stage", Action::next_stage}, {"previous-stage", Action::previous_stage}, {"next-query", Action::next_query},
       {"previous-query", Action::previous_query}, {"play", Action::play}, {"dk-up", Action::dk_up},
-      {"dk-down", Action::dk_down}, {"present", Action::toggle_present}, {"scaling", Action::toggle_scaling}, {"explorer", Action::toggle_explorer}};
+      {"dk-down", Action::dk_down}, {"present", Action::toggle_present}, {"scaling", Action::toggle_scaling}, {"explorer", Action::toggle_explorer},
+      {"export", Action::export_stage}, {"export-all", Action::export_all}};
   std::string list;
   for (const auto& [n, action] : names) {
     if (n == name) return action;
@@ -128,6 +139,7 @@ Action parse_action(std::string_view name) {
 }
 
 void tick(AppState& app, double seconds, double seconds_per_stage) {
+  if (app.status_clock > 0 && (app.status_clock -= seconds) <= 0) app.status.clear();
   if (!app.playing) return;
   app.play_clock += seconds;
   if (app.play_clock < seconds_per_stage) return;

@@ -25,7 +25,8 @@ struct AppState {
   std::function<std::unique_ptr<Backend>(const std::string& name, std::string& why)> open_backend;
   std::string error;       // why the last change was refused; the data shown is still the old one
   std::string backend_note;  // which backend runs, and why when "auto" fell back
-  std::string status;        // a short confirmation (saved, loaded, ...)
+  std::string status;        // a short confirmation (saved, loaded, exported, ...)
+  double status_clock = 0;   // seconds left to show it; 0: until replaced
   // The dk explorer's sweep, run on a thread of its own so that the window stays live.
   struct Explorer {
     SweepOptions options;          // what `points` (or the sweep under way) was run with
@@ -36,10 +37,11 @@ struct AppState {
     std::jthread worker;
     ~Explorer() { cancel = true; }   // the jthread joins after this
   } explorer;
+  bool scripted = false;       // a --frames run: background work is waited for, so pictures are complete
   bool show_explorer = false;  // the bottom right panel: output, or the dk explorer
   int explorer_requested = -1;  // 0 or 1: switch the tab on the next frame
   struct Typed {  // text being typed, used when its button is pressed
-    std::string q_path, k_path, v_path, scenario = "lesson.json";
+    std::string q_path, k_path, v_path, scenario = "lesson.json", export_dir = "attnlab-figures";
   } typed;
   struct Colours {  // the current stage's colour range, found once per recompute
     int generation = -1;
@@ -72,10 +74,10 @@ void apply(AppState& app);
 
 // The keyboard's actions, also reachable from buttons.
 enum class Action { next_stage, previous_stage, next_query, previous_query, play, dk_up, dk_down,
-                    toggle_present, toggle_scaling, toggle_explorer };
+                    toggle_present, toggle_scaling, toggle_explorer, export_stage, export_all };
 void act(AppState& app, Action action);
 // "next-stage", "previous-stage", "next-query", "previous-query", "play", "dk-up", "dk-down",
-// "present", "scaling", "explorer" (the names of --actions); throws InputError listing them.
+// "present", "scaling", "explorer", "export", "export-all" (the names of --actions); throws InputError listing them.
 Action parse_action(std::string_view name);
 // Advances the play-through: one stage per `seconds_per_stage`.
 void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);

@@ -32,6 +32,11 @@ void keep_sweep_current(AppState& app) {
     e.result = sweep(wanted, &e.done, &e.cancel);
     e.finished = true;
   });
+  if (app.scripted) {  // a screenshot shows the finished plots, however busy the machine is
+    e.worker.join();
+    e.finished = false;
+    e.points = std::move(e.result);
+  }
 }
 
 // The current problem's statistics averaged over its rows, as the sweep averages them.

@@ -1,5 +1,6 @@
 // Heatmap: the current stage as one texture, labelled axes, a colour bar, the query row outlined.
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cmath>
@@ -46,9 +47,18 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
     view.painted_generation = app.generation, view.painted_stage = stage, view.painted_range = range;
   }
   ImGui::TextUnformatted(title(app).c_str());
+  if (ImGui::Button("Export (E)")) act(app, Action::export_stage);
+  ImGui::SameLine();
+  if (ImGui::Button("Export all stages")) act(app, Action::export_all);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
+  ImGui::InputText("folder", &app.typed.export_dir);
   if (stage == Stage::weights) {
-    ImGui::Checkbox("stretch colours to the largest weight", &app.stretch_weights);
+    ImGui::SameLine();
+    ImGui::Checkbox("stretch colours", &app.stretch_weights);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("spread the colours over 0 to the largest weight instead of 0 to 1");
   }
+  if (!app.status.empty()) ImGui::TextWrapped("%s", app.status.c_str());
 
   // Margins for the labels; cells are square and as large as the panel allows.
   const float line = ImGui::GetTextLineHeight();

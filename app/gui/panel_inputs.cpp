@@ -129,7 +129,6 @@ void draw_inputs(AppState& app) {
   ImGui::Separator();
   scenario_controls(app);
   ImGui::PopItemWidth();
-  if (!app.status.empty()) ImGui::TextWrapped("%s", app.status.c_str());
   if (!app.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 90, 255));
     ImGui::TextWrapped("%s — showing the last good data", app.error.c_str());

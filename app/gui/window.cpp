@@ -77,6 +77,7 @@ void handle_keys(AppState& app, GLFWwindow* window) {
   if (pressed(GLFW_KEY_P)) act(app, Action::toggle_present);
   if (pressed(GLFW_KEY_S)) act(app, Action::toggle_scaling);
   if (pressed(GLFW_KEY_D)) act(app, Action::toggle_explorer);
+  if (pressed(GLFW_KEY_E)) act(app, Action::export_stage);
   if (pressed(GLFW_KEY_F)) {
     app.fullscreen = !app.fullscreen;
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
@@ -161,6 +162,8 @@ double median(std::vector<double> v) {
 int run_window(WindowOptions o) {
   AppState app;
   app.settings = o.settings;
+  app.scripted = o.frames > 0;
+  if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
   if (o.remember) {
     try {
       app.settings = load_settings(last_state_path());

@@ -17,6 +17,7 @@ struct WindowOptions {
   int frames = 0;          // > 0: render this many frames, then exit (tests, docs)
   std::string screenshot;  // with frames: save the last frame's pixels here (PNG)
   std::vector<Action> actions;  // with frames: one per frame from the second on, as if keys were pressed
+  std::string export_dir;  // where Export writes (default attnlab-figures)
   int width = 1600, height = 900;
 };
 

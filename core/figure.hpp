@@ -1,0 +1,83 @@
+#pragma once
+// A finished heatmap figure of one stage, for slides and papers: cells, token labels, a colour bar,
+// a title and the selected query outlined. Laid out once in pixels; the PNG and SVG writers draw
+// this same model, so both files show the same figure.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/colormap.hpp"
+#include "core/problem.hpp"
+#include "core/trace.hpp"
+
+namespace attnlab {
+
+class Font;
+
+// Beyond these a figure is no longer a figure (and its buffer would not fit in memory).
+inline constexpr long long figure_max_side = 20000;
+inline constexpr long long figure_max_pixels = 400'000'000;
+inline constexpr int figure_default_width = 1600;
+inline constexpr int figure_min_width = 320;
+
+// How a stage's values become colours: the same rule as the window's heatmap.
+struct StageColours {
+  const ColormapTable* table = nullptr;
+  float lo = 0, hi = 1;
+  std::string colormap;  // "viridis" or "diverging"
+};
+// Weights: viridis on the fixed range [0, 1]; the other stages: diverging, symmetric around 0.
+// A non-empty `colormap` replaces the table (InputError for an unknown name), never the range.
+StageColours stage_colours(const Matrix& values, Stage stage, const std::string& colormap = "");
+// The colour of cell (i, j) of `stage`: masked keys (-inf in the masked stage) in masked_colour.
+Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageColours& colours);
+
+struct FigureOptions {
+  Stage stage = Stage::weights;
+  std::optional<Index> query;  // the row to outline
+  std::string colormap;        // empty: the stage's default
+  int width = figure_default_width;  // pixels; every length scales with it
+};
+
+enum class Anchor { start, middle, end };
+
+struct FigureText {
+  std::string text;  // UTF-8
+  float x = 0, y = 0;  // y is the baseline
+  float size = 0;      // em size in pixels
+  Anchor anchor = Anchor::start;
+  Rgba colour{0, 0, 0, 255};
+  std::string role;  // title, subtitle, key-label, query-label, axis-title, tick, cell-value, legend
+};
+
+struct FigureRect {
+  float x = 0, y = 0, w = 0, h = 0;
+  Rgba colour;
+  float stroke = 0;  // 0: filled; otherwise an outline of this width drawn inside the rect
+  std::string role;  // colour-bar, masked-swatch, frame, outline
+};
+
+// The cells as a grid, one colour each: rows × cols cells of cell_w × cell_h from (x, y).
+struct FigureHeatmap {
+  float x = 0, y = 0, cell_w = 0, cell_h = 0;
+  Index rows = 0, cols = 0;
+  std::vector<Rgba> colours;  // row-major
+  std::vector<float> values;  // row-major, the stage's values (for the SVG's cell titles)
+  std::vector<std::string> row_names, col_names;
+};
+
+struct Figure {
+  int width = 0, height = 0;
+  Rgba background{255, 255, 255, 255};
+  std::string title;  // the title line, also the SVG's document title
+  FigureHeatmap heatmap;
+  // Drawn in this order: the heatmap, then rects, then texts.
+  std::vector<FigureRect> rects;
+  std::vector<FigureText> texts;
+};
+
+// Throws InputError for a width out of range, a query out of range or an unknown colormap, and
+// for a figure larger than figure_max_side / figure_max_pixels (naming the size).
+Figure build_figure(const Problem& problem, const Trace& trace, const FigureOptions& options, const Font& font);
+
+}  // namespace attnlab

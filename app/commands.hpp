@@ -43,6 +43,8 @@ struct SweepCliOptions {
   std::uint64_t seed = 0;
   double sigma = 1.0;
   std::string out;
+  std::string plot;                // FILE.png or FILE.svg: the four plots as a figure, beside the CSV
+  std::optional<long long> width;  // of the figure; only with --plot
 };
 int run_sweep(const SweepCliOptions& options);
 

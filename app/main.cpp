@@ -92,6 +92,9 @@ int run(int argc, char** argv) {
   sweep_cmd->add_option("--seed", sweep.seed, "generator seed (default 0)");
   sweep_cmd->add_option("--sigma", sweep.sigma, "σ of Q and K (default 1)");
   sweep_cmd->add_option("--out", sweep.out, "the CSV file to write")->required();
+  sweep_cmd->add_option("--plot", sweep.plot, "FILE.png or FILE.svg: also draw the four plots (written with the CSV)");
+  sweep_cmd->add_option_function<long long>("--width", [&](const long long& w) { sweep.width = w; },
+                                            "with --plot: figure width in pixels (default 1600)");
 
   auto* examples_cmd = app.add_subcommand("examples", "list the built-in examples, one name per line");
 

@@ -1,9 +1,10 @@
 #pragma once
-// A finished heatmap figure of one stage, for slides and papers: cells, token labels, a colour bar,
-// a title and the selected query outlined. Laid out once in pixels; the PNG and SVG writers draw
+// A finished figure for slides and papers: a stage's heatmap (cells, token labels, a colour bar,
+// a title and the selected query outlined) or line plots (core/sweep_figure.hpp). Laid out once in pixels; the PNG and SVG writers draw
 // this same model, so both files show the same figure.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/colormap.hpp"
@@ -57,6 +58,21 @@ struct FigureRect {
   std::string role;  // colour-bar, masked-swatch, frame, outline
 };
 
+// A polyline `width` pixels wide with round joins and ends: the curves of a line plot.
+struct FigureLine {
+  std::vector<std::pair<float, float>> points;  // (x, y) in pixels
+  Rgba colour;
+  float width = 1;
+  std::string role;  // series
+};
+
+// A filled circle: a plot's data points and markers.
+struct FigureDot {
+  float x = 0, y = 0, radius = 0;
+  Rgba colour;
+  std::string role;  // point, this-problem, legend
+};
+
 // The cells as a grid, one colour each: rows × cols cells of cell_w × cell_h from (x, y).
 struct FigureHeatmap {
   float x = 0, y = 0, cell_w = 0, cell_h = 0;
@@ -71,8 +87,10 @@ struct Figure {
   Rgba background{255, 255, 255, 255};
   std::string title;  // the title line, also the SVG's document title
   FigureHeatmap heatmap;
-  // Drawn in this order: the heatmap, then rects, then texts.
+  // Drawn in this order: the heatmap, then rects, lines, dots, and texts.
   std::vector<FigureRect> rects;
+  std::vector<FigureLine> lines;
+  std::vector<FigureDot> dots;
   std::vector<FigureText> texts;
 };
 

@@ -70,6 +70,53 @@ class Canvas {
     }
   }
 
+  // Coverage of a pixel whose centre is `distance` from the shape's edge inside (+) or outside (−):
+  // a one-pixel ramp, the usual cheap anti-aliasing.
+  static float coverage(float distance) { return std::clamp(distance + 0.5f, 0.0f, 1.0f); }
+
+  // Each pixel near the polyline takes its coverage from the nearest segment, so joins are round
+  // and no pixel is blended twice where segments meet.
+  void line(const FigureLine& l) {
+    if (l.points.empty()) return;
+    const float r = l.width / 2;
+    float lo_x = l.points[0].first, hi_x = lo_x, lo_y = l.points[0].second, hi_y = lo_y;
+    for (const auto& [x, y] : l.points) lo_x = std::min(lo_x, x), hi_x = std::max(hi_x, x), lo_y = std::min(lo_y, y), hi_y = std::max(hi_y, y);
+    const int x0 = std::max(0, static_cast<int>(std::floor(lo_x - r - 1))), x1 = std::min(w_, static_cast<int>(std::ceil(hi_x + r + 1)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(lo_y - r - 1))), y1 = std::min(h_, static_cast<int>(std::ceil(hi_y + r + 1)));
+    if (x1 <= x0 || y1 <= y0) return;
+    const auto bw = static_cast<std::size_t>(x1 - x0);
+    std::vector<float> cover(bw * static_cast<std::size_t>(y1 - y0), 0.0f);
+    // One segment per pair of points; a single point is a segment of length 0, a dot.
+    for (std::size_t n = 0; n < std::max<std::size_t>(1, l.points.size() - 1); ++n) {
+      const auto [ax, ay] = l.points[n];
+      const auto [bx, by] = l.points[std::min(n + 1, l.points.size() - 1)];
+      const float dx = bx - ax, dy = by - ay, length2 = dx * dx + dy * dy;
+      const int sx0 = std::max(x0, static_cast<int>(std::floor(std::min(ax, bx) - r - 1)));
+      const int sx1 = std::min(x1, static_cast<int>(std::ceil(std::max(ax, bx) + r + 1)));
+      const int sy0 = std::max(y0, static_cast<int>(std::floor(std::min(ay, by) - r - 1)));
+      const int sy1 = std::min(y1, static_cast<int>(std::ceil(std::max(ay, by) + r + 1)));
+      for (int y = sy0; y < sy1; ++y)
+        for (int x = sx0; x < sx1; ++x) {
+          // Distance from the pixel's centre to the segment: project, clamp to the ends.
+          const float px = static_cast<float>(x) + 0.5f - ax, py = static_cast<float>(y) + 0.5f - ay;
+          const float t = length2 > 0 ? std::clamp((px * dx + py * dy) / length2, 0.0f, 1.0f) : 0.0f;
+          const float c = coverage(r - std::hypot(px - t * dx, py - t * dy));
+          float& into = cover[static_cast<std::size_t>(y - y0) * bw + static_cast<std::size_t>(x - x0)];
+          into = std::max(into, c);
+        }
+    }
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x) blend(x, y, l.colour, cover[static_cast<std::size_t>(y - y0) * bw + static_cast<std::size_t>(x - x0)]);
+  }
+
+  void dot(const FigureDot& d) {
+    const int x0 = static_cast<int>(std::floor(d.x - d.radius - 1)), x1 = static_cast<int>(std::ceil(d.x + d.radius + 1));
+    const int y0 = static_cast<int>(std::floor(d.y - d.radius - 1)), y1 = static_cast<int>(std::ceil(d.y + d.radius + 1));
+    for (int y = y0; y < y1; ++y)
+      for (int x = x0; x < x1; ++x)
+        blend(x, y, d.colour, coverage(d.radius - std::hypot(static_cast<float>(x) + 0.5f - d.x, static_cast<float>(y) + 0.5f - d.y)));
+  }
+
   void text(const FigureText& t, const Font& font) {
     const std::u32string s = decode_utf8(t.text);
     const float width = font.width(t.text, t.size);
@@ -110,6 +157,8 @@ std::string figure_png(const Figure& figure, const Font& font) {
   Canvas canvas(figure.width, figure.height, figure.background);
   canvas.heatmap(figure.heatmap);
   for (const FigureRect& r : figure.rects) canvas.rect(r);
+  for (const FigureLine& l : figure.lines) canvas.line(l);
+  for (const FigureDot& d : figure.dots) canvas.dot(d);
   for (const FigureText& t : figure.texts) canvas.text(t, font);
   return canvas.png();
 }

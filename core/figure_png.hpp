@@ -1,6 +1,6 @@
 #pragma once
-// The figure as a PNG, drawn on the CPU with no display: filled rects, outlines and anti-aliased
-// text. Also the bare --plain image, one N×N block of pixels per cell.
+// The figure as a PNG, drawn on the CPU with no display: filled rects, outlines, anti-aliased
+// lines, dots and text. Also the bare --plain image, one N×N block of pixels per cell.
 #include <string>
 
 #include "core/figure.hpp"

@@ -59,6 +59,20 @@ void rect(std::string& out, const FigureRect& r) {
          num(r.h - s) + "\" fill=\"none\" stroke=\"" + hex(r.colour) + "\" stroke-width=\"" + num(s) + "\"/>\n";
 }
 
+// Round joins and ends, as the PNG writer draws them.
+void line(std::string& out, const FigureLine& l) {
+  out += "<polyline class=\"" + l.role + "\" points=\"";
+  for (std::size_t n = 0; n < l.points.size(); ++n)
+    out += (n ? " " : "") + num(l.points[n].first) + "," + num(l.points[n].second);
+  out += "\" fill=\"none\" stroke=\"" + hex(l.colour) + "\" stroke-width=\"" + num(l.width) +
+         "\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n";
+}
+
+void dot(std::string& out, const FigureDot& d) {
+  out += "<circle class=\"" + d.role + "\" cx=\"" + num(d.x) + "\" cy=\"" + num(d.y) + "\" r=\"" + num(d.radius) +
+         "\" fill=\"" + hex(d.colour) + "\"/>\n";
+}
+
 void text(std::string& out, const FigureText& t) {
   out += "<text class=\"" + t.role + "\" x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\" font-size=\"" + num(t.size) + "\"";
   if (t.anchor != Anchor::start) out += t.anchor == Anchor::middle ? " text-anchor=\"middle\"" : " text-anchor=\"end\"";
@@ -117,6 +131,8 @@ std::string figure_svg(const Figure& f) {
   out += "</g>\n<g class=\"decorations\" shape-rendering=\"crispEdges\">\n";
   for (const FigureRect& r : f.rects) rect(out, r);
   out += "</g>\n";
+  for (const FigureLine& l : f.lines) line(out, l);
+  for (const FigureDot& d : f.dots) dot(out, d);
   for (const FigureText& t : f.texts) text(out, t);
   out += "</svg>\n";
   return out;

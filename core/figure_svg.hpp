@@ -1,6 +1,6 @@
 #pragma once
-// The figure as vector graphics: one <rect> per cell, <text> for every word and number, the same
-// layout as the PNG. Opens in a browser and in Inkscape.
+// The figure as vector graphics: one <rect> per cell, a <polyline> per curve, <text> for every
+// word and number, the same layout as the PNG. Opens in a browser and in Inkscape.
 #include <string>
 
 #include "core/figure.hpp"

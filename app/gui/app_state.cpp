@@ -110,7 +110,10 @@ void act(AppState& app, Action action) {
     case Action::dk_down: s.dk = std::max(static_cast<int>(app.problem().dk()) / 2, 1); break;
     case Action::toggle_present: s.present = !s.present; break;
     case Action::toggle_scaling: s.scale = s.scaling_on() ? "none" : "sqrt"; break;
-    case Action::toggle_explorer: app.explorer_requested = app.show_explorer ? 0 : 1; break;
+    case Action::toggle_explorer:
+      app.show_explorer = !app.show_explorer;  // the layout follows at once; the tab bar next frame
+      app.explorer_requested = app.show_explorer ? 1 : 0;
+      break;
     case Action::export_stage:
     case Action::export_all:
       try {

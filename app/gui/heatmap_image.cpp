@@ -5,16 +5,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/figure.hpp"
+
 namespace attnlab::gui {
 
 ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch) {
-  if (is_weights && !stretch) return {0, 1, false};
-  if (is_weights) return {0, m.size() && m.maxCoeff() > 0 ? m.maxCoeff() : 1.0f, false};
-  float largest = 0;
-  for (Index i = 0; i < m.size(); ++i)
-    if (std::isfinite(m.data()[i])) largest = std::max(largest, std::abs(m.data()[i]));
-  if (largest == 0) largest = 1;
-  return {-largest, largest, true};
+  if (is_weights && stretch) return {0, m.size() && m.maxCoeff() > 0 ? m.maxCoeff() : 1.0f, false};
+  // The rule the exported figures follow, so that the window and a slide show the same colours.
+  const StageColours c = stage_colours(m, is_weights ? Stage::weights : Stage::scores);
+  return {c.lo, c.hi, !is_weights};
 }
 
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range, const ColormapTable& table) {

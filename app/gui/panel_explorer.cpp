@@ -3,11 +3,17 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <numbers>
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "core/atomic_file.hpp"
+#include "core/figure_png.hpp"
+#include "core/figure_svg.hpp"
+#include "core/font.hpp"
+#include "core/sweep_figure.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -90,6 +96,23 @@ void histogram(AppState& app, ImVec2 size) {
   }
 }
 
+// The plots as a figure (PNG and SVG) in the export folder, the current dk and values marked.
+std::string export_sweep(AppState& app, const std::array<float, 4>& own) {
+  SweepFigureOptions options;
+  options.sweep = app.explorer.options;
+  options.marker_dk = app.problem().dk();
+  options.own_values = std::array<double, 4>{own[0], own[1], own[2], own[3]};
+  const Figure figure = build_sweep_figure(app.explorer.points, options, figure_font());
+  const std::filesystem::path dir = app.typed.export_dir;
+  AtomicBatch batch;
+  batch.add(dir / "dk-explorer.png", figure_png(figure, figure_font()));
+  batch.add(dir / "dk-explorer.svg", figure_svg(figure));
+  std::error_code error;
+  std::filesystem::create_directories(dir, error);
+  batch.commit();
+  return "exported " + (dir / "dk-explorer").string() + ".png and .svg";
+}
+
 }  // namespace
 
 void draw_explorer(AppState& app) {
@@ -109,7 +132,17 @@ void draw_explorer(AppState& app) {
     return;
   }
   const std::array<float, 4> own = own_values(app);
-  const char* titles[] = {"std of scaled scores", "max weight", "entropy (nats)", "Jacobian norm"};
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Export plots")) {
+    try {
+      app.status = export_sweep(app, own);
+    } catch (const std::exception& failure) {
+      app.status = std::string("export failed: ") + failure.what();
+    }
+    app.status_clock = 4;
+  }
+  if (!app.status.empty()) ImGui::TextWrapped("%s", app.status.c_str());
+  const char* titles[] = {"std of the scores softmax sees", "max weight", "entropy (nats)", "Jacobian norm"};
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float hist_h = avail.y * 0.34f;
   const ImVec2 cell{(avail.x - ImGui::GetStyle().ItemSpacing.x) / 2, (avail.y - hist_h) / 2 - ImGui::GetStyle().ItemSpacing.y};

@@ -119,7 +119,7 @@ void draw_panels(AppState& app, HeatmapView& heatmap) {
         // A key or --actions may switch the tab; clicks do too.
         const ImGuiTabItemFlags select = app.explorer_requested == explorer ? ImGuiTabItemFlags_SetSelected : 0;
         if (ImGui::BeginTabItem(name, nullptr, select)) {
-          app.show_explorer = explorer;
+          if (app.explorer_requested < 0) app.show_explorer = explorer;  // a click on a tab
           draw();
           ImGui::EndTabItem();
         }

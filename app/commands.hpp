@@ -59,7 +59,7 @@ struct GuiOptions {
   std::string actions;  // comma-separated, one per frame
   std::string export_dir;
   int width = 1600, height = 900;
-  bool input_given = false;  // any INPUT option: then the last session's state is not restored
+  bool input_given = false;  // any INPUT option: then the state of the last run is not restored
 };
 int run_gui(const InputOptions& input, const GuiOptions& options);
 

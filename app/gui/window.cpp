@@ -254,7 +254,7 @@ int run_window(WindowOptions o) {
     try {
       save_settings(app.settings, last_state_path());
     } catch (const std::exception& e) {
-      std::cerr << "attnlab: could not remember this session's state: " << e.what() << "\n";
+      std::cerr << "attnlab: could not remember this run's state: " << e.what() << "\n";
     }
   }
   // GL objects go while their context is still there.

@@ -256,13 +256,17 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
   const float bar_h = std::max(heat_h, l.px(kBarMinH));
   const float bar_bottom = colour_bar(l, colours, o.stage, h.x + heat_w + l.px(kBarGap), h.y, bar_h, any_masked);
   const float bottom = std::max(axis_y + 0.25f * axis, bar_bottom) + pad;
+  f.height = checked_figure_height(bottom, o.width);
+  return f;
+}
+
+int checked_figure_height(float bottom, int width) {
   const auto height = static_cast<long long>(std::ceil(bottom));
-  if (height > figure_max_side || height * o.width > figure_max_pixels)
-    throw InputError("the figure would be " + std::to_string(o.width) + "×" + std::to_string(height) +
+  if (height > figure_max_side || height * width > figure_max_pixels)
+    throw InputError("the figure would be " + std::to_string(width) + "×" + std::to_string(height) +
                      " pixels, more than " + std::to_string(figure_max_side) + " a side or " +
                      std::to_string(figure_max_pixels / 1'000'000) + " million in all: use a smaller --width");
-  f.height = static_cast<int>(height);
-  return f;
+  return static_cast<int>(height);
 }
 
 }  // namespace attnlab

@@ -94,6 +94,10 @@ struct Figure {
   std::vector<FigureText> texts;
 };
 
+// The height of a figure whose content ends at `bottom`, checked against figure_max_side and
+// figure_max_pixels (InputError naming the size).
+int checked_figure_height(float bottom, int width);
+
 // Throws InputError for a width out of range, a query out of range or an unknown colormap, and
 // for a figure larger than figure_max_side / figure_max_pixels (naming the size).
 Figure build_figure(const Problem& problem, const Trace& trace, const FigureOptions& options, const Font& font);

@@ -239,12 +239,7 @@ Figure build_sweep_figure(const std::vector<SweepPoint>& points, const SweepFigu
     top = bottom + p.px(kRowGap);
   }
 
-  const auto height = static_cast<long long>(std::ceil(bottom + pad));
-  if (height > figure_max_side || height * o.width > figure_max_pixels)
-    throw InputError("the figure would be " + std::to_string(o.width) + "×" + std::to_string(height) +
-                     " pixels, more than " + std::to_string(figure_max_side) + " a side or " +
-                     std::to_string(figure_max_pixels / 1'000'000) + " million in all: use a smaller --width");
-  f.height = static_cast<int>(height);
+  f.height = checked_figure_height(bottom + pad, o.width);
   return f;
 }
 

@@ -18,6 +18,7 @@
 #include "core/font.hpp"
 #include "core/input.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/svg_check.hpp"
 
 using namespace attnlab;
 using namespace cli_test;
@@ -133,16 +134,6 @@ void check_export_error(const std::vector<std::string>& args, const std::string&
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++files;
   CHECK_MESSAGE(files == 1, "a temporary was left beside the good file");
-}
-
-// Well-formed XML, by Python's parser when there is one.
-void check_well_formed(const fs::path& svg) {
-  if (!fs::exists("/usr/bin/python3")) {
-    MESSAGE("no /usr/bin/python3: the SVG's XML is not parsed");
-    return;
-  }
-  const RunResult r = run_program("/usr/bin/python3", {"-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg.string()});
-  CHECK_MESSAGE(r.status == 0, "the SVG is not well-formed XML: " << r.err);
 }
 
 }  // namespace

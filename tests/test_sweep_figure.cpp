@@ -12,6 +12,7 @@
 #include "core/font.hpp"
 #include "core/sweep_figure.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/svg_check.hpp"
 
 using namespace attnlab;
 using namespace cli_test;
@@ -76,15 +77,6 @@ Decoded decode(const std::string& bytes) {
   REQUIRE_MESSAGE(data, "not a PNG stb_image can read");
   d.rgb.assign(data.get(), data.get() + static_cast<std::size_t>(d.width) * static_cast<std::size_t>(d.height) * 3);
   return d;
-}
-
-void check_well_formed(const fs::path& svg) {
-  if (!fs::exists("/usr/bin/python3")) {
-    MESSAGE("no /usr/bin/python3: the SVG's XML is not parsed");
-    return;
-  }
-  const RunResult r = run_program("/usr/bin/python3", {"-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg.string()});
-  CHECK_MESSAGE(r.status == 0, "the SVG is not well-formed XML: " << r.err);
 }
 
 }  // namespace

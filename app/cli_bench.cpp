@@ -77,6 +77,17 @@ struct Step {
   }
 };
 
+// The backend, with --tile's key tiles set: only the CPU's tiles can change, so "auto" means the CPU.
+std::unique_ptr<Backend> open_tiled_backend(const BenchOptions& options) {
+  if (!options.tile) return open_backend(options.backend);
+  if (options.backend == "gpu") throw InputError("--tile sets the CPU backend's key tiles: use --backend cpu or auto");
+  auto backend = open_backend(options.backend == "auto" ? std::string("cpu") : options.backend);
+  auto* cpu = dynamic_cast<CpuBackend*>(backend.get());
+  if (!cpu) throw InputError("--tile needs the CPU backend, not " + backend->name());
+  cpu->set_key_tile(static_cast<Index>(*options.tile));
+  return backend;
+}
+
 }  // namespace
 
 int run_bench(const InputOptions& input, const BenchOptions& options) {
@@ -88,9 +99,12 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   const Mode mode = options.stages == "all" ? Mode::full : Mode::output_only;
   if (!options.after.empty() && mode != Mode::full)
     throw InputError("--after times the recompute of a kept trace: it needs --stages all");
+  if (options.tile && mode != Mode::output_only)
+    throw InputError("--tile sets the key tiles of the output-only mode: it needs --stages output");
+  if (options.tile && *options.tile < 1) throw InputError("--tile " + std::to_string(*options.tile) + " must be ≥ 1");
 
   Problem problem = load_problem(input);  // input errors first: nothing else is said or done
-  Engine engine(open_backend(options.backend), mode);
+  Engine engine(open_tiled_backend(options), mode);
   engine.set_problem(std::move(problem));
   const Problem& p = engine.problem();
   const double base_scale = resolve_scale(p.scale, p.dk());
@@ -124,6 +138,8 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
       {"median_ms", {{"total", total_ms}, {"output", median(output)}}},
       {"gflops", flops / (total_ms * 1e6)},
   };
+  if (auto* cpu = dynamic_cast<CpuBackend*>(&engine.backend()); cpu && mode == Mode::output_only)
+    result["tile"] = cpu->key_tile();
   if (mode == Mode::full) {
     auto& m = result["median_ms"];
     m["scores"] = median(scores), m["scaled"] = median(scaled), m["masked"] = median(masked);
@@ -145,6 +161,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
               static_cast<long long>(p.lq()), static_cast<long long>(p.lk()), static_cast<long long>(p.dk()),
               static_cast<long long>(p.dv()), options.stages.c_str(), options.after.empty() ? "" : ", after ",
               options.after.c_str(), options.repeat);
+  if (result.contains("tile")) std::printf("  key tiles of %lld\n", result["tile"].get<long long>());
   for (const auto& [stage, ms] : result["median_ms"].items())
     std::printf("  %-8s %10.3f ms\n", stage.c_str(), ms.get<double>());
   std::printf("  %.1f GFLOP/s, peak memory %.0f MiB\n", result["gflops"].get<double>(), peak_rss_mib());

@@ -1,4 +1,5 @@
 // attnlab compute: every stage to .npy files and the row statistics to stats.csv.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -13,14 +14,22 @@
 namespace attnlab::cli {
 namespace {
 
+// A statistic as CSV: %.9g, but NaN always as "nan" (printf may write "-nan"), inf as "inf" or "-inf".
+std::string number(float x) {
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.9g", x);
+  return text;
+}
+
 std::string stats_csv(const Trace& trace) {
   std::string csv = "query,mean,std,max_weight,entropy,effective_keys,jacobian_norm,masked_keys\n";
-  char line[256];
   for (std::size_t i = 0; i < trace.stats.size(); ++i) {
     const RowStats& s = trace.stats[i];
-    std::snprintf(line, sizeof line, "%zu,%.9g,%.9g,%.9g,%.9g,%.9g,%.9g,%lld\n", i, s.mean, s.std, s.max_weight,
-                  s.entropy, s.effective_keys, s.jacobian_norm, static_cast<long long>(s.masked_keys));
-    csv += line;
+    csv += std::to_string(i);
+    for (float x : {s.mean, s.std, s.max_weight, s.entropy, s.effective_keys, s.jacobian_norm}) csv += "," + number(x);
+    csv += "," + std::to_string(s.masked_keys) + "\n";
   }
   return csv;
 }
@@ -59,8 +68,10 @@ void print_weights(const Problem& problem, const Trace& trace) {
 
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
+  const PrecisionMode precision = precision_mode(options.precision);
   Problem problem = load_problem(input);  // input errors first: nothing else is said or done
-  Engine engine(open_backend(options.backend));
+  problem.precision = precision;
+  Engine engine(open_backend(options.backend, precision));
   engine.set_problem(std::move(problem));
   const Trace& trace = engine.trace();
   if (options.print) print_weights(engine.problem(), trace);

@@ -53,7 +53,9 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
   const Format format = format_of(o.out);
   check_options(o, format);
   const Stage stage = parse_stage(o.stage);
+  const PrecisionMode precision = precision_mode(o.precision);
   Problem problem = load_problem(input);  // input errors before the backend starts
+  problem.precision = precision;
 
   // Checks that need the problem's sizes, still before any compute.
   const Index rows = problem.lq(), cols = stage == Stage::output ? problem.dv() : problem.lk();
@@ -66,7 +68,7 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
                      " rects: write a .png instead");
   const Font* font = o.plain ? nullptr : &figure_font();  // a missing font fails before the compute
 
-  Engine engine(open_backend(o.backend));
+  Engine engine(open_backend(o.backend, precision));
   engine.set_problem(std::move(problem));
   const Trace& trace = engine.trace();
 

@@ -29,8 +29,36 @@ void add_backend_option(CLI::App& c, std::string& backend) {
   c.add_option("--backend", backend, "auto (default: the GPU if it starts, else the CPU), cpu, gpu");
 }
 
+void add_precision_options(CLI::App& c, PrecisionOptions& precision) {
+  const char* group = "PRECISION";
+  c.add_option("--precision", precision.precision, "fp32 (default), fp16 or bf16: where each stage rounds")
+      ->group(group);
+  c.add_flag("--no-max-subtraction", precision.no_max_subtraction,
+             "softmax as exp(x) / Σ exp(x), without subtracting the row maximum (fp16 overflows above 11.09)")
+      ->group(group);
+  c.add_option("--mask-value", precision.mask_value, "masked cells hold this finite value instead of -inf (e.g. -1e9)")
+      ->group(group);
+}
+
+PrecisionMode precision_mode(const PrecisionOptions& o) {
+  PrecisionMode mode;
+  mode.format = parse_precision(o.precision);
+  mode.subtract_max = !o.no_max_subtraction;
+  if (!o.mask_value.empty()) {
+    const char* text = o.mask_value.c_str();
+    char* end = nullptr;
+    const float value = std::strtof(text, &end);
+    if (end == text || *end != '\0' || !std::isfinite(value))
+      throw InputError("--mask-value '" + o.mask_value + "' is not a finite number");
+    mode.mask_value = value;
+  }
+  return mode;
+}
+
 }  // namespace attnlab::cli
 
+#include <cmath>
+#include <cstdlib>
 #include <iostream>
 
 namespace attnlab::cli {
@@ -40,6 +68,12 @@ std::unique_ptr<Backend> open_backend(const std::string& name) {
   if (!choice.fallback_reason.empty())
     std::cerr << "attnlab: using the CPU backend: " << choice.fallback_reason << "\n";
   return std::move(choice.backend);
+}
+
+std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision) {
+  if (precision.is_default()) return open_backend(name);
+  if (name == "gpu") throw InputError("--precision, --no-max-subtraction and --mask-value run on the CPU: use --backend cpu or auto");
+  return open_backend(name == "auto" ? std::string("cpu") : name);
 }
 
 }  // namespace attnlab::cli

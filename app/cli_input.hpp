@@ -13,9 +13,21 @@ void add_backend_option(CLI::App& command, std::string& backend);
 
 }  // namespace attnlab::cli
 
+#include "app/commands.hpp"
+
+namespace attnlab::cli {
+// --precision, --no-max-subtraction and --mask-value, for compute and export.
+void add_precision_options(CLI::App& command, PrecisionOptions& precision);
+// Throws InputError naming a bad value: an unknown precision, a mask value that is no finite number.
+PrecisionMode precision_mode(const PrecisionOptions& precision);
+
+}  // namespace attnlab::cli
+
 #include "core/backend.hpp"
 
 namespace attnlab::cli {
 // make_backend, saying once on stderr why "auto" fell back to the CPU.
 std::unique_ptr<Backend> open_backend(const std::string& name);
+// The backend for `name`; the precision lab runs on the CPU, which "auto" then picks.
+std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision);
 }  // namespace attnlab::cli

@@ -9,8 +9,16 @@
 
 namespace attnlab::cli {
 
+// The precision lab's options of compute and export, as given; checked by precision_mode().
+struct PrecisionOptions {
+  std::string precision = "fp32";  // fp32 | fp16 | bf16
+  bool no_max_subtraction = false;
+  std::string mask_value;  // empty: masked cells are -inf
+};
+
 struct ComputeOptions {
   std::string backend = "auto";
+  PrecisionOptions precision;
   std::string dump;  // directory for the five stages and stats.csv
   bool print = false;
 };
@@ -21,12 +29,14 @@ struct BenchOptions {
   int repeat = 10;
   std::string stages = "all";  // all | output
   std::string after;           // "", scale, mask, query
+  std::optional<long long> tile;  // keys per tile of the output-only mode; only with --stages output
   bool json = false;
 };
 int run_bench(const InputOptions& input, const BenchOptions& options);
 
 struct ExportOptions {
   std::string backend = "auto";
+  PrecisionOptions precision;
   std::string stage;     // required: scores, scaled, masked, weights or output
   std::string out;       // FILE.png or FILE.svg
   std::string colormap;  // empty: the stage's default

@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   auto* compute_cmd = app.add_subcommand("compute", "compute every stage and write them as .npy files");
   cli::add_input_options(*compute_cmd, input);
   cli::add_backend_option(*compute_cmd, compute.backend);
+  cli::add_precision_options(*compute_cmd, compute.precision);
   compute_cmd->add_option("--dump", compute.dump,
                           "directory for scores/scaled/masked/weights/output.npy and stats.csv");
   compute_cmd->add_flag("--print", compute.print, "print the weights as a table with token labels");
@@ -45,11 +46,14 @@ int run(int argc, char** argv) {
   bench_cmd->add_option("--stages", bench.stages, "all (the full trace, default) or output (output-only mode)");
   bench_cmd->add_option("--after", bench.after, "scale, mask or query: time the recompute after that change only");
   bench_cmd->add_flag("--json", bench.json, "one JSON object on stdout");
+  bench_cmd->add_option_function<long long>("--tile", [&](const long long& n) { bench.tile = n; },
+                                            "with --stages output: N keys per tile (default 256, CPU backend)");
 
   cli::ExportOptions export_options;
   auto* export_cmd = app.add_subcommand("export", "write one stage as a figure (.png or .svg) for slides and papers");
   cli::add_input_options(*export_cmd, input);
   cli::add_backend_option(*export_cmd, export_options.backend);
+  cli::add_precision_options(*export_cmd, export_options.precision);
   export_cmd->add_option("--stage", export_options.stage, "scores, scaled, masked, weights or output");
   export_cmd->add_option("--out", export_options.out, "FILE.png or FILE.svg (written whole or not at all)");
   export_cmd->add_option_function<long long>("--query", [&](const long long& q) { export_options.query = q; },
@@ -76,7 +80,7 @@ int run(int argc, char** argv) {
     command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
     command->add_option("--actions", gui.actions,
                         "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
-                        "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, export-all)")->group(group);
+                        "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, export-all, tiles, next-tile, previous-tile)")->group(group);
     command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")->group(group);
     command->add_option("--width", gui.width, "window width in pixels (default 1600)")->group(group);
     command->add_option("--height", gui.height, "window height in pixels (default 900)")->group(group);

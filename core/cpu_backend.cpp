@@ -7,7 +7,9 @@
 
 #include "core/lap.hpp"
 #include "core/online_softmax.hpp"
+#include "core/precision_trace.hpp"
 #include "core/row_pass.hpp"
+#include "core/tile_step.hpp"
 
 namespace attnlab {
 namespace {
@@ -15,9 +17,8 @@ namespace {
 // Rows per block of the full trace: large blocks repack K and V (the products' right-hand sides)
 // less often; at least two blocks per thread keep every core busy at classroom sizes too.
 Index full_block_rows(Index lq) { return std::clamp<Index>(lq / (2 * cpu_threads()), 16, 256); }
-// Output-only tiles: 128 queries × 256 keys of scores, 128 KiB, reused for every tile.
+// Output-only tiles: 128 queries × key_tile_ keys of scores, reused for every tile.
 constexpr Index tile_queries = 128;
-constexpr Index tile_keys = 256;
 
 void add_times(StageTimes& into, const StageTimes& t) {
   into.scores += t.scores;
@@ -46,6 +47,11 @@ std::string CpuBackend::description() const {
          std::to_string(cpu_threads()) + " threads";
 }
 
+void CpuBackend::set_key_tile(Index keys) {
+  if (keys < 1) throw InputError("key tile " + std::to_string(keys) + " must be ≥ 1");
+  key_tile_ = keys;
+}
+
 void CpuBackend::compute(const Problem& problem, Trace& trace, StageTimes* times) {
   run_full(problem, trace, From::inputs, times);
 }
@@ -59,6 +65,12 @@ void CpuBackend::recompute_from_scaled(const Problem& problem, Trace& trace, Sta
 }
 
 void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* times) {
+  if (!p.precision.is_default()) {  // the precision lab: a simple row-by-row pass, all stages at once
+    auto clock = Clock::now();
+    compute_precision_trace(p, t);
+    if (times) *times = StageTimes{0, 0, 0, 0, lap(clock)};
+    return;
+  }
   const Index lq = p.lq(), lk = p.lk();
   t.full = true;
   // resize() keeps the buffers when the sizes are unchanged: no allocation per recompute.
@@ -126,7 +138,17 @@ void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* tim
 }
 
 void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* times) {
+  if (!p.precision.is_default()) {  // the precision lab keeps no tiled path: the full trace, cut down
+    Trace full;
+    run_full(p, full, From::inputs, times);
+    t = Trace{};
+    t.full = false;
+    t.output = std::move(full.output);
+    t.stats = std::move(full.stats);
+    return;
+  }
   const Index lq = p.lq(), lk = p.lk();
+  const Index tile_keys = key_tile_;
   t = Trace{};  // frees any Lq×Lk matrices a full compute left
   t.full = false;
   t.output.resize(lq, p.dv());
@@ -157,18 +179,8 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
         const Index kn = std::min(tile_keys, last - k0);
         scaled.topLeftCorner(n, kn).noalias() = (s * p.q.middleRows(r0, n)) * p.k.middleRows(k0, kn).transpose();
         for (Index r = 0; r < n; ++r) {
-          const KeyRange keys = key_range(p.mask, r0 + r, lq, lk);
-          const Index lo = std::clamp(keys.lo - k0, Index{0}, kn), hi = std::clamp(keys.hi - k0, lo, kn);
-          float* t_row = scaled.row(r).data();
-          float* x_row = t_row;
-          if (additive) {
-            x_row = masked.row(r).data();
-            for (Index j = lo; j < hi; ++j) x_row[j] = t_row[j] + p.mask.additive(r0 + r, k0 + j);
-          }
-          float* e_row = e.row(r).data();
-          std::fill(e_row, e_row + lo, 0.0f);
-          std::fill(e_row + hi, e_row + kn, 0.0f);
-          const float rescale = rows[r].add(x_row + lo, t_row + lo, e_row + lo, hi - lo, additive);
+          const float rescale = softmax_tile(p, r0 + r, k0, kn, scaled.row(r).data(),
+                                             additive ? masked.row(r).data() : nullptr, e.row(r).data(), rows[r]);
           if (rescale != 1.0f) out.row(r) *= rescale;
         }
         out.noalias() += e.topLeftCorner(n, kn) * p.v.middleRows(k0, kn);

@@ -15,7 +15,13 @@ class CpuBackend final : public Backend {
   void recompute_from_scaled(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
   void compute_output_only(const Problem& problem, Trace& trace, StageTimes* times = nullptr) override;
 
+  // Keys per tile of the output-only mode (≥ 1): 256 keeps a 128-query tile of scores in 128 KiB.
+  static constexpr Index default_key_tile = 256;
+  void set_key_tile(Index keys);  // throws InputError below 1
+  Index key_tile() const { return key_tile_; }
+
  private:
+  Index key_tile_ = default_key_tile;
   enum class From { inputs, scores, scaled };  // the first stage still valid in the trace, or none
   void run_full(const Problem& problem, Trace& trace, From from, StageTimes* times);
 };

@@ -42,6 +42,10 @@ void Engine::set_mask(MaskSpec mask) {
   change(&Problem::mask, std::move(mask), Stale::after_scaled);
 }
 
+void Engine::set_precision(const PrecisionMode& precision) {
+  change(&Problem::precision, precision, Stale::everything);
+}
+
 void Engine::set_backend(std::unique_ptr<Backend> backend) {
   backend_ = std::move(backend);
   stale_ = Stale::everything;

@@ -90,6 +90,9 @@ void validate_settings(const Problem& p, const ScoreBound& bound) {
                      " overflows float32");
   check_mask(p.mask, p.lq(), p.lk());
   check_range(p, bound);
+  if (p.precision.mask_value && !std::isfinite(*p.precision.mask_value))
+    throw InputError("mask value " + std::to_string(*p.precision.mask_value) +
+                     " must be a finite number (masked cells are -inf without one)");
 }
 
 std::vector<std::string> numbered_tokens(const std::string& prefix, Index count) {

@@ -5,6 +5,7 @@
 
 #include "core/mask.hpp"
 #include "core/matrix.hpp"
+#include "core/precision.hpp"
 #include "core/scale.hpp"
 
 namespace attnlab {
@@ -16,6 +17,7 @@ struct Problem {
   MaskSpec mask;
   ScaleSpec scale;
   double temperature = 1.0;  // softmax(x / temperature): the GUI's extra knob on top of the scale
+  PrecisionMode precision;   // the precision lab; the default is the ordinary float32 path
   std::vector<std::string> query_tokens;  // Lq labels
   std::vector<std::string> key_tokens;    // Lk labels
 

@@ -24,6 +24,7 @@ struct RowStats {
   float jacobian_norm = 0;   // ‖diag(p) − p pᵀ‖_F
   Index masked_keys = 0;
   bool fully_masked = false;  // the query may attend nothing: zero weights, zero output
+  bool non_finite = false;    // precision modes only: NaN or inf in the row's weights or output
 };
 
 struct Trace {

@@ -166,6 +166,25 @@ TEST_SUITE("gui") {
     CHECK(cli_test::read_all(dir / "blocker") == "a file where the folder would go");
   }
 
+  TEST_CASE("the FlashAttention tiles replace the five stages in the stepper, tile by tile") {
+    cli_test::TempDir dir;
+    const std::vector<std::string> input{"--example", "needle", "--query", "11"};
+    auto with = [&](std::vector<std::string> extra) { extra.insert(extra.begin(), input.begin(), input.end()); return extra; };
+    screenshot(dir, "stages.png", with({}));
+    screenshot(dir, "tile1.png", with({"--actions", "tiles"}));
+    screenshot(dir, "tile2.png", with({"--actions", "tiles,next-tile"}));
+    const Image stages = load_png(dir / "stages.png"), tile1 = load_png(dir / "tile1.png"), tile2 = load_png(dir / "tile2.png");
+    // The stepper: the top right of the window.
+    const auto differing = [](const Image& a, const Image& b) {
+      int n = 0;
+      for (int y = 0; y < a.height / 2; y += 2)
+        for (int x = a.width * 2 / 3; x < a.width; x += 2) n += !close(a.at(x, y), b.at(x, y));
+      return n;
+    };
+    CHECK(differing(stages, tile1) > 2000);
+    CHECK(differing(tile1, tile2) > 100);
+  }
+
   TEST_CASE("bad window options are refused before a window opens; a failed screenshot leaves no file") {
     cli_test::TempDir dir;
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{

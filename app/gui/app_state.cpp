@@ -114,6 +114,9 @@ void act(AppState& app, Action action) {
       app.show_explorer = !app.show_explorer;  // the layout follows at once; the tab bar next frame
       app.explorer_requested = app.show_explorer ? 1 : 0;
       break;
+    case Action::toggle_tiles: app.tiles = !app.tiles, app.tile_step = 0; break;
+    case Action::next_tile: ++app.tile_step; break;  // draw_tiles clamps it to the tiles there are
+    case Action::previous_tile: app.tile_step = std::max(app.tile_step - 1, 0); break;
     case Action::export_stage:
     case Action::export_all:
       try {
@@ -132,7 +135,8 @@ Action parse_action(std::string_view name) {
       {"next-stage", Action::next_stage}, {"previous-stage", Action::previous_stage}, {"next-query", Action::next_query},
       {"previous-query", Action::previous_query}, {"play", Action::play}, {"dk-up", Action::dk_up},
       {"dk-down", Action::dk_down}, {"present", Action::toggle_present}, {"scaling", Action::toggle_scaling}, {"explorer", Action::toggle_explorer},
-      {"export", Action::export_stage}, {"export-all", Action::export_all}};
+      {"export", Action::export_stage}, {"export-all", Action::export_all},
+      {"tiles", Action::toggle_tiles}, {"next-tile", Action::next_tile}, {"previous-tile", Action::previous_tile}};
   std::string list;
   for (const auto& [n, action] : names) {
     if (n == name) return action;

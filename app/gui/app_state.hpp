@@ -50,6 +50,8 @@ struct AppState {
     ColourRange range;
   } colours;
   bool stretch_weights = false;  // weights' colours over [0, largest] instead of [0, 1]
+  bool tiles = false;  // the stepper walks the FlashAttention tiles instead of the five stages
+  int tile = 4, tile_step = 0;
   int focus_key = -1;        // the key under the mouse in the stepper or heatmap, this frame
   bool playing = false;      // space: step through the stages on a timer
   double play_clock = 0;
@@ -74,10 +76,11 @@ void apply(AppState& app);
 
 // The keyboard's actions, also reachable from buttons.
 enum class Action { next_stage, previous_stage, next_query, previous_query, play, dk_up, dk_down,
-                    toggle_present, toggle_scaling, toggle_explorer, export_stage, export_all };
+                    toggle_present, toggle_scaling, toggle_explorer, export_stage, export_all, toggle_tiles,
+                    next_tile, previous_tile };
 void act(AppState& app, Action action);
 // "next-stage", "previous-stage", "next-query", "previous-query", "play", "dk-up", "dk-down",
-// "present", "scaling", "explorer", "export", "export-all" (the names of --actions); throws InputError listing them.
+// "present", "scaling", "explorer", "export", "export-all", "tiles", "next-tile", "previous-tile" (the names of --actions); throws InputError listing them.
 Action parse_action(std::string_view name);
 // Advances the play-through: one stage per `seconds_per_stage`.
 void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);

@@ -112,11 +112,12 @@ void draw_stats(AppState& app) {
     row("masked keys", std::to_string(s.masked_keys) + " of " + std::to_string(p.lk()), "keys this query may not see");
     ImGui::EndTable();
   }
-  const ImVec4 warn{1.0f, 0.55f, 0.2f, 1.0f};
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.2f, 1.0f});
   if (s.max_weight > 0.99f)
-    ImGui::TextColored(warn, "Saturated: one key takes %.1f%% of the weight; the gradient through softmax is nearly 0.", 100 * s.max_weight);
+    ImGui::TextWrapped("Saturated: one key takes %.1f%% of the weight; the gradient through softmax is nearly 0.", 100 * s.max_weight);
   if (s.std > 3)
-    ImGui::TextColored(warn, "Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. Try scaling by 1/√dₖ.", s.std);
+    ImGui::TextWrapped("Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. Try scaling by 1/√dₖ.", s.std);
+  ImGui::PopStyleColor();
 }
 
 }  // namespace attnlab::gui

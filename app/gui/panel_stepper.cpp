@@ -132,6 +132,11 @@ void draw_stepper(AppState& app) {
   const Trace& t = app.trace();
   const QueryView view = query_view(p, t, app.settings.query);
   query_selector(app);
+  if (ImGui::Checkbox("FlashAttention tiles (T)", &app.tiles)) app.tile_step = 0;
+  if (app.tiles) {
+    draw_tiles(app);
+    return;
+  }
   stage_steps(app);
   ImGui::Separator();
   ImGui::TextWrapped("%s", explanation(p, app.settings.stage).c_str());

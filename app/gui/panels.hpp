@@ -11,6 +11,7 @@ void draw_stepper(AppState& app);
 void draw_output(AppState& app);
 void draw_stats(AppState& app);
 void draw_explorer(AppState& app);
+void draw_tiles(AppState& app);  // the stepper's FlashAttention mode
 
 struct HeatmapView {
   HeatmapImage image;

@@ -26,6 +26,7 @@ Fonts load_fonts(float font_scale) {
                                   0x1D00, 0x1DBF,  // modifier letters: ᵀ ᵥ
                                   0x2000, 0x206F,  // punctuation: — “ ” ‖ …
                                   0x2070, 0x209F,  // super- and subscripts: ₖ ₀ ⱼ
+                                  0x2100, 0x214F,  // letterlike symbols: ℓ
                                   0x2190, 0x21FF,  // arrows
                                   0x2200, 0x22FF,  // mathematical operators: √ Σ ∞ −
                                   0x25A0, 0x25FF,  // shapes: ■ ▶ ◀

@@ -78,6 +78,9 @@ void handle_keys(AppState& app, GLFWwindow* window) {
   if (pressed(GLFW_KEY_S)) act(app, Action::toggle_scaling);
   if (pressed(GLFW_KEY_D)) act(app, Action::toggle_explorer);
   if (pressed(GLFW_KEY_E)) act(app, Action::export_stage);
+  if (pressed(GLFW_KEY_T)) act(app, Action::toggle_tiles);
+  if (pressed(GLFW_KEY_RIGHT_BRACKET)) act(app, Action::next_tile);
+  if (pressed(GLFW_KEY_LEFT_BRACKET)) act(app, Action::previous_tile);
   if (pressed(GLFW_KEY_F)) {
     app.fullscreen = !app.fullscreen;
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();

@@ -223,7 +223,7 @@ void GlBackend::read_stats(Trace& t) {
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const GpuRowStats& g = rows[i];
     t.stats[i] = {g.mean, g.std, g.max_weight, g.entropy, g.effective_keys, g.jacobian_norm, g.masked_keys,
-                  g.fully_masked != 0};
+                  g.fully_masked != 0, false};
   }
 }
 

@@ -1,6 +1,7 @@
 // attnlab [gui]: the window, on the default example or on the INPUT options given.
 #include <algorithm>
 
+#include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "app/gui/window.hpp"
 #include "core/trace.hpp"
@@ -28,6 +29,10 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.font_scale = options.font_scale;
   s.present = options.present;
   s.backend = options.backend;
+  precision_mode(options.precision);  // a bad value is reported here, before any window
+  s.precision = options.precision.precision;
+  s.subtract_max = !options.precision.no_max_subtraction;
+  if (!options.precision.mask_value.empty()) s.mask_value = options.precision.mask_value;
   if (!(options.font_scale >= 0.5f && options.font_scale <= 4.0f))
     throw InputError("--font-scale " + std::to_string(options.font_scale) + " must be between 0.5 and 4");
   if (options.frames < 0) throw InputError("--frames " + std::to_string(options.frames) + " must be ≥ 0");

@@ -60,6 +60,7 @@ int run_sweep(const SweepCliOptions& options);
 
 struct GuiOptions {
   std::string backend = "auto";
+  PrecisionOptions precision;
   int query = 0;
   std::string stage = "scores";
   float font_scale = 1.0f;

@@ -87,6 +87,7 @@ int run(int argc, char** argv) {
   }
   cli::add_input_options(app, input);
   cli::add_backend_option(*gui_cmd, gui.backend);
+  cli::add_precision_options(*gui_cmd, gui.precision);
 
   cli::SweepCliOptions sweep;
   auto* sweep_cmd = app.add_subcommand("sweep", "why 1/√dk: row statistics of random problems against dk, scaled and not");
@@ -130,7 +131,8 @@ int run(int argc, char** argv) {
   // No subcommand, or "gui": the window.
   CLI::App& window = *gui_cmd ? *gui_cmd : app;
   cli::finish_input_options(window, input);
-  for (const char* name : {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})
+  for (const char* name : {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv",
+                           "--seed", "--sigma", "--precision", "--no-max-subtraction", "--mask-value"})
     if (window.count(name) > 0) gui.input_given = true;
   return cli::run_gui(input, gui);
 }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "app/gui/app_state.hpp"
 #include "core/cpu_backend.hpp"
@@ -173,6 +174,33 @@ TEST_SUITE("gui_state") {
     CHECK_THROWS_AS(load_settings(path), InputError);
     CHECK_THROWS_AS(load_settings(scratch("missing.json")), InputError);
     std::filesystem::remove_all(path.parent_path());
+  }
+
+  TEST_CASE("the precision lab: fp16 without the max subtracted overflows; a bad mask value keeps the data") {
+    Settings s;
+    s.source = "random", s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = "none";
+    AppState app;
+    begin(app, s);
+    CHECK(app.trace().weights.allFinite());
+    app.settings.precision = "fp16";
+    apply(app);
+    CHECK(app.problem().precision.format == Precision::fp16);
+    CHECK(app.trace().weights.allFinite());  // the maximum is still subtracted
+    app.settings.subtract_max = false;
+    apply(app);
+    CHECK_FALSE(app.problem().precision.subtract_max);
+    CHECK_FALSE(app.trace().weights.allFinite());  // exp of scores above ln 65504 ≈ 11.09 overflows
+    const Matrix weights = app.trace().weights;
+    app.settings.mask_value = "-1e99x";
+    apply(app);
+    CHECK(app.error.find("-1e99x") != std::string::npos);
+    CHECK(app.trace().weights.cwiseEqual(weights).count() + weights.array().isNaN().count() >= weights.size());
+    app.settings.mask_value = "lowest";
+    app.settings.precision = "fp32";
+    app.settings.subtract_max = true;
+    apply(app);
+    CHECK(app.error.empty());
+    CHECK(*app.problem().precision.mask_value == std::numeric_limits<float>::lowest());
   }
 
   TEST_CASE("key actions by name, as --actions takes them") {

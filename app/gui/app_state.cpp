@@ -19,6 +19,9 @@ bool same_scale(const Settings& a, const Settings& b) {
   return a.scale == b.scale && a.scale_value == b.scale_value && a.temperature == b.temperature;
 }
 bool same_mask(const Settings& a, const Settings& b) { return a.mask == b.mask && a.painted == b.painted; }
+bool same_precision(const Settings& a, const Settings& b) {
+  return a.precision == b.precision && a.subtract_max == b.subtract_max && a.mask_value == b.mask_value;
+}
 
 void clamp_view(AppState& app) {
   app.settings.query = std::clamp(app.settings.query, 0, static_cast<int>(app.problem().lq()) - 1);
@@ -61,8 +64,8 @@ void apply(AppState& app) {
   Settings& s = app.settings;
   const Settings& old = app.applied;
   const bool inputs = !same_inputs_but_dk(s, old), dk = s.dk != old.dk;
-  const bool scale = !same_scale(s, old), mask = !same_mask(s, old);
-  if (!inputs && !dk && !scale && !mask) return;
+  const bool scale = !same_scale(s, old), mask = !same_mask(s, old), precision = !same_precision(s, old);
+  if (!inputs && !dk && !scale && !mask && !precision) return;
   const auto start_time = std::chrono::steady_clock::now();
   try {
     if (inputs) {
@@ -73,6 +76,7 @@ void apply(AppState& app) {
       next.mask = build_mask(s, next.lq(), next.lk());
       next.scale = build_scale(s);
       next.temperature = s.temperature;
+      next.precision = build_precision(s);
       app.engine->set_problem(std::move(next));
     } else {
       if (scale) {
@@ -80,6 +84,13 @@ void apply(AppState& app) {
         app.engine->set_temperature(s.temperature);
       }
       if (mask) app.engine->set_mask(build_mask(s, app.problem().lq(), app.problem().lk()));
+      if (precision) app.engine->set_precision(build_precision(s));
+    }
+    // The precision lab is emulated on the CPU: the GPU path computes in float32 only.
+    if (!app.problem().precision.is_default() && app.engine->backend().name() == "gpu" && app.open_backend) {
+      std::string why;
+      app.engine->set_backend(app.open_backend("cpu", why));
+      app.backend_note = app.engine->backend().description() + " — the precision lab runs on the CPU";
     }
     app.engine->trace();
     app.applied = s;

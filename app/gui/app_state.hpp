@@ -49,7 +49,8 @@ struct AppState {
     bool stretch = false;
     ColourRange range;
   } colours;
-  bool stretch_weights = false;  // weights' colours over [0, largest] instead of [0, 1]
+  bool stretch_weights = false;
+  bool show_error = false;  // the weights' error against float64 instead of the weights (precision lab)  // weights' colours over [0, largest] instead of [0, 1]
   bool tiles = false;  // the stepper walks the FlashAttention tiles instead of the five stages
   int tile = 4, tile_step = 0;
   int focus_key = -1;        // the key under the mouse in the stepper or heatmap, this frame

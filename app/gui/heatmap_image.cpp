@@ -22,7 +22,9 @@ std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const Co
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < m.size(); ++i) {
     const bool blocked = same_shape && std::isinf(masked.data()[i]) && masked.data()[i] < 0;
-    pixels[static_cast<std::size_t>(i)] = packed(blocked ? masked_colour : colormap(m.data()[i], range.lo, range.hi, table));
+    const float v = m.data()[i];
+    pixels[static_cast<std::size_t>(i)] =
+        packed(blocked ? masked_colour : std::isnan(v) ? nan_colour : colormap(v, range.lo, range.hi, table));
   }
   return pixels;
 }

@@ -9,6 +9,9 @@
 
 namespace attnlab::gui {
 
+// NaN cells (the precision lab's overflows): a colour no table holds, and not the masked grey.
+inline constexpr Rgba nan_colour{255, 0, 255, 255};
+
 // The colour range of a stage: weights on [0, 1], signed stages symmetric around 0.
 struct ColourRange {
   float lo = 0, hi = 1;

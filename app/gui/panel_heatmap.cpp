@@ -7,6 +7,7 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "core/reference64.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -39,20 +40,34 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   const Problem& p = app.problem();
   const Trace& t = app.trace();
   const Stage stage = app.settings.stage;
-  const Matrix& m = t.stage(stage);
-  const ColourRange range = stage_colours(app);
-  const ColormapTable& table = stage_table(stage);
-  if (view.painted_generation != app.generation || view.painted_stage != stage || view.painted_range.hi != range.hi) {
+  // The precision lab's error view: how far each weight is from float64, on a log scale.
+  const bool error = app.show_error && stage == Stage::weights && !p.precision.is_default() && t.full;
+  if (error && (view.painted_generation != app.generation || !view.painted_error))
+    view.error = reference_weights_error(p, t.weights).unaryExpr([](float e) { return std::log10(std::max(e, 1e-12f)); });
+  const Matrix& m = error ? view.error : t.stage(stage);
+  const ColourRange range = error ? ColourRange{-8, 0, false} : stage_colours(app);
+  const ColormapTable& table = error ? viridis() : stage_table(stage);
+  if (view.painted_generation != app.generation || view.painted_stage != stage || view.painted_range.hi != range.hi ||
+      view.painted_error != error) {
     view.image.upload(paint(m, stage == Stage::output ? m : t.masked, range, table), m.rows(), m.cols());
     view.painted_generation = app.generation, view.painted_stage = stage, view.painted_range = range;
+    view.painted_error = error;
   }
-  ImGui::TextUnformatted(title(app).c_str());
+  ImGui::TextUnformatted(error ? "log₁₀ |weights − float64 weights|" : title(app).c_str());
+  if (!p.precision.is_default()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(to_imgui(nan_colour)), "■ NaN");
+  }
   if (ImGui::Button("Export (E)")) act(app, Action::export_stage);
   ImGui::SameLine();
   if (ImGui::Button("Export all stages")) act(app, Action::export_all);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
   ImGui::InputText("folder", &app.typed.export_dir);
+  if (stage == Stage::weights && !p.precision.is_default()) {
+    ImGui::SameLine();
+    ImGui::Checkbox("error vs float64", &app.show_error);
+  }
   if (stage == Stage::weights) {
     ImGui::SameLine();
     ImGui::Checkbox("stretch colours", &app.stretch_weights);

@@ -82,6 +82,14 @@ void scale_controls(AppState& app) {
   ImGui::SliderFloat("temperature", &s.temperature, 0.05f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
 }
 
+// The precision lab: what float16 and bfloat16 do to each stage, and why the maximum is subtracted.
+void precision_controls(AppState& app) {
+  Settings& s = app.settings;
+  combo("precision", s.precision, {"fp32", "fp16", "bf16"});
+  ImGui::Checkbox("subtract the row max", &s.subtract_max);
+  combo("masked cells", s.mask_value, {"-inf", "-1e9", "-65504", "lowest"});
+}
+
 void scenario_controls(AppState& app) {
   std::string& path = app.typed.scenario;
   ImGui::InputText("scenario", &path);
@@ -117,6 +125,7 @@ void draw_inputs(AppState& app) {
   width_controls(app);
   mask_controls(app);
   scale_controls(app);
+  precision_controls(app);
   ImGui::Separator();
   combo("backend", app.settings.backend, {"auto", "cpu", "gpu"});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));

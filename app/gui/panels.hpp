@@ -18,6 +18,8 @@ struct HeatmapView {
   int painted_generation = -1;  // what the texture shows
   Stage painted_stage = Stage::scores;
   ColourRange painted_range;
+  bool painted_error = false;
+  Matrix error;  // log10 |weights − float64 weights|, for the precision lab's error view
   // Where the last frame drew the cells, in framebuffer pixels: scripted runs report it so that
   // tests can read the cells back from a screenshot.
   float x = 0, y = 0, cell = 0;

@@ -1,6 +1,9 @@
 #include "app/gui/settings.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.hpp"
@@ -28,6 +31,23 @@ MaskSpec build_mask(const Settings& s, Index lq, Index lk) {
 
 ScaleSpec build_scale(const Settings& s) {
   return s.scale == "value" ? ScaleSpec{ScaleSpec::Kind::value, s.scale_value} : parse_scale(s.scale);
+}
+
+PrecisionMode build_precision(const Settings& s) {
+  PrecisionMode mode;
+  mode.format = parse_precision(s.precision);
+  mode.subtract_max = s.subtract_max;
+  if (s.mask_value == "lowest") {
+    mode.mask_value = mode.format == Precision::fp16 ? -65504.0f : std::numeric_limits<float>::lowest();
+  } else if (s.mask_value != "-inf") {
+    float value = 0;
+    const char* end = s.mask_value.data() + s.mask_value.size();
+    const auto [stop, ec] = std::from_chars(s.mask_value.data(), end, value);
+    if (ec != std::errc() || stop != end || !std::isfinite(value))
+      throw InputError("mask value '" + s.mask_value + "' is not -inf, lowest or a finite number");
+    mode.mask_value = value;
+  }
+  return mode;
 }
 
 namespace {
@@ -62,6 +82,7 @@ Problem build_problem(const Settings& s) {
   p.mask = build_mask(s, p.lq(), p.lk());
   p.scale = build_scale(s);
   p.temperature = s.temperature;
+  p.precision = build_precision(s);
   validate(p);
   return p;
 }
@@ -71,7 +92,8 @@ std::string to_json(const Settings& s) {
       {"source", s.source}, {"example", s.example}, {"q", s.q_path}, {"k", s.k_path}, {"v", s.v_path},
       {"lq", s.lq}, {"lk", s.lk}, {"dk", s.dk}, {"dv", s.dv}, {"seed", s.seed}, {"sigma", s.sigma},
       {"mask", s.mask}, {"painted", s.painted}, {"scale", s.scale}, {"scale_value", s.scale_value},
-      {"temperature", s.temperature}, {"backend", s.backend}, {"query", s.query},
+      {"temperature", s.temperature}, {"backend", s.backend}, {"precision", s.precision},
+      {"subtract_max", s.subtract_max}, {"mask_value", s.mask_value}, {"query", s.query},
       {"stage", std::string(stage_name(s.stage))}, {"font_scale", s.font_scale}, {"present", s.present},
       {"light", s.light}, {"attnlab", ATTNLAB_VERSION},
   };
@@ -95,7 +117,8 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
   read("v", s.v_path), read("lq", s.lq), read("lk", s.lk), read("dk", s.dk), read("dv", s.dv);
   read("seed", s.seed), read("sigma", s.sigma), read("mask", s.mask), read("painted", s.painted);
   read("scale", s.scale), read("scale_value", s.scale_value), read("temperature", s.temperature);
-  read("backend", s.backend), read("query", s.query), read("font_scale", s.font_scale);
+  read("backend", s.backend), read("precision", s.precision), read("subtract_max", s.subtract_max);
+  read("mask_value", s.mask_value), read("query", s.query), read("font_scale", s.font_scale);
   read("present", s.present), read("light", s.light);
   std::string stage = "scores";
   read("stage", stage);

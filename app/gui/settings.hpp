@@ -25,6 +25,11 @@ struct Settings {
   float scale_value = 0.125f;
   float temperature = 1.0f;
   std::string backend = "auto";
+  // The precision lab: fp32 | fp16 | bf16, the row maximum subtracted or not, and the value of
+  // masked cells: -inf, -1e9, -65504 or lowest (the format's most negative finite value).
+  std::string precision = "fp32";
+  bool subtract_max = true;
+  std::string mask_value = "-inf";
   int query = 0;
   Stage stage = Stage::scores;
   bool scaling_on() const { return scale != "none"; }
@@ -37,8 +42,9 @@ struct Settings {
 
 // The problem these settings describe; throws InputError naming what is wrong.
 Problem build_problem(const Settings& settings);
-// The parts of build_problem() that a scale or mask change needs, without rebuilding the inputs.
+// The parts of build_problem() that a scale, mask or precision change needs, without rebuilding the inputs.
 ScaleSpec build_scale(const Settings& settings);
+PrecisionMode build_precision(const Settings& settings);
 MaskSpec build_mask(const Settings& settings, Index lq, Index lk);
 // The dk the source has before the slider changes it (an example's or a file's own width).
 int native_dk(const Settings& settings);

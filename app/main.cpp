@@ -133,7 +133,7 @@ int run(int argc, char** argv) {
   cli::finish_input_options(window, input);
   for (const char* name : {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv",
                            "--seed", "--sigma", "--precision", "--no-max-subtraction", "--mask-value"})
-    if (window.count(name) > 0) gui.input_given = true;
+    if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0) gui.input_given = true;
   return cli::run_gui(input, gui);
 }
 

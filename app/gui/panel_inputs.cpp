@@ -88,6 +88,12 @@ void precision_controls(AppState& app) {
   combo("precision", s.precision, {"fp32", "fp16", "bf16"});
   ImGui::Checkbox("subtract the row max", &s.subtract_max);
   combo("masked cells", s.mask_value, {"-inf", "-1e9", "-65504", "lowest"});
+  if (s.precision != "fp32") {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
+                       "exp; the weights; the output. Sums stay in fp32.", s.precision.c_str());
+    ImGui::PopStyleColor();
+  }
 }
 
 void scenario_controls(AppState& app) {

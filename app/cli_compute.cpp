@@ -1,4 +1,5 @@
-// attnlab compute: every stage to .npy files and the row statistics to stats.csv.
+// attnlab compute: every stage to .npy files and the row statistics to stats.csv; with more than one
+// head, every file gains a leading head axis (or column).
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +9,7 @@
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/atomic_file.hpp"
-#include "core/engine.hpp"
+#include "core/heads.hpp"
 #include "core/npy.hpp"
 
 namespace attnlab::cli {
@@ -23,27 +24,38 @@ std::string number(float x) {
   return text;
 }
 
-std::string stats_csv(const Trace& trace) {
-  std::string csv = "query,mean,std,max_weight,entropy,effective_keys,jacobian_norm,masked_keys\n";
-  for (std::size_t i = 0; i < trace.stats.size(); ++i) {
-    const RowStats& s = trace.stats[i];
-    csv += std::to_string(i);
-    for (float x : {s.mean, s.std, s.max_weight, s.entropy, s.effective_keys, s.jacobian_norm}) csv += "," + number(x);
-    csv += "," + std::to_string(s.masked_keys) + "\n";
-  }
+// One head keeps the single-head layout exactly; more add a leading `head` column.
+std::string stats_csv(const std::vector<Trace>& traces) {
+  const bool heads = traces.size() > 1;
+  std::string csv = std::string(heads ? "head," : "") +
+                    "query,mean,std,max_weight,entropy,effective_keys,jacobian_norm,masked_keys\n";
+  for (std::size_t h = 0; h < traces.size(); ++h)
+    for (std::size_t i = 0; i < traces[h].stats.size(); ++i) {
+      const RowStats& s = traces[h].stats[i];
+      if (heads) csv += std::to_string(h) + ",";
+      csv += std::to_string(i);
+      for (float x : {s.mean, s.std, s.max_weight, s.entropy, s.effective_keys, s.jacobian_norm}) csv += "," + number(x);
+      csv += "," + std::to_string(s.masked_keys) + "\n";
+    }
   return csv;
 }
 
 // All six files land together or not at all; a directory made here is removed again on failure.
-void dump(const Trace& trace, const std::filesystem::path& dir) {
+void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
   std::error_code error;
   const bool existed = fs::exists(dir, error);
   fs::create_directories(dir, error);
   if (error || !fs::is_directory(dir)) throw RunError("cannot create directory " + dir.string() + ": " + error.message());
   AtomicBatch batch;
-  for (Stage s : all_stages) batch.add(dir / (std::string(stage_name(s)) + ".npy"), npy_bytes(trace.stage(s)));
-  batch.add(dir / "stats.csv", stats_csv(trace));
+  for (Stage s : all_stages) {
+    std::vector<Matrix> heads;
+    if (traces.size() > 1)
+      for (const Trace& trace : traces) heads.push_back(trace.stage(s));
+    batch.add(dir / (std::string(stage_name(s)) + ".npy"),
+              traces.size() > 1 ? npy_bytes(heads) : npy_bytes(traces.front().stage(s)));
+  }
+  batch.add(dir / "stats.csv", stats_csv(traces));
   try {
     batch.commit();
   } catch (...) {
@@ -53,13 +65,13 @@ void dump(const Trace& trace, const std::filesystem::path& dir) {
 }
 
 // The weights as a table with token labels: what a terminal can show of the default example.
-void print_weights(const Problem& problem, const Trace& trace) {
+void print_weights(const HeadsProblem& problem, const Trace& trace) {
   std::printf("%-10s", "weights");
   for (const auto& key : problem.key_tokens) std::printf(" %8.8s", key.c_str());
   std::printf("\n");
-  for (Index i = 0; i < problem.lq(); ++i) {
-    std::printf("%-10.10s", problem.query_tokens[static_cast<std::size_t>(i)].c_str());
-    for (Index j = 0; j < problem.lk(); ++j) std::printf(" %8.3f", trace.weights(i, j));
+  for (std::size_t i = 0; i < problem.query_tokens.size(); ++i) {
+    std::printf("%-10.10s", problem.query_tokens[i].c_str());
+    for (Index j = 0; j < trace.weights.cols(); ++j) std::printf(" %8.3f", trace.weights(static_cast<Index>(i), j));
     std::printf("\n");
   }
 }
@@ -69,13 +81,16 @@ void print_weights(const Problem& problem, const Trace& trace) {
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
   const PrecisionMode precision = precision_mode(options.precision);
-  Problem problem = load_problem(input);  // input errors first: nothing else is said or done
+  HeadsProblem problem = load_heads_problem(input);  // input errors first: nothing else is said or done
   problem.precision = precision;
-  Engine engine(open_backend(options.backend, precision));
-  engine.set_problem(std::move(problem));
-  const Trace& trace = engine.trace();
-  if (options.print) print_weights(engine.problem(), trace);
-  if (!options.dump.empty()) dump(trace, options.dump);
+  const std::unique_ptr<Backend> backend = open_backend(options.backend, precision);
+  const std::vector<Trace> traces = compute_heads(*backend, problem);
+  if (options.print)
+    for (std::size_t h = 0; h < traces.size(); ++h) {
+      if (traces.size() > 1) std::printf("%shead %zu\n", h > 0 ? "\n" : "", h);
+      print_weights(problem, traces[h]);
+    }
+  if (!options.dump.empty()) dump(traces, options.dump);
   return 0;
 }
 

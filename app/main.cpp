@@ -122,15 +122,18 @@ int run(int argc, char** argv) {
   }
   if (*bench_cmd) {
     cli::finish_input_options(*bench_cmd, input);
+    cli::require_single_head(input);
     return cli::run_bench(input, bench);
   }
   if (*export_cmd) {
     cli::finish_input_options(*export_cmd, input);
+    cli::require_single_head(input);
     return cli::run_export(input, export_options);
   }
   // No subcommand, or "gui": the window.
   CLI::App& window = *gui_cmd ? *gui_cmd : app;
   cli::finish_input_options(window, input);
+  cli::require_single_head(input);
   for (const char* name : {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv",
                            "--seed", "--sigma", "--precision", "--no-max-subtraction", "--mask-value"})
     if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0) gui.input_given = true;

@@ -35,4 +35,22 @@ Matrix to_matrix(const Array& a, const std::string& name) {
   return m;
 }
 
+std::vector<Matrix> to_heads(const Array& a, const std::string& name) {
+  if (a.shape.size() != 3) return {to_matrix(a, name)};
+  const Index heads = a.shape[0], rows = a.shape[1], cols = a.shape[2];
+  if (heads < 1 || rows < 1 || cols < 1) throw InputError(name + " is empty (shape " + tuple_str(a.shape) + ")");
+  const auto per_head = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
+  if (per_head > a.data.size() / static_cast<std::size_t>(heads) ||
+      per_head * static_cast<std::size_t>(heads) != a.data.size())
+    throw RunError(name + ": shape " + tuple_str(a.shape) + " does not match its " + std::to_string(a.data.size()) + " values");
+  std::vector<Matrix> out;
+  for (Index h = 0; h < heads; ++h) {
+    Array head{{rows, cols}, a.is_bool, {}};
+    const auto first = a.data.begin() + static_cast<std::ptrdiff_t>(per_head * static_cast<std::size_t>(h));
+    head.data.assign(first, first + static_cast<std::ptrdiff_t>(per_head));
+    out.push_back(to_matrix(head, name));
+  }
+  return out;
+}
+
 }  // namespace attnlab

@@ -2,6 +2,7 @@
 // Matrices from files: choosing the reader by extension, and turning an Array into a Matrix.
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/matrix.hpp"
 #include "core/npy.hpp"
@@ -15,5 +16,7 @@ Array load_array(const std::filesystem::path& path, const std::string& name);
 // A 1-D array is one row; 2-D as is; 3-D is refused for now (multi-head inputs are a later
 // extension). Bool arrays become 0/1. Throws InputError.
 Matrix to_matrix(const Array& a, const std::string& name);
+// Heads for multi-head inputs: a 3-D array H × L × d is H matrices of L × d; 1-D or 2-D is one head.
+std::vector<Matrix> to_heads(const Array& a, const std::string& name);
 
 }  // namespace attnlab

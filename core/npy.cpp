@@ -330,9 +330,14 @@ Array parse_npy(std::string_view bytes, const std::string& name) {
   return a;
 }
 
-std::string npy_bytes(const Matrix& m) {
-  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + std::to_string(m.rows()) + ", " +
-                     std::to_string(m.cols()) + "), }";
+namespace {
+
+// Version 1.0, '<f4', C order: the header for `shape`, then each matrix's rows in turn.
+std::string npy_of(const std::vector<Index>& shape, const std::vector<const Matrix*>& stack) {
+  std::string dims;
+  for (const Index n : shape) dims += std::to_string(n) + ", ";
+  dims.resize(dims.size() - 2);
+  std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + "), }";
   // numpy pads the header with spaces and ends it with '\n' so the data starts on a 64-byte boundary.
   const std::size_t unpadded = kMagic.size() + 4 + dict.size() + 1;
   dict.append((64 - unpadded % 64) % 64, ' ');
@@ -343,17 +348,33 @@ std::string npy_bytes(const Matrix& m) {
   out += static_cast<char>(dict.size() & 0xff);
   out += static_cast<char>(dict.size() >> 8);
   out += dict;
-  out.reserve(out.size() + 4 * static_cast<std::size_t>(m.size()));
-  for (Index i = 0; i < m.rows(); ++i) {
-    for (Index j = 0; j < m.cols(); ++j) {
-      std::uint32_t u = std::bit_cast<std::uint32_t>(m(i, j));
-      if constexpr (std::endian::native == std::endian::big) u = bswap32(u);
-      char b[4];
-      std::memcpy(b, &u, 4);
-      out.append(b, 4);
+  for (const Matrix* m : stack) {
+    out.reserve(out.size() + 4 * static_cast<std::size_t>(m->size()));
+    for (Index i = 0; i < m->rows(); ++i) {
+      for (Index j = 0; j < m->cols(); ++j) {
+        std::uint32_t u = std::bit_cast<std::uint32_t>((*m)(i, j));
+        if constexpr (std::endian::native == std::endian::big) u = bswap32(u);
+        char b[4];
+        std::memcpy(b, &u, 4);
+        out.append(b, 4);
+      }
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string npy_bytes(const Matrix& m) { return npy_of({m.rows(), m.cols()}, {&m}); }
+
+std::string npy_bytes(const std::vector<Matrix>& stack) {
+  const Index rows = stack.empty() ? 0 : stack.front().rows(), cols = stack.empty() ? 0 : stack.front().cols();
+  std::vector<const Matrix*> heads;
+  for (const Matrix& m : stack) {
+    if (m.rows() != rows || m.cols() != cols) throw RunError("npy_bytes: the stacked matrices differ in shape");
+    heads.push_back(&m);
+  }
+  return npy_of({static_cast<Index>(stack.size()), rows, cols}, heads);
 }
 
 }  // namespace attnlab

@@ -23,6 +23,8 @@ Array parse_npy(std::string_view bytes, const std::string& name);  // throws Inp
 
 // Version 1.0, '<f4', C order, shape (rows, cols), header padded to 64 bytes: numpy.load reads it.
 std::string npy_bytes(const Matrix& m);
+// The same for a stack of equal-shaped matrices: shape (count, rows, cols), one head per leading index.
+std::string npy_bytes(const std::vector<Matrix>& stack);
 
 // A shape as Python writes a tuple, "(2, 4, 8)" or "(5,)": how messages about files show shapes.
 std::string tuple_str(const std::vector<Index>& shape);

@@ -1,0 +1,276 @@
+// Multi-head, grouped-query and multi-query attention: each head is single-head attention, with
+// query head h reading KV head ⌊h·G/H⌋ (K/V heads repeat-interleaved, as PyTorch's enable_gqa).
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/cpu_backend.hpp"
+#include "core/heads.hpp"
+#include "core/input.hpp"
+#include "core/load.hpp"
+#include "core/npy.hpp"
+#include "tests/check.hpp"
+#include "tests/cli_run.hpp"
+
+using namespace attnlab;
+
+namespace {
+
+HeadsProblem random_heads(Index heads, Index kv_heads, Index lq, Index lk, Index dk, Index dv) {
+  HeadsProblem hp;
+  for (Index h = 0; h < heads; ++h) hp.q.push_back(random_matrix(100 + h, RandomStream::q, lq, dk, 1));
+  for (Index g = 0; g < kv_heads; ++g) {
+    hp.k.push_back(random_matrix(200 + g, RandomStream::k, lk, dk, 1));
+    hp.v.push_back(random_matrix(300 + g, RandomStream::v, lk, dv, 1));
+  }
+  hp.query_tokens = numbered_tokens("q", lq);
+  hp.key_tokens = numbered_tokens("k", lk);
+  return hp;
+}
+
+Trace single(const Problem& p) {
+  CpuBackend cpu;
+  Trace t;
+  cpu.compute(p, t);
+  return t;
+}
+
+void check_equal(const Matrix& a, const Matrix& b, const std::string& what) {
+  REQUIRE_MESSAGE(a.rows() == b.rows(), what);
+  REQUIRE_MESSAGE(a.cols() == b.cols(), what);
+  CHECK_MESSAGE(a == b, what);
+}
+
+void check_traces_equal(const Trace& a, const Trace& b, const std::string& what) {
+  for (Stage s : all_stages) check_equal(a.stage(s), b.stage(s), what + " " + std::string(stage_name(s)));
+}
+
+std::string error_of(const HeadsProblem& hp) {
+  try {
+    validate_heads(hp);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("kv_head repeat-interleaves the KV heads over the query heads") {
+  std::vector<Index> gqa, mqa, mha;
+  for (Index h = 0; h < 8; ++h) {
+    gqa.push_back(kv_head(h, 8, 2));
+    mqa.push_back(kv_head(h, 8, 1));
+    mha.push_back(kv_head(h, 8, 8));
+  }
+  CHECK(gqa == std::vector<Index>{0, 0, 0, 0, 1, 1, 1, 1});
+  CHECK(mqa == std::vector<Index>(8, 0));
+  CHECK(mha == std::vector<Index>{0, 1, 2, 3, 4, 5, 6, 7});
+  CHECK(kv_head(5, 6, 3) == 2);
+}
+
+TEST_CASE("one head is exactly single-head attention") {
+  Problem p = test::random_problem(5, 7, 8, 6, 42);
+  p.mask = parse_mask("causal");
+  p.query_tokens = numbered_tokens("q", 5);
+  p.key_tokens = numbered_tokens("k", 7);
+  CpuBackend cpu;
+  const std::vector<Trace> traces = compute_heads(cpu, single_head(p));
+  REQUIRE(traces.size() == 1);
+  check_traces_equal(traces[0], single(p), "H = 1");
+  check_equal(concat_outputs(traces), traces[0].output, "H = 1 concat");
+}
+
+TEST_CASE("G = H is multi-head attention, head by head") {
+  HeadsProblem hp = random_heads(4, 4, 6, 6, 8, 5);
+  hp.mask = parse_mask("causal");
+  CpuBackend cpu;
+  const std::vector<Trace> traces = compute_heads(cpu, hp);
+  REQUIRE(traces.size() == 4);
+  for (Index h = 0; h < 4; ++h) {
+    Problem p;
+    const auto i = static_cast<std::size_t>(h);
+    p.q = hp.q[i], p.k = hp.k[i], p.v = hp.v[i], p.mask = hp.mask;
+    p.query_tokens = hp.query_tokens, p.key_tokens = hp.key_tokens;
+    check_traces_equal(traces[i], single(p), "MHA head " + std::to_string(h));
+  }
+}
+
+TEST_CASE("GQA and MQA equal MHA with the K/V heads repeat-interleaved") {
+  for (const Index kv : {Index{2}, Index{1}}) {
+    INFO("G = " << kv);
+    const HeadsProblem gqa = random_heads(6, kv, 5, 7, 4, 3);
+    HeadsProblem mha = gqa;
+    mha.k.clear(), mha.v.clear();
+    // torch.repeat_interleave(k, H / G, dim=0)
+    for (const Matrix& k : gqa.k)
+      for (Index r = 0; r < 6 / kv; ++r) mha.k.push_back(k);
+    for (const Matrix& v : gqa.v)
+      for (Index r = 0; r < 6 / kv; ++r) mha.v.push_back(v);
+    CpuBackend cpu;
+    const std::vector<Trace> a = compute_heads(cpu, gqa), b = compute_heads(cpu, mha);
+    REQUIRE(a.size() == 6);
+    for (std::size_t h = 0; h < a.size(); ++h) check_traces_equal(a[h], b[h], "head " + std::to_string(h));
+  }
+}
+
+TEST_CASE("concat_outputs puts head h in columns [h·dv, (h+1)·dv)") {
+  CpuBackend cpu;
+  const std::vector<Trace> traces = compute_heads(cpu, random_heads(3, 1, 4, 5, 6, 2));
+  const Matrix out = concat_outputs(traces);
+  CHECK(out.rows() == 4);
+  CHECK(out.cols() == 6);
+  for (Index h = 0; h < 3; ++h) check_equal(out.middleCols(h * 2, 2), traces[static_cast<std::size_t>(h)].output, "concat");
+}
+
+TEST_CASE("split_heads cuts a model-width matrix into column blocks, and refuses an uneven width") {
+  Matrix x(2, 6);
+  x << 0, 1, 2, 3, 4, 5, 10, 11, 12, 13, 14, 15;
+  const std::vector<Matrix> heads = split_heads(x, 3);
+  REQUIRE(heads.size() == 3);
+  for (Index h = 0; h < 3; ++h) check_equal(heads[static_cast<std::size_t>(h)], x.middleCols(2 * h, 2), "split");
+  CHECK_THROWS_WITH_AS(split_heads(x, 4), doctest::Contains("does not split into 4 heads"), InputError);
+  CHECK_THROWS_AS(split_heads(x, 0), InputError);
+}
+
+TEST_CASE("validate_heads refuses G not dividing H, mismatched dk, and uneven heads") {
+  CHECK(error_of(random_heads(8, 2, 3, 3, 4, 4)).empty());
+  CHECK(error_of(random_heads(8, 3, 3, 3, 4, 4)) == "K has 3 heads but Q has 8: the KV heads must divide the query heads");
+  HeadsProblem dk = random_heads(4, 2, 3, 3, 4, 4);
+  for (Matrix& k : dk.k) k = Matrix::Ones(3, 5);
+  CHECK(doctest::String(error_of(dk).c_str()) == doctest::Contains("columns but Q has"));
+  HeadsProblem uneven = random_heads(4, 2, 3, 3, 4, 4);
+  uneven.q[2] = Matrix::Ones(2, 4);
+  CHECK(error_of(uneven) == "Q head 2 is 2 × 4 but head 0 is 3 × 4");
+  HeadsProblem kv = random_heads(4, 2, 3, 3, 4, 4);
+  kv.v.pop_back();
+  CHECK(doctest::String(error_of(kv).c_str()) == doctest::Contains("K and V need the same heads"));
+  HeadsProblem none;
+  CHECK(error_of(none) == "Q has no heads");
+}
+
+TEST_CASE("3-D .npy: a stack of heads round-trips, 2-D is one head, bad shapes are refused") {
+  const std::vector<Matrix> heads = random_heads(3, 1, 4, 2, 5, 1).q;
+  const Array a = parse_npy(npy_bytes(heads), "Q file q.npy");
+  CHECK(a.shape == std::vector<Index>{3, 4, 5});
+  const std::vector<Matrix> back = to_heads(a, "Q file q.npy");
+  REQUIRE(back.size() == 3);
+  for (std::size_t h = 0; h < 3; ++h) check_equal(back[h], heads[h], "round trip");
+  const std::vector<Matrix> one = to_heads(parse_npy(npy_bytes(heads[0]), "K"), "K");
+  REQUIRE(one.size() == 1);
+  check_equal(one[0], heads[0], "2-D");
+  Array empty{{2, 0, 3}, false, {}};
+  CHECK_THROWS_WITH_AS(to_heads(empty, "V file v.npy"), "V file v.npy is empty (shape (2, 0, 3))", InputError);
+  CHECK_THROWS_AS(npy_bytes(std::vector<Matrix>{Matrix::Ones(2, 2), Matrix::Ones(3, 2)}), RunError);
+}
+
+TEST_CASE("load_heads_problem: --random heads with their own seeds; head 0 is --random's problem") {
+  InputOptions in;
+  in.random = true, in.lq = 3, in.lk = 4, in.dk = 5, in.dv = 2, in.seed = 7;
+  const Problem single_problem = load_problem(in);
+  in.heads = 4, in.kv_heads = 2;
+  const HeadsProblem hp = load_heads_problem(in);
+  CHECK(hp.heads() == 4);
+  CHECK(hp.kv_heads() == 2);
+  check_equal(hp.q[0], single_problem.q, "head 0 Q");
+  check_equal(hp.k[0], single_problem.k, "head 0 K");
+  check_equal(hp.q[1], random_matrix(7 + 1000003, RandomStream::q, 3, 5, 1), "head 1 Q");
+  check_equal(hp.v[1], random_matrix(7 + 1000003, RandomStream::v, 4, 2, 1), "KV head 1 V");
+  CHECK_THROWS_WITH_AS(load_problem(in), "--heads applies to compute only in this version", InputError);
+  in.kv_heads = 3;
+  CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("the KV heads must divide the query heads"), InputError);
+  in.heads = 0, in.kv_heads.reset();
+  CHECK_THROWS_WITH_AS(load_heads_problem(in), "--heads 0 must be ≥ 1", InputError);
+  InputOptions example;
+  example.heads = 2;
+  CHECK_THROWS_WITH_AS(load_heads_problem(example), "--heads and --kv-heads apply to --random inputs only", InputError);
+}
+
+TEST_SUITE("cli") {
+  using namespace cli_test;
+
+  TEST_CASE("compute --random --heads 4 --kv-heads 2 dumps 4 × Lq × Lk stages, each head single-head attention") {
+    TempDir work;
+    const fs::path dir = work / "dump", one = work / "one";
+    const std::vector<std::string> base{"compute", "--random", "--lq", "3", "--lk", "5", "--dk", "4", "--dv", "2",
+                                        "--seed", "9", "--mask", "causal", "--backend", "cpu"};
+    std::vector<std::string> args = base;
+    for (const char* a : {"--heads", "4", "--kv-heads", "2", "--dump"}) args.push_back(a);
+    args.push_back(dir.string());
+    const RunResult r = run_attnlab(args);
+    REQUIRE_MESSAGE(r.status == 0, r.command << "\n" << r.err);
+
+    InputOptions in;
+    in.random = true, in.lq = 3, in.lk = 5, in.dk = 4, in.dv = 2, in.seed = 9, in.mask = "causal";
+    in.heads = 4, in.kv_heads = 2;
+    const HeadsProblem hp = load_heads_problem(in);
+    for (Stage s : all_stages) {
+      const std::string name = std::string(stage_name(s)) + ".npy";
+      const std::string bytes = read_all(dir / name);
+      CHECK(bytes.substr(6, 2) == std::string("\x01\x00", 2));  // version 1.0
+      const Array a = parse_npy(bytes, name);
+      const Index cols = s == Stage::output ? 2 : 5;
+      REQUIRE(a.shape == std::vector<Index>{4, 3, cols});
+      const std::vector<Matrix> heads = to_heads(a, name);
+      for (Index h = 0; h < 4; ++h)
+        check_equal(heads[static_cast<std::size_t>(h)], single(head_problem(hp, h)).stage(s),
+                    name + " head " + std::to_string(h));
+    }
+    const std::string stats = read_all(dir / "stats.csv");
+    CHECK(stats.rfind("head,query,mean,", 0) == 0);
+    CHECK(stats.find("\n3,2,") != std::string::npos);  // head 3, query 2
+
+    // Head 0 is the single-head compute of the same seed, byte for byte.
+    std::vector<std::string> single_args = base;
+    single_args.push_back("--dump");
+    single_args.push_back(one.string());
+    REQUIRE(run_attnlab(single_args).status == 0);
+    const std::vector<Matrix> weights = to_heads(parse_npy(read_all(dir / "weights.npy"), "w"), "w");
+    check_equal(weights[0], to_heads(parse_npy(read_all(one / "weights.npy"), "w"), "w")[0], "head 0 vs single head");
+    CHECK(read_all(one / "stats.csv").rfind("query,mean,", 0) == 0);
+
+    bool numpy = false;
+    try {
+      numpy = run_program("/usr/bin/python3", {"-c", "import numpy"}).status == 0;
+    } catch (const std::exception&) {
+    }
+    if (!numpy) {
+      MESSAGE("skipped the numpy check: /usr/bin/python3 with numpy is not available");
+      return;
+    }
+    const RunResult py = run_program(
+        "/usr/bin/python3", {"-c", "import numpy, sys; w = numpy.load(sys.argv[1]); "
+                                   "print(w.shape, w.dtype, bool(numpy.allclose(w.sum(axis=2), 1)))",
+                             (dir / "weights.npy").string()});
+    CHECK_MESSAGE(py.out == "(4, 3, 5) float32 True\n", py.out << py.err);
+  }
+
+  TEST_CASE("bad head counts exit 2 with one line and write nothing; other commands refuse --heads") {
+    TempDir work;
+    const fs::path dir = work / "dump";
+    const std::vector<std::vector<std::string>> bad{
+        {"--heads", "8", "--kv-heads", "3"}, {"--heads", "0"}, {"--heads", "2", "--kv-heads", "4"}};
+    for (const auto& extra : bad) {
+      std::vector<std::string> args{"compute", "--random", "--lq", "3", "--lk", "3", "--dk", "4", "--dv", "4",
+                                    "--backend", "cpu", "--dump", dir.string()};
+      args.insert(args.end(), extra.begin(), extra.end());
+      const RunResult r = run_attnlab(args);
+      CHECK_MESSAGE(r.status == 2, r.command);
+      REQUIRE(r.err_lines().size() == 1);
+      CHECK(r.err_lines()[0].rfind("attnlab: ", 0) == 0);
+      CHECK_FALSE(fs::exists(dir));
+    }
+    const RunResult eight = run_attnlab({"compute", "--random", "--heads", "8", "--kv-heads", "3", "--dump", dir.string()});
+    CHECK(eight.err == "attnlab: --kv-heads 3 does not divide --heads 8: the KV heads must divide the query heads\n");
+    const RunResult bench = run_attnlab({"bench", "--random", "--heads", "2", "--backend", "cpu"});
+    CHECK(bench.status == 2);
+    CHECK(bench.err == "attnlab: --heads applies to compute only in this version\n");
+    const RunResult exp = run_attnlab({"export", "--random", "--heads", "2", "--stage", "weights", "--out",
+                                       (work / "w.png").string()});
+    CHECK(exp.status == 2);
+    CHECK(exp.err == "attnlab: --heads applies to compute only in this version\n");
+    CHECK_FALSE(fs::exists(work / "w.png"));
+  }
+}

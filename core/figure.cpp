@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/figure_pen.hpp"
 #include "core/figure_text.hpp"
 #include "core/font.hpp"
 
@@ -51,28 +52,9 @@ std::vector<std::string> labels_or_numbers(const std::vector<std::string>& token
   return static_cast<Index>(tokens.size()) == count ? tokens : numbered_tokens(prefix, count);
 }
 
-struct Layout {
-  const Font& font;
-  float u;  // pixels per unit
-  Figure& figure;
-
-  float px(float units) const { return units * u; }
-  void text(std::string s, float x, float y, float size, Anchor anchor, Rgba colour, const char* role) {
-    figure.texts.push_back({std::move(s), x, y, size, anchor, colour, role});
-  }
-  void rect(float x, float y, float w, float h, Rgba colour, const char* role, float stroke = 0) {
-    figure.rects.push_back({x, y, w, h, colour, stroke, role});
-  }
-  // A size at most `size` at which `s` fits in `width`.
-  float fitting(const std::string& s, float size, float width) const {
-    const float w = font.width(s, size);
-    return w > width ? size * width / w : size;
-  }
-};
-
 // The colour bar from lo (bottom) to hi (top), its ticks, and the masked swatch when cells are masked.
 // Returns the bottom of what it drew.
-float colour_bar(Layout& l, const StageColours& c, Stage stage, float x, float y, float h, bool any_masked) {
+float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, float y, float h, bool any_masked) {
   const float w = l.px(kBarW), tick = l.px(kTick);
   l.text(std::string(stage_name(stage)), x + w / 2, y - l.px(kAxisLift), tick, Anchor::middle, kSoftInk, "axis-title");
   // One rect per table entry, each reaching 1 px into the one below so no background shows between.
@@ -130,7 +112,7 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
 
   Figure f;
   f.width = o.width;
-  Layout l{font, static_cast<float>(o.width) / 1000.0f, f};
+  FigurePen l{font, static_cast<float>(o.width) / 1000.0f, f};
   const float pad = l.px(kPad), gap = l.px(kGap), label = l.px(kLabel), axis = l.px(kAxisTitle);
   const float text_width = static_cast<float>(o.width) - 2 * pad;
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/figure_pen.hpp"
 #include "core/figure_text.hpp"
 #include "core/font.hpp"
 
@@ -66,34 +67,16 @@ std::string short_number(double v) {
   return text;
 }
 
-struct Painter {
-  const Font& font;
-  float u;  // pixels per unit
-  Figure& figure;
-
-  float px(float units) const { return units * u; }
-  void text(std::string s, float x, float y, float size, Anchor anchor, Rgba colour, const char* role) {
-    figure.texts.push_back({std::move(s), x, y, size, anchor, colour, role});
-  }
-  void rect(float x, float y, float w, float h, Rgba colour, const char* role) {
-    figure.rects.push_back({x, y, w, h, colour, 0, role});
-  }
-  void dot(float x, float y, float radius, Rgba colour, const char* role) { figure.dots.push_back({x, y, radius, colour, role}); }
-  // The current problem's value: a dark dot in a white ring, visible on either curve.
-  void own_dot(float x, float y) {
-    dot(x, y, px(kOwnR + kRing), kWhite, "this-problem");
-    dot(x, y, px(kOwnR), kOwn, "this-problem");
-  }
-  float fitting(const std::string& s, float size, float width) const {
-    const float w = font.width(s, size);
-    return w > width ? size * width / w : size;
-  }
-};
+// The current problem's value: a dark dot in a white ring, visible on either curve.
+void own_dot(FigurePen& p, float x, float y) {
+  p.dot(x, y, p.px(kOwnR + kRing), kWhite, "this-problem");
+  p.dot(x, y, p.px(kOwnR), kOwn, "this-problem");
+}
 
 // One legend entry from x: its swatch drawn by `swatch` into a box kLegend wide, then the label.
 // Returns where the next entry starts.
 template <class Swatch>
-float legend_entry(Painter& p, float x, float baseline, const std::string& label, Swatch swatch) {
+float legend_entry(FigurePen& p, float x, float baseline, const std::string& label, Swatch swatch) {
   const float size = p.px(kLegend), box = p.px(30);
   swatch(x, baseline - kCentre * size, box);
   p.text(label, x + box + p.px(8), baseline, size, Anchor::start, kInk, "legend");
@@ -126,7 +109,7 @@ Figure build_sweep_figure(const std::vector<SweepPoint>& points, const SweepFigu
 
   Figure f;
   f.width = o.width;
-  Painter p{font, static_cast<float>(o.width) / 1000.0f, f};
+  FigurePen p{font, static_cast<float>(o.width) / 1000.0f, f};
   const float pad = p.px(kPad), text_width = static_cast<float>(o.width) - 2 * pad;
 
   f.title = "Why divide by \u221ad\u2096: row statistics of random problems against d\u2096";
@@ -157,7 +140,7 @@ Figure build_sweep_figure(const std::vector<SweepPoint>& points, const SweepFigu
                                            : "d\u2096 = " + std::to_string(*o.marker_dk);
     legend_entry(p, legend_x, y, label, [&](float x, float mid, float box) {
       p.rect(x + box / 2 - p.px(kMarkerW) / 2, mid - p.px(11), p.px(kMarkerW), p.px(22), kMarker, "legend");
-      if (o.own_values) p.own_dot(x + box / 2, mid);
+      if (o.own_values) own_dot(p, x + box / 2, mid);
     });
   }
 
@@ -234,7 +217,7 @@ Figure build_sweep_figure(const std::vector<SweepPoint>& points, const SweepFigu
         for (const auto& [px, py] : line.points) p.dot(px, py, p.px(kPointR), line.colour, "point");
         f.lines.push_back(std::move(line));
       }
-      if (o.own_values) p.own_dot(to_x(double(*o.marker_dk)), to_y((*o.own_values)[static_cast<std::size_t>(k)]));
+      if (o.own_values) own_dot(p, to_x(double(*o.marker_dk)), to_y((*o.own_values)[static_cast<std::size_t>(k)]));
     }
     top = bottom + p.px(kRowGap);
   }

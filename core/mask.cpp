@@ -1,23 +1,14 @@
 #include "core/mask.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <limits>
 
+#include "core/count.hpp"
 #include "core/load.hpp"
 
 namespace attnlab {
 namespace {
-
-Index parse_count(std::string_view spec, std::string_view digits) {
-  Index value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || value < 1)
-    throw InputError("mask '" + std::string(spec) + "': '" + std::string(digits) +
-                     "' is not a whole number ≥ 1");
-  return value;
-}
 
 MaskSpec load_mask_file(const std::string& path) {
   const std::string name = "mask file " + path;
@@ -64,8 +55,9 @@ MaskSpec parse_mask(std::string_view spec) {
   if (spec == "none") return {};
   if (spec == "causal") return structural(MaskSpec::Kind::causal);
   if (spec == "causal-bottom-right") return structural(MaskSpec::Kind::causal_bottom_right);
-  if (spec.starts_with("window:")) return structural(MaskSpec::Kind::window, parse_count(spec, spec.substr(7)));
-  if (spec.starts_with("padding:")) return structural(MaskSpec::Kind::padding, parse_count(spec, spec.substr(8)));
+  const std::string where = "mask '" + std::string(spec) + "'";
+  if (spec.starts_with("window:")) return structural(MaskSpec::Kind::window, parse_count(where, spec.substr(7)));
+  if (spec.starts_with("padding:")) return structural(MaskSpec::Kind::padding, parse_count(where, spec.substr(8)));
   if (spec.starts_with("file:") && spec.size() > 5) return load_mask_file(std::string(spec.substr(5)));
   throw InputError("mask '" + std::string(spec) +
                    "' is not one of none, causal, causal-bottom-right, window:W, padding:N, file:PATH");

@@ -1,23 +1,15 @@
 #include "core/sweep.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <string>
 
+#include "core/count.hpp"
 #include "core/online_softmax.hpp"
 #include "core/random.hpp"
 #include "core/row_pass.hpp"
 
 namespace attnlab {
 namespace {
-
-Index parse_index(std::string_view list, std::string_view text) {
-  Index value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1)
-    throw InputError("--dk '" + std::string(list) + "': '" + std::string(text) + "' is not a whole number ≥ 1");
-  return value;
-}
 
 // The per-row statistics of one problem, summed over rows: [std, max weight, entropy, Jacobian].
 void add_row_stats(const Matrix& scores, float scale, double into[4]) {
@@ -33,10 +25,11 @@ void add_row_stats(const Matrix& scores, float scale, double into[4]) {
 }  // namespace
 
 std::vector<Index> parse_dk_list(std::string_view list) {
+  const std::string where = "--dk '" + std::string(list) + "'";
   std::vector<Index> dks;
   if (const auto colon = list.find(':'); colon != std::string_view::npos) {
-    const Index from = parse_index(list, list.substr(0, colon)), to = parse_index(list, list.substr(colon + 1));
-    if (from > to) throw InputError("--dk '" + std::string(list) + "': " + std::to_string(from) + " is above " + std::to_string(to));
+    const Index from = parse_count(where, list.substr(0, colon)), to = parse_count(where, list.substr(colon + 1));
+    if (from > to) throw InputError(where + ": " + std::to_string(from) + " is above " + std::to_string(to));
     for (Index dk = 1; dk <= to; dk *= 2)
       if (dk >= from) dks.push_back(dk);
     if (dks.empty()) throw InputError("--dk '" + std::string(list) + "' holds no power of two");
@@ -44,7 +37,7 @@ std::vector<Index> parse_dk_list(std::string_view list) {
   }
   for (std::size_t at = 0; at <= list.size();) {
     const std::size_t comma = std::min(list.find(',', at), list.size());
-    dks.push_back(parse_index(list, list.substr(at, comma - at)));
+    dks.push_back(parse_count(where, list.substr(at, comma - at)));
     at = comma + 1;
   }
   return dks;

@@ -21,6 +21,10 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   } else if (!input.example.empty()) {
     s.example = input.example;
   }
+  if (files && (input.heads || input.kv_heads))
+    throw InputError("--heads and --kv-heads apply to --random inputs and examples: files bring their own heads (H × L × d)");
+  s.heads = static_cast<int>(input.heads.value_or(1));
+  s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
   s.mask = input.mask;
   const ScaleSpec scale = parse_scale(input.scale);
   s.scale = scale.kind == ScaleSpec::Kind::value ? "value" : input.scale;
@@ -39,11 +43,16 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   if (!options.screenshot.empty() && options.frames < 1) throw InputError("--screenshot needs --frames N");
 
   // Bad input is reported before any window opens.
-  const Problem problem = gui::build_problem(s);
-  if (options.query < 0 || options.query >= problem.lq())
-    throw InputError("--query " + std::to_string(options.query) + " is out of range: there are " +
-                     std::to_string(problem.lq()) + " queries (0 to " + std::to_string(problem.lq() - 1) + ")");
+  const HeadsProblem heads = gui::build_heads(s, gui::load_source(s));
+  const auto check_range = [](const char* option, int value, Index count, const char* what) {
+    if (value < 0 || value >= count)
+      throw InputError(std::string(option) + " " + std::to_string(value) + " is out of range: there are " + std::to_string(count) +
+                       " " + what + " (0 to " + std::to_string(count - 1) + ")");
+  };
+  check_range("--query", options.query, heads.q.front().rows(), "queries");
+  check_range("--head", options.head, heads.heads(), "heads");
   s.query = options.query;
+  s.head = options.head;
 
   w.remember = options.frames == 0 && !options.input_given;
   w.frames = options.frames;

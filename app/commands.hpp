@@ -62,6 +62,7 @@ struct GuiOptions {
   std::string backend = "auto";
   PrecisionOptions precision;
   int query = 0;
+  int head = 0;
   std::string stage = "scores";
   float font_scale = 1.0f;
   bool present = false;

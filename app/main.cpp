@@ -73,6 +73,7 @@ int run(int argc, char** argv) {
     const char* group = command == &app ? "WINDOW (attnlab alone opens it)" : "";
     if (command == gui_cmd) cli::add_input_options(*command, input);
     command->add_option("--query", gui.query, "the selected query (default 0)")->group(group);
+    command->add_option("--head", gui.head, "the selected head, with --heads (default 0)")->group(group);
     command->add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
     command->add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")->group(group);
     command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
@@ -133,9 +134,8 @@ int run(int argc, char** argv) {
   // No subcommand, or "gui": the window.
   CLI::App& window = *gui_cmd ? *gui_cmd : app;
   cli::finish_input_options(window, input);
-  cli::require_single_head(input);
   for (const char* name : {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv",
-                           "--seed", "--sigma", "--precision", "--no-max-subtraction", "--mask-value"})
+                           "--seed", "--sigma", "--heads", "--kv-heads", "--precision", "--no-max-subtraction", "--mask-value"})
     if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0) gui.input_given = true;
   return cli::run_gui(input, gui);
 }

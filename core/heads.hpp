@@ -1,6 +1,7 @@
 #pragma once
 // Multi-head attention: H query heads over G key/value heads, G dividing H (G = H: multi-head,
 // 1 < G < H: grouped-query, G = 1: multi-query). Each head is an ordinary single-head Problem.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct HeadsProblem {
   Index heads() const { return static_cast<Index>(q.size()); }
   Index kv_heads() const { return static_cast<Index>(k.size()); }
 };
+
+// The seed of head h's random inputs: far apart, so heads differ, and head 0 is the single-head seed.
+inline std::uint64_t head_seed(std::uint64_t seed, Index h) { return seed + static_cast<std::uint64_t>(h) * 1000003u; }
 
 // The KV head that query head h reads: ⌊h·G/H⌋, PyTorch's enable_gqa (K/V heads repeat-interleaved).
 Index kv_head(Index h, Index heads, Index kv_heads);

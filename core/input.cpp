@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/example_heads.hpp"
 #include "core/examples.hpp"
 #include "core/load.hpp"
 #include "core/random.hpp"
@@ -49,22 +50,25 @@ Problem from_random(const InputOptions& in) {
   return p;
 }
 
-// Each head its own seed, far apart, so heads differ and head 0 is the single-head problem.
-constexpr std::uint64_t kHeadSeedStride = 1000003;
-
-HeadsProblem heads_from_random(const InputOptions& in) {
+// --heads H and --kv-heads G (default H), checked.
+std::pair<Index, Index> head_counts(const InputOptions& in) {
   const Index heads = in.heads.value_or(1), kv_heads = in.kv_heads.value_or(heads);
   if (heads < 1) throw InputError("--heads " + std::to_string(heads) + " must be ≥ 1");
   if (kv_heads < 1) throw InputError("--kv-heads " + std::to_string(kv_heads) + " must be ≥ 1");
   if (heads % kv_heads != 0)
     throw InputError("--kv-heads " + std::to_string(kv_heads) + " does not divide --heads " + std::to_string(heads) +
                      ": the KV heads must divide the query heads");
+  return {heads, kv_heads};
+}
+
+HeadsProblem heads_from_random(const InputOptions& in) {
+  const auto [heads, kv_heads] = head_counts(in);
   check_random_sizes(in);
   HeadsProblem hp;
   hp.query_tokens = numbered_tokens(in.lq == in.lk ? "t" : "q", in.lq);
   hp.key_tokens = numbered_tokens(in.lq == in.lk ? "t" : "k", in.lk);
   const auto sigma = static_cast<float>(in.sigma);
-  const auto seed = [&](Index h) { return in.seed + static_cast<std::uint64_t>(h) * kHeadSeedStride; };
+  const auto seed = [&](Index h) { return head_seed(in.seed, h); };
   for (Index h = 0; h < heads; ++h) hp.q.push_back(random_matrix(seed(h), RandomStream::q, in.lq, in.dk, sigma));
   for (Index g = 0; g < kv_heads; ++g) {
     hp.k.push_back(random_matrix(seed(g), RandomStream::k, in.lk, in.dk, sigma));
@@ -87,6 +91,11 @@ HeadsProblem heads_from_files(const InputOptions& in) {
   return hp;
 }
 
+HeadsProblem heads_from_example(const InputOptions& in) {
+  const auto [heads, kv_heads] = head_counts(in);
+  return example_heads(in.example.empty() ? default_example : in.example, heads, kv_heads);
+}
+
 // The choice of one source, shared by both loaders; returns whether the inputs are files.
 bool check_sources(const InputOptions& in) {
   const bool files = !in.q.empty() || !in.k.empty() || !in.v.empty();
@@ -97,7 +106,8 @@ bool check_sources(const InputOptions& in) {
     throw InputError("give one input: --q/--k/--v files, --random, or --example NAME");
   if (in.random_settings_given && !in.random)
     throw InputError("--lq, --lk, --dk, --dv, --seed and --sigma apply to --random inputs only");
-  if ((in.heads || in.kv_heads) && !in.random) throw InputError("--heads and --kv-heads apply to --random inputs only");
+  if ((in.heads || in.kv_heads) && files)
+    throw InputError("--heads and --kv-heads apply to --random inputs and examples: files bring their own heads (H × L × d)");
   return files;
 }
 
@@ -119,7 +129,7 @@ HeadsProblem load_heads_problem(const InputOptions& in) {
   const bool files = check_sources(in);
   HeadsProblem hp = files       ? heads_from_files(in)
                     : in.random ? heads_from_random(in)
-                                : single_head(make_example(in.example.empty() ? default_example : in.example).problem);
+                                : heads_from_example(in);
   hp.mask = parse_mask(in.mask);
   hp.scale = parse_scale(in.scale);
   validate_heads(hp);

@@ -28,4 +28,18 @@ Problem with_dk(const Problem& base, Index dk, std::uint64_t seed, float sigma) 
   return p;
 }
 
+HeadsProblem with_dk(const HeadsProblem& base, Index dk, std::uint64_t seed, float sigma) {
+  if (dk < 1) throw InputError("dk " + std::to_string(dk) + " must be ≥ 1");
+  HeadsProblem hp = base;
+  for (Index h = 0; h < hp.heads(); ++h) {
+    Matrix& q = hp.q[static_cast<std::size_t>(h)];
+    if (q.cols() != dk) q = widen(q, dk, head_seed(seed, h), RandomStream::q, sigma);
+  }
+  for (Index g = 0; g < hp.kv_heads(); ++g) {
+    Matrix& k = hp.k[static_cast<std::size_t>(g)];
+    if (k.cols() != dk) k = widen(k, dk, head_seed(seed, g), RandomStream::k, sigma);
+  }
+  return hp;
+}
+
 }  // namespace attnlab

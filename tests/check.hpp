@@ -37,6 +37,13 @@ void check_close(const A& actual, const B& expected, double atol, double rtol, c
   CHECK_MESSAGE(worst <= 1.0, msg.str());
 }
 
+// Exactly equal, shape first: what must hold when two paths do the same float32 arithmetic.
+inline void check_equal(const Matrix& a, const Matrix& b, const std::string& what) {
+  REQUIRE_MESSAGE(a.rows() == b.rows(), what);
+  REQUIRE_MESSAGE(a.cols() == b.cols(), what);
+  CHECK_MESSAGE(a == b, what);
+}
+
 inline Problem random_problem(long lq, long lk, long dk, long dv, std::uint64_t seed, float sigma = 1) {
   Problem p;
   p.q = random_matrix(seed, RandomStream::q, lq, dk, sigma);

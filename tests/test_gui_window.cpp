@@ -10,6 +10,7 @@
 #include "core/colormap.hpp"
 #include "core/cpu_backend.hpp"
 #include "core/examples.hpp"
+#include "core/input.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace attnlab;
@@ -185,15 +186,48 @@ TEST_SUITE("gui") {
     CHECK(differing(tile1, tile2) > 100);
   }
 
+  TEST_CASE("with heads, the heatmap shows the selected head's weights, and the heads tab draws every head") {
+    cli_test::TempDir dir;
+    const std::vector<std::string> args{"--random", "--lq", "6", "--lk", "6", "--dk", "8", "--seed", "4", "--heads", "4",
+                                        "--kv-heads", "2", "--head", "3", "--stage", "weights", "--mask", "causal"};
+    const auto result = screenshot(dir, "head3.png", args);
+    std::vector<std::string> with_tab = args;
+    with_tab.insert(with_tab.end(), {"--actions", "heads"});
+    screenshot(dir, "tab.png", with_tab);
+    InputOptions in;
+    in.random = true, in.lq = 6, in.lk = 6, in.dk = 8, in.seed = 4, in.heads = 4, in.kv_heads = 2, in.mask = "causal";
+    CpuBackend cpu;
+    const Matrix weights = compute_heads(cpu, load_heads_problem(in))[3].weights;
+    const Image image = load_png(dir / "head3.png");
+    const Cells cells = heatmap_cells(result.err);
+    REQUIRE(cells.rows == 6);
+    for (int i = 0; i < 6; ++i)
+      for (int j = 0; j < 6; ++j) {
+        const Rgba expected = j > i ? masked_colour : colormap(weights(i, j), 0, 1, viridis());
+        const Rgba got = image.at(static_cast<int>(cells.x + (j + 0.12f) * cells.size), static_cast<int>(cells.y + (i + 0.88f) * cells.size));
+        CHECK_MESSAGE(close(got, expected), "head 3 cell (" << i << ", " << j << ")");
+      }
+    // The heads tab: the bottom right panel now holds four thumbnails instead of the output bars.
+    const Image tab = load_png(dir / "tab.png");
+    long changed = 0;
+    for (int y = 450; y < 900; ++y)
+      for (int x = 1100; x < 1600; ++x) changed += !close(image.at(x, y), tab.at(x, y));
+    CHECK(changed > 20000);
+  }
+
   TEST_CASE("bad window options are refused before a window opens; a failed screenshot leaves no file") {
     cli_test::TempDir dir;
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
              {"gui", "--query", "99"}, {"gui", "--screenshot", "x.png"}, {"gui", "--font-scale", "10"},
-             {"gui", "--frames", "3", "--actions", "jump"}, {"gui", "--stage", "sideways"}, {"--mask", "window:0"}}) {
+             {"gui", "--frames", "3", "--actions", "jump"}, {"gui", "--stage", "sideways"}, {"--mask", "window:0"},
+             {"gui", "--heads", "4", "--kv-heads", "3"}, {"gui", "--q", "q.npy", "--k", "k.npy", "--v", "v.npy", "--heads", "2"}}) {
       const auto result = run_attnlab(args);
       CHECK_MESSAGE(result.status == 2, result.command << "\n" << result.err);
       CHECK(result.err.rfind("attnlab: ", 0) == 0);
     }
+    const auto head = run_attnlab({"gui", "--heads", "4", "--head", "4"});
+    CHECK(head.status == 2);
+    CHECK(head.err == "attnlab: --head 4 is out of range: there are 4 heads (0 to 3)\n");
     const auto result = run_attnlab({"gui", "--frames", "2", "--screenshot", (dir / "missing" / "x.png").string()});
     CHECK(result.status == 1);
     CHECK_FALSE(std::filesystem::exists(dir / "missing"));

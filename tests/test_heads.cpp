@@ -7,14 +7,19 @@
 #include <vector>
 
 #include "core/cpu_backend.hpp"
+#include "core/example_heads.hpp"
+#include "core/examples.hpp"
 #include "core/heads.hpp"
 #include "core/input.hpp"
 #include "core/load.hpp"
+#include "core/memory.hpp"
 #include "core/npy.hpp"
+#include "core/precision.hpp"
 #include "tests/check.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace attnlab;
+using attnlab::test::check_equal;
 
 namespace {
 
@@ -35,12 +40,6 @@ Trace single(const Problem& p) {
   Trace t;
   cpu.compute(p, t);
   return t;
-}
-
-void check_equal(const Matrix& a, const Matrix& b, const std::string& what) {
-  REQUIRE_MESSAGE(a.rows() == b.rows(), what);
-  REQUIRE_MESSAGE(a.cols() == b.cols(), what);
-  CHECK_MESSAGE(a == b, what);
 }
 
 void check_traces_equal(const Trace& a, const Trace& b, const std::string& what) {
@@ -183,9 +182,48 @@ TEST_CASE("load_heads_problem: --random heads with their own seeds; head 0 is --
   CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("the KV heads must divide the query heads"), InputError);
   in.heads = 0, in.kv_heads.reset();
   CHECK_THROWS_WITH_AS(load_heads_problem(in), "--heads 0 must be ≥ 1", InputError);
-  InputOptions example;
-  example.heads = 2;
-  CHECK_THROWS_WITH_AS(load_heads_problem(example), "--heads and --kv-heads apply to --random inputs only", InputError);
+  InputOptions files;
+  files.q = "q.npy", files.k = "k.npy", files.v = "v.npy", files.heads = 2;
+  CHECK_THROWS_WITH_AS(load_heads_problem(files), doctest::Contains("files bring their own heads"), InputError);
+}
+
+TEST_CASE("example heads: head 0 is the example, the sentence's designed heads attend as described") {
+  const Problem sentence = make_example("sentence").problem;
+  const HeadsProblem one = example_heads("sentence", 1, 1);
+  check_equal(one.q[0], sentence.q, "Q");
+  check_equal(one.k[0], sentence.k, "K");
+  check_equal(one.v[0], sentence.v, "V");
+
+  HeadsProblem four = example_heads("sentence", 4, 2);
+  REQUIRE(four.heads() == 4);
+  REQUIRE(four.kv_heads() == 2);
+  CpuBackend cpu;
+  const std::vector<Trace> traces = compute_heads(cpu, four);
+  const auto strongest = [&](Index h, Index i) {
+    Index j = 0;
+    traces[static_cast<std::size_t>(h)].weights.row(i).maxCoeff(&j);
+    return j;
+  };
+  CHECK(strongest(0, 4) == 1);  // "it" → "cat"
+  for (Index i = 0; i < sentence.lq(); ++i) {
+    CHECK(strongest(1, i) == 2);  // every token → the verbs, "sat" and "was" alike
+    CHECK(traces[1].weights(i, 5) == traces[1].weights(i, 2));
+    CHECK(strongest(2, i) == std::max<Index>(i - 1, 0));  // the token before
+    CHECK(strongest(3, i) == 0);                          // the first token
+  }
+  // With one KV head, the positional heads read the feature keys their group's first head was made for.
+  const HeadsProblem mqa = example_heads("sentence", 4, 1);
+  check_equal(mqa.k[0], sentence.k, "MQA K");
+  CHECK(four.k[1](3, 3) == 3.0f);  // KV head 1: positional keys, not the features
+  // Past the designed heads: seeded random heads of the example's sizes.
+  const HeadsProblem six = example_heads("sentence", 6, 6);
+  check_equal(six.q[5], random_matrix(5 * 1000003, RandomStream::q, 7, 8, 1), "head 5 Q");
+  CHECK(example_heads("needle", 2, 1).q[1].rows() == make_example("needle").problem.lq());
+  CHECK_THROWS_WITH_AS(example_heads("sentence", 4, 3), doctest::Contains("do not divide"), InputError);
+
+  InputOptions in;
+  in.example = "sentence", in.heads = 4, in.kv_heads = 2;
+  check_equal(load_heads_problem(in).k[1], four.k[1], "the CLI's example heads");
 }
 
 TEST_SUITE("cli") {
@@ -273,4 +311,13 @@ TEST_SUITE("cli") {
     CHECK(exp.err == "attnlab: --heads applies to compute only in this version\n");
     CHECK_FALSE(fs::exists(work / "w.png"));
   }
+}
+
+TEST_CASE("KV cache per token: the published figures of two real models") {
+  // Llama 2 7B: 32 layers, 32 KV heads (MHA) of dk = dv = 128 in fp16: 0.5 MiB per token.
+  CHECK(32 * kv_cache_bytes_per_token(32, 128, 128, value_bytes(Precision::fp16)) == 512 * 1024);
+  // Llama 3 8B: the same widths with 8 KV heads (GQA): 128 KiB per token, a quarter.
+  CHECK(32 * kv_cache_bytes_per_token(8, 128, 128, value_bytes(Precision::bf16)) == 128 * 1024);
+  CHECK(kv_cache_bytes_per_token(1, 64, 32, value_bytes(Precision::fp32)) == 384);
+  CHECK(human_bytes(512 * 1024) == "512.0 KiB");
 }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "app/gui/export.hpp"
-#include "core/resize.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -13,7 +13,7 @@ namespace {
 bool same_inputs_but_dk(const Settings& a, const Settings& b) {
   return a.source == b.source && a.example == b.example && a.q_path == b.q_path && a.k_path == b.k_path &&
          a.v_path == b.v_path && a.lq == b.lq && a.lk == b.lk && a.dv == b.dv && a.seed == b.seed &&
-         a.sigma == b.sigma;
+         a.sigma == b.sigma && a.heads == b.heads && a.kv_heads == b.kv_heads;
 }
 bool same_scale(const Settings& a, const Settings& b) {
   return a.scale == b.scale && a.scale_value == b.scale_value && a.temperature == b.temperature;
@@ -25,6 +25,19 @@ bool same_precision(const Settings& a, const Settings& b) {
 
 void clamp_view(AppState& app) {
   app.settings.query = std::clamp(app.settings.query, 0, static_cast<int>(app.problem().lq()) - 1);
+  app.settings.head = std::clamp(app.settings.head, 0, static_cast<int>(app.heads.heads()) - 1);
+}
+
+// Loads the source when its settings changed, then builds every head and gives the engine the
+// selected one. Nothing is kept unless all of it succeeds.
+void rebuild(AppState& app, bool reload) {
+  HeadsProblem source = reload ? load_source(app.settings) : app.source;
+  HeadsProblem heads = build_heads(app.settings, source);
+  const Index head = std::clamp<Index>(app.settings.head, 0, heads.heads() - 1);
+  app.engine->set_problem(head_problem(heads, head));
+  app.source = std::move(source);
+  app.heads = std::move(heads);
+  app.settings.head = static_cast<int>(head);
 }
 
 }  // namespace
@@ -40,10 +53,51 @@ const ColourRange& stage_colours(AppState& app) {
 
 const ColormapTable& stage_table(Stage stage) { return stage == Stage::weights ? viridis() : diverging(); }
 
+namespace {
+
+// Block means down to at most `most` cells a side: a grid thumbnail needs no more, and H full
+// Lq × Lk matrices at L = 4096 would be H × 64 MiB.
+Matrix pooled(const Matrix& m, Index most) {
+  const Index rows = std::min(m.rows(), most), cols = std::min(m.cols(), most);
+  if (rows == m.rows() && cols == m.cols()) return m;
+  Matrix out = Matrix::Zero(rows, cols), count = Matrix::Zero(rows, cols);
+  for (Index i = 0; i < m.rows(); ++i)
+    for (Index j = 0; j < m.cols(); ++j) {
+      const Index r = i * rows / m.rows(), c = j * cols / m.cols();
+      out(r, c) += m(i, j), count(r, c) += 1;
+    }
+  return out.cwiseQuotient(count);
+}
+
+}  // namespace
+
+const AppState::HeadGrid& head_grid(AppState& app) {
+  auto& grid = app.grid;
+  if (grid.generation == app.generation) return grid;
+  constexpr Index most = 128;
+  // The mask is shared by every head: a thumbnail cell is masked when its whole block is.
+  const Matrix& masked = app.trace().masked;
+  grid.masked = pooled(masked.unaryExpr([](float x) { return std::isinf(x) && x < 0 ? 1.0f : 0.0f; }), most)
+                    .unaryExpr([](float all) { return all == 1.0f ? -INFINITY : 0.0f; });
+  grid.weights.resize(static_cast<std::size_t>(app.heads.heads()));
+  Trace trace;  // one head at a time: the grid keeps thumbnails only
+  for (Index h = 0; h < app.heads.heads(); ++h) {
+    Matrix& weights = grid.weights[static_cast<std::size_t>(h)];
+    if (h == app.applied.head) {
+      weights = pooled(app.trace().weights, most);
+    } else {
+      app.engine->backend().compute(head_problem(app.heads, h), trace);
+      weights = pooled(trace.weights, most);
+    }
+  }
+  grid.generation = app.generation;
+  return grid;
+}
+
 void start(AppState& app, std::unique_ptr<Backend> backend) {
   app.backend_note = backend->description();
   app.engine = std::make_unique<Engine>(std::move(backend));
-  app.engine->set_problem(build_problem(app.settings));
+  rebuild(app, true);
   app.applied = app.settings;
   clamp_view(app);
 }
@@ -63,21 +117,14 @@ void apply(AppState& app) {
   apply_backend(app);
   Settings& s = app.settings;
   const Settings& old = app.applied;
-  const bool inputs = !same_inputs_but_dk(s, old), dk = s.dk != old.dk;
+  const bool inputs = !same_inputs_but_dk(s, old), dk = s.dk != old.dk, head = s.head != old.head;
   const bool scale = !same_scale(s, old), mask = !same_mask(s, old), precision = !same_precision(s, old);
-  if (!inputs && !dk && !scale && !mask && !precision) return;
+  if (!inputs && !dk && !head && !scale && !mask && !precision) return;
   const auto start_time = std::chrono::steady_clock::now();
   try {
-    if (inputs) {
-      app.engine->set_problem(build_problem(s));
-    } else if (dk) {
-      // The dk slider: the same tokens, columns kept or added; nothing else is rebuilt.
-      Problem next = with_dk(app.problem(), s.dk > 0 ? s.dk : native_dk(s), s.seed, s.sigma);
-      next.mask = build_mask(s, next.lq(), next.lk());
-      next.scale = build_scale(s);
-      next.temperature = s.temperature;
-      next.precision = build_precision(s);
-      app.engine->set_problem(std::move(next));
+    if (inputs || dk || head) {
+      // The dk slider and the head selector reuse the loaded source: same tokens, no file read.
+      rebuild(app, inputs);
     } else {
       if (scale) {
         app.engine->set_scale(build_scale(s));
@@ -93,6 +140,9 @@ void apply(AppState& app) {
       app.backend_note = app.engine->backend().description() + " — the precision lab runs on the CPU";
     }
     app.engine->trace();
+    // The other heads follow the selected one's settings.
+    app.heads.mask = app.problem().mask, app.heads.scale = app.problem().scale;
+    app.heads.temperature = app.problem().temperature, app.heads.precision = app.problem().precision;
     app.applied = s;
     app.error.clear();
     ++app.generation;
@@ -122,9 +172,15 @@ void act(AppState& app, Action action) {
     case Action::toggle_present: s.present = !s.present; break;
     case Action::toggle_scaling: s.scale = s.scaling_on() ? "none" : "sqrt"; break;
     case Action::toggle_explorer:
-      app.show_explorer = !app.show_explorer;  // the layout follows at once; the tab bar next frame
-      app.explorer_requested = app.show_explorer ? 1 : 0;
+    case Action::toggle_heads: {
+      // The layout follows at once; the tab bar next frame.
+      const auto tab = action == Action::toggle_explorer ? AppState::Tab::explorer : AppState::Tab::heads;
+      app.tab = app.tab == tab ? AppState::Tab::output : tab;
+      app.tab_requested = app.tab;
       break;
+    }
+    case Action::next_head: s.head = std::min(s.head + 1, static_cast<int>(app.heads.heads()) - 1); break;
+    case Action::previous_head: s.head = std::max(s.head - 1, 0); break;
     case Action::toggle_tiles: app.tiles = !app.tiles, app.tile_step = 0; break;
     case Action::next_tile: ++app.tile_step; break;  // draw_tiles clamps it to the tiles there are
     case Action::previous_tile: app.tile_step = std::max(app.tile_step - 1, 0); break;
@@ -147,7 +203,8 @@ Action parse_action(std::string_view name) {
       {"previous-query", Action::previous_query}, {"play", Action::play}, {"dk-up", Action::dk_up},
       {"dk-down", Action::dk_down}, {"present", Action::toggle_present}, {"scaling", Action::toggle_scaling}, {"explorer", Action::toggle_explorer},
       {"export", Action::export_stage}, {"export-all", Action::export_all},
-      {"tiles", Action::toggle_tiles}, {"next-tile", Action::next_tile}, {"previous-tile", Action::previous_tile}};
+      {"tiles", Action::toggle_tiles}, {"next-tile", Action::next_tile}, {"previous-tile", Action::previous_tile},
+      {"heads", Action::toggle_heads}, {"next-head", Action::next_head}, {"previous-head", Action::previous_head}};
   std::string list;
   for (const auto& [n, action] : names) {
     if (n == name) return action;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 #include <string>
@@ -19,7 +20,14 @@ namespace attnlab::gui {
 struct AppState {
   Settings settings;       // what the controls show (may be ahead of the data after an error)
   Settings applied;        // what the engine's problem was built from
-  std::unique_ptr<Engine> engine;
+  std::unique_ptr<Engine> engine;  // runs the selected head
+  HeadsProblem source;             // the inputs as loaded, every head at the source's own width
+  HeadsProblem heads;              // every head as the settings make them; the engine has settings.head
+  struct HeadGrid {                // every head's weights as thumbnails, for the heads panel
+    int generation = -1;
+    std::vector<Matrix> weights;   // block means when L is large
+    Matrix masked;                 // -inf where the shared mask hides a whole block, else 0
+  } grid;
   // Opens a backend by name ("auto", "cpu", "gpu") for this window, setting `why` when it had to
   // fall back to the CPU; the window provides it, since only it knows its GL context.
   std::function<std::unique_ptr<Backend>(const std::string& name, std::string& why)> open_backend;
@@ -38,8 +46,9 @@ struct AppState {
     ~Explorer() { cancel = true; }   // the jthread joins after this
   } explorer;
   bool scripted = false;       // a --frames run: background work is waited for, so pictures are complete
-  bool show_explorer = false;  // the bottom right panel: output, or the dk explorer
-  int explorer_requested = -1;  // 0 or 1: switch the tab on the next frame
+  enum class Tab { output, explorer, heads };
+  Tab tab = Tab::output;              // the bottom right panel
+  std::optional<Tab> tab_requested;   // a key or an action switches the tab on the next frame
   struct Typed {  // text being typed, used when its button is pressed
     std::string q_path, k_path, v_path, scenario = "lesson.json", export_dir = "attnlab-figures";
   } typed;
@@ -69,6 +78,10 @@ struct AppState {
 const ColourRange& stage_colours(AppState& app);
 const ColormapTable& stage_table(Stage stage);
 
+// Every head's weights as thumbnails: the selected head's from the engine, the others computed
+// now when the data changed since the last call (the heads panel calls it only while shown).
+const AppState::HeadGrid& head_grid(AppState& app);
+
 // Builds the engine on the settings' backend and problem; throws InputError/RunError if even
 // the first problem cannot be built (the caller falls back to the defaults).
 void start(AppState& app, std::unique_ptr<Backend> backend);
@@ -78,10 +91,11 @@ void apply(AppState& app);
 // The keyboard's actions, also reachable from buttons.
 enum class Action { next_stage, previous_stage, next_query, previous_query, play, dk_up, dk_down,
                     toggle_present, toggle_scaling, toggle_explorer, export_stage, export_all, toggle_tiles,
-                    next_tile, previous_tile };
+                    next_tile, previous_tile, toggle_heads, next_head, previous_head };
 void act(AppState& app, Action action);
 // "next-stage", "previous-stage", "next-query", "previous-query", "play", "dk-up", "dk-down",
-// "present", "scaling", "explorer", "export", "export-all", "tiles", "next-tile", "previous-tile" (the names of --actions); throws InputError listing them.
+// "present", "scaling", "explorer", "export", "export-all", "tiles", "next-tile", "previous-tile",
+// "heads", "next-head", "previous-head" (the names of --actions); throws InputError listing them.
 Action parse_action(std::string_view name);
 // Advances the play-through: one stage per `seconds_per_stage`.
 void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);

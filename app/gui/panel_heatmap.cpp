@@ -17,7 +17,9 @@ std::string title(const AppState& app) {
   std::string scale = p.scale.kind == ScaleSpec::Kind::sqrt ? "1/√dₖ" : p.scale.kind == ScaleSpec::Kind::none ? "none" : p.scale.text();
   if (p.temperature != 1) scale += ", temperature " + format_value(static_cast<float>(p.temperature));
   const std::string stage = app.settings.stage == Stage::weights ? "weights (softmax)" : std::string(stage_name(app.settings.stage));
-  return stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
+  const Index heads = app.heads.heads();
+  const std::string head = heads < 2 ? "" : "head " + std::to_string(app.applied.head) + " of " + std::to_string(heads) + " · ";
+  return head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
 }
 
 // Toggles one cell of the painted mask, starting from the current mask's pattern.

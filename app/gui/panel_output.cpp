@@ -12,11 +12,7 @@
 namespace attnlab::gui {
 namespace {
 
-// Okabe & Ito's palette: told apart with every common colour-vision deficiency.
-const ImU32 key_colours[] = {IM_COL32(230, 159, 0, 255),  IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
-                             IM_COL32(240, 228, 66, 255), IM_COL32(0, 114, 178, 255),  IM_COL32(213, 94, 0, 255),
-                             IM_COL32(204, 121, 167, 255)};
-constexpr int shown_keys = 7;   // the heaviest keys get a colour each; the rest are grouped
+constexpr int shown_keys = 7;   // the heaviest keys get a colour each (okabe_ito); the rest are grouped
 constexpr Index shown_dims = 24;
 
 }  // namespace
@@ -40,7 +36,7 @@ void draw_output(AppState& app) {
     const Index j = order[static_cast<std::size_t>(k)];
     if (view.weights(j) <= 0) break;
     if (k) ImGui::SameLine();
-    ImGui::ColorButton(("##key" + std::to_string(k)).c_str(), ImGui::ColorConvertU32ToFloat4(key_colours[k]),
+    ImGui::ColorButton(("##key" + std::to_string(k)).c_str(), ImGui::ColorConvertU32ToFloat4(okabe_ito(k)),
                        ImGuiColorEditFlags_NoTooltip, {ImGui::GetFontSize(), ImGui::GetFontSize()});
     ImGui::SameLine(0, 4);
     ImGui::Text("%s %.2f", key_label(p, j).c_str(), view.weights(j));
@@ -72,7 +68,7 @@ void draw_output(AppState& app) {
       float part = 0;
       if (k < keys) part = view.contributions(order[static_cast<std::size_t>(k)], d);
       else for (std::size_t r = static_cast<std::size_t>(keys); r < order.size(); ++r) part += view.contributions(order[r], d);
-      const ImU32 colour = k < keys ? key_colours[k] : IM_COL32(150, 150, 150, 255);
+      const ImU32 colour = k < keys ? okabe_ito(k) : IM_COL32(150, 150, 150, 255);
       float& base = part >= 0 ? up : down;
       draw->AddRectFilled({x0, y_of(base + std::max(part, 0.0f))}, {x1, y_of(base + std::min(part, 0.0f))}, colour);
       base += part;

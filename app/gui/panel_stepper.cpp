@@ -72,6 +72,21 @@ void query_selector(AppState& app) {
   ImGui::SliderInt("##query", &app.settings.query, 0, static_cast<int>(p.lq()) - 1, label.c_str());
 }
 
+// Which head the stepper and heatmap show, when there are several.
+void head_selector(AppState& app) {
+  const Index heads = app.heads.heads();
+  if (heads < 2) return;
+  if (ImGui::ArrowButton("##previous_head", ImGuiDir_Left)) act(app, Action::previous_head);
+  ImGui::SameLine();
+  if (ImGui::ArrowButton("##next_head", ImGuiDir_Right)) act(app, Action::next_head);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(-1);
+  const Index kv = kv_head(app.settings.head, heads, app.heads.kv_heads());
+  const std::string label = "head " + std::to_string(app.settings.head) + " of " + std::to_string(heads) + ", reads KV head " +
+                            std::to_string(kv) + " of " + std::to_string(app.heads.kv_heads());
+  ImGui::SliderInt("##head", &app.settings.head, 0, static_cast<int>(heads) - 1, label.c_str());
+}
+
 void stage_steps(AppState& app) {
   const float w = (ImGui::GetContentRegionAvail().x - 4 * ImGui::GetStyle().ItemSpacing.x) / 5;
   for (int s = 0; s < 5; ++s) {
@@ -87,7 +102,8 @@ void stage_steps(AppState& app) {
   ImGui::SameLine();
   if (ImGui::Button(app.playing ? "stop" : "play all")) act(app, Action::play);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("keys: ←/→ stage, ↑/↓ query, space play, +/− dₖ, S scaling on/off, P present, F full screen");
+  ImGui::TextWrapped("keys: ←/→ stage, ↑/↓ query, ,/. head, space play, +/− dₖ, S scaling on/off, D dₖ explorer, "
+                     "H heads, T tiles, E export, P present, F full screen");
   ImGui::PopStyleColor();
 }
 
@@ -132,6 +148,7 @@ void draw_stepper(AppState& app) {
   const Trace& t = app.trace();
   const QueryView view = query_view(p, t, app.settings.query);
   query_selector(app);
+  head_selector(app);
   if (ImGui::Checkbox("FlashAttention tiles (T)", &app.tiles)) app.tile_step = 0;
   if (app.tiles) {
     draw_tiles(app);

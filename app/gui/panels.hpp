@@ -1,6 +1,9 @@
 #pragma once
 // One function per panel: each draws from the state and changes it only through its settings,
 // apply() and act().
+#include <memory>
+#include <vector>
+
 #include "app/gui/app_state.hpp"
 #include "app/gui/heatmap_image.hpp"
 
@@ -26,6 +29,13 @@ struct HeatmapView {
   Index rows = 0, cols = 0;
 };
 void draw_heatmap(AppState& app, HeatmapView& view);
+
+struct HeadsView {  // one thumbnail texture per head
+  std::vector<std::unique_ptr<HeatmapImage>> images;
+  int painted_generation = -1;
+};
+// Every head's weights (click one to select it), H and G, and what the KV cache costs.
+void draw_heads(AppState& app, HeadsView& view);
 
 // Labels: the tokens, or numbered when there are none.
 const std::string& query_label(const Problem& p, Index i);

@@ -8,6 +8,13 @@ namespace attnlab::gui {
 
 ImU32 to_imgui(Rgba c) { return IM_COL32(c.r, c.g, c.b, c.a); }
 
+ImU32 okabe_ito(int i) {
+  static const ImU32 colours[] = {IM_COL32(230, 159, 0, 255), IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
+                                  IM_COL32(240, 228, 66, 255), IM_COL32(0, 114, 178, 255), IM_COL32(213, 94, 0, 255),
+                                  IM_COL32(204, 121, 167, 255)};
+  return colours[i % 7];
+}
+
 std::string format_value(float v) {
   if (std::isinf(v)) return v < 0 ? "−∞" : "∞";
   char text[32];

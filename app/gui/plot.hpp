@@ -41,6 +41,8 @@ struct LinePlot {
 void line_plot(const char* id, const LinePlot& plot, ImVec2 size);
 
 ImU32 to_imgui(Rgba c);
+// Okabe & Ito's seven colours, told apart with every common colour-vision deficiency; i wraps.
+ImU32 okabe_ito(int i);
 std::string format_value(float v);  // "0.354", "-inf", "1.2e+04"
 
 }  // namespace attnlab::gui

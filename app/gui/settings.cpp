@@ -1,5 +1,6 @@
 #include "app/gui/settings.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -50,9 +51,7 @@ PrecisionMode build_precision(const Settings& s) {
   return mode;
 }
 
-namespace {
-
-Problem base_problem(const Settings& s) {
+HeadsProblem load_source(const Settings& s) {
   InputOptions in;
   if (s.source == "files") {
     in.q = s.q_path, in.k = s.k_path, in.v = s.v_path;
@@ -60,31 +59,30 @@ Problem base_problem(const Settings& s) {
   } else if (s.source == "random") {
     in.random = true;
     in.lq = s.lq, in.lk = s.lk, in.dv = s.dv, in.seed = s.seed, in.sigma = s.sigma;
-    in.dk = s.dk > 0 ? s.dk : 64;
+    in.heads = s.heads, in.kv_heads = s.kv_heads;
   } else if (s.source == "example") {
     in.example = s.example;
+    in.heads = s.heads, in.kv_heads = s.kv_heads;
   } else {
     throw InputError("source '" + s.source + "' is not example, random or files");
   }
-  return load_problem(in);
+  return load_heads_problem(in);
 }
 
-}  // namespace
-
-int native_dk(const Settings& s) {
-  if (s.source == "random") return 64;
-  return static_cast<int>(base_problem(s).dk());
+HeadsProblem build_heads(const Settings& s, const HeadsProblem& source) {
+  // Always from the source: dk down and up again brings back the source's own columns.
+  HeadsProblem hp = s.dk > 0 ? with_dk(source, s.dk, s.seed, s.sigma) : source;
+  hp.mask = build_mask(s, hp.q.front().rows(), hp.k.front().rows());
+  hp.scale = build_scale(s);
+  hp.temperature = s.temperature;
+  hp.precision = build_precision(s);
+  validate_heads(hp);
+  return hp;
 }
 
 Problem build_problem(const Settings& s) {
-  Problem p = base_problem(s);
-  if (s.dk > 0 && s.dk != p.dk()) p = with_dk(p, s.dk, s.seed, s.sigma);
-  p.mask = build_mask(s, p.lq(), p.lk());
-  p.scale = build_scale(s);
-  p.temperature = s.temperature;
-  p.precision = build_precision(s);
-  validate(p);
-  return p;
+  const HeadsProblem hp = build_heads(s, load_source(s));
+  return head_problem(hp, std::clamp<Index>(s.head, 0, hp.heads() - 1));
 }
 
 std::string to_json(const Settings& s) {
@@ -93,7 +91,8 @@ std::string to_json(const Settings& s) {
       {"lq", s.lq}, {"lk", s.lk}, {"dk", s.dk}, {"dv", s.dv}, {"seed", s.seed}, {"sigma", s.sigma},
       {"mask", s.mask}, {"painted", s.painted}, {"scale", s.scale}, {"scale_value", s.scale_value},
       {"temperature", s.temperature}, {"backend", s.backend}, {"precision", s.precision},
-      {"subtract_max", s.subtract_max}, {"mask_value", s.mask_value}, {"query", s.query},
+      {"subtract_max", s.subtract_max}, {"mask_value", s.mask_value}, {"heads", s.heads}, {"kv_heads", s.kv_heads},
+      {"head", s.head}, {"context", s.context}, {"layers", s.layers}, {"query", s.query},
       {"stage", std::string(stage_name(s.stage))}, {"font_scale", s.font_scale}, {"present", s.present},
       {"light", s.light}, {"attnlab", ATTNLAB_VERSION},
   };
@@ -118,7 +117,8 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
   read("seed", s.seed), read("sigma", s.sigma), read("mask", s.mask), read("painted", s.painted);
   read("scale", s.scale), read("scale_value", s.scale_value), read("temperature", s.temperature);
   read("backend", s.backend), read("precision", s.precision), read("subtract_max", s.subtract_max);
-  read("mask_value", s.mask_value), read("query", s.query), read("font_scale", s.font_scale);
+  read("mask_value", s.mask_value), read("heads", s.heads), read("kv_heads", s.kv_heads), read("head", s.head);
+  read("context", s.context), read("layers", s.layers), read("query", s.query), read("font_scale", s.font_scale);
   read("present", s.present), read("light", s.light);
   std::string stage = "scores";
   read("stage", stage);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/heads.hpp"
 #include "core/problem.hpp"
 #include "core/trace.hpp"
 
@@ -30,6 +31,10 @@ struct Settings {
   std::string precision = "fp32";
   bool subtract_max = true;
   std::string mask_value = "-inf";
+  // Heads: H query heads over G KV heads (G divides H); files bring their own. `head` is the one
+  // the stepper and heatmap show. The KV-cache readout's context length and layer count.
+  int heads = 1, kv_heads = 1, head = 0;
+  int context = 8192, layers = 32;
   int query = 0;
   Stage stage = Stage::scores;
   bool scaling_on() const { return scale != "none"; }
@@ -40,14 +45,17 @@ struct Settings {
   bool light = false;
 };
 
-// The problem these settings describe; throws InputError naming what is wrong.
+// The inputs as the source gives them, every head at the source's own width (no mask, scale, ...).
+HeadsProblem load_source(const Settings& settings);
+// Every head these settings describe, from the source already loaded; throws InputError naming
+// what is wrong.
+HeadsProblem build_heads(const Settings& settings, const HeadsProblem& source);
+// The selected head's problem these settings describe.
 Problem build_problem(const Settings& settings);
 // The parts of build_problem() that a scale, mask or precision change needs, without rebuilding the inputs.
 ScaleSpec build_scale(const Settings& settings);
 PrecisionMode build_precision(const Settings& settings);
 MaskSpec build_mask(const Settings& settings, Index lq, Index lk);
-// The dk the source has before the slider changes it (an example's or a file's own width).
-int native_dk(const Settings& settings);
 
 std::string to_json(const Settings& settings);
 // Unknown keys are ignored and missing ones keep their defaults; a file that is not a JSON object

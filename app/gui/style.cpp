@@ -29,6 +29,7 @@ Fonts load_fonts(float font_scale) {
                                   0x2100, 0x214F,  // letterlike symbols: ℓ
                                   0x2190, 0x21FF,  // arrows
                                   0x2200, 0x22FF,  // mathematical operators: √ Σ ∞ −
+                                  0x2308, 0x230B,  // ceiling and floor: ⌊ ⌋
                                   0x25A0, 0x25FF,  // shapes: ■ ▶ ◀
                                   0x2C7C, 0x2C7C,  // ⱼ
                                   0};

@@ -81,6 +81,9 @@ void handle_keys(AppState& app, GLFWwindow* window) {
   if (pressed(GLFW_KEY_T)) act(app, Action::toggle_tiles);
   if (pressed(GLFW_KEY_RIGHT_BRACKET)) act(app, Action::next_tile);
   if (pressed(GLFW_KEY_LEFT_BRACKET)) act(app, Action::previous_tile);
+  if (pressed(GLFW_KEY_H)) act(app, Action::toggle_heads);
+  if (pressed(GLFW_KEY_PERIOD)) act(app, Action::next_head);
+  if (pressed(GLFW_KEY_COMMA)) act(app, Action::previous_head);
   if (pressed(GLFW_KEY_F)) {
     app.fullscreen = !app.fullscreen;
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
@@ -93,7 +96,7 @@ void handle_keys(AppState& app, GLFWwindow* window) {
 }
 
 // A fixed layout of panels that follows the window's size; presentation mode hides the side panels.
-void draw_panels(AppState& app, HeatmapView& heatmap) {
+void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   const ImVec2 o = viewport->WorkPos, size = viewport->WorkSize;
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
@@ -114,22 +117,24 @@ void draw_panels(AppState& app, HeatmapView& heatmap) {
     panel("Statistics of this query", 0, size.y - stats_h, left, stats_h, [&] { draw_stats(app); });
   }
   panel("Heatmap", left, 0, middle, size.y, [&] { draw_heatmap(app, heatmap); });
-  const float output_h = size.y * (app.show_explorer ? 0.64f : 0.36f);  // the explorer's plots need room
+  // The explorer's plots and the heads' grid need room; the stepper above keeps its selectors.
+  const float output_h = size.y * (app.tab == AppState::Tab::output ? 0.36f : app.tab == AppState::Tab::explorer ? 0.64f : 0.72f);
   panel("Stepper: one query, stage by stage", left + middle, 0, right, size.y - output_h, [&] { draw_stepper(app); });
-  panel("Output and the dₖ explorer", left + middle, size.y - output_h, right, output_h, [&] {
+  panel("Output, the dₖ explorer, the heads", left + middle, size.y - output_h, right, output_h, [&] {
     if (ImGui::BeginTabBar("bottom")) {
-      const auto tab = [&](const char* name, bool explorer, auto&& draw) {
+      const auto tab = [&](const char* name, AppState::Tab which, auto&& draw) {
         // A key or --actions may switch the tab; clicks do too.
-        const ImGuiTabItemFlags select = app.explorer_requested == explorer ? ImGuiTabItemFlags_SetSelected : 0;
+        const ImGuiTabItemFlags select = app.tab_requested == which ? ImGuiTabItemFlags_SetSelected : 0;
         if (ImGui::BeginTabItem(name, nullptr, select)) {
-          if (app.explorer_requested < 0) app.show_explorer = explorer;  // a click on a tab
+          if (!app.tab_requested) app.tab = which;  // a click on a tab
           draw();
           ImGui::EndTabItem();
         }
       };
-      tab("output = Σ weight · value", false, [&] { draw_output(app); });
-      tab("why √dₖ: the dₖ explorer (D)", true, [&] { draw_explorer(app); });
-      app.explorer_requested = -1;
+      tab("output = Σ weight · value", AppState::Tab::output, [&] { draw_output(app); });
+      tab("why √dₖ (D)", AppState::Tab::explorer, [&] { draw_explorer(app); });
+      tab("heads (H)", AppState::Tab::heads, [&] { draw_heads(app, heads); });
+      app.tab_requested.reset();
       ImGui::EndTabBar();
     }
   });
@@ -206,6 +211,7 @@ int run_window(WindowOptions o) {
   if (!why.empty()) app.backend_note += " — " + why;
 
   auto heatmap_view = std::make_unique<HeatmapView>();
+  auto heads_view = std::make_unique<HeadsView>();
   HeatmapView& heatmap = *heatmap_view;
   std::vector<double> frame_ms;
   auto last = std::chrono::steady_clock::now();
@@ -230,7 +236,7 @@ int run_window(WindowOptions o) {
     ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
     app.focus_key = -1;
     handle_keys(app, window);
-    draw_panels(app, heatmap);
+    draw_panels(app, heatmap, *heads_view);
     ImGui::PopFont();
     ImGui::Render();
     int width = 0, height = 0;
@@ -262,6 +268,7 @@ int run_window(WindowOptions o) {
   }
   // GL objects go while their context is still there.
   heatmap_view.reset();
+  heads_view.reset();
   app.engine.reset();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();

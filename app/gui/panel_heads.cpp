@@ -1,0 +1,198 @@
+// Heads: every head's weights side by side, the head selector, H and G, and what the KV cache costs.
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "app/gui/panels.hpp"
+#include "app/gui/plot.hpp"
+#include "core/example_heads.hpp"
+#include "core/memory.hpp"
+
+namespace attnlab::gui {
+namespace {
+
+constexpr ImU32 selected_colour = IM_COL32(255, 80, 40, 255);  // the heatmap's query outline
+constexpr int most_heads = 16;
+
+std::string layout_name(Index heads, Index kv_heads) {
+  if (heads == 1) return "one head";
+  if (kv_heads == heads) return "multi-head (MHA)";
+  if (kv_heads == 1) return "multi-query (MQA)";
+  return "grouped-query (GQA)";
+}
+
+void head_counts(AppState& app) {
+  Settings& s = app.settings;
+  const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();
+  if (s.source == "files") {
+    ImGui::TextWrapped("%lld query heads over %lld KV heads, as the files give them (H × L × d).",
+                       static_cast<long long>(heads), static_cast<long long>(kv_heads));
+  } else {
+    ImGui::PushItemWidth(ImGui::GetFontSize() * 6);
+    if (ImGui::SliderInt("H query heads", &s.heads, 1, most_heads)) {
+      s.heads = std::clamp(s.heads, 1, most_heads);
+      while (s.heads % s.kv_heads != 0) --s.kv_heads;  // G must divide H: the largest divisor not above G
+    }
+    ImGui::SameLine();
+    // G moves over the divisors of H only, so every position of the slider is a valid model.
+    std::vector<int> divisors;
+    for (int g = 1; g <= s.heads; ++g)
+      if (s.heads % g == 0) divisors.push_back(g);
+    int at = static_cast<int>(std::find(divisors.begin(), divisors.end(), s.kv_heads) - divisors.begin());
+    at = std::min(at, static_cast<int>(divisors.size()) - 1);
+    if (ImGui::SliderInt("G KV heads", &at, 0, static_cast<int>(divisors.size()) - 1, std::to_string(divisors[static_cast<std::size_t>(at)]).c_str()))
+      s.kv_heads = divisors[static_cast<std::size_t>(at)];
+    ImGui::PopItemWidth();
+  }
+  if (heads > 1)
+    ImGui::TextWrapped("%s: query head h reads KV head ⌊h·G/H⌋; each KV head serves %lld.",
+                       layout_name(heads, kv_heads).c_str(), static_cast<long long>(heads / kv_heads));
+  if (s.source == "example") {
+    const std::string about = example_heads_description(s.example, heads);
+    if (!about.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+      ImGui::TextWrapped("%s", about.c_str());
+      ImGui::PopStyleColor();
+    }
+  }
+}
+
+// The panels' columns that make the thumbnails largest in the space there is.
+int best_columns(Index heads, float width, float height, float label_h, Index rows, Index cols, float& scale) {
+  int best = 1;
+  scale = 0;
+  for (int c = 1; c <= heads; ++c) {
+    const auto r = static_cast<float>((heads + c - 1) / c);
+    const float s = std::min((width / float(c) - 12) / float(cols), (height / r - label_h - 12) / float(rows));
+    if (s > scale) scale = s, best = c;
+  }
+  return best;
+}
+
+void grid(AppState& app, HeadsView& view, float height) {
+  const AppState::HeadGrid& g = head_grid(app);
+  const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();
+  if (view.painted_generation != app.generation || view.images.size() != static_cast<std::size_t>(heads)) {
+    view.images.resize(static_cast<std::size_t>(heads));
+    for (Index h = 0; h < heads; ++h) {
+      auto& image = view.images[static_cast<std::size_t>(h)];
+      if (!image) image = std::make_unique<HeatmapImage>();
+      const Matrix& w = g.weights[static_cast<std::size_t>(h)];
+      image->upload(paint(w, g.masked, ColourRange{0, 1, false}, viridis()), w.rows(), w.cols());
+    }
+    view.painted_generation = app.generation;
+  }
+  const Index rows = g.masked.rows(), cols = g.masked.cols();
+  const float line = ImGui::GetTextLineHeight();
+  float scale = 0;
+  const int columns = best_columns(heads, ImGui::GetContentRegionAvail().x, height, line, rows, cols, scale);
+  scale = std::max(scale, 0.5f);
+  const ImVec2 thumb{scale * float(cols), scale * float(rows)};
+  const float panel_w = ImGui::GetContentRegionAvail().x / float(columns);
+  const Index selected = app.applied.head, selected_kv = kv_head(selected, heads, kv_heads);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  for (Index h = 0; h < heads; ++h) {
+    const Index kv = kv_head(h, heads, kv_heads);
+    const ImVec2 at{start.x + float(h % columns) * panel_w + 4, start.y + float(h / columns) * (thumb.y + line + 12)};
+    // The label: the head, and its KV head in the KV group's colour.
+    const ImU32 group = okabe_ito(static_cast<int>(kv));
+    draw->AddRectFilled({at.x, at.y + 3}, {at.x + line - 6, at.y + line - 3}, group);
+    // As much of "head h · KV g" as fits the panel: the KV head's colour still tells the group.
+    std::string label = "head " + std::to_string(h) + " · KV " + std::to_string(kv);
+    if (ImGui::CalcTextSize(label.c_str()).x > panel_w - line - 4) label = std::to_string(h) + " · KV " + std::to_string(kv);
+    if (ImGui::CalcTextSize(label.c_str()).x > panel_w - line - 4) label = std::to_string(h);
+    draw->AddText({at.x + line - 2, at.y}, ImGui::GetColorU32(h == selected ? ImGuiCol_Text : ImGuiCol_TextDisabled), label.c_str());
+    const ImVec2 image{at.x, at.y + line + 2};
+    ImGui::SetCursorScreenPos(image);
+    ImGui::Image(view.images[static_cast<std::size_t>(h)]->texture_id(), thumb);
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("head %lld reads KV head %lld\nclick: show it in the stepper and heatmap", static_cast<long long>(h),
+                        static_cast<long long>(kv));
+      if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) app.settings.head = static_cast<int>(h);
+    }
+    // The selected head outlined; the heads that share its KV head in their group's colour.
+    if (h == selected)
+      draw->AddRect({image.x - 3, image.y - 3}, {image.x + thumb.x + 3, image.y + thumb.y + 3}, selected_colour, 0, 0, 3);
+    else if (kv == selected_kv && kv_heads < heads)
+      draw->AddRect({image.x - 2, image.y - 2}, {image.x + thumb.x + 2, image.y + thumb.y + 2}, group, 0, 0, 2);
+  }
+  const auto panel_rows = static_cast<float>((heads + columns - 1) / columns);
+  ImGui::SetCursorScreenPos({start.x, start.y + panel_rows * (thumb.y + line + 12)});
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("Weights on [0, 1]. Outlined: head %lld, as in the heatmap (click another).%s",
+                     static_cast<long long>(selected),
+                     kv_heads < heads ? (" Framed: the heads sharing its KV head " + std::to_string(selected_kv) + ".").c_str() : "");
+  ImGui::PopStyleColor();
+}
+
+// What one attention layer's cache holds per token, and for the context and layers chosen, for
+// the three ways to share KV heads at the current sizes and precision.
+void kv_cache(AppState& app) {
+  Settings& s = app.settings;
+  const Problem& p = app.problem();
+  const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();
+  const int bytes = value_bytes(p.precision.format);
+  ImGui::Separator();
+  ImGui::TextUnformatted("KV cache: the keys and values each token keeps");
+  ImGui::PushItemWidth(ImGui::GetFontSize() * 6);
+  ImGui::SliderInt("context tokens", &s.context, 1, 1 << 20, "%d", ImGuiSliderFlags_Logarithmic);
+  ImGui::SameLine();
+  ImGui::SliderInt("layers", &s.layers, 1, 128);
+  ImGui::PopItemWidth();
+  s.context = std::clamp(s.context, 1, 1 << 20), s.layers = std::clamp(s.layers, 1, 128);
+  struct Row {
+    const char* name;
+    Index kv_heads;
+  };
+  std::vector<Row> table{{"MHA", heads}};
+  if (kv_heads > 1 && kv_heads < heads) table.push_back({"GQA", kv_heads});
+  if (heads > 1) table.push_back({"MQA", 1});
+  const std::uint64_t mha = kv_cache_bytes_per_token(heads, p.dk(), p.dv(), bytes);
+  if (ImGui::BeginTable("kv", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* title : {"", "KV heads", "per token", "whole cache", "of MHA"})
+      ImGui::TableSetupColumn(title);
+    ImGui::TableHeadersRow();
+    for (const Row& row : table) {
+      const std::uint64_t per_token = kv_cache_bytes_per_token(row.kv_heads, p.dk(), p.dv(), bytes);
+      const std::uint64_t total = per_token * static_cast<std::uint64_t>(s.context) * static_cast<std::uint64_t>(s.layers);
+      ImGui::TableNextRow();
+      if (row.kv_heads == kv_heads)  // this model
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, (selected_colour & 0x00FFFFFF) | 0x50000000);
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(row.name);
+      ImGui::TableNextColumn();
+      ImGui::Text("%lld", static_cast<long long>(row.kv_heads));
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(human_bytes(per_token).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(human_bytes(total).c_str());
+      ImGui::TableNextColumn();
+      if (per_token == mha) ImGui::TextUnformatted("1");
+      else ImGui::Text("1/%lld", static_cast<long long>(mha / per_token));
+    }
+    ImGui::EndTable();
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("per token and layer: KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (%s); whole cache: × %d tokens × %d layers",
+                     static_cast<long long>(p.dk()), static_cast<long long>(p.dv()), bytes,
+                     std::string(precision_name(p.precision.format)).c_str(), s.context, s.layers);
+  ImGui::PopStyleColor();
+}
+
+}  // namespace
+
+void draw_heads(AppState& app, HeadsView& view) {
+  head_counts(app);
+  if (app.heads.heads() > 1) {
+    const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;  // the legend under the grid, and the KV cache
+    grid(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
+  } else {
+    ImGui::TextWrapped("One head. Raise H to run several heads side by side, each with its own queries; lower G "
+                       "to let query heads share keys and values, and watch the KV cache below shrink.");
+  }
+  kv_cache(app);
+}
+
+}  // namespace attnlab::gui

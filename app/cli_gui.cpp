@@ -21,8 +21,6 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   } else if (!input.example.empty()) {
     s.example = input.example;
   }
-  if (files && (input.heads || input.kv_heads))
-    throw InputError("--heads and --kv-heads apply to --random inputs and examples: files bring their own heads (H × L × d)");
   s.heads = static_cast<int>(input.heads.value_or(1));
   s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
   s.mask = input.mask;

@@ -77,15 +77,28 @@ HeadsProblem heads_from_random(const InputOptions& in) {
   return hp;
 }
 
+// 3-D files bring their heads (H × L × d). With --heads, 2-D files are model-width matrices cut
+// into heads: Q's H·dk columns into H heads, K's and V's into G.
 HeadsProblem heads_from_files(const InputOptions& in) {
-  const auto load = [](const std::string& path, const char* which) {
+  const bool split = in.heads || in.kv_heads;
+  const auto [heads, kv_heads] = split ? head_counts(in) : std::pair<Index, Index>{1, 1};
+  const auto load = [&](const std::string& path, const char* which, Index parts) {
     const std::string name = std::string(which) + " file " + path;
-    return to_heads(load_array(path, name), name);
+    const Array array = load_array(path, name);
+    if (!split) return to_heads(array, name);
+    if (array.shape.size() > 2)
+      throw InputError(name + " already has heads (" + std::to_string(array.shape[0]) +
+                       " × L × d): --heads and --kv-heads cut 2-D model-width files into heads");
+    try {
+      return split_heads(to_matrix(array, name), parts);
+    } catch (const InputError& e) {
+      throw InputError(name + ": " + e.what());
+    }
   };
   HeadsProblem hp;
-  hp.q = load(in.q, "Q");
-  hp.k = load(in.k, "K");
-  hp.v = load(in.v, "V");
+  hp.q = load(in.q, "Q", heads);
+  hp.k = load(in.k, "K", kv_heads);
+  hp.v = load(in.v, "V", kv_heads);
   hp.query_tokens = numbered_tokens("q", hp.q.front().rows());
   hp.key_tokens = numbered_tokens("k", hp.k.front().rows());
   return hp;
@@ -106,8 +119,6 @@ bool check_sources(const InputOptions& in) {
     throw InputError("give one input: --q/--k/--v files, --random, or --example NAME");
   if (in.random_settings_given && !in.random)
     throw InputError("--lq, --lk, --dk, --dv, --seed and --sigma apply to --random inputs only");
-  if ((in.heads || in.kv_heads) && files)
-    throw InputError("--heads and --kv-heads apply to --random inputs and examples: files bring their own heads (H × L × d)");
   return files;
 }
 

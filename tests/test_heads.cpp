@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/atomic_file.hpp"
 #include "core/cpu_backend.hpp"
 #include "core/example_heads.hpp"
 #include "core/examples.hpp"
@@ -182,9 +183,35 @@ TEST_CASE("load_heads_problem: --random heads with their own seeds; head 0 is --
   CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("the KV heads must divide the query heads"), InputError);
   in.heads = 0, in.kv_heads.reset();
   CHECK_THROWS_WITH_AS(load_heads_problem(in), "--heads 0 must be ≥ 1", InputError);
-  InputOptions files;
-  files.q = "q.npy", files.k = "k.npy", files.v = "v.npy", files.heads = 2;
-  CHECK_THROWS_WITH_AS(load_heads_problem(files), doctest::Contains("files bring their own heads"), InputError);
+}
+
+TEST_CASE("model-width files are cut into heads: Q's H·dk columns into H heads, K's and V's into G") {
+  cli_test::TempDir dir;
+  const Matrix q = random_matrix(1, RandomStream::q, 3, 8, 1), k = random_matrix(1, RandomStream::k, 5, 4, 1),
+               v = random_matrix(1, RandomStream::v, 5, 6, 1);
+  const auto save = [&](const char* name, const std::string& bytes) {
+    write_file_atomic(dir / name, bytes);
+    return (dir / name).string();
+  };
+  InputOptions in;
+  in.q = save("q.npy", npy_bytes(q)), in.k = save("k.npy", npy_bytes(k)), in.v = save("v.npy", npy_bytes(v));
+  in.heads = 4, in.kv_heads = 2;
+  const HeadsProblem hp = load_heads_problem(in);
+  REQUIRE(hp.heads() == 4);
+  REQUIRE(hp.kv_heads() == 2);
+  for (Index h = 0; h < 4; ++h) check_equal(hp.q[static_cast<std::size_t>(h)], q.middleCols(2 * h, 2), "Q head");
+  check_equal(hp.k[1], k.rightCols(2), "K head 1");
+  check_equal(hp.v[1], v.rightCols(3), "V head 1");
+  in.kv_heads = 4;  // V's 6 columns make no 4 heads
+  CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("v.npy: a width of 6 columns does not split into 4 heads"), InputError);
+  in.kv_heads = 1;  // K's 4 columns as one head of dk 4, but Q's heads have dk 2
+  CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("K has 4 columns but Q has 2"), InputError);
+  in.heads = 3, in.kv_heads = 1;
+  CHECK_THROWS_WITH_AS(load_heads_problem(in),
+                       ("Q file " + in.q + ": a width of 8 columns does not split into 3 heads: d_model must be a multiple of the heads").c_str(),
+                       InputError);
+  in.q = save("q3.npy", npy_bytes(split_heads(q, 4))), in.heads = 4;
+  CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("already has heads (4 × L × d)"), InputError);
 }
 
 TEST_CASE("example heads: head 0 is the example, the sentence's designed heads attend as described") {

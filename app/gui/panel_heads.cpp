@@ -25,7 +25,7 @@ std::string layout_name(Index heads, Index kv_heads) {
 void head_counts(AppState& app) {
   Settings& s = app.settings;
   const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();
-  if (s.source == "files") {
+  if (s.source == "files" && s.heads == 1 && heads > 1) {
     ImGui::TextWrapped("%lld query heads over %lld KV heads, as the files give them (H × L × d).",
                        static_cast<long long>(heads), static_cast<long long>(kv_heads));
   } else {

@@ -56,6 +56,7 @@ HeadsProblem load_source(const Settings& s) {
   if (s.source == "files") {
     in.q = s.q_path, in.k = s.k_path, in.v = s.v_path;
     if (in.q.empty() || in.k.empty() || in.v.empty()) throw InputError("choose the Q, K and V files");
+    if (s.heads > 1) in.heads = s.heads, in.kv_heads = s.kv_heads;  // cut model-width files into heads
   } else if (s.source == "random") {
     in.random = true;
     in.lq = s.lq, in.lk = s.lk, in.dv = s.dv, in.seed = s.seed, in.sigma = s.sigma;

@@ -46,10 +46,17 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
   f.width = o.width;
   FigurePen l{font, static_cast<float>(o.width) / 1000.0f, f};
   const float pad = l.px(kPad), gap = l.px(kGap), axis = l.px(kAxisTitle);
+  const float text_width = static_cast<float>(o.width) - 2 * pad;
 
-  // The title names the stage by its formula; the line under it says dk, the scale and the mask.
-  f.title = figure_title(p, o.stage);
-  float y = text_line(l, f.title, pad, 0, l.px(kTitle), kInk, "title");
+  // The title names the stage by its formula; one head of several names the head after it, shrunk
+  // to fit if need be but on the formula's own baseline, so that the figure below is the one of
+  // that head's problem alone. The line under it says dk, the scale and the mask.
+  const std::string formula = figure_title(p, o.stage);
+  f.title = o.heading.empty() ? formula : formula + kDot + o.heading;
+  const float title_size = l.fitting(formula, l.px(kTitle), text_width);
+  float y = pad + font.ascent(title_size);
+  l.text(f.title, pad, y, o.heading.empty() ? title_size : l.fitting(f.title, title_size, text_width), Anchor::start, kInk,
+         "title");
   y = text_line(l, figure_subtitle(p, o.stage, o.query), y, l.px(12), l.px(kSubtitle), kSoftInk, "subtitle");
 
   FigureHeatmap& h = f.heatmaps.emplace_back();

@@ -1,8 +1,8 @@
 #pragma once
 // A finished figure for slides and papers: a stage's heatmap (cells, token labels, a colour bar,
-// a title and the selected query outlined), several such heatmaps, or line plots
-// (core/sweep_figure.hpp). Laid out once in pixels; the PNG and SVG writers draw this same model,
-// so both files show the same figure.
+// a title and the selected query outlined), a grid of such heatmaps, one per head
+// (core/figure_heads.hpp), or line plots (core/sweep_figure.hpp). Laid out once in pixels; the PNG
+// and SVG writers draw this same model, so both files show the same figure.
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,6 +41,7 @@ struct FigureOptions {
   std::optional<Index> query;  // the row to outline
   std::string colormap;        // empty: the stage's default
   int width = figure_default_width;  // pixels; every length scales with it
+  std::string heading;               // after the title's formula: "head 2 of 8  ·  KV head 1 of 2"
 };
 
 enum class Anchor { start, middle, end };
@@ -90,7 +91,7 @@ struct Figure {
   int width = 0, height = 0;
   Rgba background{255, 255, 255, 255};
   std::string title;  // the title line, also the SVG's document title
-  std::vector<FigureHeatmap> heatmaps;  // one for a stage, several for panels, none for plots
+  std::vector<FigureHeatmap> heatmaps;  // one for a stage, one per head for a grid of heads, none for plots
   // Drawn in this order: the heatmaps, then rects, lines, dots, and texts.
   std::vector<FigureRect> rects;
   std::vector<FigureLine> lines;

@@ -1,7 +1,10 @@
-// attnlab export: one stage as a finished figure (.png or .svg), or as a bare PNG with --plain.
+// attnlab export: one stage as a finished figure (.png or .svg), or as a bare PNG with --plain; with
+// several heads, one head's figure (--head h) or a grid of every head (--head all, the default).
 // Everything is checked and rendered in memory first; the file is written last, atomically.
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 
 #include "app/cli_input.hpp"
@@ -9,9 +12,11 @@
 #include "core/atomic_file.hpp"
 #include "core/engine.hpp"
 #include "core/figure.hpp"
+#include "core/figure_heads.hpp"
 #include "core/figure_png.hpp"
 #include "core/figure_svg.hpp"
 #include "core/font.hpp"
+#include "core/heads.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -27,11 +32,24 @@ Format format_of(const std::string& out) {
   throw InputError("--out " + out + ": unknown file type '" + ext + "' (use .png or .svg)");
 }
 
+// --head as given: a head number, or nothing for all.
+std::optional<Index> parse_head(const std::string& text) {
+  if (text == "all") return std::nullopt;
+  const char* begin = text.c_str();
+  char* end = nullptr;
+  errno = 0;
+  const long long head = std::strtoll(begin, &end, 10);
+  if (end == begin || *end != '\0' || errno == ERANGE)
+    throw InputError("--head '" + text + "' is not a head: give a head number, or all");
+  return head;
+}
+
 // The option checks that need no input: a mistake here costs no loading and no compute.
 void check_options(const ExportOptions& o, Format format) {
   if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output");
   parse_stage(o.stage);
   if (!o.colormap.empty()) colormap_table(o.colormap);
+  if (o.head) parse_head(*o.head);
   if (o.plain) {
     if (format == Format::svg) throw InputError("--plain writes a bare PNG, not an SVG: --out " + o.out + " must end in .png");
     if (!o.cell_px) throw InputError("--plain needs --cell-px N (the pixels per cell)");
@@ -47,6 +65,51 @@ void check_options(const ExportOptions& o, Format format) {
   }
 }
 
+// Checks that need the problem's sizes, made before any compute.
+void check_sizes(const ExportOptions& o, Format format, Index heads, Index rows, Index cols) {
+  if (o.query && (*o.query < 0 || *o.query >= rows))
+    throw InputError("--query " + std::to_string(*o.query) + " is out of range: the problem has " + std::to_string(rows) +
+                     " queries (0 to " + std::to_string(rows - 1) + ")");
+  if (o.plain) check_plain_size(rows, cols, *o.cell_px);
+  if (format == Format::svg && heads * rows * cols > svg_max_cells)
+    throw InputError("an SVG of " + (heads > 1 ? std::to_string(heads) + " heads of " : std::string()) +
+                     shape_str(rows, cols) + " cells would hold more than " + std::to_string(svg_max_cells) +
+                     " rects: write a .png instead");
+}
+
+// One head: the figure, or the bare PNG, of that head's problem.
+std::string one_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision, Problem problem,
+                     const std::string& heading) {
+  check_sizes(o, format, 1, problem.lq(), stage == Stage::output ? problem.dv() : problem.lk());
+  const Font* font = o.plain ? nullptr : &figure_font();  // a missing font fails before the compute
+
+  Engine engine(open_backend(o.backend, precision));
+  engine.set_problem(std::move(problem));
+  const Trace& trace = engine.trace();
+  if (o.plain)
+    return plain_png(trace, stage, stage_colours(trace.stage(stage), stage, o.colormap), static_cast<int>(*o.cell_px));
+  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)), heading};
+  const Figure f = build_figure(engine.problem(), trace, figure, *font);
+  return format == Format::png ? figure_png(f, *font) : figure_svg(f);
+}
+
+// Every head: the grid.
+std::string every_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
+                       const HeadsProblem& problem) {
+  if (o.plain)
+    throw InputError("--plain draws one head: give --head h (the input has " + std::to_string(problem.heads()) + " heads)");
+  check_heads_grid(problem.heads());
+  const Matrix& q = problem.q.front();
+  check_sizes(o, format, problem.heads(), q.rows(), stage == Stage::output ? problem.v.front().cols() : problem.k.front().rows());
+  const Font& font = figure_font();
+
+  const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
+  const std::vector<Trace> traces = compute_heads(*backend, problem);
+  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)), ""};
+  const Figure f = build_heads_figure(problem, traces, figure, font);
+  return format == Format::png ? figure_png(f, font) : figure_svg(f);
+}
+
 }  // namespace
 
 int run_export(const InputOptions& input, const ExportOptions& o) {
@@ -54,32 +117,20 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
   check_options(o, format);
   const Stage stage = parse_stage(o.stage);
   const PrecisionMode precision = precision_mode(o.precision);
-  Problem problem = load_problem(input);  // input errors before the backend starts
+  HeadsProblem problem = load_heads_problem(input);  // input errors before the backend starts
   problem.precision = precision;
 
-  // Checks that need the problem's sizes, still before any compute.
-  const Index rows = problem.lq(), cols = stage == Stage::output ? problem.dv() : problem.lk();
-  if (o.query && (*o.query < 0 || *o.query >= rows))
-    throw InputError("--query " + std::to_string(*o.query) + " is out of range: the problem has " + std::to_string(rows) +
-                     " queries (0 to " + std::to_string(rows - 1) + ")");
-  if (o.plain) check_plain_size(rows, cols, *o.cell_px);
-  if (format == Format::svg && rows * cols > svg_max_cells)
-    throw InputError("an SVG of " + shape_str(rows, cols) + " cells would hold more than " + std::to_string(svg_max_cells) +
-                     " rects: write a .png instead");
-  const Font* font = o.plain ? nullptr : &figure_font();  // a missing font fails before the compute
-
-  Engine engine(open_backend(o.backend, precision));
-  engine.set_problem(std::move(problem));
-  const Trace& trace = engine.trace();
-
-  std::string bytes;
-  if (o.plain) {
-    bytes = plain_png(trace, stage, stage_colours(trace.stage(stage), stage, o.colormap), static_cast<int>(*o.cell_px));
-  } else {
-    FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width))};
-    const Figure f = build_figure(engine.problem(), trace, figure, *font);
-    bytes = format == Format::png ? figure_png(f, *font) : figure_svg(f);
-  }
+  // Which head: --head h, or every head (--head all, and the default with more than one).
+  const Index heads = problem.heads();
+  std::optional<Index> head = o.head ? parse_head(*o.head) : std::nullopt;
+  if (!head && heads == 1) head = 0;  // every head of one is that head
+  if (head && (*head < 0 || *head >= heads))
+    throw InputError("--head " + std::to_string(*head) + " is out of range: the input has " +
+                     (heads == 1 ? std::string("one head (0)")
+                                 : std::to_string(heads) + " heads (0 to " + std::to_string(heads - 1) + ")"));
+  const std::string bytes = head ? one_head(o, format, stage, precision, head_problem(problem, *head),
+                                            heads > 1 ? head_heading(*head, heads, problem.kv_heads()) : "")
+                                 : every_head(o, format, stage, precision, problem);
   write_file_atomic(o.out, bytes);
   return 0;
 }

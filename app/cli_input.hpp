@@ -9,7 +9,7 @@ namespace attnlab::cli {
 void add_input_options(CLI::App& command, InputOptions& input);
 // Call after parsing: notes which --random settings were given.
 void finish_input_options(const CLI::App& command, InputOptions& input);
-// bench, export and the window run one head: --heads or --kv-heads there is an InputError.
+// bench and the window run one head: --heads or --kv-heads there is an InputError.
 void require_single_head(const InputOptions& input);
 void add_backend_option(CLI::App& command, std::string& backend);
 

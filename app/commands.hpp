@@ -42,6 +42,7 @@ struct ExportOptions {
   std::string colormap;  // empty: the stage's default
   // Unset unless given, so that a value given where it does not apply is an error, not ignored.
   std::optional<long long> query, width, cell_px;
+  std::optional<std::string> head;  // a head number or "all"
   bool plain = false;
 };
 int run_export(const InputOptions& input, const ExportOptions& options);

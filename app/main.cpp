@@ -62,6 +62,10 @@ int run(int argc, char** argv) {
                                              "figure width in pixels (default 1600; 2400 for a 4K slide)");
   export_cmd->add_option("--colormap", export_options.colormap,
                          "viridis (default for weights, on [0, 1]) or diverging (default for the others, around 0)");
+  export_cmd->add_option_function<std::string>("--head", [&](const std::string& h) { export_options.head = h; },
+                                               "one head's figure, 0 to H−1, or all: every head in a grid "
+                                               "(the default with more than one head)")
+      ->type_name("N|all");
   export_cmd->add_flag("--plain", export_options.plain, "a bare PNG: N×N pixels per cell, no labels, no margins");
   export_cmd->add_option_function<long long>("--cell-px", [&](const long long& n) { export_options.cell_px = n; },
                                              "with --plain: N, the pixels per cell");
@@ -128,7 +132,6 @@ int run(int argc, char** argv) {
   }
   if (*export_cmd) {
     cli::finish_input_options(*export_cmd, input);
-    cli::require_single_head(input);
     return cli::run_export(input, export_options);
   }
   // No subcommand, or "gui": the window.

@@ -1,7 +1,8 @@
 #pragma once
 // A finished figure for slides and papers: a stage's heatmap (cells, token labels, a colour bar,
-// a title and the selected query outlined) or line plots (core/sweep_figure.hpp). Laid out once in pixels; the PNG and SVG writers draw
-// this same model, so both files show the same figure.
+// a title and the selected query outlined), a grid of such heatmaps, one per head
+// (core/figure_heads.hpp), or line plots (core/sweep_figure.hpp). Laid out once in pixels; the PNG
+// and SVG writers draw this same model, so both files show the same figure.
 #include <optional>
 #include <string>
 #include <utility>
@@ -30,6 +31,8 @@ struct StageColours {
 // Weights: viridis on the fixed range [0, 1]; the other stages: diverging, symmetric around 0.
 // A non-empty `colormap` replaces the table (InputError for an unknown name), never the range.
 StageColours stage_colours(const Matrix& values, Stage stage, const std::string& colormap = "");
+// One rule over several matrices (the heads of a grid), so that they share one range.
+StageColours stage_colours(const std::vector<const Matrix*>& values, Stage stage, const std::string& colormap = "");
 // The colour of cell (i, j) of `stage`: masked keys (-inf in the masked stage) in masked_colour.
 Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageColours& colours);
 
@@ -38,6 +41,7 @@ struct FigureOptions {
   std::optional<Index> query;  // the row to outline
   std::string colormap;        // empty: the stage's default
   int width = figure_default_width;  // pixels; every length scales with it
+  std::string heading;               // after the title's formula: "head 2 of 8  ·  KV head 1 of 2"
 };
 
 enum class Anchor { start, middle, end };
@@ -75,6 +79,7 @@ struct FigureDot {
 
 // The cells as a grid, one colour each: rows × cols cells of cell_w × cell_h from (x, y).
 struct FigureHeatmap {
+  std::string name;  // one panel of several ("head 2"): its SVG group and cell titles say so
   float x = 0, y = 0, cell_w = 0, cell_h = 0;
   Index rows = 0, cols = 0;
   std::vector<Rgba> colours;  // row-major
@@ -86,8 +91,8 @@ struct Figure {
   int width = 0, height = 0;
   Rgba background{255, 255, 255, 255};
   std::string title;  // the title line, also the SVG's document title
-  FigureHeatmap heatmap;
-  // Drawn in this order: the heatmap, then rects, lines, dots, and texts.
+  std::vector<FigureHeatmap> heatmaps;  // one for a stage, one per head for a grid of heads, none for plots
+  // Drawn in this order: the heatmaps, then rects, lines, dots, and texts.
   std::vector<FigureRect> rects;
   std::vector<FigureLine> lines;
   std::vector<FigureDot> dots;

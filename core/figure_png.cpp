@@ -155,7 +155,7 @@ class Canvas {
 
 std::string figure_png(const Figure& figure, const Font& font) {
   Canvas canvas(figure.width, figure.height, figure.background);
-  canvas.heatmap(figure.heatmap);
+  for (const FigureHeatmap& h : figure.heatmaps) canvas.heatmap(h);
   for (const FigureRect& r : figure.rects) canvas.rect(r);
   for (const FigureLine& l : figure.lines) canvas.line(l);
   for (const FigureDot& d : figure.dots) canvas.dot(d);

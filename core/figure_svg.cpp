@@ -80,6 +80,26 @@ void text(std::string& out, const FigureText& t) {
   out += ">" + xml_escape(t.text) + "</text>\n";
 }
 
+// One group of cells; a panel of several names itself on the group and in each cell's title.
+void heatmap(std::string& out, const FigureHeatmap& h) {
+  // crispEdges: neighbouring cells meet without hairline gaps.
+  out += "<g class=\"heatmap\" " + (h.name.empty() ? "" : "data-panel=\"" + xml_escape(h.name) + "\" ") +
+         "shape-rendering=\"crispEdges\">\n";
+  const std::string panel = h.name.empty() ? "" : h.name + ": ";
+  for (Index i = 0; i < h.rows; ++i)
+    for (Index j = 0; j < h.cols; ++j) {
+      const auto n = static_cast<std::size_t>(i * h.cols + j);
+      out += "<rect class=\"cell\" x=\"" + num(h.x + static_cast<double>(j) * h.cell_w) + "\" y=\"" +
+             num(h.y + static_cast<double>(i) * h.cell_h) + "\" width=\"" + num(h.cell_w) + "\" height=\"" +
+             num(h.cell_h) + "\" fill=\"" + hex(h.colours[n]) + "\" data-row=\"" + std::to_string(i) + "\" data-col=\"" +
+             std::to_string(j) + "\" data-value=\"" + exact(h.values[n]) + "\"><title>" +
+             xml_escape(panel + h.row_names[static_cast<std::size_t>(i)] + " \u2192 " +
+                        h.col_names[static_cast<std::size_t>(j)] + ": " + exact(h.values[n], 6)) +
+             "</title></rect>\n";
+    }
+  out += "</g>\n";
+}
+
 }  // namespace
 
 std::string xml_escape(std::string_view text) {
@@ -102,12 +122,16 @@ std::string xml_escape(std::string_view text) {
 }
 
 std::string figure_svg(const Figure& f) {
-  const FigureHeatmap& h = f.heatmap;
-  if (h.rows * h.cols > svg_max_cells)
-    throw InputError("an SVG of " + std::to_string(h.rows) + "×" + std::to_string(h.cols) + " cells would hold more than " +
-                     std::to_string(svg_max_cells) + " rects: write a .png instead");
+  long long cells = 0;
+  for (const FigureHeatmap& h : f.heatmaps) cells += h.rows * h.cols;
+  if (cells > svg_max_cells) {
+    const FigureHeatmap& h = f.heatmaps.front();
+    const std::string panels = f.heatmaps.size() > 1 ? std::to_string(f.heatmaps.size()) + " panels of " : "";
+    throw InputError("an SVG of " + panels + std::to_string(h.rows) + "×" + std::to_string(h.cols) +
+                     " cells would hold more than " + std::to_string(svg_max_cells) + " rects: write a .png instead");
+  }
   std::string out;
-  out.reserve(static_cast<std::size_t>(h.rows * h.cols) * 180 + 64 * 1024);
+  out.reserve(static_cast<std::size_t>(cells) * 180 + 64 * 1024);
   const std::string w = std::to_string(f.width), ht = std::to_string(f.height);
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   // xml:space keeps the spaces around the title's separators, as the PNG shows them.
@@ -115,20 +139,8 @@ std::string figure_svg(const Figure& f) {
          ht + "\" font-family=\"DejaVu Sans, sans-serif\" xml:space=\"preserve\">\n";
   out += "<title>" + xml_escape(f.title) + "</title>\n";
   out += "<rect class=\"background\" width=\"" + w + "\" height=\"" + ht + "\" fill=\"" + hex(f.background) + "\"/>\n";
-  // crispEdges: neighbouring cells meet without hairline gaps.
-  out += "<g class=\"heatmap\" shape-rendering=\"crispEdges\">\n";
-  for (Index i = 0; i < h.rows; ++i)
-    for (Index j = 0; j < h.cols; ++j) {
-      const auto n = static_cast<std::size_t>(i * h.cols + j);
-      out += "<rect class=\"cell\" x=\"" + num(h.x + static_cast<double>(j) * h.cell_w) + "\" y=\"" +
-             num(h.y + static_cast<double>(i) * h.cell_h) + "\" width=\"" + num(h.cell_w) + "\" height=\"" +
-             num(h.cell_h) + "\" fill=\"" + hex(h.colours[n]) + "\" data-row=\"" + std::to_string(i) + "\" data-col=\"" +
-             std::to_string(j) + "\" data-value=\"" + exact(h.values[n]) + "\"><title>" +
-             xml_escape(h.row_names[static_cast<std::size_t>(i)] + " \u2192 " + h.col_names[static_cast<std::size_t>(j)] +
-                        ": " + exact(h.values[n], 6)) +
-             "</title></rect>\n";
-    }
-  out += "</g>\n<g class=\"decorations\" shape-rendering=\"crispEdges\">\n";
+  for (const FigureHeatmap& h : f.heatmaps) heatmap(out, h);
+  out += "<g class=\"decorations\" shape-rendering=\"crispEdges\">\n";
   for (const FigureRect& r : f.rects) rect(out, r);
   out += "</g>\n";
   for (const FigureLine& l : f.lines) line(out, l);

@@ -2,7 +2,6 @@
 // through the real binary (suite cli, "export …"): the bare --plain pixels against the weights
 // through viridis, the figure's size, the SVG's structure, and failures that leave no file behind.
 #include <doctest/doctest.h>
-#include <stb/stb_image.h>
 
 #include <algorithm>
 #include <cmath>
@@ -17,36 +16,13 @@
 #include "core/figure_text.hpp"
 #include "core/font.hpp"
 #include "core/input.hpp"
-#include "tests/cli_run.hpp"
+#include "tests/export_checks.hpp"
 #include "tests/svg_check.hpp"
 
 using namespace attnlab;
 using namespace cli_test;
 
 namespace {
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgba;
-  Rgba at(int x, int y) const {
-    const auto* p = &rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 4];
-    return {p[0], p[1], p[2], p[3]};
-  }
-};
-
-Image decode_png(const std::string& bytes) {
-  Image image;
-  int channels = 0;
-  std::unique_ptr<unsigned char, void (*)(void*)> data(
-      stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()),
-                            &image.width, &image.height, &channels, 4),
-      stbi_image_free);
-  REQUIRE_MESSAGE(data, "not a PNG stb_image can read");
-  image.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4);
-  return image;
-}
-
-std::string rgb(Rgba c) { return std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b); }
 
 // The problem and trace the CLI computes for the same options, here in-process on the CPU.
 struct Computed {
@@ -65,18 +41,6 @@ InputOptions sentence(const std::string& mask) {
   return in;
 }
 
-// Viridis at a weight on [0, 1], worked out here: entry ⌊w·256⌋ of 256, the last for w = 1.
-Rgba expected_weight_colour(float w) {
-  if (std::isinf(w)) return masked_colour;
-  return viridis()[static_cast<std::size_t>(std::clamp(std::floor(w * 256.0f), 0.0f, 255.0f))];
-}
-
-std::size_t count(const std::string& text, const std::string& part) {
-  std::size_t n = 0;
-  for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
-  return n;
-}
-
 std::vector<const FigureText*> texts(const Figure& f, const std::string& role) {
   std::vector<const FigureText*> found;
   for (const auto& t : f.texts)
@@ -85,55 +49,7 @@ std::vector<const FigureText*> texts(const Figure& f, const std::string& role) {
 }
 
 Figure figure_of(const Computed& c, Stage stage, std::optional<Index> query = {}, int width = 1600) {
-  return build_figure(c.problem, c.trace, {stage, query, "", width}, figure_font());
-}
-
-// ---------------------------------------------------------------------------------------------
-// The CLI side
-
-RunResult export_run(std::vector<std::string> args) {
-  args.insert(args.begin(), "export");
-  args.insert(args.end(), {"--backend", "cpu"});
-  return run_attnlab(args);
-}
-
-Image export_png(const std::vector<std::string>& args, const fs::path& out) {
-  std::vector<std::string> full = args;
-  full.insert(full.end(), {"--out", out.string()});
-  const RunResult r = export_run(full);
-  INFO("command: " << r.command);
-  INFO("stderr: " << r.err);
-  REQUIRE(r.status == 0);
-  CHECK(r.err.empty());
-  return decode_png(read_all(out));
-}
-
-// A failed export: `status`, one line on stderr starting "attnlab: " and naming each of `mentions`;
-// run once towards a fresh name (nothing may appear) and once over a good file (it must keep its
-// bytes), with no temporary left in the directory either time.
-void check_export_error(const std::vector<std::string>& args, const std::string& extension, int status,
-                        const std::vector<std::string>& mentions) {
-  TempDir dir;
-  const fs::path fresh = dir / ("fresh" + extension), good = dir / ("good" + extension);
-  const std::string good_bytes = "a good figure from an earlier run\n";
-  write_all(good, good_bytes);
-  for (const fs::path& out : {fresh, good}) {
-    std::vector<std::string> full = args;
-    full.insert(full.end(), {"--out", out.string()});
-    const RunResult r = export_run(full);
-    INFO("command: " << r.command);
-    INFO("stderr: " << r.err);
-    CHECK(r.status == status);
-    CHECK(r.err.starts_with("attnlab: "));
-    CHECK(r.err_lines().size() == 1);
-    CHECK(r.out.empty());
-    for (const auto& m : mentions) CHECK_MESSAGE(r.err.find(m) != std::string::npos, "the message does not name " << m);
-  }
-  CHECK_FALSE(fs::exists(fresh));
-  CHECK(read_all(good) == good_bytes);
-  std::size_t files = 0;
-  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path())) ++files;
-  CHECK_MESSAGE(files == 1, "a temporary was left beside the good file");
+  return build_figure(c.problem, c.trace, {stage, query, "", width, ""}, figure_font());
 }
 
 }  // namespace
@@ -146,7 +62,7 @@ TEST_CASE("figure: the sentence weights with a causal mask, labelled, titled, on
   const Figure f = figure_of(c, Stage::weights, 4);
   CHECK(f.width == 1600);
   CHECK(f.height > 800);
-  const FigureHeatmap& h = f.heatmap;
+  const FigureHeatmap& h = f.heatmaps.at(0);
   REQUIRE(h.rows == 7);
   REQUIRE(h.cols == 7);
   const StageColours colours = stage_colours(c.trace.weights, Stage::weights);
@@ -180,7 +96,7 @@ TEST_CASE("figure: every length scales with the width, so 2400 px is the 800 px 
   CHECK(large.width == 2400);
   CHECK(std::abs(large.height - 3 * small.height) <= 3 * 12);  // whole-pixel cells round a little
   CHECK(small.texts.size() == large.texts.size());
-  CHECK(std::abs(large.heatmap.cell_w / small.heatmap.cell_w - 3) < 0.1);
+  CHECK(std::abs(large.heatmaps.at(0).cell_w / small.heatmaps.at(0).cell_w - 3) < 0.1);
   // Integer scores print as integers.
   const auto values = texts(large, "cell-value");
   REQUIRE(values.size() == 49);
@@ -209,8 +125,8 @@ TEST_CASE("figure: crowded labels are thinned, the selected query keeps its labe
 TEST_CASE("figure: the output stage has the value dimensions along x") {
   const Computed c = compute(sentence("none"));
   const Figure f = figure_of(c, Stage::output);
-  CHECK(f.heatmap.cols == 8);
-  CHECK(f.heatmap.col_names.front() == "d0");
+  CHECK(f.heatmaps.at(0).cols == 8);
+  CHECK(f.heatmaps.at(0).col_names.front() == "d0");
   const auto axes = texts(f, "axis-title");
   CHECK(std::any_of(axes.begin(), axes.end(), [](const FigureText* t) { return t->text == "value dimensions"; }));
   CHECK(f.title == "output = softmax(QK\u1d40/\u221ad\u2096)\u00b7V");
@@ -222,7 +138,7 @@ TEST_CASE("figure: a bad width, query or colormap is an input error") {
   CHECK_THROWS_AS(figure_of(c, Stage::weights, {}, 30000), InputError);
   CHECK_THROWS_AS(figure_of(c, Stage::weights, 7), InputError);
   CHECK_THROWS_AS(figure_of(c, Stage::weights, -1), InputError);
-  CHECK_THROWS_AS(build_figure(c.problem, c.trace, {Stage::weights, {}, "jet", 1600}, figure_font()), InputError);
+  CHECK_THROWS_AS(build_figure(c.problem, c.trace, {Stage::weights, {}, "jet", 1600, ""}, figure_font()), InputError);
   CHECK_THROWS_AS(check_plain_size(7, 7, 5000), InputError);
   CHECK_NOTHROW(check_plain_size(7, 7, 100));
 }
@@ -264,7 +180,7 @@ TEST_CASE("figure: the PNG writer paints each cell its colour, and the SVG write
   const Image image = decode_png(figure_png(f, figure_font()));
   CHECK(image.width == f.width);
   CHECK(image.height == f.height);
-  const FigureHeatmap& h = f.heatmap;
+  const FigureHeatmap& h = f.heatmaps.at(0);
   for (Index i = 0; i < h.rows; ++i)
     for (Index j = 0; j < h.cols; ++j) {
       // Near a corner of the cell: clear of its value and of the outline.

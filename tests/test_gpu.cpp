@@ -9,6 +9,7 @@
 
 #include "core/cpu_backend.hpp"
 #include "core/engine.hpp"
+#include "core/heads.hpp"
 #include "tests/gpu_or_skip.hpp"
 #include "tests/trace_checks.hpp"
 
@@ -177,6 +178,38 @@ TEST_CASE("a recompute after a scale or mask change reuses the scores and equals
   p.scale = parse_scale("none");
   gpu->recompute_from_scores(p, from_cpu);
   check_trace(p, from_cpu, "GPU recompute of a CPU trace");
+}
+
+TEST_CASE("grouped- and multi-query heads: each head on the GPU equals the CPU and the float64 reference") {
+  const auto gpu = gpu_or_skip();
+  if (!gpu) return;
+  // H = 4 query heads over G = 2 KV heads (grouped-query) and over G = 1 (multi-query), Lq ≠ Lk,
+  // a structural mask and a float one; one GPU backend runs the heads one after another, as
+  // compute_heads does, so heads that share K and V follow each other.
+  for (const Index kv_heads : {Index{2}, Index{1}}) {
+    HeadsProblem hp;
+    for (Index h = 0; h < 4; ++h) hp.q.push_back(random_matrix(40 + h, RandomStream::q, 19, 12, 1));
+    for (Index g = 0; g < kv_heads; ++g) {
+      hp.k.push_back(random_matrix(50 + g, RandomStream::k, 33, 12, 1));
+      hp.v.push_back(random_matrix(50 + g, RandomStream::v, 33, 5, 1));
+    }
+    hp.mask = kv_heads == 2 ? parse_mask("causal-bottom-right") : float_mask(19, 33);
+    CpuBackend cpu;
+    const std::vector<Trace> on_gpu = compute_heads(*gpu, hp), on_cpu = compute_heads(cpu, hp);
+    REQUIRE(on_gpu.size() == 4);
+    REQUIRE(on_cpu.size() == 4);
+    for (Index h = 0; h < 4; ++h) {
+      const auto n = static_cast<std::size_t>(h);
+      const std::string what = "GPU G=" + std::to_string(kv_heads) + " head " + std::to_string(h) + " (KV head " +
+                               std::to_string(kv_head(h, 4, kv_heads)) + ")";
+      // The reference reads the head's own Q and the K and V of its KV head.
+      check_trace(head_problem(hp, h), on_gpu[n], what);
+      check_close(on_gpu[n].weights, to_double(on_cpu[n].weights), 1e-5, 1e-5, what + " weights vs CPU");
+      check_close(on_gpu[n].output, to_double(on_cpu[n].output), 1e-5, 1e-5, what + " output vs CPU");
+      if (h > 0) CHECK_FALSE(on_gpu[n].weights == on_gpu[n - 1].weights);  // every head its own queries
+    }
+    check_close(concat_outputs(on_gpu), to_double(concat_outputs(on_cpu)), 1e-5, 1e-5, "GPU concatenated heads vs CPU");
+  }
 }
 
 TEST_CASE("the engine drives the GPU backend like the CPU's") {

@@ -16,7 +16,7 @@ namespace {
 void add_stage(AppState& app, AtomicBatch& batch, const std::filesystem::path& dir, Stage stage) {
   const Trace& trace = app.trace();
   const std::string name(stage_name(stage));
-  const FigureOptions options{stage, static_cast<Index>(app.settings.query), "", figure_default_width};
+  const FigureOptions options{stage, static_cast<Index>(app.settings.query), "", figure_default_width, ""};
   const Figure figure = build_figure(app.problem(), trace, options, figure_font());
   batch.add(dir / (name + ".png"), figure_png(figure, figure_font()));
   batch.add(dir / (name + ".svg"), figure_svg(figure));

@@ -15,9 +15,9 @@ void add_input_options(CLI::App& c, InputOptions& in) {
   c.add_option("--seed", in.seed, "generator seed (default 0)")->group(group);
   c.add_option("--sigma", in.sigma, "σ of the random inputs (default 1)")->group(group);
   c.add_option_function<Index>("--heads", [&in](const Index& h) { in.heads = h; },
-                               "query heads H, for --random (default 1; compute and export)")->group(group);
+                               "query heads H, for --random, --example or model-width files (default 1; not bench)")->group(group);
   c.add_option_function<Index>("--kv-heads", [&in](const Index& g) { in.kv_heads = g; },
-                               "key/value heads G dividing H, for --random (default H; 1 is multi-query)")->group(group);
+                               "key/value heads G dividing H (default H; 1 is multi-query)")->group(group);
   c.add_option("--example", in.example, "a built-in example (see `attnlab examples`; default sentence)")->group(group);
   c.add_option("--mask", in.mask,
                "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")->group(group);
@@ -30,7 +30,7 @@ void finish_input_options(const CLI::App& c, InputOptions& in) {
 }
 
 void require_single_head(const InputOptions& in) {
-  if (in.heads || in.kv_heads) throw InputError("--heads applies to compute and export only in this version");
+  if (in.heads || in.kv_heads) throw InputError("--heads applies to compute, export and the window: bench times one head");
 }
 
 void add_backend_option(CLI::App& c, std::string& backend) {

@@ -125,7 +125,7 @@ bool check_sources(const InputOptions& in) {
 }  // namespace
 
 Problem load_problem(const InputOptions& in) {
-  if (in.heads || in.kv_heads) throw InputError("--heads applies to compute and export only in this version");
+  if (in.heads || in.kv_heads) throw InputError("--heads applies to compute, export and the window: bench times one head");
   const bool files = check_sources(in);
   Problem p = files       ? from_files(in)
               : in.random ? from_random(in)

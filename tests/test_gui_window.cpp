@@ -165,6 +165,19 @@ TEST_SUITE("gui") {
     blocked.insert(blocked.end(), {"--export-dir", (dir / "blocker" / "sub").string(), "--actions", "export-all"});
     screenshot(dir, "blocked.png", blocked);
     CHECK(cli_test::read_all(dir / "blocker") == "a file where the folder would go");
+
+    // With heads: the selected head's figure is `export --head h`, and the grid is `--head all`.
+    const std::vector<std::string> heads{"--example", "sentence", "--heads", "4", "--kv-heads", "2", "--head", "2", "--query", "4"};
+    auto gui_heads = heads;
+    gui_heads.insert(gui_heads.end(), {"--stage", "weights", "--export-dir", (dir / "heads").string(), "--actions", "export"});
+    screenshot(dir, "heads.png", gui_heads);
+    for (const char* head : {"2", "all"}) {
+      std::vector<std::string> cli_heads{"export", "--example", "sentence", "--heads", "4", "--kv-heads", "2", "--query", "4",
+                                         "--head", head, "--backend", "cpu", "--stage", "weights", "--out", (dir / "cli-heads.png").string()};
+      REQUIRE(run_attnlab(cli_heads).status == 0);
+      const auto window_file = dir / "heads" / (std::string(head) == "all" ? "heads-weights.png" : "weights.png");
+      CHECK_MESSAGE(cli_test::read_all(window_file) == cli_test::read_all(dir / "cli-heads.png"), "--head " << head);
+    }
   }
 
   TEST_CASE("the FlashAttention tiles replace the five stages in the stepper, tile by tile") {

@@ -5,6 +5,7 @@
 #include "core/atomic_file.hpp"
 #include "core/csv.hpp"
 #include "core/figure.hpp"
+#include "core/figure_heads.hpp"
 #include "core/figure_png.hpp"
 #include "core/figure_svg.hpp"
 #include "core/font.hpp"
@@ -13,15 +14,32 @@
 namespace attnlab::gui {
 namespace {
 
-void add_stage(AppState& app, AtomicBatch& batch, const std::filesystem::path& dir, Stage stage) {
+// The selected head's figure and matrix; with several heads, its title names the head, and a
+// second figure, heads-STAGE, draws every head in a grid.
+void add_stage(AppState& app, AtomicBatch& batch, const std::filesystem::path& dir, Stage stage,
+               const std::vector<Trace>& heads) {
   const Trace& trace = app.trace();
   const std::string name(stage_name(stage));
-  const FigureOptions options{stage, static_cast<Index>(app.settings.query), "", figure_default_width, ""};
+  const Index h = app.applied.head, count = app.heads.heads(), kv = app.heads.kv_heads();
+  FigureOptions options{stage, static_cast<Index>(app.settings.query), "", figure_default_width,
+                        count > 1 ? head_heading(h, count, kv) : ""};
   const Figure figure = build_figure(app.problem(), trace, options, figure_font());
   batch.add(dir / (name + ".png"), figure_png(figure, figure_font()));
   batch.add(dir / (name + ".svg"), figure_svg(figure));
   batch.add(dir / (name + ".npy"), npy_bytes(trace.stage(stage)));
   batch.add(dir / (name + ".csv"), csv_bytes(trace.stage(stage)));
+  if (count > 1) {
+    options.heading.clear();
+    const Figure grid = build_heads_figure(app.heads, heads, options, figure_font());
+    batch.add(dir / ("heads-" + name + ".png"), figure_png(grid, figure_font()));
+    batch.add(dir / ("heads-" + name + ".svg"), figure_svg(grid));
+  }
+}
+
+// Every head's trace when there are several (the grid figures need them), else none.
+std::vector<Trace> all_heads(AppState& app) {
+  if (app.heads.heads() < 2) return {};
+  return compute_heads(app.engine->backend(), app.heads);
 }
 
 void make_dir(const std::filesystem::path& dir) {
@@ -34,15 +52,17 @@ void make_dir(const std::filesystem::path& dir) {
 
 std::string export_stage(AppState& app, const std::filesystem::path& dir) {
   AtomicBatch batch;
-  add_stage(app, batch, dir, app.settings.stage);  // rendered in memory before anything is written
+  add_stage(app, batch, dir, app.settings.stage, all_heads(app));  // rendered in memory before anything is written
   make_dir(dir);
   batch.commit();
-  return "exported " + (dir / std::string(stage_name(app.settings.stage))).string() + ".png, .svg, .npy, .csv";
+  return "exported " + (dir / std::string(stage_name(app.settings.stage))).string() + ".png, .svg, .npy, .csv" +
+         (app.heads.heads() > 1 ? " and the grid of heads" : "");
 }
 
 std::string export_all(AppState& app, const std::filesystem::path& dir) {
   AtomicBatch batch;
-  for (Stage stage : all_stages) add_stage(app, batch, dir, stage);
+  const std::vector<Trace> heads = all_heads(app);
+  for (Stage stage : all_stages) add_stage(app, batch, dir, stage, heads);
   make_dir(dir);
   batch.commit();
   return "exported all five stages to " + dir.string() + " (.png, .svg, .npy, .csv)";

@@ -4,8 +4,10 @@
 // trace feeds a row as one chunk; the output-only mode feeds it tile by tile; both get the same
 // weights and the same statistics from this one piece of code.
 #include <limits>
+#include <span>
 
 #include "core/matrix.hpp"
+#include "core/row_stream.hpp"
 #include "core/trace.hpp"
 
 namespace attnlab {
@@ -15,8 +17,10 @@ class OnlineSoftmax {
   // Adds n keys: x are their masked scores (-inf where masked), t their scaled scores. Writes
   // e = exp(x − m) into `e` (0 where masked), m being the maximum after this chunk. Returns the
   // factor exp(m_old − m_new) by which everything accumulated from earlier chunks (a partial
-  // output too) must be multiplied. `maybe_masked` says x may hold -inf (matrix masks).
-  float add(const float* x, const float* t, float* e, Index n, bool maybe_masked);
+  // output too) must be multiplied. `maybe_masked` says x may hold -inf (matrix masks). The rows
+  // `alongside` are stepped once per packet of the exp loop (see RowStream), not finished.
+  float add(const float* x, const float* t, float* e, Index n, bool maybe_masked,
+            std::span<RowStream> alongside = {});
 
   bool attends() const { return attended_ > 0; }
   double sum() const { return 1.0 + rest_; }  // ℓ: the maximum's own term is exactly exp(0) = 1
@@ -24,6 +28,9 @@ class OnlineSoftmax {
   RowStats stats(Index lk) const;  // the row's statistics once every key has been added
 
  private:
+  template <bool maybe_masked>
+  float add_chunk(const float* x, const float* t, float* e, Index n, std::span<RowStream> alongside);
+
   // A finite sentinel, so exp(m_old − m_new) never sees inf − inf.
   float m_ = std::numeric_limits<float>::lowest();
   Index attended_ = 0;

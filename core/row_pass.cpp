@@ -1,11 +1,6 @@
 #include "core/row_pass.hpp"
 
-#include <cstdint>
-#include <cstring>
 #include <limits>
-#if defined(__AVX512F__) || defined(__AVX__)
-#include <immintrin.h>
-#endif
 
 #include "core/online_softmax.hpp"
 
@@ -32,39 +27,15 @@ void mask_row(const float* scaled, float* masked, Index lk, KeyRange keys, const
     m.segment(keys.lo, n) = t.segment(keys.lo, n);
 }
 
-void stream_row(float* dst, const float* src, Index n) {
-  Index j = 0;
-#if defined(__AVX512F__)
-  constexpr Index lanes = 16, align = 64;
-#elif defined(__AVX__)
-  constexpr Index lanes = 8, align = 32;
-#endif
-#if defined(__AVX512F__) || defined(__AVX__)
-  for (; j < n && reinterpret_cast<std::uintptr_t>(dst + j) % align != 0; ++j) dst[j] = src[j];
-  for (; j + lanes <= n; j += lanes)
-#if defined(__AVX512F__)
-    _mm512_stream_ps(dst + j, _mm512_loadu_ps(src + j));
-#else
-    _mm256_stream_ps(dst + j, _mm256_loadu_ps(src + j));
-#endif
-#endif
-  std::memcpy(dst + j, src + j, sizeof(float) * static_cast<std::size_t>(n - j));
-}
-
-void stream_fence() {
-#if defined(__AVX512F__) || defined(__AVX__)
-  _mm_sfence();
-#endif
-}
-
 RowStats softmax_row(const float* scaled, const float* masked, float* weights, Index lk, KeyRange keys,
-                     bool has_additive) {
+                     bool has_additive, std::span<RowStream> alongside) {
   Row p(weights, lk);
   p.head(keys.lo).setZero();
   p.tail(lk - keys.hi).setZero();
   const Index n = keys.hi - keys.lo;
   OnlineSoftmax row;
-  row.add(masked + keys.lo, scaled + keys.lo, weights + keys.lo, n, has_additive);
+  row.add(masked + keys.lo, scaled + keys.lo, weights + keys.lo, n, has_additive, alongside);
+  for (RowStream& out : alongside) out.finish();
   if (row.attends())
     p.segment(keys.lo, n) *= static_cast<float>(1.0 / row.sum());
   return row.stats(lk);

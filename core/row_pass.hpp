@@ -1,8 +1,11 @@
 #pragma once
 // Stages 2–4 and the statistics for one query row, while the row is still in cache.
 // The CPU backend runs these on blocks of rows between its two matrix products.
+#include <span>
+
 #include "core/mask.hpp"
 #include "core/matrix.hpp"
+#include "core/row_stream.hpp"
 #include "core/trace.hpp"
 
 namespace attnlab {
@@ -14,14 +17,9 @@ void scale_row(const float* scores, float* scaled, Index lk, float s);
 void mask_row(const float* scaled, float* masked, Index lk, KeyRange keys, const float* additive);
 
 // weights = softmax(masked) (stable: the row maximum is subtracted first) and the row's statistics.
-// A row with no key to attend gets zero weights and is flagged.
+// A row with no key to attend gets zero weights and is flagged. The rows `alongside` are streamed
+// out during the exp loop and finished before it returns.
 RowStats softmax_row(const float* scaled, const float* masked, float* weights, Index lk, KeyRange keys,
-                     bool has_additive);
-
-// Copies a finished row to a stage that nothing reads back during this compute, with
-// non-temporal stores where the CPU has them: no read-for-ownership of the destination and no
-// eviction of the rows still being worked on. Call stream_fence() before another thread reads it.
-void stream_row(float* dst, const float* src, Index n);
-void stream_fence();
+                     bool has_additive, std::span<RowStream> alongside = {});
 
 }  // namespace attnlab

@@ -1,6 +1,7 @@
 // Row statistics against values worked out by hand, in one chunk and in many.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -116,5 +117,37 @@ TEST_CASE("the running maximum moving up and down across chunks gives the one-ch
     CHECK(s.max_weight == doctest::Approx(whole.max_weight).epsilon(1e-5));
     CHECK(s.entropy == doctest::Approx(whole.entropy).epsilon(1e-5));
     CHECK(s.jacobian_norm == doctest::Approx(whole.jacobian_norm).epsilon(1e-5));
+  }
+}
+
+TEST_CASE("several keys at the maximum, in any packet and in the last partial one, share its weight") {
+  // Three maxima of 2 among 37 zeros: p_max = e²/(3e² + 37), wherever the maxima fall.
+  const double top = std::exp(2.0) / (3 * std::exp(2.0) + 37);
+  for (const std::vector<int>& at : {std::vector<int>{0, 1, 2}, {5, 17, 39}, {33, 38, 39}}) {
+    std::vector<float> row(40, 0.0f), p;
+    for (int j : at) row[j] = 2;
+    const RowStats s = full_stats(row, &p);
+    INFO("maxima at " << at[0] << ", " << at[1] << ", " << at[2]);
+    CHECK(s.max_weight == doctest::Approx(top));
+    for (int j : at) CHECK(p[j] == doctest::Approx(top));
+    CHECK(p[3] == doctest::Approx(1 / (3 * std::exp(2.0) + 37)));
+    const double h = -(3 * top * std::log(top)) - 37 * (top / std::exp(2.0)) * std::log(top / std::exp(2.0));
+    CHECK(s.entropy == doctest::Approx(h));
+    for (Index chunk : {1, 7, 16}) CHECK(chunked_stats(row, chunk).entropy == doctest::Approx(h));
+  }
+}
+
+TEST_CASE("rows streamed alongside the softmax arrive whole, whatever their length and alignment") {
+  for (Index n : {0, 1, 15, 16, 17, 100, 1000}) {
+    for (Index offset : {0, 1, 5}) {
+      std::vector<float> scaled(n), copy(n + offset, -1.0f), p(n);
+      for (Index j = 0; j < n; ++j) scaled[j] = std::sin(0.1f * j);
+      RowStream out[1] = {{copy.data() + offset, scaled.data(), n}};
+      softmax_row(scaled.data(), scaled.data(), p.data(), n, {0, n}, false, out);
+      stream_fence();
+      INFO("n " << n << ", offset " << offset);
+      CHECK(std::equal(scaled.begin(), scaled.end(), copy.begin() + offset));
+      CHECK(std::all_of(copy.begin(), copy.begin() + offset, [](float v) { return v == -1.0f; }));
+    }
   }
 }

@@ -11,10 +11,10 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
-#include "core/cpu_backend.hpp"
-#include "core/engine.hpp"
-#include "core/memory.hpp"
-#include "core/query_view.hpp"
+#include "core/attention/cpu_backend.hpp"
+#include "core/attention/engine.hpp"
+#include "core/attention/memory.hpp"
+#include "core/attention/query_view.hpp"
 
 namespace attnlab::cli {
 namespace {

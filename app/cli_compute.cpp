@@ -8,9 +8,9 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
-#include "core/atomic_file.hpp"
-#include "core/heads.hpp"
-#include "core/npy.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/attention/heads.hpp"
+#include "core/io/npy.hpp"
 
 namespace attnlab::cli {
 namespace {

@@ -9,14 +9,14 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
-#include "core/atomic_file.hpp"
-#include "core/engine.hpp"
-#include "core/figure.hpp"
-#include "core/figure_heads.hpp"
-#include "core/figure_png.hpp"
-#include "core/figure_svg.hpp"
-#include "core/font.hpp"
-#include "core/heads.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/attention/engine.hpp"
+#include "core/figure/figure.hpp"
+#include "core/figure/figure_heads.hpp"
+#include "core/figure/figure_png.hpp"
+#include "core/figure/figure_svg.hpp"
+#include "core/figure/font.hpp"
+#include "core/attention/heads.hpp"
 
 namespace attnlab::cli {
 namespace {

@@ -4,7 +4,7 @@
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "app/gui/window.hpp"
-#include "core/trace.hpp"
+#include "core/attention/trace.hpp"
 
 namespace attnlab::cli {
 

@@ -1,5 +1,12 @@
 #include "app/cli_input.hpp"
 
+#include <cmath>
+#include <cstdlib>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "core/gl/make_backend.hpp"
+
 namespace attnlab::cli {
 
 void add_input_options(CLI::App& c, InputOptions& in) {
@@ -63,13 +70,6 @@ PrecisionMode precision_mode(const PrecisionOptions& o) {
   return mode;
 }
 
-}  // namespace attnlab::cli
-
-#include <cmath>
-#include <cstdlib>
-#include <iostream>
-
-namespace attnlab::cli {
 
 std::unique_ptr<Backend> open_backend(const std::string& name) {
   BackendChoice choice = make_backend(name);

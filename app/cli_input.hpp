@@ -2,7 +2,7 @@
 // The INPUT options of cli.md, added to every subcommand.
 #include <CLI/CLI.hpp>
 
-#include "core/input.hpp"
+#include "core/inputs/input.hpp"
 
 namespace attnlab::cli {
 
@@ -25,7 +25,7 @@ PrecisionMode precision_mode(const PrecisionOptions& precision);
 
 }  // namespace attnlab::cli
 
-#include "core/backend.hpp"
+#include "core/attention/backend.hpp"
 
 namespace attnlab::cli {
 // make_backend, saying once on stderr why "auto" fell back to the CPU.

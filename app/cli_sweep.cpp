@@ -6,12 +6,12 @@
 #include <filesystem>
 
 #include "app/commands.hpp"
-#include "core/atomic_file.hpp"
-#include "core/figure_png.hpp"
-#include "core/figure_svg.hpp"
-#include "core/font.hpp"
-#include "core/sweep.hpp"
-#include "core/sweep_figure.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/figure/figure_png.hpp"
+#include "core/figure/figure_svg.hpp"
+#include "core/figure/font.hpp"
+#include "core/sweep/sweep.hpp"
+#include "core/figure/sweep_figure.hpp"
 
 namespace attnlab::cli {
 namespace {

@@ -5,7 +5,7 @@
 #include <optional>
 #include <string>
 
-#include "core/input.hpp"
+#include "core/inputs/input.hpp"
 
 namespace attnlab::cli {
 

@@ -9,7 +9,7 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
-#include "core/examples.hpp"
+#include "core/inputs/examples.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up, build, and run the whole test suite (CTest: engine, cli, gpu, fuzz_readers).
+# Set up, build, and run the whole test suite (CTest: one test per suite, see tests/CMakeLists.txt).
 source "$(dirname "$0")/setup.sh"
 need_packages "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"
 configure -DATTNLAB_TESTS=ON

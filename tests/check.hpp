@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-#include "core/random.hpp"
+#include "core/inputs/random.hpp"
 #include "tests/reference.hpp"
 
 namespace attnlab::test {

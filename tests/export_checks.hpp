@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/colormap.hpp"
+#include "core/colormap/colormap.hpp"
 #include "tests/cli_run.hpp"
 
 namespace cli_test {

@@ -7,7 +7,7 @@
 
 #include <Eigen/Dense>
 
-#include "core/problem.hpp"
+#include "core/attention/problem.hpp"
 
 namespace attnlab::test {
 

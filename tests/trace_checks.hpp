@@ -7,8 +7,8 @@
 #include <limits>
 #include <string>
 
-#include "core/backend.hpp"
-#include "core/engine.hpp"
+#include "core/attention/backend.hpp"
+#include "core/attention/engine.hpp"
 #include "tests/check.hpp"
 
 namespace attnlab::test {

@@ -12,8 +12,8 @@
 
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/settings.hpp"
-#include "core/engine.hpp"
-#include "core/sweep.hpp"
+#include "core/attention/engine.hpp"
+#include "core/sweep/sweep.hpp"
 
 namespace attnlab::gui {
 

@@ -2,14 +2,14 @@
 
 #include <vector>
 
-#include "core/atomic_file.hpp"
-#include "core/csv.hpp"
-#include "core/figure.hpp"
-#include "core/figure_heads.hpp"
-#include "core/figure_png.hpp"
-#include "core/figure_svg.hpp"
-#include "core/font.hpp"
-#include "core/npy.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/io/csv.hpp"
+#include "core/figure/figure.hpp"
+#include "core/figure/figure_heads.hpp"
+#include "core/figure/figure_png.hpp"
+#include "core/figure/figure_svg.hpp"
+#include "core/figure/font.hpp"
+#include "core/io/npy.hpp"
 
 namespace attnlab::gui {
 namespace {

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/figure.hpp"
+#include "core/figure/figure.hpp"
 
 namespace attnlab::gui {
 

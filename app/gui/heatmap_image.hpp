@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/colormap.hpp"
-#include "core/matrix.hpp"
+#include "core/colormap/colormap.hpp"
+#include "core/base/matrix.hpp"
 
 namespace attnlab::gui {
 

@@ -9,11 +9,11 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
-#include "core/atomic_file.hpp"
-#include "core/figure_png.hpp"
-#include "core/figure_svg.hpp"
-#include "core/font.hpp"
-#include "core/sweep_figure.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/figure/figure_png.hpp"
+#include "core/figure/figure_svg.hpp"
+#include "core/figure/font.hpp"
+#include "core/figure/sweep_figure.hpp"
 
 namespace attnlab::gui {
 namespace {

@@ -6,8 +6,8 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
-#include "core/example_heads.hpp"
-#include "core/memory.hpp"
+#include "core/inputs/example_heads.hpp"
+#include "core/attention/memory.hpp"
 
 namespace attnlab::gui {
 namespace {

@@ -7,7 +7,7 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
-#include "core/reference64.hpp"
+#include "core/attention/reference64.hpp"
 
 namespace attnlab::gui {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "app/gui/panels.hpp"
-#include "core/examples.hpp"
+#include "core/inputs/examples.hpp"
 
 namespace attnlab::gui {
 namespace {

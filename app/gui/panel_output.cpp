@@ -7,7 +7,7 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
-#include "core/query_view.hpp"
+#include "core/attention/query_view.hpp"
 
 namespace attnlab::gui {
 namespace {

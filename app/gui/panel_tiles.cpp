@@ -6,9 +6,9 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
-#include "core/cpu_backend.hpp"
-#include "core/memory.hpp"
-#include "core/tile_walk.hpp"
+#include "core/attention/cpu_backend.hpp"
+#include "core/attention/memory.hpp"
+#include "core/attention/tile_walk.hpp"
 
 namespace attnlab::gui {
 

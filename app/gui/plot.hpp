@@ -7,7 +7,7 @@
 
 #include <imgui.h>
 
-#include "core/colormap.hpp"
+#include "core/colormap/colormap.hpp"
 
 namespace attnlab::gui {
 

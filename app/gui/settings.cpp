@@ -7,10 +7,11 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "core/atomic_file.hpp"
-#include "core/examples.hpp"
-#include "core/input.hpp"
-#include "core/resize.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/inputs/examples.hpp"
+#include "core/inputs/input.hpp"
+#include "core/inputs/read_mask.hpp"
+#include "core/inputs/resize.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -20,7 +21,7 @@ using nlohmann::json;
 }  // namespace
 
 MaskSpec build_mask(const Settings& s, Index lq, Index lk) {
-  if (s.mask != "painted") return parse_mask(s.mask);
+  if (s.mask != "painted") return read_mask(s.mask);
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> allowed(lq, lk);
   if (s.painted.size() != static_cast<std::size_t>(lq * lk)) {
     allowed.setConstant(true);  // nothing painted yet for these sizes: start from "attend everything"

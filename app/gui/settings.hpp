@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "core/heads.hpp"
-#include "core/problem.hpp"
-#include "core/trace.hpp"
+#include "core/attention/heads.hpp"
+#include "core/attention/problem.hpp"
+#include "core/attention/trace.hpp"
 
 namespace attnlab::gui {
 

@@ -18,8 +18,8 @@
 #include "app/gui/app_state.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/style.hpp"
-#include "core/atomic_file.hpp"
-#include "core/cpu_backend.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/attention/cpu_backend.hpp"
 #include "core/gl/gl_backend.hpp"
 
 namespace attnlab::gui {

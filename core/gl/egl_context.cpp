@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/matrix.hpp"
+#include "core/base/matrix.hpp"
 
 namespace attnlab::gl {
 namespace {

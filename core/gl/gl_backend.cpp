@@ -12,7 +12,7 @@
 #include "core/gl/kernel_timer.hpp"
 #include "core/gl/shader_source.hpp"
 #include "core/gl/stage_painter.hpp"
-#include "core/lap.hpp"
+#include "core/base/lap.hpp"
 
 namespace attnlab::gl {
 namespace {

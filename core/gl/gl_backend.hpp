@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/backend.hpp"
-#include "core/colormap.hpp"
+#include "core/attention/backend.hpp"
+#include "core/colormap/colormap.hpp"
 #include "core/gl/egl_context.hpp"
 
 namespace attnlab::gl {

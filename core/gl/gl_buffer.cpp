@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/gl/gl_check.hpp"
-#include "core/memory.hpp"
+#include "core/attention/memory.hpp"
 
 namespace attnlab::gl {
 

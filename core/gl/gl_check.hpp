@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/matrix.hpp"
+#include "core/base/matrix.hpp"
 
 namespace attnlab::gl {
 

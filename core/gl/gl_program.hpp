@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "core/matrix.hpp"
+#include "core/base/matrix.hpp"
 
 namespace attnlab::gl {
 

@@ -6,7 +6,7 @@
 
 #include <array>
 
-#include "core/lap.hpp"
+#include "core/base/lap.hpp"
 
 namespace attnlab::gl {
 

@@ -1,6 +1,6 @@
-// make_backend (core/backend.hpp): the GPU when it starts, else the CPU.
-#include "core/backend.hpp"
-#include "core/cpu_backend.hpp"
+#include "core/gl/make_backend.hpp"
+
+#include "core/attention/cpu_backend.hpp"
 #include "core/gl/gl_backend.hpp"
 
 namespace attnlab {

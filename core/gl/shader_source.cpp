@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "core/gl/embedded_shaders.hpp"
-#include "core/mask.hpp"
+#include "core/attention/mask.hpp"
 
 namespace attnlab::gl {
 namespace {

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "core/csv.hpp"
-#include "core/npy.hpp"
+#include "core/io/csv.hpp"
+#include "core/io/npy.hpp"
 
 namespace {
 

@@ -26,7 +26,7 @@ clang++ -fsanitize=fuzzer,address,undefined "$work/probe.cpp" -o "$work/probe" >
 
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I "$src" -I/usr/include/eigen3 \
-  "$src/core/npy.cpp" "$src/core/csv.cpp" "$src/tests/fuzz/fuzz_readers.cpp" \
+  "$src/core/io/npy.cpp" "$src/core/io/csv.cpp" "$src/tests/fuzz/fuzz_readers.cpp" \
   -o "$work/fuzz_readers" || { echo "FUZZ FAILURE: the fuzz target does not build"; exit 1; }
 
 # Seeds: the first byte picks the reader (\000 .npy, \001 .csv). Written with printf so no Python

@@ -1,0 +1,203 @@
+#include "core/attention/cpu_backend.hpp"
+
+#include <omp.h>
+#include <x86intrin.h>
+
+#include <algorithm>
+
+#include "core/base/lap.hpp"
+#include "core/attention/online_softmax.hpp"
+#include "core/attention/precision_trace.hpp"
+#include "core/attention/row_pass.hpp"
+#include "core/attention/row_stream.hpp"
+#include "core/attention/tile_step.hpp"
+
+namespace attnlab {
+namespace {
+
+// Rows per block of the full trace: large blocks repack K and V (the products' right-hand sides)
+// less often, which is worth more than keeping a block's scores in L2 (up to 512 rows measured
+// faster than 256 at Lq = Lk = 2048); at least two blocks per thread keep every core busy at
+// classroom sizes too.
+Index full_block_rows(Index lq) { return std::clamp<Index>(lq / (2 * cpu_threads()), 16, 512); }
+// Output-only tiles: 128 queries × key_tile_ keys of scores, reused for every tile.
+constexpr Index tile_queries = 128;
+
+void add_times(StageTimes& into, const StageTimes& t) {
+  into.scores += t.scores;
+  into.scaled += t.scaled;
+  into.masked += t.masked;
+  into.weights += t.weights;
+  into.output += t.output;
+}
+
+// Per-thread times summed, then shared out: each stage's part of the wall time.
+void share_times(StageTimes& t, int threads) {
+  const double d = std::max(threads, 1);
+  t = {t.scores / d, t.scaled / d, t.masked / d, t.weights / d, t.output / d};
+}
+
+const float* additive_row(const Problem& p, Index i) {
+  return p.mask.kind == MaskSpec::Kind::matrix ? p.mask.additive.row(i).data() : nullptr;
+}
+
+}  // namespace
+
+int cpu_threads() { return omp_get_max_threads(); }
+
+std::string CpuBackend::description() const {
+  return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + ", " +
+         std::to_string(cpu_threads()) + " threads";
+}
+
+void CpuBackend::set_key_tile(Index keys) {
+  if (keys < 1) throw InputError("key tile " + std::to_string(keys) + " must be ≥ 1");
+  key_tile_ = keys;
+}
+
+void CpuBackend::compute(const Problem& problem, Trace& trace, StageTimes* times) {
+  run_full(problem, trace, From::inputs, times);
+}
+
+void CpuBackend::recompute_from_scores(const Problem& problem, Trace& trace, StageTimes* times) {
+  run_full(problem, trace, From::scores, times);
+}
+
+void CpuBackend::recompute_from_scaled(const Problem& problem, Trace& trace, StageTimes* times) {
+  run_full(problem, trace, From::scaled, times);
+}
+
+void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* times) {
+  if (!p.precision.is_default()) {  // the precision lab: a simple row-by-row pass, all stages at once
+    auto clock = Clock::now();
+    compute_precision_trace(p, t);
+    if (times) *times = StageTimes{0, 0, 0, 0, lap(clock)};
+    return;
+  }
+  const Index lq = p.lq(), lk = p.lk();
+  t.full = true;
+  // resize() keeps the buffers when the sizes are unchanged: no allocation per recompute.
+  if (from == From::inputs) t.scores.resize(lq, lk);
+  t.scaled.resize(lq, lk);
+  t.masked.resize(lq, lk);
+  t.weights.resize(lq, lk);
+  t.output.resize(lq, p.dv());
+  t.stats.resize(lq);
+  const float s = p.effective_scale();
+  const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
+  const Index full_block = full_block_rows(lq);
+  const Index blocks = (lq + full_block - 1) / full_block;
+  StageTimes total;
+  int threads = 1;
+
+#pragma omp parallel
+  {
+    StageTimes mine;
+    // This thread's row in flight: the scaled and masked rows are worked on here, in L1, and
+    // streamed out to the trace from inside the softmax's exp loop (see RowStream), so the time
+    // their stores take shows in the weights stage.
+    Eigen::ArrayXf scaled(lk), masked(lk);
+#pragma omp single
+    threads = omp_get_num_threads();
+#pragma omp for schedule(dynamic, 1)
+    for (Index b = 0; b < blocks; ++b) {
+      const Index r0 = b * full_block, n = std::min(full_block, lq - r0);
+      auto clock = Clock::now();
+      if (from == From::inputs) t.scores.middleRows(r0, n).noalias() = p.q.middleRows(r0, n) * p.k.transpose();
+      mine.scores += lap(clock);
+      // Each row goes through scale, mask and softmax while it is in L1; the time stamp counter
+      // (a few cycles to read) splits the block's wall time between the three stages.
+      std::uint64_t ticks[3] = {0, 0, 0};
+      for (Index i = r0; i < r0 + n; ++i) {
+        const KeyRange keys = key_range(p.mask, i, lq, lk);
+        const std::uint64_t t0 = __rdtsc();
+        // After a mask change the kept scaled row is read where it is, and not written back.
+        const bool new_scaled = from != From::scaled;
+        const float* scaled_row = new_scaled ? scaled.data() : t.scaled.row(i).data();
+        if (new_scaled) scale_row(t.scores.row(i).data(), scaled.data(), lk, s);
+        const std::uint64_t t1 = __rdtsc();
+        mask_row(scaled_row, masked.data(), lk, keys, additive_row(p, i));
+        const std::uint64_t t2 = __rdtsc();
+        RowStream out[2] = {{t.masked.row(i).data(), masked.data(), lk},
+                            {t.scaled.row(i).data(), scaled.data(), new_scaled ? lk : 0}};
+        t.stats[i] = softmax_row(scaled_row, masked.data(), t.weights.row(i).data(), lk, keys, additive, out);
+        ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += __rdtsc() - t2;
+      }
+      stream_fence();
+      const double rows_ms = lap(clock), all_ticks = double(ticks[0] + ticks[1] + ticks[2]) + 1e-9;
+      mine.scaled += rows_ms * double(ticks[0]) / all_ticks;
+      mine.masked += rows_ms * double(ticks[1]) / all_ticks;
+      mine.weights += rows_ms * double(ticks[2]) / all_ticks;
+      t.output.middleRows(r0, n).noalias() = t.weights.middleRows(r0, n) * p.v;
+      mine.output += lap(clock);
+    }
+#pragma omp critical
+    add_times(total, mine);
+  }
+  if (times) {
+    share_times(total, threads);
+    *times = total;
+  }
+}
+
+void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* times) {
+  if (!p.precision.is_default()) {  // the precision lab keeps no tiled path: the full trace, cut down
+    Trace full;
+    run_full(p, full, From::inputs, times);
+    t = Trace{};
+    t.full = false;
+    t.output = std::move(full.output);
+    t.stats = std::move(full.stats);
+    return;
+  }
+  const Index lq = p.lq(), lk = p.lk();
+  const Index tile_keys = key_tile_;
+  t = Trace{};  // frees any Lq×Lk matrices a full compute left
+  t.full = false;
+  t.output.resize(lq, p.dv());
+  t.stats.resize(lq);
+  const float s = p.effective_scale();
+  const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
+  const Index blocks = (lq + tile_queries - 1) / tile_queries;
+  auto start = Clock::now();
+
+#pragma omp parallel
+  {
+    Matrix scaled(tile_queries, tile_keys), masked, e(tile_queries, tile_keys);
+    if (additive) masked.resize(tile_queries, tile_keys);
+    std::vector<OnlineSoftmax> rows(tile_queries);
+#pragma omp for schedule(dynamic, 1)
+    for (Index b = 0; b < blocks; ++b) {
+      const Index r0 = b * tile_queries, n = std::min(tile_queries, lq - r0);
+      auto out = t.output.middleRows(r0, n);
+      out.setZero();
+      std::fill(rows.begin(), rows.begin() + n, OnlineSoftmax{});
+      // Only the key tiles some query of this block may attend.
+      Index first = lk, last = 0;
+      for (Index i = r0; i < r0 + n; ++i) {
+        const KeyRange keys = key_range(p.mask, i, lq, lk);
+        if (keys.lo < keys.hi) first = std::min(first, keys.lo), last = std::max(last, keys.hi);
+      }
+      for (Index k0 = first; k0 < last; k0 += tile_keys) {
+        const Index kn = std::min(tile_keys, last - k0);
+        scaled.topLeftCorner(n, kn).noalias() = (s * p.q.middleRows(r0, n)) * p.k.middleRows(k0, kn).transpose();
+        for (Index r = 0; r < n; ++r) {
+          const float rescale = softmax_tile(p, r0 + r, k0, kn, scaled.row(r).data(),
+                                             additive ? masked.row(r).data() : nullptr, e.row(r).data(), rows[r]);
+          if (rescale != 1.0f) out.row(r) *= rescale;
+        }
+        out.noalias() += e.topLeftCorner(n, kn) * p.v.middleRows(k0, kn);
+      }
+      for (Index r = 0; r < n; ++r) {
+        t.stats[r0 + r] = rows[r].stats(lk);
+        if (rows[r].attends())
+          out.row(r) *= static_cast<float>(1.0 / rows[r].sum());
+        else
+          out.row(r).setZero();
+      }
+    }
+  }
+  if (times) *times = StageTimes{0, 0, 0, 0, lap(start)};
+}
+
+}  // namespace attnlab

@@ -1,0 +1,39 @@
+#include "core/attention/scale.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace attnlab {
+
+std::string ScaleSpec::text() const {
+  switch (kind) {
+    case Kind::sqrt: return "sqrt";
+    case Kind::none: return "none";
+    case Kind::value: break;
+  }
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+ScaleSpec parse_scale(std::string_view spec) {
+  if (spec == "sqrt") return {};
+  if (spec == "none") return {ScaleSpec::Kind::none, 1.0};
+  double value = 0;
+  const auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), value);
+  if (spec.empty() || ec != std::errc() || end != spec.data() + spec.size() || !std::isfinite(value))
+    throw InputError("scale '" + std::string(spec) + "' is not sqrt, none or a finite number");
+  return {ScaleSpec::Kind::value, value};
+}
+
+double resolve_scale(const ScaleSpec& scale, Index dk) {
+  switch (scale.kind) {
+    case ScaleSpec::Kind::sqrt: return 1.0 / std::sqrt(static_cast<double>(dk));
+    case ScaleSpec::Kind::none: return 1.0;
+    case ScaleSpec::Kind::value: break;
+  }
+  return scale.value;
+}
+
+}  // namespace attnlab

@@ -1,0 +1,108 @@
+#include "core/figure/figure.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/figure/figure_parts.hpp"
+#include "core/figure/figure_text.hpp"
+
+namespace attnlab {
+
+using namespace figure_parts;
+
+StageColours stage_colours(const Matrix& values, Stage stage, const std::string& colormap) {
+  return stage_colours(std::vector<const Matrix*>{&values}, stage, colormap);
+}
+
+StageColours stage_colours(const std::vector<const Matrix*>& values, Stage stage, const std::string& colormap) {
+  StageColours c;
+  if (stage == Stage::weights) {
+    c.colormap = "viridis";
+  } else {
+    float largest = 0;
+    for (const Matrix* m : values)
+      for (Index n = 0; n < m->size(); ++n)
+        if (std::isfinite(m->data()[n])) largest = std::max(largest, std::abs(m->data()[n]));
+    if (largest == 0) largest = 1;
+    c = {nullptr, -largest, largest, "diverging"};
+  }
+  if (!colormap.empty()) c.colormap = colormap;
+  c.table = &colormap_table(c.colormap);
+  return c;
+}
+
+Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageColours& c) {
+  if (masked_cell(trace, stage, i, j)) return masked_colour;
+  return colormap(trace.stage(stage)(i, j), c.lo, c.hi, *c.table);
+}
+
+Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o, const Font& font) {
+  check_width(o.width);
+  check_query(o.query, p.lq());
+  const Matrix& m = trace.stage(o.stage);
+  const StageColours colours = stage_colours(m, o.stage, o.colormap);
+
+  Figure f;
+  f.width = o.width;
+  FigurePen l{font, static_cast<float>(o.width) / 1000.0f, f};
+  const float pad = l.px(kPad), gap = l.px(kGap), axis = l.px(kAxisTitle);
+  const float text_width = static_cast<float>(o.width) - 2 * pad;
+
+  // The title names the stage by its formula; one head of several names the head after it, shrunk
+  // to fit if need be but on the formula's own baseline, so that the figure below is the one of
+  // that head's problem alone. The line under it says dk, the scale and the mask.
+  const std::string formula = figure_title(p, o.stage);
+  f.title = o.heading.empty() ? formula : formula + kDot + o.heading;
+  const float title_size = l.fitting(formula, l.px(kTitle), text_width);
+  float y = pad + font.ascent(title_size);
+  l.text(f.title, pad, y, o.heading.empty() ? title_size : l.fitting(f.title, title_size, text_width), Anchor::start, kInk,
+         "title");
+  y = text_line(l, figure_subtitle(p, o.stage, o.query), y, l.px(12), l.px(kSubtitle), kSoftInk, "subtitle");
+
+  FigureHeatmap& h = f.heatmaps.emplace_back();
+  h.rows = m.rows();
+  h.cols = m.cols();
+  h.row_names = labels_or_numbers(p.query_tokens, "q", h.rows);
+  h.col_names = o.stage == Stage::output ? numbered_tokens("d", h.cols) : labels_or_numbers(p.key_tokens, "k", h.cols);
+
+  // Left: the query labels; right: the colour bar, its numbers and the masked swatch.
+  const std::vector<std::string> row_labels = fitted_labels(l, h.row_names), col_labels = fitted_labels(l, h.col_names);
+  float left = font.width("queries", axis);
+  for (const auto& label : row_labels) left = std::max(left, font.width(label, l.px(kLabel)));
+  const bool any_masked = any_masked_cell(trace, o.stage);
+  const float right = colour_bar_space(l, colours, any_masked) + pad;
+
+  const float heat_x = std::round(pad + left + gap);
+  size_cells(h, static_cast<float>(o.width) - heat_x - right);
+  h.x = heat_x;
+  h.y = std::round(y + l.px(22) + axis + gap);
+  const float heat_w = h.cell_w * static_cast<float>(h.cols), heat_h = h.cell_h * static_cast<float>(h.rows);
+  const CellRange range = fill_cells(h, trace, o.stage, colours);
+  heatmap_frame(l, h, heat_w, heat_h);
+
+  l.text("queries", h.x - gap, h.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
+  query_labels(l, h, row_labels, o.query);
+  // Key labels (value dimensions for the output) under their columns.
+  const float axis_y = key_labels(l, h, heat_h, col_labels) + l.px(14) + font.ascent(axis);
+  l.text(o.stage == Stage::output ? "value dimensions" : "keys", h.x + heat_w / 2, axis_y, axis, Anchor::middle,
+         kSoftInk, "axis-title");
+  cell_values(l, h, trace, o.stage, range);
+  if (o.query) query_outline(l, h, heat_w, *o.query);
+
+  const float bar_h = std::max(heat_h, l.px(kBarMinH));
+  const float bar_bottom = colour_bar(l, colours, o.stage, h.x + heat_w + l.px(kBarGap), h.y, bar_h, any_masked);
+  const float bottom = std::max(axis_y + 0.25f * axis, bar_bottom) + pad;
+  f.height = checked_figure_height(bottom, o.width);
+  return f;
+}
+
+int checked_figure_height(float bottom, int width) {
+  const auto height = static_cast<long long>(std::ceil(bottom));
+  if (height > figure_max_side || height * width > figure_max_pixels)
+    throw InputError("the figure would be " + std::to_string(width) + "×" + std::to_string(height) +
+                     " pixels, more than " + std::to_string(figure_max_side) + " a side or " +
+                     std::to_string(figure_max_pixels / 1'000'000) + " million in all: use a smaller --width");
+  return static_cast<int>(height);
+}
+
+}  // namespace attnlab

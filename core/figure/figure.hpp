@@ -1,0 +1,110 @@
+#pragma once
+// A finished figure for slides and papers: a stage's heatmap (cells, token labels, a colour bar,
+// a title and the selected query outlined), a grid of such heatmaps, one per head
+// (core/figure_heads.hpp), or line plots (core/sweep_figure.hpp). Laid out once in pixels; the PNG
+// and SVG writers draw this same model, so both files show the same figure.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/colormap/colormap.hpp"
+#include "core/attention/problem.hpp"
+#include "core/attention/trace.hpp"
+
+namespace attnlab {
+
+class Font;
+
+// Beyond these a figure is no longer a figure (and its buffer would not fit in memory).
+inline constexpr long long figure_max_side = 20000;
+inline constexpr long long figure_max_pixels = 400'000'000;
+inline constexpr int figure_default_width = 1600;
+inline constexpr int figure_min_width = 320;
+
+// How a stage's values become colours: the same rule as the window's heatmap.
+struct StageColours {
+  const ColormapTable* table = nullptr;
+  float lo = 0, hi = 1;
+  std::string colormap;  // "viridis" or "diverging"
+};
+// Weights: viridis on the fixed range [0, 1]; the other stages: diverging, symmetric around 0.
+// A non-empty `colormap` replaces the table (InputError for an unknown name), never the range.
+StageColours stage_colours(const Matrix& values, Stage stage, const std::string& colormap = "");
+// One rule over several matrices (the heads of a grid), so that they share one range.
+StageColours stage_colours(const std::vector<const Matrix*>& values, Stage stage, const std::string& colormap = "");
+// The colour of cell (i, j) of `stage`: masked keys (-inf in the masked stage) in masked_colour.
+Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageColours& colours);
+
+struct FigureOptions {
+  Stage stage = Stage::weights;
+  std::optional<Index> query;  // the row to outline
+  std::string colormap;        // empty: the stage's default
+  int width = figure_default_width;  // pixels; every length scales with it
+  std::string heading;               // after the title's formula: "head 2 of 8  ·  KV head 1 of 2"
+};
+
+enum class Anchor { start, middle, end };
+
+struct FigureText {
+  std::string text;  // UTF-8
+  float x = 0, y = 0;  // y is the baseline
+  float size = 0;      // em size in pixels
+  Anchor anchor = Anchor::start;
+  Rgba colour{0, 0, 0, 255};
+  std::string role;  // title, subtitle, key-label, query-label, axis-title, tick, cell-value, legend
+};
+
+struct FigureRect {
+  float x = 0, y = 0, w = 0, h = 0;
+  Rgba colour;
+  float stroke = 0;  // 0: filled; otherwise an outline of this width drawn inside the rect
+  std::string role;  // colour-bar, masked-swatch, frame, outline
+};
+
+// A polyline `width` pixels wide with round joins and ends: the curves of a line plot.
+struct FigureLine {
+  std::vector<std::pair<float, float>> points;  // (x, y) in pixels
+  Rgba colour;
+  float width = 1;
+  std::string role;  // series
+};
+
+// A filled circle: a plot's data points and markers.
+struct FigureDot {
+  float x = 0, y = 0, radius = 0;
+  Rgba colour;
+  std::string role;  // point, this-problem, legend
+};
+
+// The cells as a grid, one colour each: rows × cols cells of cell_w × cell_h from (x, y).
+struct FigureHeatmap {
+  std::string name;  // one panel of several ("head 2"): its SVG group and cell titles say so
+  float x = 0, y = 0, cell_w = 0, cell_h = 0;
+  Index rows = 0, cols = 0;
+  std::vector<Rgba> colours;  // row-major
+  std::vector<float> values;  // row-major, the stage's values (for the SVG's cell titles)
+  std::vector<std::string> row_names, col_names;
+};
+
+struct Figure {
+  int width = 0, height = 0;
+  Rgba background{255, 255, 255, 255};
+  std::string title;  // the title line, also the SVG's document title
+  std::vector<FigureHeatmap> heatmaps;  // one for a stage, one per head for a grid of heads, none for plots
+  // Drawn in this order: the heatmaps, then rects, lines, dots, and texts.
+  std::vector<FigureRect> rects;
+  std::vector<FigureLine> lines;
+  std::vector<FigureDot> dots;
+  std::vector<FigureText> texts;
+};
+
+// The height of a figure whose content ends at `bottom`, checked against figure_max_side and
+// figure_max_pixels (InputError naming the size).
+int checked_figure_height(float bottom, int width);
+
+// Throws InputError for a width out of range, a query out of range or an unknown colormap, and
+// for a figure larger than figure_max_side / figure_max_pixels (naming the size).
+Figure build_figure(const Problem& problem, const Trace& trace, const FigureOptions& options, const Font& font);
+
+}  // namespace attnlab

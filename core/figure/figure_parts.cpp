@@ -1,0 +1,191 @@
+#include "core/figure/figure_parts.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/figure/figure_text.hpp"
+
+namespace attnlab::figure_parts {
+namespace {
+
+// Black on light cells, white on dark ones (Rec. 709 luma).
+Rgba ink_on(Rgba c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b > 150 ? kInk : kWhite; }
+
+// Every n-th label, n from 1, 2, 5, 10, 20, 50, ...: a thinned axis still counts in round steps.
+Index label_step(float needed, float cell) {
+  if (needed <= cell) return 1;
+  for (Index step = 1;; step *= 10)
+    for (Index factor : {1, 2, 5})
+      if (static_cast<float>(step * factor) * cell >= needed) return step * factor;
+}
+
+}  // namespace
+
+void check_width(int width) {
+  if (width < figure_min_width || width > figure_max_side)
+    throw InputError("width " + std::to_string(width) + " is out of range: a figure is " +
+                     std::to_string(figure_min_width) + " to " + std::to_string(figure_max_side) + " pixels wide");
+}
+
+void check_query(std::optional<Index> query, Index lq) {
+  if (query && (*query < 0 || *query >= lq))
+    throw InputError("query " + std::to_string(*query) + " is out of range: the problem has " + std::to_string(lq) +
+                     " queries (0 to " + std::to_string(lq - 1) + ")");
+}
+
+float text_line(FigurePen& l, const std::string& text, float above, float lead, float size, Rgba colour, const char* role) {
+  const float text_width = static_cast<float>(l.figure.width) - 2 * l.px(kPad);
+  const float fitted = l.fitting(text, size, text_width);
+  const float y = above + (lead + l.font.ascent(fitted));
+  l.text(text, l.px(kPad), y, fitted, Anchor::start, colour, role);
+  return y;
+}
+
+bool masked_cell(const Trace& trace, Stage stage, Index i, Index j) {
+  return stage != Stage::output && trace.masked(i, j) == -std::numeric_limits<float>::infinity();
+}
+
+bool any_masked_cell(const Trace& trace, Stage stage) {
+  const Matrix& m = trace.stage(stage);
+  for (Index i = 0; i < m.rows(); ++i)
+    for (Index j = 0; j < m.cols(); ++j)
+      if (masked_cell(trace, stage, i, j)) return true;
+  return false;
+}
+
+std::string fit(const Font& font, const std::string& text, float size, float max_w) {
+  if (font.width(text, size) <= max_w) return text;
+  std::string s = text.substr(0, 256);
+  while (!s.empty()) {
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xc0) == 0x80) s.pop_back();
+    if (!s.empty()) s.pop_back();
+    if (font.width(s + "\u2026", size) <= max_w) break;
+  }
+  return s + "\u2026";
+}
+
+std::vector<std::string> labels_or_numbers(const std::vector<std::string>& tokens, const char* prefix, Index count) {
+  return static_cast<Index>(tokens.size()) == count ? tokens : numbered_tokens(prefix, count);
+}
+
+std::vector<std::string> fitted_labels(const FigurePen& l, const std::vector<std::string>& names) {
+  std::vector<std::string> labels;
+  for (const auto& name : names) labels.push_back(fit(l.font, name, l.px(kLabel), l.px(kMaxLabel)));
+  return labels;
+}
+
+void size_cells(FigureHeatmap& h, float avail) {
+  const auto rows = static_cast<float>(h.rows), cols = static_cast<float>(h.cols);
+  h.cell_w = avail / cols;
+  h.cell_h = std::clamp(h.cell_w, 0.25f * avail / rows, avail / rows);
+  if (h.cell_w >= 8) h.cell_w = std::floor(h.cell_w);
+  if (h.cell_h >= 8) h.cell_h = std::floor(h.cell_h);
+}
+
+CellRange fill_cells(FigureHeatmap& h, const Trace& trace, Stage stage, const StageColours& colours) {
+  const Matrix& m = trace.stage(stage);
+  h.colours.resize(static_cast<std::size_t>(h.rows * h.cols));
+  h.values.resize(h.colours.size());
+  CellRange range;
+  for (Index i = 0; i < h.rows; ++i)
+    for (Index j = 0; j < h.cols; ++j) {
+      const auto n = static_cast<std::size_t>(i * h.cols + j);
+      h.colours[n] = cell_colour(trace, stage, i, j, colours);
+      h.values[n] = m(i, j);
+      if (!std::isfinite(m(i, j))) continue;
+      range.largest = std::max(range.largest, std::abs(m(i, j)));
+      range.whole = range.whole && m(i, j) == std::round(m(i, j));
+    }
+  return range;
+}
+
+void heatmap_frame(FigurePen& l, const FigureHeatmap& h, float heat_w, float heat_h) {
+  const float frame = std::max(1.0f, l.px(1.2f));
+  l.rect(h.x - frame, h.y - frame, heat_w + 2 * frame, heat_h + 2 * frame, kFrame, "frame", frame);
+}
+
+void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& labels, std::optional<Index> query) {
+  const float label = l.px(kLabel), gap = l.px(kGap);
+  const float row_fit = h.cell_h * 0.8f;
+  const float row_size = row_fit >= l.px(kLabelMin) ? std::min(row_fit, label) : label;
+  const Index row_step = label_step(row_size * 1.25f, h.cell_h);
+  for (Index i = 0; i < h.rows; ++i) {
+    const bool selected = query && *query == i;
+    const bool crowds_selected = query && !selected && std::abs(*query - i) < row_step;
+    if (!selected && (i % row_step != 0 || crowds_selected)) continue;
+    l.text(labels[static_cast<std::size_t>(i)], h.x - gap, h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * row_size,
+           row_size, Anchor::end, selected ? kInk : kSoftInk, "query-label");
+  }
+}
+
+float key_labels(FigurePen& l, const FigureHeatmap& h, float heat_h, const std::vector<std::string>& labels) {
+  const float label = l.px(kLabel), gap = l.px(kGap), frame = std::max(1.0f, l.px(1.2f));
+  float col_w = 0;
+  for (const auto& text : labels) col_w = std::max(col_w, l.font.width(text, label));
+  const float col_fit = col_w > 0.9f * h.cell_w ? label * 0.9f * h.cell_w / col_w : label;
+  const float col_size = col_fit >= l.px(kLabelMin) ? col_fit : label;
+  const Index col_step = col_fit >= l.px(kLabelMin) ? 1 : label_step(col_w + gap, h.cell_w);
+  const float col_y = h.y + heat_h + frame + l.px(8) + l.font.ascent(col_size);
+  for (Index j = 0; j < h.cols; j += col_step)
+    l.text(labels[static_cast<std::size_t>(j)], h.x + (static_cast<float>(j) + 0.5f) * h.cell_w, col_y, col_size,
+           Anchor::middle, kSoftInk, "key-label");
+  return col_y;
+}
+
+void cell_values(FigurePen& l, const FigureHeatmap& h, const Trace& trace, Stage stage, CellRange range) {
+  if (std::min(h.cell_w, h.cell_h) < l.px(kValueCell)) return;
+  const int decimals = range.whole && stage != Stage::weights ? 0 : value_decimals(stage, range.largest);
+  const auto shows_value = [&](Index i, Index j) { return stage != Stage::weights || !masked_cell(trace, stage, i, j); };
+  float size = std::min(l.px(kLabel), h.cell_h * 0.3f), widest = 0;
+  for (float v : h.values) widest = std::max(widest, l.font.width(format_value(v, decimals), size));
+  if (widest > 0.88f * h.cell_w) size *= 0.88f * h.cell_w / widest;
+  if (size < l.px(kValueMin)) return;
+  for (Index i = 0; i < h.rows; ++i)
+    for (Index j = 0; j < h.cols; ++j) {
+      const auto n = static_cast<std::size_t>(i * h.cols + j);
+      if (!shows_value(i, j)) continue;
+      l.text(format_value(h.values[n], decimals), h.x + (static_cast<float>(j) + 0.5f) * h.cell_w,
+             h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * size, size, Anchor::middle, ink_on(h.colours[n]),
+             "cell-value");
+    }
+}
+
+void query_outline(FigurePen& l, const FigureHeatmap& h, float heat_w, Index query) {
+  const float row_y = h.y + static_cast<float>(query) * h.cell_h;
+  const float outer = std::max(2.0f, l.px(3.5f)), inner = std::max(1.0f, l.px(1.5f));
+  l.rect(h.x - outer, row_y - outer, heat_w + 2 * outer, h.cell_h + 2 * outer, kInk, "outline", outer);
+  if (h.cell_h >= 4 * inner) l.rect(h.x, row_y, heat_w, h.cell_h, kWhite, "outline", inner);
+}
+
+float colour_bar_space(const FigurePen& l, const StageColours& c, bool any_masked) {
+  float tick_w = 0;
+  for (const Tick& t : nice_ticks(c.lo, c.hi)) tick_w = std::max(tick_w, l.font.width(t.text, l.px(kTick)));
+  const float legend_w = any_masked ? l.px(kBarW + 8) + l.font.width("masked (\u2212\u221e)", l.px(kTick)) : 0;
+  return l.px(kBarGap) + std::max(l.px(kBarW + kTickLen + 5) + tick_w, legend_w);
+}
+
+float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, float y, float h, bool any_masked) {
+  const float w = l.px(kBarW), tick = l.px(kTick);
+  l.text(std::string(stage_name(stage)), x + w / 2, y - l.px(kAxisLift), tick, Anchor::middle, kSoftInk, "axis-title");
+  // One rect per table entry, each reaching 1 px into the one below so no background shows between.
+  const float step = h / 256.0f;
+  for (int k = 0; k < 256; ++k)
+    l.rect(x, y + step * static_cast<float>(255 - k), w, step + (k > 0 ? 1.0f : 0.0f), (*c.table)[static_cast<std::size_t>(k)],
+           "colour-bar");
+  const float frame = std::max(1.0f, l.px(1));
+  l.rect(x - frame, y - frame, w + 2 * frame, h + 2 * frame, kFrame, "frame", frame);
+  for (const Tick& t : nice_ticks(c.lo, c.hi)) {
+    const float ty = y + h * (c.hi - t.value) / (c.hi - c.lo);
+    l.rect(x + w, ty - frame * 0.75f, l.px(kTickLen), frame * 1.5f, kFrame, "tick");
+    l.text(t.text, x + w + l.px(kTickLen + 5), ty + kCentre * tick, tick, Anchor::start, kInk, "tick");
+  }
+  if (!any_masked) return y + h;
+  const float sy = y + h + l.px(16), sh = l.px(18);
+  l.rect(x, sy, w, sh, masked_colour, "masked-swatch");
+  l.rect(x - frame, sy - frame, w + 2 * frame, sh + 2 * frame, kFrame, "frame", frame);
+  l.text("masked (\u2212\u221e)", x + w + l.px(8), sy + sh / 2 + kCentre * tick, tick, Anchor::start, kInk, "legend");
+  return sy + sh;
+}
+
+}  // namespace attnlab::figure_parts

@@ -1,0 +1,153 @@
+#include "core/figure/figure_svg.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include "core/figure/font.hpp"
+
+namespace attnlab {
+namespace {
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xc0 | cp >> 6), out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xe0 | cp >> 12), out += static_cast<char>(0x80 | (cp >> 6 & 0x3f));
+    out += static_cast<char>(0x80 | (cp & 0x3f));
+  } else {
+    out += static_cast<char>(0xf0 | cp >> 18), out += static_cast<char>(0x80 | (cp >> 12 & 0x3f));
+    out += static_cast<char>(0x80 | (cp >> 6 & 0x3f)), out += static_cast<char>(0x80 | (cp & 0x3f));
+  }
+}
+
+// Coordinates to a hundredth of a pixel, without trailing zeros.
+std::string num(double v) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.2f", v);
+  std::string s = text;
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s == "-0" ? "0" : s;
+}
+
+std::string hex(Rgba c) {
+  char text[8];
+  std::snprintf(text, sizeof text, "#%02x%02x%02x", c.r, c.g, c.b);
+  return text;
+}
+
+// %.9g: the float32 exactly, for data-value; %.6g for people, in the cell's tooltip.
+std::string exact(float v, int digits = 9) {
+  if (std::isinf(v)) return v < 0 ? "-inf" : "inf";
+  char text[48];
+  std::snprintf(text, sizeof text, "%.*g", digits, v);
+  return text;
+}
+
+void rect(std::string& out, const FigureRect& r) {
+  out += "<rect class=\"" + r.role + "\" ";
+  if (r.stroke <= 0) {
+    out += "x=\"" + num(r.x) + "\" y=\"" + num(r.y) + "\" width=\"" + num(r.w) + "\" height=\"" + num(r.h) +
+           "\" fill=\"" + hex(r.colour) + "\"/>\n";
+    return;
+  }
+  // SVG centres a stroke on the edge; the model draws it inside the rect.
+  const double s = r.stroke;
+  out += "x=\"" + num(r.x + s / 2) + "\" y=\"" + num(r.y + s / 2) + "\" width=\"" + num(r.w - s) + "\" height=\"" +
+         num(r.h - s) + "\" fill=\"none\" stroke=\"" + hex(r.colour) + "\" stroke-width=\"" + num(s) + "\"/>\n";
+}
+
+// Round joins and ends, as the PNG writer draws them.
+void line(std::string& out, const FigureLine& l) {
+  out += "<polyline class=\"" + l.role + "\" points=\"";
+  for (std::size_t n = 0; n < l.points.size(); ++n)
+    out += (n ? " " : "") + num(l.points[n].first) + "," + num(l.points[n].second);
+  out += "\" fill=\"none\" stroke=\"" + hex(l.colour) + "\" stroke-width=\"" + num(l.width) +
+         "\" stroke-linejoin=\"round\" stroke-linecap=\"round\"/>\n";
+}
+
+void dot(std::string& out, const FigureDot& d) {
+  out += "<circle class=\"" + d.role + "\" cx=\"" + num(d.x) + "\" cy=\"" + num(d.y) + "\" r=\"" + num(d.radius) +
+         "\" fill=\"" + hex(d.colour) + "\"/>\n";
+}
+
+void text(std::string& out, const FigureText& t) {
+  out += "<text class=\"" + t.role + "\" x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\" font-size=\"" + num(t.size) + "\"";
+  if (t.anchor != Anchor::start) out += t.anchor == Anchor::middle ? " text-anchor=\"middle\"" : " text-anchor=\"end\"";
+  if (t.colour != Rgba{0, 0, 0, 255}) out += " fill=\"" + hex(t.colour) + "\"";
+  out += ">" + xml_escape(t.text) + "</text>\n";
+}
+
+// One group of cells; a panel of several names itself on the group and in each cell's title.
+void heatmap(std::string& out, const FigureHeatmap& h) {
+  // crispEdges: neighbouring cells meet without hairline gaps.
+  out += "<g class=\"heatmap\" " + (h.name.empty() ? "" : "data-panel=\"" + xml_escape(h.name) + "\" ") +
+         "shape-rendering=\"crispEdges\">\n";
+  const std::string panel = h.name.empty() ? "" : h.name + ": ";
+  for (Index i = 0; i < h.rows; ++i)
+    for (Index j = 0; j < h.cols; ++j) {
+      const auto n = static_cast<std::size_t>(i * h.cols + j);
+      out += "<rect class=\"cell\" x=\"" + num(h.x + static_cast<double>(j) * h.cell_w) + "\" y=\"" +
+             num(h.y + static_cast<double>(i) * h.cell_h) + "\" width=\"" + num(h.cell_w) + "\" height=\"" +
+             num(h.cell_h) + "\" fill=\"" + hex(h.colours[n]) + "\" data-row=\"" + std::to_string(i) + "\" data-col=\"" +
+             std::to_string(j) + "\" data-value=\"" + exact(h.values[n]) + "\"><title>" +
+             xml_escape(panel + h.row_names[static_cast<std::size_t>(i)] + " \u2192 " +
+                        h.col_names[static_cast<std::size_t>(j)] + ": " + exact(h.values[n], 6)) +
+             "</title></rect>\n";
+    }
+  out += "</g>\n";
+}
+
+}  // namespace
+
+std::string xml_escape(std::string_view text) {
+  std::string out;
+  for (char32_t cp : decode_utf8(text)) {
+    switch (cp) {
+      case '&': out += "&amp;"; continue;
+      case '<': out += "&lt;"; continue;
+      case '>': out += "&gt;"; continue;
+      case '"': out += "&quot;"; continue;
+      case '\'': out += "&apos;"; continue;
+      default: break;
+    }
+    // What XML 1.0 may not hold: control characters, surrogates, U+FFFE and U+FFFF.
+    const bool allowed = cp == '\t' || cp == '\n' || cp == '\r' || (cp >= 0x20 && cp < 0xd800) ||
+                         (cp >= 0xe000 && cp < 0xfffe) || cp >= 0x10000;
+    append_utf8(out, allowed ? cp : U'\uFFFD');
+  }
+  return out;
+}
+
+std::string figure_svg(const Figure& f) {
+  long long cells = 0;
+  for (const FigureHeatmap& h : f.heatmaps) cells += h.rows * h.cols;
+  if (cells > svg_max_cells) {
+    const FigureHeatmap& h = f.heatmaps.front();
+    const std::string panels = f.heatmaps.size() > 1 ? std::to_string(f.heatmaps.size()) + " panels of " : "";
+    throw InputError("an SVG of " + panels + std::to_string(h.rows) + "×" + std::to_string(h.cols) +
+                     " cells would hold more than " + std::to_string(svg_max_cells) + " rects: write a .png instead");
+  }
+  std::string out;
+  out.reserve(static_cast<std::size_t>(cells) * 180 + 64 * 1024);
+  const std::string w = std::to_string(f.width), ht = std::to_string(f.height);
+  out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  // xml:space keeps the spaces around the title's separators, as the PNG shows them.
+  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + ht + "\" viewBox=\"0 0 " + w + " " +
+         ht + "\" font-family=\"DejaVu Sans, sans-serif\" xml:space=\"preserve\">\n";
+  out += "<title>" + xml_escape(f.title) + "</title>\n";
+  out += "<rect class=\"background\" width=\"" + w + "\" height=\"" + ht + "\" fill=\"" + hex(f.background) + "\"/>\n";
+  for (const FigureHeatmap& h : f.heatmaps) heatmap(out, h);
+  out += "<g class=\"decorations\" shape-rendering=\"crispEdges\">\n";
+  for (const FigureRect& r : f.rects) rect(out, r);
+  out += "</g>\n";
+  for (const FigureLine& l : f.lines) line(out, l);
+  for (const FigureDot& d : f.dots) dot(out, d);
+  for (const FigureText& t : f.texts) text(out, t);
+  out += "</svg>\n";
+  return out;
+}
+
+}  // namespace attnlab

@@ -1,0 +1,151 @@
+#include "core/inputs/input.hpp"
+
+#include <cmath>
+
+#include "core/inputs/example_heads.hpp"
+#include "core/inputs/examples.hpp"
+#include "core/io/load.hpp"
+#include "core/inputs/random.hpp"
+#include "core/inputs/read_mask.hpp"
+
+namespace attnlab {
+namespace {
+
+Matrix load_input_matrix(const std::string& path, const char* which) {
+  const std::string name = std::string(which) + " file " + path;
+  return to_matrix(load_array(path, name), name);
+}
+
+Problem from_files(const InputOptions& in) {
+  Problem p;
+  p.q = load_input_matrix(in.q, "Q");
+  p.k = load_input_matrix(in.k, "K");
+  p.v = load_input_matrix(in.v, "V");
+  p.query_tokens = numbered_tokens("q", p.lq());
+  p.key_tokens = numbered_tokens("k", p.lk());
+  return p;
+}
+
+void check_random_sizes(const InputOptions& in) {
+  const auto check_size = [](Index n, const char* option) {
+    if (n < 1) throw InputError(std::string(option) + " " + std::to_string(n) + " must be ≥ 1");
+  };
+  check_size(in.lq, "--lq");
+  check_size(in.lk, "--lk");
+  check_size(in.dk, "--dk");
+  check_size(in.dv, "--dv");
+  if (!(in.sigma > 0) || !std::isfinite(in.sigma))
+    throw InputError("--sigma " + std::to_string(in.sigma) + " must be a finite number > 0");
+}
+
+Problem from_random(const InputOptions& in) {
+  check_random_sizes(in);
+  const auto sigma = static_cast<float>(in.sigma);
+  Problem p;
+  p.q = random_matrix(in.seed, RandomStream::q, in.lq, in.dk, sigma);
+  p.k = random_matrix(in.seed, RandomStream::k, in.lk, in.dk, sigma);
+  p.v = random_matrix(in.seed, RandomStream::v, in.lk, in.dv, sigma);
+  // Self-attention over one sequence reads best with one set of labels.
+  p.query_tokens = numbered_tokens(in.lq == in.lk ? "t" : "q", in.lq);
+  p.key_tokens = numbered_tokens(in.lq == in.lk ? "t" : "k", in.lk);
+  return p;
+}
+
+// --heads H and --kv-heads G (default H), checked.
+std::pair<Index, Index> head_counts(const InputOptions& in) {
+  const Index heads = in.heads.value_or(1), kv_heads = in.kv_heads.value_or(heads);
+  if (heads < 1) throw InputError("--heads " + std::to_string(heads) + " must be ≥ 1");
+  if (kv_heads < 1) throw InputError("--kv-heads " + std::to_string(kv_heads) + " must be ≥ 1");
+  if (heads % kv_heads != 0)
+    throw InputError("--kv-heads " + std::to_string(kv_heads) + " does not divide --heads " + std::to_string(heads) +
+                     ": the KV heads must divide the query heads");
+  return {heads, kv_heads};
+}
+
+HeadsProblem heads_from_random(const InputOptions& in) {
+  const auto [heads, kv_heads] = head_counts(in);
+  check_random_sizes(in);
+  HeadsProblem hp;
+  hp.query_tokens = numbered_tokens(in.lq == in.lk ? "t" : "q", in.lq);
+  hp.key_tokens = numbered_tokens(in.lq == in.lk ? "t" : "k", in.lk);
+  const auto sigma = static_cast<float>(in.sigma);
+  const auto seed = [&](Index h) { return head_seed(in.seed, h); };
+  for (Index h = 0; h < heads; ++h) hp.q.push_back(random_matrix(seed(h), RandomStream::q, in.lq, in.dk, sigma));
+  for (Index g = 0; g < kv_heads; ++g) {
+    hp.k.push_back(random_matrix(seed(g), RandomStream::k, in.lk, in.dk, sigma));
+    hp.v.push_back(random_matrix(seed(g), RandomStream::v, in.lk, in.dv, sigma));
+  }
+  return hp;
+}
+
+// 3-D files bring their heads (H × L × d). With --heads, 2-D files are model-width matrices cut
+// into heads: Q's H·dk columns into H heads, K's and V's into G.
+HeadsProblem heads_from_files(const InputOptions& in) {
+  const bool split = in.heads || in.kv_heads;
+  const auto [heads, kv_heads] = split ? head_counts(in) : std::pair<Index, Index>{1, 1};
+  const auto load = [&](const std::string& path, const char* which, Index parts) {
+    const std::string name = std::string(which) + " file " + path;
+    const Array array = load_array(path, name);
+    if (!split) return to_heads(array, name);
+    if (array.shape.size() > 2)
+      throw InputError(name + " already has heads (" + std::to_string(array.shape[0]) +
+                       " × L × d): --heads and --kv-heads cut 2-D model-width files into heads");
+    try {
+      return split_heads(to_matrix(array, name), parts);
+    } catch (const InputError& e) {
+      throw InputError(name + ": " + e.what());
+    }
+  };
+  HeadsProblem hp;
+  hp.q = load(in.q, "Q", heads);
+  hp.k = load(in.k, "K", kv_heads);
+  hp.v = load(in.v, "V", kv_heads);
+  hp.query_tokens = numbered_tokens("q", hp.q.front().rows());
+  hp.key_tokens = numbered_tokens("k", hp.k.front().rows());
+  return hp;
+}
+
+HeadsProblem heads_from_example(const InputOptions& in) {
+  const auto [heads, kv_heads] = head_counts(in);
+  return example_heads(in.example.empty() ? default_example : in.example, heads, kv_heads);
+}
+
+// The choice of one source, shared by both loaders; returns whether the inputs are files.
+bool check_sources(const InputOptions& in) {
+  const bool files = !in.q.empty() || !in.k.empty() || !in.v.empty();
+  if (files && (in.q.empty() || in.k.empty() || in.v.empty()))
+    throw InputError(std::string("--q, --k and --v go together: missing ") +
+                     (in.q.empty() ? "--q" : in.k.empty() ? "--k" : "--v"));
+  if (int(files) + int(in.random) + int(!in.example.empty()) > 1)
+    throw InputError("give one input: --q/--k/--v files, --random, or --example NAME");
+  if (in.random_settings_given && !in.random)
+    throw InputError("--lq, --lk, --dk, --dv, --seed and --sigma apply to --random inputs only");
+  return files;
+}
+
+}  // namespace
+
+Problem load_problem(const InputOptions& in) {
+  if (in.heads || in.kv_heads) throw InputError("--heads applies to compute, export and the window: bench times one head");
+  const bool files = check_sources(in);
+  Problem p = files       ? from_files(in)
+              : in.random ? from_random(in)
+                          : make_example(in.example.empty() ? default_example : in.example).problem;
+  p.mask = read_mask(in.mask);
+  p.scale = parse_scale(in.scale);
+  validate(p);
+  return p;
+}
+
+HeadsProblem load_heads_problem(const InputOptions& in) {
+  const bool files = check_sources(in);
+  HeadsProblem hp = files       ? heads_from_files(in)
+                    : in.random ? heads_from_random(in)
+                                : heads_from_example(in);
+  hp.mask = read_mask(in.mask);
+  hp.scale = parse_scale(in.scale);
+  validate_heads(hp);
+  return hp;
+}
+
+}  // namespace attnlab

@@ -1,0 +1,34 @@
+#pragma once
+// The INPUT options every front end shares (cli.md): files, seeded random, or a built-in example,
+// with a mask and a scale.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/attention/heads.hpp"
+#include "core/attention/problem.hpp"
+
+namespace attnlab {
+
+struct InputOptions {
+  std::string q, k, v;  // .npy or .csv paths, all three together
+  bool random = false;
+  Index lq = 8, lk = 8, dk = 64, dv = 64;
+  std::uint64_t seed = 0;
+  double sigma = 1.0;
+  bool random_settings_given = false;  // --lq/--lk/--dk/--dv/--seed/--sigma were given
+  // --heads H and --kv-heads G for --random (G defaults to H); unset unless given.
+  std::optional<Index> heads, kv_heads;
+  std::string example;                 // empty: the default example, unless files or --random
+  std::string mask = "none";
+  std::string scale = "sqrt";
+};
+
+// Loads and validates; throws InputError naming the offending option or file.
+// One head: --heads and --kv-heads are refused, and 3-D files too.
+Problem load_problem(const InputOptions& input);
+// Any number of heads: 3-D files, or --random with --heads/--kv-heads. Random head h of Q draws
+// with seed + h·1000003, KV head g of K and V with seed + g·1000003, so one head is --random's problem.
+HeadsProblem load_heads_problem(const InputOptions& input);
+
+}  // namespace attnlab

@@ -1,0 +1,36 @@
+#pragma once
+// Reading and writing NumPy .npy files, and the Array both file readers produce.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/matrix.hpp"
+
+namespace attnlab {
+
+// What a .npy or .csv file holds, before it becomes a Matrix. Kept apart from Matrix because a
+// mask file's meaning depends on its dtype (bool: may attend; float: added as is).
+struct Array {
+  std::vector<Index> shape;  // 1 to 3 dimensions, each >= 1 (0-d arrays are an error)
+  bool is_bool = false;      // dtype |b1 (masks); data holds 0/1
+  std::vector<float> data;   // C order, always (Fortran order is transposed on reading)
+};
+
+// `name` is how messages name the input, e.g. "Q file q.npy" or "mask file m.npy".
+// Accepts versions 1.0/2.0/3.0, dtypes <f4 >f4 <f8 >f8 |b1, C or Fortran order, 1 to 3 dims.
+// float64 is rounded to float32; NaN and ±inf are kept (the caller decides what is allowed).
+Array parse_npy(std::string_view bytes, const std::string& name);  // throws InputError
+
+// Version 1.0, '<f4', C order, shape (rows, cols), header padded to 64 bytes: numpy.load reads it.
+std::string npy_bytes(const Matrix& m);
+// The same for a stack of equal-shaped matrices: shape (count, rows, cols), one head per leading index.
+std::string npy_bytes(const std::vector<Matrix>& stack);
+
+// A shape as Python writes a tuple, "(2, 4, 8)" or "(5,)": how messages about files show shapes.
+std::string tuple_str(const std::vector<Index>& shape);
+
+// At most 40 characters of untrusted file text for a message, other than printable ASCII as \xNN,
+// so a hostile file cannot flood or garble the terminal.
+std::string excerpt(std::string_view text);
+
+}  // namespace attnlab

@@ -1,0 +1,211 @@
+// The app's state logic without a window: stepping, keys, errors that keep the data, scenarios.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <limits>
+
+#include "app/gui/app_state.hpp"
+#include "core/attention/cpu_backend.hpp"
+#include "core/inputs/input.hpp"
+
+using namespace attnlab;
+using namespace attnlab::gui;
+
+namespace {
+
+void begin(AppState& app, Settings settings = {}) {
+  app.settings = settings;
+  start(app, std::make_unique<CpuBackend>());
+}
+
+std::filesystem::path scratch(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / "attnlab_gui_state";
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
+}  // namespace
+
+TEST_SUITE("app/state") {
+  TEST_CASE("stepping through stages and queries stays in range") {
+    AppState app;
+    begin(app);
+    CHECK(app.settings.stage == Stage::scores);
+    act(app, Action::previous_stage);
+    CHECK(app.settings.stage == Stage::scores);
+    for (int i = 0; i < 7; ++i) act(app, Action::next_stage);
+    CHECK(app.settings.stage == Stage::output);
+    act(app, Action::previous_query);
+    CHECK(app.settings.query == 0);
+    for (int i = 0; i < 20; ++i) act(app, Action::next_query);
+    CHECK(app.settings.query == app.problem().lq() - 1);
+  }
+
+  TEST_CASE("play walks the stages on a timer and stops at the output") {
+    AppState app;
+    begin(app);
+    act(app, Action::play);
+    CHECK(app.playing);
+    tick(app, 1.0);
+    CHECK(app.settings.stage == Stage::scores);
+    tick(app, 0.6);
+    CHECK(app.settings.stage == Stage::scaled);
+    for (int i = 0; i < 10; ++i) tick(app, 1.6);
+    CHECK(app.settings.stage == Stage::output);
+    CHECK_FALSE(app.playing);
+  }
+
+  TEST_CASE("+/− double and halve dk, keeping the first columns, and recompute") {
+    AppState app;
+    begin(app);
+    const Matrix q8 = app.problem().q;
+    REQUIRE(q8.cols() == 8);
+    const int generation = app.generation;
+    act(app, Action::dk_up);
+    CHECK(app.problem().dk() == 16);
+    CHECK(app.problem().q.leftCols(8) == q8);
+    CHECK(app.trace().scores.rows() == 7);
+    CHECK(app.generation == generation + 1);
+    act(app, Action::dk_down);
+    act(app, Action::dk_down);
+    CHECK(app.problem().dk() == 4);
+    CHECK(app.problem().q == q8.leftCols(4));
+    for (int i = 0; i < 12; ++i) act(app, Action::dk_up);
+    CHECK(app.problem().dk() == 1024);
+  }
+
+  TEST_CASE("the dk slider on random inputs gives what the generator gives at that width") {
+    Settings s;
+    s.source = "random", s.lq = 5, s.lk = 9, s.dk = 32, s.seed = 3;
+    AppState app;
+    begin(app, s);
+    act(app, Action::dk_up);
+    InputOptions in;
+    in.random = true, in.lq = 5, in.lk = 9, in.dk = 64, in.dv = s.dv, in.seed = 3;
+    const Problem direct = load_problem(in);
+    CHECK(app.problem().q == direct.q);
+    CHECK(app.problem().k == direct.k);
+  }
+
+  TEST_CASE("S turns scaling off and on; the scores are kept") {
+    AppState app;
+    begin(app);
+    const Matrix scores = app.trace().scores;
+    act(app, Action::toggle_scaling);
+    CHECK(app.problem().scale.kind == ScaleSpec::Kind::none);
+    CHECK(app.trace().scaled == scores);
+    act(app, Action::toggle_scaling);
+    CHECK(app.problem().scale.kind == ScaleSpec::Kind::sqrt);
+  }
+
+  TEST_CASE("a change that fails keeps the data the app had and says why") {
+    AppState app;
+    begin(app);
+    const Matrix weights = app.trace().weights;
+    const int generation = app.generation;
+    app.settings.mask = "padding:99";
+    apply(app);
+    CHECK(app.error.find("99") != std::string::npos);
+    CHECK(app.problem().mask.kind == MaskSpec::Kind::none);
+    CHECK(app.trace().weights == weights);
+    CHECK(app.generation == generation);
+
+    app.settings.mask = "none";
+    app.settings.source = "files";
+    app.settings.q_path = "/no/such/q.npy", app.settings.k_path = "/no/such/k.npy", app.settings.v_path = "/no/such/v.npy";
+    apply(app);
+    CHECK(app.error.find("/no/such/q.npy") != std::string::npos);
+    CHECK(app.problem().lq() == 7);
+    CHECK(app.trace().weights == weights);
+
+    // Put right, the error goes away.
+    app.settings.source = "example";
+    apply(app);
+    CHECK(app.error.empty());
+  }
+
+  TEST_CASE("a painted mask blocks exactly the painted cells") {
+    Settings s;
+    s.mask = "painted";
+    s.painted.assign(7 * 7, 1);
+    s.painted[2 * 7 + 4] = 0;
+    AppState app;
+    begin(app, s);
+    const Trace& t = app.trace();
+    CHECK(std::isinf(t.masked(2, 4)));
+    CHECK(t.weights(2, 4) == 0);
+    CHECK(t.stats[2].masked_keys == 1);
+    CHECK(t.stats[3].masked_keys == 0);
+  }
+
+  TEST_CASE("scenarios round-trip, and bad or old files give a message and defaults") {
+    Settings s;
+    s.source = "random", s.lq = 12, s.dk = 256, s.seed = 9, s.mask = "window:3", s.scale = "value";
+    s.scale_value = 0.25f, s.temperature = 1.5f, s.query = 4, s.stage = Stage::masked, s.present = true;
+    s.painted = {1, 0, 1};
+    const auto path = scratch("lesson.json");
+    save_settings(s, path);
+    const Settings back = load_settings(path);
+    CHECK(back.source == "random");
+    CHECK(back.lq == 12);
+    CHECK(back.dk == 256);
+    CHECK(back.seed == 9);
+    CHECK(back.mask == "window:3");
+    CHECK(back.scale == "value");
+    CHECK(back.scale_value == 0.25f);
+    CHECK(back.temperature == 1.5f);
+    CHECK(back.query == 4);
+    CHECK(back.stage == Stage::masked);
+    CHECK(back.present);
+    CHECK(back.painted == s.painted);
+
+    // An older file: unknown keys ignored, missing ones default.
+    std::ofstream(path) << R"({"source": "example", "example": "needle", "from_an_old_version": 3})";
+    const Settings old = load_settings(path);
+    CHECK(old.example == "needle");
+    CHECK(old.dk == 0);
+
+    std::ofstream(path) << "{ not json";
+    CHECK_THROWS_WITH_AS(load_settings(path), doctest::Contains("lesson.json"), InputError);
+    std::ofstream(path) << R"({"lq": "twelve"})";
+    CHECK_THROWS_WITH_AS(load_settings(path), doctest::Contains("lq"), InputError);
+    std::ofstream(path) << R"({"stage": "sideways"})";
+    CHECK_THROWS_AS(load_settings(path), InputError);
+    CHECK_THROWS_AS(load_settings(scratch("missing.json")), InputError);
+    std::filesystem::remove_all(path.parent_path());
+  }
+
+  TEST_CASE("the precision lab: fp16 without the max subtracted overflows; a bad mask value keeps the data") {
+    Settings s;
+    s.source = "random", s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = "none";
+    AppState app;
+    begin(app, s);
+    CHECK(app.trace().weights.allFinite());
+    app.settings.precision = "fp16";
+    apply(app);
+    CHECK(app.problem().precision.format == Precision::fp16);
+    CHECK(app.trace().weights.allFinite());  // the maximum is still subtracted
+    app.settings.subtract_max = false;
+    apply(app);
+    CHECK_FALSE(app.problem().precision.subtract_max);
+    CHECK_FALSE(app.trace().weights.allFinite());  // exp of scores above ln 65504 ≈ 11.09 overflows
+    const Matrix weights = app.trace().weights;
+    app.settings.mask_value = "-1e99x";
+    apply(app);
+    CHECK(app.error.find("-1e99x") != std::string::npos);
+    CHECK(app.trace().weights.cwiseEqual(weights).count() + weights.array().isNaN().count() >= weights.size());
+    app.settings.mask_value = "lowest";
+    app.settings.precision = "fp32";
+    app.settings.subtract_max = true;
+    apply(app);
+    CHECK(app.error.empty());
+    CHECK(*app.problem().precision.mask_value == std::numeric_limits<float>::lowest());
+  }
+
+  TEST_CASE("key actions by name, as --actions takes them") {
+    CHECK(parse_action("dk-up") == Action::dk_up);
+    CHECK(parse_action("next-stage") == Action::next_stage);
+    CHECK_THROWS_WITH_AS(parse_action("jump"), doctest::Contains("next-stage"), InputError);
+  }
+}  // TEST_SUITE("app/state")

@@ -108,7 +108,9 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   engine.set_problem(std::move(problem));
   const Problem& p = engine.problem();
   const double base_scale = resolve_scale(p.scale, p.dk());
-  Step step{engine, options, {p.scale, {ScaleSpec::Kind::value, 0.5 * base_scale}},
+  Step step{engine,
+            options,
+            {p.scale, {ScaleSpec::Kind::value, 0.5 * base_scale}},
             {p.mask, p.mask.kind == MaskSpec::Kind::none ? parse_mask("causal") : MaskSpec{}}};
   engine.trace();  // warm-up: buffers allocated, pages touched, threads started
 
@@ -121,8 +123,8 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     weights.push_back(t.weights), output.push_back(t.output);
   }
 
-  const double flops = 2.0 * static_cast<double>(p.lq()) * static_cast<double>(p.lk()) *
-                       static_cast<double>(p.dk() + p.dv());
+  const double flops =
+      2.0 * static_cast<double>(p.lq()) * static_cast<double>(p.lk()) * static_cast<double>(p.dk() + p.dv());
   const double total_ms = median(total);
   nlohmann::json result = {
       {"backend", engine.backend().name()},
@@ -157,10 +159,9 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     return 0;
   }
   std::printf("attnlab bench: %s (%s), Lq=%lld Lk=%lld dk=%lld dv=%lld, stages %s%s%s, %d runs\n",
-              engine.backend().name().c_str(), engine.backend().description().c_str(),
-              static_cast<long long>(p.lq()), static_cast<long long>(p.lk()), static_cast<long long>(p.dk()),
-              static_cast<long long>(p.dv()), options.stages.c_str(), options.after.empty() ? "" : ", after ",
-              options.after.c_str(), options.repeat);
+              engine.backend().name().c_str(), engine.backend().description().c_str(), static_cast<long long>(p.lq()),
+              static_cast<long long>(p.lk()), static_cast<long long>(p.dk()), static_cast<long long>(p.dv()),
+              options.stages.c_str(), options.after.empty() ? "" : ", after ", options.after.c_str(), options.repeat);
   if (result.contains("tile")) std::printf("  key tiles of %lld\n", result["tile"].get<long long>());
   for (const auto& [stage, ms] : result["median_ms"].items())
     std::printf("  %-8s %10.3f ms\n", stage.c_str(), ms.get<double>());

@@ -8,8 +8,8 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
-#include "core/io/atomic_file.hpp"
 #include "core/attention/heads.hpp"
+#include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
 
 namespace attnlab::cli {
@@ -34,7 +34,8 @@ std::string stats_csv(const std::vector<Trace>& traces) {
       const RowStats& s = traces[h].stats[i];
       if (heads) csv += std::to_string(h) + ",";
       csv += std::to_string(i);
-      for (float x : {s.mean, s.std, s.max_weight, s.entropy, s.effective_keys, s.jacobian_norm}) csv += "," + number(x);
+      for (float x : {s.mean, s.std, s.max_weight, s.entropy, s.effective_keys, s.jacobian_norm})
+        csv += "," + number(x);
       csv += "," + std::to_string(s.masked_keys) + "\n";
     }
   return csv;
@@ -46,7 +47,8 @@ void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
   std::error_code error;
   const bool existed = fs::exists(dir, error);
   fs::create_directories(dir, error);
-  if (error || !fs::is_directory(dir)) throw RunError("cannot create directory " + dir.string() + ": " + error.message());
+  if (error || !fs::is_directory(dir))
+    throw RunError("cannot create directory " + dir.string() + ": " + error.message());
   AtomicBatch batch;
   for (Stage s : all_stages) {
     std::vector<Matrix> heads;

@@ -9,14 +9,14 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
-#include "core/io/atomic_file.hpp"
 #include "core/attention/engine.hpp"
+#include "core/attention/heads.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/figure_heads.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
-#include "core/attention/heads.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -51,12 +51,14 @@ void check_options(const ExportOptions& o, Format format) {
   if (!o.colormap.empty()) colormap_table(o.colormap);
   if (o.head) parse_head(*o.head);
   if (o.plain) {
-    if (format == Format::svg) throw InputError("--plain writes a bare PNG, not an SVG: --out " + o.out + " must end in .png");
+    if (format == Format::svg)
+      throw InputError("--plain writes a bare PNG, not an SVG: --out " + o.out + " must end in .png");
     if (!o.cell_px) throw InputError("--plain needs --cell-px N (the pixels per cell)");
     if (o.width) throw InputError("--width applies to the full figure: --plain is sized by --cell-px");
     if (o.query) throw InputError("--query outlines a row of the full figure: --plain draws no outline");
     if (*o.cell_px < 1 || *o.cell_px > figure_max_side)
-      throw InputError("--cell-px " + std::to_string(*o.cell_px) + " is out of range: 1 to " + std::to_string(figure_max_side));
+      throw InputError("--cell-px " + std::to_string(*o.cell_px) + " is out of range: 1 to " +
+                       std::to_string(figure_max_side));
   } else {
     if (o.cell_px) throw InputError("--cell-px applies to --plain only");
     if (o.width && (*o.width < figure_min_width || *o.width > figure_max_side))
@@ -68,8 +70,8 @@ void check_options(const ExportOptions& o, Format format) {
 // Checks that need the problem's sizes, made before any compute.
 void check_sizes(const ExportOptions& o, Format format, Index heads, Index rows, Index cols) {
   if (o.query && (*o.query < 0 || *o.query >= rows))
-    throw InputError("--query " + std::to_string(*o.query) + " is out of range: the problem has " + std::to_string(rows) +
-                     " queries (0 to " + std::to_string(rows - 1) + ")");
+    throw InputError("--query " + std::to_string(*o.query) + " is out of range: the problem has " +
+                     std::to_string(rows) + " queries (0 to " + std::to_string(rows - 1) + ")");
   if (o.plain) check_plain_size(rows, cols, *o.cell_px);
   if (format == Format::svg && heads * rows * cols > svg_max_cells)
     throw InputError("an SVG of " + (heads > 1 ? std::to_string(heads) + " heads of " : std::string()) +
@@ -78,8 +80,8 @@ void check_sizes(const ExportOptions& o, Format format, Index heads, Index rows,
 }
 
 // One head: the figure, or the bare PNG, of that head's problem.
-std::string one_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision, Problem problem,
-                     const std::string& heading) {
+std::string one_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
+                     Problem problem, const std::string& heading) {
   check_sizes(o, format, 1, problem.lq(), stage == Stage::output ? problem.dv() : problem.lk());
   const Font* font = o.plain ? nullptr : &figure_font();  // a missing font fails before the compute
 
@@ -88,7 +90,8 @@ std::string one_head(const ExportOptions& o, Format format, Stage stage, const P
   const Trace& trace = engine.trace();
   if (o.plain)
     return plain_png(trace, stage, stage_colours(trace.stage(stage), stage, o.colormap), static_cast<int>(*o.cell_px));
-  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)), heading};
+  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
+                             heading};
   const Figure f = build_figure(engine.problem(), trace, figure, *font);
   return format == Format::png ? figure_png(f, *font) : figure_svg(f);
 }
@@ -97,10 +100,12 @@ std::string one_head(const ExportOptions& o, Format format, Stage stage, const P
 std::string every_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
                        const HeadsProblem& problem) {
   if (o.plain)
-    throw InputError("--plain draws one head: give --head h (the input has " + std::to_string(problem.heads()) + " heads)");
+    throw InputError("--plain draws one head: give --head h (the input has " + std::to_string(problem.heads()) +
+                     " heads)");
   check_heads_grid(problem.heads());
   const Matrix& q = problem.q.front();
-  check_sizes(o, format, problem.heads(), q.rows(), stage == Stage::output ? problem.v.front().cols() : problem.k.front().rows());
+  check_sizes(o, format, problem.heads(), q.rows(),
+              stage == Stage::output ? problem.v.front().cols() : problem.k.front().rows());
   const Font& font = figure_font();
 
   const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);

@@ -44,8 +44,8 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   const HeadsProblem heads = gui::build_heads(s, gui::load_source(s));
   const auto check_range = [](const char* option, int value, Index count, const char* what) {
     if (value < 0 || value >= count)
-      throw InputError(std::string(option) + " " + std::to_string(value) + " is out of range: there are " + std::to_string(count) +
-                       " " + what + " (0 to " + std::to_string(count - 1) + ")");
+      throw InputError(std::string(option) + " " + std::to_string(value) + " is out of range: there are " +
+                       std::to_string(count) + " " + what + " (0 to " + std::to_string(count - 1) + ")");
   };
   check_range("--query", options.query, heads.q.front().rows(), "queries");
   check_range("--head", options.head, heads.heads(), "heads");

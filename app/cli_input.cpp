@@ -21,13 +21,17 @@ void add_input_options(CLI::App& c, InputOptions& in) {
   c.add_option("--dv", in.dv, "value width, for --random (default 64)")->group(group);
   c.add_option("--seed", in.seed, "generator seed (default 0)")->group(group);
   c.add_option("--sigma", in.sigma, "σ of the random inputs (default 1)")->group(group);
-  c.add_option_function<Index>("--heads", [&in](const Index& h) { in.heads = h; },
-                               "query heads H, for --random, --example or model-width files (default 1; not bench)")->group(group);
-  c.add_option_function<Index>("--kv-heads", [&in](const Index& g) { in.kv_heads = g; },
-                               "key/value heads G dividing H (default H; 1 is multi-query)")->group(group);
+  c.add_option_function<Index>(
+       "--heads", [&in](const Index& h) { in.heads = h; },
+       "query heads H, for --random, --example or model-width files (default 1; not bench)")
+      ->group(group);
+  c.add_option_function<Index>(
+       "--kv-heads", [&in](const Index& g) { in.kv_heads = g; },
+       "key/value heads G dividing H (default H; 1 is multi-query)")
+      ->group(group);
   c.add_option("--example", in.example, "a built-in example (see `attnlab examples`; default sentence)")->group(group);
-  c.add_option("--mask", in.mask,
-               "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")->group(group);
+  c.add_option("--mask", in.mask, "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")
+      ->group(group);
   c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
 }
 
@@ -37,7 +41,8 @@ void finish_input_options(const CLI::App& c, InputOptions& in) {
 }
 
 void require_single_head(const InputOptions& in) {
-  if (in.heads || in.kv_heads) throw InputError("--heads applies to compute, export and the window: bench times one head");
+  if (in.heads || in.kv_heads)
+    throw InputError("--heads applies to compute, export and the window: bench times one head");
 }
 
 void add_backend_option(CLI::App& c, std::string& backend) {
@@ -70,7 +75,6 @@ PrecisionMode precision_mode(const PrecisionOptions& o) {
   return mode;
 }
 
-
 std::unique_ptr<Backend> open_backend(const std::string& name) {
   BackendChoice choice = make_backend(name);
   if (!choice.fallback_reason.empty())
@@ -80,7 +84,8 @@ std::unique_ptr<Backend> open_backend(const std::string& name) {
 
 std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision) {
   if (precision.is_default()) return open_backend(name);
-  if (name == "gpu") throw InputError("--precision, --no-max-subtraction and --mask-value run on the CPU: use --backend cpu or auto");
+  if (name == "gpu")
+    throw InputError("--precision, --no-max-subtraction and --mask-value run on the CPU: use --backend cpu or auto");
   return open_backend(name == "auto" ? std::string("cpu") : name);
 }
 

@@ -6,12 +6,12 @@
 #include <filesystem>
 
 #include "app/commands.hpp"
-#include "core/io/atomic_file.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
-#include "core/sweep/sweep.hpp"
 #include "core/figure/sweep_figure.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/sweep/sweep.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -39,9 +39,10 @@ int run_sweep(const SweepCliOptions& options) {
   const bool svg = plot && plot_is_svg(options.plot);
   if (options.width && !plot) throw InputError("--width applies to the figure: it needs --plot FILE.png or FILE.svg");
   if (options.width && (*options.width < figure_min_width || *options.width > figure_max_side))
-    throw InputError("--width " + std::to_string(*options.width) + " is out of range: " + std::to_string(figure_min_width) +
-                     " to " + std::to_string(figure_max_side) + " pixels");
-  if (plot && std::filesystem::path(options.plot).lexically_normal() == std::filesystem::path(options.out).lexically_normal())
+    throw InputError("--width " + std::to_string(*options.width) + " is out of range: " +
+                     std::to_string(figure_min_width) + " to " + std::to_string(figure_max_side) + " pixels");
+  if (plot &&
+      std::filesystem::path(options.plot).lexically_normal() == std::filesystem::path(options.out).lexically_normal())
     throw InputError("--plot and --out both name " + options.out + ": the figure would replace the CSV");
   const Font* font = plot ? &figure_font() : nullptr;  // a missing font fails before the sweep
 

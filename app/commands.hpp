@@ -27,8 +27,8 @@ int run_compute(const InputOptions& input, const ComputeOptions& options);
 struct BenchOptions {
   std::string backend = "auto";
   int repeat = 10;
-  std::string stages = "all";  // all | output
-  std::string after;           // "", scale, mask, query
+  std::string stages = "all";     // all | output
+  std::string after;              // "", scale, mask, query
   std::optional<long long> tile;  // keys per tile of the output-only mode; only with --stages output
   bool json = false;
 };

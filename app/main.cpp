@@ -1,8 +1,8 @@
 // attnlab: the command line of Attention Lab (cli.md). Exit status 0 success, 2 bad usage or
 // input (one line on stderr), 1 any other failure.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdlib>
 #include <iostream>
 #include <string_view>
@@ -22,8 +22,7 @@ std::string one_line(std::string message) {
 
 int run(int argc, char** argv) {
   using namespace attnlab;
-  CLI::App app{"Attention Lab: scaled dot-product attention, softmax(QKᵀ/√dk + mask)·V, stage by stage",
-               "attnlab"};
+  CLI::App app{"Attention Lab: scaled dot-product attention, softmax(QKᵀ/√dk + mask)·V, stage by stage", "attnlab"};
   app.set_version_flag("--version", std::string("attnlab ") + ATTNLAB_VERSION);
   app.require_subcommand(0, 1);
 
@@ -46,8 +45,9 @@ int run(int argc, char** argv) {
   bench_cmd->add_option("--stages", bench.stages, "all (the full trace, default) or output (output-only mode)");
   bench_cmd->add_option("--after", bench.after, "scale, mask or query: time the recompute after that change only");
   bench_cmd->add_flag("--json", bench.json, "one JSON object on stdout");
-  bench_cmd->add_option_function<long long>("--tile", [&](const long long& n) { bench.tile = n; },
-                                            "with --stages output: N keys per tile (default 256, CPU backend)");
+  bench_cmd->add_option_function<long long>(
+      "--tile", [&](const long long& n) { bench.tile = n; },
+      "with --stages output: N keys per tile (default 256, CPU backend)");
 
   cli::ExportOptions export_options;
   auto* export_cmd = app.add_subcommand("export", "write one stage as a figure (.png or .svg) for slides and papers");
@@ -56,19 +56,22 @@ int run(int argc, char** argv) {
   cli::add_precision_options(*export_cmd, export_options.precision);
   export_cmd->add_option("--stage", export_options.stage, "scores, scaled, masked, weights or output");
   export_cmd->add_option("--out", export_options.out, "FILE.png or FILE.svg (written whole or not at all)");
-  export_cmd->add_option_function<long long>("--query", [&](const long long& q) { export_options.query = q; },
-                                             "outline this query's row");
-  export_cmd->add_option_function<long long>("--width", [&](const long long& w) { export_options.width = w; },
-                                             "figure width in pixels (default 1600; 2400 for a 4K slide)");
+  export_cmd->add_option_function<long long>(
+      "--query", [&](const long long& q) { export_options.query = q; }, "outline this query's row");
+  export_cmd->add_option_function<long long>(
+      "--width", [&](const long long& w) { export_options.width = w; },
+      "figure width in pixels (default 1600; 2400 for a 4K slide)");
   export_cmd->add_option("--colormap", export_options.colormap,
                          "viridis (default for weights, on [0, 1]) or diverging (default for the others, around 0)");
-  export_cmd->add_option_function<std::string>("--head", [&](const std::string& h) { export_options.head = h; },
-                                               "one head's figure, 0 to H−1, or all: every head in a grid "
-                                               "(the default with more than one head)")
+  export_cmd
+      ->add_option_function<std::string>(
+          "--head", [&](const std::string& h) { export_options.head = h; },
+          "one head's figure, 0 to H−1, or all: every head in a grid "
+          "(the default with more than one head)")
       ->type_name("N|all");
   export_cmd->add_flag("--plain", export_options.plain, "a bare PNG: N×N pixels per cell, no labels, no margins");
-  export_cmd->add_option_function<long long>("--cell-px", [&](const long long& n) { export_options.cell_px = n; },
-                                             "with --plain: N, the pixels per cell");
+  export_cmd->add_option_function<long long>(
+      "--cell-px", [&](const long long& n) { export_options.cell_px = n; }, "with --plain: N, the pixels per cell");
 
   cli::GuiOptions gui;
   auto* gui_cmd = app.add_subcommand("gui", "open the window (also what attnlab alone does)");
@@ -83,10 +86,14 @@ int run(int argc, char** argv) {
     command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
     command->add_option("--frames", gui.frames, "render N frames, then exit")->group(group);
     command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
-    command->add_option("--actions", gui.actions,
-                        "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
-                        "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, export-all, tiles, next-tile, previous-tile)")->group(group);
-    command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")->group(group);
+    command
+        ->add_option("--actions", gui.actions,
+                     "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
+                     "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, "
+                     "export-all, tiles, next-tile, previous-tile)")
+        ->group(group);
+    command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")
+        ->group(group);
     command->add_option("--width", gui.width, "window width in pixels (default 1600)")->group(group);
     command->add_option("--height", gui.height, "window height in pixels (default 900)")->group(group);
   }
@@ -95,7 +102,8 @@ int run(int argc, char** argv) {
   cli::add_precision_options(*gui_cmd, gui.precision);
 
   cli::SweepCliOptions sweep;
-  auto* sweep_cmd = app.add_subcommand("sweep", "why 1/√dk: row statistics of random problems against dk, scaled and not");
+  auto* sweep_cmd =
+      app.add_subcommand("sweep", "why 1/√dk: row statistics of random problems against dk, scaled and not");
   sweep_cmd->add_option("--dk", sweep.dk, "A:B (the powers of two from A to B) or a,b,c")->required();
   sweep_cmd->add_option("--len", sweep.length, "L = Lq = Lk of each problem (default 32)");
   sweep_cmd->add_option("--trials", sweep.trials, "random problems per dk (default 64)");
@@ -103,8 +111,8 @@ int run(int argc, char** argv) {
   sweep_cmd->add_option("--sigma", sweep.sigma, "σ of Q and K (default 1)");
   sweep_cmd->add_option("--out", sweep.out, "the CSV file to write")->required();
   sweep_cmd->add_option("--plot", sweep.plot, "FILE.png or FILE.svg: also draw the four plots (written with the CSV)");
-  sweep_cmd->add_option_function<long long>("--width", [&](const long long& w) { sweep.width = w; },
-                                            "with --plot: figure width in pixels (default 1600)");
+  sweep_cmd->add_option_function<long long>(
+      "--width", [&](const long long& w) { sweep.width = w; }, "with --plot: figure width in pixels (default 1600)");
 
   auto* examples_cmd = app.add_subcommand("examples", "list the built-in examples, one name per line");
 
@@ -137,9 +145,11 @@ int run(int argc, char** argv) {
   // No subcommand, or "gui": the window.
   CLI::App& window = *gui_cmd ? *gui_cmd : app;
   cli::finish_input_options(window, input);
-  for (const char* name : {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv",
-                           "--seed", "--sigma", "--heads", "--kv-heads", "--precision", "--no-max-subtraction", "--mask-value"})
-    if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0) gui.input_given = true;
+  for (const char* name :
+       {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv", "--seed",
+        "--sigma", "--heads", "--kv-heads", "--precision", "--no-max-subtraction", "--mask-value"})
+    if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
+      gui.input_given = true;
   return cli::run_gui(input, gui);
 }
 

@@ -22,12 +22,9 @@ void check_close(const A& actual, const B& expected, double atol, double rtol, c
     for (long j = 0; j < actual.cols(); ++j) {
       const double a = actual(i, j), e = expected(i, j);
       double excess;
-      if (std::isnan(a) || std::isnan(e))
-        excess = INFINITY;
-      else if (std::isinf(e) || std::isinf(a))
-        excess = a == e ? 0 : INFINITY;
-      else
-        excess = std::abs(a - e) / (atol + rtol * std::abs(e));
+      if (std::isnan(a) || std::isnan(e)) excess = INFINITY;
+      else if (std::isinf(e) || std::isinf(a)) excess = a == e ? 0 : INFINITY;
+      else excess = std::abs(a - e) / (atol + rtol * std::abs(e));
       if (excess > worst) worst = excess, wi = i, wj = j;
     }
   std::ostringstream msg;

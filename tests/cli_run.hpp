@@ -126,6 +126,8 @@ inline RunResult run_program(const std::string& program, const std::vector<std::
   return result;
 }
 
-inline RunResult run_attnlab(const std::vector<std::string>& args) { return run_program(ATTNLAB_BIN, args); }
+inline RunResult run_attnlab(const std::vector<std::string>& args) {
+  return run_program(ATTNLAB_BIN, args);
+}
 
 }  // namespace cli_test

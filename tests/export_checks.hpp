@@ -21,7 +21,8 @@ struct Image {
   int width = 0, height = 0;
   std::vector<unsigned char> rgba;
   Rgba at(int x, int y) const {
-    const auto* p = &rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 4];
+    const auto* p =
+        &rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 4];
     return {p[0], p[1], p[2], p[3]};
   }
 };
@@ -34,11 +35,14 @@ inline Image decode_png(const std::string& bytes) {
                             &image.width, &image.height, &channels, 4),
       stbi_image_free);
   REQUIRE_MESSAGE(data, "not a PNG stb_image can read");
-  image.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4);
+  image.rgba.assign(data.get(),
+                    data.get() + static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4);
   return image;
 }
 
-inline std::string rgb(Rgba c) { return std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b); }
+inline std::string rgb(Rgba c) {
+  return std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b);
+}
 
 // Viridis at a weight on [0, 1], worked out here: entry ⌊w·256⌋ of 256, the last for w = 1.
 inline Rgba expected_weight_colour(float w) {

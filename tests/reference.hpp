@@ -1,11 +1,10 @@
 #pragma once
 // An independent float64 reference for the tests: plain loops written from semantics.md, sharing
 // no code with the engine (not its mask ranges, not its softmax, not its statistics).
+#include <Eigen/Dense>
 #include <cmath>
 #include <limits>
 #include <vector>
-
-#include <Eigen/Dense>
 
 #include "core/attention/problem.hpp"
 
@@ -88,8 +87,7 @@ inline RefTrace ref_softmax(const MatD& masked, const MatD& scaled) {
   RefTrace r;
   r.weights = MatD::Zero(masked.rows(), masked.cols());
   r.stats.resize(masked.rows());
-  for (long i = 0; i < masked.rows(); ++i)
-    ref_softmax_row(masked.row(i), scaled.row(i), r.weights.row(i), r.stats[i]);
+  for (long i = 0; i < masked.rows(); ++i) ref_softmax_row(masked.row(i), scaled.row(i), r.weights.row(i), r.stats[i]);
   return r;
 }
 

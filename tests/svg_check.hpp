@@ -13,7 +13,8 @@ inline void check_well_formed(const std::filesystem::path& svg) {
     MESSAGE("no /usr/bin/python3: the SVG's XML is not parsed");
     return;
   }
-  const RunResult r = run_program("/usr/bin/python3", {"-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg.string()});
+  const RunResult r = run_program("/usr/bin/python3",
+                                  {"-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])", svg.string()});
   CHECK_MESSAGE(r.status == 0, "the SVG is not well-formed XML: " << r.err);
 }
 

@@ -17,10 +17,10 @@ struct Shape {
   long lq, lk, dk, dv;
 };
 // Lq ≠ Lk, dk = 1 and 512, and sizes that are no multiple of any block or tile (64, 128, 256).
-inline constexpr Shape shapes[] = {{1, 1, 1, 1},      {3, 5, 1, 2},       {7, 300, 17, 5},
+inline constexpr Shape shapes[] = {{1, 1, 1, 1},       {3, 5, 1, 2},      {7, 300, 17, 5},
                                    {130, 257, 64, 33}, {65, 129, 512, 8}, {300, 70, 3, 40}};
-inline constexpr const char* masks[] = {"none",     "causal",    "causal-bottom-right", "window:1",
-                                        "window:5", "padding:1", "padding:3"};
+inline constexpr const char* masks[] = {"none",      "causal",   "causal-bottom-right", "window:1", "window:5",
+                                        "padding:1", "padding:3"};
 
 inline Trace compute_on(Backend& backend, const Problem& p) {
   validate(p);
@@ -55,8 +55,8 @@ inline MaskSpec float_mask(long lq, long lk) {
   m.additive = Matrix(lq, lk);
   for (long i = 0; i < lq; ++i)
     for (long j = 0; j < lk; ++j)
-      m.additive(i, j) = (i == lq - 1 || (i * 7 + j) % 5 == 0) ? -std::numeric_limits<float>::infinity()
-                                                                : -0.25f * float((i + j) % 4);
+      m.additive(i, j) =
+          (i == lq - 1 || (i * 7 + j) % 5 == 0) ? -std::numeric_limits<float>::infinity() : -0.25f * float((i + j) % 4);
   return m;
 }
 
@@ -68,7 +68,8 @@ inline void check_trace(const Problem& p, const Trace& t, const std::string& wha
   const MatD bound = to_double(p.q).cwiseAbs() * to_double(p.k).cwiseAbs().transpose();
   const double eps = std::numeric_limits<float>::epsilon();
   const double worst = ((to_double(t.scores) - end_to_end.scores).array().abs() /
-                        (2 * eps * std::sqrt(double(p.dk())) * (1 + bound.array()))).maxCoeff();
+                        (2 * eps * std::sqrt(double(p.dk())) * (1 + bound.array())))
+                           .maxCoeff();
   CHECK_MESSAGE(worst <= 1, what << " scores: " << worst << "× the rounding bound");
   check_close(t.scaled, double(p.effective_scale()) * to_double(t.scores), 1e-6, 1e-6, what + " scaled");
   MatD masked = to_double(t.scaled);

@@ -18,7 +18,9 @@ bool same_inputs_but_dk(const Settings& a, const Settings& b) {
 bool same_scale(const Settings& a, const Settings& b) {
   return a.scale == b.scale && a.scale_value == b.scale_value && a.temperature == b.temperature;
 }
-bool same_mask(const Settings& a, const Settings& b) { return a.mask == b.mask && a.painted == b.painted; }
+bool same_mask(const Settings& a, const Settings& b) {
+  return a.mask == b.mask && a.painted == b.painted;
+}
 bool same_precision(const Settings& a, const Settings& b) {
   return a.precision == b.precision && a.subtract_max == b.subtract_max && a.mask_value == b.mask_value;
 }
@@ -45,13 +47,16 @@ void rebuild(AppState& app, bool reload) {
 const ColourRange& stage_colours(AppState& app) {
   auto& c = app.colours;
   if (c.generation != app.generation || c.stage != app.settings.stage || c.stretch != app.stretch_weights) {
-    c.range = colour_range(app.trace().stage(app.settings.stage), app.settings.stage == Stage::weights, app.stretch_weights);
+    c.range =
+        colour_range(app.trace().stage(app.settings.stage), app.settings.stage == Stage::weights, app.stretch_weights);
     c.generation = app.generation, c.stage = app.settings.stage, c.stretch = app.stretch_weights;
   }
   return c.range;
 }
 
-const ColormapTable& stage_table(Stage stage) { return stage == Stage::weights ? viridis() : diverging(); }
+const ColormapTable& stage_table(Stage stage) {
+  return stage == Stage::weights ? viridis() : diverging();
+}
 
 namespace {
 
@@ -187,7 +192,8 @@ void act(AppState& app, Action action) {
     case Action::export_stage:
     case Action::export_all:
       try {
-        app.status = action == Action::export_all ? export_all(app, app.typed.export_dir) : export_stage(app, app.typed.export_dir);
+        app.status = action == Action::export_all ? export_all(app, app.typed.export_dir)
+                                                  : export_stage(app, app.typed.export_dir);
       } catch (const std::exception& e) {
         app.status = std::string("export failed: ") + e.what();
       }
@@ -198,13 +204,24 @@ void act(AppState& app, Action action) {
 }
 
 Action parse_action(std::string_view name) {
-  static const std::pair<std::string_view, Action> names[] = {
-      {"next-stage", Action::next_stage}, {"previous-stage", Action::previous_stage}, {"next-query", Action::next_query},
-      {"previous-query", Action::previous_query}, {"play", Action::play}, {"dk-up", Action::dk_up},
-      {"dk-down", Action::dk_down}, {"present", Action::toggle_present}, {"scaling", Action::toggle_scaling}, {"explorer", Action::toggle_explorer},
-      {"export", Action::export_stage}, {"export-all", Action::export_all},
-      {"tiles", Action::toggle_tiles}, {"next-tile", Action::next_tile}, {"previous-tile", Action::previous_tile},
-      {"heads", Action::toggle_heads}, {"next-head", Action::next_head}, {"previous-head", Action::previous_head}};
+  static const std::pair<std::string_view, Action> names[] = {{"next-stage", Action::next_stage},
+                                                              {"previous-stage", Action::previous_stage},
+                                                              {"next-query", Action::next_query},
+                                                              {"previous-query", Action::previous_query},
+                                                              {"play", Action::play},
+                                                              {"dk-up", Action::dk_up},
+                                                              {"dk-down", Action::dk_down},
+                                                              {"present", Action::toggle_present},
+                                                              {"scaling", Action::toggle_scaling},
+                                                              {"explorer", Action::toggle_explorer},
+                                                              {"export", Action::export_stage},
+                                                              {"export-all", Action::export_all},
+                                                              {"tiles", Action::toggle_tiles},
+                                                              {"next-tile", Action::next_tile},
+                                                              {"previous-tile", Action::previous_tile},
+                                                              {"heads", Action::toggle_heads},
+                                                              {"next-head", Action::next_head},
+                                                              {"previous-head", Action::previous_head}};
   std::string list;
   for (const auto& [n, action] : names) {
     if (n == name) return action;
@@ -219,10 +236,8 @@ void tick(AppState& app, double seconds, double seconds_per_stage) {
   app.play_clock += seconds;
   if (app.play_clock < seconds_per_stage) return;
   app.play_clock = 0;
-  if (app.settings.stage == Stage::output)
-    app.playing = false;
-  else
-    act(app, Action::next_stage);
+  if (app.settings.stage == Stage::output) app.playing = false;
+  else act(app, Action::next_stage);
 }
 
 }  // namespace attnlab::gui

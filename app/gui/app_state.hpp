@@ -5,10 +5,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <thread>
-#include <vector>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/settings.hpp"
@@ -18,38 +18,38 @@
 namespace attnlab::gui {
 
 struct AppState {
-  Settings settings;       // what the controls show (may be ahead of the data after an error)
-  Settings applied;        // what the engine's problem was built from
+  Settings settings;               // what the controls show (may be ahead of the data after an error)
+  Settings applied;                // what the engine's problem was built from
   std::unique_ptr<Engine> engine;  // runs the selected head
   HeadsProblem source;             // the inputs as loaded, every head at the source's own width
   HeadsProblem heads;              // every head as the settings make them; the engine has settings.head
   struct HeadGrid {                // every head's weights as thumbnails, for the heads panel
     int generation = -1;
-    std::vector<Matrix> weights;   // block means when L is large
-    Matrix masked;                 // -inf where the shared mask hides a whole block, else 0
+    std::vector<Matrix> weights;  // block means when L is large
+    Matrix masked;                // -inf where the shared mask hides a whole block, else 0
   } grid;
   // Opens a backend by name ("auto", "cpu", "gpu") for this window, setting `why` when it had to
   // fall back to the CPU; the window provides it, since only it knows its GL context.
   std::function<std::unique_ptr<Backend>(const std::string& name, std::string& why)> open_backend;
-  std::string error;       // why the last change was refused; the data shown is still the old one
+  std::string error;         // why the last change was refused; the data shown is still the old one
   std::string backend_note;  // which backend runs, and why when "auto" fell back
   std::string status;        // a short confirmation (saved, loaded, exported, ...)
   double status_clock = 0;   // seconds left to show it; 0: until replaced
   // The dk explorer's sweep, run on a thread of its own so that the window stays live.
   struct Explorer {
-    SweepOptions options;          // what `points` (or the sweep under way) was run with
+    SweepOptions options;  // what `points` (or the sweep under way) was run with
     std::vector<SweepPoint> points;
     std::atomic<int> done{0};
     std::atomic<bool> cancel{false}, finished{false};
     std::vector<SweepPoint> result;  // written by the thread, moved to `points` once finished
     std::jthread worker;
-    ~Explorer() { cancel = true; }   // the jthread joins after this
+    ~Explorer() { cancel = true; }  // the jthread joins after this
   } explorer;
-  bool scripted = false;       // a --frames run: background work is waited for, so pictures are complete
+  bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
   enum class Tab { output, explorer, heads };
-  Tab tab = Tab::output;              // the bottom right panel
-  std::optional<Tab> tab_requested;   // a key or an action switches the tab on the next frame
-  struct Typed {  // text being typed, used when its button is pressed
+  Tab tab = Tab::output;             // the bottom right panel
+  std::optional<Tab> tab_requested;  // a key or an action switches the tab on the next frame
+  struct Typed {                     // text being typed, used when its button is pressed
     std::string q_path, k_path, v_path, scenario = "lesson.json", export_dir = "attnlab-figures";
   } typed;
   struct Colours {  // the current stage's colour range, found once per recompute
@@ -59,16 +59,17 @@ struct AppState {
     ColourRange range;
   } colours;
   bool stretch_weights = false;
-  bool show_error = false;  // the weights' error against float64 instead of the weights (precision lab)  // weights' colours over [0, largest] instead of [0, 1]
-  bool tiles = false;  // the stepper walks the FlashAttention tiles instead of the five stages
+  bool show_error = false;  // the weights' error against float64 instead of the weights (precision lab)  // weights'
+                            // colours over [0, largest] instead of [0, 1]
+  bool tiles = false;       // the stepper walks the FlashAttention tiles instead of the five stages
   int tile = 4, tile_step = 0;
-  int focus_key = -1;        // the key under the mouse in the stepper or heatmap, this frame
-  bool playing = false;      // space: step through the stages on a timer
+  int focus_key = -1;    // the key under the mouse in the stepper or heatmap, this frame
+  bool playing = false;  // space: step through the stages on a timer
   double play_clock = 0;
   bool fullscreen = false;
   bool applied_theme_light = false;
   double last_compute_ms = 0;
-  int generation = 0;        // counts successful recomputes: views repaint when it moves
+  int generation = 0;  // counts successful recomputes: views repaint when it moves
 
   const Problem& problem() const { return engine->problem(); }
   const Trace& trace() { return engine->trace(); }
@@ -89,9 +90,26 @@ void start(AppState& app, std::unique_ptr<Backend> backend);
 void apply(AppState& app);
 
 // The keyboard's actions, also reachable from buttons.
-enum class Action { next_stage, previous_stage, next_query, previous_query, play, dk_up, dk_down,
-                    toggle_present, toggle_scaling, toggle_explorer, export_stage, export_all, toggle_tiles,
-                    next_tile, previous_tile, toggle_heads, next_head, previous_head };
+enum class Action {
+  next_stage,
+  previous_stage,
+  next_query,
+  previous_query,
+  play,
+  dk_up,
+  dk_down,
+  toggle_present,
+  toggle_scaling,
+  toggle_explorer,
+  export_stage,
+  export_all,
+  toggle_tiles,
+  next_tile,
+  previous_tile,
+  toggle_heads,
+  next_head,
+  previous_head
+};
 void act(AppState& app, Action action);
 // "next-stage", "previous-stage", "next-query", "previous-query", "play", "dk-up", "dk-down",
 // "present", "scaling", "explorer", "export", "export-all", "tiles", "next-tile", "previous-tile",

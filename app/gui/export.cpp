@@ -2,13 +2,13 @@
 
 #include <vector>
 
-#include "core/io/atomic_file.hpp"
-#include "core/io/csv.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/figure_heads.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
+#include "core/io/atomic_file.hpp"
+#include "core/io/csv.hpp"
 #include "core/io/npy.hpp"
 
 namespace attnlab::gui {
@@ -45,7 +45,8 @@ std::vector<Trace> all_heads(AppState& app) {
 void make_dir(const std::filesystem::path& dir) {
   std::error_code error;
   std::filesystem::create_directories(dir, error);
-  if (!std::filesystem::is_directory(dir)) throw RunError("cannot create the folder " + dir.string() + ": " + error.message());
+  if (!std::filesystem::is_directory(dir))
+    throw RunError("cannot create the folder " + dir.string() + ": " + error.message());
 }
 
 }  // namespace

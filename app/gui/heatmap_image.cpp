@@ -16,15 +16,17 @@ ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch) {
   return {c.lo, c.hi, !is_weights};
 }
 
-std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range, const ColormapTable& table) {
+std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,
+                                 const ColormapTable& table) {
   std::vector<std::uint32_t> pixels(static_cast<std::size_t>(m.size()));
   const bool same_shape = masked.rows() == m.rows() && masked.cols() == m.cols();
 #pragma omp parallel for schedule(static)
   for (Index i = 0; i < m.size(); ++i) {
     const bool blocked = same_shape && std::isinf(masked.data()[i]) && masked.data()[i] < 0;
     const float v = m.data()[i];
-    pixels[static_cast<std::size_t>(i)] =
-        packed(blocked ? masked_colour : std::isnan(v) ? nan_colour : colormap(v, range.lo, range.hi, table));
+    pixels[static_cast<std::size_t>(i)] = packed(blocked         ? masked_colour
+                                                 : std::isnan(v) ? nan_colour
+                                                                 : colormap(v, range.lo, range.hi, table));
   }
   return pixels;
 }
@@ -49,8 +51,7 @@ void HeatmapImage::upload(const std::vector<std::uint32_t>& pixels, Index rows, 
   const auto w = static_cast<GLsizei>(cols), h = static_cast<GLsizei>(rows);
   if (rows != rows_ || cols != cols_)
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
-  else
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
+  else glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
   rows_ = rows, cols_ = cols;
 }
 

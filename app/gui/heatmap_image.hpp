@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/colormap/colormap.hpp"
 #include "core/base/matrix.hpp"
+#include "core/colormap/colormap.hpp"
 
 namespace attnlab::gui {
 
@@ -21,7 +21,8 @@ struct ColourRange {
 ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch = false);
 // Pixels of `m`, one per cell, row-major, through the table; cells that are -inf in `masked`
 // (the masked stage, or m itself) in the masked colour, so the weights stage shows them too.
-std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range, const ColormapTable& table);
+std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,
+                                 const ColormapTable& table);
 
 class HeatmapImage {
  public:

@@ -3,17 +3,17 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cmath>
+#include <filesystem>
 #include <numbers>
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
-#include "core/io/atomic_file.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
 #include "core/figure/sweep_figure.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -74,16 +74,21 @@ void histogram(AppState& app, ImVec2 size) {
   ImGui::Dummy(size);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), "this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)");
+  draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text),
+                "this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)");
   const ImVec2 a{origin.x + 4, origin.y + line + 4}, b{origin.x + size.x - 4, origin.y + size.y - line - 4};
-  const float peak = std::max(*std::max_element(scaled.begin(), scaled.end()), *std::max_element(unscaled.begin(), unscaled.end())) / total / width;
+  const float peak =
+      std::max(*std::max_element(scaled.begin(), scaled.end()), *std::max_element(unscaled.begin(), unscaled.end())) /
+      total / width;
   const float top = std::max(peak, 0.45f);
   const auto px = [&](float x) { return a.x + (x - lo) / (hi - lo) * (b.x - a.x); };
   const auto py = [&](float density) { return b.y - density / top * (b.y - a.y); };
   for (int k = 0; k < bins; ++k) {
     const float x0 = lo + k * width;
-    draw->AddRectFilled({px(x0), py(unscaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y}, (unscaled_colour & 0x00ffffff) | 0x90000000);
-    draw->AddRectFilled({px(x0), py(scaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y}, (scaled_colour & 0x00ffffff) | 0x90000000);
+    draw->AddRectFilled({px(x0), py(unscaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y},
+                        (unscaled_colour & 0x00ffffff) | 0x90000000);
+    draw->AddRectFilled({px(x0), py(scaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y},
+                        (scaled_colour & 0x00ffffff) | 0x90000000);
   }
   for (int k = 1; k <= 100; ++k) {  // the standard normal density
     const float x0 = lo + (k - 1) * (hi - lo) / 100, x1 = lo + k * (hi - lo) / 100;
@@ -92,7 +97,8 @@ void histogram(AppState& app, ImVec2 size) {
   }
   for (float x : {-4.0f, -2.0f, 0.0f, 2.0f, 4.0f}) {
     const std::string label = std::to_string(int(x));
-    draw->AddText({px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2}, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+    draw->AddText({px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2}, ImGui::GetColorU32(ImGuiCol_Text),
+                  label.c_str());
   }
 }
 
@@ -128,7 +134,8 @@ void draw_explorer(AppState& app) {
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(example_colour), "● this problem");
   if (e.points.empty()) {
     const float total = float(e.options.dks.size()) * float(e.options.trials);
-    ImGui::ProgressBar(total > 0 ? float(e.done) / total : 0, {-1, 0}, "sweeping dₖ = 1 … 1024, 64 random problems each");
+    ImGui::ProgressBar(total > 0 ? float(e.done) / total : 0, {-1, 0},
+                       "sweeping dₖ = 1 … 1024, 64 random problems each");
     return;
   }
   const std::array<float, 4> own = own_values(app);
@@ -145,7 +152,8 @@ void draw_explorer(AppState& app) {
   const char* titles[] = {"std of the scores softmax sees", "max weight", "entropy (nats)", "Jacobian norm"};
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float hist_h = avail.y * 0.34f;
-  const ImVec2 cell{(avail.x - ImGui::GetStyle().ItemSpacing.x) / 2, (avail.y - hist_h) / 2 - ImGui::GetStyle().ItemSpacing.y};
+  const ImVec2 cell{(avail.x - ImGui::GetStyle().ItemSpacing.x) / 2,
+                    (avail.y - hist_h) / 2 - ImGui::GetStyle().ItemSpacing.y};
   for (int k = 0; k < 4; ++k) {
     LinePlot plot;
     plot.title = titles[k];
@@ -157,7 +165,9 @@ void draw_explorer(AppState& app) {
       s.x.push_back(float(p.dk));
       s.y.push_back(float(values[k]));
     }
-    plot.series = {scaled, unscaled, Series{"this problem", {float(app.problem().dk())}, {own[static_cast<std::size_t>(k)]}, example_colour, true}};
+    plot.series = {
+        scaled, unscaled,
+        Series{"this problem", {float(app.problem().dk())}, {own[static_cast<std::size_t>(k)]}, example_colour, true}};
     if (k % 2) ImGui::SameLine();
     line_plot(titles[k], plot, cell);
   }

@@ -6,8 +6,8 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
-#include "core/inputs/example_heads.hpp"
 #include "core/attention/memory.hpp"
+#include "core/inputs/example_heads.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -41,7 +41,8 @@ void head_counts(AppState& app) {
       if (s.heads % g == 0) divisors.push_back(g);
     int at = static_cast<int>(std::find(divisors.begin(), divisors.end(), s.kv_heads) - divisors.begin());
     at = std::min(at, static_cast<int>(divisors.size()) - 1);
-    if (ImGui::SliderInt("G KV heads", &at, 0, static_cast<int>(divisors.size()) - 1, std::to_string(divisors[static_cast<std::size_t>(at)]).c_str()))
+    if (ImGui::SliderInt("G KV heads", &at, 0, static_cast<int>(divisors.size()) - 1,
+                         std::to_string(divisors[static_cast<std::size_t>(at)]).c_str()))
       s.kv_heads = divisors[static_cast<std::size_t>(at)];
     ImGui::PopItemWidth();
   }
@@ -101,29 +102,32 @@ void grid(AppState& app, HeadsView& view, float height) {
     draw->AddRectFilled({at.x, at.y + 3}, {at.x + line - 6, at.y + line - 3}, group);
     // As much of "head h · KV g" as fits the panel: the KV head's colour still tells the group.
     std::string label = "head " + std::to_string(h) + " · KV " + std::to_string(kv);
-    if (ImGui::CalcTextSize(label.c_str()).x > panel_w - line - 4) label = std::to_string(h) + " · KV " + std::to_string(kv);
+    if (ImGui::CalcTextSize(label.c_str()).x > panel_w - line - 4)
+      label = std::to_string(h) + " · KV " + std::to_string(kv);
     if (ImGui::CalcTextSize(label.c_str()).x > panel_w - line - 4) label = std::to_string(h);
-    draw->AddText({at.x + line - 2, at.y}, ImGui::GetColorU32(h == selected ? ImGuiCol_Text : ImGuiCol_TextDisabled), label.c_str());
+    draw->AddText({at.x + line - 2, at.y}, ImGui::GetColorU32(h == selected ? ImGuiCol_Text : ImGuiCol_TextDisabled),
+                  label.c_str());
     const ImVec2 image{at.x, at.y + line + 2};
     ImGui::SetCursorScreenPos(image);
     ImGui::Image(view.images[static_cast<std::size_t>(h)]->texture_id(), thumb);
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("head %lld reads KV head %lld\nclick: show it in the stepper and heatmap", static_cast<long long>(h),
-                        static_cast<long long>(kv));
+      ImGui::SetTooltip("head %lld reads KV head %lld\nclick: show it in the stepper and heatmap",
+                        static_cast<long long>(h), static_cast<long long>(kv));
       if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) app.settings.head = static_cast<int>(h);
     }
     // The selected head outlined; the heads that share its KV head in their group's colour.
     if (h == selected)
-      draw->AddRect({image.x - 3, image.y - 3}, {image.x + thumb.x + 3, image.y + thumb.y + 3}, selected_colour, 0, 0, 3);
+      draw->AddRect({image.x - 3, image.y - 3}, {image.x + thumb.x + 3, image.y + thumb.y + 3}, selected_colour, 0, 0,
+                    3);
     else if (kv == selected_kv && kv_heads < heads)
       draw->AddRect({image.x - 2, image.y - 2}, {image.x + thumb.x + 2, image.y + thumb.y + 2}, group, 0, 0, 2);
   }
   const auto panel_rows = static_cast<float>((heads + columns - 1) / columns);
   ImGui::SetCursorScreenPos({start.x, start.y + panel_rows * (thumb.y + line + 12)});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("Weights on [0, 1]. Outlined: head %lld, as in the heatmap (click another).%s",
-                     static_cast<long long>(selected),
-                     kv_heads < heads ? (" Framed: the heads sharing its KV head " + std::to_string(selected_kv) + ".").c_str() : "");
+  ImGui::TextWrapped(
+      "Weights on [0, 1]. Outlined: head %lld, as in the heatmap (click another).%s", static_cast<long long>(selected),
+      kv_heads < heads ? (" Framed: the heads sharing its KV head " + std::to_string(selected_kv) + ".").c_str() : "");
   ImGui::PopStyleColor();
 }
 
@@ -151,12 +155,12 @@ void kv_cache(AppState& app) {
   if (heads > 1) table.push_back({"MQA", 1});
   const std::uint64_t mha = kv_cache_bytes_per_token(heads, p.dk(), p.dv(), bytes);
   if (ImGui::BeginTable("kv", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
-    for (const char* title : {"", "KV heads", "per token", "whole cache", "of MHA"})
-      ImGui::TableSetupColumn(title);
+    for (const char* title : {"", "KV heads", "per token", "whole cache", "of MHA"}) ImGui::TableSetupColumn(title);
     ImGui::TableHeadersRow();
     for (const Row& row : table) {
       const std::uint64_t per_token = kv_cache_bytes_per_token(row.kv_heads, p.dk(), p.dv(), bytes);
-      const std::uint64_t total = per_token * static_cast<std::uint64_t>(s.context) * static_cast<std::uint64_t>(s.layers);
+      const std::uint64_t total =
+          per_token * static_cast<std::uint64_t>(s.context) * static_cast<std::uint64_t>(s.layers);
       ImGui::TableNextRow();
       if (row.kv_heads == kv_heads)  // this model
         ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, (selected_colour & 0x00FFFFFF) | 0x50000000);
@@ -175,9 +179,10 @@ void kv_cache(AppState& app) {
     ImGui::EndTable();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("per token and layer: KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (%s); whole cache: × %d tokens × %d layers",
-                     static_cast<long long>(p.dk()), static_cast<long long>(p.dv()), bytes,
-                     std::string(precision_name(p.precision.format)).c_str(), s.context, s.layers);
+  ImGui::TextWrapped(
+      "per token and layer: KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (%s); whole cache: × %d tokens × %d layers",
+      static_cast<long long>(p.dk()), static_cast<long long>(p.dv()), bytes,
+      std::string(precision_name(p.precision.format)).c_str(), s.context, s.layers);
   ImGui::PopStyleColor();
 }
 
@@ -189,8 +194,9 @@ void draw_heads(AppState& app, HeadsView& view) {
     const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;  // the legend under the grid, and the KV cache
     grid(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
   } else {
-    ImGui::TextWrapped("One head. Raise H to run several heads side by side, each with its own queries; lower G "
-                       "to let query heads share keys and values, and watch the KV cache below shrink.");
+    ImGui::TextWrapped(
+        "One head. Raise H to run several heads side by side, each with its own queries; lower G "
+        "to let query heads share keys and values, and watch the KV cache below shrink.");
   }
   kv_cache(app);
 }

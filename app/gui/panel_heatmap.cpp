@@ -14,11 +14,15 @@ namespace {
 
 std::string title(const AppState& app) {
   const Problem& p = app.problem();
-  std::string scale = p.scale.kind == ScaleSpec::Kind::sqrt ? "1/√dₖ" : p.scale.kind == ScaleSpec::Kind::none ? "none" : p.scale.text();
+  std::string scale = p.scale.kind == ScaleSpec::Kind::sqrt   ? "1/√dₖ"
+                      : p.scale.kind == ScaleSpec::Kind::none ? "none"
+                                                              : p.scale.text();
   if (p.temperature != 1) scale += ", temperature " + format_value(static_cast<float>(p.temperature));
-  const std::string stage = app.settings.stage == Stage::weights ? "weights (softmax)" : std::string(stage_name(app.settings.stage));
+  const std::string stage =
+      app.settings.stage == Stage::weights ? "weights (softmax)" : std::string(stage_name(app.settings.stage));
   const Index heads = app.heads.heads();
-  const std::string head = heads < 2 ? "" : "head " + std::to_string(app.applied.head) + " of " + std::to_string(heads) + " · ";
+  const std::string head =
+      heads < 2 ? "" : "head " + std::to_string(app.applied.head) + " of " + std::to_string(heads) + " · ";
   return head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
 }
 
@@ -29,7 +33,8 @@ void paint_cell(AppState& app, Index i, Index j) {
   const Index lk = t.masked.cols();
   if (s.mask != "painted" || s.painted.size() != static_cast<std::size_t>(t.masked.size())) {
     s.painted.assign(static_cast<std::size_t>(t.masked.size()), 1);
-    for (Index c = 0; c < t.masked.size(); ++c) s.painted[static_cast<std::size_t>(c)] = std::isfinite(t.masked.data()[c]) ? 1 : 0;
+    for (Index c = 0; c < t.masked.size(); ++c)
+      s.painted[static_cast<std::size_t>(c)] = std::isfinite(t.masked.data()[c]) ? 1 : 0;
     s.mask = "painted";
   }
   auto& cell = s.painted[static_cast<std::size_t>(i * lk + j)];
@@ -45,7 +50,8 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   // The precision lab's error view: how far each weight is from float64, on a log scale.
   const bool error = app.show_error && stage == Stage::weights && !p.precision.is_default() && t.full;
   if (error && (view.painted_generation != app.generation || !view.painted_error))
-    view.error = reference_weights_error(p, t.weights).unaryExpr([](float e) { return std::log10(std::max(e, 1e-12f)); });
+    view.error =
+        reference_weights_error(p, t.weights).unaryExpr([](float e) { return std::log10(std::max(e, 1e-12f)); });
   const Matrix& m = error ? view.error : t.stage(stage);
   const ColourRange range = error ? ColourRange{-8, 0, false} : stage_colours(app);
   const ColormapTable& table = error ? viridis() : stage_table(stage);
@@ -80,10 +86,12 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   // Margins for the labels; cells are square and as large as the panel allows.
   const float line = ImGui::GetTextLineHeight();
   float label_w = 0;
-  for (Index i = 0; i < std::min<Index>(m.rows(), 64); ++i) label_w = std::max(label_w, ImGui::CalcTextSize(query_label(p, i).c_str()).x);
+  for (Index i = 0; i < std::min<Index>(m.rows(), 64); ++i)
+    label_w = std::max(label_w, ImGui::CalcTextSize(query_label(p, i).c_str()).x);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float bar_w = ImGui::CalcTextSize("-0.000e+00").x + 36;
-  const float cell = std::max(0.05f, std::min((avail.x - label_w - bar_w - 16) / float(m.cols()), (avail.y - 2.5f * line) / float(m.rows())));
+  const float cell = std::max(
+      0.05f, std::min((avail.x - label_w - bar_w - 16) / float(m.cols()), (avail.y - 2.5f * line) / float(m.rows())));
   const bool row_labels = cell >= line * 0.9f, col_labels = row_labels;
   const ImVec2 cursor = ImGui::GetCursorScreenPos();
   const ImVec2 origin{cursor.x + (row_labels ? label_w + 8 : 0), cursor.y};
@@ -137,7 +145,8 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
     if (stage != Stage::output) app.focus_key = static_cast<int>(j);
     ImGui::BeginTooltip();
     if (stage == Stage::output)
-      ImGui::Text("query “%s”, dimension %lld: %s", query_label(p, i).c_str(), static_cast<long long>(j), format_value(m(i, j)).c_str());
+      ImGui::Text("query “%s”, dimension %lld: %s", query_label(p, i).c_str(), static_cast<long long>(j),
+                  format_value(m(i, j)).c_str());
     else
       ImGui::Text("query “%s” · key “%s”\n%s = %s", query_label(p, i).c_str(), key_label(p, j).c_str(),
                   std::string(stage_name(stage)).c_str(), format_value(m(i, j)).c_str());

@@ -64,7 +64,8 @@ void mask_controls(AppState& app) {
   if (kind == "window" || kind == "padding") {
     int w = std::atoi(s.mask.c_str() + kind.size() + 1);
     const int most = static_cast<int>(kind == "window" ? app.problem().lk() + app.problem().lq() : app.problem().lk());
-    if (ImGui::SliderInt(kind == "window" ? "W keys" : "N kept", &w, 1, std::max(most, 1))) s.mask = kind + ":" + std::to_string(w);
+    if (ImGui::SliderInt(kind == "window" ? "W keys" : "N kept", &w, 1, std::max(most, 1)))
+      s.mask = kind + ":" + std::to_string(w);
   }
   if (kind == "painted") ImGui::TextWrapped("Click cells of the heatmap to block or allow them.");
 }
@@ -90,8 +91,10 @@ void precision_controls(AppState& app) {
   combo("masked cells", s.mask_value, {"-inf", "-1e9", "-65504", "lowest"});
   if (s.precision != "fp32") {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
-                       "exp; the weights; the output. Sums stay in fp32.", s.precision.c_str());
+    ImGui::TextWrapped(
+        "Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
+        "exp; the weights; the output. Sums stay in fp32.",
+        s.precision.c_str());
     ImGui::PopStyleColor();
   }
 }

@@ -12,13 +12,17 @@
 namespace attnlab::gui {
 namespace {
 
-constexpr int shown_keys = 7;   // the heaviest keys get a colour each (okabe_ito); the rest are grouped
+constexpr int shown_keys = 7;  // the heaviest keys get a colour each (okabe_ito); the rest are grouped
 constexpr Index shown_dims = 24;
 
 }  // namespace
 
-const std::string& query_label(const Problem& p, Index i) { return p.query_tokens[static_cast<std::size_t>(i)]; }
-const std::string& key_label(const Problem& p, Index j) { return p.key_tokens[static_cast<std::size_t>(j)]; }
+const std::string& query_label(const Problem& p, Index i) {
+  return p.query_tokens[static_cast<std::size_t>(i)];
+}
+const std::string& key_label(const Problem& p, Index j) {
+  return p.key_tokens[static_cast<std::size_t>(j)];
+}
 
 void draw_output(AppState& app) {
   const Problem& p = app.problem();
@@ -29,8 +33,10 @@ void draw_output(AppState& app) {
   const int keys = std::min<int>(shown_keys, static_cast<int>(p.lk()));
   const Index dims = std::min(shown_dims, p.dv());
 
-  ImGui::TextWrapped("output of “%s” = Σ weight · value%s", query_label(p, app.settings.query).c_str(),
-                     p.dv() > dims ? (" (first " + std::to_string(dims) + " of " + std::to_string(p.dv()) + " dimensions)").c_str() : "");
+  ImGui::TextWrapped(
+      "output of “%s” = Σ weight · value%s", query_label(p, app.settings.query).c_str(),
+      p.dv() > dims ? (" (first " + std::to_string(dims) + " of " + std::to_string(p.dv()) + " dimensions)").c_str()
+                    : "");
   // Legend: the heaviest keys and their weights.
   for (int k = 0; k < keys; ++k) {
     const Index j = order[static_cast<std::size_t>(k)];
@@ -54,7 +60,8 @@ void draw_output(AppState& app) {
   }
   if (top - bottom <= 0) top = 1;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const ImVec2 size{ImGui::GetContentRegionAvail().x, std::max(ImGui::GetContentRegionAvail().y - 4, ImGui::GetFontSize() * 4)};
+  const ImVec2 size{ImGui::GetContentRegionAvail().x,
+                    std::max(ImGui::GetContentRegionAvail().y - 4, ImGui::GetFontSize() * 4)};
   ImGui::Dummy(size);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float label_h = ImGui::GetTextLineHeight() + 2, plot_h = size.y - label_h;
@@ -67,7 +74,9 @@ void draw_output(AppState& app) {
     for (int k = 0; k <= keys; ++k) {  // k == keys: every other key, grouped
       float part = 0;
       if (k < keys) part = view.contributions(order[static_cast<std::size_t>(k)], d);
-      else for (std::size_t r = static_cast<std::size_t>(keys); r < order.size(); ++r) part += view.contributions(order[r], d);
+      else
+        for (std::size_t r = static_cast<std::size_t>(keys); r < order.size(); ++r)
+          part += view.contributions(order[r], d);
       const ImU32 colour = k < keys ? okabe_ito(k) : IM_COL32(150, 150, 150, 255);
       float& base = part >= 0 ? up : down;
       draw->AddRectFilled({x0, y_of(base + std::max(part, 0.0f))}, {x1, y_of(base + std::min(part, 0.0f))}, colour);
@@ -100,19 +109,23 @@ void draw_stats(AppState& app) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(value.c_str());
     };
-    row("std of scaled scores", format_value(s.std), "spread of this row after scaling: near 1 keeps softmax responsive");
+    row("std of scaled scores", format_value(s.std),
+        "spread of this row after scaling: near 1 keeps softmax responsive");
     row("max weight", format_value(s.max_weight), "1 means all attention on one key");
     row("entropy (nats)", format_value(s.entropy), "−Σ p log p: 0 for one key, log n for n equal keys");
     row("effective keys", format_value(s.effective_keys), "exp(entropy): how many keys it really looks at");
-    row("Jacobian norm", format_value(s.jacobian_norm), "‖diag(p) − ppᵀ‖: how much gradient flows back through softmax");
+    row("Jacobian norm", format_value(s.jacobian_norm),
+        "‖diag(p) − ppᵀ‖: how much gradient flows back through softmax");
     row("masked keys", std::to_string(s.masked_keys) + " of " + std::to_string(p.lk()), "keys this query may not see");
     ImGui::EndTable();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.2f, 1.0f});
   if (s.max_weight > 0.99f)
-    ImGui::TextWrapped("Saturated: one key takes %.1f%% of the weight; the gradient through softmax is nearly 0.", 100 * s.max_weight);
+    ImGui::TextWrapped("Saturated: one key takes %.1f%% of the weight; the gradient through softmax is nearly 0.",
+                       100 * s.max_weight);
   if (s.std > 3)
-    ImGui::TextWrapped("Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. Try scaling by 1/√dₖ.", s.std);
+    ImGui::TextWrapped("Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. Try scaling by 1/√dₖ.",
+                       s.std);
   ImGui::PopStyleColor();
 }
 

@@ -41,7 +41,9 @@ std::string explanation(const Problem& p, Stage stage) {
   return "The output is the weighted sum of the value vectors: Σⱼ wⱼ·vⱼ. Each value contributes by its weight.";
 }
 
-bool stage_shows_saturation(Stage stage) { return stage == Stage::weights || stage == Stage::output; }
+bool stage_shows_saturation(Stage stage) {
+  return stage == Stage::weights || stage == Stage::output;
+}
 
 // q·k written out term by term when dk is small enough to read.
 std::string dot_product(const Problem& p, Index i, Index j) {
@@ -68,7 +70,8 @@ void query_selector(AppState& app) {
   if (ImGui::ArrowButton("##next_query", ImGuiDir_Down)) act(app, Action::next_query);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
-  const std::string label = "query " + std::to_string(app.settings.query) + ": “" + query_label(p, app.settings.query) + "”";
+  const std::string label =
+      "query " + std::to_string(app.settings.query) + ": “" + query_label(p, app.settings.query) + "”";
   ImGui::SliderInt("##query", &app.settings.query, 0, static_cast<int>(p.lq()) - 1, label.c_str());
 }
 
@@ -82,8 +85,8 @@ void head_selector(AppState& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(-1);
   const Index kv = kv_head(app.settings.head, heads, app.heads.kv_heads());
-  const std::string label = "head " + std::to_string(app.settings.head) + " of " + std::to_string(heads) + ", reads KV head " +
-                            std::to_string(kv) + " of " + std::to_string(app.heads.kv_heads());
+  const std::string label = "head " + std::to_string(app.settings.head) + " of " + std::to_string(heads) +
+                            ", reads KV head " + std::to_string(kv) + " of " + std::to_string(app.heads.kv_heads());
   ImGui::SliderInt("##head", &app.settings.head, 0, static_cast<int>(heads) - 1, label.c_str());
 }
 
@@ -102,8 +105,9 @@ void stage_steps(AppState& app) {
   ImGui::SameLine();
   if (ImGui::Button(app.playing ? "stop" : "play all")) act(app, Action::play);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("keys: ←/→ stage, ↑/↓ query, ,/. head, space play, +/− dₖ, S scaling on/off, D dₖ explorer, "
-                     "H heads, T tiles, E export, P present, F full screen");
+  ImGui::TextWrapped(
+      "keys: ←/→ stage, ↑/↓ query, ,/. head, space play, +/− dₖ, S scaling on/off, D dₖ explorer, "
+      "H heads, T tiles, E export, P present, F full screen");
   ImGui::PopStyleColor();
 }
 
@@ -125,7 +129,8 @@ void row_numbers(AppState& app, const QueryView& view) {
   while (clipper.Step()) {
     for (Index j = clipper.DisplayStart; j < clipper.DisplayEnd; ++j) {
       ImGui::TableNextRow();
-      if (j == app.focus_key) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
+      if (j == app.focus_key)
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(key_label(p, j).c_str());
       for (int c = 0; c <= std::min(stage, 3); ++c) {
@@ -158,14 +163,16 @@ void draw_stepper(AppState& app) {
   ImGui::Separator();
   ImGui::TextWrapped("%s", explanation(p, app.settings.stage).c_str());
   if (stage_shows_saturation(app.settings.stage) && view.stats.max_weight > 0.99f)
-    ImGui::TextColored({1.0f, 0.55f, 0.2f, 1.0f}, "Saturated: %.1f%% of the weight on one key.", 100 * view.stats.max_weight);
+    ImGui::TextColored({1.0f, 0.55f, 0.2f, 1.0f}, "Saturated: %.1f%% of the weight on one key.",
+                       100 * view.stats.max_weight);
 
   Bars bars;
   const Stage stage = app.settings.stage;
-  const Eigen::VectorXf& row = stage == Stage::output ? view.output : (stage == Stage::weights ? view.weights
-                                                                     : stage == Stage::masked ? view.masked
-                                                                     : stage == Stage::scaled ? view.scaled
-                                                                                              : view.scores);
+  const Eigen::VectorXf& row = stage == Stage::output ? view.output
+                                                      : (stage == Stage::weights  ? view.weights
+                                                         : stage == Stage::masked ? view.masked
+                                                         : stage == Stage::scaled ? view.scaled
+                                                                                  : view.scores);
   bars.values.assign(row.data(), row.data() + row.size());
   for (Index j = 0; j < row.size(); ++j)
     bars.labels.push_back(stage == Stage::output ? "d" + std::to_string(j) : key_label(p, j));
@@ -177,7 +184,9 @@ void draw_stepper(AppState& app) {
   bars.hi = stage == Stage::weights ? 1 : largest;
   const ColourRange range = stage_colours(app);
   const ColormapTable& table = stage_table(stage);
-  bars.colour = [&](int j) { return to_imgui(colormap(bars.values[static_cast<std::size_t>(j)], range.lo, range.hi, table)); };
+  bars.colour = [&](int j) {
+    return to_imgui(colormap(bars.values[static_cast<std::size_t>(j)], range.lo, range.hi, table));
+  };
   bars.highlight = stage == Stage::output ? -1 : app.focus_key;
   const int hovered = bar_chart("row", bars, {ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 9});
   if (hovered >= 0 && stage != Stage::output) app.focus_key = hovered;

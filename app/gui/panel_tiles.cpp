@@ -30,14 +30,17 @@ void draw_tiles(AppState& app) {
   ImGui::Text("tile %d of %d (keys %lld–%lld)", app.tile_step + 1, tiles, static_cast<long long>(now.first_key),
               static_cast<long long>(now.first_key + now.keys - 1));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("[ and ] step through the tiles; T leaves the tiles");
-  ImGui::TextWrapped("Each tile's scores meet a running maximum m and a running sum ℓ = Σ exp(x − m). When a tile "
-                     "brings a larger m, ℓ and the partial output are first multiplied by exp(m_old − m_new). "
-                     "No row of %lld weights is ever held.", static_cast<long long>(p.lk()));
+  ImGui::TextWrapped(
+      "Each tile's scores meet a running maximum m and a running sum ℓ = Σ exp(x − m). When a tile "
+      "brings a larger m, ℓ and the partial output are first multiplied by exp(m_old − m_new). "
+      "No row of %lld weights is ever held.",
+      static_cast<long long>(p.lk()));
 
   // The query's scaled scores: this tile bright, earlier ones faint, later ones not yet seen.
   Bars bars;
   for (const TileStep& step : walk.steps)
-    for (Index j = 0; j < step.keys; ++j) bars.values.push_back(step.scaled(j)), bars.labels.push_back(key_label(p, step.first_key + j));
+    for (Index j = 0; j < step.keys; ++j)
+      bars.values.push_back(step.scaled(j)), bars.labels.push_back(key_label(p, step.first_key + j));
   float largest = 1e-6f;
   for (float v : bars.values) largest = std::max(largest, std::abs(v));
   bars.lo = -largest, bars.hi = largest;
@@ -56,11 +59,13 @@ void draw_tiles(AppState& app) {
     for (int k = 0; k <= app.tile_step; ++k) {
       const TileStep& step = walk.steps[static_cast<std::size_t>(k)];
       ImGui::TableNextRow();
-      if (k == app.tile_step) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
+      if (k == app.tile_step)
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
       ImGui::TableNextColumn();
       ImGui::Text("%d", k + 1);
       ImGui::TableNextColumn();
-      ImGui::Text("%lld–%lld", static_cast<long long>(step.first_key), static_cast<long long>(step.first_key + step.keys - 1));
+      ImGui::Text("%lld–%lld", static_cast<long long>(step.first_key),
+                  static_cast<long long>(step.first_key + step.keys - 1));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(format_value(step.tile_max).c_str());
       ImGui::TableNextColumn();
@@ -70,23 +75,26 @@ void draw_tiles(AppState& app) {
       ImGui::TableNextColumn();
       // The first tile with a key to attend sets m; nothing came before it to rescale.
       const bool first = !std::isfinite(step.max_before) && std::isfinite(step.max_after);
-      ImGui::TextUnformatted(first ? "— (m set)" : step.rescale == 1.0f ? "1 (m kept)" : format_value(step.rescale).c_str());
+      ImGui::TextUnformatted(first                  ? "— (m set)"
+                             : step.rescale == 1.0f ? "1 (m kept)"
+                                                    : format_value(step.rescale).c_str());
     }
     ImGui::EndTable();
   }
 
   const bool last = app.tile_step == tiles - 1;
   if (last) {
-    ImGui::TextWrapped("Done: output = partial / ℓ. Largest difference from the standard path: %.2e (rounding).", walk.difference);
+    ImGui::TextWrapped("Done: output = partial / ℓ. Largest difference from the standard path: %.2e (rounding).",
+                       walk.difference);
   } else {
     ImGui::TextWrapped("Estimate so far: partial / ℓ, still missing %lld keys.",
-                static_cast<long long>(p.lk() - now.first_key - now.keys));
+                       static_cast<long long>(p.lk() - now.first_key - now.keys));
   }
   const MemoryReadout here = memory_readout(p.lq(), p.lk(), app.tile, cpu_threads());
   const MemoryReadout big = memory_readout(32768, 32768, app.tile, cpu_threads());
   ImGui::TextWrapped("Memory for the Lq×Lk matrices: standard %s, tiled %s here; at L = 32k: standard %s, tiled %s.",
-                     human_bytes(here.standard).c_str(), human_bytes(here.tiled).c_str(), human_bytes(big.standard).c_str(),
-                     human_bytes(big.tiled).c_str());
+                     human_bytes(here.standard).c_str(), human_bytes(here.tiled).c_str(),
+                     human_bytes(big.standard).c_str(), human_bytes(big.tiled).c_str());
 }
 
 }  // namespace attnlab::gui

@@ -6,11 +6,13 @@
 
 namespace attnlab::gui {
 
-ImU32 to_imgui(Rgba c) { return IM_COL32(c.r, c.g, c.b, c.a); }
+ImU32 to_imgui(Rgba c) {
+  return IM_COL32(c.r, c.g, c.b, c.a);
+}
 
 ImU32 okabe_ito(int i) {
-  static const ImU32 colours[] = {IM_COL32(230, 159, 0, 255), IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
-                                  IM_COL32(240, 228, 66, 255), IM_COL32(0, 114, 178, 255), IM_COL32(213, 94, 0, 255),
+  static const ImU32 colours[] = {IM_COL32(230, 159, 0, 255),  IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
+                                  IM_COL32(240, 228, 66, 255), IM_COL32(0, 114, 178, 255),  IM_COL32(213, 94, 0, 255),
                                   IM_COL32(204, 121, 167, 255)};
   return colours[i % 7];
 }
@@ -32,7 +34,9 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
   const float label_h = ImGui::GetTextLineHeight() + 4;
   const float plot_h = size.y - label_h;
   const float span = bars.hi - bars.lo > 0 ? bars.hi - bars.lo : 1;
-  const auto y_of = [&](float v) { return origin.y + plot_h * (1 - (std::clamp(v, bars.lo, bars.hi) - bars.lo) / span); };
+  const auto y_of = [&](float v) {
+    return origin.y + plot_h * (1 - (std::clamp(v, bars.lo, bars.hi) - bars.lo) / span);
+  };
   const float zero_y = y_of(std::clamp(0.0f, bars.lo, bars.hi));
   const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text), faint = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   draw->AddLine({origin.x, zero_y}, {origin.x + size.x, zero_y}, faint);
@@ -60,7 +64,8 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
       draw->AddText({(x0 + x1 - w) / 2, origin.y + plot_h + 2}, text_colour, label.c_str());
       draw->PopClipRect();
     }
-    if (hovered && ImGui::GetIO().MousePos.x >= origin.x + j * slot && ImGui::GetIO().MousePos.x < origin.x + (j + 1) * slot)
+    if (hovered && ImGui::GetIO().MousePos.x >= origin.x + j * slot &&
+        ImGui::GetIO().MousePos.x < origin.x + (j + 1) * slot)
       under_mouse = j;
   }
   ImGui::PopID();
@@ -78,7 +83,9 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
   float x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
   for (const Series& s : plot.series)
     for (std::size_t i = 0; i < s.x.size(); ++i)
-      if (std::isfinite(s.y[i])) x0 = std::min(x0, tx(s.x[i])), x1 = std::max(x1, tx(s.x[i])), y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+      if (std::isfinite(s.y[i]))
+        x0 = std::min(x0, tx(s.x[i])), x1 = std::max(x1, tx(s.x[i])), y0 = std::min(y0, s.y[i]),
+        y1 = std::max(y1, s.y[i]);
   if (!(x1 > x0)) x0 = 0, x1 = 1;
   y0 = std::min(y0, 0.0f);
   if (!(y1 > y0)) y1 = y0 + 1;
@@ -124,7 +131,8 @@ void colour_bar(const ColormapTable& table, float lo, float hi, ImVec2 size) {
   const float bar_w = std::min(size.x * 0.35f, 22.0f), step = size.y / 256.0f;
   for (int e = 0; e < 256; ++e) {
     const float y1 = origin.y + size.y - e * step;
-    draw->AddRectFilled({origin.x, y1 - step - 0.5f}, {origin.x + bar_w, y1}, to_imgui(table[static_cast<std::size_t>(e)]));
+    draw->AddRectFilled({origin.x, y1 - step - 0.5f}, {origin.x + bar_w, y1},
+                        to_imgui(table[static_cast<std::size_t>(e)]));
   }
   const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
   const float h = ImGui::GetTextLineHeight();
@@ -132,8 +140,8 @@ void colour_bar(const ColormapTable& table, float lo, float hi, ImVec2 size) {
   for (int t = 0; t < 3; ++t) {
     const float y = origin.y + size.y * (1 - t / 2.0f);
     draw->AddLine({origin.x + bar_w, y}, {origin.x + bar_w + 5, y}, text_colour);
-    draw->AddText({origin.x + bar_w + 8, std::clamp(y - h / 2, origin.y - h / 2, origin.y + size.y - h / 2)}, text_colour,
-                  format_value(ticks[t]).c_str());
+    draw->AddText({origin.x + bar_w + 8, std::clamp(y - h / 2, origin.y - h / 2, origin.y + size.y - h / 2)},
+                  text_colour, format_value(ticks[t]).c_str());
   }
   ImGui::Dummy(size);
 }

@@ -1,22 +1,22 @@
 #pragma once
 // The app's one small plotting helper (ImPlot is not in Debian): bars with labels, and a colour bar.
+#include <imgui.h>
+
 #include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <imgui.h>
 
 #include "core/colormap/colormap.hpp"
 
 namespace attnlab::gui {
 
 struct Bars {
-  std::vector<float> values;             // -inf draws as a "masked" stub
-  std::vector<std::string> labels;       // one per bar, drawn under it when they fit
-  std::function<ImU32(int)> colour;      // per bar
-  int highlight = -1;                    // drawn outlined
-  float lo = 0, hi = 1;                  // the value axis; 0 is drawn when inside
+  std::vector<float> values;         // -inf draws as a "masked" stub
+  std::vector<std::string> labels;   // one per bar, drawn under it when they fit
+  std::function<ImU32(int)> colour;  // per bar
+  int highlight = -1;                // drawn outlined
+  float lo = 0, hi = 1;              // the value axis; 0 is drawn when inside
 };
 // Draws in a region of `size` at the cursor; returns the bar under the mouse, or -1.
 int bar_chart(const char* id, const Bars& bars, ImVec2 size);
@@ -33,7 +33,7 @@ struct Series {
 struct LinePlot {
   std::string title;
   std::vector<Series> series;
-  bool log2_x = true;   // x values are dk: ticks at powers of four
+  bool log2_x = true;    // x values are dk: ticks at powers of four
   float marker_x = NAN;  // a vertical line (the current dk)
   bool legend = false;   // the series' names in the top right corner
 };

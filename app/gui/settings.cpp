@@ -7,11 +7,11 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "core/io/atomic_file.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/input.hpp"
 #include "core/inputs/read_mask.hpp"
 #include "core/inputs/resize.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -89,14 +89,37 @@ Problem build_problem(const Settings& s) {
 
 std::string to_json(const Settings& s) {
   const json j = {
-      {"source", s.source}, {"example", s.example}, {"q", s.q_path}, {"k", s.k_path}, {"v", s.v_path},
-      {"lq", s.lq}, {"lk", s.lk}, {"dk", s.dk}, {"dv", s.dv}, {"seed", s.seed}, {"sigma", s.sigma},
-      {"mask", s.mask}, {"painted", s.painted}, {"scale", s.scale}, {"scale_value", s.scale_value},
-      {"temperature", s.temperature}, {"backend", s.backend}, {"precision", s.precision},
-      {"subtract_max", s.subtract_max}, {"mask_value", s.mask_value}, {"heads", s.heads}, {"kv_heads", s.kv_heads},
-      {"head", s.head}, {"context", s.context}, {"layers", s.layers}, {"query", s.query},
-      {"stage", std::string(stage_name(s.stage))}, {"font_scale", s.font_scale}, {"present", s.present},
-      {"light", s.light}, {"attnlab", ATTNLAB_VERSION},
+      {"source", s.source},
+      {"example", s.example},
+      {"q", s.q_path},
+      {"k", s.k_path},
+      {"v", s.v_path},
+      {"lq", s.lq},
+      {"lk", s.lk},
+      {"dk", s.dk},
+      {"dv", s.dv},
+      {"seed", s.seed},
+      {"sigma", s.sigma},
+      {"mask", s.mask},
+      {"painted", s.painted},
+      {"scale", s.scale},
+      {"scale_value", s.scale_value},
+      {"temperature", s.temperature},
+      {"backend", s.backend},
+      {"precision", s.precision},
+      {"subtract_max", s.subtract_max},
+      {"mask_value", s.mask_value},
+      {"heads", s.heads},
+      {"kv_heads", s.kv_heads},
+      {"head", s.head},
+      {"context", s.context},
+      {"layers", s.layers},
+      {"query", s.query},
+      {"stage", std::string(stage_name(s.stage))},
+      {"font_scale", s.font_scale},
+      {"present", s.present},
+      {"light", s.light},
+      {"attnlab", ATTNLAB_VERSION},
   };
   return j.dump(2) + "\n";
 }
@@ -140,7 +163,8 @@ Settings load_settings(const std::filesystem::path& path) {
 }
 
 std::filesystem::path last_state_path() {
-  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) return std::filesystem::path(xdg) / "attnlab/last.json";
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "attnlab/last.json";
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home && *home ? home : ".") / ".config/attnlab/last.json";
 }

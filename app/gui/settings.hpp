@@ -15,14 +15,14 @@ struct Settings {
   std::string source = "example";  // example | random | files
   std::string example = "sentence";
   std::string q_path, k_path, v_path;
-  int lq = 8, lk = 8;               // random inputs
-  int dk = 0;                       // 0: the source's own width (an example's, a file's, 64 for random)
-  int dv = 64;                      // random inputs
+  int lq = 8, lk = 8;  // random inputs
+  int dk = 0;          // 0: the source's own width (an example's, a file's, 64 for random)
+  int dv = 64;         // random inputs
   std::uint64_t seed = 0;
   float sigma = 1.0f;
-  std::string mask = "none";        // a mask spec of the CLI; "painted" uses `painted`
+  std::string mask = "none";          // a mask spec of the CLI; "painted" uses `painted`
   std::vector<std::uint8_t> painted;  // Lq·Lk cells, 1 = may attend (a bool mask)
-  std::string scale = "sqrt";       // sqrt | none | value
+  std::string scale = "sqrt";         // sqrt | none | value
   float scale_value = 0.125f;
   float temperature = 1.0f;
   std::string backend = "auto";

@@ -18,9 +18,9 @@
 #include "app/gui/app_state.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/style.hpp"
-#include "core/io/atomic_file.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/gl/gl_backend.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -54,10 +54,13 @@ void save_screenshot(const std::string& path, int width, int height) {
   std::vector<unsigned char> flipped(pixels.size());
   const std::size_t row = static_cast<std::size_t>(width) * 4;
   for (int y = 0; y < height; ++y)
-    std::copy_n(pixels.data() + row * static_cast<std::size_t>(height - 1 - y), row, flipped.data() + row * static_cast<std::size_t>(y));
+    std::copy_n(pixels.data() + row * static_cast<std::size_t>(height - 1 - y), row,
+                flipped.data() + row * static_cast<std::size_t>(y));
   std::string png;
   stbi_write_png_to_func(
-      [](void* context, void* data, int size) { static_cast<std::string*>(context)->append(static_cast<char*>(data), static_cast<std::size_t>(size)); },
+      [](void* context, void* data, int size) {
+        static_cast<std::string*>(context)->append(static_cast<char*>(data), static_cast<std::size_t>(size));
+      },
       &png, width, height, 4, flipped.data(), static_cast<int>(row));
   if (png.empty()) throw RunError("could not encode the screenshot as PNG");
   write_file_atomic(path, png);
@@ -90,8 +93,7 @@ void handle_keys(AppState& app, GLFWwindow* window) {
     const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
     if (app.fullscreen && mode)
       glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
-    else
-      glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
+    else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
   }
 }
 
@@ -118,7 +120,9 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   }
   panel("Heatmap", left, 0, middle, size.y, [&] { draw_heatmap(app, heatmap); });
   // The explorer's plots and the heads' grid need room; the stepper above keeps its selectors.
-  const float output_h = size.y * (app.tab == AppState::Tab::output ? 0.36f : app.tab == AppState::Tab::explorer ? 0.64f : 0.72f);
+  const float output_h = size.y * (app.tab == AppState::Tab::output     ? 0.36f
+                                   : app.tab == AppState::Tab::explorer ? 0.64f
+                                                                        : 0.72f);
   panel("Stepper: one query, stage by stage", left + middle, 0, right, size.y - output_h, [&] { draw_stepper(app); });
   panel("Output, the dₖ explorer, the heads", left + middle, size.y - output_h, right, output_h, [&] {
     if (ImGui::BeginTabBar("bottom")) {
@@ -146,12 +150,10 @@ std::unique_ptr<Backend> window_backend(const std::string& name, bool compute_sh
   why.clear();
   if (name != "cpu") {
     const std::string renderer = gl::current_renderer();
-    if (!compute_shaders)
-      why = "this window has OpenGL 3.3 only; the GPU path needs 4.3";
+    if (!compute_shaders) why = "this window has OpenGL 3.3 only; the GPU path needs 4.3";
     else if (name == "auto" && gl::is_software_renderer(renderer))
       why = "the only GPU is " + renderer + ", which runs on the CPU and is slower than the CPU backend";
-    else
-      try {
+    else try {
         return std::make_unique<gl::GlBackend>(nullptr);
       } catch (const std::exception& e) {
         why = e.what();
@@ -197,7 +199,9 @@ int run_window(WindowOptions o) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   const bool compute_shaders = gl_version == "OpenGL 4.3";
-  app.open_backend = [&](const std::string& name, std::string& why) { return window_backend(name, compute_shaders, why); };
+  app.open_backend = [&](const std::string& name, std::string& why) {
+    return window_backend(name, compute_shaders, why);
+  };
   std::string why;
   try {
     start(app, app.open_backend(app.settings.backend, why));
@@ -222,7 +226,8 @@ int run_window(WindowOptions o) {
       glfwWaitEvents();  // nothing to draw while minimised
       continue;
     }
-    if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.actions.size()) act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
+    if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.actions.size())
+      act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
     tick(app, std::chrono::duration<double>(frame_start - last).count());
     last = frame_start;
     apply(app);
@@ -245,7 +250,8 @@ int run_window(WindowOptions o) {
     glClearColor(0.06f, 0.06f, 0.07f, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+    frame_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
     const bool last_frame = o.frames > 0 && frame + 1 >= o.frames;
     if (last_frame && !o.screenshot.empty()) save_screenshot(o.screenshot, width, height);
     glfwSwapBuffers(window);
@@ -253,8 +259,8 @@ int run_window(WindowOptions o) {
   }
   if (o.frames > 1) {  // the first frame builds the font atlas: not what a user waits for later
     std::cerr << "attnlab: backend " << app.engine->backend().name() << " (" << app.backend_note << ")\n";
-    std::cerr << "attnlab: heatmap cells at x=" << heatmap.x << " y=" << heatmap.y << " size=" << heatmap.cell << " rows="
-              << heatmap.rows << " cols=" << heatmap.cols << "\n";
+    std::cerr << "attnlab: heatmap cells at x=" << heatmap.x << " y=" << heatmap.y << " size=" << heatmap.cell
+              << " rows=" << heatmap.rows << " cols=" << heatmap.cols << "\n";
     const std::vector<double> later(frame_ms.begin() + 1, frame_ms.end());
     std::cerr << "attnlab: frame times over " << later.size() << " frames after the first: median " << median(later)
               << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";

@@ -3,7 +3,6 @@
 // swap), with the panels in a fixed layout that follows the window's size.
 #include <optional>
 #include <string>
-
 #include <vector>
 
 #include "app/gui/app_state.hpp"
@@ -13,11 +12,11 @@ namespace attnlab::gui {
 
 struct WindowOptions {
   Settings settings;
-  bool remember = true;    // load the last state at start and save it at exit
-  int frames = 0;          // > 0: render this many frames, then exit (tests, docs)
-  std::string screenshot;  // with frames: save the last frame's pixels here (PNG)
+  bool remember = true;         // load the last state at start and save it at exit
+  int frames = 0;               // > 0: render this many frames, then exit (tests, docs)
+  std::string screenshot;       // with frames: save the last frame's pixels here (PNG)
   std::vector<Action> actions;  // with frames: one per frame from the second on, as if keys were pressed
-  std::string export_dir;  // where Export writes (default attnlab-figures)
+  std::string export_dir;       // where Export writes (default attnlab-figures)
   int width = 1600, height = 900;
 };
 

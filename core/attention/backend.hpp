@@ -12,7 +12,7 @@ namespace attnlab {
 class Backend {
  public:
   virtual ~Backend() = default;
-  virtual std::string name() const = 0;        // "cpu" or "gpu"
+  virtual std::string name() const = 0;         // "cpu" or "gpu"
   virtual std::string description() const = 0;  // what runs it: "Eigen 3.4, 2 threads", a GL renderer
 
   // Every stage from the inputs. The trace's buffers are reused when the sizes have not changed.

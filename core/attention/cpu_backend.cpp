@@ -5,12 +5,12 @@
 
 #include <algorithm>
 
-#include "core/base/lap.hpp"
 #include "core/attention/online_softmax.hpp"
 #include "core/attention/precision_trace.hpp"
 #include "core/attention/row_pass.hpp"
 #include "core/attention/row_stream.hpp"
 #include "core/attention/tile_step.hpp"
+#include "core/base/lap.hpp"
 
 namespace attnlab {
 namespace {
@@ -19,7 +19,9 @@ namespace {
 // less often, which is worth more than keeping a block's scores in L2 (up to 512 rows measured
 // faster than 256 at Lq = Lk = 2048); at least two blocks per thread keep every core busy at
 // classroom sizes too.
-Index full_block_rows(Index lq) { return std::clamp<Index>(lq / (2 * cpu_threads()), 16, 512); }
+Index full_block_rows(Index lq) {
+  return std::clamp<Index>(lq / (2 * cpu_threads()), 16, 512);
+}
 // Output-only tiles: 128 queries × key_tile_ keys of scores, reused for every tile.
 constexpr Index tile_queries = 128;
 
@@ -43,7 +45,9 @@ const float* additive_row(const Problem& p, Index i) {
 
 }  // namespace
 
-int cpu_threads() { return omp_get_max_threads(); }
+int cpu_threads() {
+  return omp_get_max_threads();
+}
 
 std::string CpuBackend::description() const {
   return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + ", " +
@@ -190,10 +194,8 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
       }
       for (Index r = 0; r < n; ++r) {
         t.stats[r0 + r] = rows[r].stats(lk);
-        if (rows[r].attends())
-          out.row(r) *= static_cast<float>(1.0 / rows[r].sum());
-        else
-          out.row(r).setZero();
+        if (rows[r].attends()) out.row(r) *= static_cast<float>(1.0 / rows[r].sum());
+        else out.row(r).setZero();
       }
     }
   }

@@ -51,7 +51,9 @@ void Engine::set_backend(std::unique_ptr<Backend> backend) {
   stale_ = Stale::everything;
 }
 
-void Engine::invalidate() { stale_ = Stale::everything; }
+void Engine::invalidate() {
+  stale_ = Stale::everything;
+}
 
 const Trace& Engine::trace(StageTimes* times) {
   if (mode_ == Mode::output_only) {

@@ -13,10 +13,10 @@ class Engine {
  public:
   explicit Engine(std::unique_ptr<Backend> backend, Mode mode = Mode::full);
 
-  void set_problem(Problem problem);  // new inputs: everything is recomputed
-  void set_scale(const ScaleSpec& scale);      // scores are kept
-  void set_temperature(double temperature);    // scores are kept
-  void set_mask(MaskSpec mask);                // scores and scaled scores are kept
+  void set_problem(Problem problem);                   // new inputs: everything is recomputed
+  void set_scale(const ScaleSpec& scale);              // scores are kept
+  void set_temperature(double temperature);            // scores are kept
+  void set_mask(MaskSpec mask);                        // scores and scaled scores are kept
   void set_precision(const PrecisionMode& precision);  // the inputs are rounded anew: everything
   void set_backend(std::unique_ptr<Backend> backend);
   void invalidate();  // the next trace() recomputes everything (a benchmark's repetition)

@@ -5,7 +5,9 @@
 namespace attnlab {
 namespace {
 
-std::string count(std::size_t n, const char* what) { return std::to_string(n) + " " + what + (n == 1 ? "" : "s"); }
+std::string count(std::size_t n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
 
 // Every head of one input must have the same shape, so the heads stack into H × L × d.
 void check_same_shapes(const std::vector<Matrix>& heads, const char* name) {
@@ -18,7 +20,9 @@ void check_same_shapes(const std::vector<Matrix>& heads, const char* name) {
 
 }  // namespace
 
-Index kv_head(Index h, Index heads, Index kv_heads) { return h * kv_heads / heads; }
+Index kv_head(Index h, Index heads, Index kv_heads) {
+  return h * kv_heads / heads;
+}
 
 Problem head_problem(const HeadsProblem& hp, Index h) {
   const auto qh = static_cast<std::size_t>(h);

@@ -24,7 +24,9 @@ struct HeadsProblem {
 };
 
 // The seed of head h's random inputs: far apart, so heads differ, and head 0 is the single-head seed.
-inline std::uint64_t head_seed(std::uint64_t seed, Index h) { return seed + static_cast<std::uint64_t>(h) * 1000003u; }
+inline std::uint64_t head_seed(std::uint64_t seed, Index h) {
+  return seed + static_cast<std::uint64_t>(h) * 1000003u;
+}
 
 // The KV head that query head h reads: ⌊h·G/H⌋, PyTorch's enable_gqa (K/V heads repeat-interleaved).
 Index kv_head(Index h, Index heads, Index kv_heads);

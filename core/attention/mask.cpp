@@ -58,19 +58,17 @@ MaskSpec additive_mask(Matrix values, std::string source) {
 
 MaskSpec bool_mask(const Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>& allowed) {
   MaskSpec mask{MaskSpec::Kind::matrix, 0, "", true, {}};
-  mask.additive = allowed.select(Matrix::Zero(allowed.rows(), allowed.cols()),
-                                 -std::numeric_limits<float>::infinity());
+  mask.additive = allowed.select(Matrix::Zero(allowed.rows(), allowed.cols()), -std::numeric_limits<float>::infinity());
   return mask;
 }
 
 void check_mask(const MaskSpec& mask, Index lq, Index lk) {
   if (mask.kind == MaskSpec::Kind::padding && mask.param > lk)
-    throw InputError("mask padding:" + std::to_string(mask.param) + " keeps more keys than the " +
-                     std::to_string(lk) + " there are (N must be ≤ Lk)");
+    throw InputError("mask padding:" + std::to_string(mask.param) + " keeps more keys than the " + std::to_string(lk) +
+                     " there are (N must be ≤ Lk)");
   if (mask.kind == MaskSpec::Kind::matrix && (mask.additive.rows() != lq || mask.additive.cols() != lk))
     throw InputError("mask " + (mask.source.empty() ? std::string("painted") : mask.source) + " is " +
-                     shape_str(mask.additive.rows(), mask.additive.cols()) + " but Lq×Lk is " +
-                     shape_str(lq, lk));
+                     shape_str(mask.additive.rows(), mask.additive.cols()) + " but Lq×Lk is " + shape_str(lq, lk));
 }
 
 KeyRange key_range(const MaskSpec& mask, Index query, Index lq, Index lk) {

@@ -36,8 +36,8 @@ void check_full_trace_fits(Index lq, Index lk, Index dk, Index dv) {
   const std::uint64_t have = available_memory_bytes();
   // Keep a fifth of what is free for everything else on the machine.
   if (have == 0 || need <= have / 5 * 4) return;
-  throw InputError("the full trace of Lq×Lk = " + shape_str(lq, lk) + " needs about " + human_bytes(need) +
-                   " but " + human_bytes(have) + " is available; use the output-only mode (--stages output)," +
+  throw InputError("the full trace of Lq×Lk = " + shape_str(lq, lk) + " needs about " + human_bytes(need) + " but " +
+                   human_bytes(have) + " is available; use the output-only mode (--stages output)," +
                    " which keeps no Lq×Lk matrix");
 }
 

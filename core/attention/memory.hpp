@@ -14,7 +14,8 @@ std::uint64_t available_memory_bytes();  // MemAvailable, or 0 when it cannot be
 void check_full_trace_fits(Index lq, Index lk, Index dk, Index dv);
 // The KV cache of one attention layer: each token keeps one key (dk) and one value (dv) per KV head.
 inline std::uint64_t kv_cache_bytes_per_token(Index kv_heads, Index dk, Index dv, int value_bytes) {
-  return static_cast<std::uint64_t>(kv_heads) * static_cast<std::uint64_t>(dk + dv) * static_cast<std::uint64_t>(value_bytes);
+  return static_cast<std::uint64_t>(kv_heads) * static_cast<std::uint64_t>(dk + dv) *
+         static_cast<std::uint64_t>(value_bytes);
 }
 std::string human_bytes(std::uint64_t bytes);  // "1.5 GiB"
 

@@ -181,8 +181,8 @@ RowStats OnlineSoftmax::stats(Index lk) const {
   const double one_minus_p_max = rest_ / total;
   // ‖diag(p) − ppᵀ‖²_F = Σ_j p_j²(1 − p_j)² + Σ_j p_j²(Σ_k p_k² − p_j²), split into the maximum's
   // terms and the others' so that no term is a difference of two numbers near 1.
-  const double jacobian2 = p_max * p_max * (one_minus_p_max * one_minus_p_max + q) + q - 2 * c3 + q * q +
-                           p_max * p_max * q;
+  const double jacobian2 =
+      p_max * p_max * (one_minus_p_max * one_minus_p_max + q) + q - 2 * c3 + q * q + p_max * p_max * q;
   // H = −Σ p log p = log ℓ − Σ p (x − m).
   const double entropy = std::log1p(rest_) - spread_ / total;
   s.mean = static_cast<float>(mean_);

@@ -6,9 +6,9 @@
 #include <limits>
 #include <span>
 
-#include "core/base/matrix.hpp"
 #include "core/attention/row_stream.hpp"
 #include "core/attention/trace.hpp"
+#include "core/base/matrix.hpp"
 
 namespace attnlab {
 
@@ -19,8 +19,7 @@ class OnlineSoftmax {
   // factor exp(m_old − m_new) by which everything accumulated from earlier chunks (a partial
   // output too) must be multiplied. `maybe_masked` says x may hold -inf (matrix masks). The rows
   // `alongside` are stepped once per packet of the exp loop (see RowStream), not finished.
-  float add(const float* x, const float* t, float* e, Index n, bool maybe_masked,
-            std::span<RowStream> alongside = {});
+  float add(const float* x, const float* t, float* e, Index n, bool maybe_masked, std::span<RowStream> alongside = {});
 
   bool attends() const { return attended_ > 0; }
   double sum() const { return 1.0 + rest_; }  // ℓ: the maximum's own term is exactly exp(0) = 1

@@ -30,7 +30,7 @@ float round_to_half(float x) {
   // Scaling by powers of two is exact, so nearbyint (ties to even) rounds at the right bit.
   if (a < 0x1p-14f) return std::copysign(std::nearbyint(a * 0x1p24f) * 0x1p-24f, x);  // subnormal: steps of 2^-24
   int e = 0;
-  std::frexp(a, &e);                        // a in [2^(e−1), 2^e): 11 significant bits leave steps of 2^(e−11)
+  std::frexp(a, &e);  // a in [2^(e−1), 2^e): 11 significant bits leave steps of 2^(e−11)
   const float step = std::ldexp(1.0f, e - 11);
   return std::copysign(std::nearbyint(a / step) * step, x);
 }

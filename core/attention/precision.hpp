@@ -9,16 +9,18 @@
 namespace attnlab {
 
 enum class Precision { fp32, fp16, bf16 };
-std::string_view precision_name(Precision precision);   // "fp32", "fp16", "bf16"
-Precision parse_precision(std::string_view name);       // throws InputError naming it and the valid ones
-inline int value_bytes(Precision p) { return p == Precision::fp32 ? 4 : 2; }  // one stored value
+std::string_view precision_name(Precision precision);  // "fp32", "fp16", "bf16"
+Precision parse_precision(std::string_view name);      // throws InputError naming it and the valid ones
+inline int value_bytes(Precision p) {
+  return p == Precision::fp32 ? 4 : 2;
+}  // one stored value
 
 // How the stages are computed (core/precision_trace.hpp has the exact rules). The defaults are the
 // engine's ordinary float32 path, bit for bit.
 struct PrecisionMode {
   Precision format = Precision::fp32;
-  bool subtract_max = true;              // softmax as exp(x − max): off shows why it is there
-  std::optional<float> mask_value;       // masked cells' value instead of −inf (−1e9, −65504, ...)
+  bool subtract_max = true;         // softmax as exp(x − max): off shows why it is there
+  std::optional<float> mask_value;  // masked cells' value instead of −inf (−1e9, −65504, ...)
 
   bool is_default() const { return format == Precision::fp32 && subtract_max && !mask_value; }
 };

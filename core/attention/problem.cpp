@@ -27,8 +27,8 @@ void check_finite(const Matrix& m, const char* name) {
   for (Index i = 0; i < m.rows(); ++i)
     for (Index j = 0; j < m.cols(); ++j)
       if (!std::isfinite(m(i, j)))
-        throw InputError(std::string(name) + " has the non-finite value " + std::to_string(m(i, j)) +
-                         " at row " + std::to_string(i) + ", column " + std::to_string(j));
+        throw InputError(std::string(name) + " has the non-finite value " + std::to_string(m(i, j)) + " at row " +
+                         std::to_string(i) + ", column " + std::to_string(j));
 }
 
 void check_not_empty(const Matrix& m, const char* name) {
@@ -44,8 +44,8 @@ void check_range(const Problem& p, const ScoreBound& bound) {
     largest += p.mask.additive.array().isFinite().select(p.mask.additive.array().abs(), 0.0f).maxCoeff();
   if (largest > 1e38)
     throw InputError("Q and K are too large for float32: scores could reach " + std::to_string(largest) +
-                     " (largest row norms: Q " + std::to_string(bound.q_norm) + ", K " +
-                     std::to_string(bound.k_norm) + ")");
+                     " (largest row norms: Q " + std::to_string(bound.q_norm) + ", K " + std::to_string(bound.k_norm) +
+                     ")");
 }
 
 }  // namespace
@@ -59,9 +59,9 @@ void validate(const Problem& p) {
   check_not_empty(p.k, "K");
   check_not_empty(p.v, "V");
   if (p.k.cols() != p.q.cols())
-    throw InputError("K has " + std::to_string(p.k.cols()) + " columns but Q has " +
-                     std::to_string(p.q.cols()) + ": dk must match (Q is " + shape_str(p.lq(), p.dk()) +
-                     ", K is " + shape_str(p.k.rows(), p.k.cols()) + ")");
+    throw InputError("K has " + std::to_string(p.k.cols()) + " columns but Q has " + std::to_string(p.q.cols()) +
+                     ": dk must match (Q is " + shape_str(p.lq(), p.dk()) + ", K is " +
+                     shape_str(p.k.rows(), p.k.cols()) + ")");
   if (p.v.rows() != p.k.rows())
     throw InputError("V has " + std::to_string(p.v.rows()) + " rows but K has " + std::to_string(p.k.rows()) +
                      ": one value per key (K is " + shape_str(p.k.rows(), p.k.cols()) + ", V is " +

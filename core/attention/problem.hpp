@@ -4,9 +4,9 @@
 #include <vector>
 
 #include "core/attention/mask.hpp"
-#include "core/base/matrix.hpp"
 #include "core/attention/precision.hpp"
 #include "core/attention/scale.hpp"
+#include "core/base/matrix.hpp"
 
 namespace attnlab {
 
@@ -16,8 +16,8 @@ struct Problem {
   Matrix v;  // Lk × dv, one value per row
   MaskSpec mask;
   ScaleSpec scale;
-  double temperature = 1.0;  // softmax(x / temperature): the GUI's extra knob on top of the scale
-  PrecisionMode precision;   // the precision lab; the default is the ordinary float32 path
+  double temperature = 1.0;               // softmax(x / temperature): the GUI's extra knob on top of the scale
+  PrecisionMode precision;                // the precision lab; the default is the ordinary float32 path
   std::vector<std::string> query_tokens;  // Lq labels
   std::vector<std::string> key_tokens;    // Lk labels
 

@@ -4,8 +4,8 @@ namespace attnlab {
 
 QueryView query_view(const Problem& problem, const Trace& trace, Index query) {
   if (query < 0 || query >= problem.lq())
-    throw InputError("query " + std::to_string(query) + " is out of range: there are " +
-                     std::to_string(problem.lq()) + " queries (0 to " + std::to_string(problem.lq() - 1) + ")");
+    throw InputError("query " + std::to_string(query) + " is out of range: there are " + std::to_string(problem.lq()) +
+                     " queries (0 to " + std::to_string(problem.lq() - 1) + ")");
   QueryView view;
   view.query = query;
   view.output = trace.output.row(query).transpose();

@@ -10,7 +10,7 @@ struct QueryView {
   Index query = 0;
   Eigen::VectorXf scores, scaled, masked, weights;  // this query's row of each stage (full traces)
   Eigen::VectorXf output;                           // dv
-  Matrix contributions;  // Lk × dv: weight_j · v_j, the terms that add up to the output
+  Matrix contributions;                             // Lk × dv: weight_j · v_j, the terms that add up to the output
   RowStats stats;
 };
 

@@ -21,10 +21,8 @@ void mask_row(const float* scaled, float* masked, Index lk, KeyRange keys, const
   m.head(keys.lo).setConstant(neg_inf);
   m.tail(lk - keys.hi).setConstant(neg_inf);
   const Index n = keys.hi - keys.lo;
-  if (additive)
-    m.segment(keys.lo, n) = t.segment(keys.lo, n) + ConstRow(additive + keys.lo, n);
-  else
-    m.segment(keys.lo, n) = t.segment(keys.lo, n);
+  if (additive) m.segment(keys.lo, n) = t.segment(keys.lo, n) + ConstRow(additive + keys.lo, n);
+  else m.segment(keys.lo, n) = t.segment(keys.lo, n);
 }
 
 RowStats softmax_row(const float* scaled, const float* masked, float* weights, Index lk, KeyRange keys,
@@ -36,8 +34,7 @@ RowStats softmax_row(const float* scaled, const float* masked, float* weights, I
   OnlineSoftmax row;
   row.add(masked + keys.lo, scaled + keys.lo, weights + keys.lo, n, has_additive, alongside);
   for (RowStream& out : alongside) out.finish();
-  if (row.attends())
-    p.segment(keys.lo, n) *= static_cast<float>(1.0 / row.sum());
+  if (row.attends()) p.segment(keys.lo, n) *= static_cast<float>(1.0 / row.sum());
   return row.stats(lk);
 }
 

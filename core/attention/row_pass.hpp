@@ -4,9 +4,9 @@
 #include <span>
 
 #include "core/attention/mask.hpp"
-#include "core/base/matrix.hpp"
 #include "core/attention/row_stream.hpp"
 #include "core/attention/trace.hpp"
+#include "core/base/matrix.hpp"
 
 namespace attnlab {
 

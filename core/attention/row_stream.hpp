@@ -61,7 +61,9 @@ class RowStream {
   Index n_, at_ = 0;
 };
 
-inline void stream_row(float* dst, const float* src, Index n) { RowStream(dst, src, n).finish(); }
+inline void stream_row(float* dst, const float* src, Index n) {
+  RowStream(dst, src, n).finish();
+}
 
 inline void stream_fence() {
 #if defined(EIGEN_VECTORIZE_SSE) || defined(EIGEN_VECTORIZE_AVX) || defined(EIGEN_VECTORIZE_AVX512)

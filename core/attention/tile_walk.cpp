@@ -31,11 +31,14 @@ TileWalk walk_tiles(const Problem& p, Index query, Index tile, const Trace* stan
     step.tile_max = -std::numeric_limits<float>::infinity();
     const KeyRange allowed = key_range(p.mask, query, p.lq(), p.lk());
     for (Index j = std::max(allowed.lo, k0); j < std::min(allowed.hi, k0 + kn); ++j)
-      step.tile_max = std::max(step.tile_max, step.scaled(j - k0) + (p.mask.kind == MaskSpec::Kind::matrix ? p.mask.additive(query, j) : 0.0f));
+      step.tile_max =
+          std::max(step.tile_max,
+                   step.scaled(j - k0) + (p.mask.kind == MaskSpec::Kind::matrix ? p.mask.additive(query, j) : 0.0f));
     step.partial = partial;
     walk.steps.push_back(std::move(step));
   }
-  walk.output = row.attends() ? Eigen::VectorXf(partial / static_cast<float>(row.sum())) : Eigen::VectorXf::Zero(p.dv());
+  walk.output =
+      row.attends() ? Eigen::VectorXf(partial / static_cast<float>(row.sum())) : Eigen::VectorXf::Zero(p.dv());
   if (standard && standard->output.rows() == p.lq())
     walk.difference = (walk.output.transpose() - standard->output.row(query)).cwiseAbs().maxCoeff();
   return walk;

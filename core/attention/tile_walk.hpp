@@ -11,13 +11,13 @@
 namespace attnlab {
 
 struct TileStep {
-  Index first_key = 0, keys = 0;  // the tile: keys [first_key, first_key + keys)
-  Eigen::VectorXf scaled;         // this query's scaled scores in the tile
-  float tile_max = 0;             // the tile's largest allowed score (-inf if none)
-  float max_before = 0, max_after = 0;  // the running maximum m
+  Index first_key = 0, keys = 0;         // the tile: keys [first_key, first_key + keys)
+  Eigen::VectorXf scaled;                // this query's scaled scores in the tile
+  float tile_max = 0;                    // the tile's largest allowed score (-inf if none)
+  float max_before = 0, max_after = 0;   // the running maximum m
   double sum_before = 0, sum_after = 0;  // the running sum ℓ = Σ exp(x − m)
-  float rescale = 1;              // exp(m_old − m_new): what ℓ and the partial output were multiplied by
-  Eigen::VectorXf partial;        // the unnormalised output after this tile; partial / ℓ is the estimate
+  float rescale = 1;                     // exp(m_old − m_new): what ℓ and the partial output were multiplied by
+  Eigen::VectorXf partial;               // the unnormalised output after this tile; partial / ℓ is the estimate
 };
 
 struct TileWalk {

@@ -16,8 +16,8 @@ Stage parse_stage(std::string_view name);  // throws InputError listing the stag
 
 // Statistics of one query row, over the keys it may attend (semantics.md, Statistics).
 struct RowStats {
-  float mean = 0;            // of the scaled scores
-  float std = 0;             // population standard deviation of the scaled scores
+  float mean = 0;  // of the scaled scores
+  float std = 0;   // population standard deviation of the scaled scores
   float max_weight = 0;
   float entropy = 0;         // −Σ p log p, nats
   float effective_keys = 0;  // exp(entropy)

@@ -55,8 +55,8 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
   f.title = o.heading.empty() ? formula : formula + kDot + o.heading;
   const float title_size = l.fitting(formula, l.px(kTitle), text_width);
   float y = pad + font.ascent(title_size);
-  l.text(f.title, pad, y, o.heading.empty() ? title_size : l.fitting(f.title, title_size, text_width), Anchor::start, kInk,
-         "title");
+  l.text(f.title, pad, y, o.heading.empty() ? title_size : l.fitting(f.title, title_size, text_width), Anchor::start,
+         kInk, "title");
   y = text_line(l, figure_subtitle(p, o.stage, o.query), y, l.px(12), l.px(kSubtitle), kSoftInk, "subtitle");
 
   FigureHeatmap& h = f.heatmaps.emplace_back();

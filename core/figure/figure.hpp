@@ -8,9 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include "core/colormap/colormap.hpp"
 #include "core/attention/problem.hpp"
 #include "core/attention/trace.hpp"
+#include "core/colormap/colormap.hpp"
 
 namespace attnlab {
 
@@ -38,8 +38,8 @@ Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageC
 
 struct FigureOptions {
   Stage stage = Stage::weights;
-  std::optional<Index> query;  // the row to outline
-  std::string colormap;        // empty: the stage's default
+  std::optional<Index> query;        // the row to outline
+  std::string colormap;              // empty: the stage's default
   int width = figure_default_width;  // pixels; every length scales with it
   std::string heading;               // after the title's formula: "head 2 of 8  ·  KV head 1 of 2"
 };
@@ -47,7 +47,7 @@ struct FigureOptions {
 enum class Anchor { start, middle, end };
 
 struct FigureText {
-  std::string text;  // UTF-8
+  std::string text;    // UTF-8
   float x = 0, y = 0;  // y is the baseline
   float size = 0;      // em size in pixels
   Anchor anchor = Anchor::start;
@@ -90,7 +90,7 @@ struct FigureHeatmap {
 struct Figure {
   int width = 0, height = 0;
   Rgba background{255, 255, 255, 255};
-  std::string title;  // the title line, also the SVG's document title
+  std::string title;                    // the title line, also the SVG's document title
   std::vector<FigureHeatmap> heatmaps;  // one for a stage, one per head for a grid of heads, none for plots
   // Drawn in this order: the heatmaps, then rects, lines, dots, and texts.
   std::vector<FigureRect> rects;

@@ -13,14 +13,14 @@ namespace {
 using namespace figure_parts;
 
 // Lengths in units of a figure 1000 units wide, as in figure_parts.hpp.
-constexpr float kPanelGap = 36;      // between panels side by side, or a quarter of a narrow panel
+constexpr float kPanelGap = 36;  // between panels side by side, or a quarter of a narrow panel
 constexpr float kPanelGapMin = 16;
-constexpr float kPanelTitle = 17;    // "head 2 · KV head 0" above each panel
-constexpr float kPanelTitleLift = 9; // its baseline above the panel
-constexpr float kRowGap = 16;        // above a row's panel titles
-constexpr float kPanelMin = 40;      // the narrowest panel: fewer columns below that
-constexpr float kTinyCell = 6;       // smaller cells get no token labels
-constexpr float kHeads = 20;         // the line under the title that says the heads
+constexpr float kPanelTitle = 17;     // "head 2 · KV head 0" above each panel
+constexpr float kPanelTitleLift = 9;  // its baseline above the panel
+constexpr float kRowGap = 16;         // above a row's panel titles
+constexpr float kPanelMin = 40;       // the narrowest panel: fewer columns below that
+constexpr float kTinyCell = 6;        // smaller cells get no token labels
+constexpr float kHeads = 20;          // the line under the title that says the heads
 // The grid's width over its height that fits a slide best once the titles and labels are added.
 constexpr double kGridAspect = 1.8;
 
@@ -47,7 +47,9 @@ std::string panel_title(int form, Index h, Index g) {
   return head + " \u00b7 " + (form < 1 ? "KV head " : "KV ") + std::to_string(g);
 }
 
-std::string heads_word(Index n) { return std::to_string(n) + (n == 1 ? " head" : " heads"); }
+std::string heads_word(Index n) {
+  return std::to_string(n) + (n == 1 ? " head" : " heads");
+}
 
 }  // namespace
 
@@ -69,7 +71,8 @@ void check_heads_grid(Index heads) {
                      std::to_string(heads_grid_max) + "): give --head h to draw one of them");
 }
 
-Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& traces, const FigureOptions& o, const Font& font) {
+Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& traces, const FigureOptions& o,
+                          const Font& font) {
   check_width(o.width);
   check_heads_grid(hp.heads());
   if (static_cast<Index>(traces.size()) != hp.heads())
@@ -108,14 +111,16 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
   for (const auto& label : row_labels) left = std::max(left, font.width(label, l.px(kLabel)));
   FigureHeatmap cells;
   cells.rows = m.rows(), cells.cols = m.cols();
-  const double panel_aspect = 1.0 / std::clamp(static_cast<double>(m.rows()) / static_cast<double>(m.cols()), 0.25, 1.0);
+  const double panel_aspect =
+      1.0 / std::clamp(static_cast<double>(m.rows()) / static_cast<double>(m.cols()), 0.25, 1.0);
   Grid grid;
   float panel_gap = 0;
   bool labels = true;
   for (int pass = 0; pass < 2; ++pass) {
     const float avail = static_cast<float>(o.width) - std::round(pad + (labels ? left + gap : 0)) - right;
     const float widest_gap = l.px(kPanelGap);
-    const auto max_columns = std::max<Index>(1, static_cast<Index>((avail + widest_gap) / (l.px(kPanelMin) + widest_gap)));
+    const auto max_columns =
+        std::max<Index>(1, static_cast<Index>((avail + widest_gap) / (l.px(kPanelMin) + widest_gap)));
     grid = choose_grid(heads, panel_aspect, max_columns);
     const auto columns = static_cast<float>(grid.columns);
     const float panel_w = (avail - widest_gap * (columns - 1)) / columns;
@@ -124,7 +129,8 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
     if (std::min(cells.cell_w, cells.cell_h) >= l.px(kTinyCell)) break;
     labels = false;
   }
-  const float heat_w = cells.cell_w * static_cast<float>(cells.cols), heat_h = cells.cell_h * static_cast<float>(cells.rows);
+  const float heat_w = cells.cell_w * static_cast<float>(cells.cols),
+              heat_h = cells.cell_h * static_cast<float>(cells.rows);
   const float title_size = l.px(kPanelTitle), band = l.px(kRowGap + kPanelTitleLift) + font.ascent(title_size);
   const float grid_x = std::round(pad + (labels ? left + gap : 0)), grid_y = std::round(y + l.px(22) + band);
   const float grid_w = heat_w * static_cast<float>(grid.columns) + panel_gap * static_cast<float>(grid.columns - 1);
@@ -144,7 +150,8 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
 
   // The panels' titles in the longest form that fits every panel at full size.
   int title_form = 0;
-  while (title_form < 2 && font.width(panel_title(title_form, heads - 1, kv_heads - 1), title_size) > heat_w) ++title_form;
+  while (title_form < 2 && font.width(panel_title(title_form, heads - 1, kv_heads - 1), title_size) > heat_w)
+    ++title_form;
 
   // Each panel: its frame and title; query labels beside the first column, key labels under the
   // lowest panel of each column; the values when the cells are large, the selected query outlined.
@@ -157,7 +164,8 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
     l.text(title, panel.x + heat_w / 2, panel.y - l.px(kPanelTitleLift), l.fitting(title, title_size, heat_w),
            Anchor::middle, kInk, "panel-title");
     if (labels && h % grid.columns == 0) {
-      if (h == 0) l.text("queries", panel.x - gap, panel.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
+      if (h == 0)
+        l.text("queries", panel.x - gap, panel.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
       query_labels(l, panel, row_labels, o.query);
     }
     if (labels && h + grid.columns >= heads) {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "core/figure/figure.hpp"
 #include "core/attention/heads.hpp"
+#include "core/figure/figure.hpp"
 
 namespace attnlab {
 

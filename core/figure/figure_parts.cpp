@@ -10,7 +10,9 @@ namespace attnlab::figure_parts {
 namespace {
 
 // Black on light cells, white on dark ones (Rec. 709 luma).
-Rgba ink_on(Rgba c) { return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b > 150 ? kInk : kWhite; }
+Rgba ink_on(Rgba c) {
+  return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b > 150 ? kInk : kWhite;
+}
 
 // Every n-th label, n from 1, 2, 5, 10, 20, 50, ...: a thinned axis still counts in round steps.
 Index label_step(float needed, float cell) {
@@ -34,7 +36,8 @@ void check_query(std::optional<Index> query, Index lq) {
                      " queries (0 to " + std::to_string(lq - 1) + ")");
 }
 
-float text_line(FigurePen& l, const std::string& text, float above, float lead, float size, Rgba colour, const char* role) {
+float text_line(FigurePen& l, const std::string& text, float above, float lead, float size, Rgba colour,
+                const char* role) {
   const float text_width = static_cast<float>(l.figure.width) - 2 * l.px(kPad);
   const float fitted = l.fitting(text, size, text_width);
   const float y = above + (lead + l.font.ascent(fitted));
@@ -105,7 +108,8 @@ void heatmap_frame(FigurePen& l, const FigureHeatmap& h, float heat_w, float hea
   l.rect(h.x - frame, h.y - frame, heat_w + 2 * frame, heat_h + 2 * frame, kFrame, "frame", frame);
 }
 
-void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& labels, std::optional<Index> query) {
+void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& labels,
+                  std::optional<Index> query) {
   const float label = l.px(kLabel), gap = l.px(kGap);
   const float row_fit = h.cell_h * 0.8f;
   const float row_size = row_fit >= l.px(kLabelMin) ? std::min(row_fit, label) : label;
@@ -114,8 +118,9 @@ void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::s
     const bool selected = query && *query == i;
     const bool crowds_selected = query && !selected && std::abs(*query - i) < row_step;
     if (!selected && (i % row_step != 0 || crowds_selected)) continue;
-    l.text(labels[static_cast<std::size_t>(i)], h.x - gap, h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * row_size,
-           row_size, Anchor::end, selected ? kInk : kSoftInk, "query-label");
+    l.text(labels[static_cast<std::size_t>(i)], h.x - gap,
+           h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * row_size, row_size, Anchor::end,
+           selected ? kInk : kSoftInk, "query-label");
   }
 }
 
@@ -136,7 +141,9 @@ float key_labels(FigurePen& l, const FigureHeatmap& h, float heat_h, const std::
 void cell_values(FigurePen& l, const FigureHeatmap& h, const Trace& trace, Stage stage, CellRange range) {
   if (std::min(h.cell_w, h.cell_h) < l.px(kValueCell)) return;
   const int decimals = range.whole && stage != Stage::weights ? 0 : value_decimals(stage, range.largest);
-  const auto shows_value = [&](Index i, Index j) { return stage != Stage::weights || !masked_cell(trace, stage, i, j); };
+  const auto shows_value = [&](Index i, Index j) {
+    return stage != Stage::weights || !masked_cell(trace, stage, i, j);
+  };
   float size = std::min(l.px(kLabel), h.cell_h * 0.3f), widest = 0;
   for (float v : h.values) widest = std::max(widest, l.font.width(format_value(v, decimals), size));
   if (widest > 0.88f * h.cell_w) size *= 0.88f * h.cell_w / widest;
@@ -146,8 +153,8 @@ void cell_values(FigurePen& l, const FigureHeatmap& h, const Trace& trace, Stage
       const auto n = static_cast<std::size_t>(i * h.cols + j);
       if (!shows_value(i, j)) continue;
       l.text(format_value(h.values[n], decimals), h.x + (static_cast<float>(j) + 0.5f) * h.cell_w,
-             h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * size, size, Anchor::middle, ink_on(h.colours[n]),
-             "cell-value");
+             h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * size, size, Anchor::middle,
+             ink_on(h.colours[n]), "cell-value");
     }
 }
 
@@ -171,8 +178,8 @@ float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, floa
   // One rect per table entry, each reaching 1 px into the one below so no background shows between.
   const float step = h / 256.0f;
   for (int k = 0; k < 256; ++k)
-    l.rect(x, y + step * static_cast<float>(255 - k), w, step + (k > 0 ? 1.0f : 0.0f), (*c.table)[static_cast<std::size_t>(k)],
-           "colour-bar");
+    l.rect(x, y + step * static_cast<float>(255 - k), w, step + (k > 0 ? 1.0f : 0.0f),
+           (*c.table)[static_cast<std::size_t>(k)], "colour-bar");
   const float frame = std::max(1.0f, l.px(1));
   l.rect(x - frame, y - frame, w + 2 * frame, h + 2 * frame, kFrame, "frame", frame);
   for (const Tick& t : nice_ticks(c.lo, c.hi)) {

@@ -20,7 +20,9 @@ struct FigurePen {
   void rect(float x, float y, float w, float h, Rgba colour, const char* role, float stroke = 0) {
     figure.rects.push_back({x, y, w, h, colour, stroke, role});
   }
-  void dot(float x, float y, float radius, Rgba colour, const char* role) { figure.dots.push_back({x, y, radius, colour, role}); }
+  void dot(float x, float y, float radius, Rgba colour, const char* role) {
+    figure.dots.push_back({x, y, radius, colour, role});
+  }
   // A size at most `size` at which `s` fits in `width`.
   float fitting(const std::string& s, float size, float width) const {
     const float w = font.width(s, size);

@@ -17,7 +17,8 @@ class Canvas {
  public:
   Canvas(int width, int height, Rgba background)
       : w_(width), h_(height), rgb_(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3) {
-    for (std::size_t n = 0; n < rgb_.size(); n += 3) rgb_[n] = background.r, rgb_[n + 1] = background.g, rgb_[n + 2] = background.b;
+    for (std::size_t n = 0; n < rgb_.size(); n += 3)
+      rgb_[n] = background.r, rgb_[n + 1] = background.g, rgb_[n + 2] = background.b;
   }
 
   // Pixel (x, y) ← colour over it with `coverage` in 0..1.
@@ -25,7 +26,8 @@ class Canvas {
     if (x < 0 || y < 0 || x >= w_ || y >= h_) return;
     const float a = coverage * static_cast<float>(c.a) / 255.0f;
     if (a <= 0) return;
-    std::uint8_t* p = &rgb_[(static_cast<std::size_t>(y) * static_cast<std::size_t>(w_) + static_cast<std::size_t>(x)) * 3];
+    std::uint8_t* p =
+        &rgb_[(static_cast<std::size_t>(y) * static_cast<std::size_t>(w_) + static_cast<std::size_t>(x)) * 3];
     const auto mix = [a](std::uint8_t dst, std::uint8_t src) {
       return static_cast<std::uint8_t>(std::lround(static_cast<float>(dst) + (static_cast<float>(src) - dst) * a));
     };
@@ -41,7 +43,8 @@ class Canvas {
     const auto first_y = static_cast<int>(y0), last_y = static_cast<int>(std::ceil(y1));
     for (int y = first_y; y < last_y; ++y) {
       const float cy = std::min(y1, y + 1.0f) - std::max(y0, static_cast<float>(y));
-      for (int x = first_x; x < last_x; ++x) blend(x, y, c, cy * (std::min(x1, x + 1.0f) - std::max(x0, static_cast<float>(x))));
+      for (int x = first_x; x < last_x; ++x)
+        blend(x, y, c, cy * (std::min(x1, x + 1.0f) - std::max(x0, static_cast<float>(x))));
     }
   }
 
@@ -58,8 +61,10 @@ class Canvas {
   // Each pixel takes the cell under its centre: crisp cells at any size, even below a pixel.
   void heatmap(const FigureHeatmap& h) {
     const float w = h.cell_w * static_cast<float>(h.cols), hh = h.cell_h * static_cast<float>(h.rows);
-    const int x0 = std::max(0, static_cast<int>(std::floor(h.x))), x1 = std::min(w_, static_cast<int>(std::ceil(h.x + w)));
-    const int y0 = std::max(0, static_cast<int>(std::floor(h.y))), y1 = std::min(h_, static_cast<int>(std::ceil(h.y + hh)));
+    const int x0 = std::max(0, static_cast<int>(std::floor(h.x))),
+              x1 = std::min(w_, static_cast<int>(std::ceil(h.x + w)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(h.y))),
+              y1 = std::min(h_, static_cast<int>(std::ceil(h.y + hh)));
     for (int y = y0; y < y1; ++y) {
       const auto i = static_cast<Index>(std::floor((static_cast<float>(y) + 0.5f - h.y) / h.cell_h));
       if (i < 0 || i >= h.rows) continue;
@@ -80,9 +85,12 @@ class Canvas {
     if (l.points.empty()) return;
     const float r = l.width / 2;
     float lo_x = l.points[0].first, hi_x = lo_x, lo_y = l.points[0].second, hi_y = lo_y;
-    for (const auto& [x, y] : l.points) lo_x = std::min(lo_x, x), hi_x = std::max(hi_x, x), lo_y = std::min(lo_y, y), hi_y = std::max(hi_y, y);
-    const int x0 = std::max(0, static_cast<int>(std::floor(lo_x - r - 1))), x1 = std::min(w_, static_cast<int>(std::ceil(hi_x + r + 1)));
-    const int y0 = std::max(0, static_cast<int>(std::floor(lo_y - r - 1))), y1 = std::min(h_, static_cast<int>(std::ceil(hi_y + r + 1)));
+    for (const auto& [x, y] : l.points)
+      lo_x = std::min(lo_x, x), hi_x = std::max(hi_x, x), lo_y = std::min(lo_y, y), hi_y = std::max(hi_y, y);
+    const int x0 = std::max(0, static_cast<int>(std::floor(lo_x - r - 1))),
+              x1 = std::min(w_, static_cast<int>(std::ceil(hi_x + r + 1)));
+    const int y0 = std::max(0, static_cast<int>(std::floor(lo_y - r - 1))),
+              y1 = std::min(h_, static_cast<int>(std::ceil(hi_y + r + 1)));
     if (x1 <= x0 || y1 <= y0) return;
     const auto bw = static_cast<std::size_t>(x1 - x0);
     std::vector<float> cover(bw * static_cast<std::size_t>(y1 - y0), 0.0f);
@@ -106,15 +114,19 @@ class Canvas {
         }
     }
     for (int y = y0; y < y1; ++y)
-      for (int x = x0; x < x1; ++x) blend(x, y, l.colour, cover[static_cast<std::size_t>(y - y0) * bw + static_cast<std::size_t>(x - x0)]);
+      for (int x = x0; x < x1; ++x)
+        blend(x, y, l.colour, cover[static_cast<std::size_t>(y - y0) * bw + static_cast<std::size_t>(x - x0)]);
   }
 
   void dot(const FigureDot& d) {
-    const int x0 = static_cast<int>(std::floor(d.x - d.radius - 1)), x1 = static_cast<int>(std::ceil(d.x + d.radius + 1));
-    const int y0 = static_cast<int>(std::floor(d.y - d.radius - 1)), y1 = static_cast<int>(std::ceil(d.y + d.radius + 1));
+    const int x0 = static_cast<int>(std::floor(d.x - d.radius - 1)),
+              x1 = static_cast<int>(std::ceil(d.x + d.radius + 1));
+    const int y0 = static_cast<int>(std::floor(d.y - d.radius - 1)),
+              y1 = static_cast<int>(std::ceil(d.y + d.radius + 1));
     for (int y = y0; y < y1; ++y)
       for (int x = x0; x < x1; ++x)
-        blend(x, y, d.colour, coverage(d.radius - std::hypot(static_cast<float>(x) + 0.5f - d.x, static_cast<float>(y) + 0.5f - d.y)));
+        blend(x, y, d.colour,
+              coverage(d.radius - std::hypot(static_cast<float>(x) + 0.5f - d.x, static_cast<float>(y) + 0.5f - d.y)));
   }
 
   void text(const FigureText& t, const Font& font) {
@@ -129,7 +141,8 @@ class Canvas {
       for (int gy = 0; gy < g.height; ++gy)
         for (int gx = 0; gx < g.width; ++gx)
           if (const std::uint8_t a = g.alpha[static_cast<std::size_t>(gy * g.width + gx)])
-            blend(static_cast<int>(whole) + g.left + gx, baseline + g.top + gy, t.colour, static_cast<float>(a) / 255.0f);
+            blend(static_cast<int>(whole) + g.left + gx, baseline + g.top + gy, t.colour,
+                  static_cast<float>(a) / 255.0f);
       pen += font.advance(s[n], n + 1 < s.size() ? s[n + 1] : 0, t.size);
     }
   }
@@ -165,7 +178,8 @@ std::string figure_png(const Figure& figure, const Font& font) {
 
 void check_plain_size(Index rows, Index cols, long long cell_px) {
   if (cell_px < 1 || cell_px > figure_max_side)
-    throw InputError("--cell-px " + std::to_string(cell_px) + " is out of range: 1 to " + std::to_string(figure_max_side));
+    throw InputError("--cell-px " + std::to_string(cell_px) + " is out of range: 1 to " +
+                     std::to_string(figure_max_side));
   const long long w = cols * cell_px, h = rows * cell_px;
   if (w > figure_max_side || h > figure_max_side || w * h > figure_max_pixels)
     throw InputError("the plain image would be " + std::to_string(w) + "×" + std::to_string(h) + " pixels (" +

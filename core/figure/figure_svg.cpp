@@ -74,7 +74,8 @@ void dot(std::string& out, const FigureDot& d) {
 }
 
 void text(std::string& out, const FigureText& t) {
-  out += "<text class=\"" + t.role + "\" x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\" font-size=\"" + num(t.size) + "\"";
+  out +=
+      "<text class=\"" + t.role + "\" x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\" font-size=\"" + num(t.size) + "\"";
   if (t.anchor != Anchor::start) out += t.anchor == Anchor::middle ? " text-anchor=\"middle\"" : " text-anchor=\"end\"";
   if (t.colour != Rgba{0, 0, 0, 255}) out += " fill=\"" + hex(t.colour) + "\"";
   out += ">" + xml_escape(t.text) + "</text>\n";
@@ -91,8 +92,8 @@ void heatmap(std::string& out, const FigureHeatmap& h) {
       const auto n = static_cast<std::size_t>(i * h.cols + j);
       out += "<rect class=\"cell\" x=\"" + num(h.x + static_cast<double>(j) * h.cell_w) + "\" y=\"" +
              num(h.y + static_cast<double>(i) * h.cell_h) + "\" width=\"" + num(h.cell_w) + "\" height=\"" +
-             num(h.cell_h) + "\" fill=\"" + hex(h.colours[n]) + "\" data-row=\"" + std::to_string(i) + "\" data-col=\"" +
-             std::to_string(j) + "\" data-value=\"" + exact(h.values[n]) + "\"><title>" +
+             num(h.cell_h) + "\" fill=\"" + hex(h.colours[n]) + "\" data-row=\"" + std::to_string(i) +
+             "\" data-col=\"" + std::to_string(j) + "\" data-value=\"" + exact(h.values[n]) + "\"><title>" +
              xml_escape(panel + h.row_names[static_cast<std::size_t>(i)] + " \u2192 " +
                         h.col_names[static_cast<std::size_t>(j)] + ": " + exact(h.values[n], 6)) +
              "</title></rect>\n";
@@ -135,8 +136,8 @@ std::string figure_svg(const Figure& f) {
   const std::string w = std::to_string(f.width), ht = std::to_string(f.height);
   out += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   // xml:space keeps the spaces around the title's separators, as the PNG shows them.
-  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + ht + "\" viewBox=\"0 0 " + w + " " +
-         ht + "\" font-family=\"DejaVu Sans, sans-serif\" xml:space=\"preserve\">\n";
+  out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + ht + "\" viewBox=\"0 0 " + w +
+         " " + ht + "\" font-family=\"DejaVu Sans, sans-serif\" xml:space=\"preserve\">\n";
   out += "<title>" + xml_escape(f.title) + "</title>\n";
   out += "<rect class=\"background\" width=\"" + w + "\" height=\"" + ht + "\" fill=\"" + hex(f.background) + "\"/>\n";
   for (const FigureHeatmap& h : f.heatmaps) heatmap(out, h);

@@ -70,7 +70,8 @@ std::string figure_subtitle(const Problem& problem, Stage stage, std::optional<I
     text += kDot + std::string("query ") + std::to_string(*query);
     // The token, unless it only repeats the number ("q4", "t4").
     const std::string number = std::to_string(*query);
-    if (i < problem.query_tokens.size() && problem.query_tokens[i] != "q" + number && problem.query_tokens[i] != "t" + number)
+    if (i < problem.query_tokens.size() && problem.query_tokens[i] != "q" + number &&
+        problem.query_tokens[i] != "t" + number)
       text += " \u201c" + problem.query_tokens[i] + "\u201d";
     text += " outlined";
   }

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "core/io/atomic_file.hpp"
 #include "core/base/matrix.hpp"
+#include "core/io/atomic_file.hpp"
 
 namespace attnlab {
 
@@ -59,9 +59,9 @@ const GlyphBitmap& Font::glyph(char32_t codepoint, float size, float subpixel) c
   if (auto found = cache_.find(key); found != cache_.end()) return found->second;
   GlyphBitmap g;
   const float scale = static_cast<float>(size_64) / 64.0f / impl_->units_per_em;
-  unsigned char* pixels = stbtt_GetCodepointBitmapSubpixel(&impl_->info, scale, scale, quarter / 4.0f, 0.0f,
-                                                           static_cast<int>(codepoint), &g.width, &g.height,
-                                                           &g.left, &g.top);
+  unsigned char* pixels =
+      stbtt_GetCodepointBitmapSubpixel(&impl_->info, scale, scale, quarter / 4.0f, 0.0f, static_cast<int>(codepoint),
+                                       &g.width, &g.height, &g.left, &g.top);
   if (pixels) {
     g.alpha.assign(pixels, pixels + static_cast<std::size_t>(g.width) * static_cast<std::size_t>(g.height));
     stbtt_FreeBitmap(pixels, nullptr);

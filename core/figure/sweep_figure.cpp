@@ -16,15 +16,17 @@ namespace {
 constexpr float kPad = 28, kColumnGap = 44, kRowGap = 34, kPlotH = 215;
 constexpr float kTitle = 30, kSubtitle = 18, kLegend = 18, kPanelTitle = 20, kTick = 16, kAxisTitle = 17;
 constexpr float kLineW = 2.8f, kPointR = 3.6f, kOwnR = 7, kRing = 2.2f, kMarkerW = 1.6f, kGridW = 1, kAxisW = 1.3f;
-constexpr float kInset = 0.03f;  // of the plot's width, so the end points do not sit on its edges
+constexpr float kInset = 0.03f;   // of the plot's width, so the end points do not sit on its edges
 constexpr float kCentre = 0.36f;  // baseline below a line's middle, in ems
 constexpr Rgba kInk{20, 20, 20, 255}, kSoftInk{70, 70, 70, 255}, kAxis{110, 110, 110, 255}, kGrid{226, 226, 226, 255},
     kWhite{255, 255, 255, 255};
 // Okabe–Ito: told apart with every common colour-vision deficiency, and in greyscale by lightness.
-constexpr Rgba kScaled{86, 180, 233, 255}, kUnscaled{230, 159, 0, 255}, kOwn{20, 20, 20, 255}, kMarker{150, 150, 150, 255};
+constexpr Rgba kScaled{86, 180, 233, 255}, kUnscaled{230, 159, 0, 255}, kOwn{20, 20, 20, 255},
+    kMarker{150, 150, 150, 255};
 constexpr const char* kDot = "  \u00b7  ";
 
-const char* const kPanelTitles[4] = {"std of the scores softmax sees", "max weight", "entropy (nats)", "softmax-Jacobian norm"};
+const char* const kPanelTitles[4] = {"std of the scores softmax sees", "max weight", "entropy (nats)",
+                                     "softmax-Jacobian norm"};
 
 double statistic(const SweepPoint& p, int k) {
   const double values[4] = {p.score_std, p.max_weight, p.entropy, p.jacobian_norm};
@@ -46,7 +48,8 @@ std::vector<Tick> y_ticks(double largest) {
   const double digits_of = std::abs(step - 2.5 * power) < 1e-9 * step ? step / 10 : step;
   const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(digits_of) + 1e-9)));
   std::vector<Tick> ticks;
-  for (int k = 0; k < 3; ++k) ticks.push_back({static_cast<float>(k * step), format_value(static_cast<float>(k * step), decimals)});
+  for (int k = 0; k < 3; ++k)
+    ticks.push_back({static_cast<float>(k * step), format_value(static_cast<float>(k * step), decimals)});
   return ticks;
 }
 
@@ -95,7 +98,8 @@ Figure build_sweep_figure(const std::vector<SweepPoint>& points, const SweepFigu
   for (const SweepPoint& pt : points) {
     if (pt.dk < 1) throw InputError("a sweep point has dk " + std::to_string(pt.dk) + ", below 1");
     for (int k = 0; k < 4; ++k)
-      if (!std::isfinite(statistic(pt, k))) throw InputError("the sweep at dk " + std::to_string(pt.dk) + " holds a non-finite value");
+      if (!std::isfinite(statistic(pt, k)))
+        throw InputError("the sweep at dk " + std::to_string(pt.dk) + " holds a non-finite value");
   }
   if (o.own_values)
     for (double v : *o.own_values)
@@ -105,7 +109,8 @@ Figure build_sweep_figure(const std::vector<SweepPoint>& points, const SweepFigu
   std::vector<SweepPoint> scaled, unscaled;
   for (const SweepPoint& pt : points) (pt.scaled ? scaled : unscaled).push_back(pt);
   for (auto* series : {&scaled, &unscaled})
-    std::stable_sort(series->begin(), series->end(), [](const SweepPoint& a, const SweepPoint& b) { return a.dk < b.dk; });
+    std::stable_sort(series->begin(), series->end(),
+                     [](const SweepPoint& a, const SweepPoint& b) { return a.dk < b.dk; });
 
   Figure f;
   f.width = o.width;

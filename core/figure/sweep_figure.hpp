@@ -11,7 +11,7 @@
 namespace attnlab {
 
 struct SweepFigureOptions {
-  SweepOptions sweep;  // what made the points: L, trials, σ and seed go in the subtitle
+  SweepOptions sweep;                // what made the points: L, trials, σ and seed go in the subtitle
   int width = figure_default_width;  // pixels; every length scales with it
   std::optional<Index> marker_dk;    // a vertical line at this dk (the current problem's)
   // The current problem's own averages (std, max weight, entropy, Jacobian norm), as dots at

@@ -95,10 +95,15 @@ EGLContext open_context(EGLDisplay display, std::string& why) {
     if (!eglChooseConfig(display, wanted, &config, 1, &count) || count < 1)
       return fail("no EGL config for desktop OpenGL");
   }
-  const EGLint attributes[] = {EGL_CONTEXT_MAJOR_VERSION, 4, EGL_CONTEXT_MINOR_VERSION, 3,
-                               EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
+  const EGLint attributes[] = {EGL_CONTEXT_MAJOR_VERSION,
+                               4,
+                               EGL_CONTEXT_MINOR_VERSION,
+                               3,
+                               EGL_CONTEXT_OPENGL_PROFILE_MASK,
+                               EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT,
 #ifndef NDEBUG
-                               EGL_CONTEXT_OPENGL_DEBUG, EGL_TRUE,
+                               EGL_CONTEXT_OPENGL_DEBUG,
+                               EGL_TRUE,
 #endif
                                EGL_NONE};
   const EGLContext context = eglCreateContext(display, config, EGL_NO_CONTEXT, attributes);
@@ -127,8 +132,9 @@ EglContext::EglContext(bool hardware_only) {
     reasons += (reasons.empty() ? "" : "; ") + candidate.name + ": " + why;
   }
   if (reasons.empty())
-    throw RunError("no GPU among the EGL devices, only software renderers such as llvmpipe, which the CPU "
-                   "backend outruns");
+    throw RunError(
+        "no GPU among the EGL devices, only software renderers such as llvmpipe, which the CPU "
+        "backend outruns");
   throw RunError("no headless OpenGL 4.3 context through EGL: " + reasons);
 }
 

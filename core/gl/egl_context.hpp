@@ -16,7 +16,7 @@ class EglContext {
   EglContext(const EglContext&) = delete;
   EglContext& operator=(const EglContext&) = delete;
 
-  void make_current() const;  // cheap when it already is
+  void make_current() const;                                         // cheap when it already is
   const std::string& display_name() const { return display_name_; }  // "EGL device 0", ...
 
  private:

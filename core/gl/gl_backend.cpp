@@ -6,13 +6,13 @@
 #include <limits>
 #include <vector>
 
+#include "core/base/lap.hpp"
 #include "core/gl/gl_buffer.hpp"
 #include "core/gl/gl_check.hpp"
 #include "core/gl/gl_program.hpp"
 #include "core/gl/kernel_timer.hpp"
 #include "core/gl/shader_source.hpp"
 #include "core/gl/stage_painter.hpp"
-#include "core/base/lap.hpp"
 
 namespace attnlab::gl {
 namespace {
@@ -32,8 +32,12 @@ struct GpuRowStats {
 };
 static_assert(sizeof(GpuRowStats) == 32);
 
-std::size_t bytes(const Matrix& m) { return sizeof(float) * static_cast<std::size_t>(m.size()); }
-std::size_t bytes(Index rows, Index cols) { return sizeof(float) * static_cast<std::size_t>(rows * cols); }
+std::size_t bytes(const Matrix& m) {
+  return sizeof(float) * static_cast<std::size_t>(m.size());
+}
+std::size_t bytes(Index rows, Index cols) {
+  return sizeof(float) * static_cast<std::size_t>(rows * cols);
+}
 
 // The kernels index their buffers with 32-bit integers.
 void check_indexable(const Problem& p, bool full) {
@@ -83,7 +87,9 @@ GlBackend::GlBackend(std::unique_ptr<EglContext> context) : context_(std::move(c
   check_gl("starting the GPU backend");
 }
 
-std::unique_ptr<GlBackend> GlBackend::headless() { return std::make_unique<GlBackend>(std::make_unique<EglContext>()); }
+std::unique_ptr<GlBackend> GlBackend::headless() {
+  return std::make_unique<GlBackend>(std::make_unique<EglContext>());
+}
 
 GlBackend::~GlBackend() {
   // The members' GL objects are freed on this context, which goes last.
@@ -96,8 +102,8 @@ void GlBackend::upload(const Problem& p, bool with_qk) {
   // A window wider than Lq opens every earlier key, so the parameter never needs more than 32 bits.
   const Index param = std::min(p.mask.param, std::max(lq, lk));
   const auto u32 = [](auto n) { return static_cast<std::uint32_t>(n); };
-  const ProblemBlock block{u32(lq),         u32(lk), u32(p.dk()), u32(p.dv()), p.effective_scale(),
-                           u32(p.mask.kind), u32(param), 0};
+  const ProblemBlock block{u32(lq),    u32(lk), u32(p.dk()), u32(p.dv()), p.effective_scale(), u32(p.mask.kind),
+                           u32(param), 0};
   b.problem.upload(&block, sizeof block);
   b.problem.bind_uniform(0);
   if (with_qk) {
@@ -105,10 +111,8 @@ void GlBackend::upload(const Problem& p, bool with_qk) {
     b.k.upload(p.k.data(), bytes(p.k));
   }
   b.v.upload(p.v.data(), bytes(p.v));
-  if (p.mask.kind == MaskSpec::Kind::matrix)
-    b.additive.upload(p.mask.additive.data(), bytes(p.mask.additive));
-  else
-    b.additive.reserve(0);  // bound but never read
+  if (p.mask.kind == MaskSpec::Kind::matrix) b.additive.upload(p.mask.additive.data(), bytes(p.mask.additive));
+  else b.additive.reserve(0);  // bound but never read
 }
 
 void GlBackend::compute(const Problem& p, Trace& t, StageTimes* times) {
@@ -135,8 +139,8 @@ void GlBackend::recompute_from_scores(const Problem& p, Trace& t, StageTimes* ti
   check_indexable(p, true);
   upload(p, false);
   // The scores of the last compute are still on the GPU unless something else ran since.
-  const bool held = held_.full && held_.trace == &t && held_.scores == t.scores.data() && held_.lq == p.lq() &&
-                    held_.lk == p.lk();
+  const bool held =
+      held_.full && held_.trace == &t && held_.scores == t.scores.data() && held_.lq == p.lq() && held_.lk == p.lk();
   if (!held) buffers_->scores.upload(t.scores.data(), bytes(t.scores));
   run_after_scores(p, t, false, times);
 }
@@ -222,8 +226,8 @@ void GlBackend::read_stats(Trace& t) {
   t.stats.resize(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const GpuRowStats& g = rows[i];
-    t.stats[i] = {g.mean, g.std, g.max_weight, g.entropy, g.effective_keys, g.jacobian_norm, g.masked_keys,
-                  g.fully_masked != 0, false};
+    t.stats[i] = {g.mean,          g.std,         g.max_weight,        g.entropy, g.effective_keys,
+                  g.jacobian_norm, g.masked_keys, g.fully_masked != 0, false};
   }
 }
 

@@ -17,7 +17,7 @@ class Buffer {
   // Room for `bytes` (at least 4, so that a kernel can always bind it); the contents are lost when
   // it grows. Throws RunError when the driver's storage blocks are smaller than that.
   void reserve(std::size_t bytes);
-  void release();  // gives the storage back
+  void release();                                    // gives the storage back
   void upload(const void* data, std::size_t bytes);  // reserve + copy to the GPU
   void download(void* data, std::size_t bytes) const;
   void bind_storage(GLuint binding) const;  // a `buffer` block of the shaders

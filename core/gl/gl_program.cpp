@@ -62,7 +62,9 @@ Program::Program(std::string_view name, std::string_view prelude) {
   check_gl("building a compute program");
 }
 
-Program::~Program() { glDeleteProgram(id_); }
+Program::~Program() {
+  glDeleteProgram(id_);
+}
 
 void Program::set(const char* uniform, GLuint value) const {
   glProgramUniform1ui(id_, glGetUniformLocation(id_, uniform), value);

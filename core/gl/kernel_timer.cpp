@@ -11,10 +11,8 @@ KernelTimer::~KernelTimer() {
 }
 
 void KernelTimer::begin(Slot slot) {
-  if (queries_)
-    glBeginQuery(GL_TIME_ELAPSED, ids_[slot]);
-  else
-    start_ = Clock::now();
+  if (queries_) glBeginQuery(GL_TIME_ELAPSED, ids_[slot]);
+  else start_ = Clock::now();
 }
 
 void KernelTimer::end(Slot slot) {

@@ -13,7 +13,8 @@ std::unique_ptr<Backend> start_gpu(bool hardware_only) {
   if (hardware_only) {
     const std::string renderer = gl::current_renderer();
     if (gl::is_software_renderer(renderer))
-      throw RunError("the only OpenGL renderer is " + renderer + ", which runs on the CPU and is slower than the "
+      throw RunError("the only OpenGL renderer is " + renderer +
+                     ", which runs on the CPU and is slower than the "
                      "CPU backend (--backend gpu uses it anyway)");
   }
   return std::make_unique<gl::GlBackend>(std::move(context));

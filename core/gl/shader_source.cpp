@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "core/gl/embedded_shaders.hpp"
 #include "core/attention/mask.hpp"
+#include "core/gl/embedded_shaders.hpp"
 
 namespace attnlab::gl {
 namespace {

@@ -12,7 +12,9 @@ namespace attnlab::gl {
 
 StagePainter::StagePainter() : kernel_("colormap.comp", kernel_prelude()) {}
 
-StagePainter::~StagePainter() { glDeleteTextures(1, &texture_); }
+StagePainter::~StagePainter() {
+  glDeleteTextures(1, &texture_);
+}
 
 GLuint StagePainter::paint(const Buffer& stage, Index rows, Index cols, const ColormapTable& table, float lo,
                            float hi) {

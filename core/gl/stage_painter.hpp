@@ -3,10 +3,10 @@
 // the mapping of core/colormap.hpp texel for texel: a window shows a stage without reading it back.
 #include <epoxy/gl.h>
 
+#include "core/base/matrix.hpp"
 #include "core/colormap/colormap.hpp"
 #include "core/gl/gl_buffer.hpp"
 #include "core/gl/gl_program.hpp"
-#include "core/base/matrix.hpp"
 
 namespace attnlab::gl {
 

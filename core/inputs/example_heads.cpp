@@ -20,9 +20,9 @@ std::vector<Design> sentence_designs(const Problem& base) {
   for (Index j = 0; j < l && j < d; ++j) positions(j, j) = 3;
   Matrix verbs = Matrix::Zero(l, d), previous = Matrix::Zero(l, d), first = Matrix::Zero(l, d);
   for (Index i = 0; i < l; ++i) {
-    verbs(i, 2) = 2;                        // feature 2 is "verb": every token looks for the verbs
-    previous(i, i > 0 ? i - 1 : 0) = 3;     // the token before (the first token has none: itself)
-    first(i, 0) = 3;                        // the first token, where heads park attention they don't need
+    verbs(i, 2) = 2;                     // feature 2 is "verb": every token looks for the verbs
+    previous(i, i > 0 ? i - 1 : 0) = 3;  // the token before (the first token has none: itself)
+    first(i, 0) = 3;                     // the first token, where heads park attention they don't need
   }
   return {{base.q, base.k, base.v}, {verbs, base.k, base.v}, {previous, positions, base.v}, {first, positions, base.v}};
 }
@@ -40,7 +40,8 @@ void check_counts(Index heads, Index kv_heads) {
 HeadsProblem example_heads(std::string_view name, Index heads, Index kv_heads) {
   check_counts(heads, kv_heads);
   Problem base = make_example(name).problem;
-  std::vector<Design> designs = name == "sentence" ? sentence_designs(base) : std::vector<Design>{{base.q, base.k, base.v}};
+  std::vector<Design> designs =
+      name == "sentence" ? sentence_designs(base) : std::vector<Design>{{base.q, base.k, base.v}};
   // Heads past the designed ones: random, seeded by the head, at the example's sizes.
   for (auto h = static_cast<Index>(designs.size()); h < heads; ++h) {
     const std::uint64_t seed = head_seed(0, h);

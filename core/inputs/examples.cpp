@@ -52,9 +52,9 @@ Example sentence() {
       {1, 0, 0, 0, 0, 0, 2, 0},  // tired: who is tired?
   });
   Matrix v = k;  // each token passes on its own features: "it" comes out carrying "animal"
-  return {"sentence", "\"The cat sat because it was tired\": the pronoun \"it\" attends \"cat\", verbs their subject",
-          self_attention(std::move(q), std::move(k), std::move(v),
-                         {"The", "cat", "sat", "because", "it", "was", "tired"})};
+  return {
+      "sentence", "\"The cat sat because it was tired\": the pronoun \"it\" attends \"cat\", verbs their subject",
+      self_attention(std::move(q), std::move(k), std::move(v), {"The", "cat", "sat", "because", "it", "was", "tired"})};
 }
 
 Example random_example() {

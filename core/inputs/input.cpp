@@ -4,9 +4,9 @@
 
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
-#include "core/io/load.hpp"
 #include "core/inputs/random.hpp"
 #include "core/inputs/read_mask.hpp"
+#include "core/io/load.hpp"
 
 namespace attnlab {
 namespace {
@@ -114,8 +114,9 @@ HeadsProblem heads_from_example(const InputOptions& in) {
 bool check_sources(const InputOptions& in) {
   const bool files = !in.q.empty() || !in.k.empty() || !in.v.empty();
   if (files && (in.q.empty() || in.k.empty() || in.v.empty()))
-    throw InputError(std::string("--q, --k and --v go together: missing ") +
-                     (in.q.empty() ? "--q" : in.k.empty() ? "--k" : "--v"));
+    throw InputError(std::string("--q, --k and --v go together: missing ") + (in.q.empty()   ? "--q"
+                                                                              : in.k.empty() ? "--k"
+                                                                                             : "--v"));
   if (int(files) + int(in.random) + int(!in.example.empty()) > 1)
     throw InputError("give one input: --q/--k/--v files, --random, or --example NAME");
   if (in.random_settings_given && !in.random)
@@ -126,7 +127,8 @@ bool check_sources(const InputOptions& in) {
 }  // namespace
 
 Problem load_problem(const InputOptions& in) {
-  if (in.heads || in.kv_heads) throw InputError("--heads applies to compute, export and the window: bench times one head");
+  if (in.heads || in.kv_heads)
+    throw InputError("--heads applies to compute, export and the window: bench times one head");
   const bool files = check_sources(in);
   Problem p = files       ? from_files(in)
               : in.random ? from_random(in)
@@ -139,9 +141,7 @@ Problem load_problem(const InputOptions& in) {
 
 HeadsProblem load_heads_problem(const InputOptions& in) {
   const bool files = check_sources(in);
-  HeadsProblem hp = files       ? heads_from_files(in)
-                    : in.random ? heads_from_random(in)
-                                : heads_from_example(in);
+  HeadsProblem hp = files ? heads_from_files(in) : in.random ? heads_from_random(in) : heads_from_example(in);
   hp.mask = read_mask(in.mask);
   hp.scale = parse_scale(in.scale);
   validate_heads(hp);

@@ -19,7 +19,7 @@ struct InputOptions {
   bool random_settings_given = false;  // --lq/--lk/--dk/--dv/--seed/--sigma were given
   // --heads H and --kv-heads G for --random (G defaults to H); unset unless given.
   std::optional<Index> heads, kv_heads;
-  std::string example;                 // empty: the default example, unless files or --random
+  std::string example;  // empty: the default example, unless files or --random
   std::string mask = "none";
   std::string scale = "sqrt";
 };

@@ -54,7 +54,8 @@ void fill_normals(float* out, std::uint64_t seed, RandomStream stream, std::uint
 Matrix random_matrix(std::uint64_t seed, RandomStream stream, Index rows, Index cols, float sigma) {
   Matrix m(rows, cols);
 #pragma omp parallel for schedule(static)
-  for (Index i = 0; i < rows; ++i) fill_normals(m.row(i).data(), seed, stream, static_cast<std::uint64_t>(i), 0, cols, sigma);
+  for (Index i = 0; i < rows; ++i)
+    fill_normals(m.row(i).data(), seed, stream, static_cast<std::uint64_t>(i), 0, cols, sigma);
   return m;
 }
 

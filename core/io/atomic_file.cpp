@@ -17,7 +17,9 @@ namespace {
 // Temporaries of concurrent writers (threads or processes) must never share a name.
 std::atomic<unsigned long> g_temp_counter{0};
 
-std::string reason(int err) { return std::generic_category().message(err); }
+std::string reason(int err) {
+  return std::generic_category().message(err);
+}
 
 RunError write_error(const fs::path& dest, const std::string& why) {
   return RunError("cannot write " + dest.string() + ": " + why);
@@ -30,8 +32,8 @@ fs::path temp_path_for(const fs::path& dest) {
     throw write_error(dest, "not a file name");
   std::string base = dest.filename().string();
   if (base.size() > 200) base.resize(200);  // keep the temporary's name under NAME_MAX
-  return dest.parent_path() / ("." + base + ".tmp-" + std::to_string(::getpid()) + "-" +
-                               std::to_string(g_temp_counter.fetch_add(1)));
+  return dest.parent_path() /
+         ("." + base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(g_temp_counter.fetch_add(1)));
 }
 
 // Writes and syncs `tmp` completely, or removes it and throws naming `dest`.

@@ -62,7 +62,8 @@ Array parse_csv(std::string_view text, const std::string& name) {
     const std::string_view line = text.substr(line_start, line_end - line_start);
     const std::size_t line_no = rows + 1;
     if (trim(line).empty())
-      throw InputError(name + ": line " + std::to_string(line_no) + " is empty (only the end of the file may have empty lines)");
+      throw InputError(name + ": line " + std::to_string(line_no) +
+                       " is empty (only the end of the file may have empty lines)");
     std::size_t values = 0;
     std::size_t field_start = 0;
     for (;;) {
@@ -71,7 +72,9 @@ Array parse_csv(std::string_view text, const std::string& name) {
       const std::string_view field = trim(line.substr(field_start, field_end - field_start));
       ++values;
       // Built only on error: a large file has millions of fields.
-      const auto where = [&] { return name + ": line " + std::to_string(line_no) + ", value " + std::to_string(values); };
+      const auto where = [&] {
+        return name + ": line " + std::to_string(line_no) + ", value " + std::to_string(values);
+      };
       if (field.empty()) throw InputError(where() + " is empty");
       float v = 0;
       bool out_of_range = false;

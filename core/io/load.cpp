@@ -29,7 +29,8 @@ Matrix to_matrix(const Array& a, const std::string& name) {
   // The readers guarantee this; an Array built by hand might not.
   const auto r = static_cast<std::size_t>(rows), c = static_cast<std::size_t>(cols);
   if (c > a.data.size() / r || r * c != a.data.size())
-    throw RunError(name + ": shape " + tuple_str(a.shape) + " does not match its " + std::to_string(a.data.size()) + " values");
+    throw RunError(name + ": shape " + tuple_str(a.shape) + " does not match its " + std::to_string(a.data.size()) +
+                   " values");
   Matrix m = Eigen::Map<const Matrix>(a.data.data(), rows, cols);
   if (a.is_bool) m = (m.array() != 0.0f).cast<float>().matrix();
   return m;
@@ -42,7 +43,8 @@ std::vector<Matrix> to_heads(const Array& a, const std::string& name) {
   const auto per_head = static_cast<std::size_t>(rows) * static_cast<std::size_t>(cols);
   if (per_head > a.data.size() / static_cast<std::size_t>(heads) ||
       per_head * static_cast<std::size_t>(heads) != a.data.size())
-    throw RunError(name + ": shape " + tuple_str(a.shape) + " does not match its " + std::to_string(a.data.size()) + " values");
+    throw RunError(name + ": shape " + tuple_str(a.shape) + " does not match its " + std::to_string(a.data.size()) +
+                   " values");
   std::vector<Matrix> out;
   for (Index h = 0; h < heads; ++h) {
     Array head{{rows, cols}, a.is_bool, {}};

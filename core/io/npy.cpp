@@ -29,8 +29,7 @@ std::uint32_t bswap32(std::uint32_t v) {
 }
 
 std::uint64_t bswap64(std::uint64_t v) {
-  return (std::uint64_t{bswap32(static_cast<std::uint32_t>(v))} << 32) |
-         bswap32(static_cast<std::uint32_t>(v >> 32));
+  return (std::uint64_t{bswap32(static_cast<std::uint32_t>(v))} << 32) | bswap32(static_cast<std::uint32_t>(v >> 32));
 }
 
 unsigned byte_at(std::string_view s, std::size_t i) {
@@ -76,7 +75,8 @@ class HeaderParser {
       skip_space();
       if (key == "descr") {
         once(have_descr, key);
-        if (peek() == '[') fail(name_, "unsupported dtype (structured arrays are not supported; use float32, float64 or bool)");
+        if (peek() == '[')
+          fail(name_, "unsupported dtype (structured arrays are not supported; use float32, float64 or bool)");
         h.descr = string_literal("a quoted dtype for 'descr'");
       } else if (key == "fortran_order") {
         once(have_order, key);
@@ -120,7 +120,8 @@ class HeaderParser {
   }
 
   void skip_space() {
-    while (!at_end() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r')) ++pos_;
+    while (!at_end() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+      ++pos_;
   }
 
   void once(bool& seen, const std::string& key) {
@@ -188,7 +189,8 @@ class HeaderParser {
     skip_space();
     if (eat(')')) return dims;
     for (;;) {
-      if (dims.size() == kMaxParsedDims) fail(name_, "shape has more than " + std::to_string(kMaxParsedDims) + " dimensions; at most 3 are supported");
+      if (dims.size() == kMaxParsedDims)
+        fail(name_, "shape has more than " + std::to_string(kMaxParsedDims) + " dimensions; at most 3 are supported");
       dims.push_back(dimension());
       skip_space();
       if (eat(',')) {
@@ -201,7 +203,9 @@ class HeaderParser {
       break;
     }
     // In Python (5) is the number 5; numpy itself refuses it, so we do too.
-    if (dims.size() == 1 && !saw_comma) bad("'shape' (" + std::to_string(dims[0]) + ") is not a tuple; a 1-tuple is written (" + std::to_string(dims[0]) + ",)");
+    if (dims.size() == 1 && !saw_comma)
+      bad("'shape' (" + std::to_string(dims[0]) + ") is not a tuple; a 1-tuple is written (" + std::to_string(dims[0]) +
+          ",)");
     return dims;
   }
 
@@ -289,29 +293,34 @@ Array parse_npy(std::string_view bytes, const std::string& name) {
   if (bytes.size() < 8) fail(name, "truncated .npy file (" + std::to_string(bytes.size()) + " bytes, no version)");
   const unsigned major = byte_at(bytes, 6), minor = byte_at(bytes, 7);
   if (major < 1 || major > 3 || minor != 0)
-    fail(name, "unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor) + " (1.0, 2.0 and 3.0 are read)");
+    fail(name, "unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor) +
+                   " (1.0, 2.0 and 3.0 are read)");
   // Version 1.0 stores the header length in 2 bytes, later versions in 4 (both little-endian).
   const std::size_t len_bytes = major == 1 ? 2 : 4;
   const std::size_t header_start = 8 + len_bytes;
-  if (bytes.size() < header_start) fail(name, "truncated .npy file (" + std::to_string(bytes.size()) + " bytes, no header length)");
+  if (bytes.size() < header_start)
+    fail(name, "truncated .npy file (" + std::to_string(bytes.size()) + " bytes, no header length)");
   std::uint64_t header_len = 0;
   for (std::size_t i = 0; i < len_bytes; ++i) header_len |= std::uint64_t{byte_at(bytes, 8 + i)} << (8 * i);
   if (header_len > bytes.size() - header_start)
-    fail(name, "header length " + std::to_string(header_len) + " goes past the end of the file (" + std::to_string(bytes.size()) + " bytes)");
+    fail(name, "header length " + std::to_string(header_len) + " goes past the end of the file (" +
+                   std::to_string(bytes.size()) + " bytes)");
 
   const Header h = HeaderParser(bytes.substr(header_start, header_len), name).parse();
   const std::size_t item = item_size(h.descr);
   if (item == 0) fail(name, "unsupported dtype '" + excerpt(h.descr) + "' (use float32, float64 or bool)");
   if (h.shape.empty()) fail(name, "0-d arrays are not supported (shape ()); use 1 to 3 dimensions");
   if (h.shape.size() > 3)
-    fail(name, "shape " + tuple_str(h.shape) + " has " + std::to_string(h.shape.size()) + " dimensions; at most 3 are supported");
+    fail(name, "shape " + tuple_str(h.shape) + " has " + std::to_string(h.shape.size()) +
+                   " dimensions; at most 3 are supported");
   for (const Index d : h.shape)
     if (d == 0) throw InputError(name + " is empty (shape " + tuple_str(h.shape) + ")");
   std::uint64_t count = 1;
   for (const Index d : h.shape) {
     const auto ud = static_cast<std::uint64_t>(d);
     if (ud > kMaxElements / count)
-      fail(name, "shape " + tuple_str(h.shape) + " has too many elements (at most " + std::to_string(kMaxElements) + ")");
+      fail(name,
+           "shape " + tuple_str(h.shape) + " has too many elements (at most " + std::to_string(kMaxElements) + ")");
     count *= ud;
   }
   // Checked before anything is allocated: a lying header cannot make us reserve memory.
@@ -365,7 +374,9 @@ std::string npy_of(const std::vector<Index>& shape, const std::vector<const Matr
 
 }  // namespace
 
-std::string npy_bytes(const Matrix& m) { return npy_of({m.rows(), m.cols()}, {&m}); }
+std::string npy_bytes(const Matrix& m) {
+  return npy_of({m.rows(), m.cols()}, {&m});
+}
 
 std::string npy_bytes(const std::vector<Matrix>& stack) {
   const Index rows = stack.empty() ? 0 : stack.front().rows(), cols = stack.empty() ? 0 : stack.front().cols();

@@ -3,10 +3,10 @@
 #include <cmath>
 #include <string>
 
-#include "core/base/count.hpp"
 #include "core/attention/online_softmax.hpp"
-#include "core/inputs/random.hpp"
 #include "core/attention/row_pass.hpp"
+#include "core/base/count.hpp"
+#include "core/inputs/random.hpp"
 
 namespace attnlab {
 namespace {
@@ -48,8 +48,10 @@ void check_sweep(const SweepOptions& o) {
   for (Index dk : o.dks)
     if (dk < 1 || dk > 65536) throw InputError("--dk " + std::to_string(dk) + " is outside 1 to 65536");
   if (o.length < 1 || o.length > 4096) throw InputError("--len " + std::to_string(o.length) + " is outside 1 to 4096");
-  if (o.trials < 1 || o.trials > 100000) throw InputError("--trials " + std::to_string(o.trials) + " is outside 1 to 100000");
-  if (!(o.sigma > 0) || !std::isfinite(o.sigma)) throw InputError("--sigma " + std::to_string(o.sigma) + " must be a finite number > 0");
+  if (o.trials < 1 || o.trials > 100000)
+    throw InputError("--trials " + std::to_string(o.trials) + " is outside 1 to 100000");
+  if (!(o.sigma > 0) || !std::isfinite(o.sigma))
+    throw InputError("--sigma " + std::to_string(o.sigma) + " must be a finite number > 0");
 }
 
 std::vector<SweepPoint> sweep(const SweepOptions& o, std::atomic<int>* done, const std::atomic<bool>* cancel) {
@@ -72,7 +74,8 @@ std::vector<SweepPoint> sweep(const SweepOptions& o, std::atomic<int>* done, con
         const Matrix q = random_matrix(seed, RandomStream::q, o.length, dk, sigma);
         const Matrix k = random_matrix(seed, RandomStream::k, o.length, dk, sigma);
         scores.noalias() = q * k.transpose();
-        add_row_stats(scores, static_cast<float>(1.0 / std::sqrt(double(dk))), mine[static_cast<std::size_t>(d)][0].data());
+        add_row_stats(scores, static_cast<float>(1.0 / std::sqrt(double(dk))),
+                      mine[static_cast<std::size_t>(d)][0].data());
         add_row_stats(scores, 1.0f, mine[static_cast<std::size_t>(d)][1].data());
         if (done) ++*done;
       }
@@ -86,7 +89,8 @@ std::vector<SweepPoint> sweep(const SweepOptions& o, std::atomic<int>* done, con
   for (int d = 0; d < n; ++d)
     for (int s = 0; s < 2; ++s) {
       const auto& sum = sums[static_cast<std::size_t>(d)][s];
-      points.push_back({o.dks[static_cast<std::size_t>(d)], s == 0, sum[0] / rows, sum[1] / rows, sum[2] / rows, sum[3] / rows});
+      points.push_back(
+          {o.dks[static_cast<std::size_t>(d)], s == 0, sum[0] / rows, sum[1] / rows, sum[2] / rows, sum[3] / rows});
     }
   return points;
 }

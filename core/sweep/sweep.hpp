@@ -22,7 +22,7 @@ struct SweepOptions {
 
 struct SweepPoint {
   Index dk = 0;
-  bool scaled = true;  // scale sqrt, or none
+  bool scaled = true;                                                    // scale sqrt, or none
   double score_std = 0, max_weight = 0, entropy = 0, jacobian_norm = 0;  // averages over rows and trials
 };
 

@@ -58,7 +58,8 @@ TEST_SUITE("app/heads") {
     CHECK(app.settings.head == 3);  // no head past the last
     const AppState::HeadGrid& grid = head_grid(app);
     REQUIRE(grid.weights.size() == 4);
-    for (std::size_t h = 0; h < 4; ++h) check_equal(grid.weights[h], expected[h].weights, "grid head " + std::to_string(h));
+    for (std::size_t h = 0; h < 4; ++h)
+      check_equal(grid.weights[h], expected[h].weights, "grid head " + std::to_string(h));
     CHECK(std::isinf(grid.masked(0, 1)));  // causal: query 0 may not see key 1
     CHECK(grid.masked(1, 0) == 0.0f);
 
@@ -68,7 +69,8 @@ TEST_SUITE("app/heads") {
     s.mask = "window:2";
     const std::vector<Trace> windowed = cli_heads(s);
     const AppState::HeadGrid& after = head_grid(app);
-    for (std::size_t h = 0; h < 4; ++h) check_equal(after.weights[h], windowed[h].weights, "windowed head " + std::to_string(h));
+    for (std::size_t h = 0; h < 4; ++h)
+      check_equal(after.weights[h], windowed[h].weights, "windowed head " + std::to_string(h));
   }
 
   TEST_CASE("fewer heads keep the selected head in range; G follows the divisors of H") {

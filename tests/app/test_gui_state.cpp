@@ -113,7 +113,8 @@ TEST_SUITE("app/state") {
 
     app.settings.mask = "none";
     app.settings.source = "files";
-    app.settings.q_path = "/no/such/q.npy", app.settings.k_path = "/no/such/k.npy", app.settings.v_path = "/no/such/v.npy";
+    app.settings.q_path = "/no/such/q.npy", app.settings.k_path = "/no/such/k.npy",
+    app.settings.v_path = "/no/such/v.npy";
     apply(app);
     CHECK(app.error.find("/no/such/q.npy") != std::string::npos);
     CHECK(app.problem().lq() == 7);

@@ -7,8 +7,8 @@
 #include <memory>
 #include <set>
 
-#include "core/colormap/colormap.hpp"
 #include "core/attention/cpu_backend.hpp"
+#include "core/colormap/colormap.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/input.hpp"
 #include "tests/cli_run.hpp"
@@ -47,13 +47,13 @@ Cells heatmap_cells(const std::string& err) {
   Cells c;
   const auto at = err.find("heatmap cells at");
   REQUIRE_MESSAGE(at != std::string::npos, err);
-  REQUIRE(std::sscanf(err.c_str() + at, "heatmap cells at x=%f y=%f size=%f rows=%d cols=%d", &c.x, &c.y, &c.size, &c.rows,
-                      &c.cols) == 5);
+  REQUIRE(std::sscanf(err.c_str() + at, "heatmap cells at x=%f y=%f size=%f rows=%d cols=%d", &c.x, &c.y, &c.size,
+                      &c.rows, &c.cols) == 5);
   return c;
 }
 
 cli_test::RunResult screenshot(const cli_test::TempDir& dir, const std::string& name, std::vector<std::string> args,
-                              const std::string& backend = "cpu") {
+                               const std::string& backend = "cpu") {
   args.insert(args.begin(), "gui");
   args.insert(args.end(), {"--backend", backend, "--frames", "4", "--screenshot", (dir / name).string()});
   auto result = run_attnlab(args);
@@ -61,7 +61,9 @@ cli_test::RunResult screenshot(const cli_test::TempDir& dir, const std::string& 
   return result;
 }
 
-bool close(Rgba a, Rgba b) { return std::abs(a.r - b.r) <= 2 && std::abs(a.g - b.g) <= 2 && std::abs(a.b - b.b) <= 2; }
+bool close(Rgba a, Rgba b) {
+  return std::abs(a.r - b.r) <= 2 && std::abs(a.g - b.g) <= 2 && std::abs(a.b - b.b) <= 2;
+}
 
 }  // namespace
 
@@ -73,39 +75,41 @@ TEST_SUITE("gui/window") {
     CHECK(image.width == 1600);
     CHECK(image.height == 900);
     std::set<std::uint32_t> colours;
-    for (std::size_t i = 0; i < image.rgba.size(); i += 4 * 97) colours.insert(image.rgba[i] | image.rgba[i + 1] << 8 | image.rgba[i + 2] << 16);
+    for (std::size_t i = 0; i < image.rgba.size(); i += 4 * 97)
+      colours.insert(image.rgba[i] | image.rgba[i + 1] << 8 | image.rgba[i + 2] << 16);
     CHECK(colours.size() > 50);
   }
 
   TEST_CASE("the heatmap's pixels are the weights through viridis, masked cells in the masked colour") {
     // On the CPU, and on the GPU path running on the window's own OpenGL context.
     for (const std::string backend : {"cpu", "gpu"}) {
-    INFO("backend " << backend);
-    cli_test::TempDir dir;
-    const auto result = screenshot(dir, "weights.png", {"--example", "sentence", "--mask", "causal", "--stage", "weights"}, backend);
-    CHECK_MESSAGE(result.err.find("attnlab: backend " + backend) != std::string::npos, result.err);
-    const Image image = load_png(dir / "weights.png");
-    const Cells cells = heatmap_cells(result.err);
-    Problem p = make_example("sentence").problem;
-    p.mask = parse_mask("causal");
-    CpuBackend cpu;
-    Trace t;
-    cpu.compute(p, t);
-    REQUIRE(cells.rows == 7);
-    REQUIRE(cells.cols == 7);
-    REQUIRE(cells.size > 10);
-    for (int i = 0; i < 7; ++i)
-      for (int j = 0; j < 7; ++j) {
-        // Inside the cell, clear of the value printed at its centre and of the query's outline.
-        const int x = static_cast<int>(cells.x + (j + 0.12f) * cells.size);
-        const int y = static_cast<int>(cells.y + (i + 0.88f) * cells.size);
-        const Rgba expected = j > i ? masked_colour : colormap(t.weights(i, j), 0, 1, viridis());
-        const Rgba got = image.at(x, y);
-        CHECK_MESSAGE(close(got, expected), "cell (" << i << ", " << j << ") weight " << t.weights(i, j) << ": got "
-                                                      << int(got.r) << "," << int(got.g) << "," << int(got.b)
-                                                      << " expected " << int(expected.r) << "," << int(expected.g) << ","
-                                                      << int(expected.b));
-      }
+      INFO("backend " << backend);
+      cli_test::TempDir dir;
+      const auto result =
+          screenshot(dir, "weights.png", {"--example", "sentence", "--mask", "causal", "--stage", "weights"}, backend);
+      CHECK_MESSAGE(result.err.find("attnlab: backend " + backend) != std::string::npos, result.err);
+      const Image image = load_png(dir / "weights.png");
+      const Cells cells = heatmap_cells(result.err);
+      Problem p = make_example("sentence").problem;
+      p.mask = parse_mask("causal");
+      CpuBackend cpu;
+      Trace t;
+      cpu.compute(p, t);
+      REQUIRE(cells.rows == 7);
+      REQUIRE(cells.cols == 7);
+      REQUIRE(cells.size > 10);
+      for (int i = 0; i < 7; ++i)
+        for (int j = 0; j < 7; ++j) {
+          // Inside the cell, clear of the value printed at its centre and of the query's outline.
+          const int x = static_cast<int>(cells.x + (j + 0.12f) * cells.size);
+          const int y = static_cast<int>(cells.y + (i + 0.88f) * cells.size);
+          const Rgba expected = j > i ? masked_colour : colormap(t.weights(i, j), 0, 1, viridis());
+          const Rgba got = image.at(x, y);
+          CHECK_MESSAGE(close(got, expected), "cell (" << i << ", " << j << ") weight " << t.weights(i, j) << ": got "
+                                                       << int(got.r) << "," << int(got.g) << "," << int(got.b)
+                                                       << " expected " << int(expected.r) << "," << int(expected.g)
+                                                       << "," << int(expected.b));
+        }
     }
   }
 
@@ -124,11 +128,15 @@ TEST_SUITE("gui/window") {
   TEST_CASE("the dk explorer's panel changes when scaling is toggled") {
     cli_test::TempDir dir;
     const std::vector<std::string> input{"--random", "--lq", "32", "--lk", "32", "--dk", "256", "--stage", "weights"};
-    auto with = [&](std::vector<std::string> extra) { extra.insert(extra.begin(), input.begin(), input.end()); return extra; };
+    auto with = [&](std::vector<std::string> extra) {
+      extra.insert(extra.begin(), input.begin(), input.end());
+      return extra;
+    };
     screenshot(dir, "scaled.png", with({"--actions", "explorer"}));
     screenshot(dir, "unscaled.png", with({"--actions", "explorer,scaling"}));
     screenshot(dir, "output.png", with({}));
-    const Image scaled = load_png(dir / "scaled.png"), unscaled = load_png(dir / "unscaled.png"), output = load_png(dir / "output.png");
+    const Image scaled = load_png(dir / "scaled.png"), unscaled = load_png(dir / "unscaled.png"),
+                output = load_png(dir / "output.png");
     // The bottom right quarter of the window: the explorer's plots, or the output panel.
     const auto differing = [](const Image& a, const Image& b) {
       int n = 0;
@@ -136,8 +144,8 @@ TEST_SUITE("gui/window") {
         for (int x = a.width * 2 / 3; x < a.width; x += 2) n += !close(a.at(x, y), b.at(x, y));
       return n;
     };
-    CHECK(differing(scaled, output) > 2000);    // the explorer is there at all
-    CHECK(differing(scaled, unscaled) > 50);    // its "this problem" marks moved with the scaling
+    CHECK(differing(scaled, output) > 2000);  // the explorer is there at all
+    CHECK(differing(scaled, unscaled) > 50);  // its "this problem" marks moved with the scaling
   }
 
   TEST_CASE("Export in the window writes the same figure attnlab export writes, and the matrices") {
@@ -152,7 +160,8 @@ TEST_SUITE("gui/window") {
     const auto exported = run_attnlab(cli);
     REQUIRE_MESSAGE(exported.status == 0, exported.err);
     CHECK(cli_test::read_all(dir / "figures" / "weights.png") == cli_test::read_all(dir / "cli.png"));
-    for (const char* ext : {".svg", ".npy", ".csv"}) CHECK(std::filesystem::exists(dir / "figures" / (std::string("weights") + ext)));
+    for (const char* ext : {".svg", ".npy", ".csv"})
+      CHECK(std::filesystem::exists(dir / "figures" / (std::string("weights") + ext)));
 
     // Export all: five stages at once, and nothing half-written when the folder cannot be made.
     auto all = input;
@@ -167,13 +176,30 @@ TEST_SUITE("gui/window") {
     CHECK(cli_test::read_all(dir / "blocker") == "a file where the folder would go");
 
     // With heads: the selected head's figure is `export --head h`, and the grid is `--head all`.
-    const std::vector<std::string> heads{"--example", "sentence", "--heads", "4", "--kv-heads", "2", "--head", "2", "--query", "4"};
+    const std::vector<std::string> heads{"--example", "sentence", "--heads", "4",       "--kv-heads",
+                                         "2",         "--head",   "2",       "--query", "4"};
     auto gui_heads = heads;
-    gui_heads.insert(gui_heads.end(), {"--stage", "weights", "--export-dir", (dir / "heads").string(), "--actions", "export"});
+    gui_heads.insert(gui_heads.end(),
+                     {"--stage", "weights", "--export-dir", (dir / "heads").string(), "--actions", "export"});
     screenshot(dir, "heads.png", gui_heads);
     for (const char* head : {"2", "all"}) {
-      std::vector<std::string> cli_heads{"export", "--example", "sentence", "--heads", "4", "--kv-heads", "2", "--query", "4",
-                                         "--head", head, "--backend", "cpu", "--stage", "weights", "--out", (dir / "cli-heads.png").string()};
+      std::vector<std::string> cli_heads{"export",
+                                         "--example",
+                                         "sentence",
+                                         "--heads",
+                                         "4",
+                                         "--kv-heads",
+                                         "2",
+                                         "--query",
+                                         "4",
+                                         "--head",
+                                         head,
+                                         "--backend",
+                                         "cpu",
+                                         "--stage",
+                                         "weights",
+                                         "--out",
+                                         (dir / "cli-heads.png").string()};
       REQUIRE(run_attnlab(cli_heads).status == 0);
       const auto window_file = dir / "heads" / (std::string(head) == "all" ? "heads-weights.png" : "weights.png");
       CHECK_MESSAGE(cli_test::read_all(window_file) == cli_test::read_all(dir / "cli-heads.png"), "--head " << head);
@@ -183,11 +209,15 @@ TEST_SUITE("gui/window") {
   TEST_CASE("the FlashAttention tiles replace the five stages in the stepper, tile by tile") {
     cli_test::TempDir dir;
     const std::vector<std::string> input{"--example", "needle", "--query", "11"};
-    auto with = [&](std::vector<std::string> extra) { extra.insert(extra.begin(), input.begin(), input.end()); return extra; };
+    auto with = [&](std::vector<std::string> extra) {
+      extra.insert(extra.begin(), input.begin(), input.end());
+      return extra;
+    };
     screenshot(dir, "stages.png", with({}));
     screenshot(dir, "tile1.png", with({"--actions", "tiles"}));
     screenshot(dir, "tile2.png", with({"--actions", "tiles,next-tile"}));
-    const Image stages = load_png(dir / "stages.png"), tile1 = load_png(dir / "tile1.png"), tile2 = load_png(dir / "tile2.png");
+    const Image stages = load_png(dir / "stages.png"), tile1 = load_png(dir / "tile1.png"),
+                tile2 = load_png(dir / "tile2.png");
     // The stepper: the top right of the window.
     const auto differing = [](const Image& a, const Image& b) {
       int n = 0;
@@ -201,8 +231,9 @@ TEST_SUITE("gui/window") {
 
   TEST_CASE("with heads, the heatmap shows the selected head's weights, and the heads tab draws every head") {
     cli_test::TempDir dir;
-    const std::vector<std::string> args{"--random", "--lq", "6", "--lk", "6", "--dk", "8", "--seed", "4", "--heads", "4",
-                                        "--kv-heads", "2", "--head", "3", "--stage", "weights", "--mask", "causal"};
+    const std::vector<std::string> args{"--random", "--lq",    "6",       "--lk",   "6",          "--dk", "8",
+                                        "--seed",   "4",       "--heads", "4",      "--kv-heads", "2",    "--head",
+                                        "3",        "--stage", "weights", "--mask", "causal"};
     const auto result = screenshot(dir, "head3.png", args);
     std::vector<std::string> with_tab = args;
     with_tab.insert(with_tab.end(), {"--actions", "heads"});
@@ -217,7 +248,8 @@ TEST_SUITE("gui/window") {
     for (int i = 0; i < 6; ++i)
       for (int j = 0; j < 6; ++j) {
         const Rgba expected = j > i ? masked_colour : colormap(weights(i, j), 0, 1, viridis());
-        const Rgba got = image.at(static_cast<int>(cells.x + (j + 0.12f) * cells.size), static_cast<int>(cells.y + (i + 0.88f) * cells.size));
+        const Rgba got = image.at(static_cast<int>(cells.x + (j + 0.12f) * cells.size),
+                                  static_cast<int>(cells.y + (i + 0.88f) * cells.size));
         CHECK_MESSAGE(close(got, expected), "head 3 cell (" << i << ", " << j << ")");
       }
     // The heads tab: the bottom right panel now holds four thumbnails instead of the output bars.
@@ -231,9 +263,14 @@ TEST_SUITE("gui/window") {
   TEST_CASE("bad window options are refused before a window opens; a failed screenshot leaves no file") {
     cli_test::TempDir dir;
     for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"gui", "--query", "99"}, {"gui", "--screenshot", "x.png"}, {"gui", "--font-scale", "10"},
-             {"gui", "--frames", "3", "--actions", "jump"}, {"gui", "--stage", "sideways"}, {"--mask", "window:0"},
-             {"gui", "--heads", "4", "--kv-heads", "3"}, {"gui", "--q", "q.npy", "--k", "k.npy", "--v", "v.npy", "--heads", "2"}}) {
+             {"gui", "--query", "99"},
+             {"gui", "--screenshot", "x.png"},
+             {"gui", "--font-scale", "10"},
+             {"gui", "--frames", "3", "--actions", "jump"},
+             {"gui", "--stage", "sideways"},
+             {"--mask", "window:0"},
+             {"gui", "--heads", "4", "--kv-heads", "3"},
+             {"gui", "--q", "q.npy", "--k", "k.npy", "--v", "v.npy", "--heads", "2"}}) {
       const auto result = run_attnlab(args);
       CHECK_MESSAGE(result.status == 2, result.command << "\n" << result.err);
       CHECK(result.err.rfind("attnlab: ", 0) == 0);

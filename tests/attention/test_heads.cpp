@@ -6,16 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "core/io/atomic_file.hpp"
 #include "core/attention/cpu_backend.hpp"
+#include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
+#include "core/attention/precision.hpp"
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
-#include "core/attention/heads.hpp"
 #include "core/inputs/input.hpp"
+#include "core/io/atomic_file.hpp"
 #include "core/io/load.hpp"
-#include "core/attention/memory.hpp"
 #include "core/io/npy.hpp"
-#include "core/attention/precision.hpp"
 #include "tests/check.hpp"
 #include "tests/cli_run.hpp"
 
@@ -124,7 +124,8 @@ TEST_CASE("concat_outputs puts head h in columns [h·dv, (h+1)·dv)") {
   const Matrix out = concat_outputs(traces);
   CHECK(out.rows() == 4);
   CHECK(out.cols() == 6);
-  for (Index h = 0; h < 3; ++h) check_equal(out.middleCols(h * 2, 2), traces[static_cast<std::size_t>(h)].output, "concat");
+  for (Index h = 0; h < 3; ++h)
+    check_equal(out.middleCols(h * 2, 2), traces[static_cast<std::size_t>(h)].output, "concat");
 }
 
 TEST_CASE("split_heads cuts a model-width matrix into column blocks, and refuses an uneven width") {
@@ -139,7 +140,8 @@ TEST_CASE("split_heads cuts a model-width matrix into column blocks, and refuses
 
 TEST_CASE("validate_heads refuses G not dividing H, mismatched dk, and uneven heads") {
   CHECK(error_of(random_heads(8, 2, 3, 3, 4, 4)).empty());
-  CHECK(error_of(random_heads(8, 3, 3, 3, 4, 4)) == "K has 3 heads but Q has 8: the KV heads must divide the query heads");
+  CHECK(error_of(random_heads(8, 3, 3, 3, 4, 4)) ==
+        "K has 3 heads but Q has 8: the KV heads must divide the query heads");
   HeadsProblem dk = random_heads(4, 2, 3, 3, 4, 4);
   for (Matrix& k : dk.k) k = Matrix::Ones(3, 5);
   CHECK(doctest::String(error_of(dk).c_str()) == doctest::Contains("columns but Q has"));
@@ -180,9 +182,11 @@ TEST_CASE("load_heads_problem: --random heads with their own seeds; head 0 is --
   check_equal(hp.k[0], single_problem.k, "head 0 K");
   check_equal(hp.q[1], random_matrix(7 + 1000003, RandomStream::q, 3, 5, 1), "head 1 Q");
   check_equal(hp.v[1], random_matrix(7 + 1000003, RandomStream::v, 4, 2, 1), "KV head 1 V");
-  CHECK_THROWS_WITH_AS(load_problem(in), "--heads applies to compute, export and the window: bench times one head", InputError);
+  CHECK_THROWS_WITH_AS(load_problem(in), "--heads applies to compute, export and the window: bench times one head",
+                       InputError);
   in.kv_heads = 3;
-  CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("the KV heads must divide the query heads"), InputError);
+  CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("the KV heads must divide the query heads"),
+                       InputError);
   in.heads = 0, in.kv_heads.reset();
   CHECK_THROWS_WITH_AS(load_heads_problem(in), "--heads 0 must be ≥ 1", InputError);
 }
@@ -205,13 +209,16 @@ TEST_CASE("model-width files are cut into heads: Q's H·dk columns into H heads,
   check_equal(hp.k[1], k.rightCols(2), "K head 1");
   check_equal(hp.v[1], v.rightCols(3), "V head 1");
   in.kv_heads = 4;  // V's 6 columns make no 4 heads
-  CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("v.npy: a width of 6 columns does not split into 4 heads"), InputError);
+  CHECK_THROWS_WITH_AS(load_heads_problem(in),
+                       doctest::Contains("v.npy: a width of 6 columns does not split into 4 heads"), InputError);
   in.kv_heads = 1;  // K's 4 columns as one head of dk 4, but Q's heads have dk 2
   CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("K has 4 columns but Q has 2"), InputError);
   in.heads = 3, in.kv_heads = 1;
-  CHECK_THROWS_WITH_AS(load_heads_problem(in),
-                       ("Q file " + in.q + ": a width of 8 columns does not split into 3 heads: d_model must be a multiple of the heads").c_str(),
-                       InputError);
+  CHECK_THROWS_WITH_AS(
+      load_heads_problem(in),
+      ("Q file " + in.q + ": a width of 8 columns does not split into 3 heads: d_model must be a multiple of the heads")
+          .c_str(),
+      InputError);
   in.q = save("q3.npy", npy_bytes(split_heads(q, 4))), in.heads = 4;
   CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("already has heads (4 × L × d)"), InputError);
 }
@@ -261,8 +268,8 @@ TEST_SUITE("cli/heads") {
   TEST_CASE("compute --random --heads 4 --kv-heads 2 dumps 4 × Lq × Lk stages, each head single-head attention") {
     TempDir work;
     const fs::path dir = work / "dump", one = work / "one";
-    const std::vector<std::string> base{"compute", "--random", "--lq", "3", "--lk", "5", "--dk", "4", "--dv", "2",
-                                        "--seed", "9", "--mask", "causal", "--backend", "cpu"};
+    const std::vector<std::string> base{"compute", "--random", "--lq",   "3", "--lk",   "5",      "--dk",      "4",
+                                        "--dv",    "2",        "--seed", "9", "--mask", "causal", "--backend", "cpu"};
     std::vector<std::string> args = base;
     for (const char* a : {"--heads", "4", "--kv-heads", "2", "--dump"}) args.push_back(a);
     args.push_back(dir.string());
@@ -307,10 +314,11 @@ TEST_SUITE("cli/heads") {
       MESSAGE("skipped the numpy check: /usr/bin/python3 with numpy is not available");
       return;
     }
-    const RunResult py = run_program(
-        "/usr/bin/python3", {"-c", "import numpy, sys; w = numpy.load(sys.argv[1]); "
-                                   "print(w.shape, w.dtype, bool(numpy.allclose(w.sum(axis=2), 1)))",
-                             (dir / "weights.npy").string()});
+    const RunResult py =
+        run_program("/usr/bin/python3", {"-c",
+                                         "import numpy, sys; w = numpy.load(sys.argv[1]); "
+                                         "print(w.shape, w.dtype, bool(numpy.allclose(w.sum(axis=2), 1)))",
+                                         (dir / "weights.npy").string()});
     CHECK_MESSAGE(py.out == "(4, 3, 5) float32 True\n", py.out << py.err);
   }
 
@@ -320,8 +328,8 @@ TEST_SUITE("cli/heads") {
     const std::vector<std::vector<std::string>> bad{
         {"--heads", "8", "--kv-heads", "3"}, {"--heads", "0"}, {"--heads", "2", "--kv-heads", "4"}};
     for (const auto& extra : bad) {
-      std::vector<std::string> args{"compute", "--random", "--lq", "3", "--lk", "3", "--dk", "4", "--dv", "4",
-                                    "--backend", "cpu", "--dump", dir.string()};
+      std::vector<std::string> args{"compute", "--random", "--lq", "3",         "--lk", "3",      "--dk",
+                                    "4",       "--dv",     "4",    "--backend", "cpu",  "--dump", dir.string()};
       args.insert(args.end(), extra.begin(), extra.end());
       const RunResult r = run_attnlab(args);
       CHECK_MESSAGE(r.status == 2, r.command);
@@ -329,7 +337,8 @@ TEST_SUITE("cli/heads") {
       CHECK(r.err_lines()[0].rfind("attnlab: ", 0) == 0);
       CHECK_FALSE(fs::exists(dir));
     }
-    const RunResult eight = run_attnlab({"compute", "--random", "--heads", "8", "--kv-heads", "3", "--dump", dir.string()});
+    const RunResult eight =
+        run_attnlab({"compute", "--random", "--heads", "8", "--kv-heads", "3", "--dump", dir.string()});
     CHECK(eight.err == "attnlab: --kv-heads 3 does not divide --heads 8: the KV heads must divide the query heads\n");
     const RunResult bench = run_attnlab({"bench", "--random", "--heads", "2", "--backend", "cpu"});
     CHECK(bench.status == 2);

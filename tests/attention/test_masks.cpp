@@ -35,8 +35,8 @@ std::string error_of(const std::string& spec) {
 
 TEST_CASE("each mask kind allows exactly the keys the spec's table says") {
   for (auto [lq, lk] : {std::pair{6L, 6L}, {3L, 8L}, {8L, 3L}, {1L, 1L}}) {
-    for (std::string spec : {"none", "causal", "causal-bottom-right", "window:1", "window:2", "window:10", "padding:1",
-                             "padding:3"}) {
+    for (std::string spec :
+         {"none", "causal", "causal-bottom-right", "window:1", "window:2", "window:10", "padding:1", "padding:3"}) {
       const MaskSpec mask = parse_mask(spec);
       CHECK(mask.text() == spec);
       if (mask.kind == MaskSpec::Kind::padding && mask.param > lk) continue;

@@ -55,13 +55,13 @@ TEST_CASE("half rounding: known values") {
   CHECK(round_to_half(1e9f) == inf);
   CHECK(round_to_half(1.0f / 3.0f) == 0.333251953125f);
   CHECK(round_to_half(1.0f) == 1.0f);
-  CHECK(round_to_half(1.0f + 0x1p-11f) == 1.0f);                   // a tie: to even
-  CHECK(round_to_half(1.0f + 3 * 0x1p-11f) == 1.0f + 0x1p-9f);     // a tie: to even, upwards
-  CHECK(round_to_half(0x1p-24f) == 0x1p-24f);                       // smallest subnormal
-  CHECK(round_to_half(0x1p-25f) == 0.0f);                           // half of it: a tie, to even (0)
+  CHECK(round_to_half(1.0f + 0x1p-11f) == 1.0f);                // a tie: to even
+  CHECK(round_to_half(1.0f + 3 * 0x1p-11f) == 1.0f + 0x1p-9f);  // a tie: to even, upwards
+  CHECK(round_to_half(0x1p-24f) == 0x1p-24f);                   // smallest subnormal
+  CHECK(round_to_half(0x1p-25f) == 0.0f);                       // half of it: a tie, to even (0)
   CHECK(round_to_half(0x1.8p-25f) == 0x1p-24f);
-  CHECK(round_to_half(3 * 0x1p-24f) == 3 * 0x1p-24f);               // subnormals are exact multiples of 2^-24
-  CHECK(round_to_half(0x1p-14f - 0x1p-25f) == 0x1p-14f);            // rounds up into the normals
+  CHECK(round_to_half(3 * 0x1p-24f) == 3 * 0x1p-24f);     // subnormals are exact multiples of 2^-24
+  CHECK(round_to_half(0x1p-14f - 0x1p-25f) == 0x1p-14f);  // rounds up into the normals
   CHECK(std::signbit(round_to_half(-0x1p-30f)));
   CHECK(std::isnan(round_to_half(std::nanf(""))));
   CHECK(round_to_half(inf) == inf);
@@ -70,9 +70,9 @@ TEST_CASE("half rounding: known values") {
 TEST_CASE("bfloat16 rounding: known values") {
   CHECK(round_to_bfloat16(1.0f / 3.0f) == 0.333984375f);
   CHECK(round_to_bfloat16(1.0f) == 1.0f);
-  CHECK(round_to_bfloat16(1.0f + 0x1p-8f) == 1.0f);                  // a tie: to even
+  CHECK(round_to_bfloat16(1.0f + 0x1p-8f) == 1.0f);  // a tie: to even
   CHECK(round_to_bfloat16(1.0f + 3 * 0x1p-8f) == 1.0f + 0x1p-6f);
-  CHECK(round_to_bfloat16(65520.0f) == 65536.0f);                   // float32's range: no overflow here
+  CHECK(round_to_bfloat16(65520.0f) == 65536.0f);  // float32's range: no overflow here
   const float big = round_to_bfloat16(1e38f);
   CHECK(std::isfinite(big));
   CHECK(big == doctest::Approx(1e38).epsilon(4e-3));

@@ -37,7 +37,8 @@ RowStats chunked_stats(std::vector<float> scaled, Index chunk) {
 
 TEST_CASE("a uniform row: entropy log n, n effective keys, Jacobian norm √(n−1)/n") {
   for (int n : {1, 2, 5, 1000}) {
-    for (const RowStats& s : {full_stats(std::vector<float>(n, 0.75f)), chunked_stats(std::vector<float>(n, 0.75f), 3)}) {
+    for (const RowStats& s :
+         {full_stats(std::vector<float>(n, 0.75f)), chunked_stats(std::vector<float>(n, 0.75f), 3)}) {
       CHECK(s.mean == doctest::Approx(0.75));
       CHECK(s.std == doctest::Approx(0).scale(1));
       CHECK(s.max_weight == doctest::Approx(1.0 / n));

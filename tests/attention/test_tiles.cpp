@@ -26,7 +26,8 @@ TEST_CASE("walking the tiles ends at the standard path's output, for every mask 
         const TileWalk walk = walk_tiles(p, query, tile, &full);
         CHECK(walk.steps.size() == static_cast<std::size_t>((p.lk() + tile - 1) / tile));
         CHECK(walk.difference <= 1e-5f);
-        for (Index d = 0; d < p.dv(); ++d) CHECK(walk.output(d) == doctest::Approx(full.output(query, d)).epsilon(1e-5).scale(1e-5));
+        for (Index d = 0; d < p.dv(); ++d)
+          CHECK(walk.output(d) == doctest::Approx(full.output(query, d)).epsilon(1e-5).scale(1e-5));
       }
     }
   }
@@ -46,8 +47,7 @@ TEST_CASE("each tile: m only grows, ℓ is rescaled by exp(m_old − m_new), and
     CHECK(s.max_after == std::max(s.max_before, s.tile_max));
     if (k > 0 && s.tile_max > s.max_before)
       CHECK(s.rescale == doctest::Approx(std::exp(double(s.max_before) - s.max_after)));
-    else if (k > 0)
-      CHECK(s.rescale == 1.0f);
+    else if (k > 0) CHECK(s.rescale == 1.0f);
   }
   const double row_max = full.masked.row(query).maxCoeff();
   double sum = 0;

@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <limits>
 
-#include "core/colormap/colormap.hpp"
 #include "core/base/matrix.hpp"
+#include "core/colormap/colormap.hpp"
 
 using namespace attnlab;
 
@@ -13,7 +13,9 @@ TEST_SUITE_BEGIN("colormap/tables");
 
 namespace {
 constexpr float inf = std::numeric_limits<float>::infinity();
-constexpr Rgba rgb(std::uint8_t r, std::uint8_t g, std::uint8_t b) { return {r, g, b, 255}; }
+constexpr Rgba rgb(std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+  return {r, g, b, 255};
+}
 }  // namespace
 
 TEST_CASE("viridis and the diverging table end where matplotlib's do") {

@@ -8,8 +8,8 @@
 #include <memory>
 #include <set>
 
-#include "core/colormap/colormap.hpp"
 #include "core/attention/cpu_backend.hpp"
+#include "core/colormap/colormap.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
@@ -86,7 +86,8 @@ TEST_CASE("figure: the sentence weights with a causal mask, labelled, titled, on
   // Large cells print their values; a masked key's weight is left to its grey.
   CHECK(texts(f, "cell-value").size() == 28);
   CHECK(std::count_if(f.rects.begin(), f.rects.end(), [](const FigureRect& r) { return r.role == "outline"; }) >= 1);
-  CHECK(std::count_if(f.rects.begin(), f.rects.end(), [](const FigureRect& r) { return r.role == "masked-swatch"; }) == 1);
+  CHECK(std::count_if(f.rects.begin(), f.rects.end(), [](const FigureRect& r) { return r.role == "masked-swatch"; }) ==
+        1);
   const Figure plain = figure_of(c, Stage::weights);
   CHECK(std::none_of(plain.rects.begin(), plain.rects.end(), [](const FigureRect& r) { return r.role == "outline"; }));
 }
@@ -189,7 +190,8 @@ TEST_CASE("figure: the PNG writer paints each cell its colour, and the SVG write
       const auto x = static_cast<int>(h.x + (static_cast<float>(j) + 0.15f) * h.cell_w);
       const auto y = static_cast<int>(h.y + (static_cast<float>(i) + 0.85f) * h.cell_h);
       const Rgba want = h.colours[static_cast<std::size_t>(i * h.cols + j)];
-      CHECK_MESSAGE(image.at(x, y) == want, "cell (" << i << ", " << j << "): " << rgb(image.at(x, y)) << " not " << rgb(want));
+      CHECK_MESSAGE(image.at(x, y) == want,
+                    "cell (" << i << ", " << j << "): " << rgb(image.at(x, y)) << " not " << rgb(want));
     }
   const std::string svg = figure_svg(f);
   CHECK(count(svg, "class=\"cell\"") == 49);
@@ -231,8 +233,9 @@ TEST_SUITE("cli/export") {
     in.random = true;
     in.lq = 5, in.lk = 11, in.dk = 16, in.dv = 3, in.seed = 3, in.mask = "causal-bottom-right";
     const Computed c = compute(in);
-    const std::vector<std::string> input{"--random", "--lq", "5", "--lk", "11", "--dk", "16", "--dv", "3",
-                                         "--seed", "3", "--mask", "causal-bottom-right"};
+    const std::vector<std::string> input{
+        "--random",           "--lq", "5", "--lk", "11", "--dk", "16", "--dv", "3", "--seed", "3", "--mask",
+        "causal-bottom-right"};
     std::vector<std::string> args = input;
     args.insert(args.end(), {"--stage", "weights", "--plain", "--cell-px", "4"});
     const Image image = export_png(args, dir / "weights.png");
@@ -241,7 +244,8 @@ TEST_SUITE("cli/export") {
     for (int y = 0; y < image.height; ++y)
       for (int x = 0; x < image.width; ++x) {
         const Index i = y / 4, j = x / 4;
-        const Rgba want = std::isinf(c.trace.masked(i, j)) ? masked_colour : expected_weight_colour(c.trace.weights(i, j));
+        const Rgba want =
+            std::isinf(c.trace.masked(i, j)) ? masked_colour : expected_weight_colour(c.trace.weights(i, j));
         REQUIRE_MESSAGE(image.at(x, y) == want, "pixel (" << x << ", " << y << "): " << rgb(image.at(x, y)));
       }
     args = input;
@@ -254,8 +258,20 @@ TEST_SUITE("cli/export") {
   TEST_CASE("export: the figure is --width pixels wide (800 and 2400), the same figure at both sizes") {
     TempDir dir;
     const std::vector<std::string> args{"--example", "sentence", "--stage", "weights", "--query", "4"};
-    const Image small = export_png([&] { auto a = args; a.insert(a.end(), {"--width", "800"}); return a; }(), dir / "small.png");
-    const Image large = export_png([&] { auto a = args; a.insert(a.end(), {"--width", "2400"}); return a; }(), dir / "large.png");
+    const Image small = export_png(
+        [&] {
+          auto a = args;
+          a.insert(a.end(), {"--width", "800"});
+          return a;
+        }(),
+        dir / "small.png");
+    const Image large = export_png(
+        [&] {
+          auto a = args;
+          a.insert(a.end(), {"--width", "2400"});
+          return a;
+        }(),
+        dir / "large.png");
     const Image standard = export_png(args, dir / "default.png");
     CHECK(small.width == 800);
     CHECK(large.width == 2400);
@@ -272,8 +288,8 @@ TEST_SUITE("cli/export") {
   TEST_CASE("export .svg: well-formed XML with Lq·Lk cell rects, one label per token, the title") {
     TempDir dir;
     const fs::path out = dir / "weights.svg";
-    const RunResult r = export_run({"--example", "sentence", "--mask", "causal", "--stage", "weights", "--query", "4",
-                                    "--out", out.string()});
+    const RunResult r = export_run(
+        {"--example", "sentence", "--mask", "causal", "--stage", "weights", "--query", "4", "--out", out.string()});
     REQUIRE_MESSAGE(r.status == 0, r.err);
     const std::string svg = read_all(out);
     check_well_formed(out);
@@ -291,7 +307,8 @@ TEST_SUITE("cli/export") {
 
     // A larger random problem: still one rect per cell, labels thinned.
     const fs::path big = dir / "scores.svg";
-    const RunResult r2 = export_run({"--random", "--lq", "40", "--lk", "60", "--stage", "scores", "--out", big.string()});
+    const RunResult r2 =
+        export_run({"--random", "--lq", "40", "--lk", "60", "--stage", "scores", "--out", big.string()});
     REQUIRE_MESSAGE(r2.status == 0, r2.err);
     check_well_formed(big);
     const std::string svg2 = read_all(big);
@@ -320,7 +337,8 @@ TEST_SUITE("cli/export") {
     check_export_error(with({"--stage", "weights", "--plain", "--cell-px", "5000"}), ".png", 2, {"35000"});
     check_export_error(with({"--stage", "weights", "--cell-px", "4"}), ".png", 2, {"--cell-px"});
     check_export_error(with({"--stage", "weights", "--mask", "window:0"}), ".png", 2, {"window:0"});
-    check_export_error({"--random", "--lq", "600", "--lk", "600", "--dk", "4", "--stage", "weights"}, ".svg", 2, {"600"});
+    check_export_error({"--random", "--lq", "600", "--lk", "600", "--dk", "4", "--stage", "weights"}, ".svg", 2,
+                       {"600"});
   }
 
   TEST_CASE("export: an unwritable path is exit 1 and leaves nothing behind") {

@@ -37,9 +37,23 @@ InputOptions gqa_input() {
   in.mask = "causal-bottom-right";
   return in;
 }
-const std::vector<std::string> gqa_args{"--random", "--lq",    "5",        "--lk", "7", "--dk", "8",
-                                        "--dv",     "3",       "--seed",   "4",    "--heads", "4",
-                                        "--kv-heads", "2", "--mask", "causal-bottom-right"};
+const std::vector<std::string> gqa_args{"--random",
+                                        "--lq",
+                                        "5",
+                                        "--lk",
+                                        "7",
+                                        "--dk",
+                                        "8",
+                                        "--dv",
+                                        "3",
+                                        "--seed",
+                                        "4",
+                                        "--heads",
+                                        "4",
+                                        "--kv-heads",
+                                        "2",
+                                        "--mask",
+                                        "causal-bottom-right"};
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& extra) {
   args.insert(args.end(), extra.begin(), extra.end());
@@ -68,7 +82,9 @@ std::vector<const FigureText*> texts(const Figure& f, const std::string& role) {
   return found;
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 std::string hex(Rgba c) {
   char text[8];
@@ -171,11 +187,14 @@ TEST_CASE("heads figure: one panel per head, labelled with its head and KV head,
   for (Index head = 0; head < 4; ++head)
     CHECK(titles[static_cast<std::size_t>(head)]->text ==
           "head " + std::to_string(head) + " \u00b7 KV head " + std::to_string(head / 2));
-  CHECK(f.title == "weights = softmax(QK\u1d40/\u221ad\u2096 + mask)  \u00b7  grouped-query attention: 4 heads over 2 KV heads, 2 per KV head");
+  CHECK(f.title ==
+        "weights = softmax(QK\u1d40/\u221ad\u2096 + mask)  \u00b7  grouped-query attention: 4 heads over 2 KV heads, 2 "
+        "per KV head");
   REQUIRE(texts(f, "heads").size() == 1);
   CHECK(contains(texts(f, "heads")[0]->text, "one colour scale for all heads"));
   const std::string subtitle = texts(f, "subtitle").at(0)->text;
-  for (const char* part : {"d\u2096 = 8", "1/\u221a8", "mask causal-bottom-right", "5 queries \u00d7 7 keys", "query 2 outlined"})
+  for (const char* part :
+       {"d\u2096 = 8", "1/\u221a8", "mask causal-bottom-right", "5 queries \u00d7 7 keys", "query 2 outlined"})
     CHECK_MESSAGE(contains(subtitle, part), subtitle);
   // Small problems keep their token labels: queries beside the first column, keys under each column.
   CHECK_FALSE(texts(f, "query-label").empty());
@@ -187,7 +206,8 @@ TEST_CASE("heads figure: one panel per head, labelled with its head and KV head,
       bands += r.role == "outline" && r.colour != Rgba{255, 255, 255, 255} && r.y < panel.y + 2 * panel.cell_h &&
                r.y + r.h > panel.y + 3 * panel.cell_h && r.x < panel.x && r.x + r.w > panel.x + 7 * panel.cell_w;
   CHECK(bands == 4);
-  CHECK(std::count_if(f.rects.begin(), f.rects.end(), [](const FigureRect& r) { return r.role == "masked-swatch"; }) == 1);
+  CHECK(std::count_if(f.rects.begin(), f.rects.end(), [](const FigureRect& r) { return r.role == "masked-swatch"; }) ==
+        1);
 }
 
 TEST_CASE("heads figure: the panels sit in a grid, apart, with the same cells") {
@@ -207,7 +227,7 @@ TEST_CASE("heads figure: the panels sit in a grid, apart, with the same cells") 
     }
     CHECK(xs.size() * ys.size() >= static_cast<std::size_t>(heads));
     CHECK((xs.size() - 1) * ys.size() < static_cast<std::size_t>(heads));  // no empty column
-    CHECK(xs.size() >= ys.size());  // as wide as a slide, or wider
+    CHECK(xs.size() >= ys.size());                                         // as wide as a slide, or wider
     for (std::size_t a = 0; a < f.heatmaps.size(); ++a)
       for (std::size_t b = a + 1; b < f.heatmaps.size(); ++b) {
         const FigureHeatmap &p = f.heatmaps[a], &q = f.heatmaps[b];
@@ -234,8 +254,9 @@ TEST_CASE("heads figure: one colour scale across the heads, the largest magnitud
     for (Index i = 0; i < 5; ++i)
       for (Index j = 0; j < 7; ++j)
         CHECK(f.heatmaps[head].colours[static_cast<std::size_t>(i * 7 + j)] ==
-              (std::isinf(h.traces[head].masked(i, j)) ? masked_colour
-                                                       : colormap(h.traces[head].scores(i, j), -largest, largest, diverging())));
+              (std::isinf(h.traces[head].masked(i, j))
+                   ? masked_colour
+                   : colormap(h.traces[head].scores(i, j), -largest, largest, diverging())));
 }
 
 TEST_CASE("heads figure: tiny cells carry no token labels; the panels and axis still say what they are") {
@@ -271,7 +292,8 @@ TEST_CASE("heads figure: too many heads, a query or a width out of range are inp
   CHECK_THROWS_AS(grid_of(h, Stage::weights, 5), InputError);
   CHECK_THROWS_AS(grid_of(h, Stage::weights, -1), InputError);
   CHECK_THROWS_AS(grid_of(h, Stage::weights, {}, 100), InputError);
-  CHECK_THROWS_AS(build_heads_figure(h.problem, h.traces, {Stage::weights, {}, "jet", 1600, ""}, figure_font()), InputError);
+  CHECK_THROWS_AS(build_heads_figure(h.problem, h.traces, {Stage::weights, {}, "jet", 1600, ""}, figure_font()),
+                  InputError);
   // The writers draw every panel: the SVG one group per head, the PNG each head's cells.
   const Figure f = grid_of(h, Stage::weights, 1, 1000);
   const std::string svg = figure_svg(f);
@@ -298,13 +320,15 @@ TEST_SUITE("cli/export_heads") {
       INFO("head " << head);
       const std::string name = "h" + letters(static_cast<unsigned long long>(head));
       const std::vector<std::string> figure{"--stage", "weights", "--query", "2"};
-      const std::string one_of_four = export_to(with(with(gqa_args, figure), {"--head", std::to_string(head)}), dir / (name + ".svg"));
+      const std::string one_of_four =
+          export_to(with(with(gqa_args, figure), {"--head", std::to_string(head)}), dir / (name + ".svg"));
       // The same head as an ordinary single-head problem: its Q, K and V in files.
       const Problem p = head_problem(h.problem, head);
       for (const auto& [which, m] : {std::pair{"q", &p.q}, std::pair{"k", &p.k}, std::pair{"v", &p.v}})
         write_all(dir / (name + which + ".npy"), npy_bytes(*m));
-      const std::vector<std::string> files{"--q", (dir / (name + "q.npy")).string(), "--k", (dir / (name + "k.npy")).string(),
-                                           "--v", (dir / (name + "v.npy")).string(), "--mask", "causal-bottom-right"};
+      const std::vector<std::string> files{
+          "--q", (dir / (name + "q.npy")).string(), "--k",    (dir / (name + "k.npy")).string(),
+          "--v", (dir / (name + "v.npy")).string(), "--mask", "causal-bottom-right"};
       const std::string single = export_to(with(files, figure), dir / (name + "-single.svg"));
       const std::vector<SvgCell> cells = svg_cells(one_of_four);
       REQUIRE(cells.size() == 35);
@@ -316,8 +340,10 @@ TEST_SUITE("cli/export_heads") {
         CHECK(c.value == exact(w));
       }
       // The title names the head and the KV head it reads; the single-head one does not.
-      const std::string heading = "head " + std::to_string(head) + " of 4  \u00b7  KV head " + std::to_string(head / 2) + " of 2";
-      CHECK(contains(one_of_four, "<title>weights = softmax(QK\u1d40/\u221ad\u2096 + mask)  \u00b7  " + heading + "</title>"));
+      const std::string heading =
+          "head " + std::to_string(head) + " of 4  \u00b7  KV head " + std::to_string(head / 2) + " of 2";
+      CHECK(contains(one_of_four,
+                     "<title>weights = softmax(QK\u1d40/\u221ad\u2096 + mask)  \u00b7  " + heading + "</title>"));
       CHECK_FALSE(contains(single, "head "));
       check_well_formed(dir / (name + ".svg"));
 
@@ -327,7 +353,8 @@ TEST_SUITE("cli/export_heads") {
       const Image b = export_png(with(files, figure), dir / (name + "-single.png"));
       REQUIRE(a.width == b.width);
       REQUIRE(a.height == b.height);
-      const auto below_title = static_cast<std::size_t>(title_baseline(one_of_four) + 16) * static_cast<std::size_t>(a.width) * 4;
+      const auto below_title =
+          static_cast<std::size_t>(title_baseline(one_of_four) + 16) * static_cast<std::size_t>(a.width) * 4;
       CHECK(std::equal(a.rgba.begin() + static_cast<std::ptrdiff_t>(below_title), a.rgba.end(),
                        b.rgba.begin() + static_cast<std::ptrdiff_t>(below_title)));
       CHECK_FALSE(a.rgba == b.rgba);
@@ -382,38 +409,46 @@ TEST_SUITE("cli/export_heads") {
     CHECK(image.width == 1600);
     for (const SvgCell& c : cells) {
       const auto x = static_cast<int>(c.x + 0.15f * c.w), y = static_cast<int>(c.y + 0.85f * c.h);
-      CHECK_MESSAGE(hex(image.at(x, y)) == c.fill, c.panel << " cell (" << c.row << ", " << c.col << "): " << rgb(image.at(x, y)));
+      CHECK_MESSAGE(hex(image.at(x, y)) == c.fill,
+                    c.panel << " cell (" << c.row << ", " << c.col << "): " << rgb(image.at(x, y)));
     }
   }
 
   TEST_CASE("export with heads --head h --plain: the bare PNG of that head") {
     TempDir dir;
     const Heads h = compute(gqa_input());
-    const Image image = export_png(with(gqa_args, {"--stage", "weights", "--head", "2", "--plain", "--cell-px", "3"}), dir / "p.png");
+    const Image image =
+        export_png(with(gqa_args, {"--stage", "weights", "--head", "2", "--plain", "--cell-px", "3"}), dir / "p.png");
     REQUIRE(image.width == 7 * 3);
     REQUIRE(image.height == 5 * 3);
     for (int y = 0; y < image.height; ++y)
       for (int x = 0; x < image.width; ++x) {
         const Index i = y / 3, j = x / 3;
-        const Rgba want = std::isinf(h.traces[2].masked(i, j)) ? masked_colour : expected_weight_colour(h.traces[2].weights(i, j));
+        const Rgba want =
+            std::isinf(h.traces[2].masked(i, j)) ? masked_colour : expected_weight_colour(h.traces[2].weights(i, j));
         REQUIRE_MESSAGE(image.at(x, y) == want, "pixel (" << x << ", " << y << ")");
       }
   }
 
-  TEST_CASE("export with heads: a head out of range, --plain with the grid, a grid too large: exit 2, nothing written") {
-    check_export_error(with(gqa_args, {"--stage", "weights", "--head", "4"}), ".png", 2, {"--head 4", "4 heads (0 to 3)"});
+  TEST_CASE(
+      "export with heads: a head out of range, --plain with the grid, a grid too large: exit 2, nothing written") {
+    check_export_error(with(gqa_args, {"--stage", "weights", "--head", "4"}), ".png", 2,
+                       {"--head 4", "4 heads (0 to 3)"});
     check_export_error(with(gqa_args, {"--stage", "weights", "--head", "-1"}), ".svg", 2, {"--head -1", "0 to 3"});
     check_export_error(with(gqa_args, {"--stage", "weights", "--head", "two"}), ".png", 2, {"'two'", "all"});
     check_export_error({"--random", "--stage", "weights", "--head", "1"}, ".png", 2, {"--head 1", "one head (0)"});
-    check_export_error({"--example", "sentence", "--stage", "weights", "--head", "2"}, ".svg", 2, {"--head 2", "one head"});
+    check_export_error({"--example", "sentence", "--stage", "weights", "--head", "2"}, ".svg", 2,
+                       {"--head 2", "one head"});
     check_export_error(with(gqa_args, {"--stage", "weights", "--plain", "--cell-px", "3"}), ".png", 2,
                        {"--plain draws one head: give --head h"});
     check_export_error(with(gqa_args, {"--stage", "weights", "--head", "all", "--plain", "--cell-px", "3"}), ".png", 2,
                        {"--plain draws one head: give --head h"});
-    check_export_error({"--random", "--lq", "2", "--lk", "2", "--dk", "2", "--dv", "2", "--heads", "200", "--stage", "weights"},
-                       ".png", 2, {"200 heads", "at most 128", "--head h"});
-    check_export_error({"--random", "--lq", "200", "--lk", "200", "--dk", "2", "--dv", "2", "--heads", "8", "--stage", "weights"},
-                       ".svg", 2, {"8 heads of 200×200", ".png"});
+    check_export_error(
+        {"--random", "--lq", "2", "--lk", "2", "--dk", "2", "--dv", "2", "--heads", "200", "--stage", "weights"},
+        ".png", 2, {"200 heads", "at most 128", "--head h"});
+    check_export_error(
+        {"--random", "--lq", "200", "--lk", "200", "--dk", "2", "--dv", "2", "--heads", "8", "--stage", "weights"},
+        ".svg", 2, {"8 heads of 200×200", ".png"});
     check_export_error(with(gqa_args, {"--stage", "weights", "--query", "5"}), ".png", 2, {"--query 5", "0 to 4"});
     check_export_error(with(gqa_args, {"--stage", "weights", "--width", "100"}), ".png", 2, {"--width 100"});
   }

@@ -51,7 +51,9 @@ std::vector<std::string> texts_of(const Figure& f, const std::string& role) {
   return found;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
@@ -73,8 +75,8 @@ Decoded decode(const std::string& bytes) {
   Decoded d;
   int channels = 0;
   std::unique_ptr<unsigned char, void (*)(void*)> data(
-      stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()), &d.width,
-                            &d.height, &channels, 3),
+      stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()),
+                            &d.width, &d.height, &channels, 3),
       stbi_image_free);
   REQUIRE_MESSAGE(data, "not a PNG stb_image can read");
   d.rgb.assign(data.get(), data.get() + static_cast<std::size_t>(d.width) * static_cast<std::size_t>(d.height) * 3);
@@ -105,11 +107,12 @@ TEST_CASE("sweep figure: four plots of two curves, one point per dk, titled, wit
   CHECK(has(texts_of(f, "title"), f.title));
   const auto subtitle = texts_of(f, "subtitle");
   REQUIRE(subtitle.size() == 1);
-  for (const char* part : {"L = 8", "2 random problems", "\u03c3 = 1", "seed 0"}) CHECK(subtitle[0].find(part) != std::string::npos);
+  for (const char* part : {"L = 8", "2 random problems", "\u03c3 = 1", "seed 0"})
+    CHECK(subtitle[0].find(part) != std::string::npos);
   const auto legend = texts_of(f, "legend");
   CHECK(legend == std::vector<std::string>{"scaled by 1/\u221ad\u2096", "unscaled"});
-  CHECK(texts_of(f, "panel-title") ==
-        std::vector<std::string>{"std of the scores softmax sees", "max weight", "entropy (nats)", "softmax-Jacobian norm"});
+  CHECK(texts_of(f, "panel-title") == std::vector<std::string>{"std of the scores softmax sees", "max weight",
+                                                               "entropy (nats)", "softmax-Jacobian norm"});
   const auto ticks = texts_of(f, "tick");
   for (const char* dk : {"1", "4", "16", "64", "256", "1024"}) CHECK(std::count(ticks.begin(), ticks.end(), dk) >= 4);
   // The max weight's axis runs 0, 0.5, 1.0: the saturated unscaled curve reaches near its top.
@@ -136,13 +139,15 @@ TEST_CASE("sweep figure: every length scales with the width") {
   CHECK(large.height == doctest::Approx(3.0 * small.height).epsilon(0.01));
   REQUIRE(small.lines.size() == large.lines.size());
   REQUIRE(small.texts.size() == large.texts.size());
-  for (std::size_t n = 0; n < small.texts.size(); ++n) CHECK(large.texts[n].size == doctest::Approx(3 * small.texts[n].size));
+  for (std::size_t n = 0; n < small.texts.size(); ++n)
+    CHECK(large.texts[n].size == doctest::Approx(3 * small.texts[n].size));
   CHECK(large.lines[0].points.back().first == doctest::Approx(3 * small.lines[0].points.back().first).epsilon(0.01));
 }
 
 TEST_CASE("sweep figure: no points, a bad width or own values without their dk are input errors") {
   CHECK_THROWS_AS(build_sweep_figure({}, quick_options(), figure_font()), InputError);
-  CHECK_THROWS_WITH_AS(build_sweep_figure(quick_points(), quick_options(100), figure_font()), doctest::Contains("100"), InputError);
+  CHECK_THROWS_WITH_AS(build_sweep_figure(quick_points(), quick_options(100), figure_font()), doctest::Contains("100"),
+                       InputError);
   SweepFigureOptions o = quick_options();
   o.own_values = std::array<double, 4>{1, 0.5, 1, 0.2};
   CHECK_THROWS_AS(build_sweep_figure(quick_points(), o, figure_font()), InputError);
@@ -173,7 +178,8 @@ TEST_SUITE("cli/sweep_figure") {
   TEST_CASE("attnlab sweep --plot writes the CSV and the figure, PNG or SVG, at --width") {
     TempDir dir;
     const auto csv = (dir / "why.csv").string(), png = (dir / "why.png").string(), svg = (dir / "why.svg").string();
-    const auto a = run_attnlab({"sweep", "--dk", "1:256", "--len", "8", "--trials", "2", "--out", csv, "--plot", png, "--width", "900"});
+    const auto a = run_attnlab(
+        {"sweep", "--dk", "1:256", "--len", "8", "--trials", "2", "--out", csv, "--plot", png, "--width", "900"});
     REQUIRE_MESSAGE(a.status == 0, a.err);
     CHECK(a.err.empty());
     CHECK(read_all(csv).starts_with("dk,scale,score_std"));

@@ -43,8 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    const attnlab::Array a = data[0] % 2 == 0 ? attnlab::parse_npy(bytes, "fuzz file f.npy")
-                                              : attnlab::parse_csv(bytes, "fuzz file f.csv");
+    const attnlab::Array a =
+        data[0] % 2 == 0 ? attnlab::parse_npy(bytes, "fuzz file f.npy") : attnlab::parse_csv(bytes, "fuzz file f.csv");
     check_array(a);
     check_round_trip(a);
   } catch (const attnlab::InputError& e) {

@@ -41,7 +41,9 @@ TEST_CASE("a row filled in pairs equals the values one by one, from any first co
   std::vector<float> row(13);
   for (Index first : {0, 1, 4, 7}) {
     fill_normals(row.data(), 5, RandomStream::v, 9, first, 13, 2.0f);
-    for (Index j = first; j < 13; ++j) CHECK(row[static_cast<std::size_t>(j - first)] == 2.0f * normal_at(5, RandomStream::v, 9, static_cast<std::uint64_t>(j)));
+    for (Index j = first; j < 13; ++j)
+      CHECK(row[static_cast<std::size_t>(j - first)] ==
+            2.0f * normal_at(5, RandomStream::v, 9, static_cast<std::uint64_t>(j)));
   }
 }
 

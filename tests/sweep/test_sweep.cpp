@@ -41,7 +41,8 @@ TEST_CASE("the sweep's averages equal a float64 computation of the same problems
         const test::MatD scores = q * k.transpose();
         const test::MatD scaled_scores = scores * (scaled ? 1 / std::sqrt(double(o.dks[d])) : 1.0);
         const test::RefTrace r = test::ref_softmax(scaled_scores, scaled_scores);
-        for (const auto& s : r.stats) sums[0] += s.std, sums[1] += s.max_weight, sums[2] += s.entropy, sums[3] += s.jacobian_norm;
+        for (const auto& s : r.stats)
+          sums[0] += s.std, sums[1] += s.max_weight, sums[2] += s.entropy, sums[3] += s.jacobian_norm;
       }
       const double rows = double(o.length) * o.trials;
       const SweepPoint& p = points[2 * d + (scaled ? 0 : 1)];
@@ -98,10 +99,12 @@ TEST_SUITE("cli/sweep") {
     }
     CHECK(lines == 14);
     const std::string before = cli_test::read_all(out);
-    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
-             {"sweep", "--dk", "8:2", "--out", out}, {"sweep", "--dk", "1:8", "--len", "0", "--out", out},
-             {"sweep", "--dk", "1:8", "--trials", "0", "--out", out}, {"sweep", "--dk", "1:8", "--sigma", "-1", "--out", out},
-             {"sweep", "--dk", "1:8"}}) {
+    for (const std::vector<std::string>& args :
+         std::vector<std::vector<std::string>>{{"sweep", "--dk", "8:2", "--out", out},
+                                               {"sweep", "--dk", "1:8", "--len", "0", "--out", out},
+                                               {"sweep", "--dk", "1:8", "--trials", "0", "--out", out},
+                                               {"sweep", "--dk", "1:8", "--sigma", "-1", "--out", out},
+                                               {"sweep", "--dk", "1:8"}}) {
       const auto bad = cli_test::run_attnlab(args);
       CHECK_MESSAGE(bad.status == 2, bad.command << "\n" << bad.err);
       CHECK(bad.err.rfind("attnlab: ", 0) == 0);

@@ -13,7 +13,9 @@ namespace attnlab::test {
 
 // Every cell within atol + rtol·|expected|; -inf must match -inf exactly; no NaN anywhere.
 template <class A, class B>
-void check_close(const A& actual, const B& expected, double atol, double rtol, const std::string& what) {
+void check_close(const A& actual, const B& expected_expression, double atol, double rtol, const std::string& what) {
+  // Evaluated once: reading a cell of a product expression would compute the whole product again.
+  const auto expected = expected_expression.eval();
   REQUIRE_MESSAGE(actual.rows() == expected.rows(), what);
   REQUIRE_MESSAGE(actual.cols() == expected.cols(), what);
   double worst = 0;

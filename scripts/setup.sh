@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Attention Lab needs, only those missing, then configures the build.
-# Sourced by run.sh and test.sh; `need_packages NAME...` and `configure` are what they call.
+# Sourced by run.sh and test.sh; `need_packages NAME...` and `configure PRESET [CMAKE ARGS]` are what they
+# call. The presets (CMakePresets.json): release → build/, debug → build-debug/, asan → build-asan/.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-build_dir="${ATTNLAB_BUILD_DIR:-$repo_root/build}"
+build_dir="$repo_root/build"
 
 # What building the engine, the command line and the window needs (libepoxy: GL and EGL entry points).
 build_packages=(cmake ninja-build g++ pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev doctest-dev
@@ -12,7 +13,7 @@ build_packages=(cmake ninja-build g++ pkg-config libeigen3-dev libcli11-dev nloh
 # What running needs where there is no GPU driver: Mesa's OpenGL (llvmpipe) through GLX and EGL.
 run_packages=(libgl1-mesa-dri libglx-mesa0 libegl-mesa0 libegl1 libopengl0)
 # What the tests need on top: clang's libFuzzer for the readers' fuzz run, numpy to cross-check .npy
-# files, and Xvfb for the window's tests (the GPU suite needs no display: EGL on llvmpipe).
+# files, and Xvfb for the window's tests (the GPU suites need no display: EGL on llvmpipe).
 test_packages=(clang libclang-rt-14-dev python3-numpy xvfb xauth)
 
 need_packages() {
@@ -29,5 +30,7 @@ need_packages() {
 }
 
 configure() {
-  cmake -S "$repo_root" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "$@"
+  local preset=$1
+  shift
+  (cd "$repo_root" && cmake --preset "$preset" "$@")
 }

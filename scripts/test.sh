@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Set up, build, and run the whole test suite (CTest: one test per suite, see tests/CMakeLists.txt).
+# Set up, build, and run the whole test suite: every CTest test of the release build (one per doctest
+# suite, see tests/CMakeLists.txt), then the engine and file suites again under ASan + UBSan.
+# Arguments go to the release run's ctest (e.g. -R attention/); with arguments the sanitizer run is left out.
 source "$(dirname "$0")/setup.sh"
 need_packages "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"
-configure -DATTNLAB_TESTS=ON
-cmake --build "$build_dir" -j 2
-cd "$build_dir"
-ctest --output-on-failure "$@"
+configure release -DATTNLAB_TESTS=ON
+cmake --build --preset release
+(cd "$repo_root" && ctest --preset release "$@")
+if (($# == 0)); then
+  configure asan
+  cmake --build --preset asan
+  (cd "$repo_root" && ctest --preset asan)
+fi

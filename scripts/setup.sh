@@ -7,9 +7,10 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$repo_root/build"
 
-# What building the engine, the command line and the window needs (libepoxy: GL and EGL entry points).
+# What building the engine, the command line and the window needs (libepoxy: GL and EGL entry points;
+# PCRE2 and utf8proc: the tokenizers' split regexes, Unicode normalization and character classes).
 build_packages=(cmake ninja-build g++ pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev doctest-dev
-                libepoxy-dev libimgui-dev libglfw3-dev libstb-dev fonts-dejavu-core)
+                libepoxy-dev libimgui-dev libglfw3-dev libstb-dev fonts-dejavu-core libpcre2-dev libutf8proc-dev)
 # What running needs where there is no GPU driver: Mesa's OpenGL (llvmpipe) through GLX and EGL.
 run_packages=(libgl1-mesa-dri libglx-mesa0 libegl-mesa0 libegl1 libopengl0)
 # What the tests need on top: clang's libFuzzer for the readers' fuzz run, numpy to cross-check .npy

@@ -4,6 +4,7 @@
 # Arguments go to the release run's ctest (e.g. -R attention/); with arguments the sanitizer run is left out.
 source "$(dirname "$0")/setup.sh"
 need_packages "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"
+need_tokenizer_references
 configure release -DATTNLAB_TESTS=ON
 cmake --build --preset release
 (cd "$repo_root" && ctest --preset release "$@")

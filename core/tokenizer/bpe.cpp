@@ -20,16 +20,20 @@ std::string quoted(std::string_view token) {
 
 }  // namespace
 
-void BpeModel::add_merge(std::string_view left, std::string_view right, std::int32_t rank, const std::string& where) {
+void BpeModel::add_merge(std::string_view left, std::string_view right, std::int32_t rank,
+                         const std::function<std::string()>& where) {
   const auto id_of = [&](std::string_view token) {
-    const auto it = vocab.find(std::string(token));
+    const auto it = vocab.find(token);
     if (it == vocab.end())
-      throw InputError(where + ": merge " + std::to_string(rank) + " (" + quoted(left) + " + " + quoted(right) +
+      throw InputError(where() + ": merge " + std::to_string(rank) + " (" + quoted(left) + " + " + quoted(right) +
                        ") uses " + quoted(token) + ", which is not in the vocabulary");
     return it->second;
   };
   const std::int32_t a = id_of(left), b = id_of(right);
-  merges[pair_key(a, b)] = Merge{rank, id_of(std::string(left) + std::string(right))};
+  std::string merged;
+  merged.reserve(left.size() + right.size());
+  merged.append(left).append(right);
+  merges[pair_key(a, b)] = Merge{rank, id_of(merged)};
 }
 
 Bpe::Bpe(BpeModel model) : m_(std::move(model)) {
@@ -45,14 +49,14 @@ Bpe::Bpe(BpeModel model) : m_(std::move(model)) {
 void Bpe::tokenize(std::string_view word, std::vector<std::int32_t>& out) const {
   if (word.empty()) return;
   if (m_.ignore_merges)
-    if (const auto it = m_.vocab.find(std::string(word)); it != m_.vocab.end()) {
+    if (const auto it = m_.vocab.find(word); it != m_.vocab.end()) {
       out.push_back(it->second);
       return;
     }
   const bool cacheable = word.size() < kCacheWordBytes;
   if (cacheable) {
     const std::lock_guard lock(cache_mutex_);
-    if (const auto it = cache_.find(std::string(word)); it != cache_.end()) {
+    if (const auto it = cache_.find(word); it != cache_.end()) {
       out.insert(out.end(), it->second.begin(), it->second.end());
       return;
     }

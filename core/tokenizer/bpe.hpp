@@ -5,6 +5,7 @@
 // nothing, as the reference does.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -14,8 +15,16 @@
 
 namespace attnlab {
 
+// Text → value maps looked up by string_view, without building a std::string per lookup.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+template <class Value>
+using TextMap = std::unordered_map<std::string, Value, TextHash, std::equal_to<>>;
+
 struct BpeModel {
-  std::unordered_map<std::string, std::int32_t> vocab;
+  TextMap<std::int32_t> vocab;
   struct Merge {
     std::int32_t rank;
     std::int32_t merged;  // the id of the two tokens' concatenation
@@ -31,9 +40,10 @@ struct BpeModel {
     return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) | static_cast<std::uint32_t>(right);
   }
   // Adds merge number `rank` of `left` and `right`; a later merge of the same pair replaces an
-  // earlier one, as in the reference. Throws InputError (prefixed with `where`) when either token
-  // or their concatenation is not in the vocabulary.
-  void add_merge(std::string_view left, std::string_view right, std::int32_t rank, const std::string& where);
+  // earlier one, as in the reference. Throws InputError (prefixed with where(), asked only then)
+  // when either token or their concatenation is not in the vocabulary.
+  void add_merge(std::string_view left, std::string_view right, std::int32_t rank,
+                 const std::function<std::string()>& where);
 };
 
 class Bpe {
@@ -50,7 +60,7 @@ class Bpe {
   std::array<std::int32_t, 256> byte_tokens_;  // <0xHH> ids, -1 where the vocabulary has none
   // Words seen before, as the reference keeps them: short words only, and no more than a bound.
   mutable std::mutex cache_mutex_;
-  mutable std::unordered_map<std::string, std::vector<std::int32_t>> cache_;
+  mutable TextMap<std::vector<std::int32_t>> cache_;
 };
 
 }  // namespace attnlab

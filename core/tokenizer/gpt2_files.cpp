@@ -1,6 +1,8 @@
 // Reading GPT-2's own files, vocab.json + merges.txt, into a Tokenizer: what the Hugging Face
 // GPT-2 tokenizer builds from them (byte-level BPE, the GPT-2 regex, no prefix space, no BOS, and
 // <|endoftext|> as a special token).
+#include <algorithm>
+
 #include "core/base/matrix.hpp"
 #include "core/io/json_file.hpp"
 #include "core/tokenizer/json_at.hpp"
@@ -18,9 +20,11 @@ Tokenizer Tokenizer::parse_gpt2_files(std::string_view vocab_json, std::string_v
   BpeModel m;
   m.vocab.reserve(document.size());
   for (const auto& [text, id_value] : document.items()) {
-    const JsonAt entry(id_value, vocab_name, "\"" + text.substr(0, 40) + "\"");
-    const std::int64_t id = entry.integer();
-    parts->name_id(id, text, false, entry.where());
+    const std::int64_t id =
+        id_value.is_number_unsigned()
+            ? static_cast<std::int64_t>(std::min<std::uint64_t>(id_value.get<std::uint64_t>(), INT64_MAX))
+            : JsonAt(id_value, vocab_name, "\"" + text.substr(0, 40) + "\"").integer();
+    parts->name_id(id, text, false);
     m.vocab.emplace(text, static_cast<std::int32_t>(id));
   }
 
@@ -35,10 +39,10 @@ Tokenizer Tokenizer::parse_gpt2_files(std::string_view vocab_json, std::string_v
     ++line_number;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.rfind("#version", 0) == 0 || (line.empty() && at >= merges_txt.size())) continue;
-    const std::string where = merges_name + ": line " + std::to_string(line_number);
+    const auto where = [&] { return merges_name + ": line " + std::to_string(line_number); };
     const std::size_t space = line.find(' ');
     if (space == std::string_view::npos || line.find(' ', space + 1) != std::string_view::npos)
-      throw InputError(where + ": expected two tokens separated by one space");
+      throw InputError(where() + ": expected two tokens separated by one space");
     m.add_merge(line.substr(0, space), line.substr(space + 1), rank++, where);
   }
 

@@ -61,9 +61,9 @@ std::string read_tokenizer_file(const fs::path& path) {
 
 }  // namespace
 
-void Tokenizer::Parts::name_id(std::int64_t id, const std::string& text, bool is_added, const std::string& where) {
+void Tokenizer::Parts::name_id(std::int64_t id, std::string_view text, bool is_added) {
   if (id < 0 || id > kMaxTokenId)
-    throw InputError(where + ": token id " + std::to_string(id) + " is outside 0 to " + std::to_string(kMaxTokenId));
+    throw InputError(source + ": token id " + std::to_string(id) + " is outside 0 to " + std::to_string(kMaxTokenId));
   const auto at = static_cast<std::size_t>(id);
   if (at >= token.size()) {
     token.resize(at + 1);

@@ -49,7 +49,7 @@ std::vector<AddedToken> read_added_tokens(const JsonAt& root, const BpeModel& mo
     largest = std::max(largest, id);
     t.id = static_cast<std::int32_t>(id);
     given[t.content] = t.id;
-    parts.name_id(id, t.content, true, item.where());
+    parts.name_id(id, t.content, true);
     tokens.push_back(std::move(t));
   }
   return tokens;
@@ -67,14 +67,18 @@ std::unique_ptr<Bpe> read_bpe(const JsonAt& model, Tokenizer::Parts& parts) {
     model["dropout"].fail("BPE dropout tokenizes at random: not supported");
 
   BpeModel m;
+  // Read directly from the JSON on the way that succeeds: vocabularies and merge lists have
+  // hundreds of thousands of entries, and a JsonAt with its path is made only for a message.
   const JsonAt vocab = model["vocab"];
   vocab.expect_object();
   m.vocab.reserve(vocab.value().size());
   for (const auto& [text, id_value] : vocab.value().items()) {
-    const JsonAt entry(id_value, vocab.file(), "model.vocab[\"" + text.substr(0, 40) + "\"]");
-    const std::int32_t id = read_id(entry);
+    std::int32_t id = 0;
+    if (id_value.is_number_unsigned() && id_value.get<std::uint64_t>() <= kMaxTokenId)
+      id = static_cast<std::int32_t>(id_value.get<std::uint64_t>());
+    else id = read_id(JsonAt(id_value, vocab.file(), "model.vocab[\"" + text.substr(0, 40) + "\"]"));
     m.vocab.emplace(text, id);
-    parts.name_id(id, text, false, entry.where());
+    parts.name_id(id, text, false);
   }
 
   m.byte_fallback = model.boolean("byte_fallback", false);
@@ -92,24 +96,28 @@ std::unique_ptr<Bpe> read_bpe(const JsonAt& model, Tokenizer::Parts& parts) {
   // Merges as "a b" strings (lines starting with #version are skipped, as in merges.txt) or as
   // ["a", "b"] pairs; the rank is the position in the list.
   const JsonAt merges = model["merges"];
+  merges.expect_array();
+  m.merges.reserve(merges.value().size());
   std::int32_t rank = 0;
-  for (std::size_t i = 0; i < merges.size(); ++i) {
-    const JsonAt item = merges[i];
-    std::string left, right;
-    if (item.value().is_string()) {
-      const std::string line = item.str();
-      if (line.rfind("#version", 0) == 0) continue;
+  for (std::size_t i = 0; i < merges.value().size(); ++i) {
+    const nlohmann::json& item = merges.value()[i];
+    const auto where = [&] { return merges[i].where(); };
+    std::string_view left, right;
+    if (item.is_string()) {
+      const std::string_view line = item.get_ref<const std::string&>();
+      if (line.substr(0, 8) == "#version") continue;
       const std::size_t space = line.find(' ');
-      if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos)
-        item.fail("expected two tokens separated by one space, found '" + line.substr(0, 80) + "'");
+      if (space == std::string_view::npos || line.find(' ', space + 1) != std::string_view::npos)
+        merges[i].fail("expected two tokens separated by one space, found '" + std::string(line.substr(0, 80)) + "'");
       left = line.substr(0, space);
       right = line.substr(space + 1);
+    } else if (item.is_array() && item.size() == 2 && item[0].is_string() && item[1].is_string()) {
+      left = item[0].get_ref<const std::string&>();
+      right = item[1].get_ref<const std::string&>();
     } else {
-      if (item.size() != 2) item.fail("expected a pair [\"a\", \"b\"]");
-      left = item[0].str();
-      right = item[1].str();
+      merges[i].fail("expected \"a b\" or a pair [\"a\", \"b\"]");
     }
-    m.add_merge(left, right, rank++, item.where());
+    m.add_merge(left, right, rank++, where);
   }
   return std::make_unique<Bpe>(std::move(m));
 }
@@ -117,7 +125,7 @@ std::unique_ptr<Bpe> read_bpe(const JsonAt& model, Tokenizer::Parts& parts) {
 // A post-processor's token: its id, named in the id → text table if nothing else named it.
 std::int32_t special_id(const JsonAt& id, const std::string& text, Tokenizer::Parts& parts) {
   const std::int32_t value = read_id(id);
-  if (static_cast<std::size_t>(value) >= parts.token.size()) parts.name_id(value, text, true, id.where());
+  if (static_cast<std::size_t>(value) >= parts.token.size()) parts.name_id(value, text, true);
   return value;
 }
 

@@ -27,9 +27,9 @@ struct Tokenizer::Parts {
   std::vector<std::string> token;            // id → the token as the vocabulary spells it
   std::vector<bool> added_id;                // id → an added token (its content is its text)
 
-  // Records `id` → `text` in the tables, growing them; throws InputError (at `where`) when the id
-  // is negative or above kMaxTokenId.
-  void name_id(std::int64_t id, const std::string& text, bool is_added, const std::string& where);
+  // Records `id` → `text` in the tables, growing them; throws InputError naming the source when
+  // the id is negative or above kMaxTokenId.
+  void name_id(std::int64_t id, std::string_view text, bool is_added);
 };
 
 }  // namespace attnlab

@@ -43,6 +43,11 @@ nlohmann::json parse_json(std::string_view text, const std::string& name) {
     if (const std::size_t colon = what.find(": "); colon != std::string::npos)
       what = "(" + what.substr(0, colon) + "): " + what.substr(colon + 2);
     throw InputError(name + ": not valid JSON at byte " + std::to_string(e.byte) + " " + what);
+  } catch (const nlohmann::json::exception& e) {
+    // The parser's other complaint: a number too large for any type (out_of_range.406).
+    std::string what = e.what();
+    if (const std::size_t at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
+    throw InputError(name + ": not valid JSON: " + what);
   }
 }
 

@@ -55,6 +55,9 @@ TEST_CASE("JSON that does not parse: the file and the byte") {
       contains(load_error(std::string(R"({"model": {"type": "BPE",)")), "dir/tokenizer.json: not valid JSON at byte"));
   CHECK(contains(load_error(std::string(100, '[')), "nested more than 64 levels deep at byte 64"));
   CHECK(contains(load_error(std::string("[1]")), "dir/tokenizer.json: expected an object, found an array"));
+  // A number no type holds is the parser's other error (found by the fuzz target).
+  CHECK(contains(load_error(std::string("[1E400]")),
+                 "dir/tokenizer.json: not valid JSON: number overflow parsing '1E400'"));
 }
 
 TEST_CASE("a split regex PCRE2 refuses: the field and the offset") {

@@ -9,13 +9,6 @@ namespace attnlab {
 
 namespace {
 
-// The character that ends at text[end) (text valid UTF-8, end > 0).
-std::size_t previous_char(std::string_view text, std::size_t end) {
-  std::size_t at = end - 1;
-  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
-  return at;
-}
-
 // The tokens that match at `at` in leftmost-longest order: the longest token wins.
 const AddedToken* longest_at(std::string_view text, std::size_t at, const std::vector<AddedToken>& tokens,
                              const std::bitset<256>& first_bytes) {
@@ -42,13 +35,13 @@ void split_one(const Piece& piece, const std::vector<AddedToken>& tokens, const 
     std::size_t begin = at, end = at + token->content.size();
     at = end;
     if (token->single_word) {
-      const bool word_before = begin > 0 && utf8::is_alphanumeric(utf8::decode(text, previous_char(text, begin)));
+      const bool word_before = begin > 0 && utf8::is_alphanumeric(utf8::decode(text, utf8::char_before(text, begin)));
       const bool word_after = end < text.size() && utf8::is_alphanumeric(utf8::decode(text, end));
       if (word_before || word_after) continue;
     }
     if (token->lstrip)
-      while (begin > done && utf8::is_whitespace(utf8::decode(text, previous_char(text, begin))))
-        begin = previous_char(text, begin);
+      while (begin > done && utf8::is_whitespace(utf8::decode(text, utf8::char_before(text, begin))))
+        begin = utf8::char_before(text, begin);
     if (token->rstrip)
       while (end < text.size() && utf8::is_whitespace(utf8::decode(text, end))) end += utf8::char_length(text, end);
     if (begin > done) out.push_back({std::string(text.substr(done, begin - done)), -1, piece.at_start && done == 0});

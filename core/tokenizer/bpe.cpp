@@ -20,6 +20,12 @@ std::string quoted(std::string_view token) {
 
 }  // namespace
 
+std::string BpeModel::byte_token(unsigned char b) {
+  char name[8];
+  std::snprintf(name, sizeof name, "<0x%02X>", b);
+  return name;
+}
+
 void BpeModel::add_merge(std::string_view left, std::string_view right, std::int32_t rank,
                          const std::function<std::string()>& where) {
   const auto id_of = [&](std::string_view token) {
@@ -39,11 +45,9 @@ void BpeModel::add_merge(std::string_view left, std::string_view right, std::int
 Bpe::Bpe(BpeModel model) : m_(std::move(model)) {
   byte_tokens_.fill(-1);
   if (!m_.byte_fallback) return;
-  for (int b = 0; b < 256; ++b) {
-    char name[8];
-    std::snprintf(name, sizeof name, "<0x%02X>", b);
-    if (const auto it = m_.vocab.find(name); it != m_.vocab.end()) byte_tokens_[b] = it->second;
-  }
+  for (int b = 0; b < 256; ++b)
+    if (const auto it = m_.vocab.find(BpeModel::byte_token(static_cast<unsigned char>(b))); it != m_.vocab.end())
+      byte_tokens_[b] = it->second;
 }
 
 void Bpe::tokenize(std::string_view word, std::vector<std::int32_t>& out) const {

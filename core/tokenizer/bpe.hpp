@@ -36,6 +36,9 @@ struct BpeModel {
   bool ignore_merges = false;  // a word the vocabulary holds whole is one token, merges or not
   std::string continuing_subword_prefix, end_of_word_suffix;
 
+  // "<0x41>": the byte_fallback token of a byte.
+  static std::string byte_token(unsigned char b);
+
   static std::uint64_t pair_key(std::int32_t left, std::int32_t right) {
     return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(left)) << 32) | static_cast<std::uint32_t>(right);
   }

@@ -82,12 +82,8 @@ void Normalizer::add(const JsonAt& json) {
           std::size_t begin = 0, end = text.size();
           while (left && begin < end && utf8::is_whitespace(utf8::decode(text, begin)))
             begin += utf8::char_length(text, begin);
-          while (right && end > begin) {
-            std::size_t last = end - 1;
-            while (last > begin && (static_cast<unsigned char>(text[last]) & 0xC0) == 0x80) --last;
-            if (!utf8::is_whitespace(utf8::decode(text, last))) break;
-            end = last;
-          }
+          while (right && end > begin && utf8::is_whitespace(utf8::decode(text, utf8::char_before(text, end))))
+            end = utf8::char_before(text, end);
           text = text.substr(begin, end - begin);
         });
   } else {

@@ -15,12 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string byte_token(unsigned char b) {
-  char name[8];
-  std::snprintf(name, sizeof name, "<0x%02X>", b);
-  return name;
-}
-
 // Bytes as text, where a byte that is not part of a whole UTF-8 character becomes <0xHH>.
 std::string show_bytes(std::string_view bytes) {
   std::string out;
@@ -29,7 +23,7 @@ std::string show_bytes(std::string_view bytes) {
     const std::size_t good = bad.value_or(bytes.size());
     out.append(bytes.substr(0, good));
     if (!bad) break;
-    out += byte_token(static_cast<unsigned char>(bytes[good]));
+    out += BpeModel::byte_token(static_cast<unsigned char>(bytes[good]));
     bytes.remove_prefix(good + 1);
   }
   return out;
@@ -151,7 +145,7 @@ std::string visible(std::string_view text) {
     if (c == '\n') out += "\\n";
     else if (c == '\t') out += "\\t";
     else if (c == '\r') out += "\\r";
-    else if (b < 0x20 || b == 0x7F) out += "\\x" + byte_token(b).substr(3, 2);
+    else if (b < 0x20 || b == 0x7F) out += "\\x" + BpeModel::byte_token(b).substr(3, 2);
     else out += c;
   }
   return out;

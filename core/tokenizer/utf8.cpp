@@ -41,6 +41,12 @@ std::size_t char_length(std::string_view text, std::size_t at) {
   return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
 }
 
+std::size_t char_before(std::string_view text, std::size_t end) {
+  std::size_t at = end - 1;
+  while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xC0) == 0x80) --at;
+  return at;
+}
+
 char32_t decode(std::string_view text, std::size_t at) {
   const std::size_t length = char_length(text, at);
   const auto b = [&](std::size_t k) { return static_cast<char32_t>(static_cast<unsigned char>(text[at + k])); };

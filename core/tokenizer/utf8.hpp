@@ -15,6 +15,9 @@ std::optional<std::size_t> first_invalid(std::string_view text);
 // The length in bytes of the character that starts at text[at]; text must be valid UTF-8.
 std::size_t char_length(std::string_view text, std::size_t at);
 
+// Where the character that ends at text[end) starts (end > 0); text must be valid UTF-8.
+std::size_t char_before(std::string_view text, std::size_t end);
+
 // The code point that starts at text[at]; text must be valid UTF-8.
 char32_t decode(std::string_view text, std::size_t at);
 

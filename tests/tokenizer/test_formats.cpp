@@ -86,6 +86,19 @@ TEST_CASE("Metaspace: spaces become ▁, split before each ▁, unknown characte
   CHECK(load(synthetic::metaspace("never")).encode("Hi") == Ids{1, 260, 261});
 }
 
+TEST_CASE("the Strip normalizer takes the whitespace around the text (here each side's spaces, tabs, U+3000)") {
+  synthetic::json document = synthetic::llama3();
+  document["normalizer"] = {{"type", "Strip"}, {"strip_left", true}, {"strip_right", true}};
+  // "\t Hello world\u3000 " → "Hello world" → Hello 21, Ġworld 22 (as in the Llama 3 case).
+  CHECK(load(document).encode("\t Hello world\xE3\x80\x80 ") == Ids{29, 21, 22});
+  document["normalizer"]["strip_left"] = false;
+  // Only the right side: "\t Hello world". The regex cuts "\t" (\s+(?!\S): the space after it is
+  // followed by "H") | " Hello" | " world". "\t" is byte 09, 'ĉ' byte-level: not in the vocabulary,
+  // no byte_fallback, no unknown token, so nothing. "ĠHello" is not whole in the vocabulary: l l,
+  // e ll, H ell, Hell o → Ġ Hello, 4 21 (Ġ Hello is no merge). Ġworld 22.
+  CHECK(load(document).encode("\t Hello world\xE3\x80\x80 ") == Ids{29, 4, 21, 22});
+}
+
 TEST_CASE("merges as \"a b\" strings and as [\"a\", \"b\"] pairs give the same ids") {
   synthetic::json as_pairs = synthetic::llama3(false);
   synthetic::json pairs = synthetic::json::array();

@@ -80,10 +80,14 @@ TEST_CASE("the small files of the format tests") {
                                        "aab",
                                        "ab a",
                                        "a ab\tb",
-                                       "<mask>"};
+                                       "<mask>",
+                                       "\t Hello world\xE3\x80\x80 "};
   check_synthetic(synthetic::llama3(), texts, "Llama 3 style");
   check_synthetic(synthetic::llama3(false), texts, "Llama 3 style without ignore_merges");
   check_synthetic(synthetic::qwen2(), texts, "Qwen2 style");
+  synthetic::json strip = synthetic::llama3();
+  strip["normalizer"] = {{"type", "Strip"}, {"strip_left", false}, {"strip_right", true}};
+  check_synthetic(strip, texts, "Llama 3 style with Strip");
   check_synthetic(synthetic::smollm2(), texts, "SmolLM2 style");
   check_synthetic(synthetic::smollm2(false), texts, "SmolLM2 style without Digits");
   check_synthetic(synthetic::llama2(), texts, "Llama 2 style");

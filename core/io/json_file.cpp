@@ -1,0 +1,54 @@
+#include "core/io/json_file.hpp"
+
+#include "core/base/matrix.hpp"
+
+namespace attnlab {
+
+namespace {
+
+// The byte where brackets first nest deeper than kMaxJsonDepth (outside strings), or npos.
+std::size_t too_deep_at(std::string_view text) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
+}
+
+}  // namespace
+
+nlohmann::json parse_json(std::string_view text, const std::string& name) {
+  if (const std::size_t at = too_deep_at(text); at != std::string_view::npos)
+    throw InputError(name + ": JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep at byte " +
+                     std::to_string(at));
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: reason".
+    std::string what = e.what();
+    const std::string marker = "parse error at ";
+    if (const std::size_t at = what.find(marker); at != std::string::npos) what = what.substr(at + marker.size());
+    if (const std::size_t colon = what.find(": "); colon != std::string::npos)
+      what = "(" + what.substr(0, colon) + "): " + what.substr(colon + 2);
+    throw InputError(name + ": not valid JSON at byte " + std::to_string(e.byte) + " " + what);
+  } catch (const nlohmann::json::exception& e) {
+    // The parser's other complaint: a number too large for any type (out_of_range.406).
+    std::string what = e.what();
+    if (const std::size_t at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
+    throw InputError(name + ": not valid JSON: " + what);
+  }
+}
+
+}  // namespace attnlab

@@ -91,7 +91,7 @@ std::unique_ptr<Backend> open_tiled_backend(const BenchOptions& options) {
 }  // namespace
 
 int run_bench(const InputOptions& input, const BenchOptions& options) {
-  if (options.repeat < 1) throw InputError("--repeat " + std::to_string(options.repeat) + " must be ≥ 1");
+  limits::check("--repeat", options.repeat, limits::repeat);
   if (options.stages != "all" && options.stages != "output")
     throw InputError("--stages '" + options.stages + "' is not all or output");
   if (!options.after.empty() && options.after != "scale" && options.after != "mask" && options.after != "query")
@@ -101,7 +101,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     throw InputError("--after times the recompute of a kept trace: it needs --stages all");
   if (options.tile && mode != Mode::output_only)
     throw InputError("--tile sets the key tiles of the output-only mode: it needs --stages output");
-  if (options.tile && *options.tile < 1) throw InputError("--tile " + std::to_string(*options.tile) + " must be ≥ 1");
+  if (options.tile) limits::check("--tile", *options.tile, limits::size);
 
   Problem problem = load_problem(input);  // input errors first: nothing else is said or done
   Engine engine(open_tiled_backend(options), mode);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/base/limits.hpp"
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/random.hpp"
@@ -27,13 +28,10 @@ Problem from_files(const InputOptions& in) {
 }
 
 void check_random_sizes(const InputOptions& in) {
-  const auto check_size = [](Index n, const char* option) {
-    if (n < 1) throw InputError(std::string(option) + " " + std::to_string(n) + " must be ≥ 1");
-  };
-  check_size(in.lq, "--lq");
-  check_size(in.lk, "--lk");
-  check_size(in.dk, "--dk");
-  check_size(in.dv, "--dv");
+  limits::check("--lq", in.lq, limits::size);
+  limits::check("--lk", in.lk, limits::size);
+  limits::check("--dk", in.dk, limits::size);
+  limits::check("--dv", in.dv, limits::size);
   if (!(in.sigma > 0) || !std::isfinite(in.sigma))
     throw InputError("--sigma " + std::to_string(in.sigma) + " must be a finite number > 0");
 }
@@ -54,8 +52,8 @@ Problem from_random(const InputOptions& in) {
 // --heads H and --kv-heads G (default H), checked.
 std::pair<Index, Index> head_counts(const InputOptions& in) {
   const Index heads = in.heads.value_or(1), kv_heads = in.kv_heads.value_or(heads);
-  if (heads < 1) throw InputError("--heads " + std::to_string(heads) + " must be ≥ 1");
-  if (kv_heads < 1) throw InputError("--kv-heads " + std::to_string(kv_heads) + " must be ≥ 1");
+  limits::check("--heads", heads, limits::heads);
+  limits::check("--kv-heads", kv_heads, limits::heads);
   if (heads % kv_heads != 0)
     throw InputError("--kv-heads " + std::to_string(kv_heads) + " does not divide --heads " + std::to_string(heads) +
                      ": the KV heads must divide the query heads");

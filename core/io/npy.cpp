@@ -269,24 +269,6 @@ std::string tuple_str(const std::vector<Index>& shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
-std::string excerpt(std::string_view text) {
-  constexpr std::size_t kMax = 40;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
-    const unsigned c = byte_at(text, i);
-    if (c >= 0x20 && c < 0x7f) {
-      s += static_cast<char>(c);
-    } else {
-      s += "\\x";
-      s += kHex[c >> 4];
-      s += kHex[c & 15];
-    }
-  }
-  if (text.size() > kMax) s += "...";
-  return s;
-}
-
 Array parse_npy(std::string_view bytes, const std::string& name) {
   if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
     fail(name, "not a .npy file (no \\x93NUMPY magic)");

@@ -1,9 +1,11 @@
 #pragma once
 // Reading and writing NumPy .npy files, and the Array both file readers produce.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
 
 namespace attnlab {
@@ -28,9 +30,5 @@ std::string npy_bytes(const std::vector<Matrix>& stack);
 
 // A shape as Python writes a tuple, "(2, 4, 8)" or "(5,)": how messages about files show shapes.
 std::string tuple_str(const std::vector<Index>& shape);
-
-// At most 40 characters of untrusted file text for a message, other than printable ASCII as \xNN,
-// so a hostile file cannot flood or garble the terminal.
-std::string excerpt(std::string_view text);
 
 }  // namespace attnlab

@@ -44,6 +44,15 @@ TEST_CASE("matrix masks: bool and float, with fully masked rows") {
   });
 }
 
+TEST_CASE("a key tile wider than the keys takes the keys: nothing allocated for the rest, same output") {
+  const Problem p = random_problem(300, 20, 8, 4, 3);
+  CpuBackend cpu;
+  cpu.set_key_tile(Index{1} << 40);
+  Trace t;
+  cpu.compute_output_only(p, t);
+  check_same_output_and_stats(t, compute(p), "a tile of 2^40 keys");
+}
+
 TEST_CASE("scales: sqrt, none, a number, a negative number, and a temperature") {
   for_each_scale_case([](const Problem& p, const std::string& what) { check_trace(p, compute(p), what); });
 }

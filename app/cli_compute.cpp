@@ -41,14 +41,9 @@ std::string stats_csv(const std::vector<Trace>& traces) {
   return csv;
 }
 
-// All six files land together or not at all; a directory made here is removed again on failure.
+// All six files land together or not at all; directories made here are removed again on failure.
 void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const bool existed = fs::exists(dir, error);
-  fs::create_directories(dir, error);
-  if (error || !fs::is_directory(dir))
-    throw RunError("cannot create directory " + dir.string() + ": " + error.message());
+  NewDirectories made(dir);
   AtomicBatch batch;
   for (Stage s : all_stages) {
     std::vector<Matrix> heads;
@@ -61,7 +56,7 @@ void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
   try {
     batch.commit();
   } catch (...) {
-    if (!existed) fs::remove(dir, error);
+    made.remove();
     throw;
   }
 }

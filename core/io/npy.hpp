@@ -23,6 +23,13 @@ struct Array {
 // float64 is rounded to float32; NaN and ±inf are kept (the caller decides what is allowed).
 Array parse_npy(std::string_view bytes, const std::string& name);  // throws InputError
 
+// The file's first bytes that hold any header numpy writes (the magic, version, length and dict).
+inline constexpr std::size_t npy_head_most = 1 << 20;
+// Checks the header at the start of `head` (a file's first min(size, npy_head_most) bytes) as
+// parse_npy does, and that the file's `file_size` bytes are exactly what it announces: a file is
+// read only once its header has said how much there is to read. Throws InputError.
+void check_npy_size(std::string_view head, std::uint64_t file_size, const std::string& name);
+
 // Version 1.0, '<f4', C order, shape (rows, cols), header padded to 64 bytes: numpy.load reads it.
 std::string npy_bytes(const Matrix& m);
 // The same for a stack of equal-shaped matrices: shape (count, rows, cols), one head per leading index.

@@ -124,6 +124,30 @@ bool check_sources(const InputOptions& in) {
 
 }  // namespace
 
+std::optional<RunSizes> planned_sizes(const InputOptions& in) {
+  if (check_sources(in)) return std::nullopt;
+  const auto [heads, kv_heads] = head_counts(in);
+  if (in.random) {
+    check_random_sizes(in);
+    return RunSizes{heads, kv_heads, in.lq, in.lk, in.dk, in.dv};
+  }
+  const Example example = make_example(in.example.empty() ? default_example : in.example);
+  const Problem& p = example.problem;
+  return RunSizes{heads, kv_heads, p.lq(), p.lk(), p.dk(), p.dv()};
+}
+
+RunSizes sizes_of(const HeadsProblem& hp) {
+  const Matrix &q = hp.q.front(), &k = hp.k.front(), &v = hp.v.front();
+  return {hp.heads(), hp.kv_heads(), q.rows(), k.rows(), q.cols(), v.cols()};
+}
+
+std::string describe(const RunSizes& s) {
+  const std::string sizes =
+      "Lq×Lk = " + shape_str(s.lq, s.lk) + ", dk " + std::to_string(s.dk) + ", dv " + std::to_string(s.dv);
+  if (s.heads == 1) return sizes;
+  return std::to_string(s.heads) + " heads over " + std::to_string(s.kv_heads) + " KV heads of " + sizes;
+}
+
 Problem load_problem(const InputOptions& in) {
   if (in.heads || in.kv_heads)
     throw InputError("--heads applies to compute, export and the window: bench times one head");

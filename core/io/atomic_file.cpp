@@ -38,7 +38,7 @@ fs::path temp_path_for(const fs::path& dest) {
 }
 
 // Writes and syncs `tmp` completely, or removes it and throws naming `dest`.
-void write_temp(const fs::path& dest, const fs::path& tmp, std::string_view bytes) {
+void write_temp(const fs::path& dest, const fs::path& tmp, const ByteSource& write) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) throw write_error(dest, reason(errno));
   const auto give_up = [&](int err) {
@@ -46,14 +46,19 @@ void write_temp(const fs::path& dest, const fs::path& tmp, std::string_view byte
     ::unlink(tmp.c_str());
     return write_error(dest, reason(err));
   };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw give_up(errno);
-    }
-    done += static_cast<std::size_t>(n);
+  try {
+    write([&](std::string_view bytes) {
+      for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw write_error(dest, reason(errno));
+        done += static_cast<std::size_t>(n);
+      }
+    });
+  } catch (...) {  // a failed write, or the source's own failure: no temporary is left behind
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
   }
   // Synced before the rename, so a crash cannot leave an empty file under the final name.
   if (::fsync(fd) != 0) throw give_up(errno);
@@ -68,7 +73,7 @@ void write_temp(const fs::path& dest, const fs::path& tmp, std::string_view byte
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
   const fs::path tmp = temp_path_for(path);
-  write_temp(path, tmp, bytes);
+  write_temp(path, tmp, [bytes](const ByteSink& put) { put(bytes); });
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
@@ -77,7 +82,11 @@ void write_file_atomic(const fs::path& path, std::string_view bytes) {
 }
 
 void AtomicBatch::add(fs::path path, std::string bytes) {
-  files_.emplace_back(std::move(path), std::move(bytes));
+  files_.emplace_back(std::move(path), [bytes = std::move(bytes)](const ByteSink& put) { put(bytes); });
+}
+
+void AtomicBatch::add(fs::path path, ByteSource write) {
+  files_.emplace_back(std::move(path), std::move(write));
 }
 
 void AtomicBatch::commit() {
@@ -88,9 +97,9 @@ void AtomicBatch::commit() {
     for (std::size_t i = from; i < temps.size(); ++i) ::unlink(temps[i].c_str());
   };
   try {
-    for (const auto& [dest, bytes] : files) {
+    for (const auto& [dest, write] : files) {
       const fs::path tmp = temp_path_for(dest);
-      write_temp(dest, tmp, bytes);
+      write_temp(dest, tmp, write);
       temps.push_back(tmp);
     }
   } catch (...) {
@@ -98,7 +107,7 @@ void AtomicBatch::commit() {
     throw;
   }
   // The one rename failure we can foresee; caught here, before any file of the batch lands.
-  for (const auto& [dest, bytes] : files) {
+  for (const auto& [dest, write] : files) {
     std::error_code ec;
     if (fs::is_directory(dest, ec)) {
       remove_temps(0);

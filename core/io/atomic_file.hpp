@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/io/byte_sink.hpp"
+
 namespace attnlab {
 
 // Writes bytes to a temporary file beside `path`, then renames it over `path`. Throws RunError
@@ -19,12 +21,14 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view bytes
 class AtomicBatch {
  public:
   void add(std::filesystem::path path, std::string bytes);
+  // A file written piece by piece at commit(): what `write` refers to must live until then.
+  void add(std::filesystem::path path, ByteSource write);
   // Throws RunError. A rename refused after every write succeeded (rare: the destination turned
   // into a directory meanwhile) leaves earlier files of the batch in place and says which.
   void commit();
 
  private:
-  std::vector<std::pair<std::filesystem::path, std::string>> files_;
+  std::vector<std::pair<std::filesystem::path, ByteSource>> files_;
 };
 
 // Whether two paths name the same place to write: where a rename onto each lands, its directory

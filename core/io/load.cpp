@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstdint>
 
+#include "core/base/memory.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
 
@@ -25,6 +26,8 @@ Array load_array(const std::filesystem::path& path, const std::string& name) {
     file.read(bytes, std::min<std::uint64_t>(file.size(), npy_head_most));
     check_npy_size(bytes, file.size(), name);
   }
+  // Reading holds the file's bytes, the values decoded from them and, later, the matrix they make.
+  check_memory(3 * file.size(), "reading " + name + " (" + human_bytes(file.size()) + ")");
   file.read(bytes, file.size() - bytes.size());
   return lower == ".npy" ? parse_npy(bytes, name) : parse_csv(bytes, name);
 }

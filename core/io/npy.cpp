@@ -350,7 +350,7 @@ Array parse_npy(std::string_view bytes, const std::string& name) {
 namespace {
 
 // Version 1.0, '<f4', C order: the header for `shape`, then each matrix's rows in turn.
-std::string npy_of(const std::vector<Index>& shape, const std::vector<const Matrix*>& stack) {
+void npy_of(const ByteSink& put, const std::vector<Index>& shape, const std::vector<const Matrix*>& stack) {
   std::string dims;
   for (const Index n : shape) dims += std::to_string(n) + ", ";
   dims.resize(dims.size() - 2);
@@ -359,41 +359,56 @@ std::string npy_of(const std::vector<Index>& shape, const std::vector<const Matr
   const std::size_t unpadded = kMagic.size() + 4 + dict.size() + 1;
   dict.append((64 - unpadded % 64) % 64, ' ');
   dict += '\n';
-  std::string out(kMagic);
-  out += '\x01';
-  out += '\x00';
-  out += static_cast<char>(dict.size() & 0xff);
-  out += static_cast<char>(dict.size() >> 8);
-  out += dict;
+  std::string header(kMagic);
+  header += '\x01';
+  header += '\x00';
+  header += static_cast<char>(dict.size() & 0xff);
+  header += static_cast<char>(dict.size() >> 8);
+  put(header + dict);
   for (const Matrix* m : stack) {
-    out.reserve(out.size() + 4 * static_cast<std::size_t>(m->size()));
-    for (Index i = 0; i < m->rows(); ++i) {
-      for (Index j = 0; j < m->cols(); ++j) {
-        std::uint32_t u = std::bit_cast<std::uint32_t>((*m)(i, j));
-        if constexpr (std::endian::native == std::endian::big) u = bswap32(u);
-        char b[4];
-        std::memcpy(b, &u, 4);
-        out.append(b, 4);
+    // A row-major float32 matrix is C order already: on a little-endian machine its memory is the data.
+    if constexpr (std::endian::native == std::endian::little) {
+      put({reinterpret_cast<const char*>(m->data()), 4 * static_cast<std::size_t>(m->size())});
+    } else {
+      std::string row(4 * static_cast<std::size_t>(m->cols()), '\0');
+      for (Index i = 0; i < m->rows(); ++i) {
+        for (Index j = 0; j < m->cols(); ++j) {
+          const std::uint32_t u = bswap32(std::bit_cast<std::uint32_t>((*m)(i, j)));
+          std::memcpy(row.data() + 4 * j, &u, 4);
+        }
+        put(row);
       }
     }
   }
+}
+
+std::string to_string(const std::function<void(const ByteSink&)>& write) {
+  std::string out;
+  write([&out](std::string_view piece) { out += piece; });
   return out;
 }
 
 }  // namespace
 
+void write_npy(const ByteSink& put, const Matrix& m) {
+  npy_of(put, {m.rows(), m.cols()}, {&m});
+}
+
+void write_npy(const ByteSink& put, const std::vector<const Matrix*>& stack) {
+  const Index rows = stack.empty() ? 0 : stack.front()->rows(), cols = stack.empty() ? 0 : stack.front()->cols();
+  for (const Matrix* m : stack)
+    if (m->rows() != rows || m->cols() != cols) throw RunError("npy_bytes: the stacked matrices differ in shape");
+  npy_of(put, {static_cast<Index>(stack.size()), rows, cols}, stack);
+}
+
 std::string npy_bytes(const Matrix& m) {
-  return npy_of({m.rows(), m.cols()}, {&m});
+  return to_string([&](const ByteSink& put) { write_npy(put, m); });
 }
 
 std::string npy_bytes(const std::vector<Matrix>& stack) {
-  const Index rows = stack.empty() ? 0 : stack.front().rows(), cols = stack.empty() ? 0 : stack.front().cols();
   std::vector<const Matrix*> heads;
-  for (const Matrix& m : stack) {
-    if (m.rows() != rows || m.cols() != cols) throw RunError("npy_bytes: the stacked matrices differ in shape");
-    heads.push_back(&m);
-  }
-  return npy_of({static_cast<Index>(stack.size()), rows, cols}, heads);
+  for (const Matrix& m : stack) heads.push_back(&m);
+  return to_string([&](const ByteSink& put) { write_npy(put, heads); });
 }
 
 }  // namespace attnlab

@@ -7,6 +7,7 @@
 
 #include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
+#include "core/io/byte_sink.hpp"
 
 namespace attnlab {
 
@@ -34,6 +35,10 @@ void check_npy_size(std::string_view head, std::uint64_t file_size, const std::s
 std::string npy_bytes(const Matrix& m);
 // The same for a stack of equal-shaped matrices: shape (count, rows, cols), one head per leading index.
 std::string npy_bytes(const std::vector<Matrix>& stack);
+// The same files handed to `put` piece by piece: the header, then the matrices' own memory, so that
+// writing a large stage costs no copy of it. A stack of one keeps the leading axis.
+void write_npy(const ByteSink& put, const Matrix& m);
+void write_npy(const ByteSink& put, const std::vector<const Matrix*>& stack);
 
 // A shape as Python writes a tuple, "(2, 4, 8)" or "(5,)": how messages about files show shapes.
 std::string tuple_str(const std::vector<Index>& shape);

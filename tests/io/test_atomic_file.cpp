@@ -157,6 +157,27 @@ TEST_SUITE("io/atomic_file") {
     fs::remove_all(dir);
   }
 
+  TEST_CASE("a batch writes a file from its source, piece by piece, at commit") {
+    const auto dir = fresh_dir("source");
+    AtomicBatch batch;
+    batch.add(dir / "a.npy", [](const ByteSink& put) {
+      put("first ");
+      put("second");
+    });
+    CHECK(names_in(dir).empty());
+    batch.commit();
+    CHECK(read_file(dir / "a.npy", "a") == "first second");
+    // A source that fails leaves no file and no temporary.
+    AtomicBatch failing;
+    failing.add(dir / "b.npy", [](const ByteSink& put) {
+      put("half");
+      throw RunError("the source failed");
+    });
+    CHECK_THROWS_WITH_AS(failing.commit(), "the source failed", RunError);
+    CHECK(names_in(dir) == std::set<std::string>{"a.npy"});
+    fs::remove_all(dir);
+  }
+
   TEST_CASE("two paths name one destination by where a rename lands, not by their spelling") {
     const auto dir = fresh_dir("same");
     fs::create_directory(dir / "real");

@@ -516,5 +516,14 @@ TEST_SUITE("io/npy") {
                          "Q: header says shape (2, 2) of <f4 = 16 bytes but 1016 bytes follow", InputError);
     CHECK_THROWS_WITH_AS(check_npy_size(head, 1ull << 40, "Q"), doctest::Contains("bytes follow"), InputError);
     CHECK_THROWS_AS(check_npy_size(head.substr(0, 5), 1ull << 40, "Q"), InputError);
+    // What is written piece by piece is what npy_bytes writes.
+    const Matrix m = Matrix::Random(3, 5);
+    std::string streamed;
+    write_npy([&](std::string_view piece) { streamed += piece; }, m);
+    CHECK(streamed == npy_bytes(m));
+    const std::vector<const Matrix*> stack{&m, &m};
+    streamed.clear();
+    write_npy([&](std::string_view piece) { streamed += piece; }, stack);
+    CHECK(streamed == npy_bytes(std::vector<Matrix>{m, m}));
   }
 }  // TEST_SUITE("io/npy")

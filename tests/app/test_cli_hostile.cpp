@@ -107,6 +107,26 @@ TEST_SUITE("cli/limits") {
     CHECK(nlohmann::json::parse(r.out).at("tile") == 100000000);  // as given; the engine takes the 70 keys there are
     check_refused({"bench", "--stages", "output", "--tile", "100000000000"}, {"--tile", "100000000000"});
   }
+
+  TEST_CASE("sweep ranges are bounded: dk, the list, the work, and σ as compute bounds it") {
+    TempDir work;
+    const std::string out = (work / "s.csv").string();
+    check_refused({"sweep", "--dk", "1:4611686018427387904", "--out", out}, {"--dk", "4611686018427387904", "65536"});
+    std::string list = "1";
+    for (int dk = 2; dk <= 65; ++dk) list += "," + std::to_string(dk);
+    check_refused({"sweep", "--dk", list, "--out", out}, {"--dk", "more than 64"});
+    check_refused({"sweep", "--dk", "1:65536", "--len", "4096", "--trials", "100000", "--out", out},
+                  {"floating-point operations", "--trials"});
+    // σ = 1e30 makes every score overflow float32: compute refuses it, and so does the sweep.
+    check_refused({"sweep", "--dk", "1:8", "--sigma", "1e30", "--out", out}, {"--sigma", "too large for float32"});
+    check_refused({"compute", "--random", "--sigma", "1e30", "--print", "--backend", "cpu"}, {"too large for float32"});
+    CHECK_FALSE(fs::exists(out));
+    // The largest σ that fits still sweeps, with numbers and no NaN.
+    const RunResult r =
+        run_attnlab({"sweep", "--dk", "1:8", "--sigma", "1e5", "--trials", "4", "--out", out}, within(120));
+    REQUIRE(r.status == 0);
+    CHECK_FALSE(contains(read_all(out), "nan"));
+  }
 }
 
 TEST_SUITE("cli/files") {

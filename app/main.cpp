@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <limits>
 #include <string_view>
@@ -189,6 +192,18 @@ int run(int argc, char** argv) {
   return cli::run_gui(input, gui);
 }
 
+// What was printed must have arrived: stdout may be a full disk. Otherwise the exit status is 1,
+// with the reason, rather than a 0 that claims the output is there.
+void check_stdout() {
+  errno = 0;
+  std::cout.flush();  // through stdout's buffer (cout is synchronised with stdio), so errno tells why
+  const bool flushed = std::fflush(stdout) == 0;
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return;
+  const int error = errno;
+  throw attnlab::RunError(std::string("cannot write to standard output") +
+                          (error ? std::string(": ") + std::strerror(error) : std::string()));
+}
+
 // The window shares the cores with the GL driver's threads (llvmpipe renders on the CPU), so
 // OpenMP's idle threads must sleep rather than spin; libgomp reads that setting only as it loads,
 // before main, so the process starts itself again with it set.
@@ -204,7 +219,9 @@ void sleep_idle_threads_for_window(int argc, char** argv) {
 int main(int argc, char** argv) {
   sleep_idle_threads_for_window(argc, argv);
   try {
-    return run(argc, argv);
+    const int status = run(argc, argv);
+    if (status == 0) check_stdout();
+    return status;
   } catch (const attnlab::InputError& e) {
     std::cerr << "attnlab: " << one_line(e.what()) << "\n";
     return 2;

@@ -201,3 +201,18 @@ TEST_SUITE("cli/files") {
     CHECK_FALSE(fs::exists(work / "a"));
   }
 }
+
+TEST_SUITE("cli/exit-status") {
+  TEST_CASE("output that cannot be written is a failure: exit 1 with the reason, not 0") {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"compute", "--print", "--backend", "cpu"},
+                                                 {"examples"},
+                                                 {"bench", "--json", "--repeat", "1", "--backend", "cpu"},
+                                                 {"--help"}}) {
+      const RunResult r = run_attnlab(args, within(120).out_to("/dev/full"));
+      INFO("command: " << r.command);
+      INFO("stderr: " << r.err);
+      CHECK(r.status == 1);
+      CHECK(contains(r.err, "attnlab: cannot write to standard output: No space left on device"));
+    }
+  }
+}

@@ -54,7 +54,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.query = options.query;
   s.head = options.head;
 
-  w.remember = options.frames == 0 && !options.input_given;
+  w.remember = (options.frames == 0 || options.remember) && !options.input_given;
   w.frames = options.frames;
   w.screenshot = options.screenshot;
   w.export_dir = options.export_dir;

@@ -118,6 +118,10 @@ int run(int argc, char** argv) {
                      "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, "
                      "export-all, tiles, next-tile, previous-tile)")
         ->group(group);
+    command
+        ->add_flag("--remember", gui.remember,
+                   "with --frames: restore the last state and save it at exit, as a run without --frames does")
+        ->group(group);
     command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")
         ->group(group);
     command->add_option("--width", gui.width, "window width in pixels (default 1600)")

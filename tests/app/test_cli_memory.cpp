@@ -54,13 +54,13 @@ std::vector<std::string> cat(std::vector<std::string> a, const std::vector<std::
 
 TEST_SUITE("cli/memory") {
   TEST_CASE("a run too large for this machine is refused before any input exists: one line, both numbers") {
-    for (const std::vector<std::string>& args : {
-             std::vector<std::string>{"compute", "--random", "--lq", "1000000000", "--print", "--backend", "cpu"},
-             {"compute", "--random", "--dk", "1000000000", "--print"},
-             {"compute", "--random", "--lq", "1073741824", "--lk", "1073741824", "--heads", "4096", "--print"},
-             {"bench", "--random", "--lq", "2000000", "--lk", "2000000"},
-             {"export", "--random", "--lq", "2000000", "--lk", "2000000", "--stage", "weights", "--out", "x.png"},
-         }) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"compute", "--random", "--lq", "1000000000", "--print", "--backend", "cpu"},
+          {"compute", "--random", "--dk", "1000000000", "--print"},
+          {"compute", "--random", "--lq", "1073741824", "--lk", "1073741824", "--heads", "4096", "--print"},
+          {"bench", "--random", "--lq", "2000000", "--lk", "2000000"},
+          {"export", "--random", "--lq", "2000000", "--lk", "2000000", "--stage", "weights", "--out", "x.png"},
+          {"gui", "--random", "--lq", "2000000", "--lk", "2000000", "--frames", "1"}}) {
       const RunResult r = run_attnlab(args, within(30));
       INFO("command: " << r.command);
       INFO("stderr: " << r.err);

@@ -88,10 +88,31 @@ std::unique_ptr<Backend> open_tiled_backend(const BenchOptions& options) {
   return backend;
 }
 
+// The most bench holds: one head's trace in the mode timed, and for the full trace on the CPU the
+// floor's own scores and output (products_ms).
+MemoryPlan bench_plan(const RunSizes& sizes, const BenchOptions& options) {
+  MemoryPlan plan;
+  plan.sizes = sizes;
+  plan.full_trace = options.stages == "all";
+  plan.every_head = false;
+  plan.key_tile = options.tile.value_or(CpuBackend::default_key_tile);
+  plan.gpu = options.backend == "gpu";
+  if (plan.full_trace && options.after.empty() && !plan.gpu) {
+    plan.extra_lq_lk = 1;
+    plan.extra_bytes = 4 * static_cast<std::uint64_t>(sizes.lq) * static_cast<std::uint64_t>(sizes.dv);
+  }
+  return plan;
+}
+
+void check_bench_memory(const RunSizes& sizes, const BenchOptions& options) {
+  check_memory(peak_bytes(bench_plan(sizes, options)), "bench of " + describe(sizes),
+               options.stages == "all" ? ": the output-only mode (--stages output) keeps no Lq×Lk matrix" : "");
+}
+
 }  // namespace
 
 int run_bench(const InputOptions& input, const BenchOptions& options) {
-  if (options.repeat < 1) throw InputError("--repeat " + std::to_string(options.repeat) + " must be ≥ 1");
+  limits::check("--repeat", options.repeat, limits::repeat);
   if (options.stages != "all" && options.stages != "output")
     throw InputError("--stages '" + options.stages + "' is not all or output");
   if (!options.after.empty() && options.after != "scale" && options.after != "mask" && options.after != "query")
@@ -101,9 +122,14 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     throw InputError("--after times the recompute of a kept trace: it needs --stages all");
   if (options.tile && mode != Mode::output_only)
     throw InputError("--tile sets the key tiles of the output-only mode: it needs --stages output");
-  if (options.tile && *options.tile < 1) throw InputError("--tile " + std::to_string(*options.tile) + " must be ≥ 1");
+  if (options.tile) limits::check("--tile", *options.tile, limits::size);
 
-  Problem problem = load_problem(input);  // input errors first: nothing else is said or done
+  // Input errors first, and a run that would not fit in memory is refused before any input exists
+  // (files once read, when their sizes are known).
+  if (const auto sizes = planned_sizes(input)) check_bench_memory(*sizes, options);
+  Problem problem = load_problem(input);
+  const RunSizes sizes{1, 1, problem.lq(), problem.lk(), problem.dk(), problem.dv()};
+  check_bench_memory(sizes, options);
   Engine engine(open_tiled_backend(options), mode);
   engine.set_problem(std::move(problem));
   const Problem& p = engine.problem();
@@ -153,6 +179,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     }
   }
   result["peak_rss_mib"] = peak_rss_mib();
+  result["estimated_peak_mib"] = static_cast<double>(peak_bytes(bench_plan(sizes, options))) / (1 << 20);
 
   if (options.json) {
     std::cout << result.dump(2) << "\n";
@@ -165,7 +192,8 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   if (result.contains("tile")) std::printf("  key tiles of %lld\n", result["tile"].get<long long>());
   for (const auto& [stage, ms] : result["median_ms"].items())
     std::printf("  %-8s %10.3f ms\n", stage.c_str(), ms.get<double>());
-  std::printf("  %.1f GFLOP/s, peak memory %.0f MiB\n", result["gflops"].get<double>(), peak_rss_mib());
+  std::printf("  %.1f GFLOP/s, peak memory %.0f MiB (estimated beforehand: %.0f MiB)\n", result["gflops"].get<double>(),
+              peak_rss_mib(), result["estimated_peak_mib"].get<double>());
   if (result.contains("products_ms"))
     std::printf("  Q·Kᵀ and P·V alone: %.3f ms (the full trace takes %.2f× that)\n",
                 result["products_ms"].get<double>(), result["total_over_products"].get<double>());

@@ -9,6 +9,8 @@
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
+#include "core/base/memory.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
 
@@ -41,27 +43,23 @@ std::string stats_csv(const std::vector<Trace>& traces) {
   return csv;
 }
 
-// All six files land together or not at all; a directory made here is removed again on failure.
+// All six files land together or not at all; directories made here are removed again on failure.
 void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const bool existed = fs::exists(dir, error);
-  fs::create_directories(dir, error);
-  if (error || !fs::is_directory(dir))
-    throw RunError("cannot create directory " + dir.string() + ": " + error.message());
+  NewDirectories made(dir);
   AtomicBatch batch;
-  for (Stage s : all_stages) {
-    std::vector<Matrix> heads;
-    if (traces.size() > 1)
-      for (const Trace& trace : traces) heads.push_back(trace.stage(s));
-    batch.add(dir / (std::string(stage_name(s)) + ".npy"),
-              traces.size() > 1 ? npy_bytes(heads) : npy_bytes(traces.front().stage(s)));
-  }
+  // Each stage is written from the traces themselves, with no copy of it in between.
+  for (Stage s : all_stages)
+    batch.add(dir / (std::string(stage_name(s)) + ".npy"), [&traces, s](const ByteSink& put) {
+      if (traces.size() == 1) return write_npy(put, traces.front().stage(s));
+      std::vector<const Matrix*> heads;
+      for (const Trace& trace : traces) heads.push_back(&trace.stage(s));
+      write_npy(put, heads);
+    });
   batch.add(dir / "stats.csv", stats_csv(traces));
   try {
     batch.commit();
   } catch (...) {
-    if (!existed) fs::remove(dir, error);
+    made.remove();
     throw;
   }
 }
@@ -78,12 +76,31 @@ void print_weights(const HeadsProblem& problem, const Trace& trace) {
   }
 }
 
+// The most compute holds: every head's full trace at once, and the statistics as CSV text.
+MemoryPlan compute_plan(const RunSizes& sizes, const ComputeOptions& options, const PrecisionMode& precision) {
+  MemoryPlan plan;
+  plan.sizes = sizes;
+  plan.precision_lab = !precision.is_default();
+  plan.gpu = options.backend == "gpu";
+  if (!options.dump.empty()) plan.extra_bytes = static_cast<std::uint64_t>(sizes.heads * sizes.lq) * 256;
+  return plan;
+}
+
+void check_compute_memory(const RunSizes& sizes, const ComputeOptions& options, const PrecisionMode& precision) {
+  check_memory(peak_bytes(compute_plan(sizes, options, precision)), "compute of " + describe(sizes),
+               ": the full trace keeps 4 matrices of Lq×Lk per head; bench --stages output keeps none");
+}
+
 }  // namespace
 
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
   const PrecisionMode precision = precision_mode(options.precision);
-  HeadsProblem problem = load_heads_problem(input);  // input errors first: nothing else is said or done
+  // Input errors first, and a run that would not fit in memory is refused before any input exists;
+  // files are checked once read, when their sizes are known.
+  if (const auto sizes = planned_sizes(input)) check_compute_memory(*sizes, options, precision);
+  HeadsProblem problem = load_heads_problem(input);
+  check_compute_memory(sizes_of(problem), options, precision);
   problem.precision = precision;
   const std::unique_ptr<Backend> backend = open_backend(options.backend, precision);
   const std::vector<Trace> traces = compute_heads(*backend, problem);

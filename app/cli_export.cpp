@@ -11,6 +11,7 @@
 #include "app/commands.hpp"
 #include "core/attention/engine.hpp"
 #include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/figure_heads.hpp"
 #include "core/figure/figure_png.hpp"
@@ -115,6 +116,34 @@ std::string every_head(const ExportOptions& o, Format format, Stage stage, const
   return format == Format::png ? figure_png(f, font) : figure_svg(f);
 }
 
+// The most export holds: the traces (one head's, or every head's for the grid), the figure's cells
+// (a colour and a value each), and the picture: about 9 bytes a pixel while a PNG is encoded (the
+// pixels, the filtered rows, the compressed stream), or about 200 bytes a cell of an SVG.
+MemoryPlan export_plan(const RunSizes& sizes, const ExportOptions& o, Format format, Stage stage,
+                       const PrecisionMode& precision) {
+  MemoryPlan plan;
+  plan.sizes = sizes;
+  plan.every_head = sizes.heads > 1 && (!o.head || *o.head == "all");
+  plan.precision_lab = !precision.is_default();
+  plan.gpu = o.backend == "gpu";
+  const double panels = plan.every_head ? static_cast<double>(sizes.heads) : 1.0;
+  plan.extra_lq_lk = 2 * static_cast<int>(panels);
+  const double rows = static_cast<double>(sizes.lq);
+  const double cols = static_cast<double>(stage == Stage::output ? sizes.dv : sizes.lk);
+  double picture = 0;
+  if (format == Format::svg) {
+    picture = 200 * panels * rows * cols;
+  } else if (o.plain) {
+    const double cell = static_cast<double>(o.cell_px.value_or(1));
+    picture = 9 * rows * cols * cell * cell;
+  } else {
+    const double width = static_cast<double>(o.width.value_or(figure_default_width));
+    picture = 9 * width * std::min<double>(figure_max_side, width * std::max(1.0, rows / cols) + width / 2);
+  }
+  plan.extra_bytes = static_cast<std::uint64_t>(std::min(picture, 0x1p63));
+  return plan;
+}
+
 }  // namespace
 
 int run_export(const InputOptions& input, const ExportOptions& o) {
@@ -122,7 +151,14 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
   check_options(o, format);
   const Stage stage = parse_stage(o.stage);
   const PrecisionMode precision = precision_mode(o.precision);
-  HeadsProblem problem = load_heads_problem(input);  // input errors before the backend starts
+  // Input errors first, and a run that would not fit in memory is refused before any input exists
+  // (files once read, when their sizes are known).
+  const auto check_export_memory = [&](const RunSizes& sizes) {
+    check_memory(peak_bytes(export_plan(sizes, o, format, stage, precision)), "export of " + describe(sizes));
+  };
+  if (const auto sizes = planned_sizes(input)) check_export_memory(*sizes);
+  HeadsProblem problem = load_heads_problem(input);
+  check_export_memory(sizes_of(problem));
   problem.precision = precision;
 
   // Which head: --head h, or every head (--head all, and the default with more than one).

@@ -35,9 +35,11 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.precision = options.precision.precision;
   s.subtract_max = !options.precision.no_max_subtraction;
   if (!options.precision.mask_value.empty()) s.mask_value = options.precision.mask_value;
-  if (!(options.font_scale >= 0.5f && options.font_scale <= 4.0f))
+  if (!(options.font_scale >= limits::font_scale_lo && options.font_scale <= limits::font_scale_hi))
     throw InputError("--font-scale " + std::to_string(options.font_scale) + " must be between 0.5 and 4");
-  if (options.frames < 0) throw InputError("--frames " + std::to_string(options.frames) + " must be ≥ 0");
+  limits::check("--frames", options.frames, limits::frames);
+  limits::check("--width", options.width, limits::window_side);
+  limits::check("--height", options.height, limits::window_side);
   if (!options.screenshot.empty() && options.frames < 1) throw InputError("--screenshot needs --frames N");
 
   // Bad input is reported before any window opens.
@@ -52,7 +54,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.query = options.query;
   s.head = options.head;
 
-  w.remember = options.frames == 0 && !options.input_given;
+  w.remember = (options.frames == 0 || options.remember) && !options.input_given;
   w.frames = options.frames;
   w.screenshot = options.screenshot;
   w.export_dir = options.export_dir;

@@ -2,9 +2,18 @@
 // The INPUT options of cli.md, added to every subcommand.
 #include <CLI/CLI.hpp>
 
+#include "core/base/limits.hpp"
 #include "core/inputs/input.hpp"
 
 namespace attnlab::cli {
+
+// Numbers on the command line are checked as text, before CLI11 converts them (its conversion
+// saturates 99999999999999999999, reads 010 as octal and -1 as 2⁶⁴ − 1): decimal digits only,
+// and inside the range, so that no value wraps, saturates or overflows on its way in.
+CLI::Validator whole_number(limits::Range range);
+CLI::Validator seed_number();                      // 0 to 2⁶⁴ − 1
+CLI::Validator real_number(double lo, double hi);  // lo ≤ x ≤ hi
+CLI::Validator positive_number();                  // finite and > 0 (σ)
 
 void add_input_options(CLI::App& command, InputOptions& input);
 // Call after parsing: notes which --random settings were given.

@@ -72,6 +72,7 @@ struct GuiOptions {
   std::string actions;  // comma-separated, one per frame
   std::string export_dir;
   int width = 1600, height = 900;
+  bool remember = false;     // with --frames: restore the last state and save it at exit all the same
   bool input_given = false;  // any INPUT option: then the state of the last run is not restored
 };
 int run_gui(const InputOptions& input, const GuiOptions& options);

@@ -3,13 +3,19 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
+#include <limits>
 #include <string_view>
 
 #include "app/cli_input.hpp"
 #include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
+#include "core/figure/figure.hpp"
 #include "core/inputs/examples.hpp"
 
 namespace {
@@ -28,6 +34,11 @@ int run(int argc, char** argv) {
   app.require_subcommand(0, 1);
 
   InputOptions input;
+  // Numbers whose range depends on the problem or the figure are checked there; here only that they are numbers.
+  const CLI::Validator any_whole =
+      cli::whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
+  const CLI::Validator figure_width = cli::whole_number({figure_min_width, figure_max_side});
+  const CLI::Validator any_int = cli::whole_number({std::numeric_limits<int>::min(), std::numeric_limits<int>::max()});
   cli::ComputeOptions compute;
   cli::BenchOptions bench;
 
@@ -42,13 +53,16 @@ int run(int argc, char** argv) {
   auto* bench_cmd = app.add_subcommand("bench", "time the engine (median of --repeat runs)");
   cli::add_input_options(*bench_cmd, input);
   cli::add_backend_option(*bench_cmd, bench.backend);
-  bench_cmd->add_option("--repeat", bench.repeat, "timed runs after one warm-up (default 10)");
+  bench_cmd->add_option("--repeat", bench.repeat, "timed runs after one warm-up (default 10)")
+      ->transform(cli::whole_number(limits::repeat));
   bench_cmd->add_option("--stages", bench.stages, "all (the full trace, default) or output (output-only mode)");
   bench_cmd->add_option("--after", bench.after, "scale, mask or query: time the recompute after that change only");
   bench_cmd->add_flag("--json", bench.json, "one JSON object on stdout");
-  bench_cmd->add_option_function<long long>(
-      "--tile", [&](const long long& n) { bench.tile = n; },
-      "with --stages output: N keys per tile (default 256, CPU backend)");
+  bench_cmd
+      ->add_option_function<long long>(
+          "--tile", [&](const long long& n) { bench.tile = n; },
+          "with --stages output: N keys per tile (default 256, CPU backend)")
+      ->transform(cli::whole_number(limits::size));
 
   cli::ExportOptions export_options;
   auto* export_cmd = app.add_subcommand("export", "write one stage as a figure (.png or .svg) for slides and papers");
@@ -57,11 +71,15 @@ int run(int argc, char** argv) {
   cli::add_precision_options(*export_cmd, export_options.precision);
   export_cmd->add_option("--stage", export_options.stage, "scores, scaled, masked, weights or output");
   export_cmd->add_option("--out", export_options.out, "FILE.png or FILE.svg (written whole or not at all)");
-  export_cmd->add_option_function<long long>(
-      "--query", [&](const long long& q) { export_options.query = q; }, "outline this query's row");
-  export_cmd->add_option_function<long long>(
-      "--width", [&](const long long& w) { export_options.width = w; },
-      "figure width in pixels (default 1600; 2400 for a 4K slide)");
+  export_cmd
+      ->add_option_function<long long>(
+          "--query", [&](const long long& q) { export_options.query = q; }, "outline this query's row")
+      ->transform(any_whole);
+  export_cmd
+      ->add_option_function<long long>(
+          "--width", [&](const long long& w) { export_options.width = w; },
+          "figure width in pixels (default 1600; 2400 for a 4K slide)")
+      ->transform(figure_width);
   export_cmd->add_option("--colormap", export_options.colormap,
                          "viridis (default for weights, on [0, 1]) or diverging (default for the others, around 0)");
   export_cmd
@@ -71,21 +89,29 @@ int run(int argc, char** argv) {
           "(the default with more than one head)")
       ->type_name("N|all");
   export_cmd->add_flag("--plain", export_options.plain, "a bare PNG: N×N pixels per cell, no labels, no margins");
-  export_cmd->add_option_function<long long>(
-      "--cell-px", [&](const long long& n) { export_options.cell_px = n; }, "with --plain: N, the pixels per cell");
+  export_cmd
+      ->add_option_function<long long>(
+          "--cell-px", [&](const long long& n) { export_options.cell_px = n; }, "with --plain: N, the pixels per cell")
+      ->transform(cli::whole_number({1, figure_max_side}));
 
   cli::GuiOptions gui;
   auto* gui_cmd = app.add_subcommand("gui", "open the window (also what attnlab alone does)");
   for (CLI::App* command : {static_cast<CLI::App*>(&app), gui_cmd}) {
     // The window's options work with and without the word "gui".
-    const char* group = command == &app ? "WINDOW (attnlab alone opens it)" : "";
+    const char* group = command == &app ? "WINDOW (attnlab alone opens it)" : "WINDOW";
     if (command == gui_cmd) cli::add_input_options(*command, input);
-    command->add_option("--query", gui.query, "the selected query (default 0)")->group(group);
-    command->add_option("--head", gui.head, "the selected head, with --heads (default 0)")->group(group);
+    command->add_option("--query", gui.query, "the selected query (default 0)")->group(group)->transform(any_int);
+    command->add_option("--head", gui.head, "the selected head, with --heads (default 0)")
+        ->group(group)
+        ->transform(any_int);
     command->add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
-    command->add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")->group(group);
+    command->add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")
+        ->group(group)
+        ->check(cli::real_number(limits::font_scale_lo, limits::font_scale_hi));
     command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
-    command->add_option("--frames", gui.frames, "render N frames, then exit")->group(group);
+    command->add_option("--frames", gui.frames, "render N frames, then exit")
+        ->group(group)
+        ->transform(cli::whole_number(limits::frames));
     command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
     command
         ->add_option("--actions", gui.actions,
@@ -93,10 +119,18 @@ int run(int argc, char** argv) {
                      "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, "
                      "export-all, tiles, next-tile, previous-tile)")
         ->group(group);
+    command
+        ->add_flag("--remember", gui.remember,
+                   "with --frames: restore the last state and save it at exit, as a run without --frames does")
+        ->group(group);
     command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")
         ->group(group);
-    command->add_option("--width", gui.width, "window width in pixels (default 1600)")->group(group);
-    command->add_option("--height", gui.height, "window height in pixels (default 900)")->group(group);
+    command->add_option("--width", gui.width, "window width in pixels (default 1600)")
+        ->group(group)
+        ->transform(cli::whole_number(limits::window_side));
+    command->add_option("--height", gui.height, "window height in pixels (default 900)")
+        ->group(group)
+        ->transform(cli::whole_number(limits::window_side));
   }
   cli::add_input_options(app, input);
   cli::add_backend_option(*gui_cmd, gui.backend);
@@ -106,14 +140,18 @@ int run(int argc, char** argv) {
   auto* sweep_cmd =
       app.add_subcommand("sweep", "why 1/√dk: row statistics of random problems against dk, scaled and not");
   sweep_cmd->add_option("--dk", sweep.dk, "A:B (the powers of two from A to B) or a,b,c")->required();
-  sweep_cmd->add_option("--len", sweep.length, "L = Lq = Lk of each problem (default 32)");
-  sweep_cmd->add_option("--trials", sweep.trials, "random problems per dk (default 64)");
-  sweep_cmd->add_option("--seed", sweep.seed, "generator seed (default 0)");
-  sweep_cmd->add_option("--sigma", sweep.sigma, "σ of Q and K (default 1)");
+  sweep_cmd->add_option("--len", sweep.length, "L = Lq = Lk of each problem (default 32)")
+      ->transform(cli::whole_number(limits::sweep_length));
+  sweep_cmd->add_option("--trials", sweep.trials, "random problems per dk (default 64)")
+      ->transform(cli::whole_number(limits::sweep_trials));
+  sweep_cmd->add_option("--seed", sweep.seed, "generator seed (default 0)")->transform(cli::seed_number());
+  sweep_cmd->add_option("--sigma", sweep.sigma, "σ of Q and K (default 1)")->check(cli::positive_number());
   sweep_cmd->add_option("--out", sweep.out, "the CSV file to write")->required();
   sweep_cmd->add_option("--plot", sweep.plot, "FILE.png or FILE.svg: also draw the four plots (written with the CSV)");
-  sweep_cmd->add_option_function<long long>(
-      "--width", [&](const long long& w) { sweep.width = w; }, "with --plot: figure width in pixels (default 1600)");
+  sweep_cmd
+      ->add_option_function<long long>(
+          "--width", [&](const long long& w) { sweep.width = w; }, "with --plot: figure width in pixels (default 1600)")
+      ->transform(figure_width);
 
   auto* examples_cmd = app.add_subcommand("examples", "list the built-in examples, one name per line");
 
@@ -124,7 +162,12 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "attnlab: " << one_line(e.what()) << "\n";
+    std::string message = e.what();
+    // CLI11 writes a refused value as "--lq: 0 is out of range"; our messages say "--lq 0 is ...".
+    if (const std::size_t colon = message.find(": ");
+        dynamic_cast<const CLI::ValidationError*>(&e) && message.starts_with("--") && colon < message.find(' '))
+      message.erase(colon, 1);
+    std::cerr << "attnlab: " << one_line(message) << "\n";
     return 2;
   }
 
@@ -158,6 +201,18 @@ int run(int argc, char** argv) {
   return cli::run_gui(input, gui);
 }
 
+// What was printed must have arrived: stdout may be a full disk. Otherwise the exit status is 1,
+// with the reason, rather than a 0 that claims the output is there.
+void check_stdout() {
+  errno = 0;
+  std::cout.flush();  // through stdout's buffer (cout is synchronised with stdio), so errno tells why
+  const bool flushed = std::fflush(stdout) == 0;
+  if (flushed && !std::ferror(stdout) && std::cout.good()) return;
+  const int error = errno;
+  throw attnlab::RunError(std::string("cannot write to standard output") +
+                          (error ? std::string(": ") + std::strerror(error) : std::string()));
+}
+
 // The window shares the cores with the GL driver's threads (llvmpipe renders on the CPU), so
 // OpenMP's idle threads must sleep rather than spin; libgomp reads that setting only as it loads,
 // before main, so the process starts itself again with it set.
@@ -173,7 +228,9 @@ void sleep_idle_threads_for_window(int argc, char** argv) {
 int main(int argc, char** argv) {
   sleep_idle_threads_for_window(argc, argv);
   try {
-    return run(argc, argv);
+    const int status = run(argc, argv);
+    if (status == 0) check_stdout();
+    return status;
   } catch (const attnlab::InputError& e) {
     std::cerr << "attnlab: " << one_line(e.what()) << "\n";
     return 2;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "app/gui/export.hpp"
+#include "core/base/excerpt.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -227,7 +228,7 @@ Action parse_action(std::string_view name) {
     if (n == name) return action;
     list += (list.empty() ? "" : ", ") + std::string(n);
   }
-  throw InputError("action '" + std::string(name) + "' is not one of " + list);
+  throw InputError("action '" + excerpt(name) + "' is not one of " + list);
 }
 
 void tick(AppState& app, double seconds, double seconds_per_stage) {

@@ -40,8 +40,9 @@ struct AppState {
     SweepOptions options;  // what `points` (or the sweep under way) was run with
     std::vector<SweepPoint> points;
     std::atomic<int> done{0};
-    std::atomic<bool> cancel{false}, finished{false};
+    std::atomic<bool> cancel{false}, finished{false}, failed{false};
     std::vector<SweepPoint> result;  // written by the thread, moved to `points` once finished
+    std::string failure;             // why the sweep was refused (σ too large): written before `failed`
     std::jthread worker;
     ~Explorer() { cancel = true; }  // the jthread joins after this
   } explorer;

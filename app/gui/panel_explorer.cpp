@@ -34,8 +34,17 @@ void keep_sweep_current(AppState& app) {
   if (e.worker.joinable()) e.worker.join();
   e.options = wanted;
   e.done = 0;
+  e.failed = false;
+  e.failure.clear();
   e.worker = std::jthread([&e, wanted] {
-    e.result = sweep(wanted, &e.done, &e.cancel);
+    // Nothing may escape the thread (the program would terminate): a refusal is shown instead.
+    try {
+      e.result = sweep(wanted, &e.done, &e.cancel);
+    } catch (const std::exception& error) {
+      e.result.clear();
+      e.failure = error.what();
+      e.failed = true;
+    }
     e.finished = true;
   });
   if (app.scripted) {  // a screenshot shows the finished plots, however busy the machine is
@@ -132,6 +141,10 @@ void draw_explorer(AppState& app) {
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_colour), "— unscaled");
   ImGui::SameLine();
   ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(example_colour), "● this problem");
+  if (e.points.empty() && e.failed) {
+    ImGui::TextWrapped("%s", e.failure.c_str());
+    return;
+  }
   if (e.points.empty()) {
     const float total = float(e.options.dks.size()) * float(e.options.trials);
     ImGui::ProgressBar(total > 0 ? float(e.done) / total : 0, {-1, 0},

@@ -12,6 +12,7 @@
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <vector>
 
@@ -162,6 +163,14 @@ std::unique_ptr<Backend> window_backend(const std::string& name, bool compute_sh
   return std::make_unique<CpuBackend>();
 }
 
+// At most a few lines of a message for the status line, which is drawn every frame; cut on a
+// character boundary (a UTF-8 sequence is never split).
+std::string shortened(std::string text, std::size_t most = 240) {
+  if (text.size() <= most) return text;
+  while (most > 0 && (static_cast<unsigned char>(text[most]) & 0xc0) == 0x80) --most;
+  return text.substr(0, most) + "…";
+}
+
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
@@ -174,11 +183,14 @@ int run_window(WindowOptions o) {
   app.settings = o.settings;
   app.scripted = o.frames > 0;
   if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
-  if (o.remember) {
+  // A remembered state that does not load, or does not start below, is moved aside and the window
+  // says so: the defaults written at exit must not replace the user's file unseen.
+  std::string not_restored;
+  if (o.remember && std::filesystem::exists(last_state_path())) {
     try {
       app.settings = load_settings(last_state_path());
-    } catch (const std::exception&) {
-      // No last state yet, or one from an older version: start from the defaults given.
+    } catch (const std::exception& e) {
+      not_restored = e.what();
     }
   }
 
@@ -203,14 +215,19 @@ int run_window(WindowOptions o) {
     return window_backend(name, compute_shaders, why);
   };
   std::string why;
-  try {
-    start(app, app.open_backend(app.settings.backend, why));
-  } catch (const std::exception& e) {
-    // A remembered state that no longer loads (a moved file): the defaults, and say why.
-    const std::string failure = e.what();
+  if (not_restored.empty()) try {
+      start(app, app.open_backend(app.settings.backend, why));
+    } catch (const std::exception& e) {
+      if (!o.remember) throw;   // the settings given: refused before the window (cli_gui), so never here
+      not_restored = e.what();  // a moved file, a problem too large for this machine
+    }
+  if (!not_restored.empty()) {
     app.settings = o.settings;
     start(app, app.open_backend(app.settings.backend, why));
-    app.status = "last state not restored: " + failure;
+    const std::filesystem::path aside = keep_aside(last_state_path());
+    app.status = "last state not restored: " + shortened(not_restored) +
+                 (aside.empty() ? std::string() : " (kept as " + aside.filename().string() + ")");
+    std::cerr << "attnlab: " << app.status << "\n";  // for a window started from a terminal
   }
   if (!why.empty()) app.backend_note += " — " + why;
 

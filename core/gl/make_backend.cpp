@@ -1,6 +1,7 @@
 #include "core/gl/make_backend.hpp"
 
 #include "core/attention/cpu_backend.hpp"
+#include "core/base/excerpt.hpp"
 #include "core/gl/gl_backend.hpp"
 
 namespace attnlab {
@@ -38,7 +39,7 @@ BackendChoice make_backend(std::string_view name) {
       return {std::make_unique<CpuBackend>(), e.what()};
     }
   }
-  throw InputError("backend '" + std::string(name) + "' is not one of auto, cpu, gpu");
+  throw InputError("backend '" + excerpt(name) + "' is not one of auto, cpu, gpu");
 }
 
 }  // namespace attnlab

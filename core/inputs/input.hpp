@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
 #include "core/attention/problem.hpp"
 
 namespace attnlab {
@@ -23,6 +24,14 @@ struct InputOptions {
   std::string mask = "none";
   std::string scale = "sqrt";
 };
+
+// The sizes the options ask for, checked against the limits, before any input exists: what the
+// memory estimate needs to refuse a run up front. Nothing for files, whose sizes are in the files.
+// Throws InputError as the loaders do for options that are wrong in themselves.
+std::optional<RunSizes> planned_sizes(const InputOptions& input);
+RunSizes sizes_of(const HeadsProblem& problem);
+// A short description of the sizes for messages: "Lq×Lk = 8×8, dk 64, dv 64" (and "4 heads of ...").
+std::string describe(const RunSizes& sizes);
 
 // Loads and validates; throws InputError naming the offending option or file.
 // One head: --heads and --kv-heads are refused, and 3-D files too.

@@ -1048,3 +1048,56 @@ print('neginf', ''.join('1' if x else '0' for x in np.isneginf(m).ravel()))
   }
 
 }  // TEST_SUITE("cli/commands")
+
+// =============================================================================================
+// Float masks as PyTorch and Hugging Face write them: float32's lowest value where a key is masked.
+
+TEST_SUITE("cli/float-masks") {
+  TEST_CASE("float32's lowest value in a float mask masks: zero weight, never NaN, not blamed on Q and K") {
+    TempDir work;
+    const Inputs in(work, 6, 5, 4, 3);
+    constexpr double lowest = -3.4028234663852886e38;  // float32's lowest, as torch.finfo(float32).min
+    // A causal pattern written with lowest instead of -inf, and the last query masked from every key.
+    Mat mask(6, 5);
+    for (std::size_t i = 0; i < 6; ++i)
+      for (std::size_t j = 0; j < 5; ++j) mask(i, j) = (j <= i && i < 5) ? 0.0 : lowest;
+    write_all(work / "mask.npy", npy_file(mask));
+    const Dump dump = run_compute(cat(in.args(), {"--mask", "file:" + (work / "mask.npy").string()}), work / "dump");
+
+    // The reference: the masked stage is float32's scaled + lowest, which rounds to lowest itself for
+    // any score smaller than 1e31; the weights are the softmax of that row.
+    const Reference ref = reference(in.q, in.k, in.v, 0.5, mask);
+    const Mat& masked = dump.stages.at("masked");
+    const Mat& weights = dump.stages.at("weights");
+    for (std::size_t i = 0; i < 6; ++i)
+      for (std::size_t j = 0; j < 5; ++j) {
+        INFO("cell (" << i << ", " << j << ")");
+        if (mask(i, j) == 0) {
+          CHECK(close(masked(i, j), ref.scaled(i, j)));
+        } else {
+          CHECK(masked(i, j) == static_cast<double>(std::numeric_limits<float>::lowest()));
+        }
+        if (i < 5) CHECK(close(weights(i, j), ref.weights(i, j)));
+        // Zero to float precision: the CPU's exp stops at e⁻⁸⁷ ≈ 1.6e−38 so as to stay a normal float.
+        if (i < 5 && mask(i, j) != 0) CHECK(weights(i, j) < 1e-37);
+      }
+    // A row masked from every key with a finite value is a row of equal scores, as in PyTorch: it
+    // spreads its weight evenly (a -inf row would be all zeros instead).
+    for (std::size_t j = 0; j < 5; ++j) CHECK(close(weights(5, j), 0.2));
+    for (const auto& line : dump.stats_lines) CHECK_MESSAGE(!contains(lower(line), "nan"), line);
+    check_close(dump.stages.at("scores"), ref.scores, "scores");
+  }
+
+  TEST_CASE("a float mask's large positive value is what overflows, and the message says so") {
+    TempDir work;
+    const Inputs in(work, 3, 3, 2, 2);
+    Mat mask(3, 3);
+    for (std::size_t i = 0; i < 3; ++i)
+      for (std::size_t j = 0; j < 3; ++j) mask(i, j) = (i == 1 && j == 2) ? 3.4e38 : 0.0;
+    write_all(work / "mask.npy", npy_file(mask));
+    check_compute_input_error(cat(in.args(), {"--mask", "file:" + (work / "mask.npy").string()}), {"mask"});
+    const RunResult r = run_attnlab(cat(cat({"compute", "--print", "--backend", "cpu"}, in.args()),
+                                        {"--mask", "file:" + (work / "mask.npy").string()}));
+    CHECK_FALSE(contains(r.err, "Q and K"));
+  }
+}

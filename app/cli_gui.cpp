@@ -39,6 +39,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
     throw InputError("--font-scale " + std::to_string(options.font_scale) + " must be between 0.5 and 4");
   if (options.frames < 0) throw InputError("--frames " + std::to_string(options.frames) + " must be ≥ 0");
   if (!options.screenshot.empty() && options.frames < 1) throw InputError("--screenshot needs --frames N");
+  if (!options.layout_report.empty() && options.frames < 1) throw InputError("--layout-report needs --frames N");
 
   // Bad input is reported before any window opens.
   const HeadsProblem heads = gui::build_heads(s, gui::load_source(s));
@@ -55,10 +56,13 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   w.remember = options.frames == 0 && !options.input_given;
   w.frames = options.frames;
   w.screenshot = options.screenshot;
+  w.layout_report = options.layout_report;
   w.export_dir = options.export_dir;
   for (std::size_t at = 0; at < options.actions.size();) {
     const std::size_t comma = std::min(options.actions.find(',', at), options.actions.size());
-    w.actions.push_back(gui::parse_action(std::string_view(options.actions).substr(at, comma - at)));
+    const std::string name = options.actions.substr(at, comma - at);
+    w.actions.push_back(gui::parse_action(name));
+    w.action_names.push_back(name);
     at = comma + 1;
   }
   if (!w.actions.empty() && options.frames <= static_cast<int>(w.actions.size()))

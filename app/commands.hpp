@@ -69,7 +69,8 @@ struct GuiOptions {
   bool present = false;
   int frames = 0;
   std::string screenshot;
-  std::string actions;  // comma-separated, one per frame
+  std::string actions;        // comma-separated, one per frame
+  std::string layout_report;  // with frames: every frame's layout as JSON, for the layout tests
   std::string export_dir;
   int width = 1600, height = 900;
   bool input_given = false;  // any INPUT option: then the state of the last run is not restored

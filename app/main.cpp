@@ -9,6 +9,7 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
+#include "app/gui/app_state.hpp"
 #include "core/inputs/examples.hpp"
 
 namespace {
@@ -74,6 +75,9 @@ int run(int argc, char** argv) {
       "--cell-px", [&](const long long& n) { export_options.cell_px = n; }, "with --plain: N, the pixels per cell");
 
   cli::GuiOptions gui;
+  std::string action_list;
+  for (std::string_view name : gui::action_names())
+    action_list += (action_list.empty() ? "" : ", ") + std::string(name);
   auto* gui_cmd = app.add_subcommand("gui", "open the window (also what attnlab alone does)");
   for (CLI::App* command : {static_cast<CLI::App*>(&app), gui_cmd}) {
     // The window's options work with and without the word "gui".
@@ -88,9 +92,11 @@ int run(int argc, char** argv) {
     command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
     command
         ->add_option("--actions", gui.actions,
-                     "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
-                     "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, "
-                     "export-all, tiles, next-tile, previous-tile)")
+                     "with --frames: one key action per frame, comma-separated (" + action_list + ")")
+        ->group(group);
+    command
+        ->add_option("--layout-report", gui.layout_report,
+                     "with --frames: write where every panel, item and text was drawn, each frame (JSON)")
         ->group(group);
     command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")
         ->group(group);

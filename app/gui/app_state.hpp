@@ -46,10 +46,18 @@ struct AppState {
     ~Explorer() { cancel = true; }  // the jthread joins after this
   } explorer;
   bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
-  enum class Tab { output, explorer, heads };
-  Tab tab = Tab::output;             // the bottom right panel
-  std::optional<Tab> tab_requested;  // a key or an action switches the tab on the next frame
-  struct Typed {                     // text being typed, used when its button is pressed
+  // The right column's tabs: the stepper, and under it (or beside it, folded, when there is no
+  // room below it) the output, the inputs (when they have no column of their own), the dk explorer
+  // and the heads.
+  enum class Tab { stepper, output, inputs, explorer, heads };
+  Tab tab = Tab::stepper;
+  std::optional<Tab> tab_shown;  // what the tab bar showed last frame: a key's choice is made to show
+  bool tabs_folded = false;      // the tabs share the stepper's panel (the layout's choice last frame)
+  bool help = false;             // the overlay that lists every key
+  struct Zoom {                  // the heatmap's view: from cell (row0, col0), 1/scale of each axis
+    float scale = 1, row0 = 0, col0 = 0;
+  } zoom;
+  struct Typed {  // text being typed, used when its button is pressed
     std::string q_path, k_path, v_path, scenario = "lesson.json", export_dir = "attnlab-figures";
   } typed;
   struct Colours {  // the current stage's colour range, found once per recompute
@@ -108,13 +116,30 @@ enum class Action {
   previous_tile,
   toggle_heads,
   next_head,
-  previous_head
+  previous_head,
+  next_mask,
+  previous_mask,
+  toggle_help,
+  zoom_in,
+  zoom_out,
+  zoom_reset,
+  wait  // nothing: a frame for the layout to settle in a scripted run
 };
 void act(AppState& app, Action action);
-// "next-stage", "previous-stage", "next-query", "previous-query", "play", "dk-up", "dk-down",
-// "present", "scaling", "explorer", "export", "export-all", "tiles", "next-tile", "previous-tile",
-// "heads", "next-head", "previous-head" (the names of --actions); throws InputError listing them.
+// The names of --actions ("next-stage", "previous-stage", …, "wait"); parse_action throws an
+// InputError that lists them.
 Action parse_action(std::string_view name);
+std::vector<std::string_view> action_names();
+// The mask kinds M steps through, in order.
+const std::vector<std::string>& mask_kinds();
+// Sets the mask to a kind with its default parameter (window:3, padding:Lk−2); "painted" starts from
+// the cells the current mask allows.
+void set_mask_kind(AppState& app, const std::string& kind);
+// Zooms the heatmap of rows × cols cells by `factor` about the point (row, col) in cells, which stays
+// where it was on screen; the view never leaves the matrix, and scale 1 shows all of it.
+void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols);
+// The rows × cols of the stage on screen (value dimensions for the output).
+std::pair<Index, Index> stage_shape(AppState& app);
 // Advances the play-through: one stage per `seconds_per_stage`.
 void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);
 

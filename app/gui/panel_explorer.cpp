@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <numbers>
 
+#include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
@@ -74,8 +76,17 @@ void histogram(AppState& app, ImVec2 size) {
   ImGui::Dummy(size);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text),
-                "this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)");
+  // The longest title that fits.
+  const char* titles[] = {"this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)",
+                          "this problem's scores, scaled and not, against N(0, 1)", "its scores against N(0, 1)"};
+  const char* title = titles[2];
+  for (const char* candidate : titles)
+    if (ImGui::CalcTextSize(candidate).x <= size.x) {
+      title = candidate;
+      break;
+    }
+  draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), title);
+  audit_box("explorer.histogram", origin, {origin.x + ImGui::CalcTextSize(title).x, origin.y + line});
   const ImVec2 a{origin.x + 4, origin.y + line + 4}, b{origin.x + size.x - 4, origin.y + size.y - line - 4};
   const float peak =
       std::max(*std::max_element(scaled.begin(), scaled.end()), *std::max_element(unscaled.begin(), unscaled.end())) /
@@ -97,8 +108,9 @@ void histogram(AppState& app, ImVec2 size) {
   }
   for (float x : {-4.0f, -2.0f, 0.0f, 2.0f, 4.0f}) {
     const std::string label = std::to_string(int(x));
-    draw->AddText({px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2}, ImGui::GetColorU32(ImGuiCol_Text),
-                  label.c_str());
+    const ImVec2 at{px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2};
+    draw->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+    audit_box("explorer.histogram.tick", at, {at.x + ImGui::CalcTextSize(label.c_str()).x, at.y + line});
   }
 }
 
@@ -125,13 +137,16 @@ void draw_explorer(AppState& app) {
   keep_sweep_current(app);
   auto& e = app.explorer;
   bool scaling = app.settings.scaling_on();
+  // The legend and the buttons in a row that wraps in a narrow panel.
+  Flow flow;
+  flow.next(checkbox_width("scale by 1/√dₖ (S)"));
   if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling)) app.settings.scale = scaling ? "sqrt" : "none";
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled_colour), "— scaled");
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_colour), "— unscaled");
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(example_colour), "● this problem");
+  for (const auto& [colour, name] : {std::pair{scaled_colour, "— scaled"}, std::pair{unscaled_colour, "— unscaled"},
+                                     std::pair{example_colour, "● this problem"}}) {
+    flow.next(text_width(name));
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour), "%s", name);
+    audit_item("explorer.legend");
+  }
   if (e.points.empty()) {
     const float total = float(e.options.dks.size()) * float(e.options.trials);
     ImGui::ProgressBar(total > 0 ? float(e.done) / total : 0, {-1, 0},
@@ -139,8 +154,8 @@ void draw_explorer(AppState& app) {
     return;
   }
   const std::array<float, 4> own = own_values(app);
-  ImGui::SameLine();
-  if (ImGui::SmallButton("Export plots")) {
+  flow.next(button_width("Export plots"));
+  if (fit_button("explorer.export", {"Export plots"})) {
     try {
       app.status = export_sweep(app, own);
     } catch (const std::exception& failure) {
@@ -148,15 +163,18 @@ void draw_explorer(AppState& app) {
     }
     app.status_clock = 4;
   }
-  if (!app.status.empty()) ImGui::TextWrapped("%s", app.status.c_str());
-  const char* titles[] = {"std of the scores softmax sees", "max weight", "entropy (nats)", "Jacobian norm"};
+  if (!app.status.empty()) wrapped_text("explorer.status", app.status);
+  const std::vector<std::string> titles[] = {{"std of the scores softmax sees", "std of the scores"},
+                                             {"max weight"},
+                                             {"entropy (nats)", "entropy"},
+                                             {"Jacobian norm", "Jacobian"}};
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float hist_h = avail.y * 0.34f;
   const ImVec2 cell{(avail.x - ImGui::GetStyle().ItemSpacing.x) / 2,
                     (avail.y - hist_h) / 2 - ImGui::GetStyle().ItemSpacing.y};
   for (int k = 0; k < 4; ++k) {
     LinePlot plot;
-    plot.title = titles[k];
+    plot.titles = titles[k];
     plot.marker_x = float(app.problem().dk());
     Series scaled{"scaled", {}, {}, scaled_colour}, unscaled{"unscaled", {}, {}, unscaled_colour};
     for (const SweepPoint& p : e.points) {
@@ -169,7 +187,8 @@ void draw_explorer(AppState& app) {
         scaled, unscaled,
         Series{"this problem", {float(app.problem().dk())}, {own[static_cast<std::size_t>(k)]}, example_colour, true}};
     if (k % 2) ImGui::SameLine();
-    line_plot(titles[k], plot, cell);
+    line_plot(("plot" + std::to_string(k)).c_str(), plot, cell);
+    audit_item("explorer.plot");
   }
   histogram(app, {avail.x, hist_h});
 }

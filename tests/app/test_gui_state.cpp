@@ -1,6 +1,7 @@
 // The app's state logic without a window: stepping, keys, errors that keep the data, scenarios.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -208,5 +209,47 @@ TEST_SUITE("app/state") {
     CHECK(parse_action("dk-up") == Action::dk_up);
     CHECK(parse_action("next-stage") == Action::next_stage);
     CHECK_THROWS_WITH_AS(parse_action("jump"), doctest::Contains("next-stage"), InputError);
+    // Every name parses, and the error lists every one of them.
+    std::string message;
+    try {
+      parse_action("jump");
+    } catch (const InputError& e) {
+      message = e.what();
+    }
+    for (std::string_view name : action_names()) {
+      CHECK_NOTHROW(parse_action(name));
+      CHECK_MESSAGE(message.find(std::string(name)) != std::string::npos, name);
+    }
+  }
+
+  TEST_CASE("M steps through the mask kinds and back, each with a mask the engine computes") {
+    AppState app;
+    begin(app);
+    std::vector<std::string> seen;
+    for (std::size_t n = 0; n < mask_kinds().size(); ++n) {
+      act(app, Action::next_mask);
+      seen.push_back(app.problem().mask.text());
+    }
+    CHECK(seen == std::vector<std::string>{"causal", "causal-bottom-right", "window:3", "padding:5", "none"});
+    act(app, Action::previous_mask);
+    CHECK(app.settings.mask == "padding:5");
+    act(app, Action::next_mask);
+    act(app, Action::next_mask);
+    // The causal mask: query 4 may not see keys 5 and 6.
+    CHECK(std::isinf(app.trace().masked(4, 5)));
+    CHECK(std::isfinite(app.trace().masked(4, 4)));
+  }
+
+  TEST_CASE("painting starts from the mask there is, not from an empty one") {
+    AppState app;
+    Settings s;
+    s.mask = "causal";
+    begin(app, s);
+    set_mask_kind(app, "painted");
+    apply(app);
+    REQUIRE(app.settings.mask == "painted");
+    REQUIRE(app.error.empty());
+    for (Index i = 0; i < 7; ++i)
+      for (Index j = 0; j < 7; ++j) CHECK(std::isinf(app.trace().masked(i, j)) == (j > i));
   }
 }  // TEST_SUITE("app/state")

@@ -105,13 +105,13 @@ Axes axes(const AppState& app, Stage stage, float most) {
   };
   Axes a;
   a.rows = fit(axis_texts(p.query_tokens));
-  a.row_title = tokens_are_indices(p.query_tokens) ? "queries (index)" : "queries";
+  a.row_title = "queries";
   if (stage == Stage::output) {
     a.cols = axis_texts(numbered_tokens("d", p.dv()));
     a.col_title = "value dimensions";
   } else {
     a.cols = fit(axis_texts(p.key_tokens));
-    a.col_title = tokens_are_indices(p.key_tokens) ? "keys (index)" : "keys";
+    a.col_title = "keys";
   }
   return a;
 }

@@ -81,9 +81,10 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
   heatmap_frame(l, h, heat_w, heat_h);
 
   l.text("queries", h.x - gap, h.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
-  query_labels(l, h, row_labels, o.query);
+  const AxisPlan plan = label_plan(l, h, col_labels);
+  query_labels(l, h, row_labels, o.query, plan);
   // Key labels (value dimensions for the output) under their columns.
-  const float axis_y = key_labels(l, h, heat_h, col_labels) + l.px(14) + font.ascent(axis);
+  const float axis_y = key_labels(l, h, heat_h, col_labels, plan) + l.px(14) + font.ascent(axis);
   l.text(o.stage == Stage::output ? "value dimensions" : "keys", h.x + heat_w / 2, axis_y, axis, Anchor::middle,
          kSoftInk, "axis-title");
   cell_values(l, h, trace, o.stage, range);

@@ -53,6 +53,9 @@ struct FigureText {
   Anchor anchor = Anchor::start;
   Rgba colour{0, 0, 0, 255};
   std::string role;  // title, subtitle, key-label, query-label, axis-title, tick, cell-value, legend
+  // Written bottom to top, a quarter turn anticlockwise about (x, y): the anchor then runs along
+  // the upward line (end: the text ends at y).
+  bool upright = false;
 };
 
 struct FigureRect {

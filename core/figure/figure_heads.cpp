@@ -163,13 +163,14 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
     const std::string title = panel_title(title_form, h, kv_head(h, heads, kv_heads));
     l.text(title, panel.x + heat_w / 2, panel.y - l.px(kPanelTitleLift), l.fitting(title, title_size, heat_w),
            Anchor::middle, kInk, "panel-title");
+    const AxisPlan plan = label_plan(l, panel, col_labels);
     if (labels && h % grid.columns == 0) {
       if (h == 0)
         l.text("queries", panel.x - gap, panel.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
-      query_labels(l, panel, row_labels, o.query);
+      query_labels(l, panel, row_labels, o.query, plan);
     }
     if (labels && h + grid.columns >= heads) {
-      const float below = key_labels(l, panel, heat_h, col_labels);
+      const float below = key_labels(l, panel, heat_h, col_labels, plan);
       if (h / grid.columns == grid.rows - 1) keys_y = below;
     }
     cell_values(l, panel, trace, o.stage, range);

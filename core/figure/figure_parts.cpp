@@ -14,13 +14,8 @@ Rgba ink_on(Rgba c) {
   return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b > 150 ? kInk : kWhite;
 }
 
-// Every n-th label, n from 1, 2, 5, 10, 20, 50, ...: a thinned axis still counts in round steps.
-Index label_step(float needed, float cell) {
-  if (needed <= cell) return 1;
-  for (Index step = 1;; step *= 10)
-    for (Index factor : {1, 2, 5})
-      if (static_cast<float>(step * factor) * cell >= needed) return step * factor;
-}
+// A label's line: its size and a little air.
+constexpr float kLabelLine = 1.2f;
 
 }  // namespace
 
@@ -58,14 +53,7 @@ bool any_masked_cell(const Trace& trace, Stage stage) {
 }
 
 std::string fit(const Font& font, const std::string& text, float size, float max_w) {
-  if (font.width(text, size) <= max_w) return text;
-  std::string s = text.substr(0, 256);
-  while (!s.empty()) {
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xc0) == 0x80) s.pop_back();
-    if (!s.empty()) s.pop_back();
-    if (font.width(s + "\u2026", size) <= max_w) break;
-  }
-  return s + "\u2026";
+  return shorten(text, max_w, [&](const std::string& s) { return font.width(s, size); });
 }
 
 std::vector<std::string> labels_or_numbers(const std::vector<std::string>& tokens, const char* prefix, Index count) {
@@ -74,7 +62,7 @@ std::vector<std::string> labels_or_numbers(const std::vector<std::string>& token
 
 std::vector<std::string> fitted_labels(const FigurePen& l, const std::vector<std::string>& names) {
   std::vector<std::string> labels;
-  for (const auto& name : names) labels.push_back(fit(l.font, name, l.px(kLabel), l.px(kMaxLabel)));
+  for (const auto& name : axis_texts(names)) labels.push_back(fit(l.font, name, l.px(kLabel), l.px(kMaxLabel)));
   return labels;
 }
 
@@ -108,34 +96,40 @@ void heatmap_frame(FigurePen& l, const FigureHeatmap& h, float heat_w, float hea
   l.rect(h.x - frame, h.y - frame, heat_w + 2 * frame, heat_h + 2 * frame, kFrame, "frame", frame);
 }
 
-void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& labels,
-                  std::optional<Index> query) {
-  const float label = l.px(kLabel), gap = l.px(kGap);
-  const float row_fit = h.cell_h * 0.8f;
-  const float row_size = row_fit >= l.px(kLabelMin) ? std::min(row_fit, label) : label;
-  const Index row_step = label_step(row_size * 1.25f, h.cell_h);
-  for (Index i = 0; i < h.rows; ++i) {
-    const bool selected = query && *query == i;
-    const bool crowds_selected = query && !selected && std::abs(*query - i) < row_step;
-    if (!selected && (i % row_step != 0 || crowds_selected)) continue;
-    l.text(labels[static_cast<std::size_t>(i)], h.x - gap,
-           h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * row_size, row_size, Anchor::end,
-           selected ? kInk : kSoftInk, "query-label");
-  }
+AxisPlan label_plan(const FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& col_labels) {
+  const float size = l.px(kLabel);
+  float widest = 0;
+  for (const auto& text : col_labels) widest = std::max(widest, l.font.width(text, size));
+  return plan_axis(h.cell_w, h.cell_h, kLabelLine * size, widest, l.px(kGap));
 }
 
-float key_labels(FigurePen& l, const FigureHeatmap& h, float heat_h, const std::vector<std::string>& labels) {
-  const float label = l.px(kLabel), gap = l.px(kGap), frame = std::max(1.0f, l.px(1.2f));
-  float col_w = 0;
-  for (const auto& text : labels) col_w = std::max(col_w, l.font.width(text, label));
-  const float col_fit = col_w > 0.9f * h.cell_w ? label * 0.9f * h.cell_w / col_w : label;
-  const float col_size = col_fit >= l.px(kLabelMin) ? col_fit : label;
-  const Index col_step = col_fit >= l.px(kLabelMin) ? 1 : label_step(col_w + gap, h.cell_w);
-  const float col_y = h.y + heat_h + frame + l.px(8) + l.font.ascent(col_size);
-  for (Index j = 0; j < h.cols; j += col_step)
-    l.text(labels[static_cast<std::size_t>(j)], h.x + (static_cast<float>(j) + 0.5f) * h.cell_w, col_y, col_size,
-           Anchor::middle, kSoftInk, "key-label");
-  return col_y;
+void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& labels,
+                  std::optional<Index> query, const AxisPlan& plan) {
+  const float size = l.px(kLabel), gap = l.px(kGap);
+  for (Index i : labelled(0, h.rows, plan.stride, query))
+    l.text(labels[static_cast<std::size_t>(i)], h.x - gap,
+           h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * size, size, Anchor::end,
+           query && *query == i ? kInk : kSoftInk, "query-label");
+}
+
+float key_labels(FigurePen& l, const FigureHeatmap& h, float heat_h, const std::vector<std::string>& labels,
+                 const AxisPlan& plan) {
+  const float size = l.px(kLabel), frame = std::max(1.0f, l.px(1.2f));
+  const float top = h.y + heat_h + frame + l.px(8);
+  float reach = top + l.font.ascent(size);
+  for (Index j : labelled(0, h.cols, plan.stride)) {
+    const std::string& text = labels[static_cast<std::size_t>(j)];
+    const float x = h.x + (static_cast<float>(j) + 0.5f) * h.cell_w;
+    if (plan.upright) {
+      // Read bottom to top, ending under the column; the baseline right of the column's middle.
+      l.text(text, x + kCentre * size, top, size, Anchor::end, kSoftInk, "key-label");
+      l.figure.texts.back().upright = true;
+      reach = std::max(reach, top + l.font.width(text, size));
+    } else {
+      l.text(text, x, top + l.font.ascent(size), size, Anchor::middle, kSoftInk, "key-label");
+    }
+  }
+  return reach;
 }
 
 void cell_values(FigurePen& l, const FigureHeatmap& h, const Trace& trace, Stage stage, CellRange range) {

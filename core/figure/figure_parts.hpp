@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/figure/axis_labels.hpp"
 #include "core/figure/figure_pen.hpp"
 
 namespace attnlab::figure_parts {
@@ -38,7 +39,8 @@ bool any_masked_cell(const Trace& trace, Stage stage);
 std::string fit(const Font& font, const std::string& text, float size, float max_w);
 // The tokens when there are `count` of them, otherwise prefix0, prefix1, …
 std::vector<std::string> labels_or_numbers(const std::vector<std::string>& tokens, const char* prefix, Index count);
-// The names as labels, each cut to kMaxLabel at the label size.
+// The names as labels (the numbers alone for t0, t1, …: axis_labels.hpp), each cut to kMaxLabel at
+// the label size.
 std::vector<std::string> fitted_labels(const FigurePen& pen, const std::vector<std::string>& names);
 
 // The cells of rows × cols in `avail` pixels of width: square while the heatmap is at most as tall
@@ -60,12 +62,16 @@ CellRange fill_cells(FigureHeatmap& heatmap, const Trace& trace, Stage stage, co
 
 // The frame around the heatmap.
 void heatmap_frame(FigurePen& pen, const FigureHeatmap& heatmap, float heat_w, float heat_h);
-// Query labels, right-aligned beside their rows: shrunk a little to fit, or else kept at full size
-// and thinned; the selected query always keeps its label.
+// Which rows and columns carry a label and whether the key labels stand upright: the window's rule
+// (axis_labels.hpp) at the figure's label size.
+AxisPlan label_plan(const FigurePen& pen, const FigureHeatmap& heatmap, const std::vector<std::string>& col_labels);
+// Query labels, right-aligned beside their rows, every plan.stride-th and the selected query.
 void query_labels(FigurePen& pen, const FigureHeatmap& heatmap, const std::vector<std::string>& labels,
-                  std::optional<Index> query);
-// Column labels under the heatmap, shrunk or thinned as above. Returns their baseline.
-float key_labels(FigurePen& pen, const FigureHeatmap& heatmap, float heat_h, const std::vector<std::string>& labels);
+                  std::optional<Index> query, const AxisPlan& plan);
+// Key labels under the heatmap, level or upright, every plan.stride-th. Returns how far down they
+// reach (a level label's baseline, an upright label's end).
+float key_labels(FigurePen& pen, const FigureHeatmap& heatmap, float heat_h, const std::vector<std::string>& labels,
+                 const AxisPlan& plan);
 // Each cell's value, when the cells are large enough to read it; a masked key's weight is left to
 // its grey.
 void cell_values(FigurePen& pen, const FigureHeatmap& heatmap, const Trace& trace, Stage stage, CellRange range);

@@ -132,17 +132,24 @@ class Canvas {
   void text(const FigureText& t, const Font& font) {
     const std::u32string s = decode_utf8(t.text);
     const float width = font.width(t.text, t.size);
-    float pen = t.x - (t.anchor == Anchor::middle ? width / 2 : t.anchor == Anchor::end ? width : 0);
+    // Along the text, from its anchor; an upright text runs up the page from (x, y).
+    float pen = (t.upright ? 0.0f : t.x) - (t.anchor == Anchor::middle ? width / 2
+                                            : t.anchor == Anchor::end  ? width
+                                                                       : 0);
     // Whole-pixel baselines keep horizontal strokes sharp; x keeps quarter-pixel positions.
-    const auto baseline = static_cast<int>(std::lround(t.y));
+    const auto baseline = static_cast<int>(std::lround(t.upright ? t.x : t.y));
     for (std::size_t n = 0; n < s.size(); ++n) {
       const float whole = std::floor(pen);
       const GlyphBitmap& g = font.glyph(s[n], t.size, pen - whole);
       for (int gy = 0; gy < g.height; ++gy)
         for (int gx = 0; gx < g.width; ++gx)
-          if (const std::uint8_t a = g.alpha[static_cast<std::size_t>(gy * g.width + gx)])
-            blend(static_cast<int>(whole) + g.left + gx, baseline + g.top + gy, t.colour,
-                  static_cast<float>(a) / 255.0f);
+          if (const std::uint8_t a = g.alpha[static_cast<std::size_t>(gy * g.width + gx)]) {
+            const int along = static_cast<int>(whole) + g.left + gx, across = baseline + g.top + gy;
+            // A quarter turn anticlockwise: along the text is up the page, below the baseline is right.
+            if (t.upright)
+              blend(across, static_cast<int>(std::lround(t.y)) - along - 1, t.colour, static_cast<float>(a) / 255.0f);
+            else blend(along, across, t.colour, static_cast<float>(a) / 255.0f);
+          }
       pen += font.advance(s[n], n + 1 < s.size() ? s[n + 1] : 0, t.size);
     }
   }

@@ -77,6 +77,7 @@ void text(std::string& out, const FigureText& t) {
   out +=
       "<text class=\"" + t.role + "\" x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\" font-size=\"" + num(t.size) + "\"";
   if (t.anchor != Anchor::start) out += t.anchor == Anchor::middle ? " text-anchor=\"middle\"" : " text-anchor=\"end\"";
+  if (t.upright) out += " transform=\"rotate(-90 " + num(t.x) + " " + num(t.y) + ")\"";
   if (t.colour != Rgba{0, 0, 0, 255}) out += " fill=\"" + hex(t.colour) + "\"";
   out += ">" + xml_escape(t.text) + "</text>\n";
 }

@@ -117,12 +117,24 @@ TEST_CASE("figure: crowded labels are thinned, the selected query keeps its labe
   CHECK(rows.size() >= 5);
   CHECK(cols.size() < 300);
   CHECK(cols.size() >= 3);
-  CHECK(std::any_of(rows.begin(), rows.end(), [](const FigureText* t) { return t->text == "q137"; }));
+  // Numbered tokens (q0, q1, …) are labelled with their numbers.
+  CHECK(std::any_of(rows.begin(), rows.end(), [](const FigureText* t) { return t->text == "137"; }));
   for (std::size_t n = 1; n < rows.size(); ++n) CHECK(rows[n]->y - rows[n - 1]->y >= rows[n]->size);
   for (std::size_t n = 1; n < cols.size(); ++n)
-    CHECK(cols[n]->x - cols[n - 1]->x >= figure_font().width(cols[n]->text, cols[n]->size));
+    CHECK(cols[n]->x - cols[n - 1]->x >=
+          (cols[n]->upright ? cols[n]->size : figure_font().width(cols[n]->text, cols[n]->size)));
   CHECK(texts(f, "cell-value").empty());
   CHECK(stage_colours(c.trace.scaled, Stage::scaled).lo == -stage_colours(c.trace.scaled, Stage::scaled).hi);
+  // One stride on both axes, a power of two: the keys every stride-th from 0, the queries too but
+  // for the selected one, whose neighbours closer than a stride make room for it.
+  const long stride = std::stol(cols.at(1)->text) - std::stol(cols.at(0)->text);
+  CHECK((stride > 1 && (stride & (stride - 1)) == 0));
+  for (std::size_t n = 0; n < cols.size(); ++n) CHECK(std::stol(cols[n]->text) == static_cast<long>(n) * stride);
+  for (const FigureText* t : rows) {
+    const long row = std::stol(t->text);
+    CHECK((row % stride == 0 || row == 137));
+    if (row != 137) CHECK(std::abs(row - 137) >= stride);
+  }
 }
 
 TEST_CASE("figure: the output stage has the value dimensions along x") {

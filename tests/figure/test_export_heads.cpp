@@ -399,7 +399,7 @@ TEST_SUITE("cli/export_heads") {
     CHECK(per_panel == std::map<std::string, int>{{"head 0", 35}, {"head 1", 35}, {"head 2", 35}, {"head 3", 35}});
     for (const char* label : {">head 0 \u00b7 KV head 0<", ">head 1 \u00b7 KV head 0<", ">head 2 \u00b7 KV head 1<",
                               ">head 3 \u00b7 KV head 1<", "grouped-query attention: 4 heads over 2 KV heads",
-                              "mask causal-bottom-right", "query 2 outlined", ">q2<", ">k6<", ">keys<"})
+                              "mask causal-bottom-right", "query 2 outlined", ">2</text>", ">6</text>", ">keys<"})
       CHECK_MESSAGE(contains(svg, label), label);
     CHECK(count(svg, "class=\"panel-title\"") == 4);
     CHECK(count(svg, "class=\"outline\"") >= 4);

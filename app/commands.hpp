@@ -44,6 +44,9 @@ struct ExportOptions {
   std::optional<long long> query, width, cell_px;
   std::optional<std::string> head;  // a head number or "all"
   bool plain = false;
+  bool stretch = false;               // weights over [0, the largest weight], as the window's "stretch colours"
+  std::optional<std::string> range;   // "shared" or "LO:HI"
+  std::optional<std::string> aspect;  // "W:H": the figure's width over its height, for a slide
 };
 int run_export(const InputOptions& input, const ExportOptions& options);
 

@@ -70,6 +70,19 @@ int run(int argc, char** argv) {
           "one head's figure, 0 to H−1, or all: every head in a grid "
           "(the default with more than one head)")
       ->type_name("N|all");
+  export_cmd->add_flag(
+      "--stretch", export_options.stretch,
+      "weights' colours over 0 to the largest weight instead of 0 to 1 (the window's stretch colours)");
+  export_cmd
+      ->add_option_function<std::string>(
+          "--range", [&](const std::string& r) { export_options.range = r; },
+          "the colour range: shared (scores, scaled and masked on one range, as the window's same colours) or LO:HI")
+      ->type_name("shared|LO:HI");
+  export_cmd
+      ->add_option_function<std::string>(
+          "--aspect", [&](const std::string& a) { export_options.aspect = a; },
+          "lay the figure out for a slide of this shape, W:H (e.g. 16:9): its height is width × H / W")
+      ->type_name("W:H");
   export_cmd->add_flag("--plain", export_options.plain, "a bare PNG: N×N pixels per cell, no labels, no margins");
   export_cmd->add_option_function<long long>(
       "--cell-px", [&](const long long& n) { export_options.cell_px = n; }, "with --plain: N, the pixels per cell");

@@ -44,12 +44,20 @@ void rebuild(AppState& app, bool reload) {
 
 }  // namespace
 
+ColourSpan colour_span(const Settings& s) {
+  ColourSpan span;
+  span.stretch = s.stretch_weights, span.shared = s.shared_range;
+  return span;
+}
+
 const ColourRange& stage_colours(AppState& app) {
   auto& c = app.colours;
-  if (c.generation != app.generation || c.stage != app.settings.stage || c.stretch != app.stretch_weights) {
-    c.range =
-        colour_range(app.trace().stage(app.settings.stage), app.settings.stage == Stage::weights, app.stretch_weights);
-    c.generation = app.generation, c.stage = app.settings.stage, c.stretch = app.stretch_weights;
+  const Settings& s = app.settings;
+  if (c.generation != app.generation || c.stage != s.stage || c.stretch != s.stretch_weights ||
+      c.shared != s.shared_range) {
+    const StageColours colours = trace_colours({&app.trace()}, s.stage, "", colour_span(s));
+    c.range = {colours.lo, colours.hi, s.stage != Stage::weights};
+    c.generation = app.generation, c.stage = s.stage, c.stretch = s.stretch_weights, c.shared = s.shared_range;
   }
   return c.range;
 }

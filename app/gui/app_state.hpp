@@ -13,6 +13,7 @@
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/settings.hpp"
 #include "core/attention/engine.hpp"
+#include "core/figure/figure.hpp"
 #include "core/sweep/sweep.hpp"
 
 namespace attnlab::gui {
@@ -63,10 +64,9 @@ struct AppState {
   struct Colours {  // the current stage's colour range, found once per recompute
     int generation = -1;
     Stage stage = Stage::scores;
-    bool stretch = false;
+    bool stretch = false, shared = false;
     ColourRange range;
   } colours;
-  bool stretch_weights = false;
   bool show_error = false;  // the weights' error against float64 instead of the weights (precision lab)  // weights'
                             // colours over [0, largest] instead of [0, 1]
   bool tiles = false;       // the stepper walks the FlashAttention tiles instead of the five stages
@@ -83,7 +83,8 @@ struct AppState {
   const Trace& trace() { return engine->trace(); }
 };
 
-// The colour range of the stage on screen (cached per recompute and stage).
+// The colour range of the stage on screen (cached per recompute and stage), as the figures find it.
+ColourSpan colour_span(const Settings& settings);
 const ColourRange& stage_colours(AppState& app);
 const ColormapTable& stage_table(Stage stage);
 

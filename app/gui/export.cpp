@@ -21,8 +21,13 @@ void add_stage(AppState& app, AtomicBatch& batch, const std::filesystem::path& d
   const Trace& trace = app.trace();
   const std::string name(stage_name(stage));
   const Index h = app.applied.head, count = app.heads.heads(), kv = app.heads.kv_heads();
-  FigureOptions options{stage, static_cast<Index>(app.settings.query), "", figure_default_width,
-                        count > 1 ? head_heading(h, count, kv) : ""};
+  FigureOptions options{stage,
+                        static_cast<Index>(app.settings.query),
+                        "",
+                        figure_default_width,
+                        count > 1 ? head_heading(h, count, kv) : "",
+                        colour_span(app.settings),
+                        0};
   const Figure figure = build_figure(app.problem(), trace, options, figure_font());
   batch.add(dir / (name + ".png"), figure_png(figure, figure_font()));
   batch.add(dir / (name + ".svg"), figure_svg(figure));

@@ -9,13 +9,6 @@
 
 namespace attnlab::gui {
 
-ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch) {
-  if (is_weights && stretch) return {0, m.size() && m.maxCoeff() > 0 ? m.maxCoeff() : 1.0f, false};
-  // The rule the exported figures follow, so that the window and a slide show the same colours.
-  const StageColours c = stage_colours(m, is_weights ? Stage::weights : Stage::scores);
-  return {c.lo, c.hi, !is_weights};
-}
-
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,
                                  const ColormapTable& table) {
   std::vector<std::uint32_t> pixels(static_cast<std::size_t>(m.size()));

@@ -17,8 +17,6 @@ struct ColourRange {
   float lo = 0, hi = 1;
   bool diverging = false;
 };
-// `stretch` spreads the weights' colours over [0, largest weight] instead of [0, 1].
-ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch = false);
 // Pixels of `m`, one per cell, row-major, through the table; cells that are -inf in `masked`
 // (the masked stage, or m itself) in the masked colour, so the weights stage shows them too.
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,

@@ -59,8 +59,15 @@ void controls(AppState& app, bool error_view_possible) {
   }
   if (stage == Stage::weights) {
     flow.next(checkbox_width("stretch colours"));
-    ImGui::Checkbox("stretch colours", &app.stretch_weights);
+    ImGui::Checkbox("stretch colours", &app.settings.stretch_weights);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("spread the colours over 0 to the largest weight instead of 0 to 1");
+  } else if (stage != Stage::output) {
+    const char* label = "same colours for scores and scaled";
+    flow.next(checkbox_width(label));
+    ImGui::Checkbox(label, &app.settings.shared_range);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "one colour range for scores, scaled and masked: scaling by 1/√dₖ is seen to shrink the spread");
   }
   if (app.zoom.scale > 1) {
     flow.next(button_width("whole matrix (0)"));

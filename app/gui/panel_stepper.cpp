@@ -174,9 +174,7 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
   if (sum) {
     // The lesson's point in one line: the weights of a row add up to 1.
     const float total = view.weights.sum();
-    char text[64];
-    std::snprintf(text, sizeof text, "Σ weights = %.3f", total);
-    audited_text("stepper.sum", text);
+    audited_text("stepper.sum", std::isnan(total) ? "Σ weights = NaN" : printed("Σ weights = %.3f", total));
   }
 }
 
@@ -198,8 +196,9 @@ std::string row_warning(AppState& app, const QueryView& view) {
              ", so it is ∞ and softmax of ∞ is NaN. Smaller inputs, or scores summed in a wider format, avoid it.";
     if (!p.precision.subtract_max && peak > largest_exp)
       return "Overflow: without subtracting the row maximum, exp(" + format_value(peak) + ") is larger than " +
-             (fp16 ? std::string("65504 (fp16)") : std::string("the format holds")) +
-             ", so it is ∞, and ∞/∞ is NaN for every weight of the row. Subtracting the max keeps every exp ≤ 1.";
+             (fp16 ? std::string("65504, fp16's largest value") : std::string("the format holds")) +
+             ", so it is ∞, and so is the sum: ∞/∞ is NaN (magenta) and every other weight x/∞ is 0. "
+             "Subtracting the max keeps every exp ≤ 1.";
     return "This row's weights are not finite: a sum or an exp left the format's range (∞ or NaN).";
   }
   if ((stage == Stage::weights || stage == Stage::output) && s.max_weight > 0.99f) {

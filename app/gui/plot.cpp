@@ -22,6 +22,7 @@ ImU32 okabe_ito(int i) {
 
 std::string format_value(float v) {
   if (std::isinf(v)) return v < 0 ? "−∞" : "∞";
+  if (std::isnan(v)) return "NaN";
   char text[32];
   std::snprintf(text, sizeof text, std::abs(v) >= 1e4f || (v != 0 && std::abs(v) < 1e-3f) ? "%.2e" : "%.3f", v);
   return text;

@@ -119,6 +119,8 @@ std::string to_json(const Settings& s) {
       {"font_scale", s.font_scale},
       {"present", s.present},
       {"light", s.light},
+      {"stretch_weights", s.stretch_weights},
+      {"shared_range", s.shared_range},
       {"attnlab", ATTNLAB_VERSION},
   };
   return j.dump(2) + "\n";
@@ -145,6 +147,7 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
   read("mask_value", s.mask_value), read("heads", s.heads), read("kv_heads", s.kv_heads), read("head", s.head);
   read("context", s.context), read("layers", s.layers), read("query", s.query), read("font_scale", s.font_scale);
   read("present", s.present), read("light", s.light);
+  read("stretch_weights", s.stretch_weights), read("shared_range", s.shared_range);
   std::string stage = "scores";
   read("stage", stage);
   s.stage = parse_stage(stage);

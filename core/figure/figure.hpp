@@ -33,6 +33,19 @@ struct StageColours {
 StageColours stage_colours(const Matrix& values, Stage stage, const std::string& colormap = "");
 // One rule over several matrices (the heads of a grid), so that they share one range.
 StageColours stage_colours(const std::vector<const Matrix*>& values, Stage stage, const std::string& colormap = "");
+// How the colours span a stage's values, beyond the stage's own range above.
+struct ColourSpan {
+  bool stretch = false;  // the weights over [0, the largest weight] instead of [0, 1]
+  // Scores, scaled and masked on one range, the largest magnitude of the scores and the scaled
+  // scores: stepping from scores to scaled, the colours fade by √dₖ as the spread shrinks.
+  bool shared = false;
+  std::optional<std::pair<float, float>> range;  // a range given, for any stage
+};
+// --range: "shared", or "LO:HI" with finite LO < HI; InputError naming the text otherwise.
+ColourSpan parse_colour_range(const std::string& text);
+// The colours of `stage` over one trace, or over several (the heads of a grid) on one range.
+StageColours trace_colours(const std::vector<const Trace*>& traces, Stage stage, const std::string& colormap,
+                           const ColourSpan& span);
 // The colour of cell (i, j) of `stage`: masked keys (-inf in the masked stage) in masked_colour.
 Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageColours& colours);
 
@@ -42,7 +55,11 @@ struct FigureOptions {
   std::string colormap;              // empty: the stage's default
   int width = figure_default_width;  // pixels; every length scales with it
   std::string heading;               // after the title's formula: "head 2 of 8  ·  KV head 1 of 2"
+  ColourSpan span;                   // the stage's own range unless stretched, shared or given
+  double aspect = 0;                 // width / height for a slide (16:9 → 1.78); 0: the content decides
 };
+// --aspect "W:H" as width / height, between 1:4 and 4:1; InputError naming the text otherwise.
+double parse_aspect(const std::string& text);
 
 enum class Anchor { start, middle, end };
 
@@ -94,6 +111,7 @@ struct Figure {
   int width = 0, height = 0;
   Rgba background{255, 255, 255, 255};
   std::string title;                    // the title line, also the SVG's document title
+  float content_right = 0;              // where the drawing ends on the right (the colour bar's ticks)
   std::vector<FigureHeatmap> heatmaps;  // one for a stage, one per head for a grid of heads, none for plots
   // Drawn in this order: the heatmaps, then rects, lines, dots, and texts.
   std::vector<FigureRect> rects;

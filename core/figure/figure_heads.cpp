@@ -80,8 +80,9 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
   const Problem first = head_problem(hp, 0);  // the shapes, scale, mask and tokens every head shares
   check_query(o.query, first.lq());
   std::vector<const Matrix*> stages;
-  for (const Trace& t : traces) stages.push_back(&t.stage(o.stage));
-  const StageColours colours = stage_colours(stages, o.stage, o.colormap);  // one scale for every head
+  std::vector<const Trace*> all;
+  for (const Trace& t : traces) stages.push_back(&t.stage(o.stage)), all.push_back(&t);
+  const StageColours colours = trace_colours(all, o.stage, o.colormap, o.span);  // one scale for every head
   const Index heads = hp.heads(), kv_heads = hp.kv_heads();
 
   Figure f;

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "app/gui/app_state.hpp"
+#include "app/gui/panels.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/inputs/input.hpp"
 
@@ -220,6 +221,55 @@ TEST_SUITE("app/state") {
       CHECK_NOTHROW(parse_action(name));
       CHECK_MESSAGE(message.find(std::string(name)) != std::string::npos, name);
     }
+  }
+
+  TEST_CASE("the stepper says why a row of weights is NaN, and when a row is saturated") {
+    Settings s;
+    s.source = "random", s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = "none";
+    s.precision = "fp16", s.subtract_max = false, s.stage = Stage::weights;
+    AppState app;
+    begin(app, s);
+    // The rows whose largest score is past ln 65504 overflow; the others are finite.
+    int overflowed = 0;
+    for (Index i = 0; i < 12; ++i) {
+      const QueryView view = query_view(app.problem(), app.trace(), i);
+      app.settings.query = static_cast<int>(i);
+      const std::string warning = row_warning(app, view);
+      if (view.masked.maxCoeff() > 11.09f) {
+        ++overflowed;
+        CHECK_MESSAGE(warning.find("Overflow") != std::string::npos, warning);
+        CHECK(warning.find("65504") != std::string::npos);
+        CHECK(warning.find("exp(") != std::string::npos);
+        CHECK(warning.find("Subtracting the max") != std::string::npos);
+      } else {
+        CHECK(warning.find("Overflow") == std::string::npos);
+      }
+    }
+    CHECK(overflowed > 0);
+    // Before the softmax there is nothing to warn of.
+    app.settings.stage = Stage::scores;
+    CHECK(row_warning(app, query_view(app.problem(), app.trace(), 0)).empty());
+    // A one-hot row: saturated.
+    Settings one_hot;
+    one_hot.scale = "none", one_hot.dk = 512, one_hot.stage = Stage::weights, one_hot.query = 4;
+    AppState saturated;
+    begin(saturated, one_hot);
+    const QueryView view = query_view(saturated.problem(), saturated.trace(), 4);
+    REQUIRE(view.stats.max_weight > 0.99f);
+    CHECK(row_warning(saturated, view).starts_with("Saturated"));
+  }
+
+  TEST_CASE("one colour range for scores and scaled: the scaled scores' colours fade by √dₖ") {
+    AppState app;
+    begin(app);
+    app.settings.stage = Stage::scaled;
+    CHECK(stage_colours(app).hi == doctest::Approx(10 / std::sqrt(8.0f)));
+    app.settings.shared_range = true;
+    CHECK(stage_colours(app).hi == 10);
+    app.settings.stage = Stage::weights;
+    CHECK(stage_colours(app).hi == 1);
+    app.settings.stretch_weights = true;
+    CHECK(stage_colours(app).hi == app.trace().weights.maxCoeff());
   }
 
   TEST_CASE("M steps through the mask kinds and back, each with a mask the engine computes") {

@@ -51,7 +51,7 @@ std::vector<const FigureText*> texts(const Figure& f, const std::string& role) {
 }
 
 Figure figure_of(const Computed& c, Stage stage, std::optional<Index> query = {}, int width = 1600) {
-  return build_figure(c.problem, c.trace, {stage, query, "", width, ""}, figure_font());
+  return build_figure(c.problem, c.trace, {stage, query, "", width, "", {}, 0}, figure_font());
 }
 
 }  // namespace
@@ -153,7 +153,8 @@ TEST_CASE("figure: a bad width, query or colormap is an input error") {
   CHECK_THROWS_AS(figure_of(c, Stage::weights, {}, 30000), InputError);
   CHECK_THROWS_AS(figure_of(c, Stage::weights, 7), InputError);
   CHECK_THROWS_AS(figure_of(c, Stage::weights, -1), InputError);
-  CHECK_THROWS_AS(build_figure(c.problem, c.trace, {Stage::weights, {}, "jet", 1600, ""}, figure_font()), InputError);
+  CHECK_THROWS_AS(build_figure(c.problem, c.trace, {Stage::weights, {}, "jet", 1600, "", {}, 0}, figure_font()),
+                  InputError);
   CHECK_THROWS_AS(check_plain_size(7, 7, 5000), InputError);
   CHECK_NOTHROW(check_plain_size(7, 7, 100));
 }

@@ -72,7 +72,7 @@ Heads compute(const InputOptions& input) {
 }
 
 Figure grid_of(const Heads& h, Stage stage, std::optional<Index> query = {}, int width = 1600) {
-  return build_heads_figure(h.problem, h.traces, {stage, query, "", width, ""}, figure_font());
+  return build_heads_figure(h.problem, h.traces, {stage, query, "", width, "", {}, 0}, figure_font());
 }
 
 std::vector<const FigureText*> texts(const Figure& f, const std::string& role) {
@@ -292,7 +292,7 @@ TEST_CASE("heads figure: too many heads, a query or a width out of range are inp
   CHECK_THROWS_AS(grid_of(h, Stage::weights, 5), InputError);
   CHECK_THROWS_AS(grid_of(h, Stage::weights, -1), InputError);
   CHECK_THROWS_AS(grid_of(h, Stage::weights, {}, 100), InputError);
-  CHECK_THROWS_AS(build_heads_figure(h.problem, h.traces, {Stage::weights, {}, "jet", 1600, ""}, figure_font()),
+  CHECK_THROWS_AS(build_heads_figure(h.problem, h.traces, {Stage::weights, {}, "jet", 1600, "", {}, 0}, figure_font()),
                   InputError);
   // The writers draw every panel: the SVG one group per head, the PNG each head's cells.
   const Figure f = grid_of(h, Stage::weights, 1, 1000);

@@ -48,4 +48,30 @@ void HeatmapImage::upload(const std::vector<std::uint32_t>& pixels, Index rows, 
   rows_ = rows, cols_ = cols;
 }
 
+HatchImage::~HatchImage() {
+  if (texture_) glDeleteTextures(1, &texture_);
+}
+
+void* HatchImage::texture_id() {
+  if (!texture_) {
+    std::vector<std::uint32_t> texels(period * period);
+    for (int y = 0; y < period; ++y)
+      for (int x = 0; x < period; ++x) {
+        const int phase = (x + y) % period;
+        texels[static_cast<std::size_t>(y * period + x)] = phase < 2   ? packed(Rgba{0, 0, 0, 140})
+                                                           : phase < 3 ? packed(Rgba{255, 255, 255, 115})
+                                                                       : 0u;
+      }
+    glGenTextures(1, &texture_);
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_REPEAT);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, period, period, 0, GL_RGBA, GL_UNSIGNED_BYTE, texels.data());
+  }
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(texture_));
+}
+
 }  // namespace attnlab::gui

@@ -211,7 +211,9 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   const ColormapTable& table = error ? viridis() : stage_table(stage);
   if (view.painted_generation != app.generation || view.painted_stage != stage || view.painted_range.hi != range.hi ||
       view.painted_range.lo != range.lo || view.painted_error != error) {
-    view.image.upload(paint(m, stage == Stage::output ? m : t.masked, range, table), m.rows(), m.cols());
+    // Grey from the masked stage on; before it, the cells keep their colours (and are striped).
+    const bool grey = stage == Stage::masked || stage == Stage::weights;
+    view.image.upload(paint(m, grey ? t.masked : m, range, table), m.rows(), m.cols());
     view.painted_generation = app.generation, view.painted_stage = stage, view.painted_range = range;
     view.painted_error = error;
     float largest = 0;
@@ -240,13 +242,14 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   const Axes a = axes(app, stage, ImGui::GetFontSize() * 7);
   const std::vector<Tick> ticks = nice_ticks(range.lo, range.hi);
   const bool any_masked = stage != Stage::output && !error && (t.masked.array() == -INFINITY).any();
+  const bool striped = any_masked && (stage == Stage::scores || stage == Stage::scaled);
   const Margins mg = margins(a, row_first, row_end, col_first, col_end, ticks, any_masked, !p.precision.is_default());
   const float line = mg.line, gap = mg.gap, left = mg.left, swatch = line;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const Fit fit = fit_cells(mg, avail, rows_shown, cols_shown);
   const float cell = fit.cell, below = fit.below;
   const AxisPlan plan = fit.plan;
-  const std::string legend = "masked (−∞)";
+  const std::string legend = striped ? "to be masked" : "masked (−∞)";
   const int legend_lines = (any_masked ? 1 : 0) + (p.precision.is_default() ? 0 : 1);
   const float bar_w = std::max(ImGui::GetFontSize(), 14.0f);
 
@@ -290,6 +293,25 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
 
   // Every value printed in its cell when there is room to read it, in one format for all.
   draw->PushClipRect(origin, {origin.x + size.x, origin.y + size.y}, true);
+  // The cells the mask will block, striped: one quad per run of them in a row.
+  const float period = std::max(6.0f, std::round(ImGui::GetFontSize() * 0.45f));
+  const auto stripes = [&](ImVec2 from, ImVec2 to) {
+    draw->AddImage(view.hatch.texture_id(), from, to, {from.x / period, from.y / period},
+                   {to.x / period, to.y / period});
+  };
+  if (striped)
+    for (Index i = row_first; i < row_end; ++i)
+      for (Index j = col_first; j < col_end;) {
+        if (!std::isinf(t.masked(i, j))) {
+          ++j;
+          continue;
+        }
+        Index end = j;
+        while (end < col_end && std::isinf(t.masked(i, end))) ++end;
+        stripes({cell_x(static_cast<float>(j)), cell_y(static_cast<float>(i))},
+                {cell_x(static_cast<float>(end)), cell_y(static_cast<float>(i + 1))});
+        j = end;
+      }
   float value_w = INFINITY;
   if (cell >= line * 1.2f && (row_end - row_first) * (col_end - col_first) <= 4096) {
     value_w = 0;
@@ -369,7 +391,10 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
     label(draw, {bar_x + swatch + 4, legend_y}, text_colour, text, "heatmap.legend");
     legend_y += line * 1.2f;
   };
-  if (any_masked) legend_line(to_imgui(masked_colour), legend);
+  if (any_masked) {
+    legend_line(to_imgui(striped ? table[128] : masked_colour), legend);
+    if (striped) stripes({bar_x, legend_y - line * 1.2f + 2}, {bar_x + swatch, legend_y - line * 1.2f + line - 2});
+  }
   if (!p.precision.is_default()) legend_line(to_imgui(nan_colour), "NaN");
   ImGui::SetCursorScreenPos({cursor.x, origin.y + size.y + below});
   ImGui::Dummy({1, 1});

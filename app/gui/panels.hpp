@@ -39,6 +39,7 @@ void draw_tiles(AppState& app);  // the stepper's FlashAttention mode
 
 struct HeatmapView {
   HeatmapImage image;
+  HatchImage hatch;             // over the cells the mask will block, before the masked stage
   int painted_generation = -1;  // what the texture shows
   Stage painted_stage = Stage::scores;
   ColourRange painted_range;

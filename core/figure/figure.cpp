@@ -117,7 +117,7 @@ Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, con
   const std::vector<std::string> row_labels = fitted_labels(l, h.row_names), col_labels = fitted_labels(l, h.col_names);
   float left = font.width("queries", axis);
   for (const auto& label : row_labels) left = std::max(left, font.width(label, l.px(kLabel)));
-  const bool any_masked = any_masked_cell(trace, o.stage);
+  const MaskLegend any_masked = mask_legend(trace, o.stage);
   const float right = colour_bar_space(l, colours, any_masked) + pad;
 
   const float heat_x = std::round(pad + left + gap);
@@ -132,6 +132,7 @@ Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, con
   h.y = std::round(y + l.px(22) + axis + gap);
   const float heat_w = h.cell_w * static_cast<float>(h.cols), heat_h = h.cell_h * static_cast<float>(h.rows);
   const CellRange range = fill_cells(h, trace, o.stage, colours);
+  h.hatch = std::max(6.0f, std::round(l.px(kHatch)));
   heatmap_frame(l, h, heat_w, heat_h);
 
   l.text("queries", h.x - gap, h.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");

@@ -3,6 +3,7 @@
 // a title and the selected query outlined), a grid of such heatmaps, one per head
 // (core/figure_heads.hpp), or line plots (core/sweep_figure.hpp). Laid out once in pixels; the PNG
 // and SVG writers draw this same model, so both files show the same figure.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -78,8 +79,9 @@ struct FigureText {
 struct FigureRect {
   float x = 0, y = 0, w = 0, h = 0;
   Rgba colour;
-  float stroke = 0;  // 0: filled; otherwise an outline of this width drawn inside the rect
-  std::string role;  // colour-bar, masked-swatch, frame, outline
+  float stroke = 0;      // 0: filled; otherwise an outline of this width drawn inside the rect
+  std::string role;      // colour-bar, masked-swatch, to-be-masked-swatch, frame, outline
+  bool hatched = false;  // striped as the cells the mask will block
 };
 
 // A polyline `width` pixels wide with round joins and ends: the curves of a line plot.
@@ -104,6 +106,11 @@ struct FigureHeatmap {
   Index rows = 0, cols = 0;
   std::vector<Rgba> colours;  // row-major
   std::vector<float> values;  // row-major, the stage's values (for the SVG's cell titles)
+  // Row-major: what the mask does to each cell. Before the masked stage a cell it will block keeps
+  // its colour and is striped (to_be_masked); from the masked stage on it is grey (masked).
+  enum class Mask : std::uint8_t { open, masked, to_be_masked };
+  std::vector<Mask> mask;
+  float hatch = 8;  // the stripes' period in pixels
   std::vector<std::string> row_names, col_names;
 };
 

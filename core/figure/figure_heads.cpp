@@ -103,7 +103,7 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
   const std::vector<std::string> col_names =
       o.stage == Stage::output ? numbered_tokens("d", m.cols()) : labels_or_numbers(first.key_tokens, "k", m.cols());
   const std::vector<std::string> row_labels = fitted_labels(l, row_names), col_labels = fitted_labels(l, col_names);
-  const bool any_masked = any_masked_cell(traces.front(), o.stage);  // one mask for every head
+  const MaskLegend any_masked = mask_legend(traces.front(), o.stage);  // one mask for every head
   const float right = colour_bar_space(l, colours, any_masked) + pad;
 
   // The panels' cells, with room for the query labels left of the grid; without it when the cells
@@ -145,6 +145,7 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
     panel.row_names = row_names;
     panel.col_names = col_names;
     const CellRange own = fill_cells(panel, traces[static_cast<std::size_t>(h)], o.stage, colours);
+    panel.hatch = std::max(6.0f, std::round(l.px(kHatch)));
     range.largest = std::max(range.largest, own.largest);
     range.whole = range.whole && own.whole;
   }

@@ -40,16 +40,26 @@ float text_line(FigurePen& l, const std::string& text, float above, float lead, 
   return y;
 }
 
-bool masked_cell(const Trace& trace, Stage stage, Index i, Index j) {
-  return stage != Stage::output && trace.masked(i, j) == -std::numeric_limits<float>::infinity();
+namespace {
+
+bool blocked(const Trace& trace, Index i, Index j) {
+  return trace.masked(i, j) == -std::numeric_limits<float>::infinity();
 }
 
-bool any_masked_cell(const Trace& trace, Stage stage) {
-  const Matrix& m = trace.stage(stage);
-  for (Index i = 0; i < m.rows(); ++i)
-    for (Index j = 0; j < m.cols(); ++j)
-      if (masked_cell(trace, stage, i, j)) return true;
-  return false;
+}  // namespace
+
+bool masked_cell(const Trace& trace, Stage stage, Index i, Index j) {
+  return (stage == Stage::masked || stage == Stage::weights) && blocked(trace, i, j);
+}
+
+bool to_be_masked(const Trace& trace, Stage stage, Index i, Index j) {
+  return (stage == Stage::scores || stage == Stage::scaled) && blocked(trace, i, j);
+}
+
+MaskLegend mask_legend(const Trace& trace, Stage stage) {
+  if (stage == Stage::output || !(trace.masked.array() == -std::numeric_limits<float>::infinity()).any())
+    return MaskLegend::none;
+  return stage == Stage::masked || stage == Stage::weights ? MaskLegend::masked : MaskLegend::to_be_masked;
 }
 
 std::string fit(const Font& font, const std::string& text, float size, float max_w) {
@@ -78,12 +88,16 @@ CellRange fill_cells(FigureHeatmap& h, const Trace& trace, Stage stage, const St
   const Matrix& m = trace.stage(stage);
   h.colours.resize(static_cast<std::size_t>(h.rows * h.cols));
   h.values.resize(h.colours.size());
+  h.mask.assign(h.colours.size(), FigureHeatmap::Mask::open);
   CellRange range;
   for (Index i = 0; i < h.rows; ++i)
     for (Index j = 0; j < h.cols; ++j) {
       const auto n = static_cast<std::size_t>(i * h.cols + j);
       h.colours[n] = cell_colour(trace, stage, i, j, colours);
       h.values[n] = m(i, j);
+      h.mask[n] = masked_cell(trace, stage, i, j)    ? FigureHeatmap::Mask::masked
+                  : to_be_masked(trace, stage, i, j) ? FigureHeatmap::Mask::to_be_masked
+                                                     : FigureHeatmap::Mask::open;
       if (!std::isfinite(m(i, j))) continue;
       range.largest = std::max(range.largest, std::abs(m(i, j)));
       range.whole = range.whole && m(i, j) == std::round(m(i, j));
@@ -159,14 +173,22 @@ void query_outline(FigurePen& l, const FigureHeatmap& h, float heat_w, Index que
   if (h.cell_h >= 4 * inner) l.rect(h.x, row_y, heat_w, h.cell_h, kWhite, "outline", inner);
 }
 
-float colour_bar_space(const FigurePen& l, const StageColours& c, bool any_masked) {
+namespace {
+
+constexpr const char* kMaskedText = "masked (\u2212\u221e)";
+constexpr const char* kToBeMaskedText = "to be masked";
+
+}  // namespace
+
+float colour_bar_space(const FigurePen& l, const StageColours& c, MaskLegend legend) {
   float tick_w = 0;
   for (const Tick& t : nice_ticks(c.lo, c.hi)) tick_w = std::max(tick_w, l.font.width(t.text, l.px(kTick)));
-  const float legend_w = any_masked ? l.px(kBarW + 8) + l.font.width("masked (\u2212\u221e)", l.px(kTick)) : 0;
+  const char* text = legend == MaskLegend::masked ? kMaskedText : kToBeMaskedText;
+  const float legend_w = legend != MaskLegend::none ? l.px(kBarW + 8) + l.font.width(text, l.px(kTick)) : 0;
   return l.px(kBarGap) + std::max(l.px(kBarW + kTickLen + 5) + tick_w, legend_w);
 }
 
-float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, float y, float h, bool any_masked) {
+float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, float y, float h, MaskLegend legend) {
   const float w = l.px(kBarW), tick = l.px(kTick);
   l.text(std::string(stage_name(stage)), x + w / 2, y - l.px(kAxisLift), tick, Anchor::middle, kSoftInk, "axis-title");
   // One rect per table entry, each reaching 1 px into the one below so no background shows between.
@@ -181,11 +203,19 @@ float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, floa
     l.rect(x + w, ty - frame * 0.75f, l.px(kTickLen), frame * 1.5f, kFrame, "tick");
     l.text(t.text, x + w + l.px(kTickLen + 5), ty + kCentre * tick, tick, Anchor::start, kInk, "tick");
   }
-  if (!any_masked) return y + h;
+  if (legend == MaskLegend::none) return y + h;
+  // Grey for cells the mask blocked; before the mask stage, the middle of the bar hatched, as the
+  // cells that keep their colours until the mask blocks them.
   const float sy = y + h + l.px(16), sh = l.px(18);
-  l.rect(x, sy, w, sh, masked_colour, "masked-swatch");
+  if (legend == MaskLegend::masked) {
+    l.rect(x, sy, w, sh, masked_colour, "masked-swatch");
+  } else {
+    l.rect(x, sy, w, sh, (*c.table)[128], "to-be-masked-swatch");
+    l.figure.rects.back().hatched = true;
+  }
   l.rect(x - frame, sy - frame, w + 2 * frame, sh + 2 * frame, kFrame, "frame", frame);
-  l.text("masked (\u2212\u221e)", x + w + l.px(8), sy + sh / 2 + kCentre * tick, tick, Anchor::start, kInk, "legend");
+  l.text(legend == MaskLegend::masked ? kMaskedText : kToBeMaskedText, x + w + l.px(8), sy + sh / 2 + kCentre * tick,
+         tick, Anchor::start, kInk, "legend");
   return sy + sh;
 }
 

@@ -21,6 +21,7 @@ inline constexpr float kCentre = 0.36f;                  // baseline below a lin
 inline constexpr Rgba kInk{20, 20, 20, 255}, kSoftInk{70, 70, 70, 255}, kFrame{110, 110, 110, 255},
     kWhite{255, 255, 255, 255};
 inline constexpr const char* kDot = "  \u00b7  ";
+inline constexpr float kHatch = 9;  // the stripes' period over cells the mask will block
 
 // Throws InputError for a width out of figure_min_width..figure_max_side.
 void check_width(int width);
@@ -32,8 +33,13 @@ void check_query(std::optional<Index> query, Index lq);
 float text_line(FigurePen& pen, const std::string& text, float above, float lead, float size, Rgba colour,
                 const char* role);
 
+// Cells the mask blocks are grey from the masked stage on; before it (scores, scaled) they keep
+// their values and colours and are hatched: "to be masked".
 bool masked_cell(const Trace& trace, Stage stage, Index i, Index j);
-bool any_masked_cell(const Trace& trace, Stage stage);
+bool to_be_masked(const Trace& trace, Stage stage, Index i, Index j);
+// What the colour bar's legend explains: grey cells, hatched cells, or neither.
+enum class MaskLegend { none, masked, to_be_masked };
+MaskLegend mask_legend(const Trace& trace, Stage stage);
 
 // The text, or as much of it as fits in max_w followed by "…".
 std::string fit(const Font& font, const std::string& text, float size, float max_w);
@@ -80,9 +86,10 @@ void query_outline(FigurePen& pen, const FigureHeatmap& heatmap, float heat_w, I
 
 // The width the colour bar takes right of the heatmap: the gap, the bar, its ticks or the masked
 // legend, whichever is wider.
-float colour_bar_space(const FigurePen& pen, const StageColours& colours, bool any_masked);
-// The colour bar from lo (bottom) to hi (top), its ticks, and the masked swatch when cells are
-// masked. Returns the bottom of what it drew.
-float colour_bar(FigurePen& pen, const StageColours& colours, Stage stage, float x, float y, float h, bool any_masked);
+float colour_bar_space(const FigurePen& pen, const StageColours& colours, MaskLegend legend);
+// The colour bar from lo (bottom) to hi (top), its ticks, and the swatch of the masked (grey) or
+// to-be-masked (hatched) cells. Returns the bottom of what it drew.
+float colour_bar(FigurePen& pen, const StageColours& colours, Stage stage, float x, float y, float h,
+                 MaskLegend legend);
 
 }  // namespace attnlab::figure_parts

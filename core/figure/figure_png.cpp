@@ -75,6 +75,28 @@ class Canvas {
     }
   }
 
+  // Stripes rising to the right over [x0, x1) × [y0, y1): a dark band and a light one in each
+  // period, so that they show on dark cells and light ones alike.
+  void hatch(float x0, float y0, float x1, float y1, float period) {
+    const int ax = std::max(0, static_cast<int>(std::floor(x0))), bx = std::min(w_, static_cast<int>(std::ceil(x1)));
+    const int ay = std::max(0, static_cast<int>(std::floor(y0))), by = std::min(h_, static_cast<int>(std::ceil(y1)));
+    const auto p = static_cast<int>(period);
+    for (int y = ay; y < by; ++y)
+      for (int x = ax; x < bx; ++x) {
+        const int phase = ((x + y) % p + p) % p;
+        if (phase * 4 < p) blend(x, y, Rgba{0, 0, 0, 255}, 0.55f);
+        else if (phase * 5 < 2 * p) blend(x, y, Rgba{255, 255, 255, 255}, 0.45f);
+      }
+  }
+
+  void hatched_cells(const FigureHeatmap& h) {
+    for (Index i = 0; i < h.rows; ++i)
+      for (Index j = 0; j < h.cols; ++j)
+        if (!h.mask.empty() && h.mask[static_cast<std::size_t>(i * h.cols + j)] == FigureHeatmap::Mask::to_be_masked)
+          hatch(h.x + static_cast<float>(j) * h.cell_w, h.y + static_cast<float>(i) * h.cell_h,
+                h.x + static_cast<float>(j + 1) * h.cell_w, h.y + static_cast<float>(i + 1) * h.cell_h, h.hatch);
+  }
+
   // Coverage of a pixel whose centre is `distance` from the shape's edge inside (+) or outside (−):
   // a one-pixel ramp, the usual cheap anti-aliasing.
   static float coverage(float distance) { return std::clamp(distance + 0.5f, 0.0f, 1.0f); }
@@ -175,8 +197,11 @@ class Canvas {
 
 std::string figure_png(const Figure& figure, const Font& font) {
   Canvas canvas(figure.width, figure.height, figure.background);
-  for (const FigureHeatmap& h : figure.heatmaps) canvas.heatmap(h);
-  for (const FigureRect& r : figure.rects) canvas.rect(r);
+  for (const FigureHeatmap& h : figure.heatmaps) canvas.heatmap(h), canvas.hatched_cells(h);
+  for (const FigureRect& r : figure.rects) {
+    canvas.rect(r);
+    if (r.hatched) canvas.hatch(r.x, r.y, r.x + r.w, r.y + r.h, 8);
+  }
   for (const FigureLine& l : figure.lines) canvas.line(l);
   for (const FigureDot& d : figure.dots) canvas.dot(d);
   for (const FigureText& t : figure.texts) canvas.text(t, font);

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <stb/stb_image.h>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -73,6 +74,45 @@ TEST_SUITE("gui/window") {
                                                        << int(got.r) << "," << int(got.g) << "," << int(got.b)
                                                        << " expected " << int(expected.r) << "," << int(expected.g)
                                                        << "," << int(expected.b));
+        }
+    }
+  }
+
+  TEST_CASE("the cells a mask will block keep their colours, striped, until the masked stage turns them grey") {
+    cli_test::TempDir dir;
+    Problem p = make_example("sentence").problem;
+    p.mask = parse_mask("causal");
+    CpuBackend cpu;
+    Trace t;
+    cpu.compute(p, t);
+    for (const std::string stage : {"scores", "masked"}) {
+      const auto result = screenshot(dir, stage + ".png", {"--mask", "causal", "--stage", stage});
+      const Image image = load_png(dir / (stage + ".png"));
+      const Cells cells = heatmap_cells(result.err);
+      const Matrix& m = stage == "scores" ? t.scores : t.masked;
+      float top = 0;
+      for (Index n = 0; n < m.size(); ++n)
+        if (std::isfinite(m.data()[n])) top = std::max(top, std::abs(m.data()[n]));
+      for (int i = 0; i < 7; ++i)
+        for (int j = i + 1; j < 7; ++j) {
+          // A column of pixels down the cell's left side, clear of its value.
+          int own = 0, grey = 0, darker = 0;
+          const Rgba colour = colormap(t.scores(i, j), -top, top, diverging());
+          for (int dy = 2; dy < static_cast<int>(cells.size) - 2; ++dy) {
+            const Rgba px = image.at(static_cast<int>(cells.x + j * cells.size) + 3,
+                                     static_cast<int>(cells.y + i * cells.size) + dy);
+            own += close(px, colour);
+            grey += close(px, masked_colour);
+            darker += px.r + px.g + px.b + 60 < colour.r + colour.g + colour.b;
+          }
+          INFO(stage << " cell (" << i << ", " << j << ")");
+          if (stage == "scores") {
+            CHECK(own > 0);
+            CHECK(darker > 0);  // the stripes
+            CHECK(grey == 0);
+          } else {
+            CHECK(grey > static_cast<int>(cells.size) / 2);
+          }
         }
     }
   }

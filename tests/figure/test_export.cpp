@@ -207,7 +207,8 @@ TEST_CASE("figure: the PNG writer paints each cell its colour, and the SVG write
                     "cell (" << i << ", " << j << "): " << rgb(image.at(x, y)) << " not " << rgb(want));
     }
   const std::string svg = figure_svg(f);
-  CHECK(count(svg, "class=\"cell\"") == 49);
+  CHECK(count(svg, "<rect class=\"cell") == 49);
+  CHECK(count(svg, "class=\"cell masked\"") == 21);  // grey: the causal mask's upper triangle
   CHECK(count(svg, "class=\"outline\"") >= 1);
 }
 
@@ -307,7 +308,7 @@ TEST_SUITE("cli/export") {
     const std::string svg = read_all(out);
     check_well_formed(out);
     CHECK(svg.starts_with("<?xml"));
-    CHECK(count(svg, "<rect class=\"cell\"") == 49);
+    CHECK(count(svg, "<rect class=\"cell") == 49);
     CHECK(count(svg, "class=\"key-label\"") == 7);
     CHECK(count(svg, "class=\"query-label\"") == 7);
     for (const char* token : {">The<", ">cat<", ">because<", ">tired<"}) CHECK_MESSAGE(count(svg, token) >= 2, token);
@@ -325,7 +326,7 @@ TEST_SUITE("cli/export") {
     REQUIRE_MESSAGE(r2.status == 0, r2.err);
     check_well_formed(big);
     const std::string svg2 = read_all(big);
-    CHECK(count(svg2, "<rect class=\"cell\"") == 2400);
+    CHECK(count(svg2, "<rect class=\"cell") == 2400);
     CHECK(count(svg2, "class=\"key-label\"") < 60);
   }
 

@@ -126,7 +126,7 @@ std::vector<SvgCell> svg_cells(const std::string& svg) {
     start = end + 1;
     if (line.starts_with("<g class=\"heatmap\""))
       panel = contains(line, "data-panel=") ? attribute(line, "data-panel") : "";
-    if (!line.starts_with("<rect class=\"cell\"")) continue;
+    if (!line.starts_with("<rect class=\"cell")) continue;
     SvgCell c;
     c.panel = panel, c.line = line;
     c.x = std::stof(attribute(line, "x")), c.y = std::stof(attribute(line, "y"));
@@ -249,14 +249,21 @@ TEST_CASE("heads figure: one colour scale across the heads, the largest magnitud
     smallest_own = std::min(smallest_own, own);
   }
   REQUIRE(smallest_own < largest);  // a scale per head would colour some head differently
-  // Keys the mask blocks are grey in every stage before the output.
+  // Keys the mask will block keep their scores' colours, striped; they turn grey at the masked stage.
+  const Figure masked = grid_of(h, Stage::masked);
+  int blocked = 0;
   for (std::size_t head = 0; head < 4; ++head)
     for (Index i = 0; i < 5; ++i)
-      for (Index j = 0; j < 7; ++j)
-        CHECK(f.heatmaps[head].colours[static_cast<std::size_t>(i * 7 + j)] ==
-              (std::isinf(h.traces[head].masked(i, j))
-                   ? masked_colour
-                   : colormap(h.traces[head].scores(i, j), -largest, largest, diverging())));
+      for (Index j = 0; j < 7; ++j) {
+        const auto n = static_cast<std::size_t>(i * 7 + j);
+        const bool will_block = std::isinf(h.traces[head].masked(i, j));
+        blocked += will_block;
+        CHECK(f.heatmaps[head].colours[n] == colormap(h.traces[head].scores(i, j), -largest, largest, diverging()));
+        CHECK((f.heatmaps[head].mask[n] == FigureHeatmap::Mask::to_be_masked) == will_block);
+        CHECK((masked.heatmaps[head].mask[n] == FigureHeatmap::Mask::masked) == will_block);
+        if (will_block) CHECK(masked.heatmaps[head].colours[n] == masked_colour);
+      }
+  CHECK(blocked > 0);
 }
 
 TEST_CASE("heads figure: tiny cells carry no token labels; the panels and axis still say what they are") {
@@ -298,7 +305,7 @@ TEST_CASE("heads figure: too many heads, a query or a width out of range are inp
   const Figure f = grid_of(h, Stage::weights, 1, 1000);
   const std::string svg = figure_svg(f);
   CHECK(count(svg, "<g class=\"heatmap\" data-panel=\"head ") == 4);
-  CHECK(count(svg, "<rect class=\"cell\"") == 4 * 35);
+  CHECK(count(svg, "<rect class=\"cell") == 4 * 35);
   const Image image = decode_png(figure_png(f, figure_font()));
   for (const FigureHeatmap& p : f.heatmaps)
     for (Index i = 0; i < 5; ++i)

@@ -4,10 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/attention/cpu_backend.hpp"
 #include "core/colormap/colormap.hpp"
 #include "core/figure/figure.hpp"
+#include "core/figure/figure_png.hpp"
+#include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
 #include "core/inputs/input.hpp"
 #include "tests/export_checks.hpp"
@@ -27,6 +30,13 @@ Computed sentence() {
   Computed c{load_problem(in), {}};
   CpuBackend().compute(c.problem, c.trace);
   return c;
+}
+
+// A float as the SVG's data-value writes it: every digit of the float32.
+std::string exact_value(float v) {
+  char text[48];
+  std::snprintf(text, sizeof text, "%.9g", v);
+  return text;
 }
 
 float largest_magnitude(const Matrix& m) {
@@ -143,5 +153,61 @@ TEST_SUITE("cli/export_slides") {
                        {"--aspect", "--plain"});
     check_export_error({"--example", "sentence", "--heads", "4", "--stage", "weights", "--aspect", "16:9"}, ".png", 2,
                        {"--aspect", "--head"});
+  }
+}
+
+TEST_SUITE("figure/masking") {
+  TEST_CASE("before the mask stage the cells it will block keep their values and colours, striped; then grey") {
+    InputOptions in;
+    in.example = "sentence", in.mask = "causal";
+    Computed c{load_problem(in), {}};
+    CpuBackend().compute(c.problem, c.trace);
+    for (Stage stage : {Stage::scores, Stage::scaled, Stage::masked, Stage::weights}) {
+      const Figure f = build_figure(c.problem, c.trace, {stage, 4, "", 1000, "", {}, 0}, figure_font());
+      const FigureHeatmap& h = f.heatmaps.at(0);
+      const StageColours colours = trace_colours({&c.trace}, stage, "", {});
+      const std::string svg = figure_svg(f);
+      const Image image = decode_png(figure_png(f, figure_font()));
+      for (Index i = 0; i < 7; ++i)
+        for (Index j = 0; j < 7; ++j) {
+          const auto n = static_cast<std::size_t>(i * 7 + j);
+          const bool blocked = j > i;
+          const float value = c.trace.stage(stage)(i, j);
+          INFO(stage_name(stage) << " cell (" << i << ", " << j << ")");
+          CHECK(h.values[n] == value);
+          if (!blocked) {
+            CHECK(h.mask[n] == FigureHeatmap::Mask::open);
+            continue;
+          }
+          if (stage == Stage::scores || stage == Stage::scaled) {
+            CHECK(h.mask[n] == FigureHeatmap::Mask::to_be_masked);
+            CHECK(h.colours[n] == colormap(value, colours.lo, colours.hi, *colours.table));
+            // The SVG says so, with the value; the PNG stripes the cell: dark pixels and the cell's own.
+            CHECK(count(svg, "class=\"cell to-be-masked\" " + std::string("x=")) >= 1);
+            int dark = 0, own = 0;
+            for (int dy = 2; dy < static_cast<int>(h.cell_h) - 2; ++dy) {
+              const Rgba px = image.at(static_cast<int>(h.x + static_cast<float>(j) * h.cell_w) + 3,
+                                       static_cast<int>(h.y + static_cast<float>(i) * h.cell_h) + dy);
+              own += px == h.colours[n];
+              dark += px.r + px.g + px.b + 60 < h.colours[n].r + h.colours[n].g + h.colours[n].b;
+            }
+            CHECK(dark > 0);
+            CHECK(own > 0);
+          } else {
+            CHECK(h.mask[n] == FigureHeatmap::Mask::masked);
+            CHECK(h.colours[n] == masked_colour);
+          }
+        }
+      const std::size_t striped = count(svg, "class=\"cell to-be-masked\""), grey = count(svg, "class=\"cell masked\"");
+      const bool before = stage == Stage::scores || stage == Stage::scaled;
+      CHECK(striped == (before ? 21u : 0u));
+      CHECK(grey == (stage == Stage::masked || stage == Stage::weights ? 21u : 0u));
+      CHECK(count(svg, "class=\"hatch\"") == (before ? 22u : 0u));  // the cells and the legend's swatch
+      CHECK(count(svg, ">to be masked<") == (before ? 1u : 0u));
+      CHECK(count(svg, ">masked (\u2212\u221e)<") == (stage == Stage::masked || stage == Stage::weights ? 1u : 0u));
+      if (before)
+        CHECK(count(svg, "data-row=\"4\" data-col=\"6\" data-value=\"" + exact_value(c.trace.stage(stage)(4, 6))) == 1);
+      if (stage == Stage::masked) CHECK(count(svg, "data-row=\"4\" data-col=\"6\" data-value=\"-inf\"") == 1);
+    }
   }
 }

@@ -30,6 +30,9 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.stage = parse_stage(options.stage);
   s.font_scale = options.font_scale;
   s.present = options.present;
+  if (!options.theme.empty() && options.theme != "light" && options.theme != "dark")
+    throw InputError("--theme '" + options.theme + "' is not light or dark");
+  s.light = options.theme == "light";
   s.backend = options.backend;
   precision_mode(options.precision);  // a bad value is reported here, before any window
   s.precision = options.precision.precision;
@@ -54,6 +57,8 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.head = options.head;
 
   w.remember = options.frames == 0 && !options.input_given;
+  w.present = options.present;
+  if (!options.theme.empty()) w.light = options.theme == "light";
   w.frames = options.frames;
   w.screenshot = options.screenshot;
   w.layout_report = options.layout_report;

@@ -70,6 +70,7 @@ struct GuiOptions {
   std::string stage = "scores";
   float font_scale = 1.0f;
   bool present = false;
+  std::string theme;  // light | dark; empty: as last time (dark at first)
   int frames = 0;
   std::string screenshot;
   std::string actions;        // comma-separated, one per frame

@@ -101,6 +101,8 @@ int run(int argc, char** argv) {
     command->add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
     command->add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")->group(group);
     command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
+    command->add_option("--theme", gui.theme, "light (for a bright room) or dark (the default); L switches")
+        ->group(group);
     command->add_option("--frames", gui.frames, "render N frames, then exit")->group(group);
     command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
     command

@@ -167,6 +167,44 @@ void apply(AppState& app) {
   clamp_view(app);
 }
 
+namespace {
+
+// `settings` with the view of `view`: what undo and redo leave alone.
+Settings with_view(Settings settings, const Settings& view) {
+  settings.stage = view.stage, settings.query = view.query, settings.head = view.head;
+  settings.present = view.present, settings.light = view.light, settings.font_scale = view.font_scale;
+  return settings;
+}
+
+bool same_but_view(const Settings& a, const Settings& b) {
+  return to_json(with_view(a, b)) == to_json(b);
+}
+
+}  // namespace
+
+void remember(AppState& app) {
+  auto& h = app.history;
+  if (h.last && same_but_view(*h.last, app.settings)) return;
+  if (h.last) {
+    h.undo.push_back(*h.last);
+    h.redo.clear();
+    constexpr std::size_t most = 200;
+    if (h.undo.size() > most) h.undo.erase(h.undo.begin());
+  }
+  h.last = app.settings;
+}
+
+void reset_to_defaults(Settings& s) {
+  Settings fresh;
+  // The inputs stay: the same example, files or random sizes, at their own width.
+  fresh.source = s.source, fresh.example = s.example, fresh.q_path = s.q_path, fresh.k_path = s.k_path;
+  fresh.v_path = s.v_path, fresh.lq = s.lq, fresh.lk = s.lk, fresh.dv = s.dv, fresh.seed = s.seed,
+  fresh.sigma = s.sigma;
+  fresh.backend = s.backend;
+  s = with_view(fresh, s);
+  s.head = 0;
+}
+
 const std::vector<std::string>& mask_kinds() {
   static const std::vector<std::string> kinds{"none", "causal", "causal-bottom-right", "window", "padding"};
   return kinds;
@@ -242,6 +280,20 @@ void act(AppState& app, Action action) {
       break;
     }
     case Action::zoom_reset: app.zoom = {}; break;
+    case Action::undo:
+    case Action::redo: {
+      auto& from = action == Action::undo ? app.history.undo : app.history.redo;
+      auto& to = action == Action::undo ? app.history.redo : app.history.undo;
+      remember(app);  // a change not yet remembered is the one undone (and forgets what was undone)
+      if (from.empty()) break;
+      to.push_back(with_view(*app.history.last, s));
+      s = with_view(from.back(), s);
+      from.pop_back();
+      app.history.last = s;
+      break;
+    }
+    case Action::reset: reset_to_defaults(s); break;
+    case Action::toggle_theme: s.light = !s.light; break;
     case Action::wait: break;
     case Action::next_head: s.head = std::min(s.head + 1, static_cast<int>(app.heads.heads()) - 1); break;
     case Action::previous_head: s.head = std::max(s.head - 1, 0); break;
@@ -291,6 +343,10 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"zoom-in", Action::zoom_in},
                                                                 {"zoom-out", Action::zoom_out},
                                                                 {"zoom-reset", Action::zoom_reset},
+                                                                {"undo", Action::undo},
+                                                                {"redo", Action::redo},
+                                                                {"reset", Action::reset},
+                                                                {"theme", Action::toggle_theme},
                                                                 {"wait", Action::wait}};
 
 }  // namespace

@@ -55,7 +55,13 @@ struct AppState {
   std::optional<Tab> tab_shown;  // what the tab bar showed last frame: a key's choice is made to show
   bool tabs_folded = false;      // the tabs share the stepper's panel (the layout's choice last frame)
   bool help = false;             // the overlay that lists every key
-  struct Zoom {                  // the heatmap's view: from cell (row0, col0), 1/scale of each axis
+  // Ctrl+Z / Ctrl+Shift+Z: the settings before each change, and those undone; view settings (the
+  // stage, the query, the head, the mode and theme) are not changes to undo.
+  struct History {
+    std::vector<Settings> undo, redo;
+    std::optional<Settings> last;  // what the last remembered state was
+  } history;
+  struct Zoom {  // the heatmap's view: from cell (row0, col0), 1/scale of each axis
     float scale = 1, row0 = 0, col0 = 0;
   } zoom;
   struct Typed {  // text being typed, used when its button is pressed
@@ -124,6 +130,10 @@ enum class Action {
   zoom_in,
   zoom_out,
   zoom_reset,
+  undo,
+  redo,
+  reset,
+  toggle_theme,
   wait  // nothing: a frame for the layout to settle in a scripted run
 };
 void act(AppState& app, Action action);
@@ -136,6 +146,13 @@ const std::vector<std::string>& mask_kinds();
 // Sets the mask to a kind with its default parameter (window:3, padding:Lk−2); "painted" starts from
 // the cells the current mask allows.
 void set_mask_kind(AppState& app, const std::string& kind);
+// Records the settings as a step of the undo history when they changed since the last step; call
+// once a change has settled (no slider held), so that a drag is one step.
+void remember(AppState& app);
+// R: the example's (or the source's) own settings again — its dk, no mask, 1/√dk, fp32, one
+// head — keeping the inputs, the stage, the query and the look.
+void reset_to_defaults(Settings& settings);
+
 // Zooms the heatmap of rows × cols cells by `factor` about the point (row, col) in cells, which stays
 // where it was on screen; the view never leaves the matrix, and scale 1 shows all of it.
 void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols);

@@ -319,7 +319,7 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
       for (Index j = col_first; j < col_end; ++j)
         value_w = std::max(value_w, text_width(attnlab::format_value(m(i, j), view.decimals)));
   }
-  if (cell >= value_w + 4)
+  if (cell >= value_w + ImGui::GetFontSize() * 0.5f)
     for (Index i = row_first; i < row_end; ++i)
       for (Index j = col_first; j < col_end; ++j) {
         const float v = m(i, j);

@@ -93,6 +93,10 @@ void handle_keys(AppState& app, GLFWwindow* window) {
   if (pressed(GLFW_KEY_F1) || (pressed(GLFW_KEY_SLASH) && io.KeyShift)) act(app, Action::toggle_help);
   if (pressed(GLFW_KEY_ESCAPE) && app.help) act(app, Action::toggle_help);
   if (pressed(GLFW_KEY_0) || pressed(GLFW_KEY_KP_0)) act(app, Action::zoom_reset);
+  if (pressed(GLFW_KEY_Z) && io.KeyCtrl) act(app, io.KeyShift ? Action::redo : Action::undo);
+  if (pressed(GLFW_KEY_Y) && io.KeyCtrl) act(app, Action::redo);
+  if (pressed(GLFW_KEY_R) && !io.KeyCtrl) act(app, Action::reset);
+  if (pressed(GLFW_KEY_L)) act(app, Action::toggle_theme);
   if (pressed(GLFW_KEY_F)) {
     app.fullscreen = !app.fullscreen;
     GLFWmonitor* monitor = glfwGetPrimaryMonitor();
@@ -139,6 +143,8 @@ int run_window(WindowOptions o) {
     } catch (const std::exception&) {
       // No last state yet, or one from an older version: start from the defaults given.
     }
+    app.settings.present = app.settings.present || o.present;
+    if (o.light) app.settings.light = *o.light;
   }
 
   glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
@@ -230,6 +236,7 @@ int run_window(WindowOptions o) {
     if (audit.on) audit.font_size = ImGui::GetFontSize();
     draw_panels(app, heatmap, *heads_view);
     draw_help(app);
+    if (!ImGui::IsAnyItemActive()) remember(app);  // a slider still held is one change, not many
     ImGui::PopFont();
     ImGui::Render();
     int width = 0, height = 0;

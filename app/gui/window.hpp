@@ -12,7 +12,10 @@ namespace attnlab::gui {
 
 struct WindowOptions {
   Settings settings;
-  bool remember = true;                   // load the last state at start and save it at exit
+  bool remember = true;  // load the last state at start and save it at exit
+  // Given on the command line, so kept over the last state: presentation mode, the theme.
+  bool present = false;
+  std::optional<bool> light;
   int frames = 0;                         // > 0: render this many frames, then exit (tests, docs)
   std::string screenshot;                 // with frames: save the last frame's pixels here (PNG)
   std::vector<Action> actions;            // with frames: one per frame from the second on, as if keys were pressed

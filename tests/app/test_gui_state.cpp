@@ -272,6 +272,85 @@ TEST_SUITE("app/state") {
     CHECK(stage_colours(app).hi == app.trace().weights.maxCoeff());
   }
 
+  TEST_CASE("Ctrl+Z undoes changes of settings one at a time, Ctrl+Shift+Z redoes them; the view is left alone") {
+    AppState app;
+    begin(app);
+    remember(app);
+    act(app, Action::dk_up);  // dk 16
+    remember(app);
+    act(app, Action::next_mask);  // causal
+    remember(app);
+    act(app, Action::toggle_scaling);  // none
+    // Moving about is not a change to undo: stage and query stay as they are.
+    act(app, Action::next_stage);
+    act(app, Action::next_query);
+    remember(app);
+    REQUIRE(app.problem().dk() == 16);
+    act(app, Action::undo);
+    CHECK(app.settings.scale == "sqrt");
+    CHECK(app.settings.mask == "causal");
+    CHECK(app.settings.stage == Stage::scaled);
+    CHECK(app.settings.query == 1);
+    act(app, Action::undo);
+    CHECK(app.settings.mask == "none");
+    CHECK(app.problem().dk() == 16);
+    act(app, Action::undo);
+    CHECK(app.problem().dk() == 8);
+    act(app, Action::undo);  // nothing more to undo
+    CHECK(app.problem().dk() == 8);
+    act(app, Action::redo);
+    CHECK(app.problem().dk() == 16);
+    act(app, Action::redo);
+    CHECK(app.problem().mask.text() == "causal");
+    // A new change forgets what was undone.
+    act(app, Action::dk_up);
+    remember(app);
+    act(app, Action::redo);
+    CHECK(app.settings.scale == "sqrt");
+    CHECK(app.problem().dk() == 32);
+    // A change not yet remembered is the one undone.
+    act(app, Action::toggle_scaling);
+    act(app, Action::undo);
+    CHECK(app.settings.scale == "sqrt");
+    // Even the first change, before any other was remembered, can be undone.
+    AppState fresh;
+    begin(fresh);
+    remember(fresh);
+    act(fresh, Action::next_mask);
+    act(fresh, Action::undo);
+    CHECK(fresh.problem().mask.kind == MaskSpec::Kind::none);
+    act(fresh, Action::redo);
+    CHECK(fresh.problem().mask.text() == "causal");
+  }
+
+  TEST_CASE("R resets to the example's defaults, keeping the example, the stage and the query; L the theme") {
+    Settings s;
+    s.example = "needle", s.stage = Stage::weights, s.query = 3;
+    AppState app;
+    begin(app, s);
+    const Index own_dk = app.problem().dk();
+    act(app, Action::dk_up);
+    act(app, Action::next_mask);
+    act(app, Action::toggle_scaling);
+    app.settings.precision = "fp16", app.settings.temperature = 2, app.settings.shared_range = true;
+    apply(app);
+    act(app, Action::reset);
+    CHECK(app.settings.example == "needle");
+    CHECK(app.problem().dk() == own_dk);
+    CHECK(app.problem().mask.kind == MaskSpec::Kind::none);
+    CHECK(app.problem().scale.kind == ScaleSpec::Kind::sqrt);
+    CHECK(app.problem().precision.is_default());
+    CHECK(app.problem().temperature == 1);
+    CHECK_FALSE(app.settings.shared_range);
+    CHECK(app.settings.stage == Stage::weights);
+    CHECK(app.settings.query == 3);
+    CHECK_FALSE(app.settings.light);
+    act(app, Action::toggle_theme);
+    CHECK(app.settings.light);
+    act(app, Action::reset);
+    CHECK(app.settings.light);  // the look is not a setting of the example
+  }
+
   TEST_CASE("M steps through the mask kinds and back, each with a mask the engine computes") {
     AppState app;
     begin(app);

@@ -117,6 +117,26 @@ TEST_SUITE("gui/window") {
     }
   }
 
+  TEST_CASE("--theme light for a bright room, and L (the theme action) switches it") {
+    cli_test::TempDir dir;
+    const auto brightness = [&](const std::string& name) {
+      const Image image = load_png(dir / name);
+      long sum = 0, n = 0;
+      for (int y = 0; y < image.height; y += 7)
+        for (int x = 0; x < image.width; x += 7) {
+          const Rgba px = image.at(x, y);
+          sum += px.r + px.g + px.b, ++n;
+        }
+      return sum / n / 3;
+    };
+    screenshot(dir, "dark.png", {"--theme", "dark"});
+    screenshot(dir, "light.png", {"--theme", "light"});
+    screenshot(dir, "switched.png", {"--theme", "light", "--actions", "theme"});
+    CHECK(brightness("dark.png") < 80);
+    CHECK(brightness("light.png") > 170);
+    CHECK(brightness("switched.png") < 80);
+  }
+
   TEST_CASE("screenshots change when dk and the stage change, and presentation mode hides the side panels") {
     cli_test::TempDir dir;
     const auto base = screenshot(dir, "base.png", {});
@@ -272,6 +292,8 @@ TEST_SUITE("gui/window") {
              {"gui", "--font-scale", "10"},
              {"gui", "--frames", "3", "--actions", "jump"},
              {"gui", "--stage", "sideways"},
+             {"gui", "--theme", "grey"},
+             {"gui", "--layout-report", "layout.json"},
              {"--mask", "window:0"},
              {"gui", "--heads", "4", "--kv-heads", "3"},
              {"gui", "--q", "q.npy", "--k", "k.npy", "--v", "v.npy", "--heads", "2"}}) {

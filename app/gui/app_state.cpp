@@ -270,6 +270,8 @@ void act(AppState& app, Action action) {
     case Action::next_mask: set_mask_kind(app, step_mask(s.mask, 1)); break;
     case Action::previous_mask: set_mask_kind(app, step_mask(s.mask, -1)); break;
     case Action::toggle_help: app.help = !app.help; break;
+    case Action::close_help: app.help = false; break;
+    case Action::toggle_fullscreen: app.fullscreen = !app.fullscreen; break;
     case Action::zoom_in:
     case Action::zoom_out: {
       // About the selected query's row, in the middle of the columns on screen.

@@ -127,6 +127,7 @@ enum class Action {
   next_mask,
   previous_mask,
   toggle_help,
+  close_help,
   zoom_in,
   zoom_out,
   zoom_reset,
@@ -134,7 +135,8 @@ enum class Action {
   redo,
   reset,
   toggle_theme,
-  wait  // nothing: a frame for the layout to settle in a scripted run
+  toggle_fullscreen,  // the window follows app.fullscreen
+  wait                // nothing: a frame for the layout to settle in a scripted run
 };
 void act(AppState& app, Action action);
 // The names of --actions ("next-stage", "previous-stage", …, "wait"); parse_action throws an

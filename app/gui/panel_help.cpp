@@ -3,35 +3,12 @@
 
 #include <algorithm>
 
+#include "app/gui/keys.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/widgets.hpp"
 
 namespace attnlab::gui {
-
-const std::vector<KeyHelp>& key_help() {
-  static const std::vector<KeyHelp> keys{
-      {"← →", "previous / next stage"},
-      {"↑ ↓", "previous / next query"},
-      {"space", "play through the stages"},
-      {"+ −", "double / halve dₖ"},
-      {"S", "scaling by 1/√dₖ on / off"},
-      {"M  Shift+M", "next / previous mask"},
-      {", .", "previous / next head"},
-      {"D", "the dₖ explorer: why √dₖ"},
-      {"H", "the heads"},
-      {"T", "FlashAttention tiles;  [ ]  previous / next tile"},
-      {"E", "export the current stage"},
-      {"wheel, drag", "zoom and move the heatmap;  0  whole matrix"},
-      {"Ctrl+Z  Ctrl+Shift+Z", "undo / redo a change of settings"},
-      {"R", "reset to the example's defaults"},
-      {"L", "light / dark theme"},
-      {"P", "presentation mode"},
-      {"F", "full screen"},
-      {"?  F1", "this help;  Esc closes it"},
-  };
-  return keys;
-}
 
 void draw_help(AppState& app) {
   if (!app.help) return;

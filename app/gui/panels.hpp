@@ -29,11 +29,7 @@ void draw_stats(AppState& app, bool compact = false);
 float stats_height(AppState& app, float width);
 float stats_panel_height(AppState& app, float width);  // the table's form, with its warnings
 void draw_explorer(AppState& app);
-// The help overlay, when app.help: every key and what it does (key_help()).
-struct KeyHelp {
-  std::string keys, what;
-};
-const std::vector<KeyHelp>& key_help();
+// The help overlay, when app.help: every key and what it does (key_help(), keys.hpp).
 void draw_help(AppState& app);
 void draw_tiles(AppState& app);  // the stepper's FlashAttention mode
 

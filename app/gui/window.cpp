@@ -17,6 +17,7 @@
 
 #include "app/gui/app_state.hpp"
 #include "app/gui/frame.hpp"
+#include "app/gui/keys.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/style.hpp"
@@ -68,43 +69,24 @@ void save_screenshot(const std::string& path, int width, int height) {
   write_file_atomic(path, png);
 }
 
-void handle_keys(AppState& app, GLFWwindow* window) {
+void handle_keys(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  const auto pressed = [](int key) { return ImGui::IsKeyPressed(key); };
-  if (pressed(GLFW_KEY_RIGHT)) act(app, Action::next_stage);
-  if (pressed(GLFW_KEY_LEFT)) act(app, Action::previous_stage);
-  if (pressed(GLFW_KEY_DOWN)) act(app, Action::next_query);
-  if (pressed(GLFW_KEY_UP)) act(app, Action::previous_query);
-  if (pressed(GLFW_KEY_SPACE)) act(app, Action::play);
-  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) act(app, Action::dk_up);
-  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) act(app, Action::dk_down);
-  if (pressed(GLFW_KEY_P)) act(app, Action::toggle_present);
-  if (pressed(GLFW_KEY_S)) act(app, Action::toggle_scaling);
-  if (pressed(GLFW_KEY_D)) act(app, Action::toggle_explorer);
-  if (pressed(GLFW_KEY_E)) act(app, Action::export_stage);
-  if (pressed(GLFW_KEY_T)) act(app, Action::toggle_tiles);
-  if (pressed(GLFW_KEY_RIGHT_BRACKET)) act(app, Action::next_tile);
-  if (pressed(GLFW_KEY_LEFT_BRACKET)) act(app, Action::previous_tile);
-  if (pressed(GLFW_KEY_H)) act(app, Action::toggle_heads);
-  if (pressed(GLFW_KEY_PERIOD)) act(app, Action::next_head);
-  if (pressed(GLFW_KEY_COMMA)) act(app, Action::previous_head);
-  if (pressed(GLFW_KEY_M)) act(app, io.KeyShift ? Action::previous_mask : Action::next_mask);
-  if (pressed(GLFW_KEY_F1) || (pressed(GLFW_KEY_SLASH) && io.KeyShift)) act(app, Action::toggle_help);
-  if (pressed(GLFW_KEY_ESCAPE) && app.help) act(app, Action::toggle_help);
-  if (pressed(GLFW_KEY_0) || pressed(GLFW_KEY_KP_0)) act(app, Action::zoom_reset);
-  if (pressed(GLFW_KEY_Z) && io.KeyCtrl) act(app, io.KeyShift ? Action::redo : Action::undo);
-  if (pressed(GLFW_KEY_Y) && io.KeyCtrl) act(app, Action::redo);
-  if (pressed(GLFW_KEY_R) && !io.KeyCtrl) act(app, Action::reset);
-  if (pressed(GLFW_KEY_L)) act(app, Action::toggle_theme);
-  if (pressed(GLFW_KEY_F)) {
-    app.fullscreen = !app.fullscreen;
-    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
-    if (app.fullscreen && mode)
-      glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
-    else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
-  }
+  using S = KeyBinding::Shift;
+  for (const KeyBinding& k : key_bindings())
+    if (ImGui::IsKeyPressed(k.key) && k.ctrl == io.KeyCtrl &&
+        (k.shift == S::any || (k.shift == S::with) == io.KeyShift))
+      act(app, k.action);
+}
+
+// Full screen on the primary monitor, or back to a window, when app.fullscreen changed.
+void follow_fullscreen(AppState& app, GLFWwindow* window, bool& shown) {
+  if (app.fullscreen == shown) return;
+  shown = app.fullscreen;
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+  if (shown && mode) glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+  else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
 }
 
 // The window's backend: the GPU path on this window's own context when it can run there (4.3, a
@@ -191,6 +173,7 @@ int run_window(WindowOptions o) {
   HeatmapView& heatmap = *heatmap_view;
   std::vector<double> frame_ms;
   auto last = std::chrono::steady_clock::now();
+  bool fullscreen_shown = false;
   for (int frame = 0; !glfwWindowShouldClose(window); ++frame) {
     const auto frame_start = std::chrono::steady_clock::now();
     glfwPollEvents();
@@ -232,7 +215,8 @@ int run_window(WindowOptions o) {
     ImGui::NewFrame();
     ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
     app.focus_key = -1;
-    handle_keys(app, window);
+    handle_keys(app);
+    follow_fullscreen(app, window, fullscreen_shown);
     if (audit.on) audit.font_size = ImGui::GetFontSize();
     draw_panels(app, heatmap, *heads_view);
     draw_help(app);

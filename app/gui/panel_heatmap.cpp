@@ -216,13 +216,8 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
     view.image.upload(paint(m, grey ? t.masked : m, range, table), m.rows(), m.cols());
     view.painted_generation = app.generation, view.painted_stage = stage, view.painted_range = range;
     view.painted_error = error;
-    float largest = 0;
-    bool whole = true;
-    for (Index n = 0; n < m.size(); ++n)
-      if (std::isfinite(m.data()[n]))
-        largest = std::max(largest, std::abs(m.data()[n])), whole = whole && m.data()[n] == std::round(m.data()[n]);
     // One number format for every cell, as the figures print them: "9" for whole scores, else "0.80".
-    view.decimals = whole && stage != Stage::weights && !error ? 0 : value_decimals(stage, largest);
+    view.decimals = error ? 2 : cell_decimals(stage, m);
   }
   wrapped_text("heatmap.title", error ? "log₁₀ |weights − float64 weights|" : title(app));
   controls(app, error_possible);

@@ -201,6 +201,7 @@ void draw_stats(AppState& app, bool compact_form) {
       ImGui::TableNextColumn();
       audit_text(stat.id, stat.name, text_width(stat.name), ImGui::GetContentRegionAvail().x);
       ImGui::TextUnformatted(stat.name);
+      audit_item(std::string(stat.id) + ".name");
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", stat.help);
       ImGui::TableNextColumn();
       audit_text(stat.id, stat.value, text_width(stat.value), ImGui::GetContentRegionAvail().x);

@@ -32,6 +32,8 @@ void draw_explorer(AppState& app);
 // The help overlay, when app.help: every key and what it does (key_help(), keys.hpp).
 void draw_help(AppState& app);
 void draw_tiles(AppState& app);  // the stepper's FlashAttention mode
+// What each path keeps, here and at L = 32k, and why the tiled one keeps more at small L.
+std::string tiles_memory_text(Index lq, Index lk, int tile, int threads);
 
 struct HeatmapView {
   HeatmapImage image;

@@ -148,7 +148,7 @@ float key_labels(FigurePen& l, const FigureHeatmap& h, float heat_h, const std::
 
 void cell_values(FigurePen& l, const FigureHeatmap& h, const Trace& trace, Stage stage, CellRange range) {
   if (std::min(h.cell_w, h.cell_h) < l.px(kValueCell)) return;
-  const int decimals = range.whole && stage != Stage::weights ? 0 : value_decimals(stage, range.largest);
+  const int decimals = cell_decimals(stage, range.largest, range.whole);
   const auto shows_value = [&](Index i, Index j) {
     return stage != Stage::weights || !masked_cell(trace, stage, i, j);
   };

@@ -94,7 +94,7 @@ Walk walk(const std::vector<Step>& steps) {
 }
 
 // Everything wrong with one frame of the report, one line each.
-std::vector<std::string> problems(const json& frame, const Step& step, int width, int height) {
+std::vector<std::string> problems(const json& frame, const Step& step, int width, int height, float em) {
   std::vector<std::string> out;
   const Box screen{0, 0, static_cast<float>(width), static_cast<float>(height)};
   std::map<std::string, Box> panels;
@@ -132,6 +132,17 @@ std::vector<std::string> problems(const json& frame, const Step& step, int width
     const bool level = b.x0 >= p.x0 - 1 && b.x1 <= p.x1 + 1;
     if (!inside(b, p) && (needed || !level || !scrolls[panel]))
       out.push_back(id + " " + str(b) + " is outside its panel " + panel + " " + str(p));
+  }
+  // A statistic's name and its value apart by at least a quarter of a letter: never "scores1.113".
+  std::map<std::string, Box> item_boxes;
+  for (const json& item : frame["items"]) item_boxes[item["id"]] = box(item["box"]);
+  for (const auto& [id, name] : item_boxes) {
+    if (id.size() < 5 || id.compare(id.size() - 5, 5, ".name") != 0) continue;
+    const auto value = item_boxes.find(id.substr(0, id.size() - 5));
+    if (value == item_boxes.end()) out.push_back(id + " has no value beside it");
+    else if (value->second.x0 - name.x1 < 0.25f * em)
+      out.push_back(id + " ends at x = " + std::to_string(name.x1) + ", its value starts at " +
+                    std::to_string(value->second.x0));
   }
   for (const json& t : frame["texts"])
     if (t["width"].get<float>() > t["room"].get<float>() + 0.5f)
@@ -197,7 +208,7 @@ TEST_SUITE("gui/layout") {
         for (std::size_t s = 0; s < steps.size(); ++s) {
           const json& frame = report["frames"].at(static_cast<std::size_t>(w.frames[s]));
           REQUIRE(frame["frame"] == w.frames[s]);
-          std::vector<std::string> wrong = problems(frame, steps[s], width, height);
+          std::vector<std::string> wrong = problems(frame, steps[s], width, height, report["font_size"].get<float>());
           if (s < 5)
             for (const std::string& p : label_problems(frame, 7)) wrong.push_back(p);
           std::string all;

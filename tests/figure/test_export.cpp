@@ -159,6 +159,37 @@ TEST_CASE("figure: a bad width, query or colormap is an input error") {
   CHECK_NOTHROW(check_plain_size(7, 7, 100));
 }
 
+TEST_CASE("figure: every cell of a stage in one format, never \"10\" beside \"0.50\"") {
+  // The digits after the point of each formatted cell: one count for the whole matrix.
+  const auto decimals_of = [](const Matrix& m, Stage stage) {
+    std::set<std::size_t> counts;
+    const int d = cell_decimals(stage, m);
+    for (Index n = 0; n < m.size(); ++n) {
+      if (!std::isfinite(m.data()[n])) continue;
+      const std::string s = format_value(m.data()[n], d);
+      const auto point = s.find('.');
+      counts.insert(point == std::string::npos ? 0 : s.size() - point - 1);
+    }
+    return counts;
+  };
+  Matrix scaled(1, 4);
+  scaled << 10.0f, 0.5f, -3.25f, -INFINITY;
+  CHECK(decimals_of(scaled, Stage::scaled) == std::set<std::size_t>{1});
+  CHECK(format_value(10.0f, cell_decimals(Stage::scaled, scaled)) == "10.0");
+  Matrix small(1, 3);
+  small << 9.99f, 0.5f, 1.0f;
+  CHECK(decimals_of(small, Stage::scaled) == std::set<std::size_t>{2});
+  Matrix whole(1, 3);
+  whole << 10.0f, 9.0f, -INFINITY;
+  CHECK(decimals_of(whole, Stage::scores) == std::set<std::size_t>{0});
+  Matrix weights(1, 3);
+  weights << 1.0f, 0.0f, 0.0f;  // whole, but weights always read 0.00 … 1.00
+  CHECK(decimals_of(weights, Stage::weights) == std::set<std::size_t>{2});
+  Matrix large(1, 2);
+  large << 120.5f, 3.0f;
+  CHECK(decimals_of(large, Stage::scores) == std::set<std::size_t>{0});
+}
+
 TEST_CASE("figure: numbers, ticks and XML text as the figures write them") {
   CHECK(format_value(0.8f, 2) == "0.80");
   CHECK(format_value(-3.25f, 1) == "\u22123.2");

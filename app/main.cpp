@@ -34,6 +34,7 @@ int run(int argc, char** argv) {
   auto* compute_cmd = app.add_subcommand("compute", "compute every stage and write them as .npy files");
   cli::add_input_options(*compute_cmd, input);
   cli::add_backend_option(*compute_cmd, compute.backend);
+  cli::add_verbose_option(*compute_cmd);
   cli::add_precision_options(*compute_cmd, compute.precision);
   compute_cmd->add_option("--dump", compute.dump,
                           "directory for scores/scaled/masked/weights/output.npy and stats.csv");
@@ -42,6 +43,7 @@ int run(int argc, char** argv) {
   auto* bench_cmd = app.add_subcommand("bench", "time the engine (median of --repeat runs)");
   cli::add_input_options(*bench_cmd, input);
   cli::add_backend_option(*bench_cmd, bench.backend);
+  cli::add_verbose_option(*bench_cmd);
   bench_cmd->add_option("--repeat", bench.repeat, "timed runs after one warm-up (default 10)");
   bench_cmd->add_option("--stages", bench.stages, "all (the full trace, default) or output (output-only mode)");
   bench_cmd->add_option("--after", bench.after, "scale, mask or query: time the recompute after that change only");
@@ -54,6 +56,7 @@ int run(int argc, char** argv) {
   auto* export_cmd = app.add_subcommand("export", "write one stage as a figure (.png or .svg) for slides and papers");
   cli::add_input_options(*export_cmd, input);
   cli::add_backend_option(*export_cmd, export_options.backend);
+  cli::add_verbose_option(*export_cmd);
   cli::add_precision_options(*export_cmd, export_options.precision);
   export_cmd->add_option("--stage", export_options.stage, "scores, scaled, masked, weights or output");
   export_cmd->add_option("--out", export_options.out, "FILE.png or FILE.svg (written whole or not at all)");

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <numbers>
 
+#include "app/gui/export.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
@@ -122,13 +123,17 @@ std::string export_sweep(AppState& app, const std::array<float, 4>& own) {
   options.own_values = std::array<double, 4>{own[0], own[1], own[2], own[3]};
   const Figure figure = build_sweep_figure(app.explorer.points, options, figure_font());
   const std::filesystem::path dir = app.typed.export_dir;
+  // Named by the dk marked and the scaling, with a counter when taken: an export never overwrites.
+  std::string base = "dk-explorer-dk" + std::to_string(app.problem().dk()) +
+                     (app.problem().scale.kind == ScaleSpec::Kind::none ? "-noscale" : "");
+  base += free_suffix(dir, {base}, {".png", ".svg"});
   AtomicBatch batch;
-  batch.add(dir / "dk-explorer.png", figure_png(figure, figure_font()));
-  batch.add(dir / "dk-explorer.svg", figure_svg(figure));
+  batch.add(dir / (base + ".png"), figure_png(figure, figure_font()));
+  batch.add(dir / (base + ".svg"), figure_svg(figure));
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   batch.commit();
-  return "exported " + (dir / "dk-explorer").string() + ".png and .svg";
+  return "exported " + (dir / base).string() + ".png and .svg";
 }
 
 }  // namespace

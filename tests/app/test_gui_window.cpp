@@ -183,16 +183,17 @@ TEST_SUITE("gui/window") {
     cli.insert(cli.end(), {"--backend", "cpu", "--stage", "weights", "--out", (dir / "cli.png").string()});
     const auto exported = run_attnlab(cli);
     REQUIRE_MESSAGE(exported.status == 0, exported.err);
-    CHECK(cli_test::read_all(dir / "figures" / "weights.png") == cli_test::read_all(dir / "cli.png"));
+    // Named by the stage and the settings: export's own figure, byte for byte.
+    CHECK(cli_test::read_all(dir / "figures" / "weights-dk8-causal-q4.png") == cli_test::read_all(dir / "cli.png"));
     for (const char* ext : {".svg", ".npy", ".csv"})
-      CHECK(std::filesystem::exists(dir / "figures" / (std::string("weights") + ext)));
+      CHECK(std::filesystem::exists(dir / "figures" / (std::string("weights-dk8-causal-q4") + ext)));
 
     // Export all: five stages at once, and nothing half-written when the folder cannot be made.
     auto all = input;
     all.insert(all.end(), {"--export-dir", (dir / "all").string(), "--actions", "export-all"});
     screenshot(dir, "all.png", all);
     for (const char* stage : {"scores", "scaled", "masked", "weights", "output"})
-      CHECK(std::filesystem::exists(dir / "all" / (std::string(stage) + ".png")));
+      CHECK(std::filesystem::exists(dir / "all" / (std::string(stage) + "-dk8-causal-q4.png")));
     cli_test::write_all(dir / "blocker", "a file where the folder would go");
     auto blocked = input;
     blocked.insert(blocked.end(), {"--export-dir", (dir / "blocker" / "sub").string(), "--actions", "export-all"});
@@ -225,7 +226,8 @@ TEST_SUITE("gui/window") {
                                          "--out",
                                          (dir / "cli-heads.png").string()};
       REQUIRE(run_attnlab(cli_heads).status == 0);
-      const auto window_file = dir / "heads" / (std::string(head) == "all" ? "heads-weights.png" : "weights.png");
+      const auto window_file =
+          dir / "heads" / (std::string(head) == "all" ? "heads-weights-dk8-head2-q4.png" : "weights-dk8-head2-q4.png");
       CHECK_MESSAGE(cli_test::read_all(window_file) == cli_test::read_all(dir / "cli-heads.png"), "--head " << head);
     }
   }

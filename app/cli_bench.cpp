@@ -78,14 +78,14 @@ struct Step {
 };
 
 // The backend, with --tile's key tiles set: only the CPU's tiles can change, so "auto" means the CPU.
-std::unique_ptr<Backend> open_tiled_backend(const BenchOptions& options) {
-  if (!options.tile) return open_backend(options.backend);
+BackendChoice open_tiled_backend(const BenchOptions& options) {
+  if (!options.tile) return choose_backend(options.backend);
   if (options.backend == "gpu") throw InputError("--tile sets the CPU backend's key tiles: use --backend cpu or auto");
-  auto backend = open_backend(options.backend == "auto" ? std::string("cpu") : options.backend);
-  auto* cpu = dynamic_cast<CpuBackend*>(backend.get());
-  if (!cpu) throw InputError("--tile needs the CPU backend, not " + backend->name());
+  BackendChoice choice = choose_backend(options.backend == "auto" ? std::string("cpu") : options.backend);
+  auto* cpu = dynamic_cast<CpuBackend*>(choice.backend.get());
+  if (!cpu) throw InputError("--tile needs the CPU backend, not " + choice.backend->name());
   cpu->set_key_tile(static_cast<Index>(*options.tile));
-  return backend;
+  return choice;
 }
 
 // The most bench holds: one head's trace in the mode timed, and for the full trace on the CPU the
@@ -130,7 +130,11 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   Problem problem = load_problem(input);
   const RunSizes sizes{1, 1, problem.lq(), problem.lk(), problem.dk(), problem.dv()};
   check_bench_memory(sizes, options);
-  Engine engine(open_tiled_backend(options), mode);
+  BackendChoice choice = open_tiled_backend(options);
+  // The device, and why "auto" took the CPU when it did: what a benchmark result must say.
+  const std::string device = choice.backend->description() +
+                             (choice.fallback_reason.empty() ? "" : " — auto chose it: " + choice.fallback_reason);
+  Engine engine(std::move(choice.backend), mode);
   engine.set_problem(std::move(problem));
   const Problem& p = engine.problem();
   const double base_scale = resolve_scale(p.scale, p.dk());
@@ -154,7 +158,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   const double total_ms = median(total);
   nlohmann::json result = {
       {"backend", engine.backend().name()},
-      {"device", engine.backend().description()},
+      {"device", device},
       {"lq", p.lq()},
       {"lk", p.lk()},
       {"dk", p.dk()},
@@ -186,7 +190,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     return 0;
   }
   std::printf("attnlab bench: %s (%s), Lq=%lld Lk=%lld dk=%lld dv=%lld, stages %s%s%s, %d runs\n",
-              engine.backend().name().c_str(), engine.backend().description().c_str(), static_cast<long long>(p.lq()),
+              engine.backend().name().c_str(), device.c_str(), static_cast<long long>(p.lq()),
               static_cast<long long>(p.lk()), static_cast<long long>(p.dk()), static_cast<long long>(p.dv()),
               options.stages.c_str(), options.after.empty() ? "" : ", after ", options.after.c_str(), options.repeat);
   if (result.contains("tile")) std::printf("  key tiles of %lld\n", result["tile"].get<long long>());

@@ -51,12 +51,22 @@ void check_options(const ExportOptions& o, Format format) {
   parse_stage(o.stage);
   if (!o.colormap.empty()) colormap_table(o.colormap);
   if (o.head) parse_head(*o.head);
+  if (o.range) parse_colour_range(*o.range);
+  if (o.aspect) parse_aspect(*o.aspect);
+  if (o.stretch && o.range) throw InputError("--stretch and --range both set the colour range: give one");
+  if (o.stretch && parse_stage(o.stage) != Stage::weights)
+    throw InputError("--stretch spreads the weights' colours: it applies to --stage weights, not " + o.stage);
+  if (o.range && *o.range == "shared" &&
+      (parse_stage(o.stage) == Stage::weights || parse_stage(o.stage) == Stage::output))
+    throw InputError("--range shared puts scores, scaled and masked on one range: it does not apply to --stage " +
+                     o.stage + " (give LO:HI)");
   if (o.plain) {
     if (format == Format::svg)
       throw InputError("--plain writes a bare PNG, not an SVG: --out " + o.out + " must end in .png");
     if (!o.cell_px) throw InputError("--plain needs --cell-px N (the pixels per cell)");
     if (o.width) throw InputError("--width applies to the full figure: --plain is sized by --cell-px");
     if (o.query) throw InputError("--query outlines a row of the full figure: --plain draws no outline");
+    if (o.aspect) throw InputError("--aspect lays out the full figure: --plain is sized by --cell-px");
     if (*o.cell_px < 1 || *o.cell_px > figure_max_side)
       throw InputError("--cell-px " + std::to_string(*o.cell_px) + " is out of range: 1 to " +
                        std::to_string(figure_max_side));
@@ -80,6 +90,19 @@ void check_sizes(const ExportOptions& o, Format format, Index heads, Index rows,
                      " rects: write a .png instead");
 }
 
+ColourSpan span_of(const ExportOptions& o) {
+  ColourSpan span = o.range ? parse_colour_range(*o.range) : ColourSpan{};
+  span.stretch = o.stretch;
+  return span;
+}
+
+FigureOptions figure_options(const ExportOptions& o, Stage stage, const std::string& heading) {
+  FigureOptions f{stage,   o.query,    o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
+                  heading, span_of(o), 0};
+  if (o.aspect) f.aspect = parse_aspect(*o.aspect);
+  return f;
+}
+
 // One head: the figure, or the bare PNG, of that head's problem.
 std::string one_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
                      Problem problem, const std::string& heading) {
@@ -90,9 +113,9 @@ std::string one_head(const ExportOptions& o, Format format, Stage stage, const P
   engine.set_problem(std::move(problem));
   const Trace& trace = engine.trace();
   if (o.plain)
-    return plain_png(trace, stage, stage_colours(trace.stage(stage), stage, o.colormap), static_cast<int>(*o.cell_px));
-  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
-                             heading};
+    return plain_png(trace, stage, trace_colours({&trace}, stage, o.colormap, span_of(o)),
+                     static_cast<int>(*o.cell_px));
+  const FigureOptions figure = figure_options(o, stage, heading);
   const Figure f = build_figure(engine.problem(), trace, figure, *font);
   return format == Format::png ? figure_png(f, *font) : figure_svg(f);
 }
@@ -104,6 +127,9 @@ std::string every_head(const ExportOptions& o, Format format, Stage stage, const
     throw InputError("--plain draws one head: give --head h (the input has " + std::to_string(problem.heads()) +
                      " heads)");
   check_heads_grid(problem.heads());
+  if (o.aspect)
+    throw InputError("--aspect lays out one head's figure: give --head h (the input has " +
+                     std::to_string(problem.heads()) + " heads)");
   const Matrix& q = problem.q.front();
   check_sizes(o, format, problem.heads(), q.rows(),
               stage == Stage::output ? problem.v.front().cols() : problem.k.front().rows());
@@ -111,8 +137,7 @@ std::string every_head(const ExportOptions& o, Format format, Stage stage, const
 
   const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
   const std::vector<Trace> traces = compute_heads(*backend, problem);
-  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)), ""};
-  const Figure f = build_heads_figure(problem, traces, figure, font);
+  const Figure f = build_heads_figure(problem, traces, figure_options(o, stage, ""), font);
   return format == Format::png ? figure_png(f, font) : figure_svg(f);
 }
 

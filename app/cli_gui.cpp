@@ -30,6 +30,9 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.stage = parse_stage(options.stage);
   s.font_scale = options.font_scale;
   s.present = options.present;
+  if (!options.theme.empty() && options.theme != "light" && options.theme != "dark")
+    throw InputError("--theme '" + options.theme + "' is not light or dark");
+  s.light = options.theme == "light";
   s.backend = options.backend;
   precision_mode(options.precision);  // a bad value is reported here, before any window
   s.precision = options.precision.precision;
@@ -41,6 +44,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   limits::check("--width", options.width, limits::window_side);
   limits::check("--height", options.height, limits::window_side);
   if (!options.screenshot.empty() && options.frames < 1) throw InputError("--screenshot needs --frames N");
+  if (!options.layout_report.empty() && options.frames < 1) throw InputError("--layout-report needs --frames N");
 
   // Bad input is reported before any window opens.
   const HeadsProblem heads = gui::build_heads(s, gui::load_source(s));
@@ -55,12 +59,17 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.head = options.head;
 
   w.remember = (options.frames == 0 || options.remember) && !options.input_given;
+  w.present = options.present;
+  if (!options.theme.empty()) w.light = options.theme == "light";
   w.frames = options.frames;
   w.screenshot = options.screenshot;
+  w.layout_report = options.layout_report;
   w.export_dir = options.export_dir;
   for (std::size_t at = 0; at < options.actions.size();) {
     const std::size_t comma = std::min(options.actions.find(',', at), options.actions.size());
-    w.actions.push_back(gui::parse_action(std::string_view(options.actions).substr(at, comma - at)));
+    const std::string name = options.actions.substr(at, comma - at);
+    w.actions.push_back(gui::parse_action(name));
+    w.action_names.push_back(name);
     at = comma + 1;
   }
   if (!w.actions.empty() && options.frames <= static_cast<int>(w.actions.size()))

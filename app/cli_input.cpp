@@ -126,8 +126,16 @@ void require_single_head(const InputOptions& in) {
     throw InputError("--heads applies to compute, export and the window: bench times one head");
 }
 
+namespace {
+bool verbose = false;  // --verbose: one per run, whichever subcommand set it
+}  // namespace
+
 void add_backend_option(CLI::App& c, std::string& backend) {
   c.add_option("--backend", backend, "auto (default: the GPU if it starts, else the CPU), cpu, gpu");
+}
+
+void add_verbose_option(CLI::App& c) {
+  c.add_flag("--verbose", verbose, "say on stderr which backend runs, and why auto chose the CPU");
 }
 
 void add_precision_options(CLI::App& c, PrecisionOptions& precision) {
@@ -156,11 +164,19 @@ PrecisionMode precision_mode(const PrecisionOptions& o) {
   return mode;
 }
 
-std::unique_ptr<Backend> open_backend(const std::string& name) {
+BackendChoice choose_backend(const std::string& name) {
   BackendChoice choice = make_backend(name);
-  if (!choice.fallback_reason.empty())
+  // A GPU that is there but would not start is news; no GPU at all is the normal way to run.
+  if (!choice.fallback_reason.empty() && !choice.no_gpu)
     std::cerr << "attnlab: using the CPU backend: " << choice.fallback_reason << "\n";
-  return std::move(choice.backend);
+  else if (verbose)
+    std::cerr << "attnlab: backend " << choice.backend->name() << " (" << choice.backend->description() << ")"
+              << (choice.fallback_reason.empty() ? "" : ": " + choice.fallback_reason) << "\n";
+  return choice;
+}
+
+std::unique_ptr<Backend> open_backend(const std::string& name) {
+  return std::move(choose_backend(name).backend);
 }
 
 std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision) {

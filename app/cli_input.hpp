@@ -21,6 +21,8 @@ void finish_input_options(const CLI::App& command, InputOptions& input);
 // bench and the window run one head: --heads or --kv-heads there is an InputError.
 void require_single_head(const InputOptions& input);
 void add_backend_option(CLI::App& command, std::string& backend);
+// --verbose: open_backend says which backend runs and why (compute, export, bench).
+void add_verbose_option(CLI::App& command);
 
 }  // namespace attnlab::cli
 
@@ -35,9 +37,12 @@ PrecisionMode precision_mode(const PrecisionOptions& precision);
 }  // namespace attnlab::cli
 
 #include "core/attention/backend.hpp"
+#include "core/gl/make_backend.hpp"
 
 namespace attnlab::cli {
-// make_backend, saying once on stderr why "auto" fell back to the CPU.
+// make_backend, saying on stderr why "auto" fell back to the CPU when a GPU was there but would not
+// start; with --verbose, which backend runs and why, always.
+BackendChoice choose_backend(const std::string& name);
 std::unique_ptr<Backend> open_backend(const std::string& name);
 // The backend for `name`; the precision lab runs on the CPU, which "auto" then picks.
 std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision);

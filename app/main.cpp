@@ -16,6 +16,7 @@
 #include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
 #include "core/figure/figure.hpp"
+#include "app/gui/app_state.hpp"
 #include "core/inputs/examples.hpp"
 
 namespace {
@@ -45,6 +46,7 @@ int run(int argc, char** argv) {
   auto* compute_cmd = app.add_subcommand("compute", "compute every stage and write them as .npy files");
   cli::add_input_options(*compute_cmd, input);
   cli::add_backend_option(*compute_cmd, compute.backend);
+  cli::add_verbose_option(*compute_cmd);
   cli::add_precision_options(*compute_cmd, compute.precision);
   compute_cmd->add_option("--dump", compute.dump,
                           "directory for scores/scaled/masked/weights/output.npy and stats.csv");
@@ -53,6 +55,7 @@ int run(int argc, char** argv) {
   auto* bench_cmd = app.add_subcommand("bench", "time the engine (median of --repeat runs)");
   cli::add_input_options(*bench_cmd, input);
   cli::add_backend_option(*bench_cmd, bench.backend);
+  cli::add_verbose_option(*bench_cmd);
   bench_cmd->add_option("--repeat", bench.repeat, "timed runs after one warm-up (default 10)")
       ->transform(cli::whole_number(limits::repeat));
   bench_cmd->add_option("--stages", bench.stages, "all (the full trace, default) or output (output-only mode)");
@@ -68,6 +71,7 @@ int run(int argc, char** argv) {
   auto* export_cmd = app.add_subcommand("export", "write one stage as a figure (.png or .svg) for slides and papers");
   cli::add_input_options(*export_cmd, input);
   cli::add_backend_option(*export_cmd, export_options.backend);
+  cli::add_verbose_option(*export_cmd);
   cli::add_precision_options(*export_cmd, export_options.precision);
   export_cmd->add_option("--stage", export_options.stage, "scores, scaled, masked, weights or output");
   export_cmd->add_option("--out", export_options.out, "FILE.png or FILE.svg (written whole or not at all)");
@@ -88,6 +92,19 @@ int run(int argc, char** argv) {
           "one head's figure, 0 to H−1, or all: every head in a grid "
           "(the default with more than one head)")
       ->type_name("N|all");
+  export_cmd->add_flag(
+      "--stretch", export_options.stretch,
+      "weights' colours over 0 to the largest weight instead of 0 to 1 (the window's stretch colours)");
+  export_cmd
+      ->add_option_function<std::string>(
+          "--range", [&](const std::string& r) { export_options.range = r; },
+          "the colour range: shared (scores, scaled and masked on one range, as the window's same colours) or LO:HI")
+      ->type_name("shared|LO:HI");
+  export_cmd
+      ->add_option_function<std::string>(
+          "--aspect", [&](const std::string& a) { export_options.aspect = a; },
+          "lay the figure out for a slide of this shape, W:H (e.g. 16:9): its height is width × H / W")
+      ->type_name("W:H");
   export_cmd->add_flag("--plain", export_options.plain, "a bare PNG: N×N pixels per cell, no labels, no margins");
   export_cmd
       ->add_option_function<long long>(
@@ -95,6 +112,9 @@ int run(int argc, char** argv) {
       ->transform(cli::whole_number({1, figure_max_side}));
 
   cli::GuiOptions gui;
+  std::string action_list;
+  for (std::string_view name : gui::action_names())
+    action_list += (action_list.empty() ? "" : ", ") + std::string(name);
   auto* gui_cmd = app.add_subcommand("gui", "open the window (also what attnlab alone does)");
   for (CLI::App* command : {static_cast<CLI::App*>(&app), gui_cmd}) {
     // The window's options work with and without the word "gui".
@@ -109,15 +129,19 @@ int run(int argc, char** argv) {
         ->group(group)
         ->check(cli::real_number(limits::font_scale_lo, limits::font_scale_hi));
     command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
+    command->add_option("--theme", gui.theme, "light (for a bright room) or dark (the default); L switches")
+        ->group(group);
     command->add_option("--frames", gui.frames, "render N frames, then exit")
         ->group(group)
         ->transform(cli::whole_number(limits::frames));
     command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
     command
         ->add_option("--actions", gui.actions,
-                     "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
-                     "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, "
-                     "export-all, tiles, next-tile, previous-tile)")
+                     "with --frames: one key action per frame, comma-separated (" + action_list + ")")
+        ->group(group);
+    command
+        ->add_option("--layout-report", gui.layout_report,
+                     "with --frames: write where every panel, item and text was drawn, each frame (JSON)")
         ->group(group);
     command
         ->add_flag("--remember", gui.remember,

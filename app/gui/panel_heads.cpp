@@ -6,6 +6,7 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/attention/memory.hpp"
 #include "core/inputs/example_heads.hpp"
 
@@ -26,8 +27,8 @@ void head_counts(AppState& app) {
   Settings& s = app.settings;
   const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();
   if (s.source == "files" && s.heads == 1 && heads > 1) {
-    ImGui::TextWrapped("%lld query heads over %lld KV heads, as the files give them (H × L × d).",
-                       static_cast<long long>(heads), static_cast<long long>(kv_heads));
+    wrapped_text("heads.text", printed("%lld query heads over %lld KV heads, as the files give them (H × L × d).",
+                                       static_cast<long long>(heads), static_cast<long long>(kv_heads)));
   } else {
     ImGui::PushItemWidth(ImGui::GetFontSize() * 6);
     if (ImGui::SliderInt("H query heads", &s.heads, 1, most_heads)) {
@@ -47,13 +48,13 @@ void head_counts(AppState& app) {
     ImGui::PopItemWidth();
   }
   if (heads > 1)
-    ImGui::TextWrapped("%s: query head h reads KV head ⌊h·G/H⌋; each KV head serves %lld.",
-                       layout_name(heads, kv_heads).c_str(), static_cast<long long>(heads / kv_heads));
+    wrapped_text("heads.text", printed("%s: query head h reads KV head ⌊h·G/H⌋; each KV head serves %lld.",
+                                       layout_name(heads, kv_heads).c_str(), static_cast<long long>(heads / kv_heads)));
   if (s.source == "example") {
     const std::string about = example_heads_description(s.example, heads);
     if (!about.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      ImGui::TextWrapped("%s", about.c_str());
+      wrapped_text("heads.text", about);
       ImGui::PopStyleColor();
     }
   }
@@ -125,9 +126,12 @@ void grid(AppState& app, HeadsView& view, float height) {
   const auto panel_rows = static_cast<float>((heads + columns - 1) / columns);
   ImGui::SetCursorScreenPos({start.x, start.y + panel_rows * (thumb.y + line + 12)});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(
-      "Weights on [0, 1]. Outlined: head %lld, as in the heatmap (click another).%s", static_cast<long long>(selected),
-      kv_heads < heads ? (" Framed: the heads sharing its KV head " + std::to_string(selected_kv) + ".").c_str() : "");
+  wrapped_text(
+      "heads.text",
+      printed("Weights on [0, 1]. Outlined: head %lld, as in the heatmap (click another).%s",
+              static_cast<long long>(selected),
+              kv_heads < heads ? (" Framed: the heads sharing its KV head " + std::to_string(selected_kv) + ".").c_str()
+                               : ""));
   ImGui::PopStyleColor();
 }
 
@@ -179,10 +183,12 @@ void kv_cache(AppState& app) {
     ImGui::EndTable();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(
-      "per token and layer: KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (%s); whole cache: × %d tokens × %d layers",
-      static_cast<long long>(p.dk()), static_cast<long long>(p.dv()), bytes,
-      std::string(precision_name(p.precision.format)).c_str(), s.context, s.layers);
+  wrapped_text(
+      "heads.text",
+      printed(
+          "per token and layer: KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (%s); whole cache: × %d tokens × %d layers",
+          static_cast<long long>(p.dk()), static_cast<long long>(p.dv()), bytes,
+          std::string(precision_name(p.precision.format)).c_str(), s.context, s.layers));
   ImGui::PopStyleColor();
 }
 
@@ -194,9 +200,9 @@ void draw_heads(AppState& app, HeadsView& view) {
     const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;  // the legend under the grid, and the KV cache
     grid(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
   } else {
-    ImGui::TextWrapped(
-        "One head. Raise H to run several heads side by side, each with its own queries; lower G "
-        "to let query heads share keys and values, and watch the KV cache below shrink.");
+    wrapped_text("heads.text",
+                 printed("One head. Raise H to run several heads side by side, each with its own queries; lower G "
+                         "to let query heads share keys and values, and watch the KV cache below shrink."));
   }
   kv_cache(app);
 }

@@ -5,27 +5,18 @@
 #include <cmath>
 
 #include "app/gui/panels.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/inputs/examples.hpp"
 
 namespace attnlab::gui {
 namespace {
-
-bool combo(const char* label, std::string& value, const std::vector<std::string>& options) {
-  bool changed = false;
-  if (ImGui::BeginCombo(label, value.c_str())) {
-    for (const auto& option : options)
-      if (ImGui::Selectable(option.c_str(), option == value)) value = option, changed = true;
-    ImGui::EndCombo();
-  }
-  return changed;
-}
 
 void source_controls(AppState& app) {
   Settings& s = app.settings;
   if (combo("source", s.source, {"example", "random", "files"})) s.dk = 0, s.query = 0, s.painted.clear();
   if (s.source == "example") {
     if (combo("example", s.example, example_names())) s.dk = 0, s.query = 0, s.painted.clear();
-    ImGui::TextWrapped("%s", make_example(s.example).description.c_str());
+    wrapped_text("inputs.text", make_example(s.example).description);
   } else if (s.source == "random") {
     ImGui::SliderInt("Lq queries", &s.lq, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SliderInt("Lk keys", &s.lk, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
@@ -57,9 +48,7 @@ void mask_controls(AppState& app) {
   const std::string kind = s.mask.substr(0, s.mask.find(':'));
   std::string chosen = kind;
   if (combo("mask", chosen, {"none", "causal", "causal-bottom-right", "window", "padding", "painted"})) {
-    if (chosen == "window") s.mask = "window:3";
-    else if (chosen == "padding") s.mask = "padding:" + std::to_string(std::max<Index>(1, app.problem().lk() - 2));
-    else s.mask = chosen;
+    set_mask_kind(app, chosen);
   }
   if (kind == "window" || kind == "padding") {
     int w = std::atoi(s.mask.c_str() + kind.size() + 1);
@@ -67,7 +56,7 @@ void mask_controls(AppState& app) {
     if (ImGui::SliderInt(kind == "window" ? "W keys" : "N kept", &w, 1, std::max(most, 1)))
       s.mask = kind + ":" + std::to_string(w);
   }
-  if (kind == "painted") ImGui::TextWrapped("Click cells of the heatmap to block or allow them.");
+  if (kind == "painted") wrapped_text("inputs.text", "Click cells of the heatmap to block or allow them.");
 }
 
 void scale_controls(AppState& app) {
@@ -91,10 +80,10 @@ void precision_controls(AppState& app) {
   combo("masked cells", s.mask_value, {"-inf", "-1e9", "-65504", "lowest"});
   if (s.precision != "fp32") {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped(
-        "Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
-        "exp; the weights; the output. Sums stay in fp32.",
-        s.precision.c_str());
+    wrapped_text("inputs.text",
+                 printed("Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
+                         "exp; the weights; the output. Sums stay in fp32.",
+                         s.precision.c_str()));
     ImGui::PopStyleColor();
   }
 }
@@ -138,8 +127,8 @@ void draw_inputs(AppState& app) {
   ImGui::Separator();
   combo("backend", app.settings.backend, {"auto", "cpu", "gpu"});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("running on: %s", app.backend_note.c_str());
-  ImGui::TextWrapped("last recompute: %.1f ms", app.last_compute_ms);
+  wrapped_text("inputs.text", printed("running on: %s", app.backend_note.c_str()));
+  wrapped_text("inputs.text", printed("last recompute: %.1f ms", app.last_compute_ms));
   ImGui::PopStyleColor();
   ImGui::Checkbox("presentation (P)", &app.settings.present);
   ImGui::SameLine();
@@ -149,7 +138,7 @@ void draw_inputs(AppState& app) {
   ImGui::PopItemWidth();
   if (!app.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 90, 255));
-    ImGui::TextWrapped("%s — showing the last good data", app.error.c_str());
+    wrapped_text("inputs.text", printed("%s — showing the last good data", app.error.c_str()));
     ImGui::PopStyleColor();
   }
 }

@@ -241,6 +241,8 @@ std::string to_json(const Settings& s) {
       {"font_scale", s.font_scale},
       {"present", s.present},
       {"light", s.light},
+      {"stretch_weights", s.stretch_weights},
+      {"shared_range", s.shared_range},
       {"attnlab", ATTNLAB_VERSION},
   };
   return j.dump(2) + "\n";
@@ -271,6 +273,7 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
   read.whole("query", s.query, {0, limits::size.hi - 1});
   read.real("font_scale", s.font_scale, limits::font_scale_lo, limits::font_scale_hi);
   read.flag("present", s.present), read.flag("light", s.light);
+  read.flag("stretch_weights", s.stretch_weights), read.flag("shared_range", s.shared_range);
   std::string stage = "scores";
   read.text("stage", stage);
   try {

@@ -44,6 +44,10 @@ struct Settings {
   float font_scale = 1.0f;
   bool present = false;
   bool light = false;
+  // The colour range: the weights over [0, their largest] instead of [0, 1]; scores, scaled and
+  // masked on one range, so that scaling is seen to shrink the spread (ColourSpan, core/figure).
+  bool stretch_weights = false;
+  bool shared_range = false;
 
   bool operator==(const Settings&) const = default;
 };

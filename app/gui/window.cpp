@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "app/gui/app_state.hpp"
+#include "app/gui/frame.hpp"
+#include "app/gui/keys.hpp"
+#include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/style.hpp"
 #include "core/attention/cpu_backend.hpp"
@@ -67,82 +70,24 @@ void save_screenshot(const std::string& path, int width, int height) {
   write_file_atomic(path, png);
 }
 
-void handle_keys(AppState& app, GLFWwindow* window) {
+void handle_keys(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  const auto pressed = [](int key) { return ImGui::IsKeyPressed(key); };
-  if (pressed(GLFW_KEY_RIGHT)) act(app, Action::next_stage);
-  if (pressed(GLFW_KEY_LEFT)) act(app, Action::previous_stage);
-  if (pressed(GLFW_KEY_DOWN)) act(app, Action::next_query);
-  if (pressed(GLFW_KEY_UP)) act(app, Action::previous_query);
-  if (pressed(GLFW_KEY_SPACE)) act(app, Action::play);
-  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) act(app, Action::dk_up);
-  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) act(app, Action::dk_down);
-  if (pressed(GLFW_KEY_P)) act(app, Action::toggle_present);
-  if (pressed(GLFW_KEY_S)) act(app, Action::toggle_scaling);
-  if (pressed(GLFW_KEY_D)) act(app, Action::toggle_explorer);
-  if (pressed(GLFW_KEY_E)) act(app, Action::export_stage);
-  if (pressed(GLFW_KEY_T)) act(app, Action::toggle_tiles);
-  if (pressed(GLFW_KEY_RIGHT_BRACKET)) act(app, Action::next_tile);
-  if (pressed(GLFW_KEY_LEFT_BRACKET)) act(app, Action::previous_tile);
-  if (pressed(GLFW_KEY_H)) act(app, Action::toggle_heads);
-  if (pressed(GLFW_KEY_PERIOD)) act(app, Action::next_head);
-  if (pressed(GLFW_KEY_COMMA)) act(app, Action::previous_head);
-  if (pressed(GLFW_KEY_F)) {
-    app.fullscreen = !app.fullscreen;
-    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
-    if (app.fullscreen && mode)
-      glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
-    else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
-  }
+  using S = KeyBinding::Shift;
+  for (const KeyBinding& k : key_bindings())
+    if (ImGui::IsKeyPressed(k.key) && k.ctrl == io.KeyCtrl &&
+        (k.shift == S::any || (k.shift == S::with) == io.KeyShift))
+      act(app, k.action);
 }
 
-// A fixed layout of panels that follows the window's size; presentation mode hides the side panels.
-void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
-  const ImGuiViewport* viewport = ImGui::GetMainViewport();
-  const ImVec2 o = viewport->WorkPos, size = viewport->WorkSize;
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-  const auto panel = [&](const char* title, float x, float y, float w, float h, auto&& draw) {
-    ImGui::SetNextWindowPos({o.x + x, o.y + y});
-    ImGui::SetNextWindowSize({w, h});
-    if (ImGui::Begin(title, nullptr, flags)) draw();
-    ImGui::End();
-  };
-  const bool present = app.settings.present;
-  const float left = present ? 0 : std::max(size.x * 0.24f, 320.0f);
-  const float right = (size.x - left) * (present ? 0.42f : 0.45f);
-  const float middle = size.x - left - right;
-  if (!present) {
-    const float stats_h = std::min(size.y * 0.34f, ImGui::GetFontSize() * 14);
-    panel("Inputs", 0, 0, left, size.y - stats_h, [&] { draw_inputs(app); });
-    panel("Statistics of this query", 0, size.y - stats_h, left, stats_h, [&] { draw_stats(app); });
-  }
-  panel("Heatmap", left, 0, middle, size.y, [&] { draw_heatmap(app, heatmap); });
-  // The explorer's plots and the heads' grid need room; the stepper above keeps its selectors.
-  const float output_h = size.y * (app.tab == AppState::Tab::output     ? 0.36f
-                                   : app.tab == AppState::Tab::explorer ? 0.64f
-                                                                        : 0.72f);
-  panel("Stepper: one query, stage by stage", left + middle, 0, right, size.y - output_h, [&] { draw_stepper(app); });
-  panel("Output, the dₖ explorer, the heads", left + middle, size.y - output_h, right, output_h, [&] {
-    if (ImGui::BeginTabBar("bottom")) {
-      const auto tab = [&](const char* name, AppState::Tab which, auto&& draw) {
-        // A key or --actions may switch the tab; clicks do too.
-        const ImGuiTabItemFlags select = app.tab_requested == which ? ImGuiTabItemFlags_SetSelected : 0;
-        if (ImGui::BeginTabItem(name, nullptr, select)) {
-          if (!app.tab_requested) app.tab = which;  // a click on a tab
-          draw();
-          ImGui::EndTabItem();
-        }
-      };
-      tab("output = Σ weight · value", AppState::Tab::output, [&] { draw_output(app); });
-      tab("why √dₖ (D)", AppState::Tab::explorer, [&] { draw_explorer(app); });
-      tab("heads (H)", AppState::Tab::heads, [&] { draw_heads(app, heads); });
-      app.tab_requested.reset();
-      ImGui::EndTabBar();
-    }
-  });
+// Full screen on the primary monitor, or back to a window, when app.fullscreen changed.
+void follow_fullscreen(AppState& app, GLFWwindow* window, bool& shown) {
+  if (app.fullscreen == shown) return;
+  shown = app.fullscreen;
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+  if (shown && mode) glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+  else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
 }
 
 // The window's backend: the GPU path on this window's own context when it can run there (4.3, a
@@ -192,6 +137,8 @@ int run_window(WindowOptions o) {
     } catch (const std::exception& e) {
       not_restored = e.what();
     }
+    app.settings.present = app.settings.present || o.present;
+    if (o.light) app.settings.light = *o.light;
   }
 
   glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
@@ -206,8 +153,15 @@ int run_window(WindowOptions o) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
-  const Fonts fonts = load_fonts(std::clamp(app.settings.font_scale, 0.5f, 4.0f));
+  const float font_scale = std::clamp(app.settings.font_scale, 0.5f, 4.0f);
+  FontSizes sizes = font_sizes(o.width, o.height, font_scale);
+  Fonts fonts = load_fonts(sizes);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
+  LayoutAudit audit;
+  if (!o.layout_report.empty()) {
+    audit.on = true, audit.width = o.width, audit.height = o.height;
+    ImGui::GetIO().UserData = &audit;
+  }
   ImGui_ImplOpenGL3_Init("#version 330 core");
 
   const bool compute_shaders = gl_version == "OpenGL 4.3";
@@ -236,6 +190,7 @@ int run_window(WindowOptions o) {
   HeatmapView& heatmap = *heatmap_view;
   std::vector<double> frame_ms;
   auto last = std::chrono::steady_clock::now();
+  bool fullscreen_shown = false;
   for (int frame = 0; !glfwWindowShouldClose(window); ++frame) {
     const auto frame_start = std::chrono::steady_clock::now();
     glfwPollEvents();
@@ -248,8 +203,28 @@ int run_window(WindowOptions o) {
     tick(app, std::chrono::duration<double>(frame_start - last).count());
     last = frame_start;
     apply(app);
-    if (frame == 0 || app.settings.light != app.applied_theme_light) apply_theme(app.settings.light);
+    // Text grows with the screen: a window resized (or full screen) gets fonts for its new size.
+    int window_w = 0, window_h = 0;
+    glfwGetWindowSize(window, &window_w, &window_h);
+    const FontSizes wanted = font_sizes(window_w, window_h, font_scale);
+    const bool new_fonts = wanted.normal != sizes.normal || wanted.present != sizes.present;
+    if (new_fonts) {
+      sizes = wanted;
+      ImGui::GetIO().Fonts->Clear();
+      fonts = load_fonts(sizes);
+      ImGui_ImplOpenGL3_DestroyFontsTexture();
+      ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
+    if (frame == 0 || new_fonts || app.settings.light != app.applied_theme_light)
+      apply_theme(app.settings.light, sizes.scale);
     app.applied_theme_light = app.settings.light;
+    if (audit.on) {
+      std::vector<std::string> done;
+      if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.action_names.size())
+        done.push_back(o.action_names[static_cast<std::size_t>(frame - 1)]);
+      audit.begin_frame(frame, std::move(done));
+      audit.present = app.settings.present;
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     // A scripted run ignores wherever the pointer happens to be: its pictures show no hover.
@@ -257,8 +232,12 @@ int run_window(WindowOptions o) {
     ImGui::NewFrame();
     ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
     app.focus_key = -1;
-    handle_keys(app, window);
+    handle_keys(app);
+    follow_fullscreen(app, window, fullscreen_shown);
+    if (audit.on) audit.font_size = ImGui::GetFontSize();
     draw_panels(app, heatmap, *heads_view);
+    draw_help(app);
+    if (!ImGui::IsAnyItemActive()) remember(app);  // a slider still held is one change, not many
     ImGui::PopFont();
     ImGui::Render();
     int width = 0, height = 0;
@@ -282,6 +261,7 @@ int run_window(WindowOptions o) {
     std::cerr << "attnlab: frame times over " << later.size() << " frames after the first: median " << median(later)
               << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
   }
+  if (audit.on) write_file_atomic(o.layout_report, audit.json());
   if (o.remember) {
     try {
       save_settings(app.settings, last_state_path());

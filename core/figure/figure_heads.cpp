@@ -80,8 +80,9 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
   const Problem first = head_problem(hp, 0);  // the shapes, scale, mask and tokens every head shares
   check_query(o.query, first.lq());
   std::vector<const Matrix*> stages;
-  for (const Trace& t : traces) stages.push_back(&t.stage(o.stage));
-  const StageColours colours = stage_colours(stages, o.stage, o.colormap);  // one scale for every head
+  std::vector<const Trace*> all;
+  for (const Trace& t : traces) stages.push_back(&t.stage(o.stage)), all.push_back(&t);
+  const StageColours colours = trace_colours(all, o.stage, o.colormap, o.span);  // one scale for every head
   const Index heads = hp.heads(), kv_heads = hp.kv_heads();
 
   Figure f;
@@ -102,7 +103,7 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
   const std::vector<std::string> col_names =
       o.stage == Stage::output ? numbered_tokens("d", m.cols()) : labels_or_numbers(first.key_tokens, "k", m.cols());
   const std::vector<std::string> row_labels = fitted_labels(l, row_names), col_labels = fitted_labels(l, col_names);
-  const bool any_masked = any_masked_cell(traces.front(), o.stage);  // one mask for every head
+  const MaskLegend any_masked = mask_legend(traces.front(), o.stage);  // one mask for every head
   const float right = colour_bar_space(l, colours, any_masked) + pad;
 
   // The panels' cells, with room for the query labels left of the grid; without it when the cells
@@ -144,6 +145,7 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
     panel.row_names = row_names;
     panel.col_names = col_names;
     const CellRange own = fill_cells(panel, traces[static_cast<std::size_t>(h)], o.stage, colours);
+    panel.hatch = std::max(6.0f, std::round(l.px(kHatch)));
     range.largest = std::max(range.largest, own.largest);
     range.whole = range.whole && own.whole;
   }
@@ -163,13 +165,14 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
     const std::string title = panel_title(title_form, h, kv_head(h, heads, kv_heads));
     l.text(title, panel.x + heat_w / 2, panel.y - l.px(kPanelTitleLift), l.fitting(title, title_size, heat_w),
            Anchor::middle, kInk, "panel-title");
+    const AxisPlan plan = label_plan(l, panel, col_labels);
     if (labels && h % grid.columns == 0) {
       if (h == 0)
         l.text("queries", panel.x - gap, panel.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
-      query_labels(l, panel, row_labels, o.query);
+      query_labels(l, panel, row_labels, o.query, plan);
     }
     if (labels && h + grid.columns >= heads) {
-      const float below = key_labels(l, panel, heat_h, col_labels);
+      const float below = key_labels(l, panel, heat_h, col_labels, plan);
       if (h / grid.columns == grid.rows - 1) keys_y = below;
     }
     cell_values(l, panel, trace, o.stage, range);

@@ -314,7 +314,13 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
       for (Index j = col_first; j < col_end; ++j)
         value_w = std::max(value_w, text_width(attnlab::format_value(m(i, j), view.decimals)));
   }
-  if (cell >= value_w + ImGui::GetFontSize() * 0.5f)
+  // The values shrink to fit their cells, as in the figures, down to 60 % of the panel's text; smaller
+  // than that they would not be read from the back of a room, and the colours (and hover) say it.
+  const float value_size = ImGui::GetFontSize() * std::min(1.0f, 0.85f * cell / value_w);
+  const float value_line = line * value_size / ImGui::GetFontSize();
+  if (value_size >= 0.6f * ImGui::GetFontSize())
+    audit_box("heatmap.values", origin, {origin.x + size.x, origin.y + size.y});
+  if (value_size >= 0.6f * ImGui::GetFontSize())
     for (Index i = row_first; i < row_end; ++i)
       for (Index j = col_first; j < col_end; ++j) {
         const float v = m(i, j);
@@ -322,9 +328,11 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
         const std::string text = attnlab::format_value(v, view.decimals);
         const Rgba c = colormap(v, range.lo, range.hi, table);
         const bool dark = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b < 140;
-        const float w = text_width(text);
-        draw->AddText({cell_x(static_cast<float>(j) + 0.5f) - w / 2, cell_y(static_cast<float>(i) + 0.5f) - line / 2},
-                      dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text.c_str());
+        const float w = text_width(text) * value_size / ImGui::GetFontSize();
+        draw->AddText(
+            ImGui::GetFont(), value_size,
+            {cell_x(static_cast<float>(j) + 0.5f) - w / 2, cell_y(static_cast<float>(i) + 0.5f) - value_line / 2},
+            dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text.c_str());
       }
   // The selected query's row.
   const float qy = cell_y(static_cast<float>(app.settings.query));

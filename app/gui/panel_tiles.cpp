@@ -51,7 +51,9 @@ void draw_tiles(AppState& app) {
   };
   bar_chart("tile scores", bars, {ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6});
 
-  if (ImGui::BeginTable("tiles", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
+  if (ImGui::BeginTable("tiles", 6,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_ScrollX,  // columns at their width, scrolled, never cut
                         {0, ImGui::GetFontSize() * 8})) {
     ImGui::TableSetupScrollFreeze(0, 1);
     for (const char* name : {"tile", "keys", "tile max", "m", "ℓ", "exp(m_old − m_new)"}) ImGui::TableSetupColumn(name);

@@ -64,15 +64,20 @@ std::vector<Step> lesson() {
     return all;
   };
   return {
-      {"1 scores: the query is “it”", {"next-query", "next-query", "next-query", "next-query", "wait"}, with({})},
-      {"2 scaled", {"next-stage", "wait"}, with({"stepper.values"})},
-      {"3 masked, causal", {"next-stage", "mask", "wait"}, with({"stepper.values", "heatmap.legend"})},
+      // The cells' values are read aloud in every step on the heatmap: they must be printed.
+      {"1 scores: the query is “it”",
+       {"next-query", "next-query", "next-query", "next-query", "wait"},
+       with({"heatmap.values"})},
+      {"2 scaled", {"next-stage", "wait"}, with({"stepper.values", "heatmap.values"})},
+      {"3 masked, causal",
+       {"next-stage", "mask", "wait"},
+       with({"stepper.values", "heatmap.legend", "heatmap.values"})},
       {"4 weights, the mask back to none",
        {"previous-mask", "next-stage", "wait"},
-       with({"stepper.values", "stepper.sum"})},
+       with({"stepper.values", "stepper.sum", "heatmap.values"})},
       {"5 why √dₖ: dₖ = 64, no scaling",
        {"dk-up", "dk-up", "dk-up", "scaling", "wait"},
-       with({"stepper.values", "stepper.sum", "stepper.warning"})},
+       with({"stepper.values", "stepper.sum", "stepper.warning", "heatmap.values"})},
       {"6 the dₖ explorer",
        {"explorer", "wait"},
        with({"explorer.plot", "explorer.histogram", "explorer.legend"}, false)},

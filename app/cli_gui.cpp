@@ -9,6 +9,8 @@
 namespace attnlab::cli {
 
 int run_gui(const InputOptions& input, const GuiOptions& options) {
+  if (!input.model.empty())
+    throw InputError("the window does not open a model yet: use compute, export or bench with --model");
   gui::WindowOptions w;
   gui::Settings& s = w.settings;
   const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();

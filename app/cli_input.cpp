@@ -33,11 +33,30 @@ void add_input_options(CLI::App& c, InputOptions& in) {
   c.add_option("--mask", in.mask, "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")
       ->group(group);
   c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
+  c.add_option("--model", in.model, "a Hugging Face model folder (config.json, model.safetensors)")->group(group);
+  c.add_option_function<std::string>(
+       "--text", [&in](const std::string& t) { in.text = t; }, "with --model: the sentence to tokenize")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--token-ids", [&in](const std::string& t) { in.token_ids = t; },
+       "with --model: the token ids, 464,3797,… (no tokenizer needed)")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--layer", [&in](const std::string& t) { in.layer = t; }, "with --model: the layer shown, 0-based (default 0)")
+      ->type_name("N")
+      ->group(group);
 }
 
 void finish_input_options(const CLI::App& c, InputOptions& in) {
   for (const char* name : {"--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})
     if (c.count(name) > 0) in.random_settings_given = true;
+  in.mask_given = c.count("--mask") > 0;
+  in.scale_given = c.count("--scale") > 0;
+  if (!in.model.empty())
+    for (const char* name : {"--dk", "--dv", "--lq", "--lk", "--heads", "--kv-heads"})
+      if (c.count(name) > 0)
+        throw InputError(std::string(name) +
+                         " does not apply to a model: the model decides dk, dv, the heads and the tokens' count");
 }
 
 void require_single_head(const InputOptions& in) {

@@ -135,7 +135,7 @@ int run(int argc, char** argv) {
   }
   if (*bench_cmd) {
     cli::finish_input_options(*bench_cmd, input);
-    cli::require_single_head(input);
+    if (input.model.empty()) cli::require_single_head(input);
     return cli::run_bench(input, bench);
   }
   if (*export_cmd) {
@@ -145,9 +145,28 @@ int run(int argc, char** argv) {
   // No subcommand, or "gui": the window.
   CLI::App& window = *gui_cmd ? *gui_cmd : app;
   cli::finish_input_options(window, input);
-  for (const char* name :
-       {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv", "--seed",
-        "--sigma", "--heads", "--kv-heads", "--precision", "--no-max-subtraction", "--mask-value"})
+  for (const char* name : {"--q",
+                           "--k",
+                           "--v",
+                           "--random",
+                           "--example",
+                           "--mask",
+                           "--scale",
+                           "--lq",
+                           "--lk",
+                           "--dk",
+                           "--dv",
+                           "--seed",
+                           "--sigma",
+                           "--heads",
+                           "--kv-heads",
+                           "--precision",
+                           "--no-max-subtraction",
+                           "--mask-value",
+                           "--model",
+                           "--text",
+                           "--token-ids",
+                           "--layer"})
     if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
       gui.input_given = true;
   return cli::run_gui(input, gui);

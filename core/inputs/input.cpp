@@ -4,6 +4,7 @@
 
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
+#include "core/inputs/model_input.hpp"
 #include "core/inputs/random.hpp"
 #include "core/inputs/read_mask.hpp"
 #include "core/io/load.hpp"
@@ -127,6 +128,9 @@ bool check_sources(const InputOptions& in) {
 }  // namespace
 
 Problem load_problem(const InputOptions& in) {
+  check_model_options(in);
+  if (!in.model.empty())
+    throw InputError("--model runs one model's layer as several heads: this command takes one head");
   if (in.heads || in.kv_heads)
     throw InputError("--heads applies to compute, export and the window: bench times one head");
   const bool files = check_sources(in);
@@ -140,6 +144,11 @@ Problem load_problem(const InputOptions& in) {
 }
 
 HeadsProblem load_heads_problem(const InputOptions& in) {
+  check_model_options(in);
+  if (!in.model.empty()) {
+    const ModelRun run = run_model(in);
+    return model_layer_problem(in, run, model_layer(in, run.model.config));
+  }
   const bool files = check_sources(in);
   HeadsProblem hp = files ? heads_from_files(in) : in.random ? heads_from_random(in) : heads_from_example(in);
   hp.mask = read_mask(in.mask);

@@ -1,6 +1,6 @@
 #pragma once
-// The INPUT options every front end shares (cli.md): files, seeded random, or a built-in example,
-// with a mask and a scale.
+// The INPUT options every front end shares (cli.md): files, seeded random, a built-in example or a
+// real model's layer, with a mask and a scale.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,6 +22,12 @@ struct InputOptions {
   std::string example;  // empty: the default example, unless files or --random
   std::string mask = "none";
   std::string scale = "sqrt";
+  // With --model these override the model's own mask and scale only when given.
+  bool mask_given = false, scale_given = false;
+  // A real model (models.md): the folder, its input as text or as token ids, the layer shown
+  // ("N", or "all" for export).
+  std::string model;
+  std::optional<std::string> text, token_ids, layer;
 };
 
 // Loads and validates; throws InputError naming the offending option or file.
@@ -29,6 +35,7 @@ struct InputOptions {
 Problem load_problem(const InputOptions& input);
 // Any number of heads: 3-D files, or --random with --heads/--kv-heads. Random head h of Q draws
 // with seed + h·1000003, KV head g of K and V with seed + g·1000003, so one head is --random's problem.
+// With --model: the forward pass over the tokens, then the layer's problem (core/inputs/model_input.hpp).
 HeadsProblem load_heads_problem(const InputOptions& input);
 
 }  // namespace attnlab

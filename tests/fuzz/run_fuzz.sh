@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds the .npy/.csv reader fuzz target and runs it for SECONDS.
+# Builds the fuzz target of the .npy, .csv and safetensors-header readers and runs it for SECONDS.
 # Exit 0: no bug found; 1: a crash, sanitizer report or build failure; 77: no libFuzzer (skipped).
 set -u
 if [ $# -ne 3 ]; then
@@ -26,10 +26,11 @@ clang++ -fsanitize=fuzzer,address,undefined "$work/probe.cpp" -o "$work/probe" >
 
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I "$src" -I/usr/include/eigen3 \
-  "$src/core/io/npy.cpp" "$src/core/io/csv.cpp" "$src/tests/fuzz/fuzz_readers.cpp" \
+  "$src/core/io/npy.cpp" "$src/core/io/csv.cpp" "$src/core/io/atomic_file.cpp" \
+  "$src/core/model/safetensors.cpp" "$src/core/model/json_text.cpp" "$src/tests/fuzz/fuzz_readers.cpp" \
   -o "$work/fuzz_readers" || { echo "FUZZ FAILURE: the fuzz target does not build"; exit 1; }
 
-# Seeds: the first byte picks the reader (\000 .npy, \001 .csv). Written with printf so no Python
+# Seeds: the first byte picks the reader (\000 .npy, \001 .csv, \002 safetensors). Written with printf so no Python
 # is needed; rewritten every run, while inputs the fuzzer found stay in the corpus.
 # npy_seed FILE VERSION DESCR FORTRAN SHAPE DATA (DATA is a printf format of the raw bytes)
 npy_seed() {
@@ -57,6 +58,15 @@ npy_seed seed-b1 1 '|b1' False '(2, 2)' '\1\0\1\1'
 printf '\0011,2,3\n4,5,6\n' > "$c/seed-csv"
 printf '\001inf,-inf,nan\r\n1e-3,+2,.5\r\n\r\n' > "$c/seed-csv-crlf"
 printf '\001 1 ,\t2.5e7\n-0,1e-50\n\n' > "$c/seed-csv-spaces"
+# safetensors: the 8-byte little-endian header length, the JSON, the data.
+st_seed() {
+  local n=${#2}
+  { printf '\002'; printf "\\$(printf %03o $((n & 255)))\\$(printf %03o $((n >> 8)))\000\000\000\000\000\000"
+    printf '%s' "$2"; printf "$3"; } > "$c/$1"
+}
+st_seed seed-st-two '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"BF16","shape":[1,1],"data_offsets":[8,10]},"__metadata__":{"format":"pt"}}' '\0\0\200\77\0\0\0\100\300\77'
+st_seed seed-st-empty '{}' ''
+st_seed seed-st-f16 '{"w":{"dtype":"F16","shape":[3],"data_offsets":[0,6]}}' '\0\74\0\300\377\173'
 
 # libFuzzer's own default exit code for a bug is 77, which CTest would read as a skip.
 "$work/fuzz_readers" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=16384 \

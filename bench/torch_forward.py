@@ -8,6 +8,9 @@ Run with Debian's PyTorch (python3-torch; measurement only, never needed to buil
     /usr/bin/python3 bench/torch_forward.py --model /tmp/gpt2-shape --tokens 128 --threads 1,2
     build/app/attnlab bench --model /tmp/gpt2-shape --token-ids "$(seq -s, 0 127)" --json
 
+attnlab runs a model's forward pass with OMP_WAIT_POLICY=PASSIVE (idle threads sleep): on a busy
+machine time PyTorch that way too and take the better.
+
 With --check DIR it also compares a `compute --model … --dump DIR` of the same tokens and --layer:
 q.npy, k.npy, v.npy and next.csv against PyTorch's values.
 """

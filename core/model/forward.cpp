@@ -6,6 +6,7 @@
 
 #include "core/model/causal_attention.hpp"
 #include "core/model/layer_ops.hpp"
+#include "core/model/linear.hpp"
 #include "core/model/rope.hpp"
 
 namespace attnlab {
@@ -26,9 +27,7 @@ Index first_row(const ModelConfig& c, Index layer, Index length) {
 void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, Matrix& x, LayerQKV& kept) {
   const Index length = x.rows(), E = c.hidden;
   const Matrix a = layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps);
-  Matrix qkv(length, 3 * E);
-  qkv.noalias() = a * w.qkv.matrix();  // Conv1D: x·W, W is [in, out]
-  add_bias(qkv, w.qkv_bias);
+  const Matrix qkv = conv1d(a, w.qkv, w.qkv_bias);
   kept.q = qkv.leftCols(E);
   kept.k = qkv.middleCols(E, E);
   kept.v = qkv.rightCols(E);
@@ -36,47 +35,33 @@ void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, Matrix
   const Index first = first_row(c, layer, length);
   const Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), first);
   if (first > 0) x = x.bottomRows(length - first).eval();
-  x.noalias() += attended * w.out.matrix();
-  add_bias(x, w.out_bias);
+  x += conv1d(attended, w.out, w.out_bias);
 
   const Matrix m = layer_norm(x, w.mlp_norm, w.mlp_norm_bias, c.norm_eps);
-  Matrix hidden(x.rows(), c.intermediate);
-  hidden.noalias() = m * w.fc.matrix();
-  add_bias(hidden, w.fc_bias);
+  Matrix hidden = conv1d(m, w.fc, w.fc_bias);
   gelu_tanh(hidden);
-  x.noalias() += hidden * w.proj.matrix();
-  add_bias(x, w.proj_bias);
+  x += conv1d(hidden, w.proj, w.proj_bias);
 }
 
 void llama_block(const ModelConfig& c, const LayerWeights& w, Index layer, const RopeTables& rope, Matrix& x,
                  LayerQKV& kept) {
   const Index length = x.rows();
   const Matrix a = rms_norm(x, w.attn_norm, c.norm_eps);
-  // nn.Linear: x·Wᵀ, W is [out, in].
-  kept.q.noalias() = a * w.q.matrix().transpose();
-  kept.k.noalias() = a * w.k.matrix().transpose();
-  kept.v.noalias() = a * w.v.matrix().transpose();
-  add_bias(kept.q, w.q_bias);
-  add_bias(kept.k, w.k_bias);
-  add_bias(kept.v, w.v_bias);
+  kept.q = linear(a, w.q, w.q_bias);
+  kept.k = linear(a, w.k, w.k_bias);
+  kept.v = linear(a, w.v, w.v_bias);
   apply_rope(kept.q, c.heads, rope);
   apply_rope(kept.k, c.kv_heads, rope);
 
   const Index first = first_row(c, layer, length);
   const Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), first);
   if (first > 0) x = x.bottomRows(length - first).eval();
-  x.noalias() += attended * w.out.matrix().transpose();
-  add_bias(x, w.out_bias);
+  x += linear(attended, w.out, w.out_bias);
 
   const Matrix m = rms_norm(x, w.mlp_norm, c.norm_eps);
-  Matrix gate(x.rows(), c.intermediate), up(x.rows(), c.intermediate);
-  gate.noalias() = m * w.gate.matrix().transpose();
-  up.noalias() = m * w.up.matrix().transpose();
-  add_bias(gate, w.gate_bias);
-  add_bias(up, w.up_bias);
-  silu_gate(gate, up);
-  x.noalias() += gate * w.down.matrix().transpose();
-  add_bias(x, w.down_bias);
+  Matrix gate = linear(m, w.gate, w.gate_bias);
+  silu_gate(gate, linear(m, w.up, w.up_bias));
+  x += linear(gate, w.down, w.down_bias);
 }
 
 // logits = W·h for the one final row h: a matrix-vector product over the vocabulary, in blocks of

@@ -46,10 +46,6 @@ Matrix rms_norm(const Matrix& x, const Weight& w, double eps) {
   return y;
 }
 
-void add_bias(Matrix& x, const Weight& b) {
-  if (!b.empty()) x.rowwise() += b.row();
-}
-
 void gelu_tanh(Matrix& x) {
   const float c = static_cast<float>(std::sqrt(2.0 / std::numbers::pi));
   row_blocks(x.rows(), [&](Index first, Index count) {

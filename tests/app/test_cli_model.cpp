@@ -245,6 +245,7 @@ TEST_SUITE("cli/model") {
     for (int l = 0; l < 2; ++l)
       for (int h = 0; h < 4; ++h) CHECK(contains(grid, "layer " + std::to_string(l) + " head " + std::to_string(h)));
     CHECK(contains(grid, "layers (rows)"));
+    CHECK(contains(grid, ">layer 1</text>"));  // each row titled with its layer
     check_well_formed(work / "grid.svg");
 
     r = with({"--layer", "all", "--head", "2", "--out", (work / "column.png").string()});
@@ -405,5 +406,7 @@ TEST_SUITE("cli/model-errors") {
     check_error(run_attnlab({"bench", "--model", model, "--token-ids", "1", "--layer", "0"}),
                 {"--layer does not apply"});
     check_error(run_attnlab({"bench", "--model", model, "--token-ids", "99"}), {"token id 99"});
+    check_error(run_attnlab({"gui", "--model", model, "--token-ids", "1", "--frames", "1"}),
+                {"the window does not open a model yet"});
   }
 }

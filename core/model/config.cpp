@@ -66,7 +66,7 @@ void gpt2(const Fields& f, ModelConfig& c) {
                      std::to_string(c.heads));
   c.head_dim = c.hidden / c.heads;
   c.intermediate = f.count_or("n_inner", 4 * c.hidden);
-  c.positions = f.has("n_positions") ? f.count("n_positions") : f.count("n_ctx");
+  c.positions = !f.has("n_positions") && f.has("n_ctx") ? f.count("n_ctx") : f.count("n_positions");
   c.norm_eps = f.positive("layer_norm_epsilon", 1e-5);
   // gelu_new, gelu_pytorch_tanh and gelu_fast are one formula: GELU's tanh approximation.
   const std::string act = f.text("activation_function", "gelu_new");

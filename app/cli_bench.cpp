@@ -98,12 +98,13 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   if (input.mask_given || input.scale_given)
     throw InputError("--mask and --scale change the lab's view of a layer, not the forward pass that bench times");
   check_model_options(input);
-  if (input.token_ids) parse_token_ids(*input.token_ids);  // a malformed list costs no loading
+  if (input.tokens.token_ids) parse_token_ids(*input.tokens.token_ids);  // a malformed list costs no loading
 
   auto start = Clock::now();
   const Model model = load_model(input.model);
+  const std::optional<Tokenizer> tokenizer = folder_tokenizer(input.model);
   const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  const ModelTokens tokens = model_tokens(input, model);
+  const ModelTokens tokens = model_tokens(input, model, tokenizer ? &*tokenizer : nullptr);
   sink = forward(model, tokens.ids).logits[0];  // warm-up: the mapped pages read in, threads started
   std::vector<double> times;
   for (int r = 0; r < options.repeat; ++r) {

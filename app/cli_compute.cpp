@@ -109,8 +109,8 @@ Files model_files(const ModelRun& run, const HeadsProblem& problem) {
   for (const NextToken& t : top_next_tokens(run.pass.logits, 10)) {
     char probability[32];
     std::snprintf(probability, sizeof probability, "%.10g", t.probability);
-    next += std::to_string(rank++) + "," + std::to_string(t.id) + "," + csv_field(token_label(t.id)) + "," +
-            probability + "\n";
+    next += std::to_string(rank++) + "," + std::to_string(t.id) + "," +
+            csv_field(token_label(run.tokenizer_or_null(), t.id)) + "," + probability + "\n";
   }
   files.emplace_back("next.csv", next);
   return files;

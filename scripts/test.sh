@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Set up, build, and run the whole test suite: every CTest test of the release build (one per doctest
-# suite, see tests/CMakeLists.txt), then the engine, file and model suites again under ASan + UBSan.
+# suite, see tests/CMakeLists.txt), then the engine, file, model and tokenizer-file suites again under ASan + UBSan.
 # Arguments go to the release run's ctest (e.g. -R attention/); with arguments the sanitizer run is left out.
 source "$(dirname "$0")/setup.sh"
 need_packages "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"
+need_tokenizer_references
 configure release -DATTNLAB_TESTS=ON
 cmake --build --preset release
 (cd "$repo_root" && ctest --preset release "$@")

@@ -6,4 +6,6 @@ find_package(nlohmann_json 3 REQUIRED)        # nlohmann-json3-dev
 find_package(doctest REQUIRED)                # doctest-dev: doctest::doctest
 find_package(PkgConfig REQUIRED)              # pkg-config
 pkg_check_modules(EPOXY REQUIRED IMPORTED_TARGET epoxy)  # libepoxy-dev: GL and EGL entry points
+pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)  # libpcre2-dev: the tokenizers' split regexes
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)  # libutf8proc-dev: NFC and character classes
 include(${CMAKE_CURRENT_LIST_DIR}/imgui_backends.cmake)   # libimgui-dev, libglfw3-dev

@@ -7,10 +7,11 @@
 
 #include "core/attention/heads.hpp"
 #include "core/attention/problem.hpp"
+#include "core/tokenizer/token_input.hpp"
 
 namespace attnlab {
 
-struct InputOptions {
+struct InputOptions : ModelInputOptions {
   std::string q, k, v;  // .npy or .csv paths, all three together
   bool random = false;
   Index lq = 8, lk = 8, dk = 64, dv = 64;
@@ -24,10 +25,9 @@ struct InputOptions {
   std::string scale = "sqrt";
   // With --model these override the model's own mask and scale only when given.
   bool mask_given = false, scale_given = false;
-  // A real model (models.md): the folder, its input as text or as token ids, the layer shown
-  // ("N", or "all" for export).
-  std::string model;
-  std::optional<std::string> text, token_ids, layer;
+  // With a real model (models.md, the folder and its tokens in ModelInputOptions): the layer shown,
+  // "N", or "all" for export.
+  std::optional<std::string> layer;
 };
 
 // Loads and validates; throws InputError naming the offending option or file.

@@ -9,10 +9,10 @@ namespace attnlab {
 
 void check_model_options(const InputOptions& in) {
   if (in.model.empty()) {
-    if (in.text || in.token_ids || in.layer)
-      throw InputError(std::string(in.text        ? "--text"
-                                   : in.token_ids ? "--token-ids"
-                                                  : "--layer") +
+    if (in.tokens.text || in.tokens.token_ids || in.layer)
+      throw InputError(std::string(in.tokens.text        ? "--text"
+                                   : in.tokens.token_ids ? "--token-ids"
+                                                         : "--layer") +
                        " applies to a model: give --model DIR");
     return;
   }
@@ -23,30 +23,9 @@ void check_model_options(const InputOptions& in) {
   if (in.heads || in.kv_heads)
     throw InputError(std::string(in.heads ? "--heads" : "--kv-heads") +
                      " does not apply to a model: the model decides its heads");
-  if (in.text && in.token_ids) throw InputError("give --text or --token-ids, not both");
-  if (!in.text && !in.token_ids) throw InputError("--model needs its input: --text T or --token-ids LIST");
-}
-
-std::vector<std::int64_t> parse_token_ids(const std::string& list) {
-  std::vector<std::int64_t> ids;
-  std::size_t at = 0;
-  while (at <= list.size()) {
-    const std::size_t comma = std::min(list.find(',', at), list.size());
-    std::string_view item(list.data() + at, comma - at);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    std::int64_t id = 0;
-    const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), id);
-    if (item.empty() || ec != std::errc() || end != item.data() + item.size() || id < 0) {
-      if (list.find_first_not_of(' ') == std::string::npos)
-        throw InputError("--token-ids is empty: give ids such as 464,3797");
-      throw InputError("--token-ids: '" + std::string(item) + "' (item " + std::to_string(ids.size()) +
-                       ") is not a token id, a whole number ≥ 0");
-    }
-    ids.push_back(id);
-    at = comma + 1;
-  }
-  return ids;
+  if (in.tokens.text && in.tokens.token_ids) throw InputError("--text and --token-ids: give one, not both");
+  if (!in.tokens.text && !in.tokens.token_ids)
+    throw InputError("--model needs its input: --text T or --token-ids LIST");
 }
 
 Index model_layer(const InputOptions& in, const ModelConfig& c) {
@@ -63,27 +42,36 @@ Index model_layer(const InputOptions& in, const ModelConfig& c) {
   return layer;
 }
 
-std::string token_label(std::int64_t id) {
-  return std::to_string(id);
+std::optional<Tokenizer> folder_tokenizer(const std::filesystem::path& folder) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const bool any = fs::exists(folder / "tokenizer.json", error) || fs::exists(folder / "vocab.json", error) ||
+                   fs::exists(folder / "merges.txt", error);
+  if (!any) return std::nullopt;
+  return Tokenizer::load(folder);
 }
 
-ModelTokens model_tokens(const InputOptions& in, const Model& model) {
+std::string token_label(const Tokenizer* tokenizer, std::int64_t id) {
+  if (!tokenizer || id < 0 || static_cast<std::size_t>(id) >= tokenizer->vocab_size()) return std::to_string(id);
+  return visible(tokenizer->token_text(static_cast<std::int32_t>(id)));
+}
+
+ModelTokens model_tokens(const InputOptions& in, const Model& model, const Tokenizer* tokenizer) {
+  const std::vector<std::int32_t> ids = read_token_ids(
+      in.tokens, tokenizer, static_cast<std::size_t>(model.config.vocab), (model.folder / "config.json").string());
   ModelTokens tokens;
-  if (in.text) {
-    if (in.text->empty()) throw InputError("--text is empty: give a sentence to tokenize");
-    throw InputError("--text needs the model's tokenizer, which is not read yet: give --token-ids LIST");
-  }
-  tokens.ids = parse_token_ids(*in.token_ids);
-  check_token_ids(model, tokens.ids);
-  for (const std::int64_t id : tokens.ids) tokens.labels.push_back(token_label(id));
+  tokens.ids.assign(ids.begin(), ids.end());
+  check_token_ids(model, tokens.ids);  // the model's positions
+  for (const std::int64_t id : tokens.ids) tokens.labels.push_back(token_label(tokenizer, id));
   return tokens;
 }
 
 ModelRun run_model(const InputOptions& in) {
   check_model_options(in);
-  if (in.token_ids) parse_token_ids(*in.token_ids);  // a malformed list costs no loading
-  ModelRun run{load_model(in.model), {}, {}};
-  run.tokens = model_tokens(in, run.model);
+  if (in.tokens.token_ids) parse_token_ids(*in.tokens.token_ids);  // a malformed list costs no loading
+  if (in.tokens.text && in.tokens.text->empty()) read_token_ids(in.tokens, nullptr, 0, "");  // nor an empty text
+  ModelRun run{load_model(in.model), folder_tokenizer(in.model), {}, {}};
+  run.tokens = model_tokens(in, run.model, run.tokenizer_or_null());
   if (in.layer && *in.layer != "all") model_layer(in, run.model.config);  // before the forward pass
   run.pass = forward(run.model, run.tokens.ids);
   return run;

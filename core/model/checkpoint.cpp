@@ -4,7 +4,7 @@
 
 #include "core/base/matrix.hpp"
 #include "core/io/atomic_file.hpp"
-#include "core/model/json_text.hpp"
+#include "core/io/json_file.hpp"
 
 namespace attnlab {
 

@@ -1,7 +1,7 @@
 #include "core/model/config.hpp"
 
 #include "core/io/atomic_file.hpp"
-#include "core/model/json_text.hpp"
+#include "core/io/json_file.hpp"
 
 namespace attnlab {
 namespace {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "core/base/matrix.hpp"
-#include "core/model/json_text.hpp"
+#include "core/io/json_file.hpp"
 
 namespace attnlab {
 namespace {

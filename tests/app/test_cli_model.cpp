@@ -283,7 +283,7 @@ TEST_SUITE("cli/model-errors") {
     write_tiny_model(make_tiny_model({}), work / "m");
     write_all(work / "m" / "config.json", "{\"model_type\": \"gpt2\" \"n_embd\": 4}");
     check_compute_error({"--model", (work / "m").string(), "--token-ids", "1"},
-                        {"config.json", "not valid JSON at line 1, column"});
+                        {"config.json", "not valid JSON at byte"});
     write_all(work / "m" / "config.json", "{\"model_type\": \"t5\"}");
     check_compute_error({"--model", (work / "m").string(), "--token-ids", "1"},
                         {"config.json", "'t5' is not supported", "gpt2, llama, mistral, qwen2"});
@@ -319,7 +319,7 @@ TEST_SUITE("cli/model-errors") {
     const std::vector<std::pair<std::string, std::vector<std::string>>> broken{
         {"\x01\x02", {"too short"}},
         {le_bytes(1000000, 8) + "{}", {"header length 1000000 is larger than the file"}},
-        {raw_safetensors("{\"w\": [", 0), {"not valid JSON at line 1, column"}},
+        {raw_safetensors("{\"w\": [", 0), {"not valid JSON at byte"}},
         {raw_safetensors("[]", 0), {"not a JSON object"}},
         {raw_safetensors("{\"w\":" + e + ",\"w\":" + e + "}", 4), {"'w' appears twice"}},
         {raw_safetensors(R"({"w":{"dtype":"F32","shape":[1]}})", 4), {"no data_offsets"}},
@@ -397,7 +397,8 @@ TEST_SUITE("cli/model-errors") {
     for (const std::string option : {"--dk", "--dv", "--lq", "--lk", "--heads", "--kv-heads"})
       check_compute_error({"--model", model, "--token-ids", "1", option, "2"}, {option + " does not apply to a model"});
     check_compute_error({"--model", model}, {"--model needs its input: --text T or --token-ids LIST"});
-    check_compute_error({"--model", model, "--token-ids", "1", "--text", "hi"}, {"--text or --token-ids, not both"});
+    check_compute_error({"--model", model, "--token-ids", "1", "--text", "hi"},
+                        {"--text and --token-ids: give one, not both"});
     check_compute_error({"--token-ids", "1"}, {"--token-ids applies to a model"});
     check_compute_error({"--text", "hi"}, {"--text applies to a model"});
     check_compute_error({"--layer", "1"}, {"--layer applies to a model"});

@@ -1,7 +1,9 @@
 // libFuzzer target for the file readers. The first byte chooses the reader (modulo 3: 0 .npy,
-// 1 .csv, 2 a safetensors header); the rest is the file. InputError is the expected answer to bad
-// input; a crash, a sanitizer report, another exception or a result that breaks the reader's
-// contract is a bug.
+// libFuzzer target for the file readers. The first byte chooses the reader (modulo 4: 0 .npy,
+// 1 .csv, 2 a safetensors header, 3 tokenizer.json); the rest is the file. InputError is the expected
+// answer to bad input; a crash, a sanitizer report, another exception or a result that breaks the
+// reader's contract (an Array's shape and data; a header's tiling of the data; a tokenizer's ids inside
+// its vocabulary) is a bug.
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -10,6 +12,7 @@
 #include "core/io/csv.hpp"
 #include "core/io/npy.hpp"
 #include "core/model/safetensors.hpp"
+#include "core/tokenizer/tokenizer.hpp"
 
 namespace {
 
@@ -53,18 +56,33 @@ void check_header(const attnlab::SafetensorsHeader& h, std::size_t file_size) {
   check(h.data_start >= 8 && h.data_start + at == file_size);
 }
 
+// A tokenizer that loads must tokenize a text with added tokens, spaces, digits, accents and emoji
+// into ids of its vocabulary, each with a label.
+void check_tokenizer(std::string_view json) {
+  const attnlab::Tokenizer t = attnlab::Tokenizer::parse_tokenizer_json(json, "fuzz file tokenizer.json");
+  for (const std::int32_t id : t.encode("Hi <s> there, it's 2024!\n  caf\xC3\xA9 \xF0\x9F\x98\x80<|endoftext|>")) {
+    check(id >= 0 && static_cast<std::size_t>(id) < t.vocab_size());
+    (void)t.token_text(id);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    if (data[0] % 3 == 2) {
+    const int reader = data[0] % 4;
+    if (reader == 2) {
       check_header(attnlab::parse_safetensors(bytes, "fuzz file f.safetensors"), bytes.size());
       return 0;
     }
+    if (reader == 3) {
+      check_tokenizer(bytes);
+      return 0;
+    }
     const attnlab::Array a =
-        data[0] % 3 == 0 ? attnlab::parse_npy(bytes, "fuzz file f.npy") : attnlab::parse_csv(bytes, "fuzz file f.csv");
+        reader == 0 ? attnlab::parse_npy(bytes, "fuzz file f.npy") : attnlab::parse_csv(bytes, "fuzz file f.csv");
     check_array(a);
     check_round_trip(a);
   } catch (const attnlab::InputError& e) {

@@ -93,7 +93,7 @@ TEST_SUITE("model/safetensors") {
   }
 
   TEST_CASE("the header JSON: not JSON (with the byte), not an object, a key twice") {
-    check_refused(raw_safetensors("{\"a\": [1, 2", 0), {"not valid JSON at line 1, column"});
+    check_refused(raw_safetensors("{\"a\": [1, 2", 0), {"not valid JSON at byte"});
     check_refused(raw_safetensors("[1, 2]", 0), {"not a JSON object"});
     check_refused(
         raw_safetensors("{\"a\":" + entry("F32", "[1]", 0, 4) + ",\"a\":" + entry("F32", "[1]", 4, 8) + "}", 8),

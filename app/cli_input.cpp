@@ -6,6 +6,7 @@
 
 #include "app/commands.hpp"
 #include "core/gl/make_backend.hpp"
+#include "core/inputs/model_examples.hpp"
 
 namespace attnlab::cli {
 
@@ -29,7 +30,9 @@ void add_input_options(CLI::App& c, InputOptions& in) {
        "--kv-heads", [&in](const Index& g) { in.kv_heads = g; },
        "key/value heads G dividing H (default H; 1 is multi-query)")
       ->group(group);
-  c.add_option("--example", in.example, "a built-in example (see `attnlab examples`; default sentence)")->group(group);
+  c.add_option("--example", in.example,
+               "a built-in example (see `attnlab examples`; default sentence; induction is the tiny trained model)")
+      ->group(group);
   c.add_option("--mask", in.mask, "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")
       ->group(group);
   c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
@@ -57,6 +60,7 @@ void add_model_input_options(CLI::App& c, ModelInputOptions& in) {
 }
 
 void finish_input_options(const CLI::App& c, InputOptions& in) {
+  resolve_model_example(in);
   for (const char* name : {"--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})
     if (c.count(name) > 0) in.random_settings_given = true;
   in.mask_given = c.count("--mask") > 0;

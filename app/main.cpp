@@ -11,6 +11,7 @@
 #include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
 #include "core/inputs/examples.hpp"
+#include "core/inputs/model_examples.hpp"
 
 namespace {
 
@@ -132,6 +133,7 @@ int run(int argc, char** argv) {
   if (*tokens_cmd) return cli::run_tokens(tokens);
   if (*examples_cmd) {
     for (const auto& name : example_names()) std::cout << name << "\n";
+    for (const ModelExample& e : model_examples()) std::cout << e.name << "\n";
     return 0;
   }
   if (*compute_cmd) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "app/gui/model_source.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/input.hpp"
 #include "core/inputs/read_mask.hpp"
@@ -65,8 +66,10 @@ HeadsProblem load_source(const Settings& s) {
   } else if (s.source == "example") {
     in.example = s.example;
     in.heads = s.heads, in.kv_heads = s.kv_heads;
+  } else if (s.source == "model") {
+    return model_source(s);
   } else {
-    throw InputError("source '" + s.source + "' is not example, random or files");
+    throw InputError("source '" + s.source + "' is not example, random, files or model");
   }
   return load_heads_problem(in);
 }
@@ -91,6 +94,9 @@ std::string to_json(const Settings& s) {
   const json j = {
       {"source", s.source},
       {"example", s.example},
+      {"model", s.model_folder},
+      {"text", s.model_text},
+      {"layer", s.layer},
       {"q", s.q_path},
       {"k", s.k_path},
       {"v", s.v_path},
@@ -137,7 +143,8 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
       throw InputError(name + ": \"" + key + "\" has the wrong type (" + j.at(key).dump() + ")");
     }
   };
-  read("source", s.source), read("example", s.example), read("q", s.q_path), read("k", s.k_path);
+  read("source", s.source), read("example", s.example), read("model", s.model_folder), read("text", s.model_text);
+  read("layer", s.layer), read("q", s.q_path), read("k", s.k_path);
   read("v", s.v_path), read("lq", s.lq), read("lk", s.lk), read("dk", s.dk), read("dv", s.dv);
   read("seed", s.seed), read("sigma", s.sigma), read("mask", s.mask), read("painted", s.painted);
   read("scale", s.scale), read("scale_value", s.scale_value), read("temperature", s.temperature);

@@ -1,6 +1,8 @@
 #include "app/gui/window.hpp"
 
 #include <epoxy/gl.h>
+
+#include "app/gui/model_source.hpp"
 // GLFW after the GL loader: it must not pull in the system's GL header first.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -85,6 +87,8 @@ void handle_keys(AppState& app, GLFWwindow* window) {
   if (pressed(GLFW_KEY_RIGHT_BRACKET)) act(app, Action::next_tile);
   if (pressed(GLFW_KEY_LEFT_BRACKET)) act(app, Action::previous_tile);
   if (pressed(GLFW_KEY_H)) act(app, Action::toggle_heads);
+  if (pressed(GLFW_KEY_L)) act(app, Action::next_layer);  // a model's layers: L deeper, K back
+  if (pressed(GLFW_KEY_K)) act(app, Action::previous_layer);
   if (pressed(GLFW_KEY_PERIOD)) act(app, Action::next_head);
   if (pressed(GLFW_KEY_COMMA)) act(app, Action::previous_head);
   if (pressed(GLFW_KEY_F)) {
@@ -203,6 +207,14 @@ int run_window(WindowOptions o) {
     return window_backend(name, compute_shaders, why);
   };
   std::string why;
+  // A model not loaded yet (a remembered one) loads on the worker: the window opens on the default
+  // example and switches to the model when its forward pass is done.
+  const Settings wanted = app.settings;
+  const bool model_later = wanted.source == "model" && !loaded_model(wanted.model_folder, wanted.model_text);
+  if (model_later) {
+    app.settings.source = "example", app.settings.example = "sentence", app.settings.mask = "none";
+    app.settings.head = 0, app.settings.query = 0, app.settings.dk = 0, app.settings.heads = app.settings.kv_heads = 1;
+  }
   try {
     start(app, app.open_backend(app.settings.backend, why));
   } catch (const std::exception& e) {
@@ -213,6 +225,7 @@ int run_window(WindowOptions o) {
     app.status = "last state not restored: " + failure;
   }
   if (!why.empty()) app.backend_note += " — " + why;
+  if (model_later) app.settings = wanted;
 
   auto heatmap_view = std::make_unique<HeatmapView>();
   auto heads_view = std::make_unique<HeadsView>();

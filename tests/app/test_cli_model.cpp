@@ -408,6 +408,6 @@ TEST_SUITE("cli/model-errors") {
                 {"--layer does not apply"});
     check_error(run_attnlab({"bench", "--model", model, "--token-ids", "99"}), {"token id 99"});
     check_error(run_attnlab({"gui", "--model", model, "--token-ids", "1", "--frames", "1"}),
-                {"the window does not open a model yet"});
+                {"the window takes a model's input as --text T"});
   }
 }

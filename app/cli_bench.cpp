@@ -15,6 +15,7 @@
 #include "core/attention/engine.hpp"
 #include "core/attention/memory.hpp"
 #include "core/attention/query_view.hpp"
+#include "core/inputs/model_input.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -109,10 +110,63 @@ void check_bench_memory(const RunSizes& sizes, const BenchOptions& options) {
                options.stages == "all" ? ": the output-only mode (--stages output) keeps no Lq×Lk matrix" : "");
 }
 
+// bench --model: the load (open and map the folder, parse the config, check every header and shape,
+// widen 16-bit weights), then the median of --repeat forward passes after one warm-up.
+int bench_model(const InputOptions& input, const BenchOptions& options) {
+  if (options.stages != "all" || !options.after.empty() || options.tile)
+    throw InputError("--stages, --after and --tile time the engine: with --model, bench times the forward pass");
+  if (input.layer) throw InputError("--layer does not apply to bench: the forward pass runs every layer");
+  if (input.mask_given || input.scale_given)
+    throw InputError("--mask and --scale change the lab's view of a layer, not the forward pass that bench times");
+  check_model_options(input);
+  if (input.tokens.token_ids) parse_token_ids(*input.tokens.token_ids);  // a malformed list costs no loading
+
+  auto start = Clock::now();
+  const Model model = load_model(input.model);
+  const std::optional<Tokenizer> tokenizer = folder_tokenizer(input.model);
+  const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  const ModelTokens tokens = model_tokens(input, model, tokenizer ? &*tokenizer : nullptr);
+  sink = forward(model, tokens.ids).logits[0];  // warm-up: the mapped pages read in, threads started
+  std::vector<double> times;
+  for (int r = 0; r < options.repeat; ++r) {
+    start = Clock::now();
+    sink = forward(model, tokens.ids).logits[0];
+    times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+
+  const ModelConfig& c = model.config;
+  const double file_mib = static_cast<double>(model.checkpoint->file_bytes()) / (1024.0 * 1024.0);
+  const nlohmann::json result = {
+      {"model", model.folder.string()},
+      {"model_type", c.model_type},
+      {"layers", c.layers},
+      {"heads", c.heads},
+      {"kv_heads", c.kv_heads},
+      {"head_dim", c.head_dim},
+      {"parameters", model.parameters},
+      {"tokens", tokens.ids.size()},
+      {"repeat", options.repeat},
+      {"load_ms", load_ms},
+      {"median_ms", {{"forward", median(times)}}},
+      {"weights_file_mib", file_mib},
+      {"peak_rss_mib", peak_rss_mib()},
+  };
+  if (options.json) {
+    std::cout << result.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("attnlab bench: %s (%s, %lld parameters), %zu tokens, %d runs\n", model.folder.c_str(),
+              c.model_type.c_str(), static_cast<long long>(model.parameters), tokens.ids.size(), options.repeat);
+  std::printf("  load     %10.3f ms\n  forward  %10.3f ms\n", load_ms, median(times));
+  std::printf("  peak memory %.0f MiB, weight files %.0f MiB\n", peak_rss_mib(), file_mib);
+  return 0;
+}
+
 }  // namespace
 
 int run_bench(const InputOptions& input, const BenchOptions& options) {
   limits::check("--repeat", options.repeat, limits::repeat);
+  if (!input.model.empty()) return bench_model(input, options);
   if (options.stages != "all" && options.stages != "output")
     throw InputError("--stages '" + options.stages + "' is not all or output");
   if (!options.after.empty() && options.after != "scale" && options.after != "mask" && options.after != "query")

@@ -1,9 +1,11 @@
 // attnlab compute: every stage to .npy files and the row statistics to stats.csv; with more than one
-// head, every file gains a leading head axis (or column).
+// head, every file gains a leading head axis (or column). With --model, also the layer's Q, K and V,
+// the tokens and the model's most probable next tokens.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
 #include "app/cli_input.hpp"
@@ -11,8 +13,10 @@
 #include "core/attention/heads.hpp"
 #include "core/attention/memory.hpp"
 #include "core/base/memory.hpp"
+#include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
+#include "core/model/next_tokens.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -43,8 +47,9 @@ std::string stats_csv(const std::vector<Trace>& traces) {
   return csv;
 }
 
-// All six files land together or not at all; directories made here are removed again on failure.
-void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
+// All files land together or not at all; directories made here are removed again on failure.
+using Files = std::vector<std::pair<std::string, std::string>>;  // name, bytes
+void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir, const Files& extra = {}) {
   NewDirectories made(dir);
   AtomicBatch batch;
   // Each stage is written from the traces themselves, with no copy of it in between.
@@ -56,6 +61,7 @@ void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
       write_npy(put, heads);
     });
   batch.add(dir / "stats.csv", stats_csv(traces));
+  for (const auto& [name, bytes] : extra) batch.add(dir / name, bytes);
   try {
     batch.commit();
   } catch (...) {
@@ -91,15 +97,49 @@ void check_compute_memory(const RunSizes& sizes, const ComputeOptions& options, 
                ": the full trace keeps 4 matrices of Lq×Lk per head; bench --stages output keeps none");
 }
 
+// A CSV field as RFC 4180 writes it: quoted when it holds a comma, a quote, a line break or spaces at
+// either end (a token's leading space is part of it), quotes doubled.
+std::string csv_field(const std::string& text) {
+  const bool quote = text.find_first_of(",\"\r\n") != std::string::npos ||
+                     (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+  if (!quote) return text;
+  std::string field = "\"";
+  for (const char c : text) field += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return field + "\"";
+}
+
+// q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, tokens.csv and next.csv.
+Files model_files(const ModelRun& run, const HeadsProblem& problem) {
+  Files files{{"q.npy", npy_bytes(problem.q)}, {"k.npy", npy_bytes(problem.k)}, {"v.npy", npy_bytes(problem.v)}};
+  std::string tokens = "index,id,text\n";
+  for (std::size_t i = 0; i < run.tokens.ids.size(); ++i)
+    tokens +=
+        std::to_string(i) + "," + std::to_string(run.tokens.ids[i]) + "," + csv_field(run.tokens.labels[i]) + "\n";
+  files.emplace_back("tokens.csv", tokens);
+  std::string next = "rank,id,text,probability\n";
+  int rank = 1;
+  for (const NextToken& t : top_next_tokens(run.pass.logits, 10)) {
+    char probability[32];
+    std::snprintf(probability, sizeof probability, "%.10g", t.probability);
+    next += std::to_string(rank++) + "," + std::to_string(t.id) + "," +
+            csv_field(token_label(run.tokenizer_or_null(), t.id)) + "," + probability + "\n";
+  }
+  files.emplace_back("next.csv", next);
+  return files;
+}
+
 }  // namespace
 
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
   const PrecisionMode precision = precision_mode(options.precision);
   // Input errors first, and a run that would not fit in memory is refused before any input exists;
-  // files are checked once read, when their sizes are known.
+  // files are checked once read, when their sizes are known. A model runs once; its layer is the problem.
   if (const auto sizes = planned_sizes(input)) check_compute_memory(*sizes, options, precision);
-  HeadsProblem problem = load_heads_problem(input);
+  std::optional<ModelRun> run;
+  if (!input.model.empty()) run = run_model(input);
+  HeadsProblem problem =
+      run ? model_layer_problem(input, *run, model_layer(input, run->model.config)) : load_heads_problem(input);
   check_compute_memory(sizes_of(problem), options, precision);
   problem.precision = precision;
   const std::unique_ptr<Backend> backend = open_backend(options.backend, precision);
@@ -109,7 +149,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
       if (traces.size() > 1) std::printf("%shead %zu\n", h > 0 ? "\n" : "", h);
       print_weights(problem, traces[h]);
     }
-  if (!options.dump.empty()) dump(traces, options.dump);
+  if (!options.dump.empty()) dump(traces, options.dump, run ? model_files(*run, problem) : Files{});
   return 0;
 }
 

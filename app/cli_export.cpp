@@ -1,5 +1,6 @@
 // attnlab export: one stage as a finished figure (.png or .svg), or as a bare PNG with --plain; with
 // several heads, one head's figure (--head h) or a grid of every head (--head all, the default).
+// With --model: a layer's head or heads, or every layer (--layer all) as rows of a grid.
 // Everything is checked and rendered in memory first; the file is written last, atomically.
 #include <algorithm>
 #include <cctype>
@@ -17,6 +18,7 @@
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
+#include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 
 namespace attnlab::cli {
@@ -122,7 +124,7 @@ std::string one_head(const ExportOptions& o, Format format, Stage stage, const P
 
 // Every head: the grid.
 std::string every_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
-                       const HeadsProblem& problem) {
+                       const HeadsProblem& problem, const std::string& heading = "") {
   if (o.plain)
     throw InputError("--plain draws one head: give --head h (the input has " + std::to_string(problem.heads()) +
                      " heads)");
@@ -137,7 +139,7 @@ std::string every_head(const ExportOptions& o, Format format, Stage stage, const
 
   const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
   const std::vector<Trace> traces = compute_heads(*backend, problem);
-  const Figure f = build_heads_figure(problem, traces, figure_options(o, stage, ""), font);
+  const Figure f = build_heads_figure(problem, traces, figure_options(o, stage, heading), font);
   return format == Format::png ? figure_png(f, font) : figure_svg(f);
 }
 
@@ -169,6 +171,65 @@ MemoryPlan export_plan(const RunSizes& sizes, const ExportOptions& o, Format for
   return plan;
 }
 
+// --head as given, checked against the heads there are: nothing for every head.
+std::optional<Index> chosen_head(const ExportOptions& o, Index heads) {
+  std::optional<Index> head = o.head ? parse_head(*o.head) : std::nullopt;
+  if (!head && heads == 1) head = 0;  // every head of one is that head
+  if (head && (*head < 0 || *head >= heads))
+    throw InputError("--head " + std::to_string(*head) + " is out of range: the input has " +
+                     (heads == 1 ? std::string("one head (0)")
+                                 : std::to_string(heads) + " heads (0 to " + std::to_string(heads - 1) + ")"));
+  return head;
+}
+
+// The model folder's own name, for titles: "gpt2" for models/gpt2/.
+std::string model_name(const std::string& folder) {
+  std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();
+  return path.filename().string();
+}
+
+// Every layer of a model as the rows of a grid: every head, or --head h alone.
+std::string every_layer(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
+                        const InputOptions& input, const ModelRun& run, std::optional<Index> head) {
+  if (o.plain) throw InputError("--plain draws one head of one layer: give --layer N and --head h");
+  if (o.aspect) throw InputError("--aspect lays out one head's figure: give --layer N and --head h");
+  const ModelConfig& c = run.model.config;
+  check_layers_grid(c.layers * (head ? 1 : c.heads));
+  std::vector<HeadsProblem> layers;
+  for (Index l = 0; l < c.layers; ++l) {
+    layers.push_back(model_layer_problem(input, run, l));
+    layers.back().precision = precision;
+  }
+  const Matrix& q = layers.front().q.front();
+  check_sizes(o, format, c.layers * (head ? 1 : c.heads), q.rows(),
+              stage == Stage::output ? layers.front().v.front().cols() : layers.front().k.front().rows());
+  const Font& font = figure_font();
+
+  const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
+  std::vector<std::vector<Trace>> traces;
+  for (const HeadsProblem& layer : layers) traces.push_back(compute_heads(*backend, layer));
+  const FigureOptions figure = figure_options(o, stage, model_name(input.model));
+  const Figure f = build_layers_figure(layers, traces, head, figure, font);
+  return format == Format::png ? figure_png(f, font) : figure_svg(f);
+}
+
+// --model: one layer's head (--head h) or heads, or every layer (--layer all).
+std::string model_figure(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
+                         const InputOptions& input) {
+  const ModelRun run = run_model(input);  // --layer N is checked before the forward pass
+  const ModelConfig& c = run.model.config;
+  const std::optional<Index> head = chosen_head(o, c.heads);
+  if (input.layer && *input.layer == "all") return every_layer(o, format, stage, precision, input, run, head);
+  const Index layer = model_layer(input, c);
+  HeadsProblem problem = model_layer_problem(input, run, layer);
+  problem.precision = precision;
+  const std::string heading = model_name(input.model) + "  \u00b7  layer " + std::to_string(layer);
+  if (!head) return every_head(o, format, stage, precision, problem, heading);
+  return one_head(o, format, stage, precision, head_problem(problem, *head),
+                  c.heads > 1 ? heading + "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : heading);
+}
+
 }  // namespace
 
 int run_export(const InputOptions& input, const ExportOptions& o) {
@@ -181,6 +242,10 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
   const auto check_export_memory = [&](const RunSizes& sizes) {
     check_memory(peak_bytes(export_plan(sizes, o, format, stage, precision)), "export of " + describe(sizes));
   };
+  if (!input.model.empty()) {
+    write_file_atomic(o.out, model_figure(o, format, stage, precision, input));
+    return 0;
+  }
   if (const auto sizes = planned_sizes(input)) check_export_memory(*sizes);
   HeadsProblem problem = load_heads_problem(input);
   check_export_memory(sizes_of(problem));
@@ -188,12 +253,7 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
 
   // Which head: --head h, or every head (--head all, and the default with more than one).
   const Index heads = problem.heads();
-  std::optional<Index> head = o.head ? parse_head(*o.head) : std::nullopt;
-  if (!head && heads == 1) head = 0;  // every head of one is that head
-  if (head && (*head < 0 || *head >= heads))
-    throw InputError("--head " + std::to_string(*head) + " is out of range: the input has " +
-                     (heads == 1 ? std::string("one head (0)")
-                                 : std::to_string(heads) + " heads (0 to " + std::to_string(heads - 1) + ")"));
+  const std::optional<Index> head = chosen_head(o, heads);
   const std::string bytes = head ? one_head(o, format, stage, precision, head_problem(problem, *head),
                                             heads > 1 ? head_heading(*head, heads, problem.kv_heads()) : "")
                                  : every_head(o, format, stage, precision, problem);

@@ -3,16 +3,28 @@
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
+#include "app/gui/model_source.hpp"
 #include "app/gui/window.hpp"
 #include "core/attention/trace.hpp"
+#include "core/model/layer_problem.hpp"
 
 namespace attnlab::cli {
 
 int run_gui(const InputOptions& input, const GuiOptions& options) {
   gui::WindowOptions w;
   gui::Settings& s = w.settings;
+  std::string model_mask;
   const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();
-  if (files) {
+  if (!input.model.empty()) {
+    // The window types sentences: --token-ids belong to the command line.
+    check_model_options(input);
+    if (input.tokens.token_ids) throw InputError("the window takes a model's input as --text T, not --token-ids");
+    s.source = "model", s.model_folder = input.model, s.model_text = *input.tokens.text;
+    // Loaded here, before any window: its errors are the command line's, and the window starts on it.
+    const std::shared_ptr<const ModelRun> run = gui::load_model_run(s.model_folder, s.model_text);
+    s.layer = static_cast<int>(model_layer(input, run->model.config));
+    if (!input.mask_given) model_mask = layer_mask(run->model.config, s.layer).text();  // the model's own
+  } else if (files) {
     s.source = "files", s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
   } else if (input.random) {
     s.source = "random", s.lq = static_cast<int>(input.lq), s.lk = static_cast<int>(input.lk);
@@ -23,7 +35,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   }
   s.heads = static_cast<int>(input.heads.value_or(1));
   s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
-  s.mask = input.mask;
+  s.mask = model_mask.empty() ? input.mask : model_mask;
   const ScaleSpec scale = parse_scale(input.scale);
   s.scale = scale.kind == ScaleSpec::Kind::value ? "value" : input.scale;
   s.scale_value = static_cast<float>(scale.value);

@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "core/base/excerpt.hpp"
 #include "core/gl/make_backend.hpp"
+#include "core/inputs/model_examples.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -110,15 +111,46 @@ void add_input_options(CLI::App& c, InputOptions& in) {
        "key/value heads G dividing H (default H; 1 is multi-query)")
       ->group(group)
       ->transform(whole_number(limits::heads));
-  c.add_option("--example", in.example, "a built-in example (see `attnlab examples`; default sentence)")->group(group);
+  c.add_option("--example", in.example,
+               "a built-in example (see `attnlab examples`; default sentence; induction is the tiny trained model)")
+      ->group(group);
   c.add_option("--mask", in.mask, "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")
       ->group(group);
   c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
+  add_model_input_options(c, in);
+  c.add_option_function<std::string>(
+       "--layer", [&in](const std::string& t) { in.layer = t; }, "with --model: the layer shown, 0-based (default 0)")
+      ->type_name("N")
+      ->group("MODEL INPUT");
+}
+
+void add_model_input_options(CLI::App& c, ModelInputOptions& in) {
+  const char* group = "MODEL INPUT";
+  c.add_option("--model", in.model, "a Hugging Face model folder (config.json, weights, tokenizer.json)")
+      ->type_name("DIR")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--text", [&in](const std::string& t) { in.tokens.text = t; }, "the sentence to tokenize (UTF-8)")
+      ->type_name("T")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--token-ids", [&in](const std::string& ids) { in.tokens.token_ids = ids; },
+       "464,3797,… instead of --text: exact token ids")
+      ->type_name("LIST")
+      ->group(group);
 }
 
 void finish_input_options(const CLI::App& c, InputOptions& in) {
+  resolve_model_example(in);
   for (const char* name : {"--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})
     if (c.count(name) > 0) in.random_settings_given = true;
+  in.mask_given = c.count("--mask") > 0;
+  in.scale_given = c.count("--scale") > 0;
+  if (!in.model.empty())
+    for (const char* name : {"--dk", "--dv", "--lq", "--lk", "--heads", "--kv-heads"})
+      if (c.count(name) > 0)
+        throw InputError(std::string(name) +
+                         " does not apply to a model: the model decides dk, dv, the heads and the tokens' count");
 }
 
 void require_single_head(const InputOptions& in) {

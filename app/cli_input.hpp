@@ -16,6 +16,9 @@ CLI::Validator real_number(double lo, double hi);  // lo ≤ x ≤ hi
 CLI::Validator positive_number();                  // finite and > 0 (σ)
 
 void add_input_options(CLI::App& command, InputOptions& input);
+// --model DIR, --text T, --token-ids LIST: one set for `tokens` and, through add_input_options, every
+// other command.
+void add_model_input_options(CLI::App& command, ModelInputOptions& input);
 // Call after parsing: notes which --random settings were given.
 void finish_input_options(const CLI::App& command, InputOptions& input);
 // bench and the window run one head: --heads or --kv-heads there is an InputError.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up, build, and run the whole test suite: every CTest test of the release build (one per doctest
-# suite, see tests/CMakeLists.txt), then the engine, file, tokenizer-file and command-line suites again under ASan + UBSan.
+# suite, see tests/CMakeLists.txt), then the engine, file, model, tokenizer-file and command-line suites again under ASan + UBSan.
 # Arguments go to the release run's ctest (e.g. -R attention/); with arguments the sanitizer run is left out.
 source "$(dirname "$0")/setup.sh"
 need_packages "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"

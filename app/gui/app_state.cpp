@@ -6,13 +6,15 @@
 
 #include "app/gui/export.hpp"
 #include "core/base/excerpt.hpp"
+#include "app/gui/model_source.hpp"
 
 namespace attnlab::gui {
 namespace {
 
 // Everything but dk and the view settings (query, stage, fonts, theme) decides the inputs.
 bool same_inputs_but_dk(const Settings& a, const Settings& b) {
-  return a.source == b.source && a.example == b.example && a.q_path == b.q_path && a.k_path == b.k_path &&
+  return a.source == b.source && a.example == b.example && a.model_folder == b.model_folder &&
+         a.model_text == b.model_text && a.layer == b.layer && a.q_path == b.q_path && a.k_path == b.k_path &&
          a.v_path == b.v_path && a.lq == b.lq && a.lk == b.lk && a.dv == b.dv && a.seed == b.seed &&
          a.sigma == b.sigma && a.heads == b.heads && a.kv_heads == b.kv_heads;
 }
@@ -108,6 +110,31 @@ const AppState::HeadGrid& head_grid(AppState& app) {
   return grid;
 }
 
+const AppState::ModelGrid& model_grid(AppState& app) {
+  auto& grid = app.model_grid;
+  if (grid.generation == app.generation) return grid;
+  constexpr Index most = 64;
+  const auto run = loaded_model(app.applied.model_folder, app.applied.model_text);
+  grid.layers = run ? run->model.config.layers : 0;
+  grid.heads = app.heads.heads();
+  grid.weights.clear(), grid.masked.clear();
+  Trace trace;
+  Settings layer_settings = app.applied;
+  for (Index l = 0; l < grid.layers; ++l) {
+    layer_settings.layer = static_cast<int>(l);
+    const HeadsProblem layer = build_heads(layer_settings, model_source(layer_settings));
+    for (Index h = 0; h < layer.heads(); ++h) {
+      app.engine->backend().compute(head_problem(layer, h), trace);
+      grid.weights.push_back(pooled(trace.weights, most));
+    }
+    grid.masked.push_back(
+        pooled(trace.masked.unaryExpr([](float x) { return std::isinf(x) && x < 0 ? 1.0f : 0.0f; }), most)
+            .unaryExpr([](float all) { return all == 1.0f ? -INFINITY : 0.0f; }));
+  }
+  grid.generation = app.generation;
+  return grid;
+}
+
 void start(AppState& app, std::unique_ptr<Backend> backend) {
   app.backend_note = backend->description();
   app.engine = std::make_unique<Engine>(std::move(backend));
@@ -127,9 +154,44 @@ void apply_backend(AppState& app) {
   ++app.generation;
 }
 
+// True when the model these settings name is loaded; else starts or follows its loading on the
+// worker (a scripted run waits for it) and says why the data stays as it was.
+bool model_ready(AppState& app) {
+  const Settings& s = app.settings;
+  auto& m = app.model_load;
+  for (;;) {
+    if (m.worker.joinable()) {
+      if (!m.finished && !app.scripted) return false;
+      m.worker.join();
+      m.worker = std::jthread();
+      if (!m.error.empty()) {
+        m.failed_folder = m.folder, m.failed_text = m.text;
+        app.error = m.error;
+      }
+      app.status.clear();
+    }
+    if (loaded_model(s.model_folder, s.model_text)) return true;
+    if (m.failed_folder == s.model_folder && m.failed_text == s.model_text) return false;  // its error is shown
+    m.folder = s.model_folder, m.text = s.model_text;
+    m.error.clear();
+    m.finished = false;
+    app.status = "loading " + m.folder + " …";
+    app.status_clock = 0;
+    m.worker = std::jthread([&m, folder = m.folder, text = m.text] {
+      try {
+        load_model_run(folder, text);
+      } catch (const std::exception& e) {
+        m.error = e.what();
+      }
+      m.finished = true;
+    });
+  }
+}
+
 void apply(AppState& app) {
   apply_backend(app);
   Settings& s = app.settings;
+  if (s.source == "model" && !model_ready(app)) return;
   const Settings& old = app.applied;
   const bool inputs = !same_inputs_but_dk(s, old), dk = s.dk != old.dk, head = s.head != old.head;
   const bool scale = !same_scale(s, old), mask = !same_mask(s, old), precision = !same_precision(s, old);
@@ -300,6 +362,13 @@ void act(AppState& app, Action action) {
     case Action::wait: break;
     case Action::next_head: s.head = std::min(s.head + 1, static_cast<int>(app.heads.heads()) - 1); break;
     case Action::previous_head: s.head = std::max(s.head - 1, 0); break;
+    case Action::next_layer:
+    case Action::previous_layer:
+      if (s.source != "model") break;
+      if (const auto run = loaded_model(s.model_folder, s.model_text))
+        s.layer = std::clamp(s.layer + (action == Action::next_layer ? 1 : -1), 0,
+                             static_cast<int>(run->model.config.layers) - 1);
+      break;
     case Action::toggle_tiles:
       app.tiles = !app.tiles, app.tile_step = 0;
       if (app.tiles) app.tab = AppState::Tab::stepper;  // where the tiles show
@@ -340,6 +409,8 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"heads", Action::toggle_heads},
                                                                 {"next-head", Action::next_head},
                                                                 {"previous-head", Action::previous_head},
+                                                                {"next-layer", Action::next_layer},
+                                                                {"previous-layer", Action::previous_layer},
                                                                 {"mask", Action::next_mask},
                                                                 {"previous-mask", Action::previous_mask},
                                                                 {"help", Action::toggle_help},

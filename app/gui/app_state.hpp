@@ -29,6 +29,12 @@ struct AppState {
     std::vector<Matrix> weights;  // block means when L is large
     Matrix masked;                // -inf where the shared mask hides a whole block, else 0
   } grid;
+  struct ModelGrid {  // a real model's layers × heads, for the model view
+    int generation = -1;
+    Index layers = 0, heads = 0;
+    std::vector<Matrix> weights;  // layer ℓ, head h at ℓ·heads + h; block means when L is large
+    std::vector<Matrix> masked;   // per layer (a sliding window differs by layer)
+  } model_grid;
   // Opens a backend by name ("auto", "cpu", "gpu") for this window, setting `why` when it had to
   // fall back to the CPU; the window provides it, since only it knows its GL context.
   std::function<std::unique_ptr<Backend>(const std::string& name, std::string& why)> open_backend;
@@ -47,6 +53,16 @@ struct AppState {
     std::jthread worker;
     ~Explorer() { cancel = true; }  // the jthread joins after this
   } explorer;
+  // The real model's forward pass, on a thread of its own: the window keeps the data it had (and
+  // its frames) until the run is there, and keeps it too when the folder or text is refused.
+  struct ModelLoad {
+    std::string folder, text;  // what the worker loads, or loaded last
+    std::atomic<bool> finished{false};
+    std::string error;                       // written by the worker before `finished`
+    std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
+    std::jthread worker;
+  } model_load;
+  bool model_loading() const { return model_load.worker.joinable() && !model_load.finished; }
   bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
   // The right column's tabs: the stepper, and under it (or beside it, folded, when there is no
   // room below it) the output, the inputs (when they have no column of their own), the dk explorer
@@ -67,6 +83,8 @@ struct AppState {
   } zoom;
   struct Typed {  // text being typed, used when its button is pressed
     std::string q_path, k_path, v_path, scenario = "lesson.json", export_dir = "attnlab-figures";
+    std::string model_folder, model_text;
+    bool model_filled = false;  // the model's fields start from the settings once
   } typed;
   struct Colours {  // the current stage's colour range, found once per recompute
     int generation = -1;
@@ -98,6 +116,10 @@ const ColormapTable& stage_table(Stage stage);
 // Every head's weights as thumbnails: the selected head's from the engine, the others computed
 // now when the data changed since the last call (the heads panel calls it only while shown).
 const AppState::HeadGrid& head_grid(AppState& app);
+// A real model's every layer × every head, from the forward pass already run: the layer's problem is
+// built for each (no forward pass) with the settings' mask and scale, each head computed once per
+// change. Call only while the model is the applied source.
+const AppState::ModelGrid& model_grid(AppState& app);
 
 // Builds the engine on the settings' backend and problem; throws InputError/RunError if even
 // the first problem cannot be built (the caller falls back to the defaults).
@@ -137,7 +159,9 @@ enum class Action {
   reset,
   toggle_theme,
   toggle_fullscreen,  // the window follows app.fullscreen
-  wait                // nothing: a frame for the layout to settle in a scripted run
+  next_layer,
+  previous_layer,
+  wait  // nothing: a frame for the layout to settle in a scripted run
 };
 void act(AppState& app, Action action);
 // The names of --actions ("next-stage", "previous-stage", …, "wait"); parse_action throws an

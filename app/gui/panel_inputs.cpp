@@ -4,17 +4,66 @@
 
 #include <cmath>
 
+#include "app/gui/model_source.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/inputs/examples.hpp"
+#include "core/model/next_tokens.hpp"
 
 namespace attnlab::gui {
 namespace {
 
+// The folder and the sentence (each used on Enter), the layer, the tokens as chips with their ids, and
+// the model's next tokens: proof to a class that this is the real model.
+void model_controls(AppState& app) {
+  Settings& s = app.settings;
+  auto& typed = app.typed;
+  if (!typed.model_filled)
+    typed.model_folder = s.model_folder, typed.model_text = s.model_text, typed.model_filled = true;
+  if (ImGui::InputText("model folder", &typed.model_folder, ImGuiInputTextFlags_EnterReturnsTrue))
+    s.model_folder = typed.model_folder, s.query = 0;
+  if (ImGui::InputText("text", &typed.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
+    s.model_text = typed.model_text, s.query = 0;
+  if (app.model_loading()) {
+    ImGui::ProgressBar(-1.0f * static_cast<float>(ImGui::GetTime()), ImVec2(-1, 0), "loading and running the model …");
+    return;
+  }
+  const auto run = loaded_model(app.applied.model_folder, app.applied.model_text);
+  if (!run || app.applied.source != "model") return;
+  const int layers = static_cast<int>(run->model.config.layers);
+  ImGui::SliderInt("layer", &s.layer, 0, layers - 1);
+  ImGui::SameLine();
+  ImGui::TextDisabled("(J/K)");
+  // Chips: the token's text over its id, wrapped to the panel.
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const auto& tokens = run->tokens;
+  for (std::size_t i = 0; i < tokens.ids.size(); ++i) {
+    const std::string chip = tokens.labels[i] + " " + std::to_string(tokens.ids[i]);
+    const float width = ImGui::CalcTextSize(chip.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
+    if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width < right) ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i));
+    const bool selected = static_cast<int>(i) == s.query;
+    if (selected) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ImGui::SmallButton(chip.c_str())) s.query = static_cast<int>(i);
+    if (selected) ImGui::PopStyleColor();
+    ImGui::PopID();
+  }
+  ImGui::TextUnformatted("next token:");
+  for (const NextToken& t : top_next_tokens(run->pass.logits, 5)) {
+    ImGui::SameLine();
+    ImGui::Text("'%s' %.0f%%", token_label(run->tokenizer_or_null(), t.id).c_str(), 100 * t.probability);
+  }
+}
+
 void source_controls(AppState& app) {
   Settings& s = app.settings;
-  if (combo("source", s.source, {"example", "random", "files"})) s.dk = 0, s.query = 0, s.painted.clear();
-  if (s.source == "example") {
+  if (combo("source", s.source, {"example", "random", "files", "model"})) {
+    s.dk = 0, s.query = 0, s.painted.clear();
+    if (s.source == "model") s.mask = "causal", s.heads = s.kv_heads = 1, s.head = 0;
+  }
+  if (s.source == "model") {
+    model_controls(app);
+  } else if (s.source == "example") {
     if (combo("example", s.example, example_names())) s.dk = 0, s.query = 0, s.painted.clear();
     wrapped_text("inputs.text", make_example(s.example).description);
   } else if (s.source == "random") {
@@ -36,6 +85,12 @@ void source_controls(AppState& app) {
 
 void width_controls(AppState& app) {
   Settings& s = app.settings;
+  if (s.source == "model") {
+    ImGui::TextWrapped(
+        "dₖ = %lld, the model's head size (the dₖ slider does not apply to a model; the scaling switch does)",
+        static_cast<long long>(app.problem().dk()));
+    return;
+  }
   int dk = static_cast<int>(app.problem().dk());
   if (ImGui::SliderInt("dₖ", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) s.dk = dk;
   ImGui::SameLine();

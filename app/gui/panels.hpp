@@ -53,9 +53,9 @@ void draw_heatmap(AppState& app, HeatmapView& view);
 // The width the heatmap uses at a height, its margins included (its cells are square).
 float heatmap_width(AppState& app, float height);
 
-struct HeadsView {  // one thumbnail texture per head
-  std::vector<std::unique_ptr<HeatmapImage>> images;
-  int painted_generation = -1;
+struct HeadsView {  // one thumbnail texture per head; a model's, one per layer and head
+  std::vector<std::unique_ptr<HeatmapImage>> images, model_images;
+  int painted_generation = -1, model_painted_generation = -1;
 };
 // Every head's weights (click one to select it), H and G, and what the KV cache costs.
 void draw_heads(AppState& app, HeadsView& view);

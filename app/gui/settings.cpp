@@ -9,6 +9,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "app/gui/model_source.hpp"
 #include "core/base/excerpt.hpp"
 #include "core/base/limits.hpp"
 #include "core/base/memory.hpp"
@@ -183,8 +184,10 @@ HeadsProblem load_source(const Settings& s) {
   } else if (s.source == "example") {
     in.example = s.example;
     in.heads = s.heads, in.kv_heads = s.kv_heads;
+  } else if (s.source == "model") {
+    return model_source(s);
   } else {
-    throw InputError("source '" + excerpt(s.source) + "' is not example, random or files");
+    throw InputError("source '" + excerpt(s.source) + "' is not example, random, files or model");
   }
   // Refused before any input exists when the sizes are known, otherwise once the files are read.
   if (const auto sizes = planned_sizes(in)) check_window_memory(s, *sizes);
@@ -213,6 +216,9 @@ std::string to_json(const Settings& s) {
   const json j = {
       {"source", s.source},
       {"example", s.example},
+      {"model", s.model_folder},
+      {"text", s.model_text},
+      {"layer", s.layer},
       {"q", s.q_path},
       {"k", s.k_path},
       {"v", s.v_path},
@@ -256,7 +262,9 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
   // keeps its default. The ranges are the command line's (core/base/limits.hpp).
   const Reader read(j, name);
   constexpr double most = std::numeric_limits<float>::max();
-  read.text("source", s.source), read.text("example", s.example), read.text("q", s.q_path);
+  read.text("source", s.source), read.text("example", s.example), read.text("model", s.model_folder);
+  read.text("text", s.model_text), read.whole("layer", s.layer, {0, limits::layers.hi - 1});
+  read.text("q", s.q_path);
   read.text("k", s.k_path), read.text("v", s.v_path);
   read.whole("lq", s.lq, limits::size), read.whole("lk", s.lk, limits::size);
   read.whole("dk", s.dk, {0, limits::size.hi}), read.whole("dv", s.dv, limits::size);
@@ -287,8 +295,8 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
 
 void check_settings(const Settings& s, const std::string& name) {
   const auto bad = [&](const std::string& what) { throw InputError(name + ": " + what); };
-  if (s.source != "example" && s.source != "random" && s.source != "files")
-    bad("\"source\" '" + excerpt(s.source) + "' is not example, random or files");
+  if (s.source != "example" && s.source != "random" && s.source != "files" && s.source != "model")
+    bad("\"source\" '" + excerpt(s.source) + "' is not example, random, files or model");
   if (s.heads % s.kv_heads != 0)
     bad("\"kv_heads\" " + std::to_string(s.kv_heads) + " does not divide \"heads\" " + std::to_string(s.heads));
   if (s.scale != "sqrt" && s.scale != "none" && s.scale != "value")

@@ -13,8 +13,11 @@
 namespace attnlab::gui {
 
 struct Settings {
-  std::string source = "example";  // example | random | files
+  std::string source = "example";  // example | random | files | model
   std::string example = "sentence";
+  // A real model (models.md): its folder, the sentence, and the layer shown.
+  std::string model_folder, model_text;
+  int layer = 0;
   std::string q_path, k_path, v_path;
   int lq = 8, lk = 8;  // random inputs
   int dk = 0;          // 0: the source's own width (an example's, a file's, 64 for random)

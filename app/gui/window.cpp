@@ -1,6 +1,8 @@
 #include "app/gui/window.hpp"
 
 #include <epoxy/gl.h>
+
+#include "app/gui/model_source.hpp"
 // GLFW after the GL loader: it must not pull in the system's GL header first.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -169,6 +171,15 @@ int run_window(WindowOptions o) {
     return window_backend(name, compute_shaders, why);
   };
   std::string why;
+  // A model not loaded yet (a remembered one) loads on the worker: the window opens on the default
+  // example and switches to the model when its forward pass is done.
+  const Settings wanted = app.settings;
+  const bool model_later =
+      not_restored.empty() && wanted.source == "model" && !loaded_model(wanted.model_folder, wanted.model_text);
+  if (model_later) {
+    app.settings.source = "example", app.settings.example = "sentence", app.settings.mask = "none";
+    app.settings.head = 0, app.settings.query = 0, app.settings.dk = 0, app.settings.heads = app.settings.kv_heads = 1;
+  }
   if (not_restored.empty()) try {
       start(app, app.open_backend(app.settings.backend, why));
     } catch (const std::exception& e) {
@@ -184,6 +195,7 @@ int run_window(WindowOptions o) {
     std::cerr << "attnlab: " << app.status << "\n";  // for a window started from a terminal
   }
   if (!why.empty()) app.backend_note += " — " + why;
+  if (model_later && not_restored.empty()) app.settings = wanted;
 
   auto heatmap_view = std::make_unique<HeatmapView>();
   auto heads_view = std::make_unique<HeadsView>();

@@ -5,6 +5,7 @@
 #include "core/base/limits.hpp"
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
+#include "core/inputs/model_input.hpp"
 #include "core/inputs/random.hpp"
 #include "core/inputs/read_mask.hpp"
 #include "core/io/load.hpp"
@@ -125,6 +126,7 @@ bool check_sources(const InputOptions& in) {
 }  // namespace
 
 std::optional<RunSizes> planned_sizes(const InputOptions& in) {
+  if (!in.model.empty()) return std::nullopt;  // a model's sizes are known once its config is read
   if (check_sources(in)) return std::nullopt;
   const auto [heads, kv_heads] = head_counts(in);
   if (in.random) {
@@ -149,6 +151,9 @@ std::string describe(const RunSizes& s) {
 }
 
 Problem load_problem(const InputOptions& in) {
+  check_model_options(in);
+  if (!in.model.empty())
+    throw InputError("--model runs one model's layer as several heads: this command takes one head");
   if (in.heads || in.kv_heads)
     throw InputError("--heads applies to compute, export and the window: bench times one head");
   const bool files = check_sources(in);
@@ -162,6 +167,11 @@ Problem load_problem(const InputOptions& in) {
 }
 
 HeadsProblem load_heads_problem(const InputOptions& in) {
+  check_model_options(in);
+  if (!in.model.empty()) {
+    const ModelRun run = run_model(in);
+    return model_layer_problem(in, run, model_layer(in, run.model.config));
+  }
   const bool files = check_sources(in);
   HeadsProblem hp = files ? heads_from_files(in) : in.random ? heads_from_random(in) : heads_from_example(in);
   hp.mask = read_mask(in.mask);

@@ -550,7 +550,7 @@ TEST_SUITE("cli/commands") {
       INFO("example " << name);
       CHECK_MESSAGE(!name.empty(), "an empty line in the list");
       CHECK_MESSAGE(name.find_first_of(" \t,") == std::string::npos, "not one name per line: '" << name << "'");
-      if (name.empty()) continue;
+      if (name.empty() || name == "induction") continue;  // a model, with its heads: cli/tiny-model
       const Dump dump = run_compute({"--example", name}, work / name);
       const Mat& w = dump.stages.at("weights");
       CHECK(dump.stages.at("scores").rows == w.rows);

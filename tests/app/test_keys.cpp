@@ -62,7 +62,7 @@ TEST_SUITE("app/keys") {
       }
   }
 
-  TEST_CASE("the classroom keys are there: M, ?, F1, Ctrl+Z, Ctrl+Shift+Z, R, L") {
+  TEST_CASE("the classroom keys are there: M, ?, F1, Ctrl+Z, Ctrl+Shift+Z, R, L, and J/K for a model's layers") {
     const auto action_of = [](const std::string& name) {
       for (const KeyBinding& k : key_bindings())
         if (k.name == name) return k.action;
@@ -76,5 +76,7 @@ TEST_SUITE("app/keys") {
     CHECK(action_of("Ctrl+Shift+Z") == Action::redo);
     CHECK(action_of("R") == Action::reset);
     CHECK(action_of("L") == Action::toggle_theme);
+    CHECK(action_of("J") == Action::next_layer);
+    CHECK(action_of("K") == Action::previous_layer);
   }
 }

@@ -1,0 +1,45 @@
+#include "app/gui/model_source.hpp"
+
+#include <mutex>
+
+#include "app/gui/settings.hpp"
+
+namespace attnlab::gui {
+namespace {
+
+// The last run only: a class looks at one sentence at a time, and GPT-2's is 0.5 GB of weights.
+std::mutex cache_mutex;
+std::string cache_folder, cache_text;
+std::shared_ptr<const ModelRun> cache_run;
+
+InputOptions model_options(const std::string& folder, const std::string& text) {
+  InputOptions in;
+  in.model = folder;
+  in.tokens.text = text;
+  return in;
+}
+
+}  // namespace
+
+std::shared_ptr<const ModelRun> loaded_model(const std::string& folder, const std::string& text) {
+  const std::lock_guard lock(cache_mutex);
+  return cache_run && cache_folder == folder && cache_text == text ? cache_run : nullptr;
+}
+
+std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text) {
+  if (folder.empty()) throw InputError("choose a model folder");
+  auto run = std::make_shared<const ModelRun>(run_model(model_options(folder, text)));
+  const std::lock_guard lock(cache_mutex);
+  cache_folder = folder, cache_text = text, cache_run = run;
+  return run;
+}
+
+HeadsProblem model_source(const Settings& s) {
+  const std::shared_ptr<const ModelRun> run = loaded_model(s.model_folder, s.model_text);
+  if (!run) throw InputError("the model " + s.model_folder + " is not loaded yet");
+  InputOptions in = model_options(s.model_folder, s.model_text);
+  in.layer = std::to_string(s.layer);
+  return model_layer_problem(in, *run, model_layer(in, run->model.config));
+}
+
+}  // namespace attnlab::gui

@@ -15,8 +15,8 @@
 #include "app/cli_input.hpp"
 #include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
-#include "core/figure/figure.hpp"
 #include "app/gui/app_state.hpp"
+#include "core/figure/figure.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/model_examples.hpp"
 

@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "app/gui/export.hpp"
-#include "core/base/excerpt.hpp"
 #include "app/gui/model_source.hpp"
+#include "core/base/excerpt.hpp"
 
 namespace attnlab::gui {
 namespace {

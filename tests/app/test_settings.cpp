@@ -45,7 +45,9 @@ TEST_SUITE("app/settings") {
              {R"({"temperature": -1})", "\"temperature\" -1"},
              {R"({"context": 0})", "\"context\" 0 is out of range"},
              {R"({"painted": [1, 0, 7]})", "\"painted\" 7 is not 0 or 1"},
-             {R"({"source": "nowhere"})", "\"source\" 'nowhere' is not example, random or files"},
+             {R"({"source": "nowhere"})", "\"source\" 'nowhere' is not example, random, files or model"},
+             {R"({"layer": -1})", "\"layer\" -1 is out of range"},
+             {R"({"model": 7})", "\"model\" 7 has the wrong type"},
              {R"({"backend": "tpu"})", "\"backend\" 'tpu'"},
              {R"({"precision": "fp8"})", "precision 'fp8'"},
              {R"({"stage": "sideways"})", "sideways"},
@@ -78,6 +80,8 @@ TEST_SUITE("app/settings") {
     s.temperature = 1e-30f, s.backend = "gpu", s.precision = "bf16", s.subtract_max = false, s.mask_value = "-1e9";
     s.heads = 8, s.kv_heads = 2, s.head = 7, s.context = 1 << 20, s.layers = 1024, s.query = 5;
     s.stage = Stage::output, s.font_scale = 3.7f, s.present = true, s.light = true;
+    s.stretch_weights = true, s.shared_range = true;
+    s.model_folder = "models/gpt2", s.model_text = "Hello, \"world\"\n", s.layer = 11;
     CHECK(settings_from_json(to_json(s), "round trip") == s);
 
     const cli_test::TempDir dir;

@@ -27,9 +27,11 @@ std::string title(const AppState& app) {
   const std::string stage =
       app.settings.stage == Stage::weights ? "weights (softmax)" : std::string(stage_name(app.settings.stage));
   const Index heads = app.heads.heads();
+  // A model's layer first: "layer 1 · head 2 of 4" is what a class compares across the model.
+  const std::string layer = app.applied.source == "model" ? "layer " + std::to_string(app.applied.layer) + " · " : "";
   const std::string head =
       heads < 2 ? "" : "head " + std::to_string(app.applied.head) + " of " + std::to_string(heads) + " · ";
-  return head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
+  return layer + head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
 }
 
 // Toggles one cell of the painted mask, starting from the current mask's pattern.

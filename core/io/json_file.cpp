@@ -3,6 +3,7 @@
 #include <set>
 #include <vector>
 
+#include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
 
 namespace attnlab {
@@ -33,21 +34,7 @@ std::size_t too_deep_at(std::string_view text) {
 }  // namespace
 
 std::string printable(std::string_view text) {
-  constexpr std::size_t kMax = 120;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c < 0x7f) {
-      s += static_cast<char>(c);
-    } else {
-      s += "\\x";
-      s += kHex[c >> 4];
-      s += kHex[c & 15];
-    }
-  }
-  if (text.size() > kMax) s += "...";
-  return s;
+  return excerpt(text, 120);
 }
 
 nlohmann::json parse_json(std::string_view text, const std::string& name, bool unique_keys) {

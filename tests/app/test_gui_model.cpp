@@ -3,7 +3,6 @@
 // logic without a window: the forward pass on the worker, a layer change that runs no forward pass, a
 // folder that does not load keeping the data it had.
 #include <doctest/doctest.h>
-#include <stb/stb_image.h>
 
 #include <chrono>
 #include <cstdio>
@@ -16,42 +15,20 @@
 #include "core/colormap/colormap.hpp"
 #include "core/io/npy.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/window_capture.hpp"
 
 using namespace attnlab;
 using cli_test::run_attnlab;
+using namespace window_capture;
 
 namespace {
 
 const std::string kModel = std::string(ATTNLAB_ASSETS_DIR) + "/models/induction";
 const std::string kText = "Every head has a job to do. Every head has a job to do.";
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgba;
-  Rgba at(int x, int y) const {
-    const auto* p = &rgba[(static_cast<std::size_t>(y) * width + x) * 4];
-    return {p[0], p[1], p[2], p[3]};
-  }
-};
-
-Image load_png(const std::filesystem::path& path) {
+// A screenshot and where the window says the heatmap's cells are.
+struct Shot : Cells {
   Image image;
-  int channels = 0;
-  std::unique_ptr<unsigned char, void (*)(void*)> data(
-      stbi_load(path.c_str(), &image.width, &image.height, &channels, 4), stbi_image_free);
-  REQUIRE_MESSAGE(data, "cannot decode " << path);
-  image.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(image.width) * image.height * 4);
-  return image;
-}
-
-bool close(Rgba a, Rgba b) {
-  return std::abs(a.r - b.r) <= 2 && std::abs(a.g - b.g) <= 2 && std::abs(a.b - b.b) <= 2;
-}
-
-struct Shot {
-  Image image;
-  float x = 0, y = 0, size = 0;
-  int rows = 0, cols = 0;
 };
 
 Shot screenshot(const cli_test::TempDir& dir, const std::string& name, const std::vector<std::string>& extra) {
@@ -62,10 +39,7 @@ Shot screenshot(const cli_test::TempDir& dir, const std::string& name, const std
   const auto r = run_attnlab(args);
   REQUIRE_MESSAGE(r.status == 0, r.command << "\n" << r.err);
   Shot s;
-  const auto at = r.err.find("heatmap cells at");
-  REQUIRE_MESSAGE(at != std::string::npos, r.err);
-  REQUIRE(std::sscanf(r.err.c_str() + at, "heatmap cells at x=%f y=%f size=%f rows=%d cols=%d", &s.x, &s.y, &s.size,
-                      &s.rows, &s.cols) == 5);
+  static_cast<Cells&>(s) = heatmap_cells(r.err);
   s.image = load_png(dir / name);
   return s;
 }

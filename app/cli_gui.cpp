@@ -8,6 +8,33 @@
 
 namespace attnlab::cli {
 
+void add_window_options(CLI::App& c, GuiOptions& gui, const char* group) {
+  c.add_option("--query", gui.query, "the selected query (default 0)")->group(group);
+  c.add_option("--head", gui.head, "the selected head, with --heads (default 0)")->group(group);
+  c.add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
+  c.add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")->group(group);
+  c.add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
+  c.add_option("--frames", gui.frames, "render N frames, then exit")->group(group);
+  c.add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
+  c.add_option("--actions", gui.actions,
+               "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
+               "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, "
+               "export-all, tiles, next-tile, previous-tile)")
+      ->group(group);
+  c.add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")->group(group);
+  c.add_option("--width", gui.width, "window width in pixels (default 1600)")->group(group);
+  c.add_option("--height", gui.height, "window height in pixels (default 900)")->group(group);
+}
+
+void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptions& gui) {
+  finish_input_options(window, input);
+  for (const char* name :
+       {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv", "--seed",
+        "--sigma", "--heads", "--kv-heads", "--precision", "--no-max-subtraction", "--mask-value"})
+    if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
+      gui.input_given = true;
+}
+
 int run_gui(const InputOptions& input, const GuiOptions& options) {
   gui::WindowOptions w;
   gui::Settings& s = w.settings;

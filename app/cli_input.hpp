@@ -18,6 +18,11 @@ void add_backend_option(CLI::App& command, std::string& backend);
 #include "app/commands.hpp"
 
 namespace attnlab::cli {
+// The window's options (--query, --stage, --frames, …), in `group` of the help.
+void add_window_options(CLI::App& command, GuiOptions& gui, const char* group);
+// After parsing the window's command: notes the --random settings and whether any INPUT option was given
+// (then the last state is not restored).
+void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptions& gui);
 // --precision, --no-max-subtraction and --mask-value, for compute and export.
 void add_precision_options(CLI::App& command, PrecisionOptions& precision);
 // Throws InputError naming a bad value: an unknown precision, a mask value that is no finite number.

@@ -80,23 +80,7 @@ int run(int argc, char** argv) {
     // The window's options work with and without the word "gui".
     const char* group = command == &app ? "WINDOW (attnlab alone opens it)" : "";
     if (command == gui_cmd) cli::add_input_options(*command, input);
-    command->add_option("--query", gui.query, "the selected query (default 0)")->group(group);
-    command->add_option("--head", gui.head, "the selected head, with --heads (default 0)")->group(group);
-    command->add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
-    command->add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")->group(group);
-    command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
-    command->add_option("--frames", gui.frames, "render N frames, then exit")->group(group);
-    command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
-    command
-        ->add_option("--actions", gui.actions,
-                     "with --frames: one key action per frame, comma-separated (next-stage, previous-stage, "
-                     "next-query, previous-query, play, dk-up, dk-down, present, scaling, explorer, export, "
-                     "export-all, tiles, next-tile, previous-tile)")
-        ->group(group);
-    command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")
-        ->group(group);
-    command->add_option("--width", gui.width, "window width in pixels (default 1600)")->group(group);
-    command->add_option("--height", gui.height, "window height in pixels (default 900)")->group(group);
+    cli::add_window_options(*command, gui, group);
   }
   cli::add_input_options(app, input);
   cli::add_backend_option(*gui_cmd, gui.backend);
@@ -148,13 +132,7 @@ int run(int argc, char** argv) {
     return cli::run_export(input, export_options);
   }
   // No subcommand, or "gui": the window.
-  CLI::App& window = *gui_cmd ? *gui_cmd : app;
-  cli::finish_input_options(window, input);
-  for (const char* name :
-       {"--q", "--k", "--v", "--random", "--example", "--mask", "--scale", "--lq", "--lk", "--dk", "--dv", "--seed",
-        "--sigma", "--heads", "--kv-heads", "--precision", "--no-max-subtraction", "--mask-value"})
-    if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
-      gui.input_given = true;
+  cli::finish_window_options(*gui_cmd ? *gui_cmd : app, input, gui);
   return cli::run_gui(input, gui);
 }
 

@@ -8,6 +8,7 @@
 #include <numbers>
 
 #include "app/gui/panels.hpp"
+#include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
@@ -34,6 +35,10 @@ void keep_sweep_current(AppState& app) {
   if (e.worker.joinable()) e.worker.join();
   e.options = wanted;
   e.done = 0;
+  if (!platform::threads_available()) {  // a web page: the sweep runs in this frame
+    e.points = sweep(wanted, &e.done, &e.cancel);
+    return;
+  }
   e.worker = std::jthread([&e, wanted] {
     e.result = sweep(wanted, &e.done, &e.cancel);
     e.finished = true;

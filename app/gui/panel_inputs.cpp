@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "app/gui/panels.hpp"
+#include "app/gui/platform.hpp"
 #include "core/inputs/examples.hpp"
 
 namespace attnlab::gui {
@@ -20,6 +21,16 @@ bool combo(const char* label, std::string& value, const std::vector<std::string>
   return changed;
 }
 
+// A path typed in, or on a web page also chosen in the browser's file picker.
+void file_field(AppState& app, const char* label, const char* slot, std::string& path) {
+  if (platform::picks_files()) {
+    if (std::optional<std::string> picked = platform::picked_file(slot)) path = *picked;
+    if (ImGui::Button((std::string("Open…##") + slot).c_str())) platform::pick_file(slot);
+    ImGui::SameLine();
+  }
+  ImGui::InputText(label, &path);
+}
+
 void source_controls(AppState& app) {
   Settings& s = app.settings;
   if (combo("source", s.source, {"example", "random", "files"})) s.dk = 0, s.query = 0, s.painted.clear();
@@ -33,9 +44,9 @@ void source_controls(AppState& app) {
     if (ImGui::InputInt("seed", &seed)) s.seed = static_cast<std::uint64_t>(std::max(seed, 0));
     ImGui::SliderFloat("σ of Q, K, V", &s.sigma, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   } else {
-    ImGui::InputText("Q file", &app.typed.q_path);
-    ImGui::InputText("K file", &app.typed.k_path);
-    ImGui::InputText("V file", &app.typed.v_path);
+    file_field(app, "Q file", "q", app.typed.q_path);
+    file_field(app, "K file", "k", app.typed.k_path);
+    file_field(app, "V file", "v", app.typed.v_path);
     if (ImGui::Button("Load Q, K, V")) {
       s.q_path = app.typed.q_path, s.k_path = app.typed.k_path, s.v_path = app.typed.v_path;
       s.dk = 0, s.query = 0;

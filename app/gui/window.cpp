@@ -1,6 +1,6 @@
 #include "app/gui/window.hpp"
 
-#include <epoxy/gl.h>
+#include "app/gui/gl.hpp"
 // GLFW after the GL loader: it must not pull in the system's GL header first.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -17,33 +17,16 @@
 
 #include "app/gui/app_state.hpp"
 #include "app/gui/panels.hpp"
+#include "app/gui/platform.hpp"
 #include "app/gui/style.hpp"
-#include "core/attention/cpu_backend.hpp"
-#include "core/gl/gl_backend.hpp"
 #include "core/io/atomic_file.hpp"
 
 namespace attnlab::gui {
 namespace {
 
-struct Glfw {  // glfwTerminate on every way out
+struct Glfw {  // glfwTerminate on every way out (before glfwInit it does nothing)
   ~Glfw() { glfwTerminate(); }
 };
-
-// An OpenGL 4.3 core context for the compute path, else 3.3 core, which draws everything too.
-GLFWwindow* open_window(const WindowOptions& o, std::string& version) {
-  for (auto [major, minor] : {std::pair{4, 3}, std::pair{3, 3}}) {
-    glfwDefaultWindowHints();
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, major);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, minor);
-    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-    if (GLFWwindow* window = glfwCreateWindow(o.width, o.height, "Attention Lab", nullptr, nullptr)) {
-      version = "OpenGL " + std::to_string(major) + "." + std::to_string(minor);
-      return window;
-    }
-  }
-  return nullptr;
-}
 
 // The back buffer's pixels as a PNG, bottom row last, written whole or not at all.
 void save_screenshot(const std::string& path, int width, int height) {
@@ -89,11 +72,7 @@ void handle_keys(AppState& app, GLFWwindow* window) {
   if (pressed(GLFW_KEY_COMMA)) act(app, Action::previous_head);
   if (pressed(GLFW_KEY_F)) {
     app.fullscreen = !app.fullscreen;
-    GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-    const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
-    if (app.fullscreen && mode)
-      glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
-    else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
+    platform::set_fullscreen(window, app.fullscreen);
   }
 }
 
@@ -144,87 +123,32 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   });
 }
 
-// The window's backend: the GPU path on this window's own context when it can run there (4.3, a
-// hardware GPU for "auto"), else the CPU, with the reason.
-std::unique_ptr<Backend> window_backend(const std::string& name, bool compute_shaders, std::string& why) {
-  why.clear();
-  if (name != "cpu") {
-    const std::string renderer = gl::current_renderer();
-    if (!compute_shaders) why = "this window has OpenGL 3.3 only; the GPU path needs 4.3";
-    else if (name == "auto" && gl::is_software_renderer(renderer))
-      why = "the only GPU is " + renderer + ", which runs on the CPU and is slower than the CPU backend";
-    else try {
-        return std::make_unique<gl::GlBackend>(nullptr);
-      } catch (const std::exception& e) {
-        why = e.what();
-      }
-  }
-  return std::make_unique<CpuBackend>();
-}
-
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-}  // namespace
-
-int run_window(WindowOptions o) {
+// One open window: everything its frames use, on the heap, since in a web page the frames run after
+// run_window has returned to the browser.
+struct OpenWindow {
+  WindowOptions o;
   AppState app;
-  app.settings = o.settings;
-  app.scripted = o.frames > 0;
-  if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
-  if (o.remember) {
-    try {
-      app.settings = load_settings(last_state_path());
-    } catch (const std::exception&) {
-      // No last state yet, or one from an older version: start from the defaults given.
-    }
-  }
-
-  glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
-  if (!glfwInit()) throw RunError("cannot open a window: GLFW found no display (is DISPLAY set?)");
-  Glfw glfw;
-  std::string gl_version;
-  GLFWwindow* window = open_window(o, gl_version);
-  if (!window) throw RunError("cannot open a window: no OpenGL 3.3 context");
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(o.frames > 0 ? 0 : 1);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
-  const Fonts fonts = load_fonts(std::clamp(app.settings.font_scale, 0.5f, 4.0f));
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-
-  const bool compute_shaders = gl_version == "OpenGL 4.3";
-  app.open_backend = [&](const std::string& name, std::string& why) {
-    return window_backend(name, compute_shaders, why);
-  };
-  std::string why;
-  try {
-    start(app, app.open_backend(app.settings.backend, why));
-  } catch (const std::exception& e) {
-    // A remembered state that no longer loads (a moved file): the defaults, and say why.
-    const std::string failure = e.what();
-    app.settings = o.settings;
-    start(app, app.open_backend(app.settings.backend, why));
-    app.status = "last state not restored: " + failure;
-  }
-  if (!why.empty()) app.backend_note += " — " + why;
-
-  auto heatmap_view = std::make_unique<HeatmapView>();
-  auto heads_view = std::make_unique<HeadsView>();
-  HeatmapView& heatmap = *heatmap_view;
+  GLFWwindow* window = nullptr;
+  Fonts fonts;
+  std::unique_ptr<HeatmapView> heatmap = std::make_unique<HeatmapView>();
+  std::unique_ptr<HeadsView> heads = std::make_unique<HeadsView>();
   std::vector<double> frame_ms;
-  auto last = std::chrono::steady_clock::now();
-  for (int frame = 0; !glfwWindowShouldClose(window); ++frame) {
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  int frame = 0;
+
+  // Draws one frame; false once the window is to close.
+  bool draw_frame() {
+    if (glfwWindowShouldClose(window)) return false;
     const auto frame_start = std::chrono::steady_clock::now();
     glfwPollEvents();
     if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
       glfwWaitEvents();  // nothing to draw while minimised
-      continue;
+      return true;
     }
     if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.actions.size())
       act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
@@ -235,13 +159,16 @@ int run_window(WindowOptions o) {
     app.applied_theme_light = app.settings.light;
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // A clock too coarse to tell two frames apart (a browser's) must not give ImGui a zero frame time.
+    ImGuiIO& io = ImGui::GetIO();
+    io.DeltaTime = std::max(io.DeltaTime, 1e-4f);
     // A scripted run ignores wherever the pointer happens to be: its pictures show no hover.
-    if (o.frames > 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    if (o.frames > 0) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
     app.focus_key = -1;
     handle_keys(app, window);
-    draw_panels(app, heatmap, *heads_view);
+    draw_panels(app, *heatmap, *heads);
     ImGui::PopFont();
     ImGui::Render();
     int width = 0, height = 0;
@@ -255,31 +182,101 @@ int run_window(WindowOptions o) {
     const bool last_frame = o.frames > 0 && frame + 1 >= o.frames;
     if (last_frame && !o.screenshot.empty()) save_screenshot(o.screenshot, width, height);
     glfwSwapBuffers(window);
-    if (last_frame) break;
+    platform::deliver_files(app.typed.export_dir);
+    ++frame;
+    return !last_frame;
   }
-  if (o.frames > 1) {  // the first frame builds the font atlas: not what a user waits for later
+
+  void report() const {
+    if (o.frames <= 1) return;  // the first frame builds the font atlas: not what a user waits for later
     std::cerr << "attnlab: backend " << app.engine->backend().name() << " (" << app.backend_note << ")\n";
-    std::cerr << "attnlab: heatmap cells at x=" << heatmap.x << " y=" << heatmap.y << " size=" << heatmap.cell
-              << " rows=" << heatmap.rows << " cols=" << heatmap.cols << "\n";
+    std::cerr << "attnlab: heatmap cells at x=" << heatmap->x << " y=" << heatmap->y << " size=" << heatmap->cell
+              << " rows=" << heatmap->rows << " cols=" << heatmap->cols << "\n";
     const std::vector<double> later(frame_ms.begin() + 1, frame_ms.end());
     std::cerr << "attnlab: frame times over " << later.size() << " frames after the first: median " << median(later)
               << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
   }
-  if (o.remember) {
+
+  void remember() const {
+    if (!o.remember) return;
     try {
       save_settings(app.settings, last_state_path());
+      platform::keep_files();
     } catch (const std::exception& e) {
       std::cerr << "attnlab: could not remember this run's state: " << e.what() << "\n";
     }
   }
-  // GL objects go while their context is still there.
-  heatmap_view.reset();
-  heads_view.reset();
-  app.engine.reset();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
+
+  ~OpenWindow() {
+    // GL objects go while their context is still there.
+    heatmap.reset();
+    heads.reset();
+    app.engine.reset();
+    if (!window) return;
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+  }
+};
+
+}  // namespace
+
+int run_window(WindowOptions options) {
+  Glfw glfw;  // first, so that it terminates GLFW after the window's GL objects are gone
+  auto w = std::make_unique<OpenWindow>();
+  w->o = std::move(options);
+  const WindowOptions& o = w->o;
+  AppState& app = w->app;
+  app.settings = o.settings;
+  app.scripted = o.frames > 0;
+  if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
+  if (o.remember) {
+    try {
+      app.settings = load_settings(last_state_path());
+    } catch (const std::exception&) {
+      // No last state yet, or one from an older version: start from the defaults given.
+    }
+  }
+
+  glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
+  if (!glfwInit()) throw RunError("cannot open a window: GLFW found no display (is DISPLAY set?)");
+  std::string gl_version;
+  GLFWwindow* window = platform::open_window(o.width, o.height, gl_version);
+  if (!window) throw RunError("cannot open a window: no OpenGL 3.3 context");
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(o.frames > 0 ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  w->window = window;
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
+  w->fonts = load_fonts(std::clamp(app.settings.font_scale, 0.5f, 4.0f));
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init(platform::glsl_version());
+
+  app.open_backend = [gl_version](const std::string& name, std::string& why) {
+    return platform::window_backend(name, gl_version, why);
+  };
+  std::string why;
+  try {
+    start(app, app.open_backend(app.settings.backend, why));
+  } catch (const std::exception& e) {
+    // A remembered state that no longer loads (a moved file): the defaults, and say why.
+    const std::string failure = e.what();
+    app.settings = o.settings;
+    start(app, app.open_backend(app.settings.backend, why));
+    app.status = "last state not restored: " + failure;
+  }
+  if (!why.empty()) app.backend_note += " — " + why;
+
+  OpenWindow* open = w.get();
+  platform::on_leave([open] { open->remember(); });
+  platform::run_frames([open] { return open->draw_frame(); },
+                       [open] {
+                         open->report();
+                         open->remember();
+                       });
   return 0;
 }
 

@@ -145,6 +145,37 @@ try {
     const kept = await page.evaluate(() => Object.fromEntries(
         Object.keys(localStorage).filter((k) => k.startsWith('attnlab:')).map((k) => [k, atob(localStorage.getItem(k))])));
     fs.writeFileSync(path.join(out, 'storage.json'), JSON.stringify(kept) + '\n');
+  } else if (scenario === 'files') {
+    // Source "files" in the inputs panel, each of Q, K, V through Open… and the browser's file picker,
+    // Load, then Export: the weights come back as a download. The window's layout is fixed at this size,
+    // so the controls are where the numbers below say (the source combo's third item is "files").
+    await open('?example=sentence');
+    const click = async (x, y) => {
+      await page.mouse.move(x, y);
+      await wait_frames(2);
+      await page.mouse.down();
+      await wait_frames(2);
+      await page.mouse.up();
+      await wait_frames(2);
+    };
+    await click(120, 44);
+    await click(60, 131);
+    for (const [y, file] of [[74, files[0]], [103, files[1]], [133, files[2]]]) {
+      const chooser = page.waitForEvent('filechooser');
+      await click(41, y);
+      await (await chooser).setFiles(file);
+      await wait_frames(3);
+    }
+    await click(60, 164);
+    await page.screenshot({ path: path.join(out, 'files.png') });
+    const downloads = [];
+    page.on('download', (download) => downloads.push(download));
+    await page.keyboard.press('e');
+    const deadline = Date.now() + 20000;
+    while (downloads.length < 4 && Date.now() < deadline) await page.waitForTimeout(100);
+    fs.mkdirSync(path.join(out, 'downloads'), { recursive: true });
+    for (const download of downloads)
+      await download.saveAs(path.join(out, 'downloads', download.suggestedFilename()));
   } else {
     throw new Error('unknown scenario ' + scenario);
   }

@@ -1,7 +1,8 @@
 // The web page in a real browser (Debian's Chromium, headless, WebGL2 on SwiftShader), driven by
 // tests/web/drive.mjs with playwright-core: it loads and says what is wrong with a bad parameter, keys step
 // the stages and change dk, the heatmap's pixels are the float64 reference's weights through viridis, and
-// Export downloads the bytes `attnlab export` writes. scripts/test.sh builds the page first (build-web/).
+// Export downloads the bytes `attnlab export` writes, the last state survives a reload, and Q, K and V open
+// through the browser's file picker. scripts/test.sh builds the page first (build-web/).
 #include <doctest/doctest.h>
 #include <stb/stb_image.h>
 
@@ -12,6 +13,7 @@
 #include "core/colormap/colormap.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/input.hpp"
+#include "core/io/load.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/reference.hpp"
 
@@ -40,13 +42,15 @@ Image load_png(const fs::path& path) {
 }
 
 // Runs one scenario of drive.mjs; what it saw is left in `out`.
-void drive(const std::string& scenario, const fs::path& out) {
+void drive(const std::string& scenario, const fs::path& out, const std::vector<std::string>& files = {}) {
   REQUIRE_MESSAGE(fs::exists(fs::path(ATTNLAB_WEB_DIR) / "attnlab.wasm"),
                   "no web page in " ATTNLAB_WEB_DIR ": build it with scripts/web.sh build");
   REQUIRE_MESSAGE(fs::exists(fs::path(ATTNLAB_WEB_NPM_DIR) / "node_modules/playwright-core"),
                   "no playwright-core in " ATTNLAB_WEB_NPM_DIR ": scripts/test.sh installs it");
-  const auto result = cli_test::run_program(
-      "/usr/bin/node", {ATTNLAB_WEB_TESTS "/drive.mjs", scenario, out.string(), ATTNLAB_WEB_DIR, ATTNLAB_WEB_NPM_DIR});
+  std::vector<std::string> args{ATTNLAB_WEB_TESTS "/drive.mjs", scenario, out.string(), ATTNLAB_WEB_DIR,
+                                ATTNLAB_WEB_NPM_DIR};
+  args.insert(args.end(), files.begin(), files.end());
+  const auto result = cli_test::run_program("/usr/bin/node", args);
   REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.out << result.err);
 }
 
@@ -165,5 +169,29 @@ TEST_SUITE("web/storage") {
     CHECK_MESSAGE(kept.find("attnlab:/home/web_user/.config/attnlab/last.json") != std::string::npos, kept);
     CHECK_MESSAGE(kept.find(R"(\"stage\": \"masked\")") != std::string::npos, kept);
     CHECK(cli_test::read_all(dir / "before.png") == cli_test::read_all(dir / "after.png"));
+  }
+}
+
+TEST_SUITE("web/files") {
+  TEST_CASE("Q, K and V open through the browser's file picker, and the page computes on them") {
+    cli_test::TempDir dir;
+    const std::string q = "0.5,-1,2,0.25\n1,1,-0.5,0\n-2,0.5,1,1.5\n";
+    const std::string k = "1,0,0.5,-1\n0.25,2,-1,0\n-0.5,1,1,1\n2,-1,0,0.5\n0,0.5,-2,1\n";
+    const std::string v = "1,2\n-1,0.5\n0,1\n3,-2\n0.5,0.5\n";
+    cli_test::write_all(dir / "q.csv", q);
+    cli_test::write_all(dir / "k.csv", k);
+    cli_test::write_all(dir / "v.csv", v);
+    drive("files", dir.path(), {(dir / "q.csv").string(), (dir / "k.csv").string(), (dir / "v.csv").string()});
+    // The files become the problem; Export then downloads its scores (the stage shown).
+    Problem p;
+    p.q = to_matrix(load_array(dir / "q.csv", "Q"), "Q");
+    p.k = to_matrix(load_array(dir / "k.csv", "K"), "K");
+    p.v = to_matrix(load_array(dir / "v.csv", "V"), "V");
+    const test::RefTrace ref = test::reference(p);
+    const Matrix scores = to_matrix(load_array(dir / "downloads" / "scores.npy", "scores"), "scores");
+    REQUIRE(scores.rows() == 3);
+    REQUIRE(scores.cols() == 5);
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 5; ++j) CHECK(scores(i, j) == doctest::Approx(ref.scores(i, j)).epsilon(1e-6));
   }
 }

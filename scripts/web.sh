@@ -9,7 +9,7 @@ web_dir="$repo_root/build-web"
 
 build_web() {
   need_packages emscripten cmake ninja-build libeigen3-dev libcli11-dev nlohmann-json3-dev libstb-dev
-  # Debian's emscripten runs its JavaScript tools with Debian's node, whose modules live here.
+  # Debian's emscripten runs its JavaScript parts with Debian's node, whose modules live here.
   export NODE_PATH=/usr/share/nodejs
   if [[ ! -f "$web_dir/build.ninja" ]]; then
     (cd "$repo_root" && emcmake cmake -S . -B "$web_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release)

@@ -1,17 +1,29 @@
-// The commands' --backend: the GPU through make_backend, or the CPU. Apart from the INPUT options, which
-// the web page shares without the GPU room.
+#include "app/cli_backend.hpp"
+
 #include <iostream>
 
-#include "app/cli_input.hpp"
-#include "core/gl/make_backend.hpp"
-
 namespace attnlab::cli {
+namespace {
+bool verbose = false;  // --verbose: one per run, whichever subcommand set it
+}  // namespace
+
+void add_verbose_option(CLI::App& c) {
+  c.add_flag("--verbose", verbose, "say on stderr which backend runs, and why auto chose the CPU");
+}
+
+BackendChoice choose_backend(const std::string& name) {
+  BackendChoice choice = make_backend(name);
+  // A GPU that is there but would not start is news; no GPU at all is the normal way to run.
+  if (!choice.fallback_reason.empty() && !choice.no_gpu)
+    std::cerr << "attnlab: using the CPU backend: " << choice.fallback_reason << "\n";
+  else if (verbose)
+    std::cerr << "attnlab: backend " << choice.backend->name() << " (" << choice.backend->description() << ")"
+              << (choice.fallback_reason.empty() ? "" : ": " + choice.fallback_reason) << "\n";
+  return choice;
+}
 
 std::unique_ptr<Backend> open_backend(const std::string& name) {
-  BackendChoice choice = make_backend(name);
-  if (!choice.fallback_reason.empty())
-    std::cerr << "attnlab: using the CPU backend: " << choice.fallback_reason << "\n";
-  return std::move(choice.backend);
+  return std::move(choose_backend(name).backend);
 }
 
 std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision) {

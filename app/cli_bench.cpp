@@ -9,12 +9,14 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "app/cli_backend.hpp"
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/attention/engine.hpp"
 #include "core/attention/memory.hpp"
 #include "core/attention/query_view.hpp"
+#include "core/inputs/model_input.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -78,20 +80,94 @@ struct Step {
 };
 
 // The backend, with --tile's key tiles set: only the CPU's tiles can change, so "auto" means the CPU.
-std::unique_ptr<Backend> open_tiled_backend(const BenchOptions& options) {
-  if (!options.tile) return open_backend(options.backend);
+BackendChoice open_tiled_backend(const BenchOptions& options) {
+  if (!options.tile) return choose_backend(options.backend);
   if (options.backend == "gpu") throw InputError("--tile sets the CPU backend's key tiles: use --backend cpu or auto");
-  auto backend = open_backend(options.backend == "auto" ? std::string("cpu") : options.backend);
-  auto* cpu = dynamic_cast<CpuBackend*>(backend.get());
-  if (!cpu) throw InputError("--tile needs the CPU backend, not " + backend->name());
+  BackendChoice choice = choose_backend(options.backend == "auto" ? std::string("cpu") : options.backend);
+  auto* cpu = dynamic_cast<CpuBackend*>(choice.backend.get());
+  if (!cpu) throw InputError("--tile needs the CPU backend, not " + choice.backend->name());
   cpu->set_key_tile(static_cast<Index>(*options.tile));
-  return backend;
+  return choice;
+}
+
+// The most bench holds: one head's trace in the mode timed, and for the full trace on the CPU the
+// floor's own scores and output (products_ms).
+MemoryPlan bench_plan(const RunSizes& sizes, const BenchOptions& options) {
+  MemoryPlan plan;
+  plan.sizes = sizes;
+  plan.full_trace = options.stages == "all";
+  plan.every_head = false;
+  plan.key_tile = options.tile.value_or(CpuBackend::default_key_tile);
+  plan.gpu = options.backend == "gpu";
+  if (plan.full_trace && options.after.empty() && !plan.gpu) {
+    plan.extra_lq_lk = 1;
+    plan.extra_bytes = 4 * static_cast<std::uint64_t>(sizes.lq) * static_cast<std::uint64_t>(sizes.dv);
+  }
+  return plan;
+}
+
+void check_bench_memory(const RunSizes& sizes, const BenchOptions& options) {
+  check_memory(peak_bytes(bench_plan(sizes, options)), "bench of " + describe(sizes),
+               options.stages == "all" ? ": the output-only mode (--stages output) keeps no Lq×Lk matrix" : "");
+}
+
+// bench --model: the load (open and map the folder, parse the config, check every header and shape,
+// widen 16-bit weights), then the median of --repeat forward passes after one warm-up.
+int bench_model(const InputOptions& input, const BenchOptions& options) {
+  if (options.stages != "all" || !options.after.empty() || options.tile)
+    throw InputError("--stages, --after and --tile time the engine: with --model, bench times the forward pass");
+  if (input.layer) throw InputError("--layer does not apply to bench: the forward pass runs every layer");
+  if (input.mask_given || input.scale_given)
+    throw InputError("--mask and --scale change the lab's view of a layer, not the forward pass that bench times");
+  check_model_options(input);
+  if (input.tokens.token_ids) parse_token_ids(*input.tokens.token_ids);  // a malformed list costs no loading
+
+  auto start = Clock::now();
+  const Model model = load_model(input.model);
+  const std::optional<Tokenizer> tokenizer = folder_tokenizer(input.model);
+  const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  const ModelTokens tokens = model_tokens(input, model, tokenizer ? &*tokenizer : nullptr);
+  sink = forward(model, tokens.ids).logits[0];  // warm-up: the mapped pages read in, threads started
+  std::vector<double> times;
+  for (int r = 0; r < options.repeat; ++r) {
+    start = Clock::now();
+    sink = forward(model, tokens.ids).logits[0];
+    times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+  }
+
+  const ModelConfig& c = model.config;
+  const double file_mib = static_cast<double>(model.checkpoint->file_bytes()) / (1024.0 * 1024.0);
+  const nlohmann::json result = {
+      {"model", model.folder.string()},
+      {"model_type", c.model_type},
+      {"layers", c.layers},
+      {"heads", c.heads},
+      {"kv_heads", c.kv_heads},
+      {"head_dim", c.head_dim},
+      {"parameters", model.parameters},
+      {"tokens", tokens.ids.size()},
+      {"repeat", options.repeat},
+      {"load_ms", load_ms},
+      {"median_ms", {{"forward", median(times)}}},
+      {"weights_file_mib", file_mib},
+      {"peak_rss_mib", peak_rss_mib()},
+  };
+  if (options.json) {
+    std::cout << result.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("attnlab bench: %s (%s, %lld parameters), %zu tokens, %d runs\n", model.folder.c_str(),
+              c.model_type.c_str(), static_cast<long long>(model.parameters), tokens.ids.size(), options.repeat);
+  std::printf("  load     %10.3f ms\n  forward  %10.3f ms\n", load_ms, median(times));
+  std::printf("  peak memory %.0f MiB, weight files %.0f MiB\n", peak_rss_mib(), file_mib);
+  return 0;
 }
 
 }  // namespace
 
 int run_bench(const InputOptions& input, const BenchOptions& options) {
-  if (options.repeat < 1) throw InputError("--repeat " + std::to_string(options.repeat) + " must be ≥ 1");
+  limits::check("--repeat", options.repeat, limits::repeat);
+  if (!input.model.empty()) return bench_model(input, options);
   if (options.stages != "all" && options.stages != "output")
     throw InputError("--stages '" + options.stages + "' is not all or output");
   if (!options.after.empty() && options.after != "scale" && options.after != "mask" && options.after != "query")
@@ -101,10 +177,19 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     throw InputError("--after times the recompute of a kept trace: it needs --stages all");
   if (options.tile && mode != Mode::output_only)
     throw InputError("--tile sets the key tiles of the output-only mode: it needs --stages output");
-  if (options.tile && *options.tile < 1) throw InputError("--tile " + std::to_string(*options.tile) + " must be ≥ 1");
+  if (options.tile) limits::check("--tile", *options.tile, limits::size);
 
-  Problem problem = load_problem(input);  // input errors first: nothing else is said or done
-  Engine engine(open_tiled_backend(options), mode);
+  // Input errors first, and a run that would not fit in memory is refused before any input exists
+  // (files once read, when their sizes are known).
+  if (const auto sizes = planned_sizes(input)) check_bench_memory(*sizes, options);
+  Problem problem = load_problem(input);
+  const RunSizes sizes{1, 1, problem.lq(), problem.lk(), problem.dk(), problem.dv()};
+  check_bench_memory(sizes, options);
+  BackendChoice choice = open_tiled_backend(options);
+  // The device, and why "auto" took the CPU when it did: what a benchmark result must say.
+  const std::string device = choice.backend->description() +
+                             (choice.fallback_reason.empty() ? "" : " — auto chose it: " + choice.fallback_reason);
+  Engine engine(std::move(choice.backend), mode);
   engine.set_problem(std::move(problem));
   const Problem& p = engine.problem();
   const double base_scale = resolve_scale(p.scale, p.dk());
@@ -128,7 +213,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   const double total_ms = median(total);
   nlohmann::json result = {
       {"backend", engine.backend().name()},
-      {"device", engine.backend().description()},
+      {"device", device},
       {"lq", p.lq()},
       {"lk", p.lk()},
       {"dk", p.dk()},
@@ -153,19 +238,21 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
     }
   }
   result["peak_rss_mib"] = peak_rss_mib();
+  result["estimated_peak_mib"] = static_cast<double>(peak_bytes(bench_plan(sizes, options))) / (1 << 20);
 
   if (options.json) {
     std::cout << result.dump(2) << "\n";
     return 0;
   }
   std::printf("attnlab bench: %s (%s), Lq=%lld Lk=%lld dk=%lld dv=%lld, stages %s%s%s, %d runs\n",
-              engine.backend().name().c_str(), engine.backend().description().c_str(), static_cast<long long>(p.lq()),
+              engine.backend().name().c_str(), device.c_str(), static_cast<long long>(p.lq()),
               static_cast<long long>(p.lk()), static_cast<long long>(p.dk()), static_cast<long long>(p.dv()),
               options.stages.c_str(), options.after.empty() ? "" : ", after ", options.after.c_str(), options.repeat);
   if (result.contains("tile")) std::printf("  key tiles of %lld\n", result["tile"].get<long long>());
   for (const auto& [stage, ms] : result["median_ms"].items())
     std::printf("  %-8s %10.3f ms\n", stage.c_str(), ms.get<double>());
-  std::printf("  %.1f GFLOP/s, peak memory %.0f MiB\n", result["gflops"].get<double>(), peak_rss_mib());
+  std::printf("  %.1f GFLOP/s, peak memory %.0f MiB (estimated beforehand: %.0f MiB)\n", result["gflops"].get<double>(),
+              peak_rss_mib(), result["estimated_peak_mib"].get<double>());
   if (result.contains("products_ms"))
     std::printf("  Q·Kᵀ and P·V alone: %.3f ms (the full trace takes %.2f× that)\n",
                 result["products_ms"].get<double>(), result["total_over_products"].get<double>());

@@ -1,16 +1,23 @@
 // attnlab compute: every stage to .npy files and the row statistics to stats.csv; with more than one
-// head, every file gains a leading head axis (or column).
+// head, every file gains a leading head axis (or column). With --model, also the layer's Q, K and V,
+// the tokens and the model's most probable next tokens.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <system_error>
 
+#include "app/cli_backend.hpp"
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
+#include "core/base/memory.hpp"
+#include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
+#include "core/model/next_tokens.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -41,27 +48,25 @@ std::string stats_csv(const std::vector<Trace>& traces) {
   return csv;
 }
 
-// All six files land together or not at all; a directory made here is removed again on failure.
-void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  const bool existed = fs::exists(dir, error);
-  fs::create_directories(dir, error);
-  if (error || !fs::is_directory(dir))
-    throw RunError("cannot create directory " + dir.string() + ": " + error.message());
+// All files land together or not at all; directories made here are removed again on failure.
+using Files = std::vector<std::pair<std::string, std::string>>;  // name, bytes
+void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir, const Files& extra = {}) {
+  NewDirectories made(dir);
   AtomicBatch batch;
-  for (Stage s : all_stages) {
-    std::vector<Matrix> heads;
-    if (traces.size() > 1)
-      for (const Trace& trace : traces) heads.push_back(trace.stage(s));
-    batch.add(dir / (std::string(stage_name(s)) + ".npy"),
-              traces.size() > 1 ? npy_bytes(heads) : npy_bytes(traces.front().stage(s)));
-  }
+  // Each stage is written from the traces themselves, with no copy of it in between.
+  for (Stage s : all_stages)
+    batch.add(dir / (std::string(stage_name(s)) + ".npy"), [&traces, s](const ByteSink& put) {
+      if (traces.size() == 1) return write_npy(put, traces.front().stage(s));
+      std::vector<const Matrix*> heads;
+      for (const Trace& trace : traces) heads.push_back(&trace.stage(s));
+      write_npy(put, heads);
+    });
   batch.add(dir / "stats.csv", stats_csv(traces));
+  for (const auto& [name, bytes] : extra) batch.add(dir / name, bytes);
   try {
     batch.commit();
   } catch (...) {
-    if (!existed) fs::remove(dir, error);
+    made.remove();
     throw;
   }
 }
@@ -78,12 +83,65 @@ void print_weights(const HeadsProblem& problem, const Trace& trace) {
   }
 }
 
+// The most compute holds: every head's full trace at once, and the statistics as CSV text.
+MemoryPlan compute_plan(const RunSizes& sizes, const ComputeOptions& options, const PrecisionMode& precision) {
+  MemoryPlan plan;
+  plan.sizes = sizes;
+  plan.precision_lab = !precision.is_default();
+  plan.gpu = options.backend == "gpu";
+  if (!options.dump.empty()) plan.extra_bytes = static_cast<std::uint64_t>(sizes.heads * sizes.lq) * 256;
+  return plan;
+}
+
+void check_compute_memory(const RunSizes& sizes, const ComputeOptions& options, const PrecisionMode& precision) {
+  check_memory(peak_bytes(compute_plan(sizes, options, precision)), "compute of " + describe(sizes),
+               ": the full trace keeps 4 matrices of Lq×Lk per head; bench --stages output keeps none");
+}
+
+// A CSV field as RFC 4180 writes it: quoted when it holds a comma, a quote, a line break or spaces at
+// either end (a token's leading space is part of it), quotes doubled.
+std::string csv_field(const std::string& text) {
+  const bool quote = text.find_first_of(",\"\r\n") != std::string::npos ||
+                     (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+  if (!quote) return text;
+  std::string field = "\"";
+  for (const char c : text) field += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return field + "\"";
+}
+
+// q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, tokens.csv and next.csv.
+Files model_files(const ModelRun& run, const HeadsProblem& problem) {
+  Files files{{"q.npy", npy_bytes(problem.q)}, {"k.npy", npy_bytes(problem.k)}, {"v.npy", npy_bytes(problem.v)}};
+  std::string tokens = "index,id,text\n";
+  for (std::size_t i = 0; i < run.tokens.ids.size(); ++i)
+    tokens +=
+        std::to_string(i) + "," + std::to_string(run.tokens.ids[i]) + "," + csv_field(run.tokens.labels[i]) + "\n";
+  files.emplace_back("tokens.csv", tokens);
+  std::string next = "rank,id,text,probability\n";
+  int rank = 1;
+  for (const NextToken& t : top_next_tokens(run.pass.logits, 10)) {
+    char probability[32];
+    std::snprintf(probability, sizeof probability, "%.10g", t.probability);
+    next += std::to_string(rank++) + "," + std::to_string(t.id) + "," +
+            csv_field(token_label(run.tokenizer_or_null(), t.id)) + "," + probability + "\n";
+  }
+  files.emplace_back("next.csv", next);
+  return files;
+}
+
 }  // namespace
 
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
   const PrecisionMode precision = precision_mode(options.precision);
-  HeadsProblem problem = load_heads_problem(input);  // input errors first: nothing else is said or done
+  // Input errors first, and a run that would not fit in memory is refused before any input exists;
+  // files are checked once read, when their sizes are known. A model runs once; its layer is the problem.
+  if (const auto sizes = planned_sizes(input)) check_compute_memory(*sizes, options, precision);
+  std::optional<ModelRun> run;
+  if (!input.model.empty()) run = run_model(input);
+  HeadsProblem problem =
+      run ? model_layer_problem(input, *run, model_layer(input, run->model.config)) : load_heads_problem(input);
+  check_compute_memory(sizes_of(problem), options, precision);
   problem.precision = precision;
   const std::unique_ptr<Backend> backend = open_backend(options.backend, precision);
   const std::vector<Trace> traces = compute_heads(*backend, problem);
@@ -92,7 +150,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
       if (traces.size() > 1) std::printf("%shead %zu\n", h > 0 ? "\n" : "", h);
       print_weights(problem, traces[h]);
     }
-  if (!options.dump.empty()) dump(traces, options.dump);
+  if (!options.dump.empty()) dump(traces, options.dump, run ? model_files(*run, problem) : Files{});
   return 0;
 }
 

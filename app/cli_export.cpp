@@ -1,5 +1,6 @@
 // attnlab export: one stage as a finished figure (.png or .svg), or as a bare PNG with --plain; with
 // several heads, one head's figure (--head h) or a grid of every head (--head all, the default).
+// With --model: a layer's head or heads, or every layer (--layer all) as rows of a grid.
 // Everything is checked and rendered in memory first; the file is written last, atomically.
 #include <algorithm>
 #include <cctype>
@@ -7,15 +8,18 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "app/cli_backend.hpp"
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/attention/engine.hpp"
 #include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
 #include "core/figure/figure.hpp"
 #include "core/figure/figure_heads.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
+#include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 
 namespace attnlab::cli {
@@ -50,12 +54,22 @@ void check_options(const ExportOptions& o, Format format) {
   parse_stage(o.stage);
   if (!o.colormap.empty()) colormap_table(o.colormap);
   if (o.head) parse_head(*o.head);
+  if (o.range) parse_colour_range(*o.range);
+  if (o.aspect) parse_aspect(*o.aspect);
+  if (o.stretch && o.range) throw InputError("--stretch and --range both set the colour range: give one");
+  if (o.stretch && parse_stage(o.stage) != Stage::weights)
+    throw InputError("--stretch spreads the weights' colours: it applies to --stage weights, not " + o.stage);
+  if (o.range && *o.range == "shared" &&
+      (parse_stage(o.stage) == Stage::weights || parse_stage(o.stage) == Stage::output))
+    throw InputError("--range shared puts scores, scaled and masked on one range: it does not apply to --stage " +
+                     o.stage + " (give LO:HI)");
   if (o.plain) {
     if (format == Format::svg)
       throw InputError("--plain writes a bare PNG, not an SVG: --out " + o.out + " must end in .png");
     if (!o.cell_px) throw InputError("--plain needs --cell-px N (the pixels per cell)");
     if (o.width) throw InputError("--width applies to the full figure: --plain is sized by --cell-px");
     if (o.query) throw InputError("--query outlines a row of the full figure: --plain draws no outline");
+    if (o.aspect) throw InputError("--aspect lays out the full figure: --plain is sized by --cell-px");
     if (*o.cell_px < 1 || *o.cell_px > figure_max_side)
       throw InputError("--cell-px " + std::to_string(*o.cell_px) + " is out of range: 1 to " +
                        std::to_string(figure_max_side));
@@ -79,6 +93,19 @@ void check_sizes(const ExportOptions& o, Format format, Index heads, Index rows,
                      " rects: write a .png instead");
 }
 
+ColourSpan span_of(const ExportOptions& o) {
+  ColourSpan span = o.range ? parse_colour_range(*o.range) : ColourSpan{};
+  span.stretch = o.stretch;
+  return span;
+}
+
+FigureOptions figure_options(const ExportOptions& o, Stage stage, const std::string& heading) {
+  FigureOptions f{stage,   o.query,    o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
+                  heading, span_of(o), 0};
+  if (o.aspect) f.aspect = parse_aspect(*o.aspect);
+  return f;
+}
+
 // One head: the figure, or the bare PNG, of that head's problem.
 std::string one_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
                      Problem problem, const std::string& heading) {
@@ -89,20 +116,23 @@ std::string one_head(const ExportOptions& o, Format format, Stage stage, const P
   engine.set_problem(std::move(problem));
   const Trace& trace = engine.trace();
   if (o.plain)
-    return plain_png(trace, stage, stage_colours(trace.stage(stage), stage, o.colormap), static_cast<int>(*o.cell_px));
-  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
-                             heading};
+    return plain_png(trace, stage, trace_colours({&trace}, stage, o.colormap, span_of(o)),
+                     static_cast<int>(*o.cell_px));
+  const FigureOptions figure = figure_options(o, stage, heading);
   const Figure f = build_figure(engine.problem(), trace, figure, *font);
   return format == Format::png ? figure_png(f, *font) : figure_svg(f);
 }
 
 // Every head: the grid.
 std::string every_head(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
-                       const HeadsProblem& problem) {
+                       const HeadsProblem& problem, const std::string& heading = "") {
   if (o.plain)
     throw InputError("--plain draws one head: give --head h (the input has " + std::to_string(problem.heads()) +
                      " heads)");
   check_heads_grid(problem.heads());
+  if (o.aspect)
+    throw InputError("--aspect lays out one head's figure: give --head h (the input has " +
+                     std::to_string(problem.heads()) + " heads)");
   const Matrix& q = problem.q.front();
   check_sizes(o, format, problem.heads(), q.rows(),
               stage == Stage::output ? problem.v.front().cols() : problem.k.front().rows());
@@ -110,9 +140,95 @@ std::string every_head(const ExportOptions& o, Format format, Stage stage, const
 
   const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
   const std::vector<Trace> traces = compute_heads(*backend, problem);
-  const FigureOptions figure{stage, o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)), ""};
-  const Figure f = build_heads_figure(problem, traces, figure, font);
+  const Figure f = build_heads_figure(problem, traces, figure_options(o, stage, heading), font);
   return format == Format::png ? figure_png(f, font) : figure_svg(f);
+}
+
+// The most export holds: the traces (one head's, or every head's for the grid), the figure's cells
+// (a colour and a value each), and the picture: about 9 bytes a pixel while a PNG is encoded (the
+// pixels, the filtered rows, the compressed stream), or about 200 bytes a cell of an SVG.
+MemoryPlan export_plan(const RunSizes& sizes, const ExportOptions& o, Format format, Stage stage,
+                       const PrecisionMode& precision) {
+  MemoryPlan plan;
+  plan.sizes = sizes;
+  plan.every_head = sizes.heads > 1 && (!o.head || *o.head == "all");
+  plan.precision_lab = !precision.is_default();
+  plan.gpu = o.backend == "gpu";
+  const double panels = plan.every_head ? static_cast<double>(sizes.heads) : 1.0;
+  plan.extra_lq_lk = 2 * static_cast<int>(panels);
+  const double rows = static_cast<double>(sizes.lq);
+  const double cols = static_cast<double>(stage == Stage::output ? sizes.dv : sizes.lk);
+  double picture = 0;
+  if (format == Format::svg) {
+    picture = 200 * panels * rows * cols;
+  } else if (o.plain) {
+    const double cell = static_cast<double>(o.cell_px.value_or(1));
+    picture = 9 * rows * cols * cell * cell;
+  } else {
+    const double width = static_cast<double>(o.width.value_or(figure_default_width));
+    picture = 9 * width * std::min<double>(figure_max_side, width * std::max(1.0, rows / cols) + width / 2);
+  }
+  plan.extra_bytes = static_cast<std::uint64_t>(std::min(picture, 0x1p63));
+  return plan;
+}
+
+// --head as given, checked against the heads there are: nothing for every head.
+std::optional<Index> chosen_head(const ExportOptions& o, Index heads) {
+  std::optional<Index> head = o.head ? parse_head(*o.head) : std::nullopt;
+  if (!head && heads == 1) head = 0;  // every head of one is that head
+  if (head && (*head < 0 || *head >= heads))
+    throw InputError("--head " + std::to_string(*head) + " is out of range: the input has " +
+                     (heads == 1 ? std::string("one head (0)")
+                                 : std::to_string(heads) + " heads (0 to " + std::to_string(heads - 1) + ")"));
+  return head;
+}
+
+// The model folder's own name, for titles: "gpt2" for models/gpt2/.
+std::string model_name(const std::string& folder) {
+  std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
+  if (path.filename().empty()) path = path.parent_path();
+  return path.filename().string();
+}
+
+// Every layer of a model as the rows of a grid: every head, or --head h alone.
+std::string every_layer(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
+                        const InputOptions& input, const ModelRun& run, std::optional<Index> head) {
+  if (o.plain) throw InputError("--plain draws one head of one layer: give --layer N and --head h");
+  if (o.aspect) throw InputError("--aspect lays out one head's figure: give --layer N and --head h");
+  const ModelConfig& c = run.model.config;
+  check_layers_grid(c.layers * (head ? 1 : c.heads));
+  std::vector<HeadsProblem> layers;
+  for (Index l = 0; l < c.layers; ++l) {
+    layers.push_back(model_layer_problem(input, run, l));
+    layers.back().precision = precision;
+  }
+  const Matrix& q = layers.front().q.front();
+  check_sizes(o, format, c.layers * (head ? 1 : c.heads), q.rows(),
+              stage == Stage::output ? layers.front().v.front().cols() : layers.front().k.front().rows());
+  const Font& font = figure_font();
+
+  const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
+  std::vector<std::vector<Trace>> traces;
+  for (const HeadsProblem& layer : layers) traces.push_back(compute_heads(*backend, layer));
+  const FigureOptions figure = figure_options(o, stage, model_name(input.model));
+  const Figure f = build_layers_figure(layers, traces, head, figure, font);
+  return format == Format::png ? figure_png(f, font) : figure_svg(f);
+}
+
+// --model: one layer's head (--head h) or heads, or every layer (--layer all).
+std::string model_figure(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
+                         const InputOptions& input) {
+  const ModelRun run = run_model(input);  // --layer N is checked before the forward pass
+  const ModelConfig& c = run.model.config;
+  const std::optional<Index> head = chosen_head(o, c.heads);
+  if (input.layer && *input.layer == "all") return every_layer(o, format, stage, precision, input, run, head);
+  const Index layer = model_layer(input, c);
+  HeadsProblem problem = model_layer_problem(input, run, layer);
+  problem.precision = precision;
+  const std::string heading = model_name(input.model) + "  \u00b7  layer " + std::to_string(layer);
+  if (!head) return every_head(o, format, stage, precision, problem, heading);
+  return one_head(o, format, stage, precision, head_problem(problem, *head),
+                  c.heads > 1 ? heading + "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : heading);
 }
 
 }  // namespace
@@ -122,17 +238,23 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
   check_options(o, format);
   const Stage stage = parse_stage(o.stage);
   const PrecisionMode precision = precision_mode(o.precision);
-  HeadsProblem problem = load_heads_problem(input);  // input errors before the backend starts
+  // Input errors first, and a run that would not fit in memory is refused before any input exists
+  // (files once read, when their sizes are known).
+  const auto check_export_memory = [&](const RunSizes& sizes) {
+    check_memory(peak_bytes(export_plan(sizes, o, format, stage, precision)), "export of " + describe(sizes));
+  };
+  if (!input.model.empty()) {
+    write_file_atomic(o.out, model_figure(o, format, stage, precision, input));
+    return 0;
+  }
+  if (const auto sizes = planned_sizes(input)) check_export_memory(*sizes);
+  HeadsProblem problem = load_heads_problem(input);
+  check_export_memory(sizes_of(problem));
   problem.precision = precision;
 
   // Which head: --head h, or every head (--head all, and the default with more than one).
   const Index heads = problem.heads();
-  std::optional<Index> head = o.head ? parse_head(*o.head) : std::nullopt;
-  if (!head && heads == 1) head = 0;  // every head of one is that head
-  if (head && (*head < 0 || *head >= heads))
-    throw InputError("--head " + std::to_string(*head) + " is out of range: the input has " +
-                     (heads == 1 ? std::string("one head (0)")
-                                 : std::to_string(heads) + " heads (0 to " + std::to_string(heads - 1) + ")"));
+  const std::optional<Index> head = chosen_head(o, heads);
   const std::string bytes = head ? one_head(o, format, stage, precision, head_problem(problem, *head),
                                             heads > 1 ? head_heading(*head, heads, problem.kv_heads()) : "")
                                  : every_head(o, format, stage, precision, problem);

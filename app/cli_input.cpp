@@ -1,11 +1,87 @@
 #include "app/cli_input.hpp"
 
+#include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <limits>
+#include <optional>
+#include <sstream>
 
 #include "app/commands.hpp"
+#include "core/base/excerpt.hpp"
+#include "core/inputs/model_examples.hpp"
 
 namespace attnlab::cli {
+namespace {
+
+// The text as a number of type T, or nothing: the whole text, in decimal (from_chars takes an
+// optional '-' and no '+', spaces, 0x or octal), and representable without rounding to ±inf or 0.
+template <class T>
+std::optional<T> decimal(const std::string& text) {
+  T value{};
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop != end) return std::nullopt;
+  return value;
+}
+
+bool looks_whole(const std::string& text) {
+  const std::size_t digits = text.find_first_not_of('-') == 1 ? 1 : 0;
+  return text.size() > digits && text.find_first_not_of("0123456789", digits) == std::string::npos;
+}
+
+}  // namespace
+
+CLI::Validator whole_number(limits::Range range) {
+  return {[range](std::string& text) -> std::string {
+            const auto value = decimal<std::int64_t>(text);
+            if (value && range.contains(*value)) {
+              text = std::to_string(*value);  // "010" is ten here, and must not become CLI11's octal 8
+              return "";
+            }
+            if (!value && !looks_whole(text)) return "'" + excerpt(text) + "' is not a whole number";
+            return limits::out_of_range("", excerpt(text), range).substr(1);
+          },
+          ""};
+}
+
+CLI::Validator seed_number() {
+  return {[](std::string& text) -> std::string {
+            if (const auto value = decimal<std::uint64_t>(text)) {
+              text = std::to_string(*value);
+              return "";
+            }
+            if (!looks_whole(text)) return "'" + excerpt(text) + "' is not a whole number";
+            return excerpt(text) + " is out of range: 0 to " +
+                   std::to_string(std::numeric_limits<std::uint64_t>::max());
+          },
+          ""};
+}
+
+CLI::Validator real_number(double lo, double hi) {
+  return {[lo, hi](std::string& text) -> std::string {
+            const auto value = decimal<double>(text);
+            if (value && *value >= lo && *value <= hi) return "";
+            const auto bound = [](double x) {
+              std::ostringstream s;
+              s << x;
+              return s.str();
+            };
+            if (!value) return "'" + excerpt(text) + "' is not a number from " + bound(lo) + " to " + bound(hi);
+            return excerpt(text) + " is out of range: " + bound(lo) + " to " + bound(hi);
+          },
+          ""};
+}
+
+CLI::Validator positive_number() {
+  return {[](std::string& text) -> std::string {
+            const auto value = decimal<double>(text);
+            if (value && *value > 0 && std::isfinite(*value)) return "";
+            return "'" + excerpt(text) + "' is not a finite number > 0";
+          },
+          ""};
+}
 
 void add_input_options(CLI::App& c, InputOptions& in) {
   const char* group = "INPUT";
@@ -13,29 +89,66 @@ void add_input_options(CLI::App& c, InputOptions& in) {
   c.add_option("--k", in.k, "keys K (Lk × dk), .npy or .csv")->group(group);
   c.add_option("--v", in.v, "values V (Lk × dv), .npy or .csv")->group(group);
   c.add_flag("--random", in.random, "Q, K, V ~ N(0, σ²) from a seeded generator")->group(group);
-  c.add_option("--lq", in.lq, "queries, for --random (default 8)")->group(group);
-  c.add_option("--lk", in.lk, "keys, for --random (default 8)")->group(group);
-  c.add_option("--dk", in.dk, "query/key width, for --random (default 64)")->group(group);
-  c.add_option("--dv", in.dv, "value width, for --random (default 64)")->group(group);
-  c.add_option("--seed", in.seed, "generator seed (default 0)")->group(group);
-  c.add_option("--sigma", in.sigma, "σ of the random inputs (default 1)")->group(group);
+  c.add_option("--lq", in.lq, "queries, for --random (default 8)")->group(group)->transform(whole_number(limits::size));
+  c.add_option("--lk", in.lk, "keys, for --random (default 8)")->group(group)->transform(whole_number(limits::size));
+  c.add_option("--dk", in.dk, "query/key width, for --random (default 64)")
+      ->group(group)
+      ->transform(whole_number(limits::size));
+  c.add_option("--dv", in.dv, "value width, for --random (default 64)")
+      ->group(group)
+      ->transform(whole_number(limits::size));
+  c.add_option("--seed", in.seed, "generator seed (default 0)")->group(group)->transform(seed_number());
+  c.add_option("--sigma", in.sigma, "σ of the random inputs (default 1)")->group(group)->check(positive_number());
   c.add_option_function<Index>(
        "--heads", [&in](const Index& h) { in.heads = h; },
        "query heads H, for --random, --example or model-width files (default 1; not bench)")
-      ->group(group);
+      ->group(group)
+      ->transform(whole_number(limits::heads));
   c.add_option_function<Index>(
        "--kv-heads", [&in](const Index& g) { in.kv_heads = g; },
        "key/value heads G dividing H (default H; 1 is multi-query)")
+      ->group(group)
+      ->transform(whole_number(limits::heads));
+  c.add_option("--example", in.example,
+               "a built-in example (see `attnlab examples`; default sentence; induction is the tiny trained model)")
       ->group(group);
-  c.add_option("--example", in.example, "a built-in example (see `attnlab examples`; default sentence)")->group(group);
   c.add_option("--mask", in.mask, "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")
       ->group(group);
   c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
+  add_model_input_options(c, in);
+  c.add_option_function<std::string>(
+       "--layer", [&in](const std::string& t) { in.layer = t; }, "with --model: the layer shown, 0-based (default 0)")
+      ->type_name("N")
+      ->group("MODEL INPUT");
+}
+
+void add_model_input_options(CLI::App& c, ModelInputOptions& in) {
+  const char* group = "MODEL INPUT";
+  c.add_option("--model", in.model, "a Hugging Face model folder (config.json, weights, tokenizer.json)")
+      ->type_name("DIR")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--text", [&in](const std::string& t) { in.tokens.text = t; }, "the sentence to tokenize (UTF-8)")
+      ->type_name("T")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--token-ids", [&in](const std::string& ids) { in.tokens.token_ids = ids; },
+       "464,3797,… instead of --text: exact token ids")
+      ->type_name("LIST")
+      ->group(group);
 }
 
 void finish_input_options(const CLI::App& c, InputOptions& in) {
+  resolve_model_example(in);
   for (const char* name : {"--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})
     if (c.count(name) > 0) in.random_settings_given = true;
+  in.mask_given = c.count("--mask") > 0;
+  in.scale_given = c.count("--scale") > 0;
+  if (!in.model.empty())
+    for (const char* name : {"--dk", "--dv", "--lq", "--lk", "--heads", "--kv-heads"})
+      if (c.count(name) > 0)
+        throw InputError(std::string(name) +
+                         " does not apply to a model: the model decides dk, dv, the heads and the tokens' count");
 }
 
 void require_single_head(const InputOptions& in) {

@@ -41,9 +41,9 @@ int run_sweep(const SweepCliOptions& options) {
   if (options.width && (*options.width < figure_min_width || *options.width > figure_max_side))
     throw InputError("--width " + std::to_string(*options.width) + " is out of range: " +
                      std::to_string(figure_min_width) + " to " + std::to_string(figure_max_side) + " pixels");
-  if (plot &&
-      std::filesystem::path(options.plot).lexically_normal() == std::filesystem::path(options.out).lexically_normal())
-    throw InputError("--plot and --out both name " + options.out + ": the figure would replace the CSV");
+  if (plot && same_destination(options.plot, options.out))
+    throw InputError("--plot and --out name the same file (" + options.plot + " and " + options.out +
+                     "): the figure would replace the CSV");
   const Font* font = plot ? &figure_font() : nullptr;  // a missing font fails before the sweep
 
   const std::vector<SweepPoint> points = sweep(o);

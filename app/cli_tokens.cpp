@@ -3,25 +3,10 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "app/cli_input.hpp"
 #include "core/tokenizer/tokenizer.hpp"
 
 namespace attnlab::cli {
-
-void add_model_input_options(CLI::App& c, ModelInputOptions& in) {
-  const char* group = "MODEL INPUT";
-  c.add_option("--model", in.model, "a Hugging Face model folder (config.json, weights, tokenizer.json)")
-      ->type_name("DIR")
-      ->group(group);
-  c.add_option_function<std::string>(
-       "--text", [&in](const std::string& t) { in.tokens.text = t; }, "the sentence to tokenize (UTF-8)")
-      ->type_name("T")
-      ->group(group);
-  c.add_option_function<std::string>(
-       "--token-ids", [&in](const std::string& ids) { in.tokens.token_ids = ids; },
-       "464,3797,… instead of --text: exact token ids")
-      ->type_name("LIST")
-      ->group(group);
-}
 
 CLI::App* add_tokens_command(CLI::App& app, TokensOptions& options) {
   auto* command = app.add_subcommand("tokens", "show how a model's tokenizer splits a text: index, id and text");

@@ -1,18 +1,11 @@
 #pragma once
-// `attnlab tokens` (models.md), and the model's INPUT options that compute, export, bench and the
-// window share with it: --model DIR, --text T, --token-ids LIST.
+// `attnlab tokens` (models.md): how a model's tokenizer splits a text.
 #include <CLI/CLI.hpp>
 #include <string>
 
 #include "core/tokenizer/token_input.hpp"
 
 namespace attnlab::cli {
-
-struct ModelInputOptions {
-  std::string model;  // the Hugging Face folder
-  TokenSource tokens;
-};
-void add_model_input_options(CLI::App& command, ModelInputOptions& input);
 
 struct TokensOptions {
   ModelInputOptions input;

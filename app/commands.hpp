@@ -44,6 +44,9 @@ struct ExportOptions {
   std::optional<long long> query, width, cell_px;
   std::optional<std::string> head;  // a head number or "all"
   bool plain = false;
+  bool stretch = false;               // weights over [0, the largest weight], as the window's "stretch colours"
+  std::optional<std::string> range;   // "shared" or "LO:HI"
+  std::optional<std::string> aspect;  // "W:H": the figure's width over its height, for a slide
 };
 int run_export(const InputOptions& input, const ExportOptions& options);
 
@@ -67,11 +70,14 @@ struct GuiOptions {
   std::string stage = "scores";
   float font_scale = 1.0f;
   bool present = false;
+  std::string theme;  // light | dark; empty: as last time (dark at first)
   int frames = 0;
   std::string screenshot;
-  std::string actions;  // comma-separated, one per frame
+  std::string actions;        // comma-separated, one per frame
+  std::string layout_report;  // with frames: every frame's layout as JSON, for the layout tests
   std::string export_dir;
   int width = 1600, height = 900;
+  bool remember = false;     // with --frames: restore the last state and save it at exit all the same
   bool input_given = false;  // any INPUT option: then the state of the last run is not restored
 };
 int run_gui(const InputOptions& input, const GuiOptions& options);

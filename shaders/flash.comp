@@ -34,7 +34,7 @@ void add_tile(uint y) {
   uint tile_max_at = TILE;
   for (uint k = 0u; k < TILE; ++k) {
     const float x = x_tile[y][k];
-    if (!is_neg_inf(x) && x > tile_max) {
+    if (!is_neg_inf(x) && (tile_max_at == TILE || x > tile_max)) {  // lowest values have a maximum too
       tile_max = x;
       tile_max_at = k;
     }
@@ -44,12 +44,13 @@ void add_tile(uint y) {
     return;
   }
   uint max_at = TILE;  // the new maximum's key in this tile, when the maximum moves here
-  if (tile_max > row_max[y]) {
+  if (row_attended[y] == 0u || tile_max > row_max[y]) {
     // Only once something was accumulated: from the lowest float, the gap may overflow to -inf.
     if (row_attended[y] > 0u) {
-      // The old maximum's term (exactly 1) joins the rest, and everything shrinks by c.
+      // The old maximum's term (exactly 1) joins the rest, and everything shrinks by c (0 when the
+      // gap overflowed, as it does under a mask of −3.4e38: then nothing earlier counts).
       const float gap = row_max[y] - tile_max, c = exp(gap);
-      row_spread[y] = c * (row_spread[y] + (1.0 + row_rest[y]) * gap);
+      row_spread[y] = c > 0.0 ? c * (row_spread[y] + (1.0 + row_rest[y]) * gap) : 0.0;
       row_rest[y] = c * (row_rest[y] + 1.0);
       row_rest2[y] = c * c * (row_rest2[y] + 1.0);
       row_rest3[y] = c * c * c * (row_rest3[y] + 1.0);
@@ -77,11 +78,12 @@ void add_tile(uint y) {
       if (k == max_at) {
         e = 1.0;  // kept out of the sums: see row_stats.glsl
       } else {
-        e = exp(x - m);
+        const float gap = x - m;  // -inf when it overflows: e is then 0, and so is its term
+        e = exp(gap);
         row_rest[y] += e;
         row_rest2[y] += e * e;
         row_rest3[y] += e * e * e;
-        row_spread[y] += e * (x - m);
+        row_spread[y] += e > 0.0 ? e * gap : 0.0;
       }
     }
     x_tile[y][k] = e;
@@ -126,9 +128,8 @@ void main() {
       float x = t;
       bool open = real && key >= keys.x && key < keys.y;
       if (open && mask_kind == MASK_MATRIX) {
-        const float a = additive[query * lk + key];
-        open = !is_neg_inf(a);
-        x = t + a;
+        x = t + additive[query * lk + key];
+        open = !is_neg_inf(x);  // -inf in the mask, or a large negative one that overflowed to -inf
       }
       x_tile[ty][tx] = open ? x : neg_inf();
       t_tile[ty][tx] = t;

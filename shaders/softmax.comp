@@ -30,16 +30,15 @@ void main() {
       float x = t;
       bool open = j >= keys.x && j < keys.y;
       if (open && mask_kind == MASK_MATRIX) {
-        const float a = additive[row + j];
-        open = !is_neg_inf(a);
-        x = t + a;
+        x = t + additive[row + j];
+        open = !is_neg_inf(x);  // -inf in the mask, or a large negative one that overflowed to -inf
       }
       scaled[row + j] = t;
       masked[row + j] = open ? x : neg_inf();
       if (open) {
         ++attended;
         sum_scaled += t;
-        if (x > largest) {
+        if (largest_at == lk || x > largest) {  // a row of float32's lowest values has a maximum too
           largest = x;
           largest_at = j;
         }
@@ -62,11 +61,13 @@ void main() {
         if (j == max_at) {
           e = 1.0;
         } else {
-          e = exp(x - m);
+          // x − m overflows to -inf under a mask of −3.4e38 and a large maximum: e is then 0, and so is its term.
+          const float gap = x - m;
+          e = exp(gap);
           rest += e;
           rest2 += e * e;
           rest3 += e * e * e;
-          spread += e * (x - m);
+          spread += e > 0.0 ? e * gap : 0.0;
         }
       }
       weights[row + j] = e;

@@ -3,17 +3,21 @@
 // scratch directories that clean up after themselves.
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -70,7 +74,9 @@ class TempDir {
 };
 
 struct RunResult {
-  int status = -1;  // exit status, or 128 + signal when the program was killed
+  int status = -1;          // exit status, or 128 + signal when the program was killed
+  bool timed_out = false;   // killed after its time limit
+  double peak_rss_mib = 0;  // the child's peak resident memory (its rusage)
   std::string out;
   std::string err;
   std::string command;  // for failure messages
@@ -91,11 +97,39 @@ struct RunResult {
   }
 };
 
+// How a program is run: its time limit (no test waits forever on a program that hangs), variables
+// added to its environment ("NAME=value", replacing any of that name), and where its stdout goes
+// (a file of its own unless given, e.g. /dev/full).
+struct RunOptions {
+  double seconds = 300;
+  std::vector<std::string> env;
+  std::string stdout_path;
+
+  RunOptions with(std::string variable) const {
+    RunOptions o = *this;
+    o.env.push_back(std::move(variable));
+    return o;
+  }
+  RunOptions out_to(std::string path) const {
+    RunOptions o = *this;
+    o.stdout_path = std::move(path);
+    return o;
+  }
+};
+
+inline RunOptions within(double seconds) {
+  RunOptions o;
+  o.seconds = seconds;
+  return o;
+}
+
 // Runs `program args...` with stdin from /dev/null. stdout and stderr go to files rather than
 // pipes, so a chatty child can never block on a full pipe while we wait for it.
-inline RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
+inline RunResult run_program(const std::string& program, const std::vector<std::string>& args,
+                             const RunOptions& options = {}) {
   TempDir capture;
-  const fs::path out_path = capture / "stdout", err_path = capture / "stderr";
+  const fs::path out_path = options.stdout_path.empty() ? capture / "stdout" : fs::path(options.stdout_path);
+  const fs::path err_path = capture / "stderr";
 
   std::vector<std::string> argv_storage{program};
   argv_storage.insert(argv_storage.end(), args.begin(), args.end());
@@ -106,6 +140,18 @@ inline RunResult run_program(const std::string& program, const std::vector<std::
     result.command += (result.command.empty() ? "" : " ") + a;
   }
   argv.push_back(nullptr);
+  std::vector<std::string> env_storage = options.env;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const std::string& given : options.env) replaced = replaced || given.rfind(name, 0) == 0;
+    if (!replaced) env_storage.push_back(entry);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  for (const std::string& e : options.env) result.command = e + " " + result.command;
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -113,21 +159,34 @@ inline RunResult run_program(const std::string& program, const std::vector<std::
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
-  const int spawn_error = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  const int spawn_error = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (spawn_error != 0) throw std::runtime_error("cannot start " + program);
 
+  // Polled, so that a program past its time limit is killed rather than waited for.
   int wstatus = 0;
-  while (::waitpid(pid, &wstatus, 0) < 0)
-    if (errno != EINTR) throw std::runtime_error("waitpid failed for " + program);
+  rusage usage{};
+  const auto start = std::chrono::steady_clock::now();
+  for (;;) {
+    const pid_t done = ::wait4(pid, &wstatus, WNOHANG, &usage);
+    if (done == pid) break;
+    if (done < 0 && errno != EINTR) throw std::runtime_error("wait4 failed for " + program);
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > options.seconds &&
+        !result.timed_out) {
+      ::kill(pid, SIGKILL);
+      result.timed_out = true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   result.status = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-  result.out = read_all(out_path);
+  result.peak_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+  if (options.stdout_path.empty()) result.out = read_all(out_path);
   result.err = read_all(err_path);
   return result;
 }
 
-inline RunResult run_attnlab(const std::vector<std::string>& args) {
-  return run_program(ATTNLAB_BIN, args);
+inline RunResult run_attnlab(const std::vector<std::string>& args, const RunOptions& options = {}) {
+  return run_program(ATTNLAB_BIN, args, options);
 }
 
 }  // namespace cli_test

@@ -60,6 +60,17 @@ inline MaskSpec float_mask(long lq, long lk) {
   return m;
 }
 
+// A float mask as PyTorch and Hugging Face write one: float32's lowest value where a key is masked,
+// 0 elsewhere, every row keeping a key (a row of lowest values only is uniform in float32, where the
+// float64 reference's rounding tells the keys apart).
+inline MaskSpec lowest_mask(long lq, long lk) {
+  MaskSpec m = float_mask(lq, lk);
+  for (long i = 0; i < lq; ++i)
+    for (long j = 0; j < lk; ++j)
+      m.additive(i, j) = lk > 1 && (i * 7 + j) % 5 == 0 ? std::numeric_limits<float>::lowest() : 0.0f;
+  return m;
+}
+
 // Every stage against the reference computed from the engine's own previous stage (tight), and
 // the whole chain against the reference from the inputs (atol = rtol = 1e-5 on the weights).
 inline void check_trace(const Problem& p, const Trace& t, const std::string& what) {
@@ -132,10 +143,12 @@ template <class Check>
 void for_each_matrix_case(Check&& check) {
   for (const Shape& s : shapes) {
     if (s.lq < 3) continue;
-    for (const MaskSpec& mask : {checker_mask(s.lq, s.lk), float_mask(s.lq, s.lk)}) {
+    for (const auto& [mask, name] : {std::pair{checker_mask(s.lq, s.lk), " bool mask"},
+                                     {float_mask(s.lq, s.lk), " float mask"},
+                                     {lowest_mask(s.lq, s.lk), " mask of float32's lowest"}}) {
       Problem p = random_problem(s.lq, s.lk, s.dk, s.dv, 99);
       p.mask = mask;
-      check(p, shape_name(s) + (mask.is_bool ? " bool" : " float") + " mask");
+      check(p, shape_name(s) + name);
     }
   }
 }

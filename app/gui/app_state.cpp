@@ -5,13 +5,16 @@
 #include <cmath>
 
 #include "app/gui/export.hpp"
+#include "app/gui/model_source.hpp"
+#include "core/base/excerpt.hpp"
 
 namespace attnlab::gui {
 namespace {
 
 // Everything but dk and the view settings (query, stage, fonts, theme) decides the inputs.
 bool same_inputs_but_dk(const Settings& a, const Settings& b) {
-  return a.source == b.source && a.example == b.example && a.q_path == b.q_path && a.k_path == b.k_path &&
+  return a.source == b.source && a.example == b.example && a.model_folder == b.model_folder &&
+         a.model_text == b.model_text && a.layer == b.layer && a.q_path == b.q_path && a.k_path == b.k_path &&
          a.v_path == b.v_path && a.lq == b.lq && a.lk == b.lk && a.dv == b.dv && a.seed == b.seed &&
          a.sigma == b.sigma && a.heads == b.heads && a.kv_heads == b.kv_heads;
 }
@@ -44,12 +47,20 @@ void rebuild(AppState& app, bool reload) {
 
 }  // namespace
 
+ColourSpan colour_span(const Settings& s) {
+  ColourSpan span;
+  span.stretch = s.stretch_weights, span.shared = s.shared_range;
+  return span;
+}
+
 const ColourRange& stage_colours(AppState& app) {
   auto& c = app.colours;
-  if (c.generation != app.generation || c.stage != app.settings.stage || c.stretch != app.stretch_weights) {
-    c.range =
-        colour_range(app.trace().stage(app.settings.stage), app.settings.stage == Stage::weights, app.stretch_weights);
-    c.generation = app.generation, c.stage = app.settings.stage, c.stretch = app.stretch_weights;
+  const Settings& s = app.settings;
+  if (c.generation != app.generation || c.stage != s.stage || c.stretch != s.stretch_weights ||
+      c.shared != s.shared_range) {
+    const StageColours colours = trace_colours({&app.trace()}, s.stage, "", colour_span(s));
+    c.range = {colours.lo, colours.hi, s.stage != Stage::weights};
+    c.generation = app.generation, c.stage = s.stage, c.stretch = s.stretch_weights, c.shared = s.shared_range;
   }
   return c.range;
 }
@@ -99,6 +110,31 @@ const AppState::HeadGrid& head_grid(AppState& app) {
   return grid;
 }
 
+const AppState::ModelGrid& model_grid(AppState& app) {
+  auto& grid = app.model_grid;
+  if (grid.generation == app.generation) return grid;
+  constexpr Index most = 64;
+  const auto run = loaded_model(app.applied.model_folder, app.applied.model_text);
+  grid.layers = run ? run->model.config.layers : 0;
+  grid.heads = app.heads.heads();
+  grid.weights.clear(), grid.masked.clear();
+  Trace trace;
+  Settings layer_settings = app.applied;
+  for (Index l = 0; l < grid.layers; ++l) {
+    layer_settings.layer = static_cast<int>(l);
+    const HeadsProblem layer = build_heads(layer_settings, model_source(layer_settings));
+    for (Index h = 0; h < layer.heads(); ++h) {
+      app.engine->backend().compute(head_problem(layer, h), trace);
+      grid.weights.push_back(pooled(trace.weights, most));
+    }
+    grid.masked.push_back(
+        pooled(trace.masked.unaryExpr([](float x) { return std::isinf(x) && x < 0 ? 1.0f : 0.0f; }), most)
+            .unaryExpr([](float all) { return all == 1.0f ? -INFINITY : 0.0f; }));
+  }
+  grid.generation = app.generation;
+  return grid;
+}
+
 void start(AppState& app, std::unique_ptr<Backend> backend) {
   app.backend_note = backend->description();
   app.engine = std::make_unique<Engine>(std::move(backend));
@@ -118,9 +154,44 @@ void apply_backend(AppState& app) {
   ++app.generation;
 }
 
+// True when the model these settings name is loaded; else starts or follows its loading on the
+// worker (a scripted run waits for it) and says why the data stays as it was.
+bool model_ready(AppState& app) {
+  const Settings& s = app.settings;
+  auto& m = app.model_load;
+  for (;;) {
+    if (m.worker.joinable()) {
+      if (!m.finished && !app.scripted) return false;
+      m.worker.join();
+      m.worker = std::jthread();
+      if (!m.error.empty()) {
+        m.failed_folder = m.folder, m.failed_text = m.text;
+        app.error = m.error;
+      }
+      app.status.clear();
+    }
+    if (loaded_model(s.model_folder, s.model_text)) return true;
+    if (m.failed_folder == s.model_folder && m.failed_text == s.model_text) return false;  // its error is shown
+    m.folder = s.model_folder, m.text = s.model_text;
+    m.error.clear();
+    m.finished = false;
+    app.status = "loading " + m.folder + " …";
+    app.status_clock = 0;
+    m.worker = std::jthread([&m, folder = m.folder, text = m.text] {
+      try {
+        load_model_run(folder, text);
+      } catch (const std::exception& e) {
+        m.error = e.what();
+      }
+      m.finished = true;
+    });
+  }
+}
+
 void apply(AppState& app) {
   apply_backend(app);
   Settings& s = app.settings;
+  if (s.source == "model" && !model_ready(app)) return;
   const Settings& old = app.applied;
   const bool inputs = !same_inputs_but_dk(s, old), dk = s.dk != old.dk, head = s.head != old.head;
   const bool scale = !same_scale(s, old), mask = !same_mask(s, old), precision = !same_precision(s, old);
@@ -159,6 +230,83 @@ void apply(AppState& app) {
   clamp_view(app);
 }
 
+namespace {
+
+// `settings` with the view of `view`: what undo and redo leave alone.
+Settings with_view(Settings settings, const Settings& view) {
+  settings.stage = view.stage, settings.query = view.query, settings.head = view.head;
+  settings.present = view.present, settings.light = view.light, settings.font_scale = view.font_scale;
+  return settings;
+}
+
+bool same_but_view(const Settings& a, const Settings& b) {
+  return to_json(with_view(a, b)) == to_json(b);
+}
+
+}  // namespace
+
+void remember(AppState& app) {
+  auto& h = app.history;
+  if (h.last && same_but_view(*h.last, app.settings)) return;
+  if (h.last) {
+    h.undo.push_back(*h.last);
+    h.redo.clear();
+    constexpr std::size_t most = 200;
+    if (h.undo.size() > most) h.undo.erase(h.undo.begin());
+  }
+  h.last = app.settings;
+}
+
+void reset_to_defaults(Settings& s) {
+  Settings fresh;
+  // The inputs stay: the same example, files or random sizes, at their own width.
+  fresh.source = s.source, fresh.example = s.example, fresh.q_path = s.q_path, fresh.k_path = s.k_path;
+  fresh.v_path = s.v_path, fresh.lq = s.lq, fresh.lk = s.lk, fresh.dv = s.dv, fresh.seed = s.seed,
+  fresh.sigma = s.sigma;
+  fresh.backend = s.backend;
+  s = with_view(fresh, s);
+  s.head = 0;
+}
+
+const std::vector<std::string>& mask_kinds() {
+  static const std::vector<std::string> kinds{"none", "causal", "causal-bottom-right", "window", "padding"};
+  return kinds;
+}
+
+void set_mask_kind(AppState& app, const std::string& kind) {
+  Settings& s = app.settings;
+  if (kind == "window") {
+    s.mask = "window:3";
+  } else if (kind == "padding") {
+    s.mask = "padding:" + std::to_string(std::max<Index>(1, app.problem().lk() - 2));
+  } else if (kind == "painted") {
+    // Painting starts from what the current mask allows, not from an empty mask.
+    const Matrix& masked = app.trace().masked;
+    if (s.mask != "painted") {
+      s.painted.assign(static_cast<std::size_t>(masked.size()), 1);
+      for (Index c = 0; c < masked.size(); ++c)
+        s.painted[static_cast<std::size_t>(c)] = std::isinf(masked.data()[c]) && masked.data()[c] < 0 ? 0 : 1;
+    }
+    s.mask = "painted";
+  } else {
+    s.mask = kind;
+  }
+}
+
+namespace {
+
+// The mask kind after (or before) the current one in mask_kinds(); a painted mask steps to none.
+std::string step_mask(const std::string& mask, int direction) {
+  const auto& kinds = mask_kinds();
+  const std::string kind = mask.substr(0, mask.find(':'));
+  const auto at = std::find(kinds.begin(), kinds.end(), kind);
+  if (at == kinds.end()) return kinds.front();
+  const auto n = static_cast<int>(kinds.size());
+  return kinds[static_cast<std::size_t>(((at - kinds.begin()) + direction + n) % n)];
+}
+
+}  // namespace
+
 void act(AppState& app, Action action) {
   Settings& s = app.settings;
   const int stage = static_cast<int>(s.stage);
@@ -178,15 +326,53 @@ void act(AppState& app, Action action) {
     case Action::toggle_scaling: s.scale = s.scaling_on() ? "none" : "sqrt"; break;
     case Action::toggle_explorer:
     case Action::toggle_heads: {
-      // The layout follows at once; the tab bar next frame.
       const auto tab = action == Action::toggle_explorer ? AppState::Tab::explorer : AppState::Tab::heads;
-      app.tab = app.tab == tab ? AppState::Tab::output : tab;
-      app.tab_requested = app.tab;
+      app.tab = app.tab == tab ? AppState::Tab::stepper : tab;
       break;
     }
+    case Action::next_mask: set_mask_kind(app, step_mask(s.mask, 1)); break;
+    case Action::previous_mask: set_mask_kind(app, step_mask(s.mask, -1)); break;
+    case Action::toggle_help: app.help = !app.help; break;
+    case Action::close_help: app.help = false; break;
+    case Action::toggle_fullscreen: app.fullscreen = !app.fullscreen; break;
+    case Action::zoom_in:
+    case Action::zoom_out: {
+      // About the selected query's row, in the middle of the columns on screen.
+      const auto [rows, cols] = stage_shape(app);
+      const float col = app.zoom.col0 + 0.5f * static_cast<float>(cols) / app.zoom.scale;
+      zoom_heatmap(app.zoom, action == Action::zoom_in ? 2.0f : 0.5f, static_cast<float>(s.query) + 0.5f, col, rows,
+                   cols);
+      break;
+    }
+    case Action::zoom_reset: app.zoom = {}; break;
+    case Action::undo:
+    case Action::redo: {
+      auto& from = action == Action::undo ? app.history.undo : app.history.redo;
+      auto& to = action == Action::undo ? app.history.redo : app.history.undo;
+      remember(app);  // a change not yet remembered is the one undone (and forgets what was undone)
+      if (from.empty()) break;
+      to.push_back(with_view(*app.history.last, s));
+      s = with_view(from.back(), s);
+      from.pop_back();
+      app.history.last = s;
+      break;
+    }
+    case Action::reset: reset_to_defaults(s); break;
+    case Action::toggle_theme: s.light = !s.light; break;
+    case Action::wait: break;
     case Action::next_head: s.head = std::min(s.head + 1, static_cast<int>(app.heads.heads()) - 1); break;
     case Action::previous_head: s.head = std::max(s.head - 1, 0); break;
-    case Action::toggle_tiles: app.tiles = !app.tiles, app.tile_step = 0; break;
+    case Action::next_layer:
+    case Action::previous_layer:
+      if (s.source != "model") break;
+      if (const auto run = loaded_model(s.model_folder, s.model_text))
+        s.layer = std::clamp(s.layer + (action == Action::next_layer ? 1 : -1), 0,
+                             static_cast<int>(run->model.config.layers) - 1);
+      break;
+    case Action::toggle_tiles:
+      app.tiles = !app.tiles, app.tile_step = 0;
+      if (app.tiles) app.tab = AppState::Tab::stepper;  // where the tiles show
+      break;
     case Action::next_tile: ++app.tile_step; break;  // draw_tiles clamps it to the tiles there are
     case Action::previous_tile: app.tile_step = std::max(app.tile_step - 1, 0); break;
     case Action::export_stage:
@@ -203,31 +389,73 @@ void act(AppState& app, Action action) {
   apply(app);
 }
 
+namespace {
+
+constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", Action::next_stage},
+                                                                {"previous-stage", Action::previous_stage},
+                                                                {"next-query", Action::next_query},
+                                                                {"previous-query", Action::previous_query},
+                                                                {"play", Action::play},
+                                                                {"dk-up", Action::dk_up},
+                                                                {"dk-down", Action::dk_down},
+                                                                {"present", Action::toggle_present},
+                                                                {"scaling", Action::toggle_scaling},
+                                                                {"explorer", Action::toggle_explorer},
+                                                                {"export", Action::export_stage},
+                                                                {"export-all", Action::export_all},
+                                                                {"tiles", Action::toggle_tiles},
+                                                                {"next-tile", Action::next_tile},
+                                                                {"previous-tile", Action::previous_tile},
+                                                                {"heads", Action::toggle_heads},
+                                                                {"next-head", Action::next_head},
+                                                                {"previous-head", Action::previous_head},
+                                                                {"next-layer", Action::next_layer},
+                                                                {"previous-layer", Action::previous_layer},
+                                                                {"mask", Action::next_mask},
+                                                                {"previous-mask", Action::previous_mask},
+                                                                {"help", Action::toggle_help},
+                                                                {"zoom-in", Action::zoom_in},
+                                                                {"zoom-out", Action::zoom_out},
+                                                                {"zoom-reset", Action::zoom_reset},
+                                                                {"undo", Action::undo},
+                                                                {"redo", Action::redo},
+                                                                {"reset", Action::reset},
+                                                                {"theme", Action::toggle_theme},
+                                                                {"wait", Action::wait}};
+
+}  // namespace
+
+std::vector<std::string_view> action_names() {
+  std::vector<std::string_view> names;
+  for (const auto& [name, action] : action_table) names.push_back(name);
+  return names;
+}
+
 Action parse_action(std::string_view name) {
-  static const std::pair<std::string_view, Action> names[] = {{"next-stage", Action::next_stage},
-                                                              {"previous-stage", Action::previous_stage},
-                                                              {"next-query", Action::next_query},
-                                                              {"previous-query", Action::previous_query},
-                                                              {"play", Action::play},
-                                                              {"dk-up", Action::dk_up},
-                                                              {"dk-down", Action::dk_down},
-                                                              {"present", Action::toggle_present},
-                                                              {"scaling", Action::toggle_scaling},
-                                                              {"explorer", Action::toggle_explorer},
-                                                              {"export", Action::export_stage},
-                                                              {"export-all", Action::export_all},
-                                                              {"tiles", Action::toggle_tiles},
-                                                              {"next-tile", Action::next_tile},
-                                                              {"previous-tile", Action::previous_tile},
-                                                              {"heads", Action::toggle_heads},
-                                                              {"next-head", Action::next_head},
-                                                              {"previous-head", Action::previous_head}};
   std::string list;
-  for (const auto& [n, action] : names) {
+  for (const auto& [n, action] : action_table) {
     if (n == name) return action;
     list += (list.empty() ? "" : ", ") + std::string(n);
   }
-  throw InputError("action '" + std::string(name) + "' is not one of " + list);
+  throw InputError("action '" + excerpt(name) + "' is not one of " + list);
+}
+
+void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols) {
+  // The largest zoom shows about four cells across the shorter side.
+  const float most = std::max(1.0f, static_cast<float>(std::min(rows, cols)) / 4);
+  const float scale = std::clamp(zoom.scale * factor, 1.0f, std::max(most, 1.0f));
+  const float kept = zoom.scale / scale;  // how much of the old distance to the anchor remains
+  const auto clamp_start = [&](float start, Index count) {
+    return std::clamp(start, 0.0f, static_cast<float>(count) * (1 - 1 / scale));
+  };
+  zoom.row0 = clamp_start(row - (row - zoom.row0) * kept, rows);
+  zoom.col0 = clamp_start(col - (col - zoom.col0) * kept, cols);
+  zoom.scale = scale;
+}
+
+std::pair<Index, Index> stage_shape(AppState& app) {
+  const Matrix& m = app.trace().stage(app.settings.stage);
+  return {m.rows(), m.cols()};
 }
 
 void tick(AppState& app, double seconds, double seconds_per_stage) {

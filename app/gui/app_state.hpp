@@ -13,6 +13,7 @@
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/settings.hpp"
 #include "core/attention/engine.hpp"
+#include "core/figure/figure.hpp"
 #include "core/sweep/sweep.hpp"
 
 namespace attnlab::gui {
@@ -28,6 +29,12 @@ struct AppState {
     std::vector<Matrix> weights;  // block means when L is large
     Matrix masked;                // -inf where the shared mask hides a whole block, else 0
   } grid;
+  struct ModelGrid {  // a real model's layers × heads, for the model view
+    int generation = -1;
+    Index layers = 0, heads = 0;
+    std::vector<Matrix> weights;  // layer ℓ, head h at ℓ·heads + h; block means when L is large
+    std::vector<Matrix> masked;   // per layer (a sliding window differs by layer)
+  } model_grid;
   // Opens a backend by name ("auto", "cpu", "gpu") for this window, setting `why` when it had to
   // fall back to the CPU; the window provides it, since only it knows its GL context.
   std::function<std::unique_ptr<Backend>(const std::string& name, std::string& why)> open_backend;
@@ -40,25 +47,51 @@ struct AppState {
     SweepOptions options;  // what `points` (or the sweep under way) was run with
     std::vector<SweepPoint> points;
     std::atomic<int> done{0};
-    std::atomic<bool> cancel{false}, finished{false};
+    std::atomic<bool> cancel{false}, finished{false}, failed{false};
     std::vector<SweepPoint> result;  // written by the thread, moved to `points` once finished
+    std::string failure;             // why the sweep was refused (σ too large): written before `failed`
     std::jthread worker;
     ~Explorer() { cancel = true; }  // the jthread joins after this
   } explorer;
+  // The real model's forward pass, on a thread of its own: the window keeps the data it had (and
+  // its frames) until the run is there, and keeps it too when the folder or text is refused.
+  struct ModelLoad {
+    std::string folder, text;  // what the worker loads, or loaded last
+    std::atomic<bool> finished{false};
+    std::string error;                       // written by the worker before `finished`
+    std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
+    std::jthread worker;
+  } model_load;
+  bool model_loading() const { return model_load.worker.joinable() && !model_load.finished; }
   bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
-  enum class Tab { output, explorer, heads };
-  Tab tab = Tab::output;             // the bottom right panel
-  std::optional<Tab> tab_requested;  // a key or an action switches the tab on the next frame
-  struct Typed {                     // text being typed, used when its button is pressed
+  // The right column's tabs: the stepper, and under it (or beside it, folded, when there is no
+  // room below it) the output, the inputs (when they have no column of their own), the dk explorer
+  // and the heads.
+  enum class Tab { stepper, output, inputs, explorer, heads };
+  Tab tab = Tab::stepper;
+  std::optional<Tab> tab_shown;  // what the tab bar showed last frame: a key's choice is made to show
+  bool tabs_folded = false;      // the tabs share the stepper's panel (the layout's choice last frame)
+  bool help = false;             // the overlay that lists every key
+  // Ctrl+Z / Ctrl+Shift+Z: the settings before each change, and those undone; view settings (the
+  // stage, the query, the head, the mode and theme) are not changes to undo.
+  struct History {
+    std::vector<Settings> undo, redo;
+    std::optional<Settings> last;  // what the last remembered state was
+  } history;
+  struct Zoom {  // the heatmap's view: from cell (row0, col0), 1/scale of each axis
+    float scale = 1, row0 = 0, col0 = 0;
+  } zoom;
+  struct Typed {  // text being typed, used when its button is pressed
     std::string q_path, k_path, v_path, scenario = "lesson.json", export_dir = "attnlab-figures";
+    std::string model_folder, model_text;
+    bool model_filled = false;  // the model's fields start from the settings once
   } typed;
   struct Colours {  // the current stage's colour range, found once per recompute
     int generation = -1;
     Stage stage = Stage::scores;
-    bool stretch = false;
+    bool stretch = false, shared = false;
     ColourRange range;
   } colours;
-  bool stretch_weights = false;
   bool show_error = false;  // the weights' error against float64 instead of the weights (precision lab)  // weights'
                             // colours over [0, largest] instead of [0, 1]
   bool tiles = false;       // the stepper walks the FlashAttention tiles instead of the five stages
@@ -75,13 +108,18 @@ struct AppState {
   const Trace& trace() { return engine->trace(); }
 };
 
-// The colour range of the stage on screen (cached per recompute and stage).
+// The colour range of the stage on screen (cached per recompute and stage), as the figures find it.
+ColourSpan colour_span(const Settings& settings);
 const ColourRange& stage_colours(AppState& app);
 const ColormapTable& stage_table(Stage stage);
 
 // Every head's weights as thumbnails: the selected head's from the engine, the others computed
 // now when the data changed since the last call (the heads panel calls it only while shown).
 const AppState::HeadGrid& head_grid(AppState& app);
+// A real model's every layer × every head, from the forward pass already run: the layer's problem is
+// built for each (no forward pass) with the settings' mask and scale, each head computed once per
+// change. Call only while the model is the applied source.
+const AppState::ModelGrid& model_grid(AppState& app);
 
 // Builds the engine on the settings' backend and problem; throws InputError/RunError if even
 // the first problem cannot be built (the caller falls back to the defaults).
@@ -108,13 +146,45 @@ enum class Action {
   previous_tile,
   toggle_heads,
   next_head,
-  previous_head
+  previous_head,
+  next_mask,
+  previous_mask,
+  toggle_help,
+  close_help,
+  zoom_in,
+  zoom_out,
+  zoom_reset,
+  undo,
+  redo,
+  reset,
+  toggle_theme,
+  toggle_fullscreen,  // the window follows app.fullscreen
+  next_layer,
+  previous_layer,
+  wait  // nothing: a frame for the layout to settle in a scripted run
 };
 void act(AppState& app, Action action);
-// "next-stage", "previous-stage", "next-query", "previous-query", "play", "dk-up", "dk-down",
-// "present", "scaling", "explorer", "export", "export-all", "tiles", "next-tile", "previous-tile",
-// "heads", "next-head", "previous-head" (the names of --actions); throws InputError listing them.
+// The names of --actions ("next-stage", "previous-stage", …, "wait"); parse_action throws an
+// InputError that lists them.
 Action parse_action(std::string_view name);
+std::vector<std::string_view> action_names();
+// The mask kinds M steps through, in order.
+const std::vector<std::string>& mask_kinds();
+// Sets the mask to a kind with its default parameter (window:3, padding:Lk−2); "painted" starts from
+// the cells the current mask allows.
+void set_mask_kind(AppState& app, const std::string& kind);
+// Records the settings as a step of the undo history when they changed since the last step; call
+// once a change has settled (no slider held), so that a drag is one step.
+void remember(AppState& app);
+// R: the example's (or the source's) own settings again — its dk, no mask, 1/√dk, fp32, one
+// head — keeping the inputs, the stage, the query and the look.
+void reset_to_defaults(Settings& settings);
+
+// Zooms the heatmap of rows × cols cells by `factor` about the point (row, col) in cells, which stays
+// where it was on screen; the view never leaves the matrix, and scale 1 shows all of it.
+void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols);
+// The rows × cols of the stage on screen (value dimensions for the output).
+std::pair<Index, Index> stage_shape(AppState& app);
 // Advances the play-through: one stage per `seconds_per_stage`.
 void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);
 

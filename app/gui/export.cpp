@@ -1,5 +1,7 @@
 #include "app/gui/export.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <vector>
 
 #include "core/figure/figure.hpp"
@@ -14,25 +16,46 @@
 namespace attnlab::gui {
 namespace {
 
-// The selected head's figure and matrix; with several heads, its title names the head, and a
-// second figure, heads-STAGE, draws every head in a grid.
+const std::vector<std::string> stage_exts{".png", ".svg", ".npy", ".csv"};
+
+// A mask spec as a file name can carry it: "window:3" → "window3", a file's path → "maskfile".
+std::string mask_tag(const std::string& mask) {
+  if (mask.starts_with("file:")) return "maskfile";
+  std::string tag;
+  for (char c : mask)
+    if (c != ':') tag += c;
+  return tag;
+}
+
+std::string short_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+// The figure and matrix of `stage` under `base`; with several heads, its title names the head, and a
+// second figure, heads-BASE, draws every head in a grid.
 void add_stage(AppState& app, AtomicBatch& batch, const std::filesystem::path& dir, Stage stage,
-               const std::vector<Trace>& heads) {
+               const std::string& base, const std::vector<Trace>& heads) {
   const Trace& trace = app.trace();
-  const std::string name(stage_name(stage));
   const Index h = app.applied.head, count = app.heads.heads(), kv = app.heads.kv_heads();
-  FigureOptions options{stage, static_cast<Index>(app.settings.query), "", figure_default_width,
-                        count > 1 ? head_heading(h, count, kv) : ""};
+  FigureOptions options{stage,
+                        static_cast<Index>(app.settings.query),
+                        "",
+                        figure_default_width,
+                        count > 1 ? head_heading(h, count, kv) : "",
+                        colour_span(app.settings),
+                        0};
   const Figure figure = build_figure(app.problem(), trace, options, figure_font());
-  batch.add(dir / (name + ".png"), figure_png(figure, figure_font()));
-  batch.add(dir / (name + ".svg"), figure_svg(figure));
-  batch.add(dir / (name + ".npy"), npy_bytes(trace.stage(stage)));
-  batch.add(dir / (name + ".csv"), csv_bytes(trace.stage(stage)));
+  batch.add(dir / (base + ".png"), figure_png(figure, figure_font()));
+  batch.add(dir / (base + ".svg"), figure_svg(figure));
+  batch.add(dir / (base + ".npy"), npy_bytes(trace.stage(stage)));
+  batch.add(dir / (base + ".csv"), csv_bytes(trace.stage(stage)));
   if (count > 1) {
     options.heading.clear();
     const Figure grid = build_heads_figure(app.heads, heads, options, figure_font());
-    batch.add(dir / ("heads-" + name + ".png"), figure_png(grid, figure_font()));
-    batch.add(dir / ("heads-" + name + ".svg"), figure_svg(grid));
+    batch.add(dir / ("heads-" + base + ".png"), figure_png(grid, figure_font()));
+    batch.add(dir / ("heads-" + base + ".svg"), figure_svg(grid));
   }
 }
 
@@ -49,24 +72,68 @@ void make_dir(const std::filesystem::path& dir) {
     throw RunError("cannot create the folder " + dir.string() + ": " + error.message());
 }
 
+// The names a stage's export takes: its own, and the grid's with several heads.
+std::vector<std::string> stage_bases(AppState& app, const std::string& base) {
+  if (app.heads.heads() > 1) return {base, "heads-" + base};
+  return {base};
+}
+
 }  // namespace
 
+std::string settings_tag(AppState& app) {
+  const Problem& p = app.problem();
+  std::string tag = "dk" + std::to_string(p.dk());
+  switch (p.scale.kind) {
+    case ScaleSpec::Kind::sqrt: break;
+    case ScaleSpec::Kind::none: tag += "-noscale"; break;
+    case ScaleSpec::Kind::value: tag += "-scale" + short_number(p.scale.value); break;
+  }
+  if (p.mask.kind != MaskSpec::Kind::none) tag += "-" + mask_tag(app.applied.mask);
+  if (p.temperature != 1) tag += "-t" + short_number(p.temperature);
+  if (app.applied.precision != "fp32") tag += "-" + app.applied.precision;
+  if (!app.applied.subtract_max) tag += "-nomax";
+  if (app.heads.heads() > 1) tag += "-head" + std::to_string(app.applied.head);
+  return tag + "-q" + std::to_string(app.settings.query);
+}
+
+std::string free_suffix(const std::filesystem::path& dir, const std::vector<std::string>& bases,
+                        const std::vector<std::string>& exts) {
+  for (int n = 1;; ++n) {
+    const std::string suffix = n == 1 ? "" : "-" + std::to_string(n);
+    const bool taken = std::any_of(bases.begin(), bases.end(), [&](const std::string& base) {
+      return std::any_of(exts.begin(), exts.end(), [&](const std::string& ext) {
+        std::error_code error;
+        return std::filesystem::exists(dir / (base + suffix + ext), error);
+      });
+    });
+    if (!taken) return suffix;
+  }
+}
+
 std::string export_stage(AppState& app, const std::filesystem::path& dir) {
+  const std::string base = std::string(stage_name(app.settings.stage)) + "-" + settings_tag(app);
+  const std::string name = base + free_suffix(dir, stage_bases(app, base), stage_exts);
   AtomicBatch batch;
-  add_stage(app, batch, dir, app.settings.stage, all_heads(app));  // rendered in memory before anything is written
+  add_stage(app, batch, dir, app.settings.stage, name, all_heads(app));  // rendered before anything is written
   make_dir(dir);
   batch.commit();
-  return "exported " + (dir / std::string(stage_name(app.settings.stage))).string() + ".png, .svg, .npy, .csv" +
+  return "exported " + (dir / name).string() + ".png, .svg, .npy, .csv" +
          (app.heads.heads() > 1 ? " and the grid of heads" : "");
 }
 
 std::string export_all(AppState& app, const std::filesystem::path& dir) {
+  const std::string tag = settings_tag(app);
+  std::vector<std::string> bases;
+  for (Stage stage : all_stages)
+    for (const std::string& b : stage_bases(app, std::string(stage_name(stage)) + "-" + tag)) bases.push_back(b);
+  const std::string suffix = free_suffix(dir, bases, stage_exts);
   AtomicBatch batch;
   const std::vector<Trace> heads = all_heads(app);
-  for (Stage stage : all_stages) add_stage(app, batch, dir, stage, heads);
+  for (Stage stage : all_stages)
+    add_stage(app, batch, dir, stage, std::string(stage_name(stage)) + "-" + tag + suffix, heads);
   make_dir(dir);
   batch.commit();
-  return "exported all five stages to " + dir.string() + " (.png, .svg, .npy, .csv)";
+  return "exported all five stages to " + dir.string() + " as STAGE-" + tag + suffix + " (.png, .svg, .npy, .csv)";
 }
 
 }  // namespace attnlab::gui

@@ -8,13 +8,6 @@
 
 namespace attnlab::gui {
 
-ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch) {
-  if (is_weights && stretch) return {0, m.size() && m.maxCoeff() > 0 ? m.maxCoeff() : 1.0f, false};
-  // The rule the exported figures follow, so that the window and a slide show the same colours.
-  const StageColours c = stage_colours(m, is_weights ? Stage::weights : Stage::scores);
-  return {c.lo, c.hi, !is_weights};
-}
-
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,
                                  const ColormapTable& table) {
   std::vector<std::uint32_t> pixels(static_cast<std::size_t>(m.size()));
@@ -52,6 +45,32 @@ void HeatmapImage::upload(const std::vector<std::uint32_t>& pixels, Index rows, 
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
   else glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, pixels.data());
   rows_ = rows, cols_ = cols;
+}
+
+HatchImage::~HatchImage() {
+  if (texture_) glDeleteTextures(1, &texture_);
+}
+
+void* HatchImage::texture_id() {
+  if (!texture_) {
+    std::vector<std::uint32_t> texels(period * period);
+    for (int y = 0; y < period; ++y)
+      for (int x = 0; x < period; ++x) {
+        const int phase = (x + y) % period;
+        texels[static_cast<std::size_t>(y * period + x)] = phase < 2   ? packed(Rgba{0, 0, 0, 140})
+                                                           : phase < 3 ? packed(Rgba{255, 255, 255, 115})
+                                                                       : 0u;
+      }
+    glGenTextures(1, &texture_);
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_REPEAT);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, period, period, 0, GL_RGBA, GL_UNSIGNED_BYTE, texels.data());
+  }
+  return reinterpret_cast<void*>(static_cast<std::uintptr_t>(texture_));
 }
 
 }  // namespace attnlab::gui

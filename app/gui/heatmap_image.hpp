@@ -17,10 +17,8 @@ struct ColourRange {
   float lo = 0, hi = 1;
   bool diverging = false;
 };
-// `stretch` spreads the weights' colours over [0, largest weight] instead of [0, 1].
-ColourRange colour_range(const Matrix& m, bool is_weights, bool stretch = false);
 // Pixels of `m`, one per cell, row-major, through the table; cells that are -inf in `masked`
-// (the masked stage, or m itself) in the masked colour, so the weights stage shows them too.
+// (the masked stage for the masked and weights stages, m itself for the others) in the masked colour.
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,
                                  const ColormapTable& table);
 
@@ -37,6 +35,21 @@ class HeatmapImage {
  private:
   unsigned texture_ = 0;
   Index rows_ = 0, cols_ = 0;
+};
+
+// Stripes rising to the right, a dark band and a light one in each period of 8 texels, repeating:
+// drawn over the cells the mask will block, before the masked stage (as the figures stripe them).
+class HatchImage {
+ public:
+  HatchImage() = default;
+  HatchImage(const HatchImage&) = delete;
+  HatchImage& operator=(const HatchImage&) = delete;
+  ~HatchImage();
+  void* texture_id();  // made on first use
+  static constexpr int period = 8;
+
+ private:
+  unsigned texture_ = 0;
 };
 
 }  // namespace attnlab::gui

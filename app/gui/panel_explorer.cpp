@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <numbers>
 
+#include "app/gui/export.hpp"
+#include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
@@ -35,14 +38,26 @@ void keep_sweep_current(AppState& app) {
   if (e.worker.joinable()) e.worker.join();
   e.options = wanted;
   e.done = 0;
+  e.failed = false;
+  e.failure.clear();
+  const auto run = [&e, wanted] {
+    // Nothing may escape the thread (the program would terminate): a refusal is shown instead.
+    try {
+      e.result = sweep(wanted, &e.done, &e.cancel);
+    } catch (const std::exception& error) {
+      e.result.clear();
+      e.failure = error.what();
+      e.failed = true;
+    }
+    e.finished = true;
+  };
   if (!platform::threads_available()) {  // a web page: the sweep runs in this frame
-    e.points = sweep(wanted, &e.done, &e.cancel);
+    run();
+    e.finished = false;
+    e.points = std::move(e.result);
     return;
   }
-  e.worker = std::jthread([&e, wanted] {
-    e.result = sweep(wanted, &e.done, &e.cancel);
-    e.finished = true;
-  });
+  e.worker = std::jthread(run);
   if (app.scripted) {  // a screenshot shows the finished plots, however busy the machine is
     e.worker.join();
     e.finished = false;
@@ -79,8 +94,17 @@ void histogram(AppState& app, ImVec2 size) {
   ImGui::Dummy(size);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
-  draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text),
-                "this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)");
+  // The longest title that fits.
+  const char* titles[] = {"this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)",
+                          "this problem's scores, scaled and not, against N(0, 1)", "its scores against N(0, 1)"};
+  const char* title = titles[2];
+  for (const char* candidate : titles)
+    if (ImGui::CalcTextSize(candidate).x <= size.x) {
+      title = candidate;
+      break;
+    }
+  draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), title);
+  audit_box("explorer.histogram", origin, {origin.x + ImGui::CalcTextSize(title).x, origin.y + line});
   const ImVec2 a{origin.x + 4, origin.y + line + 4}, b{origin.x + size.x - 4, origin.y + size.y - line - 4};
   const float peak =
       std::max(*std::max_element(scaled.begin(), scaled.end()), *std::max_element(unscaled.begin(), unscaled.end())) /
@@ -102,8 +126,9 @@ void histogram(AppState& app, ImVec2 size) {
   }
   for (float x : {-4.0f, -2.0f, 0.0f, 2.0f, 4.0f}) {
     const std::string label = std::to_string(int(x));
-    draw->AddText({px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2}, ImGui::GetColorU32(ImGuiCol_Text),
-                  label.c_str());
+    const ImVec2 at{px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2};
+    draw->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
+    audit_box("explorer.histogram.tick", at, {at.x + ImGui::CalcTextSize(label.c_str()).x, at.y + line});
   }
 }
 
@@ -115,13 +140,17 @@ std::string export_sweep(AppState& app, const std::array<float, 4>& own) {
   options.own_values = std::array<double, 4>{own[0], own[1], own[2], own[3]};
   const Figure figure = build_sweep_figure(app.explorer.points, options, figure_font());
   const std::filesystem::path dir = app.typed.export_dir;
+  // Named by the dk marked and the scaling, with a counter when taken: an export never overwrites.
+  std::string base = "dk-explorer-dk" + std::to_string(app.problem().dk()) +
+                     (app.problem().scale.kind == ScaleSpec::Kind::none ? "-noscale" : "");
+  base += free_suffix(dir, {base}, {".png", ".svg"});
   AtomicBatch batch;
-  batch.add(dir / "dk-explorer.png", figure_png(figure, figure_font()));
-  batch.add(dir / "dk-explorer.svg", figure_svg(figure));
+  batch.add(dir / (base + ".png"), figure_png(figure, figure_font()));
+  batch.add(dir / (base + ".svg"), figure_svg(figure));
   std::error_code error;
   std::filesystem::create_directories(dir, error);
   batch.commit();
-  return "exported " + (dir / "dk-explorer").string() + ".png and .svg";
+  return "exported " + (dir / base).string() + ".png and .svg";
 }
 
 }  // namespace
@@ -130,13 +159,20 @@ void draw_explorer(AppState& app) {
   keep_sweep_current(app);
   auto& e = app.explorer;
   bool scaling = app.settings.scaling_on();
+  // The legend and the buttons in a row that wraps in a narrow panel.
+  Flow flow;
+  flow.next(checkbox_width("scale by 1/√dₖ (S)"));
   if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling)) app.settings.scale = scaling ? "sqrt" : "none";
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(scaled_colour), "— scaled");
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(unscaled_colour), "— unscaled");
-  ImGui::SameLine();
-  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(example_colour), "● this problem");
+  for (const auto& [colour, name] : {std::pair{scaled_colour, "— scaled"}, std::pair{unscaled_colour, "— unscaled"},
+                                     std::pair{example_colour, "● this problem"}}) {
+    flow.next(text_width(name));
+    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour), "%s", name);
+    audit_item("explorer.legend");
+  }
+  if (e.points.empty() && e.failed) {
+    wrapped_text("explorer.failure", e.failure);
+    return;
+  }
   if (e.points.empty()) {
     const float total = float(e.options.dks.size()) * float(e.options.trials);
     ImGui::ProgressBar(total > 0 ? float(e.done) / total : 0, {-1, 0},
@@ -144,8 +180,8 @@ void draw_explorer(AppState& app) {
     return;
   }
   const std::array<float, 4> own = own_values(app);
-  ImGui::SameLine();
-  if (ImGui::SmallButton("Export plots")) {
+  flow.next(button_width("Export plots"));
+  if (fit_button("explorer.export", {"Export plots"})) {
     try {
       app.status = export_sweep(app, own);
     } catch (const std::exception& failure) {
@@ -153,15 +189,18 @@ void draw_explorer(AppState& app) {
     }
     app.status_clock = 4;
   }
-  if (!app.status.empty()) ImGui::TextWrapped("%s", app.status.c_str());
-  const char* titles[] = {"std of the scores softmax sees", "max weight", "entropy (nats)", "Jacobian norm"};
+  if (!app.status.empty()) wrapped_text("explorer.status", app.status);
+  const std::vector<std::string> titles[] = {{"std of the scores softmax sees", "std of the scores"},
+                                             {"max weight"},
+                                             {"entropy (nats)", "entropy"},
+                                             {"Jacobian norm", "Jacobian"}};
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float hist_h = avail.y * 0.34f;
   const ImVec2 cell{(avail.x - ImGui::GetStyle().ItemSpacing.x) / 2,
                     (avail.y - hist_h) / 2 - ImGui::GetStyle().ItemSpacing.y};
   for (int k = 0; k < 4; ++k) {
     LinePlot plot;
-    plot.title = titles[k];
+    plot.titles = titles[k];
     plot.marker_x = float(app.problem().dk());
     Series scaled{"scaled", {}, {}, scaled_colour}, unscaled{"unscaled", {}, {}, unscaled_colour};
     for (const SweepPoint& p : e.points) {
@@ -174,7 +213,8 @@ void draw_explorer(AppState& app) {
         scaled, unscaled,
         Series{"this problem", {float(app.problem().dk())}, {own[static_cast<std::size_t>(k)]}, example_colour, true}};
     if (k % 2) ImGui::SameLine();
-    line_plot(titles[k], plot, cell);
+    line_plot(("plot" + std::to_string(k)).c_str(), plot, cell);
+    audit_item("explorer.plot");
   }
   histogram(app, {avail.x, hist_h});
 }

@@ -6,6 +6,7 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/attention/memory.hpp"
 #include "core/inputs/example_heads.hpp"
 
@@ -25,9 +26,12 @@ std::string layout_name(Index heads, Index kv_heads) {
 void head_counts(AppState& app) {
   Settings& s = app.settings;
   const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();
-  if (s.source == "files" && s.heads == 1 && heads > 1) {
-    ImGui::TextWrapped("%lld query heads over %lld KV heads, as the files give them (H × L × d).",
-                       static_cast<long long>(heads), static_cast<long long>(kv_heads));
+  if (s.source == "model") {
+    wrapped_text("heads.text", printed("%lld query heads over %lld KV heads, as the model has them.",
+                                       static_cast<long long>(heads), static_cast<long long>(kv_heads)));
+  } else if (s.source == "files" && s.heads == 1 && heads > 1) {
+    wrapped_text("heads.text", printed("%lld query heads over %lld KV heads, as the files give them (H × L × d).",
+                                       static_cast<long long>(heads), static_cast<long long>(kv_heads)));
   } else {
     ImGui::PushItemWidth(ImGui::GetFontSize() * 6);
     if (ImGui::SliderInt("H query heads", &s.heads, 1, most_heads)) {
@@ -47,13 +51,13 @@ void head_counts(AppState& app) {
     ImGui::PopItemWidth();
   }
   if (heads > 1)
-    ImGui::TextWrapped("%s: query head h reads KV head ⌊h·G/H⌋; each KV head serves %lld.",
-                       layout_name(heads, kv_heads).c_str(), static_cast<long long>(heads / kv_heads));
+    wrapped_text("heads.text", printed("%s: query head h reads KV head ⌊h·G/H⌋; each KV head serves %lld.",
+                                       layout_name(heads, kv_heads).c_str(), static_cast<long long>(heads / kv_heads)));
   if (s.source == "example") {
     const std::string about = example_heads_description(s.example, heads);
     if (!about.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-      ImGui::TextWrapped("%s", about.c_str());
+      wrapped_text("heads.text", about);
       ImGui::PopStyleColor();
     }
   }
@@ -125,9 +129,66 @@ void grid(AppState& app, HeadsView& view, float height) {
   const auto panel_rows = static_cast<float>((heads + columns - 1) / columns);
   ImGui::SetCursorScreenPos({start.x, start.y + panel_rows * (thumb.y + line + 12)});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  wrapped_text(
+      "heads.text",
+      printed("Weights on [0, 1]. Outlined: head %lld, as in the heatmap (click another).%s",
+              static_cast<long long>(selected),
+              kv_heads < heads ? (" Framed: the heads sharing its KV head " + std::to_string(selected_kv) + ".").c_str()
+                               : ""));
+  ImGui::PopStyleColor();
+}
+
+// The model view: every layer (rows) × every head (columns) of a real model, as BertViz draws it;
+// click one to step it in the stepper and heatmap.
+void model_view(AppState& app, HeadsView& view, float height) {
+  const AppState::ModelGrid& g = model_grid(app);
+  if (g.layers == 0 || g.weights.empty()) return;
+  if (view.model_painted_generation != app.generation || view.model_images.size() != g.weights.size()) {
+    view.model_images.resize(g.weights.size());
+    for (std::size_t n = 0; n < g.weights.size(); ++n) {
+      auto& image = view.model_images[n];
+      if (!image) image = std::make_unique<HeatmapImage>();
+      const Matrix& w = g.weights[n];
+      image->upload(paint(w, g.masked[n / static_cast<std::size_t>(g.heads)], ColourRange{0, 1, false}, viridis()),
+                    w.rows(), w.cols());
+    }
+    view.model_painted_generation = app.generation;
+  }
+  const float line = ImGui::GetTextLineHeight();
+  const float label_w = ImGui::CalcTextSize("layer 00").x + 8;
+  const Index rows = g.weights.front().rows(), cols = g.weights.front().cols();
+  const float width = ImGui::GetContentRegionAvail().x - label_w;
+  const float side = std::max(4.0f, std::min(width / float(g.heads) - 6, (height - line - 4) / float(g.layers) - 6));
+  const ImVec2 thumb{side, side * float(rows) / float(std::max<Index>(cols, 1))};
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  for (Index h = 0; h < g.heads; ++h)
+    draw->AddText({start.x + label_w + float(h) * (side + 6), start.y}, ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                  std::to_string(h).c_str());
+  for (Index l = 0; l < g.layers; ++l) {
+    const float y = start.y + line + 4 + float(l) * (thumb.y + 6);
+    draw->AddText({start.x, y}, ImGui::GetColorU32(l == app.applied.layer ? ImGuiCol_Text : ImGuiCol_TextDisabled),
+                  ("layer " + std::to_string(l)).c_str());
+    for (Index h = 0; h < g.heads; ++h) {
+      const ImVec2 at{start.x + label_w + float(h) * (side + 6), y};
+      ImGui::SetCursorScreenPos(at);
+      ImGui::Image(view.model_images[static_cast<std::size_t>(l * g.heads + h)]->texture_id(), thumb);
+      if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("layer %lld, head %lld\nclick: step it", static_cast<long long>(l),
+                          static_cast<long long>(h));
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+          app.settings.layer = static_cast<int>(l), app.settings.head = static_cast<int>(h);
+      }
+      if (l == app.applied.layer && h == app.applied.head)
+        draw->AddRect({at.x - 3, at.y - 3}, {at.x + thumb.x + 3, at.y + thumb.y + 3}, selected_colour, 0, 0, 3);
+    }
+  }
+  ImGui::SetCursorScreenPos({start.x, start.y + line + 4 + float(g.layers) * (thumb.y + 6)});
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   ImGui::TextWrapped(
-      "Weights on [0, 1]. Outlined: head %lld, as in the heatmap (click another).%s", static_cast<long long>(selected),
-      kv_heads < heads ? (" Framed: the heads sharing its KV head " + std::to_string(selected_kv) + ".").c_str() : "");
+      "The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head %d, as in "
+      "the heatmap (click another; L/K change the layer).",
+      app.applied.layer, app.applied.head);
   ImGui::PopStyleColor();
 }
 
@@ -179,10 +240,12 @@ void kv_cache(AppState& app) {
     ImGui::EndTable();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(
-      "per token and layer: KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (%s); whole cache: × %d tokens × %d layers",
-      static_cast<long long>(p.dk()), static_cast<long long>(p.dv()), bytes,
-      std::string(precision_name(p.precision.format)).c_str(), s.context, s.layers);
+  wrapped_text(
+      "heads.text",
+      printed(
+          "per token and layer: KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (%s); whole cache: × %d tokens × %d layers",
+          static_cast<long long>(p.dk()), static_cast<long long>(p.dv()), bytes,
+          std::string(precision_name(p.precision.format)).c_str(), s.context, s.layers));
   ImGui::PopStyleColor();
 }
 
@@ -190,13 +253,16 @@ void kv_cache(AppState& app) {
 
 void draw_heads(AppState& app, HeadsView& view) {
   head_counts(app);
-  if (app.heads.heads() > 1) {
+  if (app.applied.source == "model") {
+    const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;
+    model_view(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
+  } else if (app.heads.heads() > 1) {
     const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;  // the legend under the grid, and the KV cache
     grid(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
   } else {
-    ImGui::TextWrapped(
-        "One head. Raise H to run several heads side by side, each with its own queries; lower G "
-        "to let query heads share keys and values, and watch the KV cache below shrink.");
+    wrapped_text("heads.text",
+                 printed("One head. Raise H to run several heads side by side, each with its own queries; lower G "
+                         "to let query heads share keys and values, and watch the KV cache below shrink."));
   }
   kv_cache(app);
 }

@@ -1,13 +1,19 @@
 // Heatmap: the current stage as one texture, labelled axes, a colour bar, the query row outlined.
+// The axes follow the figures' rule (core/figure/axis_labels.hpp); the wheel zooms, a drag pans and
+// 0 shows the whole matrix again, so a 512 × 512 problem can be pointed at cell by cell.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/attention/reference64.hpp"
+#include "core/figure/axis_labels.hpp"
+#include "core/figure/figure_text.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -21,34 +27,184 @@ std::string title(const AppState& app) {
   const std::string stage =
       app.settings.stage == Stage::weights ? "weights (softmax)" : std::string(stage_name(app.settings.stage));
   const Index heads = app.heads.heads();
+  // A model's layer first: "layer 1 · head 2 of 4" is what a class compares across the model.
+  const std::string layer = app.applied.source == "model" ? "layer " + std::to_string(app.applied.layer) + " · " : "";
   const std::string head =
       heads < 2 ? "" : "head " + std::to_string(app.applied.head) + " of " + std::to_string(heads) + " · ";
-  return head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
+  return layer + head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
 }
 
 // Toggles one cell of the painted mask, starting from the current mask's pattern.
 void paint_cell(AppState& app, Index i, Index j) {
-  const Trace& t = app.trace();
+  set_mask_kind(app, "painted");
   Settings& s = app.settings;
-  const Index lk = t.masked.cols();
-  if (s.mask != "painted" || s.painted.size() != static_cast<std::size_t>(t.masked.size())) {
-    s.painted.assign(static_cast<std::size_t>(t.masked.size()), 1);
-    for (Index c = 0; c < t.masked.size(); ++c)
-      s.painted[static_cast<std::size_t>(c)] = std::isfinite(t.masked.data()[c]) ? 1 : 0;
-    s.mask = "painted";
-  }
+  const Index lk = app.trace().masked.cols();
+  if (s.painted.size() != static_cast<std::size_t>(app.trace().masked.size())) return;
   auto& cell = s.painted[static_cast<std::size_t>(i * lk + j)];
   cell = cell ? 0 : 1;
 }
 
+void controls(AppState& app, bool error_view_possible) {
+  const Stage stage = app.settings.stage;
+  Flow flow;
+  flow.next(button_width("Export (E)"));
+  if (fit_button("heatmap.export", {"Export (E)"})) act(app, Action::export_stage);
+  flow.next(button_width("Export all stages"));
+  if (fit_button("heatmap.export_all", {"Export all stages"})) act(app, Action::export_all);
+  const float folder_w = ImGui::GetFontSize() * 8;
+  flow.next(folder_w + ImGui::GetStyle().ItemInnerSpacing.x + text_width("folder"));
+  ImGui::SetNextItemWidth(folder_w);
+  ImGui::InputText("folder", &app.typed.export_dir);
+  if (error_view_possible) {
+    flow.next(checkbox_width("error vs float64"));
+    ImGui::Checkbox("error vs float64", &app.show_error);
+  }
+  if (stage == Stage::weights) {
+    flow.next(checkbox_width("stretch colours"));
+    ImGui::Checkbox("stretch colours", &app.settings.stretch_weights);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("spread the colours over 0 to the largest weight instead of 0 to 1");
+  } else if (stage != Stage::output) {
+    const char* label = "same colours for scores and scaled";
+    flow.next(checkbox_width(label));
+    ImGui::Checkbox(label, &app.settings.shared_range);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip(
+          "one colour range for scores, scaled and masked: scaling by 1/√dₖ is seen to shrink the spread");
+  }
+  if (app.zoom.scale > 1) {
+    flow.next(button_width("whole matrix (0)"));
+    if (fit_button("heatmap.zoom_reset", {"whole matrix (0)"})) act(app, Action::zoom_reset);
+  }
+}
+
+// Text on the draw list, reported to the layout audit.
+void label(ImDrawList* draw, ImVec2 at, ImU32 colour, const std::string& text, std::string_view id) {
+  draw->AddText(at, colour, text.c_str());
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  audit_box(id, at, {at.x + size.x, at.y + size.y});
+}
+
+// Text written bottom to top, its end at `top` and its line centred on x: ImGui draws text only
+// level, so the label's vertices are turned a quarter turn after it is drawn.
+void upright_label(ImDrawList* draw, float x, float top, ImU32 colour, const std::string& text, std::string_view id) {
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  const ImVec2 at{x - size.y / 2, top + size.x};  // where the text's start lands
+  const int first = draw->VtxBuffer.Size;
+  draw->PushClipRectFullScreen();  // ImGui skips glyphs outside the clip before they are turned
+  draw->AddText(at, colour, text.c_str());
+  draw->PopClipRect();
+  for (int v = first; v < draw->VtxBuffer.Size; ++v) {
+    ImVec2& p = draw->VtxBuffer[v].pos;
+    const ImVec2 d{p.x - at.x, p.y - at.y};
+    p = {at.x + d.y, at.y - d.x};
+  }
+  audit_box(id, {at.x, top}, {at.x + size.y, top + size.x});
+}
+
+struct Axes {
+  std::vector<std::string> rows, cols;  // every label's text, shortened
+  std::string row_title, col_title;
+};
+
+Axes axes(const AppState& app, Stage stage, float most) {
+  const Problem& p = app.problem();
+  const auto fit = [most](std::vector<std::string> texts) {
+    for (auto& t : texts) t = shorten(t, most, [](const std::string& s) { return text_width(s); });
+    return texts;
+  };
+  Axes a;
+  a.rows = fit(axis_texts(p.query_tokens));
+  a.row_title = "queries";
+  if (stage == Stage::output) {
+    a.cols = axis_texts(numbered_tokens("d", p.dv()));
+    a.col_title = "value dimensions";
+  } else {
+    a.cols = fit(axis_texts(p.key_tokens));
+    a.col_title = "keys";
+  }
+  return a;
+}
+
+float widest(const std::vector<std::string>& texts, Index first, Index end) {
+  float w = 0;
+  // Beyond a few hundred labels only every stride-th shows; their widths are alike (numbers).
+  const Index step = std::max<Index>(1, (end - first) / 256);
+  for (Index i = first; i < end; i += step) w = std::max(w, text_width(texts[static_cast<std::size_t>(i)]));
+  return w;
+}
+
+// The room around the cells: the query labels left, the colour bar and its legend right.
+struct Margins {
+  float left = 0, right = 0, col_w = 0, line = 0, gap = 0;
+};
+Margins margins(const Axes& a, Index row_first, Index row_end, Index col_first, Index col_end,
+                const std::vector<Tick>& ticks, bool any_masked, bool nan) {
+  Margins m;
+  m.line = ImGui::GetTextLineHeight(), m.gap = ImGui::GetFontSize() * 0.5f;
+  m.col_w = widest(a.cols, col_first, col_end);
+  m.left = std::max(widest(a.rows, row_first, row_end), text_width(a.row_title)) + m.gap;
+  float tick_w = 0;
+  for (const Tick& tick : ticks) tick_w = std::max(tick_w, text_width(tick.text));
+  const float bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+  float legend_w = 0;
+  if (any_masked) legend_w = text_width("masked (−∞)");
+  if (nan) legend_w = std::max(legend_w, text_width("NaN"));
+  m.right = m.gap + std::max(bar_w + 6 + tick_w, legend_w > 0 ? m.line + 4 + legend_w : 0.0f);
+  return m;
+}
+
+// Square cells as large as `avail` allows once the margins and the key labels below are taken,
+// and the labels' plan at that size: key labels upright take the room of the longest below.
+struct Fit {
+  float cell = 0, below = 0;
+  AxisPlan plan;
+};
+Fit fit_cells(const Margins& m, ImVec2 avail, float rows_shown, float cols_shown) {
+  const auto cell_for = [&](float below) {
+    return std::max(0.01f,
+                    std::min((avail.x - m.left - m.right) / cols_shown, (avail.y - m.line - below) / rows_shown));
+  };
+  Fit f;
+  f.below = m.line + 4 + m.line;  // level key labels and the axis title
+  f.cell = cell_for(f.below);
+  f.plan = plan_axis(f.cell, f.cell, m.line, m.col_w, m.gap);
+  if (f.plan.upright) {
+    f.below = m.col_w + 4 + m.line;
+    f.cell = cell_for(f.below);
+    f.plan = plan_axis(f.cell, f.cell, m.line, m.col_w, m.gap);
+    f.plan.upright = true;
+  }
+  return f;
+}
+
+// The lines above the cells: the title and one row of controls.
+float heading_height() {
+  return ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing();
+}
+
 }  // namespace
+
+float heatmap_width(AppState& app, float height) {
+  const Stage stage = app.settings.stage;
+  const Matrix& m = app.trace().stage(stage);
+  const ColourRange range = stage_colours(app);
+  const Axes a = axes(app, stage, ImGui::GetFontSize() * 7);
+  const bool any_masked = stage != Stage::output && (app.trace().masked.array() == -INFINITY).any();
+  const float rows = static_cast<float>(m.rows()) / app.zoom.scale,
+              cols = static_cast<float>(m.cols()) / app.zoom.scale;
+  const Margins mg = margins(a, 0, m.rows(), 0, m.cols(), nice_ticks(range.lo, range.hi), any_masked,
+                             !app.problem().precision.is_default());
+  const Fit fit = fit_cells(mg, {INFINITY, height - heading_height()}, rows, cols);
+  return mg.left + fit.cell * cols + mg.right;
+}
 
 void draw_heatmap(AppState& app, HeatmapView& view) {
   const Problem& p = app.problem();
   const Trace& t = app.trace();
   const Stage stage = app.settings.stage;
   // The precision lab's error view: how far each weight is from float64, on a log scale.
-  const bool error = app.show_error && stage == Stage::weights && !p.precision.is_default() && t.full;
+  const bool error_possible = stage == Stage::weights && !p.precision.is_default() && t.full;
+  const bool error = app.show_error && error_possible;
   if (error && (view.painted_generation != app.generation || !view.painted_error))
     view.error =
         reference_weights_error(p, t.weights).unaryExpr([](float e) { return std::log10(std::max(e, 1e-12f)); });
@@ -56,92 +212,145 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   const ColourRange range = error ? ColourRange{-8, 0, false} : stage_colours(app);
   const ColormapTable& table = error ? viridis() : stage_table(stage);
   if (view.painted_generation != app.generation || view.painted_stage != stage || view.painted_range.hi != range.hi ||
-      view.painted_error != error) {
-    view.image.upload(paint(m, stage == Stage::output ? m : t.masked, range, table), m.rows(), m.cols());
+      view.painted_range.lo != range.lo || view.painted_error != error) {
+    // Grey from the masked stage on; before it, the cells keep their colours (and are striped).
+    const bool grey = stage == Stage::masked || stage == Stage::weights;
+    view.image.upload(paint(m, grey ? t.masked : m, range, table), m.rows(), m.cols());
     view.painted_generation = app.generation, view.painted_stage = stage, view.painted_range = range;
     view.painted_error = error;
+    // One number format for every cell, as the figures print them: "9" for whole scores, else "0.80".
+    view.decimals = error ? 2 : cell_decimals(stage, m);
   }
-  ImGui::TextUnformatted(error ? "log₁₀ |weights − float64 weights|" : title(app).c_str());
-  if (!p.precision.is_default()) {
-    ImGui::SameLine();
-    ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(to_imgui(nan_colour)), "■ NaN");
-  }
-  if (ImGui::Button("Export (E)")) act(app, Action::export_stage);
-  ImGui::SameLine();
-  if (ImGui::Button("Export all stages")) act(app, Action::export_all);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 10);
-  ImGui::InputText("folder", &app.typed.export_dir);
-  if (stage == Stage::weights && !p.precision.is_default()) {
-    ImGui::SameLine();
-    ImGui::Checkbox("error vs float64", &app.show_error);
-  }
-  if (stage == Stage::weights) {
-    ImGui::SameLine();
-    ImGui::Checkbox("stretch colours", &app.stretch_weights);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("spread the colours over 0 to the largest weight instead of 0 to 1");
-  }
-  if (!app.status.empty()) ImGui::TextWrapped("%s", app.status.c_str());
+  wrapped_text("heatmap.title", error ? "log₁₀ |weights − float64 weights|" : title(app));
+  controls(app, error_possible);
+  if (!app.status.empty()) wrapped_text("heatmap.status", app.status);
 
-  // Margins for the labels; cells are square and as large as the panel allows.
-  const float line = ImGui::GetTextLineHeight();
-  float label_w = 0;
-  for (Index i = 0; i < std::min<Index>(m.rows(), 64); ++i)
-    label_w = std::max(label_w, ImGui::CalcTextSize(query_label(p, i).c_str()).x);
+  // The view: all of the matrix, or the part the zoom shows.
+  AppState::Zoom& zoom = app.zoom;
+  zoom_heatmap(zoom, 1, 0, 0, m.rows(), m.cols());  // a new shape keeps the view inside the matrix
+  const float rows_shown = static_cast<float>(m.rows()) / zoom.scale,
+              cols_shown = static_cast<float>(m.cols()) / zoom.scale;
+  const Index row_first = static_cast<Index>(zoom.row0), col_first = static_cast<Index>(zoom.col0);
+  const Index row_end = std::min<Index>(m.rows(), static_cast<Index>(std::ceil(zoom.row0 + rows_shown)));
+  const Index col_end = std::min<Index>(m.cols(), static_cast<Index>(std::ceil(zoom.col0 + cols_shown)));
+
+  // Margins: the query labels left, the colour bar and its legend right, the key labels and the axis
+  // title below; then cells as large as the rest allows, square.
+  const Axes a = axes(app, stage, ImGui::GetFontSize() * 7);
+  const std::vector<Tick> ticks = nice_ticks(range.lo, range.hi);
+  const bool any_masked = stage != Stage::output && !error && (t.masked.array() == -INFINITY).any();
+  const bool striped = any_masked && (stage == Stage::scores || stage == Stage::scaled);
+  const Margins mg = margins(a, row_first, row_end, col_first, col_end, ticks, any_masked, !p.precision.is_default());
+  const float line = mg.line, gap = mg.gap, left = mg.left, swatch = line;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float bar_w = ImGui::CalcTextSize("-0.000e+00").x + 36;
-  const float cell = std::max(
-      0.05f, std::min((avail.x - label_w - bar_w - 16) / float(m.cols()), (avail.y - 2.5f * line) / float(m.rows())));
-  const bool row_labels = cell >= line * 0.9f, col_labels = row_labels;
+  const Fit fit = fit_cells(mg, avail, rows_shown, cols_shown);
+  const float cell = fit.cell, below = fit.below;
+  const AxisPlan plan = fit.plan;
+  const std::string legend = striped ? "to be masked" : "masked (−∞)";
+  const int legend_lines = (any_masked ? 1 : 0) + (p.precision.is_default() ? 0 : 1);
+  const float bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+
   const ImVec2 cursor = ImGui::GetCursorScreenPos();
-  const ImVec2 origin{cursor.x + (row_labels ? label_w + 8 : 0), cursor.y};
-  const ImVec2 size{cell * float(m.cols()), cell * float(m.rows())};
+  const ImVec2 origin{cursor.x + left, cursor.y + line};  // the first cell on screen, under the "queries" title
+  const ImVec2 size{cell * cols_shown, cell * rows_shown};
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text), soft = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  // Cell (i, j) on screen.
+  const auto cell_x = [&](float j) { return origin.x + (j - zoom.col0) * cell; };
+  const auto cell_y = [&](float i) { return origin.y + (i - zoom.row0) * cell; };
 
   ImGui::SetCursorScreenPos(origin);
-  ImGui::Image(view.image.texture_id(), size);
-  view.x = origin.x, view.y = origin.y, view.cell = cell, view.rows = m.rows(), view.cols = m.cols();
+  const ImVec2 uv0{zoom.col0 / static_cast<float>(m.cols()), zoom.row0 / static_cast<float>(m.rows())};
+  const ImVec2 uv1{(zoom.col0 + cols_shown) / static_cast<float>(m.cols()),
+                   (zoom.row0 + rows_shown) / static_cast<float>(m.rows())};
+  ImGui::Image(view.image.texture_id(), size, uv0, uv1);
+  audit_item("heatmap.cells");
+  view.x = cell_x(0), view.y = cell_y(0), view.cell = cell, view.rows = m.rows(), view.cols = m.cols();
   const bool hovered = ImGui::IsItemHovered();
-  if (row_labels)
-    for (Index i = 0; i < m.rows(); ++i) {
-      const std::string& label = query_label(p, i);
-      const float w = ImGui::CalcTextSize(label.c_str()).x;
-      draw->AddText({origin.x - 8 - w, origin.y + (float(i) + 0.5f) * cell - line / 2}, text_colour, label.c_str());
-    }
-  if (col_labels) {
-    // Left to right, each label that does not run into the one before it.
-    float free_from = -1e9f;
-    for (Index j = 0; j < m.cols(); ++j) {
-      const std::string label = stage == Stage::output ? "d" + std::to_string(j) : key_label(p, j);
-      const float w = ImGui::CalcTextSize(label.c_str()).x, x = origin.x + (float(j) + 0.5f) * cell - w / 2;
-      if (x < free_from) continue;
-      draw->AddText({x, origin.y + size.y + 4}, text_colour, label.c_str());
-      free_from = x + w + 6;
-    }
+
+  label(draw, {cursor.x + left - gap - text_width(a.row_title), cursor.y}, soft, a.row_title, "heatmap.row_title");
+  for (Index i : labelled(row_first, row_end, plan.stride, app.settings.query)) {
+    const std::string& text = a.rows[static_cast<std::size_t>(i)];
+    const float y = cell_y(static_cast<float>(i) + 0.5f) - line / 2;
+    if (y < origin.y - 1 || y + line > origin.y + size.y + 1) continue;  // half out of the zoomed view
+    label(draw, {origin.x - gap - text_width(text), y},
+          i == app.settings.query ? text_colour : ImGui::GetColorU32(ImGuiCol_Text, 0.85f), text, "heatmap.row_label");
   }
-  // Every value printed in its cell when there is room to read it.
-  if (cell >= ImGui::CalcTextSize("-0.00").x + 6)
-    for (Index i = 0; i < m.rows(); ++i)
-      for (Index j = 0; j < m.cols(); ++j) {
+  const float labels_top = origin.y + size.y + 4;
+  for (Index j : labelled(col_first, col_end, plan.stride)) {
+    const std::string& text = a.cols[static_cast<std::size_t>(j)];
+    const float x = cell_x(static_cast<float>(j) + 0.5f);
+    const float half = plan.upright ? line / 2 : text_width(text) / 2;
+    if (x - half < origin.x - gap / 2 || x + half > origin.x + size.x + gap / 2) continue;
+    if (plan.upright) upright_label(draw, x, labels_top, text_colour, text, "heatmap.col_label");
+    else label(draw, {x - half, labels_top}, text_colour, text, "heatmap.col_label");
+  }
+  label(draw, {origin.x + size.x / 2 - text_width(a.col_title) / 2, origin.y + size.y + below - line}, soft,
+        a.col_title, "heatmap.col_title");
+
+  // Every value printed in its cell when there is room to read it, in one format for all.
+  draw->PushClipRect(origin, {origin.x + size.x, origin.y + size.y}, true);
+  // The cells the mask will block, striped: one quad per run of them in a row.
+  const float period = std::max(6.0f, std::round(ImGui::GetFontSize() * 0.45f));
+  const auto stripes = [&](ImVec2 from, ImVec2 to) {
+    draw->AddImage(view.hatch.texture_id(), from, to, {from.x / period, from.y / period},
+                   {to.x / period, to.y / period});
+  };
+  if (striped)
+    for (Index i = row_first; i < row_end; ++i)
+      for (Index j = col_first; j < col_end;) {
+        if (!std::isinf(t.masked(i, j))) {
+          ++j;
+          continue;
+        }
+        Index end = j;
+        while (end < col_end && std::isinf(t.masked(i, end))) ++end;
+        stripes({cell_x(static_cast<float>(j)), cell_y(static_cast<float>(i))},
+                {cell_x(static_cast<float>(end)), cell_y(static_cast<float>(i + 1))});
+        j = end;
+      }
+  float value_w = INFINITY;
+  if (cell >= line * 1.2f && (row_end - row_first) * (col_end - col_first) <= 4096) {
+    value_w = 0;
+    for (Index i = row_first; i < row_end; ++i)
+      for (Index j = col_first; j < col_end; ++j)
+        value_w = std::max(value_w, text_width(attnlab::format_value(m(i, j), view.decimals)));
+  }
+  // The values shrink to fit their cells, as in the figures, down to 60 % of the panel's text; smaller
+  // than that they would not be read from the back of a room, and the colours (and hover) say it.
+  const float value_size = ImGui::GetFontSize() * std::min(1.0f, 0.85f * cell / value_w);
+  const float value_line = line * value_size / ImGui::GetFontSize();
+  if (value_size >= 0.6f * ImGui::GetFontSize())
+    audit_box("heatmap.values", origin, {origin.x + size.x, origin.y + size.y});
+  if (value_size >= 0.6f * ImGui::GetFontSize())
+    for (Index i = row_first; i < row_end; ++i)
+      for (Index j = col_first; j < col_end; ++j) {
         const float v = m(i, j);
-        char text[16];
-        if (std::isinf(v)) std::snprintf(text, sizeof text, "−∞");
-        else std::snprintf(text, sizeof text, std::abs(v) < 10 ? "%.2f" : "%.3g", v);
+        if (stage == Stage::weights && std::isinf(t.masked(i, j))) continue;  // its grey says it
+        const std::string text = attnlab::format_value(v, view.decimals);
         const Rgba c = colormap(v, range.lo, range.hi, table);
         const bool dark = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b < 140;
-        const float w = ImGui::CalcTextSize(text).x;
-        draw->AddText({origin.x + (float(j) + 0.5f) * cell - w / 2, origin.y + (float(i) + 0.5f) * cell - line / 2},
-                      dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text);
+        const float w = text_width(text) * value_size / ImGui::GetFontSize();
+        draw->AddText(
+            ImGui::GetFont(), value_size,
+            {cell_x(static_cast<float>(j) + 0.5f) - w / 2, cell_y(static_cast<float>(i) + 0.5f) - value_line / 2},
+            dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text.c_str());
       }
   // The selected query's row.
-  const float qy = origin.y + float(app.settings.query) * cell;
-  draw->AddRect({origin.x - 2, qy - 2}, {origin.x + size.x + 2, qy + cell + 2}, IM_COL32(255, 80, 40, 255), 0, 0, 3);
+  const float qy = cell_y(static_cast<float>(app.settings.query));
+  draw->AddRect({origin.x + 1, qy + 1}, {origin.x + size.x - 1, qy + cell - 1}, IM_COL32(255, 80, 40, 255), 0, 0,
+                std::clamp(cell / 8, 1.0f, 3.0f));
+  draw->PopClipRect();
+  if (row_first <= app.settings.query && app.settings.query < row_end)
+    audit_box("heatmap.query", {origin.x, qy}, {origin.x + size.x, qy + cell});
 
   if (hovered) {
-    const ImVec2 mouse = ImGui::GetIO().MousePos;
-    const Index i = std::clamp<Index>(Index((mouse.y - origin.y) / cell), 0, m.rows() - 1);
-    const Index j = std::clamp<Index>(Index((mouse.x - origin.x) / cell), 0, m.cols() - 1);
+    ImGuiIO& io = ImGui::GetIO();
+    const ImVec2 mouse = io.MousePos;
+    const float row_at = zoom.row0 + (mouse.y - origin.y) / cell, col_at = zoom.col0 + (mouse.x - origin.x) / cell;
+    if (io.MouseWheel != 0) zoom_heatmap(zoom, std::pow(1.25f, io.MouseWheel), row_at, col_at, m.rows(), m.cols());
+    const Index i = std::clamp<Index>(static_cast<Index>(row_at), 0, m.rows() - 1);
+    const Index j = std::clamp<Index>(static_cast<Index>(col_at), 0, m.cols() - 1);
     if (stage != Stage::output) app.focus_key = static_cast<int>(j);
     ImGui::BeginTooltip();
     if (stage == Stage::output)
@@ -151,15 +360,49 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
       ImGui::Text("query “%s” · key “%s”\n%s = %s", query_label(p, i).c_str(), key_label(p, j).c_str(),
                   std::string(stage_name(stage)).c_str(), format_value(m(i, j)).c_str());
     ImGui::TextDisabled(app.settings.mask == "painted" ? "click: block/allow this cell" : "click: select this query");
+    ImGui::TextDisabled("wheel: zoom · drag: move · 0: whole matrix");
     ImGui::EndTooltip();
-    if (ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+    // A click selects (or paints); a drag moves the zoomed view.
+    if (ImGui::IsMouseDragging(ImGuiMouseButton_Left) && zoom.scale > 1) {
+      zoom.row0 -= io.MouseDelta.y / cell, zoom.col0 -= io.MouseDelta.x / cell;
+      zoom_heatmap(zoom, 1, 0, 0, m.rows(), m.cols());
+    } else if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+               ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 &&
+               ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).y == 0) {
       if (app.settings.mask == "painted" && stage != Stage::output) paint_cell(app, i, j);
-      else app.settings.query = static_cast<int>(i);
+      else app.settings.query = static_cast<int>(std::min<Index>(i, p.lq() - 1));
     }
   }
 
-  ImGui::SetCursorScreenPos({origin.x + size.x + 16, origin.y});
-  colour_bar(table, range.lo, range.hi, {bar_w - 16, std::max(size.y, line * 6)});
+  // The colour bar: the figures' ticks, and what grey means.
+  const float bar_x = origin.x + size.x + gap;
+  const float bar_h =
+      std::max(size.y, std::min(line * 6, avail.y - line - static_cast<float>(legend_lines) * line * 1.2f));
+  const float step = bar_h / 256.0f;
+  for (int e = 0; e < 256; ++e) {
+    const float y1 = origin.y + bar_h - static_cast<float>(e) * step;
+    draw->AddRectFilled({bar_x, y1 - step - 0.5f}, {bar_x + bar_w, y1}, to_imgui(table[static_cast<std::size_t>(e)]));
+  }
+  audit_box("heatmap.colour_bar", {bar_x, origin.y}, {bar_x + bar_w, origin.y + bar_h});
+  for (const Tick& tick : ticks) {
+    const float y = origin.y + bar_h * (range.hi - tick.value) / (range.hi - range.lo);
+    draw->AddLine({bar_x + bar_w, y}, {bar_x + bar_w + 4, y}, text_colour);
+    label(draw, {bar_x + bar_w + 6, y - line / 2}, text_colour, tick.text, "heatmap.tick");
+  }
+  // What the colours outside the bar mean: grey for masked cells, magenta for NaN.
+  float legend_y = origin.y + bar_h + line * 0.2f;
+  const auto legend_line = [&](ImU32 colour, const std::string& text) {
+    draw->AddRectFilled({bar_x, legend_y + 2}, {bar_x + swatch, legend_y + line - 2}, colour);
+    label(draw, {bar_x + swatch + 4, legend_y}, text_colour, text, "heatmap.legend");
+    legend_y += line * 1.2f;
+  };
+  if (any_masked) {
+    legend_line(to_imgui(striped ? table[128] : masked_colour), legend);
+    if (striped) stripes({bar_x, legend_y - line * 1.2f + 2}, {bar_x + swatch, legend_y - line * 1.2f + line - 2});
+  }
+  if (!p.precision.is_default()) legend_line(to_imgui(nan_colour), "NaN");
+  ImGui::SetCursorScreenPos({cursor.x, origin.y + size.y + below});
+  ImGui::Dummy({1, 1});
 }
 
 }  // namespace attnlab::gui

@@ -4,25 +4,59 @@
 
 #include <cmath>
 
+#include "app/gui/model_source.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/platform.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/inputs/examples.hpp"
 
 namespace attnlab::gui {
 namespace {
 
-bool combo(const char* label, std::string& value, const std::vector<std::string>& options) {
-  bool changed = false;
-  if (ImGui::BeginCombo(label, value.c_str())) {
-    for (const auto& option : options)
-      if (ImGui::Selectable(option.c_str(), option == value)) value = option, changed = true;
-    ImGui::EndCombo();
+// The folder and the sentence (each used on Enter), the layer, the tokens as chips with their ids, and
+// the model's next tokens: proof to a class that this is the real model.
+void model_controls(AppState& app) {
+  Settings& s = app.settings;
+  auto& typed = app.typed;
+  if (!typed.model_filled)
+    typed.model_folder = s.model_folder, typed.model_text = s.model_text, typed.model_filled = true;
+  if (ImGui::InputText("model folder", &typed.model_folder, ImGuiInputTextFlags_EnterReturnsTrue))
+    s.model_folder = typed.model_folder, s.query = 0;
+  if (ImGui::InputText("text", &typed.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
+    s.model_text = typed.model_text, s.query = 0;
+  if (app.model_loading()) {
+    ImGui::ProgressBar(-1.0f * static_cast<float>(ImGui::GetTime()), ImVec2(-1, 0), "loading and running the model …");
+    return;
   }
-  return changed;
+  const auto run = loaded_model(app.applied.model_folder, app.applied.model_text);
+  if (!run || app.applied.source != "model") return;
+  const int layers = static_cast<int>(run->model.config.layers);
+  ImGui::SliderInt("layer", &s.layer, 0, layers - 1);
+  ImGui::SameLine();
+  ImGui::TextDisabled("(J/K)");
+  // Chips: the token's text over its id, wrapped to the panel.
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  const auto& tokens = run->tokens;
+  for (std::size_t i = 0; i < tokens.ids.size(); ++i) {
+    const std::string chip = tokens.labels[i] + " " + std::to_string(tokens.ids[i]);
+    const float width = ImGui::CalcTextSize(chip.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
+    if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width < right) ImGui::SameLine();
+    ImGui::PushID(static_cast<int>(i));
+    const bool selected = static_cast<int>(i) == s.query;
+    if (selected) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+    if (ImGui::SmallButton(chip.c_str())) s.query = static_cast<int>(i);
+    if (selected) ImGui::PopStyleColor();
+    ImGui::PopID();
+  }
+  ImGui::TextUnformatted("next token:");
+  for (const NextTokenLabel& t : next_token_labels(*run, 5)) {
+    ImGui::SameLine();
+    ImGui::Text("'%s' %.0f%%", t.label.c_str(), 100 * t.probability);
+  }
 }
 
 // A path typed in, or on a web page also chosen in the browser's file picker.
-void file_field(AppState& app, const char* label, const char* slot, std::string& path) {
+void file_field(const char* label, const char* slot, std::string& path) {
   if (platform::picks_files()) {
     if (std::optional<std::string> picked = platform::picked_file(slot)) path = *picked;
     if (ImGui::Button((std::string("Open…##") + slot).c_str())) platform::pick_file(slot);
@@ -33,10 +67,19 @@ void file_field(AppState& app, const char* label, const char* slot, std::string&
 
 void source_controls(AppState& app) {
   Settings& s = app.settings;
-  if (combo("source", s.source, {"example", "random", "files"})) s.dk = 0, s.query = 0, s.painted.clear();
-  if (s.source == "example") {
+  // A web page has no real models (model_source.hpp): no model source there.
+  static const std::vector<std::string> sources = real_models_available()
+                                                      ? std::vector<std::string>{"example", "random", "files", "model"}
+                                                      : std::vector<std::string>{"example", "random", "files"};
+  if (combo("source", s.source, sources)) {
+    s.dk = 0, s.query = 0, s.painted.clear();
+    if (s.source == "model") s.mask = "causal", s.heads = s.kv_heads = 1, s.head = 0;
+  }
+  if (s.source == "model") {
+    model_controls(app);
+  } else if (s.source == "example") {
     if (combo("example", s.example, example_names())) s.dk = 0, s.query = 0, s.painted.clear();
-    ImGui::TextWrapped("%s", make_example(s.example).description.c_str());
+    wrapped_text("inputs.text", make_example(s.example).description);
   } else if (s.source == "random") {
     ImGui::SliderInt("Lq queries", &s.lq, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SliderInt("Lk keys", &s.lk, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
@@ -44,9 +87,9 @@ void source_controls(AppState& app) {
     if (ImGui::InputInt("seed", &seed)) s.seed = static_cast<std::uint64_t>(std::max(seed, 0));
     ImGui::SliderFloat("σ of Q, K, V", &s.sigma, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   } else {
-    file_field(app, "Q file", "q", app.typed.q_path);
-    file_field(app, "K file", "k", app.typed.k_path);
-    file_field(app, "V file", "v", app.typed.v_path);
+    file_field("Q file", "q", app.typed.q_path);
+    file_field("K file", "k", app.typed.k_path);
+    file_field("V file", "v", app.typed.v_path);
     if (ImGui::Button("Load Q, K, V")) {
       s.q_path = app.typed.q_path, s.k_path = app.typed.k_path, s.v_path = app.typed.v_path;
       s.dk = 0, s.query = 0;
@@ -56,6 +99,12 @@ void source_controls(AppState& app) {
 
 void width_controls(AppState& app) {
   Settings& s = app.settings;
+  if (s.source == "model") {
+    ImGui::TextWrapped(
+        "dₖ = %lld, the model's head size (the dₖ slider does not apply to a model; the scaling switch does)",
+        static_cast<long long>(app.problem().dk()));
+    return;
+  }
   int dk = static_cast<int>(app.problem().dk());
   if (ImGui::SliderInt("dₖ", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) s.dk = dk;
   ImGui::SameLine();
@@ -68,9 +117,7 @@ void mask_controls(AppState& app) {
   const std::string kind = s.mask.substr(0, s.mask.find(':'));
   std::string chosen = kind;
   if (combo("mask", chosen, {"none", "causal", "causal-bottom-right", "window", "padding", "painted"})) {
-    if (chosen == "window") s.mask = "window:3";
-    else if (chosen == "padding") s.mask = "padding:" + std::to_string(std::max<Index>(1, app.problem().lk() - 2));
-    else s.mask = chosen;
+    set_mask_kind(app, chosen);
   }
   if (kind == "window" || kind == "padding") {
     int w = std::atoi(s.mask.c_str() + kind.size() + 1);
@@ -78,7 +125,7 @@ void mask_controls(AppState& app) {
     if (ImGui::SliderInt(kind == "window" ? "W keys" : "N kept", &w, 1, std::max(most, 1)))
       s.mask = kind + ":" + std::to_string(w);
   }
-  if (kind == "painted") ImGui::TextWrapped("Click cells of the heatmap to block or allow them.");
+  if (kind == "painted") wrapped_text("inputs.text", "Click cells of the heatmap to block or allow them.");
 }
 
 void scale_controls(AppState& app) {
@@ -102,10 +149,10 @@ void precision_controls(AppState& app) {
   combo("masked cells", s.mask_value, {"-inf", "-1e9", "-65504", "lowest"});
   if (s.precision != "fp32") {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped(
-        "Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
-        "exp; the weights; the output. Sums stay in fp32.",
-        s.precision.c_str());
+    wrapped_text("inputs.text",
+                 printed("Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
+                         "exp; the weights; the output. Sums stay in fp32.",
+                         s.precision.c_str()));
     ImGui::PopStyleColor();
   }
 }
@@ -149,8 +196,8 @@ void draw_inputs(AppState& app) {
   ImGui::Separator();
   combo("backend", app.settings.backend, {"auto", "cpu", "gpu"});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped("running on: %s", app.backend_note.c_str());
-  ImGui::TextWrapped("last recompute: %.1f ms", app.last_compute_ms);
+  wrapped_text("inputs.text", printed("running on: %s", app.backend_note.c_str()));
+  wrapped_text("inputs.text", printed("last recompute: %.1f ms", app.last_compute_ms));
   ImGui::PopStyleColor();
   ImGui::Checkbox("presentation (P)", &app.settings.present);
   ImGui::SameLine();
@@ -160,7 +207,7 @@ void draw_inputs(AppState& app) {
   ImGui::PopItemWidth();
   if (!app.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 90, 255));
-    ImGui::TextWrapped("%s — showing the last good data", app.error.c_str());
+    wrapped_text("inputs.text", printed("%s — showing the last good data", app.error.c_str()));
     ImGui::PopStyleColor();
   }
 }

@@ -1,17 +1,25 @@
-// Stepper: one query through scores → scaled → masked → weights → output, with its numbers.
+// Stepper: one query through scores → scaled → masked → weights → output, with its numbers. Its
+// parts fold in a fixed order when the panel is short — the bars first, then the explanation (one
+// line that opens it) — so that the q·k line, the table of every key and the query's statistics stay
+// on screen; the table scrolls only when the keys are many.
 #include <imgui.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
 
+#include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/attention/query_view.hpp"
+#include "core/figure/axis_labels.hpp"
 
 namespace attnlab::gui {
 namespace {
 
-const char* step_titles[] = {"scores", "scaled", "masked", "softmax", "output"};
+constexpr int table_rows_least = 8;  // the rows the table keeps on screen (a sentence's every key)
+constexpr int table_rows_most = 14;  // beyond these it scrolls
 
 std::string explanation(const Problem& p, Stage stage) {
   char text[512];
@@ -41,89 +49,113 @@ std::string explanation(const Problem& p, Stage stage) {
   return "The output is the weighted sum of the value vectors: Σⱼ wⱼ·vⱼ. Each value contributes by its weight.";
 }
 
-bool stage_shows_saturation(Stage stage) {
-  return stage == Stage::weights || stage == Stage::output;
-}
-
-// q·k written out term by term when dk is small enough to read.
-std::string dot_product(const Problem& p, Index i, Index j) {
-  std::string text = "q·k(" + key_label(p, j) + ") = ";
+// q·k written out term by term when dk is small enough to read, in pieces that wrap whole.
+std::vector<std::string> dot_product(const Problem& p, Index i, Index j) {
+  std::vector<std::string> text{"q·k(" + key_label(p, j) + ") ="};
   if (p.dk() <= 8) {
-    for (Index d = 0; d < p.dk(); ++d) {
-      char term[48];
-      std::snprintf(term, sizeof term, "%s%.3g·%.3g", d ? " + " : "", p.q(i, d), p.k(j, d));
-      text += term;
-    }
-    text += " = ";
+    for (Index d = 0; d < p.dk(); ++d) text.push_back(printed("%s%.3g·%.3g", d ? "+ " : "", p.q(i, d), p.k(j, d)));
+    text.push_back("=");
   } else {
-    text += "Σ of " + std::to_string(p.dk()) + " products = ";
+    text.push_back("Σ of " + std::to_string(p.dk()) + " products =");
   }
-  char total[32];
-  std::snprintf(total, sizeof total, "%.4g", double(p.q.row(i).dot(p.k.row(j))));
-  return text + total;
+  text.push_back(printed("%.4g", double(p.q.row(i).dot(p.k.row(j)))));
+  return text;
 }
 
-void query_selector(AppState& app) {
+std::vector<std::string> values_line(const QueryView& view, Index focus) {
+  return {"scaled " + format_value(view.scaled(focus)), "  masked " + format_value(view.masked(focus)),
+          "  weight " + format_value(view.weights(focus))};
+}
+
+// The key the q·k line is about: the one under the mouse, else the heaviest.
+Index focus_key(const AppState& app, const QueryView& view) {
+  Index focus = app.focus_key;
+  if (focus < 0 || focus >= view.weights.size()) view.weights.maxCoeff(&focus);
+  return std::max<Index>(focus, 0);
+}
+
+struct Parts {
+  bool explanation = true;  // else one line that opens it
+  float bars = 0;           // the bar chart's height; 0: folded
+  int rows = 0;             // table rows on screen (the header and the Σ line apart)
+  float height = 0;         // everything, inside the panel's padding
+};
+
+float table_row() {
+  return ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+}
+
+bool shows_sum(Stage stage) {
+  return stage == Stage::weights;
+}
+
+// What fits in `height` (INFINITY: everything; 0: the least it can take), and the height it takes.
+Parts plan(AppState& app, float width, float height, bool stats) {
   const Problem& p = app.problem();
-  if (ImGui::ArrowButton("##previous_query", ImGuiDir_Up)) act(app, Action::previous_query);
-  ImGui::SameLine();
-  if (ImGui::ArrowButton("##next_query", ImGuiDir_Down)) act(app, Action::next_query);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(-1);
-  const std::string label =
-      "query " + std::to_string(app.settings.query) + ": “" + query_label(p, app.settings.query) + "”";
-  ImGui::SliderInt("##query", &app.settings.query, 0, static_cast<int>(p.lq()) - 1, label.c_str());
+  const QueryView view = query_view(p, app.trace(), app.settings.query);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float line = ImGui::GetTextLineHeightWithSpacing(), frame = ImGui::GetFrameHeightWithSpacing();
+  const Stage stage = app.settings.stage;
+  float fixed = app.settings.present ? 0 : frame;  // the tiles checkbox (T, presenting)
+  const std::string warning = row_warning(app, view);
+  if (!warning.empty()) fixed += wrapped_height(warning, width);
+  const Index focus = focus_key(app, view);
+  fixed += chunks_height(dot_product(p, app.settings.query, focus), width);
+  if (stage >= Stage::scaled) fixed += chunks_height(values_line(view, focus), width);
+  if (stats) fixed += style.ItemSpacing.y + 1 + stats_height(app, width);  // a separator, then the statistics
+  const float table_extra = table_row() + 4 + style.ItemSpacing.y + (shows_sum(stage) ? line : 0);
+  const int keys = static_cast<int>(p.lk());
+
+  Parts parts;
+  parts.rows = std::min(keys, table_rows_most);
+  parts.bars = ImGui::GetFontSize() * 9;
+  const float about = wrapped_height(explanation(p, stage), width) + style.ItemSpacing.y;
+  const auto total = [&] {
+    return fixed + (parts.explanation ? about : frame) + (parts.bars > 0 ? parts.bars + style.ItemSpacing.y : 0) +
+           table_extra + table_row() * static_cast<float>(parts.rows);
+  };
+  // Fold in order until it fits: fewer table rows (down to a sentence's), smaller bars, no bars,
+  // the explanation to one line, and then the table scrolls through what is left.
+  const int least_rows = std::min(keys, table_rows_least);
+  while (total() > height && parts.rows > least_rows) --parts.rows;
+  if (total() > height) parts.bars = std::max(ImGui::GetFontSize() * 4, parts.bars - (total() - height));
+  if (total() > height) parts.bars = 0;
+  if (total() > height) parts.explanation = false;
+  while (height > 0 && total() > height && parts.rows > 1) --parts.rows;
+  parts.height = total();
+  return parts;
 }
 
-// Which head the stepper and heatmap show, when there are several.
-void head_selector(AppState& app) {
-  const Index heads = app.heads.heads();
-  if (heads < 2) return;
-  if (ImGui::ArrowButton("##previous_head", ImGuiDir_Left)) act(app, Action::previous_head);
-  ImGui::SameLine();
-  if (ImGui::ArrowButton("##next_head", ImGuiDir_Right)) act(app, Action::next_head);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(-1);
-  const Index kv = kv_head(app.settings.head, heads, app.heads.kv_heads());
-  const std::string label = "head " + std::to_string(app.settings.head) + " of " + std::to_string(heads) +
-                            ", reads KV head " + std::to_string(kv) + " of " + std::to_string(app.heads.kv_heads());
-  ImGui::SliderInt("##head", &app.settings.head, 0, static_cast<int>(heads) - 1, label.c_str());
-}
-
-void stage_steps(AppState& app) {
-  const float w = (ImGui::GetContentRegionAvail().x - 4 * ImGui::GetStyle().ItemSpacing.x) / 5;
-  for (int s = 0; s < 5; ++s) {
-    if (s) ImGui::SameLine();
-    const bool current = static_cast<int>(app.settings.stage) == s;
-    if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-    if (ImGui::Button(step_titles[s], {w, 0})) app.settings.stage = static_cast<Stage>(s);
-    if (current) ImGui::PopStyleColor();
-  }
-  if (ImGui::Button("◀ previous")) act(app, Action::previous_stage);
-  ImGui::SameLine();
-  if (ImGui::Button("next ▶")) act(app, Action::next_stage);
-  ImGui::SameLine();
-  if (ImGui::Button(app.playing ? "stop" : "play all")) act(app, Action::play);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(
-      "keys: ←/→ stage, ↑/↓ query, ,/. head, space play, +/− dₖ, S scaling on/off, D dₖ explorer, "
-      "H heads, T tiles, E export, P present, F full screen");
-  ImGui::PopStyleColor();
-}
-
-void row_numbers(AppState& app, const QueryView& view) {
+// The table of every key's numbers, as tall as its rows or as `most` (then it scrolls).
+void row_numbers(AppState& app, const QueryView& view, float most) {
   const Problem& p = app.problem();
   const int stage = static_cast<int>(app.settings.stage);
   const int columns = 1 + std::min(stage, 3) + 1 + (stage == 4);
+  const bool sum = shows_sum(app.settings.stage);
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV;
-  if (!ImGui::BeginTable("row", columns, flags, {0, ImGui::GetContentRegionAvail().y})) return;
+  const float height =
+      std::min(table_row() * static_cast<float>(std::min<Index>(p.lk(), table_rows_most) + 1) + 4, most);
+  if (!ImGui::BeginTable("row", columns, flags, {0, height})) return;
   ImGui::TableSetupScrollFreeze(1, 1);
-  ImGui::TableSetupColumn("key");
+  float key_w = text_width("key");
+  for (Index j = 0; j < std::min<Index>(p.lk(), 256); ++j) key_w = std::max(key_w, text_width(key_label(p, j)));
+  ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, std::min(key_w, ImGui::GetFontSize() * 7));
   const char* names[] = {"q·k", "scaled", "masked", "weight"};
   for (int c = 0; c <= std::min(stage, 3); ++c) ImGui::TableSetupColumn(names[c]);
   if (stage == 4) ImGui::TableSetupColumn("‖w·v‖");
   ImGui::TableHeadersRow();
   const Eigen::VectorXf* cols[] = {&view.scores, &view.scaled, &view.masked, &view.weights};
+  // A cell's text, checked against its column's room: a number in fewer digits before an ellipsis.
+  const auto cell = [](const std::string& text, std::optional<float> value = std::nullopt) {
+    ImGui::TableNextColumn();
+    const float room = ImGui::GetContentRegionAvail().x;
+    std::string shown = text;
+    if (value && text_width(shown) > room) shown = printed(std::abs(*value) < 1e-3f ? "%.0e" : "%.3g", *value);
+    shown = shorten(shown, room, [](const std::string& t) { return text_width(t); });
+    ImGui::TextUnformatted(shown.c_str());
+    if (shown != text && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+    audit_text("stepper.table.cell", shown, text_width(shown), room);
+  };
   ImGuiListClipper clipper;  // only the rows on screen: thousands of keys cost nothing
   clipper.Begin(static_cast<int>(p.lk()));
   while (clipper.Step()) {
@@ -131,73 +163,126 @@ void row_numbers(AppState& app, const QueryView& view) {
       ImGui::TableNextRow();
       if (j == app.focus_key)
         ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(key_label(p, j).c_str());
-      for (int c = 0; c <= std::min(stage, 3); ++c) {
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(format_value((*cols[c])(j)).c_str());
-      }
-      if (stage == 4) {
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(format_value(view.contributions.row(j).norm()).c_str());
-      }
+      cell(key_label(p, j));
+      audit_item("stepper.table.row." + std::to_string(j));
+      for (int c = 0; c <= std::min(stage, 3); ++c) cell(format_value((*cols[c])(j)), (*cols[c])(j));
+      if (stage == 4) cell(format_value(view.contributions.row(j).norm()), view.contributions.row(j).norm());
     }
   }
   ImGui::EndTable();
+  audit_item("stepper.table");
+  if (sum) {
+    // The lesson's point in one line: the weights of a row add up to 1.
+    const float total = view.weights.sum();
+    audited_text("stepper.sum", std::isnan(total) ? "Σ weights = NaN" : printed("Σ weights = %.3f", total));
+  }
 }
 
 }  // namespace
 
-void draw_stepper(AppState& app) {
+std::string row_warning(AppState& app, const QueryView& view) {
   const Problem& p = app.problem();
-  const Trace& t = app.trace();
-  const QueryView view = query_view(p, t, app.settings.query);
-  query_selector(app);
-  head_selector(app);
-  if (ImGui::Checkbox("FlashAttention tiles (T)", &app.tiles)) app.tile_step = 0;
+  const RowStats& s = view.stats;
+  const Stage stage = app.settings.stage;
+  if (stage < Stage::scaled) return {};
+  const bool nan = !view.weights.allFinite() || s.non_finite;
+  if (nan && stage >= Stage::weights) {
+    const bool fp16 = p.precision.format == Precision::fp16;
+    const float largest_exp = fp16 ? 11.09f : 88.72f;  // ln of the format's largest finite value
+    const float peak = view.masked.maxCoeff();
+    if (!view.scores.allFinite())
+      return std::string("Overflow: a score q·k is larger than ") +
+             (fp16 ? "65504, fp16's largest value" : "the format holds") +
+             ", so it is ∞ and softmax of ∞ is NaN. Smaller inputs, or scores summed in a wider format, avoid it.";
+    if (!p.precision.subtract_max && peak > largest_exp)
+      return "Overflow: without subtracting the row maximum, exp(" + format_value(peak) + ") is larger than " +
+             (fp16 ? std::string("65504, fp16's largest value") : std::string("the format holds")) +
+             ", so it is ∞, and so is the sum: ∞/∞ is NaN (magenta) and every other weight x/∞ is 0. "
+             "Subtracting the max keeps every exp ≤ 1.";
+    return "This row's weights are not finite: a sum or an exp left the format's range (∞ or NaN).";
+  }
+  if ((stage == Stage::weights || stage == Stage::output) && s.max_weight > 0.99f) {
+    char text[160];
+    std::snprintf(text, sizeof text, "Saturated: %.1f%% of the weight on one key; almost no gradient flows back.",
+                  100 * s.max_weight);
+    return text;
+  }
+  return {};
+}
+
+float stepper_height(AppState& app, float width, bool stats, bool least) {
+  const float most = least ? 0.0f : INFINITY;
+  return plan(app, width, most, stats).height;
+}
+
+void draw_stepper(AppState& app, bool stats) {
+  const Problem& p = app.problem();
+  const QueryView view = query_view(p, app.trace(), app.settings.query);
+  if (!app.settings.present && ImGui::Checkbox("FlashAttention tiles (T)", &app.tiles)) app.tile_step = 0;
   if (app.tiles) {
     draw_tiles(app);
     return;
   }
-  stage_steps(app);
-  ImGui::Separator();
-  ImGui::TextWrapped("%s", explanation(p, app.settings.stage).c_str());
-  if (stage_shows_saturation(app.settings.stage) && view.stats.max_weight > 0.99f)
-    ImGui::TextColored({1.0f, 0.55f, 0.2f, 1.0f}, "Saturated: %.1f%% of the weight on one key.",
-                       100 * view.stats.max_weight);
+  const Parts parts =
+      plan(app, ImGui::GetContentRegionAvail().x,
+           ImGui::GetContentRegionAvail().y + (app.settings.present ? 0 : ImGui::GetFrameHeightWithSpacing()), stats);
+  const std::string about = explanation(p, app.settings.stage);
+  if (parts.explanation) {
+    wrapped_text("stepper.explanation", about);
+  } else {
+    // Folded to one line: the text on hover.
+    ImGui::TextDisabled("▸ what this stage does");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", about.c_str());
+    audit_item("stepper.explanation");
+  }
+  const std::string warning = row_warning(app, view);
+  if (!warning.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.2f, 1.0f});
+    wrapped_text("stepper.warning", warning);
+    ImGui::PopStyleColor();
+  }
 
-  Bars bars;
   const Stage stage = app.settings.stage;
-  const Eigen::VectorXf& row = stage == Stage::output ? view.output
-                                                      : (stage == Stage::weights  ? view.weights
-                                                         : stage == Stage::masked ? view.masked
-                                                         : stage == Stage::scaled ? view.scaled
-                                                                                  : view.scores);
-  bars.values.assign(row.data(), row.data() + row.size());
-  for (Index j = 0; j < row.size(); ++j)
-    bars.labels.push_back(stage == Stage::output ? "d" + std::to_string(j) : key_label(p, j));
-  float largest = 0;
-  for (float v : bars.values)
-    if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
-  if (largest == 0) largest = 1;
-  bars.lo = stage == Stage::weights ? 0 : -largest;
-  bars.hi = stage == Stage::weights ? 1 : largest;
-  const ColourRange range = stage_colours(app);
-  const ColormapTable& table = stage_table(stage);
-  bars.colour = [&](int j) {
-    return to_imgui(colormap(bars.values[static_cast<std::size_t>(j)], range.lo, range.hi, table));
-  };
-  bars.highlight = stage == Stage::output ? -1 : app.focus_key;
-  const int hovered = bar_chart("row", bars, {ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 9});
-  if (hovered >= 0 && stage != Stage::output) app.focus_key = hovered;
+  if (parts.bars > 0) {
+    Bars bars;
+    const Eigen::VectorXf& row = stage == Stage::output ? view.output
+                                                        : (stage == Stage::weights  ? view.weights
+                                                           : stage == Stage::masked ? view.masked
+                                                           : stage == Stage::scaled ? view.scaled
+                                                                                    : view.scores);
+    bars.values.assign(row.data(), row.data() + row.size());
+    for (Index j = 0; j < row.size(); ++j)
+      bars.labels.push_back(stage == Stage::output ? "d" + std::to_string(j) : key_label(p, j));
+    float largest = 0;
+    for (float v : bars.values)
+      if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
+    if (largest == 0) largest = 1;
+    bars.lo = stage == Stage::weights ? 0 : -largest;
+    bars.hi = stage == Stage::weights ? 1 : largest;
+    const ColourRange range = stage_colours(app);
+    const ColormapTable& table = stage_table(stage);
+    bars.colour = [&](int j) {
+      return to_imgui(colormap(bars.values[static_cast<std::size_t>(j)], range.lo, range.hi, table));
+    };
+    bars.highlight = stage == Stage::output ? -1 : app.focus_key;
+    const int hovered = bar_chart("row", bars, {ImGui::GetContentRegionAvail().x, parts.bars});
+    audit_item("stepper.bars");
+    if (hovered >= 0 && stage != Stage::output) app.focus_key = hovered;
+  }
 
-  Index focus = app.focus_key;
-  if (focus < 0 || focus >= p.lk()) view.weights.maxCoeff(&focus);
-  ImGui::TextWrapped("%s", dot_product(p, app.settings.query, focus).c_str());
-  if (stage >= Stage::scaled)
-    ImGui::Text("scaled %s   masked %s   weight %s", format_value(view.scaled(focus)).c_str(),
-                format_value(view.masked(focus)).c_str(), format_value(view.weights(focus)).c_str());
-  row_numbers(app, view);
+  const Index focus = focus_key(app, view);
+  chunks_text("stepper.qk", dot_product(p, app.settings.query, focus));
+  if (stage >= Stage::scaled) chunks_text("stepper.values", values_line(view, focus));
+  // The table takes what is left above the Σ line and the statistics.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  float under = style.ItemSpacing.y + (shows_sum(stage) ? ImGui::GetTextLineHeightWithSpacing() : 0);
+  if (stats) under += style.ItemSpacing.y + 1 + stats_height(app, ImGui::GetContentRegionAvail().x);
+  row_numbers(app, view,
+              std::max(ImGui::GetContentRegionAvail().y - under, table_row() * static_cast<float>(parts.rows + 1) + 4));
+  if (stats) {
+    ImGui::Separator();
+    draw_stats(app, true);
+  }
 }
 
 }  // namespace attnlab::gui

@@ -6,6 +6,7 @@
 
 #include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/attention/memory.hpp"
 #include "core/attention/tile_walk.hpp"
@@ -26,15 +27,14 @@ void draw_tiles(AppState& app) {
   if (ImGui::ArrowButton("##previous_tile", ImGuiDir_Left)) act(app, Action::previous_tile);
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next_tile", ImGuiDir_Right)) act(app, Action::next_tile);
-  ImGui::SameLine();
   ImGui::Text("tile %d of %d (keys %lld–%lld)", app.tile_step + 1, tiles, static_cast<long long>(now.first_key),
               static_cast<long long>(now.first_key + now.keys - 1));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("[ and ] step through the tiles; T leaves the tiles");
-  ImGui::TextWrapped(
-      "Each tile's scores meet a running maximum m and a running sum ℓ = Σ exp(x − m). When a tile "
-      "brings a larger m, ℓ and the partial output are first multiplied by exp(m_old − m_new). "
-      "No row of %lld weights is ever held.",
-      static_cast<long long>(p.lk()));
+  wrapped_text("tiles.text",
+               printed("Each tile's scores meet a running maximum m and a running sum ℓ = Σ exp(x − m). When a tile "
+                       "brings a larger m, ℓ and the partial output are first multiplied by exp(m_old − m_new). "
+                       "No row of %lld weights is ever held.",
+                       static_cast<long long>(p.lk())));
 
   // The query's scaled scores: this tile bright, earlier ones faint, later ones not yet seen.
   Bars bars;
@@ -51,7 +51,9 @@ void draw_tiles(AppState& app) {
   };
   bar_chart("tile scores", bars, {ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6});
 
-  if (ImGui::BeginTable("tiles", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY,
+  if (ImGui::BeginTable("tiles", 6,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_ScrollX,  // columns at their width, scrolled, never cut
                         {0, ImGui::GetFontSize() * 8})) {
     ImGui::TableSetupScrollFreeze(0, 1);
     for (const char* name : {"tile", "keys", "tile max", "m", "ℓ", "exp(m_old − m_new)"}) ImGui::TableSetupColumn(name);
@@ -84,17 +86,30 @@ void draw_tiles(AppState& app) {
 
   const bool last = app.tile_step == tiles - 1;
   if (last) {
-    ImGui::TextWrapped("Done: output = partial / ℓ. Largest difference from the standard path: %.2e (rounding).",
-                       walk.difference);
+    wrapped_text("tiles.text",
+                 printed("Done: output = partial / ℓ. Largest difference from the standard path: %.2e (rounding).",
+                         walk.difference));
   } else {
-    ImGui::TextWrapped("Estimate so far: partial / ℓ, still missing %lld keys.",
-                       static_cast<long long>(p.lk() - now.first_key - now.keys));
+    wrapped_text("tiles.text", printed("Estimate so far: partial / ℓ, still missing %lld keys.",
+                                       static_cast<long long>(p.lk() - now.first_key - now.keys)));
   }
-  const MemoryReadout here = memory_readout(p.lq(), p.lk(), app.tile, cpu_threads());
-  const MemoryReadout big = memory_readout(32768, 32768, app.tile, cpu_threads());
-  ImGui::TextWrapped("Memory for the Lq×Lk matrices: standard %s, tiled %s here; at L = 32k: standard %s, tiled %s.",
-                     human_bytes(here.standard).c_str(), human_bytes(here.tiled).c_str(),
-                     human_bytes(big.standard).c_str(), human_bytes(big.tiled).c_str());
+  wrapped_text("tiles.memory", tiles_memory_text(p.lq(), p.lk(), app.tile, cpu_threads()));
+}
+
+std::string tiles_memory_text(Index lq, Index lk, int tile, int threads) {
+  const MemoryReadout here = memory_readout(lq, lk, tile, threads);
+  const MemoryReadout big = memory_readout(32768, 32768, tile, threads);
+  std::string text =
+      printed("Memory for the Lq×Lk matrices: standard %s, tiled %s here; at L = 32k: standard %s, tiled %s.",
+              human_bytes(here.standard).c_str(), human_bytes(here.tiled).c_str(), human_bytes(big.standard).c_str(),
+              human_bytes(big.tiled).c_str());
+  // At a few tokens the tiled figure is the larger one, which looks like a contradiction.
+  if (here.tiled >= here.standard)
+    text += printed(
+        " At so few tokens the tiled path keeps more: its buffers are a whole tile of %d keys for a block "
+        "of 128 queries on each of %d threads, whatever L is, while the standard path's grow with Lq × Lk.",
+        tile, threads);
+  return text;
 }
 
 }  // namespace attnlab::gui

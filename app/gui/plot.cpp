@@ -4,6 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/gui/layout_audit.hpp"
+#include "core/figure/axis_labels.hpp"
+
 namespace attnlab::gui {
 
 ImU32 to_imgui(Rgba c) {
@@ -19,6 +22,7 @@ ImU32 okabe_ito(int i) {
 
 std::string format_value(float v) {
   if (std::isinf(v)) return v < 0 ? "−∞" : "∞";
+  if (std::isnan(v)) return "NaN";
   char text[32];
   std::snprintf(text, sizeof text, std::abs(v) >= 1e4f || (v != 0 && std::abs(v) < 1e-3f) ? "%.2e" : "%.3f", v);
   return text;
@@ -46,7 +50,15 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
     return -1;
   }
   const float slot = size.x / static_cast<float>(n), gap = std::min(slot * 0.15f, 6.0f);
-  const bool labels_fit = slot >= ImGui::CalcTextSize("wwww").x * 0.6f;
+  // Labels under the bars: shortened to a few letters at most, then every stride-th of them.
+  const float most = ImGui::CalcTextSize("because").x, space = ImGui::CalcTextSize(" ").x;
+  std::vector<std::string> labels;
+  float widest = 0;
+  for (const std::string& label : bars.labels) {
+    labels.push_back(shorten(label, most, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; }));
+    widest = std::max(widest, ImGui::CalcTextSize(labels.back().c_str()).x);
+  }
+  const Index stride = label_stride(slot, widest + 2 * space);
   for (int j = 0; j < n; ++j) {
     const float x0 = origin.x + j * slot + gap, x1 = origin.x + (j + 1) * slot - gap;
     const float v = bars.values[static_cast<std::size_t>(j)];
@@ -57,12 +69,12 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
       draw->AddRectFilled({x0, std::min(y, zero_y)}, {x1, std::max(y, zero_y) + 1}, bars.colour(j));
     }
     if (j == bars.highlight) draw->AddRect({x0 - 2, origin.y}, {x1 + 2, origin.y + plot_h}, text_colour, 0, 0, 2);
-    if (labels_fit && j < static_cast<int>(bars.labels.size())) {
-      const std::string& label = bars.labels[static_cast<std::size_t>(j)];
+    if (j < static_cast<int>(labels.size()) && j % stride == 0) {
+      const std::string& label = labels[static_cast<std::size_t>(j)];
       const float w = ImGui::CalcTextSize(label.c_str()).x;
-      draw->PushClipRect({x0 - gap, origin.y}, {x1 + gap, origin.y + size.y}, true);
-      draw->AddText({(x0 + x1 - w) / 2, origin.y + plot_h + 2}, text_colour, label.c_str());
-      draw->PopClipRect();
+      const float x = std::clamp((x0 + x1 - w) / 2, origin.x, origin.x + size.x - w);
+      draw->AddText({x, origin.y + plot_h + 2}, text_colour, label.c_str());
+      audit_box("bars.label", {x, origin.y + plot_h + 2}, {x + w, origin.y + plot_h + 2 + label_h - 4});
     }
     if (hovered && ImGui::GetIO().MousePos.x >= origin.x + j * slot &&
         ImGui::GetIO().MousePos.x < origin.x + (j + 1) * slot)
@@ -89,23 +101,51 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
   if (!(x1 > x0)) x0 = 0, x1 = 1;
   y0 = std::min(y0, 0.0f);
   if (!(y1 > y0)) y1 = y0 + 1;
-  const float left = ImGui::CalcTextSize("0.000").x + 10, bottom = line + 6;
+  const int y_ticks = size.y - line - 4 - (line + 6) > 5 * line ? 2 : 1;  // bottom, (middle,) top
+  float left = 0;
+  for (int t = 0; t <= y_ticks; ++t)
+    left = std::max(left, ImGui::CalcTextSize(format_value(y0 + (y1 - y0) * t / float(y_ticks)).c_str()).x);
+  left += 10;
+  const float bottom = line + 6;
   const ImVec2 a{origin.x + left, origin.y + line + 4}, b{origin.x + size.x - 6, origin.y + size.y - bottom};
   const auto px = [&](float x) { return a.x + (tx(x) - x0) / (x1 - x0) * (b.x - a.x); };
   const auto py = [&](float y) { return b.y - (y - y0) / (y1 - y0) * (b.y - a.y); };
-  draw->AddText({a.x, origin.y}, text, plot.title.c_str());
+  // The title: the longest form that fits over the plot.
+  std::string title = plot.titles.empty() ? std::string() : plot.titles.back();
+  for (const std::string& t : plot.titles)
+    if (ImGui::CalcTextSize(t.c_str()).x <= size.x) {
+      title = t;
+      break;
+    }
+  title = shorten(title, size.x, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; });
+  draw->AddText({origin.x, origin.y}, text, title.c_str());
+  audit_box("plot.title", origin, {origin.x + ImGui::CalcTextSize(title.c_str()).x, origin.y + line});
   draw->AddRect(a, b, faint);
-  const int y_ticks = b.y - a.y > 5 * line ? 2 : 1;  // bottom, (middle,) top
   for (int t = 0; t <= y_ticks; ++t) {
     const float y = y0 + (y1 - y0) * t / float(y_ticks);
     const std::string label = format_value(y);
-    draw->AddText({a.x - 6 - ImGui::CalcTextSize(label.c_str()).x, py(y) - line / 2}, text, label.c_str());
+    const ImVec2 at{a.x - 6 - ImGui::CalcTextSize(label.c_str()).x, py(y) - line / 2};
+    draw->AddText(at, text, label.c_str());
+    audit_box("plot.tick", at, {a.x - 6, at.y + line});
   }
-  for (float x = 1; tx(x) <= x1 + 1e-3f; x *= plot.log2_x ? 4 : 2) {  // x ticks at 1, 4, 16, ...
-    if (tx(x) < x0 - 1e-3f) continue;
-    const std::string label = std::to_string(static_cast<long long>(x));
+  // x ticks at 1, 4, 16, … (every tick of a linear axis at 1, 2, 4, …), every stride-th when they crowd.
+  std::vector<float> xs;
+  for (float x = 1; tx(x) <= x1 + 1e-3f; x *= plot.log2_x ? 4 : 2)
+    if (tx(x) >= x0 - 1e-3f) xs.push_back(x);
+  float widest = 0;
+  for (float x : xs)
+    widest = std::max(widest, ImGui::CalcTextSize(std::to_string(static_cast<long long>(x)).c_str()).x);
+  const float spacing = xs.size() > 1 ? px(xs[1]) - px(xs[0]) : b.x - a.x;
+  const Index stride = label_stride(spacing, widest + ImGui::CalcTextSize("  ").x);
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    const float x = xs[k];
     draw->AddLine({px(x), b.y}, {px(x), b.y + 4}, text);
-    draw->AddText({px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 5}, text, label.c_str());
+    if (static_cast<Index>(k) % stride != 0) continue;
+    const std::string label = std::to_string(static_cast<long long>(x));
+    const float w = ImGui::CalcTextSize(label.c_str()).x;
+    const ImVec2 at{std::clamp(px(x) - w / 2, origin.x, origin.x + size.x - w), b.y + 5};
+    draw->AddText(at, text, label.c_str());
+    audit_box("plot.tick", at, {at.x + w, at.y + line});
   }
   if (std::isfinite(plot.marker_x) && tx(plot.marker_x) >= x0 && tx(plot.marker_x) <= x1)
     draw->AddLine({px(plot.marker_x), a.y}, {px(plot.marker_x), b.y}, IM_COL32(255, 80, 40, 255), 2);
@@ -123,27 +163,6 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
     draw->AddText({legend_x + 15, origin.y}, text, s.name.c_str());
   }
   ImGui::PopID();
-}
-
-void colour_bar(const ColormapTable& table, float lo, float hi, ImVec2 size) {
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  const float bar_w = std::min(size.x * 0.35f, 22.0f), step = size.y / 256.0f;
-  for (int e = 0; e < 256; ++e) {
-    const float y1 = origin.y + size.y - e * step;
-    draw->AddRectFilled({origin.x, y1 - step - 0.5f}, {origin.x + bar_w, y1},
-                        to_imgui(table[static_cast<std::size_t>(e)]));
-  }
-  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
-  const float h = ImGui::GetTextLineHeight();
-  const float ticks[3] = {lo, (lo + hi) / 2, hi};
-  for (int t = 0; t < 3; ++t) {
-    const float y = origin.y + size.y * (1 - t / 2.0f);
-    draw->AddLine({origin.x + bar_w, y}, {origin.x + bar_w + 5, y}, text_colour);
-    draw->AddText({origin.x + bar_w + 8, std::clamp(y - h / 2, origin.y - h / 2, origin.y + size.y - h / 2)},
-                  text_colour, format_value(ticks[t]).c_str());
-  }
-  ImGui::Dummy(size);
 }
 
 }  // namespace attnlab::gui

@@ -13,16 +13,13 @@ namespace attnlab::gui {
 
 struct Bars {
   std::vector<float> values;         // -inf draws as a "masked" stub
-  std::vector<std::string> labels;   // one per bar, drawn under it when they fit
+  std::vector<std::string> labels;   // one per bar, under it; every 2nd, 4th … when they crowd
   std::function<ImU32(int)> colour;  // per bar
   int highlight = -1;                // drawn outlined
   float lo = 0, hi = 1;              // the value axis; 0 is drawn when inside
 };
 // Draws in a region of `size` at the cursor; returns the bar under the mouse, or -1.
 int bar_chart(const char* id, const Bars& bars, ImVec2 size);
-
-// A vertical colour bar with ticks at lo, the middle and hi.
-void colour_bar(const ColormapTable& table, float lo, float hi, ImVec2 size);
 
 struct Series {
   std::string name;
@@ -31,13 +28,14 @@ struct Series {
   bool points_only = false;  // markers without a line (e.g. the current example's own value)
 };
 struct LinePlot {
-  std::string title;
+  std::vector<std::string> titles;  // the first that fits the plot's width (longest first)
   std::vector<Series> series;
   bool log2_x = true;    // x values are dk: ticks at powers of four
   float marker_x = NAN;  // a vertical line (the current dk)
   bool legend = false;   // the series' names in the top right corner
 };
-// Axes with ticks and labels, the series, a legend; in a region of `size` at the cursor.
+// Axes with ticks and labels, the series, a legend; in a region of `size` at the cursor. Ticks that
+// would run into each other are thinned to every 2nd, 4th … as the heatmap's labels are.
 void line_plot(const char* id, const LinePlot& plot, ImVec2 size);
 
 ImU32 to_imgui(Rgba c);

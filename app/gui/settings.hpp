@@ -6,14 +6,18 @@
 #include <vector>
 
 #include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
 #include "core/attention/problem.hpp"
 #include "core/attention/trace.hpp"
 
 namespace attnlab::gui {
 
 struct Settings {
-  std::string source = "example";  // example | random | files
+  std::string source = "example";  // example | random | files | model
   std::string example = "sentence";
+  // A real model (models.md): its folder, the sentence, and the layer shown.
+  std::string model_folder, model_text;
+  int layer = 0;
   std::string q_path, k_path, v_path;
   int lq = 8, lk = 8;  // random inputs
   int dk = 0;          // 0: the source's own width (an example's, a file's, 64 for random)
@@ -43,6 +47,12 @@ struct Settings {
   float font_scale = 1.0f;
   bool present = false;
   bool light = false;
+  // The colour range: the weights over [0, their largest] instead of [0, 1]; scores, scaled and
+  // masked on one range, so that scaling is seen to shrink the spread (ColourSpan, core/figure).
+  bool stretch_weights = false;
+  bool shared_range = false;
+
+  bool operator==(const Settings&) const = default;
 };
 
 // The inputs as the source gives them, every head at the source's own width (no mask, scale, ...).
@@ -58,11 +68,23 @@ PrecisionMode build_precision(const Settings& settings);
 MaskSpec build_mask(const Settings& settings, Index lq, Index lk);
 
 std::string to_json(const Settings& settings);
-// Unknown keys are ignored and missing ones keep their defaults; a file that is not a JSON object
-// of settings throws InputError naming the file.
+// Unknown keys are ignored and missing ones keep their defaults. Every value goes through the
+// command line's limits (core/base/limits.hpp): a file that is not a JSON object of settings, a
+// key of the wrong type or a value out of range throws InputError naming the file and the key,
+// quoting at most a short excerpt of the value.
 Settings settings_from_json(const std::string& text, const std::string& name);
-void save_settings(const Settings& settings, const std::filesystem::path& path);  // atomic
+// The checks between keys (kv_heads divides heads) and of names (source, scale, backend, precision).
+void check_settings(const Settings& settings, const std::string& name);
+// Atomic; settings that would not read back (a value out of range or not finite) are refused.
+void save_settings(const Settings& settings, const std::filesystem::path& path);
 Settings load_settings(const std::filesystem::path& path);
+// Moves a remembered state that failed to load or to start aside, to last.json.bad (replacing an
+// older one), so that the defaults written at exit never replace the user's file unseen. Returns
+// the new path, or an empty one when there was nothing to move or it could not be moved.
+std::filesystem::path keep_aside(const std::filesystem::path& path);
+// Throws InputError when the window with these settings on a problem of these sizes would need
+// more memory than it may use (the source, every head, the trace, the heads' grid, the textures).
+void check_window_memory(const Settings& settings, const RunSizes& sizes);
 
 // $XDG_CONFIG_HOME/attnlab/last.json, or ~/.config/attnlab/last.json.
 std::filesystem::path last_state_path();

@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 namespace attnlab::gui {
@@ -11,11 +13,19 @@ constexpr const char* font_path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.t
 
 }  // namespace
 
-Fonts load_fonts(float font_scale) {
+FontSizes font_sizes(int width, int height, float font_scale) {
+  const float w = static_cast<float>(std::max(width, 1)), h = static_cast<float>(std::max(height, 1));
+  // In quarter steps, so that a window resized by a few pixels keeps its fonts.
+  const float scale = std::round(4 * std::clamp(std::min(w / 1920, h / 1080), 1.0f, 3.0f)) / 4;
+  const float present = std::round(std::clamp(std::min(h / 30, w / 44), 22.0f, 30.0f));
+  return {18 * scale * font_scale, present * scale * font_scale, scale};
+}
+
+Fonts load_fonts(const FontSizes& sizes) {
   ImGuiIO& io = ImGui::GetIO();
   if (!std::filesystem::exists(font_path)) {  // ImGui's own font: ASCII only, but the app still works
     ImFontConfig config;
-    config.SizePixels = 13.0f * font_scale;
+    config.SizePixels = 13.0f * sizes.normal / 18;
     ImFont* font = io.Fonts->AddFontDefault(&config);
     return {font, font};
   }
@@ -34,14 +44,16 @@ Fonts load_fonts(float font_scale) {
                                   0x2C7C, 0x2C7C,  // ⱼ
                                   0};
   builder.AddRanges(extra);
+  ranges.clear();
   builder.BuildRanges(&ranges);
-  ImFont* normal = io.Fonts->AddFontFromFileTTF(font_path, 18.0f * font_scale, nullptr, ranges.Data);
-  ImFont* present = io.Fonts->AddFontFromFileTTF(font_path, 30.0f * font_scale, nullptr, ranges.Data);
+  ImFont* normal = io.Fonts->AddFontFromFileTTF(font_path, sizes.normal, nullptr, ranges.Data);
+  ImFont* present = io.Fonts->AddFontFromFileTTF(font_path, sizes.present, nullptr, ranges.Data);
   return {normal, present};
 }
 
-void apply_theme(bool light) {
+void apply_theme(bool light, float scale) {
   ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();
   if (light) {
     ImGui::StyleColorsLight();
   } else {
@@ -55,6 +67,7 @@ void apply_theme(bool light) {
   style.FrameRounding = 3;
   style.WindowBorderSize = 1;
   style.ItemSpacing = ImVec2(8, 6);
+  style.ScaleAllSizes(scale);
 }
 
 }  // namespace attnlab::gui

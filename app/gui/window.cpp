@@ -12,10 +12,15 @@
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <vector>
 
 #include "app/gui/app_state.hpp"
+#include "app/gui/frame.hpp"
+#include "app/gui/keys.hpp"
+#include "app/gui/layout_audit.hpp"
+#include "app/gui/model_source.hpp"
 #include "app/gui/panels.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/style.hpp"
@@ -49,78 +54,22 @@ void save_screenshot(const std::string& path, int width, int height) {
   write_file_atomic(path, png);
 }
 
-void handle_keys(AppState& app, GLFWwindow* window) {
+void handle_keys(AppState& app) {
   const ImGuiIO& io = ImGui::GetIO();
   if (io.WantTextInput) return;
-  const auto pressed = [](int key) { return ImGui::IsKeyPressed(key); };
-  if (pressed(GLFW_KEY_RIGHT)) act(app, Action::next_stage);
-  if (pressed(GLFW_KEY_LEFT)) act(app, Action::previous_stage);
-  if (pressed(GLFW_KEY_DOWN)) act(app, Action::next_query);
-  if (pressed(GLFW_KEY_UP)) act(app, Action::previous_query);
-  if (pressed(GLFW_KEY_SPACE)) act(app, Action::play);
-  if (pressed(GLFW_KEY_EQUAL) || pressed(GLFW_KEY_KP_ADD)) act(app, Action::dk_up);
-  if (pressed(GLFW_KEY_MINUS) || pressed(GLFW_KEY_KP_SUBTRACT)) act(app, Action::dk_down);
-  if (pressed(GLFW_KEY_P)) act(app, Action::toggle_present);
-  if (pressed(GLFW_KEY_S)) act(app, Action::toggle_scaling);
-  if (pressed(GLFW_KEY_D)) act(app, Action::toggle_explorer);
-  if (pressed(GLFW_KEY_E)) act(app, Action::export_stage);
-  if (pressed(GLFW_KEY_T)) act(app, Action::toggle_tiles);
-  if (pressed(GLFW_KEY_RIGHT_BRACKET)) act(app, Action::next_tile);
-  if (pressed(GLFW_KEY_LEFT_BRACKET)) act(app, Action::previous_tile);
-  if (pressed(GLFW_KEY_H)) act(app, Action::toggle_heads);
-  if (pressed(GLFW_KEY_PERIOD)) act(app, Action::next_head);
-  if (pressed(GLFW_KEY_COMMA)) act(app, Action::previous_head);
-  if (pressed(GLFW_KEY_F)) {
-    app.fullscreen = !app.fullscreen;
-    platform::set_fullscreen(window, app.fullscreen);
-  }
+  using S = KeyBinding::Shift;
+  for (const KeyBinding& k : key_bindings())
+    if (ImGui::IsKeyPressed(k.key) && k.ctrl == io.KeyCtrl &&
+        (k.shift == S::any || (k.shift == S::with) == io.KeyShift))
+      act(app, k.action);
 }
 
-// A fixed layout of panels that follows the window's size; presentation mode hides the side panels.
-void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
-  const ImGuiViewport* viewport = ImGui::GetMainViewport();
-  const ImVec2 o = viewport->WorkPos, size = viewport->WorkSize;
-  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-  const auto panel = [&](const char* title, float x, float y, float w, float h, auto&& draw) {
-    ImGui::SetNextWindowPos({o.x + x, o.y + y});
-    ImGui::SetNextWindowSize({w, h});
-    if (ImGui::Begin(title, nullptr, flags)) draw();
-    ImGui::End();
-  };
-  const bool present = app.settings.present;
-  const float left = present ? 0 : std::max(size.x * 0.24f, 320.0f);
-  const float right = (size.x - left) * (present ? 0.42f : 0.45f);
-  const float middle = size.x - left - right;
-  if (!present) {
-    const float stats_h = std::min(size.y * 0.34f, ImGui::GetFontSize() * 14);
-    panel("Inputs", 0, 0, left, size.y - stats_h, [&] { draw_inputs(app); });
-    panel("Statistics of this query", 0, size.y - stats_h, left, stats_h, [&] { draw_stats(app); });
-  }
-  panel("Heatmap", left, 0, middle, size.y, [&] { draw_heatmap(app, heatmap); });
-  // The explorer's plots and the heads' grid need room; the stepper above keeps its selectors.
-  const float output_h = size.y * (app.tab == AppState::Tab::output     ? 0.36f
-                                   : app.tab == AppState::Tab::explorer ? 0.64f
-                                                                        : 0.72f);
-  panel("Stepper: one query, stage by stage", left + middle, 0, right, size.y - output_h, [&] { draw_stepper(app); });
-  panel("Output, the dₖ explorer, the heads", left + middle, size.y - output_h, right, output_h, [&] {
-    if (ImGui::BeginTabBar("bottom")) {
-      const auto tab = [&](const char* name, AppState::Tab which, auto&& draw) {
-        // A key or --actions may switch the tab; clicks do too.
-        const ImGuiTabItemFlags select = app.tab_requested == which ? ImGuiTabItemFlags_SetSelected : 0;
-        if (ImGui::BeginTabItem(name, nullptr, select)) {
-          if (!app.tab_requested) app.tab = which;  // a click on a tab
-          draw();
-          ImGui::EndTabItem();
-        }
-      };
-      tab("output = Σ weight · value", AppState::Tab::output, [&] { draw_output(app); });
-      tab("why √dₖ (D)", AppState::Tab::explorer, [&] { draw_explorer(app); });
-      tab("heads (H)", AppState::Tab::heads, [&] { draw_heads(app, heads); });
-      app.tab_requested.reset();
-      ImGui::EndTabBar();
-    }
-  });
+// At most a few lines of a message for the status line, which is drawn every frame; cut on a
+// character boundary (a UTF-8 sequence is never split).
+std::string shortened(std::string text, std::size_t most = 240) {
+  if (text.size() <= most) return text;
+  while (most > 0 && (static_cast<unsigned char>(text[most]) & 0xc0) == 0x80) --most;
+  return text.substr(0, most) + "…";
 }
 
 double median(std::vector<double> v) {
@@ -134,12 +83,38 @@ struct OpenWindow {
   WindowOptions o;
   AppState app;
   GLFWwindow* window = nullptr;
+  float font_scale = 1;
+  FontSizes sizes;
   Fonts fonts;
+  LayoutAudit audit;
   std::unique_ptr<HeatmapView> heatmap = std::make_unique<HeatmapView>();
   std::unique_ptr<HeadsView> heads = std::make_unique<HeadsView>();
   std::vector<double> frame_ms;
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  bool fullscreen_shown = false;
   int frame = 0;
+
+  // Text grows with the screen: a window resized (or full screen) gets fonts for its new size. True
+  // when the fonts changed.
+  bool follow_window_size() {
+    int window_w = 0, window_h = 0;
+    glfwGetWindowSize(window, &window_w, &window_h);
+    const FontSizes wanted = font_sizes(window_w, window_h, font_scale);
+    if (wanted.normal == sizes.normal && wanted.present == sizes.present) return false;
+    sizes = wanted;
+    ImGui::GetIO().Fonts->Clear();
+    fonts = load_fonts(sizes);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    return true;
+  }
+
+  // Full screen, or back to a window, when app.fullscreen changed.
+  void follow_fullscreen() {
+    if (app.fullscreen == fullscreen_shown) return;
+    fullscreen_shown = app.fullscreen;
+    platform::set_fullscreen(window, fullscreen_shown);
+  }
 
   // Draws one frame; false once the window is to close.
   bool draw_frame() {
@@ -155,8 +130,17 @@ struct OpenWindow {
     tick(app, std::chrono::duration<double>(frame_start - last).count());
     last = frame_start;
     apply(app);
-    if (frame == 0 || app.settings.light != app.applied_theme_light) apply_theme(app.settings.light);
+    const bool new_fonts = follow_window_size();
+    if (frame == 0 || new_fonts || app.settings.light != app.applied_theme_light)
+      apply_theme(app.settings.light, sizes.scale);
     app.applied_theme_light = app.settings.light;
+    if (audit.on) {
+      std::vector<std::string> done;
+      if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.action_names.size())
+        done.push_back(o.action_names[static_cast<std::size_t>(frame - 1)]);
+      audit.begin_frame(frame, std::move(done));
+      audit.present = app.settings.present;
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     // A clock too coarse to tell two frames apart (a browser's) must not give ImGui a zero frame time.
@@ -167,8 +151,12 @@ struct OpenWindow {
     ImGui::NewFrame();
     ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
     app.focus_key = -1;
-    handle_keys(app, window);
+    handle_keys(app);
+    follow_fullscreen();
+    if (audit.on) audit.font_size = ImGui::GetFontSize();
     draw_panels(app, *heatmap, *heads);
+    draw_help(app);
+    if (!ImGui::IsAnyItemActive()) remember(app);  // a slider still held is one change, not many
     ImGui::PopFont();
     ImGui::Render();
     int width = 0, height = 0;
@@ -197,7 +185,11 @@ struct OpenWindow {
               << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
   }
 
-  void remember() const {
+  void write_layout_report() const {
+    if (audit.on) write_file_atomic(o.layout_report, audit.json());
+  }
+
+  void save_state() const {
     if (!o.remember) return;
     try {
       save_settings(app.settings, last_state_path());
@@ -220,6 +212,60 @@ struct OpenWindow {
   }
 };
 
+// A remembered state over the command line's settings. One that does not load, or does not start
+// (start_window), is moved aside and the window says so: the defaults written at exit must not
+// replace the user's file unseen. Returns why it was not restored, or nothing.
+std::string restore_state(OpenWindow& w) {
+  const WindowOptions& o = w.o;
+  AppState& app = w.app;
+  std::string not_restored;
+  if (o.remember && std::filesystem::exists(last_state_path())) {
+    try {
+      app.settings = load_settings(last_state_path());
+    } catch (const std::exception& e) {
+      not_restored = e.what();
+    }
+    app.settings.present = app.settings.present || o.present;
+    if (o.light) app.settings.light = *o.light;
+  }
+  return not_restored;
+}
+
+// The engine on the window's backend, for the restored settings, else for the command line's.
+void start_window(OpenWindow& w, const std::string& gl_version, std::string not_restored) {
+  const WindowOptions& o = w.o;
+  AppState& app = w.app;
+  app.open_backend = [gl_version](const std::string& name, std::string& why) {
+    return platform::window_backend(name, gl_version, why);
+  };
+  std::string why;
+  // A model not loaded yet (a remembered one) loads on the worker: the window opens on the default
+  // example and switches to the model when its forward pass is done.
+  const Settings wanted = app.settings;
+  const bool model_later = not_restored.empty() && wanted.source == "model" && real_models_available() &&
+                           !loaded_model(wanted.model_folder, wanted.model_text);
+  if (model_later) {
+    app.settings.source = "example", app.settings.example = "sentence", app.settings.mask = "none";
+    app.settings.head = 0, app.settings.query = 0, app.settings.dk = 0, app.settings.heads = app.settings.kv_heads = 1;
+  }
+  if (not_restored.empty()) try {
+      start(app, app.open_backend(app.settings.backend, why));
+    } catch (const std::exception& e) {
+      if (!o.remember) throw;   // the settings given: refused before the window (cli_gui), so never here
+      not_restored = e.what();  // a moved file, a problem too large for this machine
+    }
+  if (!not_restored.empty()) {
+    app.settings = o.settings;
+    start(app, app.open_backend(app.settings.backend, why));
+    const std::filesystem::path aside = keep_aside(last_state_path());
+    app.status = "last state not restored: " + shortened(not_restored) +
+                 (aside.empty() ? std::string() : " (kept as " + aside.filename().string() + ")");
+    std::cerr << "attnlab: " << app.status << "\n";  // for a window started from a terminal
+  }
+  if (!why.empty()) app.backend_note += " — " + why;
+  if (model_later && not_restored.empty()) app.settings = wanted;
+}
+
 }  // namespace
 
 int run_window(WindowOptions options) {
@@ -231,13 +277,7 @@ int run_window(WindowOptions options) {
   app.settings = o.settings;
   app.scripted = o.frames > 0;
   if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
-  if (o.remember) {
-    try {
-      app.settings = load_settings(last_state_path());
-    } catch (const std::exception&) {
-      // No last state yet, or one from an older version: start from the defaults given.
-    }
-  }
+  const std::string not_restored = restore_state(*w);
 
   glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
   if (!glfwInit()) throw RunError("cannot open a window: GLFW found no display (is DISPLAY set?)");
@@ -251,31 +291,24 @@ int run_window(WindowOptions options) {
   ImGui::CreateContext();
   w->window = window;
   ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
-  w->fonts = load_fonts(std::clamp(app.settings.font_scale, 0.5f, 4.0f));
+  w->font_scale = std::clamp(app.settings.font_scale, 0.5f, 4.0f);
+  w->sizes = font_sizes(o.width, o.height, w->font_scale);
+  w->fonts = load_fonts(w->sizes);
   ImGui_ImplGlfw_InitForOpenGL(window, true);
-  ImGui_ImplOpenGL3_Init(platform::glsl_version());
-
-  app.open_backend = [gl_version](const std::string& name, std::string& why) {
-    return platform::window_backend(name, gl_version, why);
-  };
-  std::string why;
-  try {
-    start(app, app.open_backend(app.settings.backend, why));
-  } catch (const std::exception& e) {
-    // A remembered state that no longer loads (a moved file): the defaults, and say why.
-    const std::string failure = e.what();
-    app.settings = o.settings;
-    start(app, app.open_backend(app.settings.backend, why));
-    app.status = "last state not restored: " + failure;
+  if (!o.layout_report.empty()) {
+    w->audit.on = true, w->audit.width = o.width, w->audit.height = o.height;
+    ImGui::GetIO().UserData = &w->audit;
   }
-  if (!why.empty()) app.backend_note += " — " + why;
+  ImGui_ImplOpenGL3_Init(platform::glsl_version());
+  start_window(*w, gl_version, not_restored);
 
   OpenWindow* open = w.get();
-  platform::on_leave([open] { open->remember(); });
+  platform::on_leave([open] { open->save_state(); });
   platform::run_frames([open] { return open->draw_frame(); },
                        [open] {
                          open->report();
-                         open->remember();
+                         open->write_layout_report();
+                         open->save_state();
                        });
   return 0;
 }

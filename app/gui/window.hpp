@@ -12,11 +12,16 @@ namespace attnlab::gui {
 
 struct WindowOptions {
   Settings settings;
-  bool remember = true;         // load the last state at start and save it at exit
-  int frames = 0;               // > 0: render this many frames, then exit (tests, docs)
-  std::string screenshot;       // with frames: save the last frame's pixels here (PNG)
-  std::vector<Action> actions;  // with frames: one per frame from the second on, as if keys were pressed
-  std::string export_dir;       // where Export writes (default attnlab-figures)
+  bool remember = true;  // load the last state at start and save it at exit
+  // Given on the command line, so kept over the last state: presentation mode, the theme.
+  bool present = false;
+  std::optional<bool> light;
+  int frames = 0;                         // > 0: render this many frames, then exit (tests, docs)
+  std::string screenshot;                 // with frames: save the last frame's pixels here (PNG)
+  std::vector<Action> actions;            // with frames: one per frame from the second on, as if keys were pressed
+  std::vector<std::string> action_names;  // the same, as given (for the layout report)
+  std::string layout_report;              // with frames: where each frame's layout goes as JSON (layout_audit.hpp)
+  std::string export_dir;                 // where Export writes (default attnlab-figures)
   int width = 1600, height = 900;
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/attention/first_error.hpp"
 #include "core/attention/online_softmax.hpp"
 #include "core/attention/precision_trace.hpp"
 #include "core/attention/row_pass.hpp"
@@ -93,51 +94,58 @@ void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* tim
   const Index blocks = (lq + full_block - 1) / full_block;
   StageTimes total;
   int threads = 1;
+  // Each thread's row in flight: the scaled and masked rows are worked on there, in L1, and
+  // streamed out to the trace from inside the softmax's exp loop (see RowStream), so the time
+  // their stores take shows in the weights stage. Allocated here, outside the parallel region.
+  const int team = cpu_threads();
+  Matrix in_flight(2 * team, lk);
+  FirstError error;
 
-#pragma omp parallel
+#pragma omp parallel num_threads(team)
   {
     StageTimes mine;
-    // This thread's row in flight: the scaled and masked rows are worked on here, in L1, and
-    // streamed out to the trace from inside the softmax's exp loop (see RowStream), so the time
-    // their stores take shows in the weights stage.
-    Eigen::ArrayXf scaled(lk), masked(lk);
+    const int me = omp_get_thread_num();
+    float* const scaled = in_flight.row(2 * me).data();
+    float* const masked = in_flight.row(2 * me + 1).data();
 #pragma omp single
     threads = omp_get_num_threads();
 #pragma omp for schedule(dynamic, 1)
-    for (Index b = 0; b < blocks; ++b) {
-      const Index r0 = b * full_block, n = std::min(full_block, lq - r0);
-      auto clock = Clock::now();
-      if (from == From::inputs) t.scores.middleRows(r0, n).noalias() = p.q.middleRows(r0, n) * p.k.transpose();
-      mine.scores += lap(clock);
-      // Each row goes through scale, mask and softmax while it is in L1; the time stamp counter
-      // (a few cycles to read) splits the block's wall time between the three stages.
-      std::uint64_t ticks[3] = {0, 0, 0};
-      for (Index i = r0; i < r0 + n; ++i) {
-        const KeyRange keys = key_range(p.mask, i, lq, lk);
-        const std::uint64_t t0 = __rdtsc();
-        // After a mask change the kept scaled row is read where it is, and not written back.
-        const bool new_scaled = from != From::scaled;
-        const float* scaled_row = new_scaled ? scaled.data() : t.scaled.row(i).data();
-        if (new_scaled) scale_row(t.scores.row(i).data(), scaled.data(), lk, s);
-        const std::uint64_t t1 = __rdtsc();
-        mask_row(scaled_row, masked.data(), lk, keys, additive_row(p, i));
-        const std::uint64_t t2 = __rdtsc();
-        RowStream out[2] = {{t.masked.row(i).data(), masked.data(), lk},
-                            {t.scaled.row(i).data(), scaled.data(), new_scaled ? lk : 0}};
-        t.stats[i] = softmax_row(scaled_row, masked.data(), t.weights.row(i).data(), lk, keys, additive, out);
-        ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += __rdtsc() - t2;
-      }
-      stream_fence();
-      const double rows_ms = lap(clock), all_ticks = double(ticks[0] + ticks[1] + ticks[2]) + 1e-9;
-      mine.scaled += rows_ms * double(ticks[0]) / all_ticks;
-      mine.masked += rows_ms * double(ticks[1]) / all_ticks;
-      mine.weights += rows_ms * double(ticks[2]) / all_ticks;
-      t.output.middleRows(r0, n).noalias() = t.weights.middleRows(r0, n) * p.v;
-      mine.output += lap(clock);
-    }
+    for (Index b = 0; b < blocks; ++b)
+      error.run([&] {
+        const Index r0 = b * full_block, n = std::min(full_block, lq - r0);
+        auto clock = Clock::now();
+        if (from == From::inputs) t.scores.middleRows(r0, n).noalias() = p.q.middleRows(r0, n) * p.k.transpose();
+        mine.scores += lap(clock);
+        // Each row goes through scale, mask and softmax while it is in L1; the time stamp counter
+        // (a few cycles to read) splits the block's wall time between the three stages.
+        std::uint64_t ticks[3] = {0, 0, 0};
+        for (Index i = r0; i < r0 + n; ++i) {
+          const KeyRange keys = key_range(p.mask, i, lq, lk);
+          const std::uint64_t t0 = __rdtsc();
+          // After a mask change the kept scaled row is read where it is, and not written back.
+          const bool new_scaled = from != From::scaled;
+          const float* scaled_row = new_scaled ? scaled : t.scaled.row(i).data();
+          if (new_scaled) scale_row(t.scores.row(i).data(), scaled, lk, s);
+          const std::uint64_t t1 = __rdtsc();
+          mask_row(scaled_row, masked, lk, keys, additive_row(p, i));
+          const std::uint64_t t2 = __rdtsc();
+          RowStream out[2] = {{t.masked.row(i).data(), masked, lk},
+                              {t.scaled.row(i).data(), scaled, new_scaled ? lk : 0}};
+          t.stats[i] = softmax_row(scaled_row, masked, t.weights.row(i).data(), lk, keys, additive, out);
+          ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += __rdtsc() - t2;
+        }
+        stream_fence();
+        const double rows_ms = lap(clock), all_ticks = double(ticks[0] + ticks[1] + ticks[2]) + 1e-9;
+        mine.scaled += rows_ms * double(ticks[0]) / all_ticks;
+        mine.masked += rows_ms * double(ticks[1]) / all_ticks;
+        mine.weights += rows_ms * double(ticks[2]) / all_ticks;
+        t.output.middleRows(r0, n).noalias() = t.weights.middleRows(r0, n) * p.v;
+        mine.output += lap(clock);
+      });
 #pragma omp critical
     add_times(total, mine);
   }
+  error.rethrow();
   if (times) {
     share_times(total, threads);
     *times = total;
@@ -155,8 +163,8 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
     return;
   }
   const Index lq = p.lq(), lk = p.lk();
-  const Index tile_keys = key_tile_;
-  t = Trace{};  // frees any Lq×Lk matrices a full compute left
+  const Index tile_keys = std::min(key_tile_, lk);  // a tile wider than the keys would be empty space
+  t = Trace{};                                      // frees any Lq×Lk matrices a full compute left
   t.full = false;
   t.output.resize(lq, p.dv());
   t.stats.resize(lq);
@@ -164,41 +172,58 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
   const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
   const Index blocks = (lq + tile_queries - 1) / tile_queries;
   auto start = Clock::now();
-
-#pragma omp parallel
-  {
-    Matrix scaled(tile_queries, tile_keys), masked, e(tile_queries, tile_keys);
-    if (additive) masked.resize(tile_queries, tile_keys);
-    std::vector<OnlineSoftmax> rows(tile_queries);
-#pragma omp for schedule(dynamic, 1)
-    for (Index b = 0; b < blocks; ++b) {
-      const Index r0 = b * tile_queries, n = std::min(tile_queries, lq - r0);
-      auto out = t.output.middleRows(r0, n);
-      out.setZero();
-      std::fill(rows.begin(), rows.begin() + n, OnlineSoftmax{});
-      // Only the key tiles some query of this block may attend.
-      Index first = lk, last = 0;
-      for (Index i = r0; i < r0 + n; ++i) {
-        const KeyRange keys = key_range(p.mask, i, lq, lk);
-        if (keys.lo < keys.hi) first = std::min(first, keys.lo), last = std::max(last, keys.hi);
-      }
-      for (Index k0 = first; k0 < last; k0 += tile_keys) {
-        const Index kn = std::min(tile_keys, last - k0);
-        scaled.topLeftCorner(n, kn).noalias() = (s * p.q.middleRows(r0, n)) * p.k.middleRows(k0, kn).transpose();
-        for (Index r = 0; r < n; ++r) {
-          const float rescale = softmax_tile(p, r0 + r, k0, kn, scaled.row(r).data(),
-                                             additive ? masked.row(r).data() : nullptr, e.row(r).data(), rows[r]);
-          if (rescale != 1.0f) out.row(r) *= rescale;
-        }
-        out.noalias() += e.topLeftCorner(n, kn) * p.v.middleRows(k0, kn);
-      }
-      for (Index r = 0; r < n; ++r) {
-        t.stats[r0 + r] = rows[r].stats(lk);
-        if (rows[r].attends()) out.row(r) *= static_cast<float>(1.0 / rows[r].sum());
-        else out.row(r).setZero();
-      }
-    }
+  // Each thread's tile of scaled scores, masked scores and exponentials, and its rows' running
+  // softmax: allocated here, outside the parallel region.
+  struct Tile {
+    Matrix scaled, masked, e;
+    std::vector<OnlineSoftmax> rows;
+  };
+  const int team = cpu_threads();
+  std::vector<Tile> tiles(static_cast<std::size_t>(team));
+  for (Tile& tile : tiles) {
+    tile.scaled.resize(tile_queries, tile_keys);
+    tile.e.resize(tile_queries, tile_keys);
+    if (additive) tile.masked.resize(tile_queries, tile_keys);
+    tile.rows.resize(tile_queries);
   }
+  FirstError error;
+
+#pragma omp parallel num_threads(team)
+  {
+    Tile& tile = tiles[static_cast<std::size_t>(omp_get_thread_num())];
+    Matrix &scaled = tile.scaled, &masked = tile.masked, &e = tile.e;
+    std::vector<OnlineSoftmax>& rows = tile.rows;
+#pragma omp for schedule(dynamic, 1)
+    for (Index b = 0; b < blocks; ++b)
+      error.run([&] {
+        const Index r0 = b * tile_queries, n = std::min(tile_queries, lq - r0);
+        auto out = t.output.middleRows(r0, n);
+        out.setZero();
+        std::fill(rows.begin(), rows.begin() + n, OnlineSoftmax{});
+        // Only the key tiles some query of this block may attend.
+        Index first = lk, last = 0;
+        for (Index i = r0; i < r0 + n; ++i) {
+          const KeyRange keys = key_range(p.mask, i, lq, lk);
+          if (keys.lo < keys.hi) first = std::min(first, keys.lo), last = std::max(last, keys.hi);
+        }
+        for (Index k0 = first; k0 < last; k0 += tile_keys) {
+          const Index kn = std::min(tile_keys, last - k0);
+          scaled.topLeftCorner(n, kn).noalias() = (s * p.q.middleRows(r0, n)) * p.k.middleRows(k0, kn).transpose();
+          for (Index r = 0; r < n; ++r) {
+            const float rescale = softmax_tile(p, r0 + r, k0, kn, scaled.row(r).data(),
+                                               additive ? masked.row(r).data() : nullptr, e.row(r).data(), rows[r]);
+            if (rescale != 1.0f) out.row(r) *= rescale;
+          }
+          out.noalias() += e.topLeftCorner(n, kn) * p.v.middleRows(k0, kn);
+        }
+        for (Index r = 0; r < n; ++r) {
+          t.stats[r0 + r] = rows[r].stats(lk);
+          if (rows[r].attends()) out.row(r) *= static_cast<float>(1.0 / rows[r].sum());
+          else out.row(r).setZero();
+        }
+      });
+  }
+  error.rethrow();
   if (times) *times = StageTimes{0, 0, 0, 0, lap(start)};
 }
 

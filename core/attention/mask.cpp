@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/base/count.hpp"
+#include "core/base/excerpt.hpp"
 
 namespace attnlab {
 namespace {
@@ -35,12 +36,12 @@ MaskSpec parse_mask(std::string_view spec) {
   if (spec == "none") return {};
   if (spec == "causal") return structural(MaskSpec::Kind::causal);
   if (spec == "causal-bottom-right") return structural(MaskSpec::Kind::causal_bottom_right);
-  const std::string where = "mask '" + std::string(spec) + "'";
+  const std::string where = "mask '" + excerpt(spec) + "'";
   if (spec.starts_with("window:")) return structural(MaskSpec::Kind::window, parse_count(where, spec.substr(7)));
   if (spec.starts_with("padding:")) return structural(MaskSpec::Kind::padding, parse_count(where, spec.substr(8)));
   if (spec.starts_with("file:") && spec.size() > 5)
-    throw InputError("mask '" + std::string(spec) + "': a file mask is read by read_mask, not parse_mask");
-  throw InputError("mask '" + std::string(spec) +
+    throw InputError("mask '" + excerpt(spec) + "': a file mask is read by read_mask, not parse_mask");
+  throw InputError("mask '" + excerpt(spec) +
                    "' is not one of none, causal, causal-bottom-right, window:W, padding:N, file:PATH");
 }
 

@@ -19,16 +19,14 @@ using PacketI = pk::unpacket_traits<Packet>::integer_packet;  // the same lanes,
 constexpr Index lanes = pk::packet_traits<float>::size;
 constexpr float neg_inf = -std::numeric_limits<float>::infinity();
 
-// exp(d) for d ≤ 0, in 13 vector operations where Eigen's general exp takes 18: this exp is most
+// exp(d) for −87 ≤ d ≤ 0, in 12 vector operations where Eigen's general exp takes 18: this exp is most
 // of the softmax's arithmetic. d = n·ln 2 + r with n = round(d / ln 2), |r| ≤ ln2 / 2, and ln 2 in
 // two parts (Cody and Waite) so that r is exact; exp(r) is a degree-6 polynomial fitted for relative
 // error; 2ⁿ is put together from the bits of n. Within 1.3 ulp of exp, and exp(0) is exactly 1.
-// d is clamped at −87 so that the result stays a normal float: keys further below the maximum get
-// exp(−87) ≈ 1.6e−38 rather than less (masked keys get exactly 0, see Sums).
+// The caller clamps d at −87 so that the result stays a normal float (see Sums).
 Packet exp_nonpositive(Packet d) {
   // Adding 1.5·2²³ rounds to an integer; + 127 leaves n's biased exponent in the low bits.
   const Packet shifter = pk::pset1<Packet>(12582912.0f + 127.0f);
-  d = pk::pmax(d, pk::pset1<Packet>(-87.0f));
   const Packet k = pk::pmadd(d, pk::pset1<Packet>(1.44269504f), shifter);
   const Packet n = pk::psub(k, shifter);
   Packet r = pk::pmadd(n, pk::pset1<Packet>(-0.693359375f), d);
@@ -71,7 +69,10 @@ struct Sums {
 
   template <bool maybe_masked>
   void add(Packet x, Packet t, float* e_out, Packet m, Packet mean) {
-    Packet d = pk::psub(x, m), dev = pk::psub(t, mean), ex = exp_nonpositive(d);
+    // Keys more than 87 below the maximum get e = exp(−87) ≈ 1.6e−38 rather than less, and add
+    // e·(−87) to the spread rather than e·d: both 0 to float precision, and finite even where x − m
+    // overflows to -inf (a float mask's −3.4e38 under a large maximum). Masked keys get exactly 0.
+    Packet d = pk::pmax(pk::psub(x, m), pk::pset1<Packet>(-87.0f)), dev = pk::psub(t, mean), ex = exp_nonpositive(d);
     if constexpr (maybe_masked) {  // masked keys: e = 0, and no -inf into the products below
       const Packet open = pk::pcmp_lt(pk::pset1<Packet>(neg_inf), x);
       ex = pk::pand(open, ex), d = pk::pand(open, d), dev = pk::pand(open, dev);
@@ -124,7 +125,8 @@ float OnlineSoftmax::add_chunk(const float* x, const float* t, float* e, Index n
   const Index count = maybe_masked ? static_cast<Index>(pk::predux(scan[0].count)) : n;
 
   float rescale = 1.0f;
-  const bool moved = chunk_max > m_;
+  // The first keys always set the maximum, even when it is the lowest float (a row under a mask of −3.4e38).
+  const bool moved = attended_ == 0 || chunk_max > m_;
   if (moved) {
     rescale = std::exp(m_ - chunk_max);
     if (attended_ > 0) {

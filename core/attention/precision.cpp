@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/base/excerpt.hpp"
+
 namespace attnlab {
 
 std::string_view precision_name(Precision precision) {
@@ -19,7 +21,7 @@ std::string_view precision_name(Precision precision) {
 Precision parse_precision(std::string_view name) {
   for (Precision p : {Precision::fp32, Precision::fp16, Precision::bf16})
     if (name == precision_name(p)) return p;
-  throw InputError("precision '" + std::string(name) + "' is not fp32, fp16 or bf16");
+  throw InputError("precision '" + excerpt(name) + "' is not fp32, fp16 or bf16");
 }
 
 float round_to_half(float x) {

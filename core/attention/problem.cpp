@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 namespace attnlab {
@@ -36,16 +37,28 @@ void check_not_empty(const Matrix& m, const char* name) {
     throw InputError(std::string(name) + " is empty (" + shape_str(m.rows(), m.cols()) + ")");
 }
 
-// When the bound on the scores, scaled and plus the largest mask value, fits in float32, no score,
-// scaled score or masked score can overflow to inf and turn a row into NaN.
+std::string number(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", x);
+  return text;
+}
+
+// When the bound on the scores and scaled scores is within max_score, none of them can overflow to
+// inf and turn a row into NaN, and neither can the statistics. A mask only adds: its positive values could push a
+// masked score to +inf, while its negative ones, however large, can only reach -inf, which masks. That is how PyTorch
+// and Hugging Face mask with float32's lowest value, −3.4e38: a mask, not a score that is too large.
 void check_range(const Problem& p, const ScoreBound& bound) {
-  double largest = bound.q_norm * bound.k_norm * std::max(1.0, std::abs(static_cast<double>(p.effective_scale())));
-  if (p.mask.kind == MaskSpec::Kind::matrix && p.mask.additive.size() > 0)
-    largest += p.mask.additive.array().isFinite().select(p.mask.additive.array().abs(), 0.0f).maxCoeff();
-  if (largest > 1e38)
-    throw InputError("Q and K are too large for float32: scores could reach " + std::to_string(largest) +
-                     " (largest row norms: Q " + std::to_string(bound.q_norm) + ", K " + std::to_string(bound.k_norm) +
-                     ")");
+  const double scores = bound.q_norm * bound.k_norm, s = std::abs(static_cast<double>(p.effective_scale()));
+  if (scores * std::max(1.0, s) > max_score)
+    throw InputError("Q and K are too large for float32: scores could reach " + number(scores * std::max(1.0, s)) +
+                     " (at most " + number(max_score) + "; largest row norms: Q " + number(bound.q_norm) + ", K " +
+                     number(bound.k_norm) + ")");
+  if (p.mask.kind != MaskSpec::Kind::matrix || p.mask.additive.size() == 0) return;
+  const double top = p.mask.additive.maxCoeff();
+  if (top > 0 && scores * s + top > max_masked_score)
+    throw InputError("mask " + (p.mask.source.empty() ? std::string("painted") : "file " + p.mask.source) +
+                     ": its largest value " + number(top) + " added to scaled scores of up to " + number(scores * s) +
+                     " overflows float32");
 }
 
 }  // namespace

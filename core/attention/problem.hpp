@@ -29,6 +29,13 @@ struct Problem {
   float effective_scale() const;
 };
 
+// The largest score or scaled score a problem may reach. The statistics square the scaled scores'
+// deviations in float32 and sum them over up to 2³⁰ keys, which 1e14 keeps finite; a softmax is
+// one-hot long before (a gap of 100 between two scores already gives e⁻¹⁰⁰).
+inline constexpr double max_score = 1e14;
+// The largest masked score, a scaled score plus a float mask's value: float32 goes to 3.4e38.
+inline constexpr double max_masked_score = 1e38;
+
 // Throws InputError naming the offending input and the shapes or value: the spec's Errors section.
 void validate(const Problem& problem);
 // The largest row norms of Q and K, which bound every score: |q·k| ≤ ‖q‖·‖k‖.

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "core/base/excerpt.hpp"
+
 namespace attnlab {
 
 std::string ScaleSpec::text() const {
@@ -23,7 +25,7 @@ ScaleSpec parse_scale(std::string_view spec) {
   double value = 0;
   const auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), value);
   if (spec.empty() || ec != std::errc() || end != spec.data() + spec.size() || !std::isfinite(value))
-    throw InputError("scale '" + std::string(spec) + "' is not sqrt, none or a finite number");
+    throw InputError("scale '" + excerpt(spec) + "' is not sqrt, none or a finite number");
   return {ScaleSpec::Kind::value, value};
 }
 

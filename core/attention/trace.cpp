@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "core/base/excerpt.hpp"
+
 namespace attnlab {
 
 std::string_view stage_name(Stage stage) {
@@ -18,7 +20,7 @@ std::string_view stage_name(Stage stage) {
 Stage parse_stage(std::string_view name) {
   for (Stage s : all_stages)
     if (stage_name(s) == name) return s;
-  throw InputError("stage '" + std::string(name) + "' is not one of scores, scaled, masked, weights, output");
+  throw InputError("stage '" + excerpt(name) + "' is not one of scores, scaled, masked, weights, output");
 }
 
 const Matrix& Trace::stage(Stage s) const {

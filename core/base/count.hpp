@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
 
 namespace attnlab {
@@ -13,7 +14,7 @@ inline Index parse_count(std::string_view where, std::string_view text) {
   Index value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value < 1)
-    throw InputError(std::string(where) + ": '" + std::string(text) + "' is not a whole number ≥ 1");
+    throw InputError(std::string(where) + ": '" + excerpt(text) + "' is not a whole number ≥ 1");
   return value;
 }
 

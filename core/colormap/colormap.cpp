@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
 
 namespace attnlab {
@@ -84,7 +85,7 @@ const ColormapTable& diverging() {
 const ColormapTable& colormap_table(std::string_view name) {
   if (name == "viridis") return viridis();
   if (name == "diverging") return diverging();
-  throw InputError("colormap '" + std::string(name) + "' is not one of viridis, diverging");
+  throw InputError("colormap '" + excerpt(name) + "' is not one of viridis, diverging");
 }
 
 float colormap_steps(float lo, float hi) {

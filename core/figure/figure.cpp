@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "core/figure/figure_parts.hpp"
 #include "core/figure/figure_text.hpp"
@@ -31,16 +32,63 @@ StageColours stage_colours(const std::vector<const Matrix*>& values, Stage stage
   return c;
 }
 
+ColourSpan parse_colour_range(const std::string& text) {
+  ColourSpan span;
+  if (text == "shared") {
+    span.shared = true;
+    return span;
+  }
+  const auto colon = text.find(':');
+  const auto number = [&](const std::string& part, float& value) {
+    char* end = nullptr;
+    value = std::strtof(part.c_str(), &end);
+    return !part.empty() && end == part.c_str() + part.size() && std::isfinite(value);
+  };
+  float lo = 0, hi = 0;
+  if (colon == std::string::npos || !number(text.substr(0, colon), lo) || !number(text.substr(colon + 1), hi) ||
+      !(lo < hi))
+    throw InputError("--range '" + text + "' is not shared or LO:HI with finite numbers LO < HI (e.g. -10:10)");
+  span.range = std::pair{lo, hi};
+  return span;
+}
+
+StageColours trace_colours(const std::vector<const Trace*>& traces, Stage stage, const std::string& colormap,
+                           const ColourSpan& span) {
+  std::vector<const Matrix*> values;
+  for (const Trace* t : traces) values.push_back(&t->stage(stage));
+  StageColours c = stage_colours(values, stage, colormap);
+  const auto largest = [](const std::vector<const Matrix*>& ms) {
+    float m = 0;
+    for (const Matrix* x : ms)
+      for (Index n = 0; n < x->size(); ++n)
+        if (std::isfinite(x->data()[n])) m = std::max(m, std::abs(x->data()[n]));
+    return m;
+  };
+  if (span.range) {
+    c.lo = span.range->first, c.hi = span.range->second;
+  } else if (span.stretch && stage == Stage::weights) {
+    const float top = largest(values);
+    c.hi = top > 0 ? top : 1;
+  } else if (span.shared && (stage == Stage::scores || stage == Stage::scaled || stage == Stage::masked)) {
+    std::vector<const Matrix*> both;
+    for (const Trace* t : traces) both.push_back(&t->scores), both.push_back(&t->scaled);
+    const float top = largest(both);
+    c.lo = -(top > 0 ? top : 1), c.hi = top > 0 ? top : 1;
+  }
+  return c;
+}
+
 Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageColours& c) {
   if (masked_cell(trace, stage, i, j)) return masked_colour;
   return colormap(trace.stage(stage)(i, j), c.lo, c.hi, *c.table);
 }
 
-Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o, const Font& font) {
-  check_width(o.width);
-  check_query(o.query, p.lq());
+namespace {
+
+// The figure, its heatmap at most `most_heat_h` tall (smaller cells, the same shape).
+Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, const Font& font, float most_heat_h) {
   const Matrix& m = trace.stage(o.stage);
-  const StageColours colours = stage_colours(m, o.stage, o.colormap);
+  const StageColours colours = trace_colours({&trace}, o.stage, o.colormap, o.span);
 
   Figure f;
   f.width = o.width;
@@ -69,21 +117,29 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
   const std::vector<std::string> row_labels = fitted_labels(l, h.row_names), col_labels = fitted_labels(l, h.col_names);
   float left = font.width("queries", axis);
   for (const auto& label : row_labels) left = std::max(left, font.width(label, l.px(kLabel)));
-  const bool any_masked = any_masked_cell(trace, o.stage);
+  const MaskLegend any_masked = mask_legend(trace, o.stage);
   const float right = colour_bar_space(l, colours, any_masked) + pad;
 
   const float heat_x = std::round(pad + left + gap);
   size_cells(h, static_cast<float>(o.width) - heat_x - right);
+  if (h.cell_h * static_cast<float>(h.rows) > most_heat_h) {
+    const float shrink = most_heat_h / (h.cell_h * static_cast<float>(h.rows));
+    h.cell_w *= shrink, h.cell_h *= shrink;
+    if (h.cell_w >= 8) h.cell_w = std::floor(h.cell_w);
+    if (h.cell_h >= 8) h.cell_h = std::floor(h.cell_h);
+  }
   h.x = heat_x;
   h.y = std::round(y + l.px(22) + axis + gap);
   const float heat_w = h.cell_w * static_cast<float>(h.cols), heat_h = h.cell_h * static_cast<float>(h.rows);
   const CellRange range = fill_cells(h, trace, o.stage, colours);
+  h.hatch = std::max(6.0f, std::round(l.px(kHatch)));
   heatmap_frame(l, h, heat_w, heat_h);
 
   l.text("queries", h.x - gap, h.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
-  query_labels(l, h, row_labels, o.query);
+  const AxisPlan plan = label_plan(l, h, col_labels);
+  query_labels(l, h, row_labels, o.query, plan);
   // Key labels (value dimensions for the output) under their columns.
-  const float axis_y = key_labels(l, h, heat_h, col_labels) + l.px(14) + font.ascent(axis);
+  const float axis_y = key_labels(l, h, heat_h, col_labels, plan) + l.px(14) + font.ascent(axis);
   l.text(o.stage == Stage::output ? "value dimensions" : "keys", h.x + heat_w / 2, axis_y, axis, Anchor::middle,
          kSoftInk, "axis-title");
   cell_values(l, h, trace, o.stage, range);
@@ -93,6 +149,53 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
   const float bar_bottom = colour_bar(l, colours, o.stage, h.x + heat_w + l.px(kBarGap), h.y, bar_h, any_masked);
   const float bottom = std::max(axis_y + 0.25f * axis, bar_bottom) + pad;
   f.height = checked_figure_height(bottom, o.width);
+  f.content_right = h.x + heat_w + right - pad;
+  return f;
+}
+
+// Everything but the title lines moved by (dx, dy): the heatmap centred on a slide.
+void move_body(Figure& f, float dx, float dy) {
+  for (FigureHeatmap& h : f.heatmaps) h.x += dx, h.y += dy;
+  for (FigureRect& r : f.rects) r.x += dx, r.y += dy;
+  for (FigureText& t : f.texts)
+    if (t.role != "title" && t.role != "subtitle") t.x += dx, t.y += dy;
+}
+
+}  // namespace
+
+double parse_aspect(const std::string& text) {
+  const auto colon = text.find(':');
+  char* end = nullptr;
+  const double w = colon == std::string::npos ? 0 : std::strtod(text.c_str(), &end);
+  const bool w_ok = colon != std::string::npos && end == text.c_str() + colon;
+  const double h = w_ok ? std::strtod(text.c_str() + colon + 1, &end) : 0;
+  const bool ok = w_ok && end == text.c_str() + text.size() && colon + 1 < text.size() && std::isfinite(w) &&
+                  std::isfinite(h) && w > 0 && h > 0 && w / h >= 0.25 && w / h <= 4;
+  if (!ok) throw InputError("--aspect '" + text + "' is not W:H with W / H between 1:4 and 4:1 (e.g. 16:9 or 4:3)");
+  return w / h;
+}
+
+Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o, const Font& font) {
+  check_width(o.width);
+  check_query(o.query, p.lq());
+  Figure f = lay_out(p, trace, o, font, INFINITY);
+  if (o.aspect <= 0) return f;
+  // A slide: the figure exactly width × width / aspect, its heatmap shrunk until all of it fits,
+  // then centred in the room left over.
+  const int height = static_cast<int>(std::lround(o.width / o.aspect));
+  for (int pass = 0; pass < 4 && f.height > height; ++pass) {
+    const FigureHeatmap& h = f.heatmaps.front();
+    const float heat_h = h.cell_h * static_cast<float>(h.rows) - static_cast<float>(f.height - height) - 1;
+    if (heat_h <= static_cast<float>(h.rows) * 0.05f)
+      throw InputError("a figure " + std::to_string(o.width) + " pixels wide has no room for its heatmap at aspect " +
+                       std::to_string(o.aspect) + ": give a larger --width or a taller --aspect");
+    f = lay_out(p, trace, o, font, heat_h);
+  }
+  move_body(
+      f,
+      std::floor((static_cast<float>(o.width) - FigurePen{font, o.width / 1000.0f, f}.px(kPad) - f.content_right) / 2),
+      std::floor(static_cast<float>(height - f.height) / 2));
+  f.height = checked_figure_height(static_cast<float>(height), o.width);
   return f;
 }
 

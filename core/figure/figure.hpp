@@ -3,6 +3,7 @@
 // a title and the selected query outlined), a grid of such heatmaps, one per head
 // (core/figure_heads.hpp), or line plots (core/sweep_figure.hpp). Laid out once in pixels; the PNG
 // and SVG writers draw this same model, so both files show the same figure.
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,6 +34,19 @@ struct StageColours {
 StageColours stage_colours(const Matrix& values, Stage stage, const std::string& colormap = "");
 // One rule over several matrices (the heads of a grid), so that they share one range.
 StageColours stage_colours(const std::vector<const Matrix*>& values, Stage stage, const std::string& colormap = "");
+// How the colours span a stage's values, beyond the stage's own range above.
+struct ColourSpan {
+  bool stretch = false;  // the weights over [0, the largest weight] instead of [0, 1]
+  // Scores, scaled and masked on one range, the largest magnitude of the scores and the scaled
+  // scores: stepping from scores to scaled, the colours fade by √dₖ as the spread shrinks.
+  bool shared = false;
+  std::optional<std::pair<float, float>> range;  // a range given, for any stage
+};
+// --range: "shared", or "LO:HI" with finite LO < HI; InputError naming the text otherwise.
+ColourSpan parse_colour_range(const std::string& text);
+// The colours of `stage` over one trace, or over several (the heads of a grid) on one range.
+StageColours trace_colours(const std::vector<const Trace*>& traces, Stage stage, const std::string& colormap,
+                           const ColourSpan& span);
 // The colour of cell (i, j) of `stage`: masked keys (-inf in the masked stage) in masked_colour.
 Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageColours& colours);
 
@@ -42,7 +56,11 @@ struct FigureOptions {
   std::string colormap;              // empty: the stage's default
   int width = figure_default_width;  // pixels; every length scales with it
   std::string heading;               // after the title's formula: "head 2 of 8  ·  KV head 1 of 2"
+  ColourSpan span;                   // the stage's own range unless stretched, shared or given
+  double aspect = 0;                 // width / height for a slide (16:9 → 1.78); 0: the content decides
 };
+// --aspect "W:H" as width / height, between 1:4 and 4:1; InputError naming the text otherwise.
+double parse_aspect(const std::string& text);
 
 enum class Anchor { start, middle, end };
 
@@ -53,13 +71,17 @@ struct FigureText {
   Anchor anchor = Anchor::start;
   Rgba colour{0, 0, 0, 255};
   std::string role;  // title, subtitle, key-label, query-label, axis-title, tick, cell-value, legend
+  // Written bottom to top, a quarter turn anticlockwise about (x, y): the anchor then runs along
+  // the upward line (end: the text ends at y).
+  bool upright = false;
 };
 
 struct FigureRect {
   float x = 0, y = 0, w = 0, h = 0;
   Rgba colour;
-  float stroke = 0;  // 0: filled; otherwise an outline of this width drawn inside the rect
-  std::string role;  // colour-bar, masked-swatch, frame, outline
+  float stroke = 0;      // 0: filled; otherwise an outline of this width drawn inside the rect
+  std::string role;      // colour-bar, masked-swatch, to-be-masked-swatch, frame, outline
+  bool hatched = false;  // striped as the cells the mask will block
 };
 
 // A polyline `width` pixels wide with round joins and ends: the curves of a line plot.
@@ -84,6 +106,11 @@ struct FigureHeatmap {
   Index rows = 0, cols = 0;
   std::vector<Rgba> colours;  // row-major
   std::vector<float> values;  // row-major, the stage's values (for the SVG's cell titles)
+  // Row-major: what the mask does to each cell. Before the masked stage a cell it will block keeps
+  // its colour and is striped (to_be_masked); from the masked stage on it is grey (masked).
+  enum class Mask : std::uint8_t { open, masked, to_be_masked };
+  std::vector<Mask> mask;
+  float hatch = 8;  // the stripes' period in pixels
   std::vector<std::string> row_names, col_names;
 };
 
@@ -91,6 +118,7 @@ struct Figure {
   int width = 0, height = 0;
   Rgba background{255, 255, 255, 255};
   std::string title;                    // the title line, also the SVG's document title
+  float content_right = 0;              // where the drawing ends on the right (the colour bar's ticks)
   std::vector<FigureHeatmap> heatmaps;  // one for a stage, one per head for a grid of heads, none for plots
   // Drawn in this order: the heatmaps, then rects, lines, dots, and texts.
   std::vector<FigureRect> rects;

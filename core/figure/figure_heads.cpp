@@ -1,51 +1,12 @@
 #include "core/figure/figure_heads.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <limits>
-
+#include "core/figure/figure_grid.hpp"
 #include "core/figure/figure_parts.hpp"
-#include "core/figure/figure_text.hpp"
 
 namespace attnlab {
 namespace {
 
-using namespace figure_parts;
-
-// Lengths in units of a figure 1000 units wide, as in figure_parts.hpp.
-constexpr float kPanelGap = 36;  // between panels side by side, or a quarter of a narrow panel
-constexpr float kPanelGapMin = 16;
-constexpr float kPanelTitle = 17;     // "head 2 · KV head 0" above each panel
-constexpr float kPanelTitleLift = 9;  // its baseline above the panel
-constexpr float kRowGap = 16;         // above a row's panel titles
-constexpr float kPanelMin = 40;       // the narrowest panel: fewer columns below that
-constexpr float kTinyCell = 6;        // smaller cells get no token labels
-constexpr float kHeads = 20;          // the line under the title that says the heads
-// The grid's width over its height that fits a slide best once the titles and labels are added.
-constexpr double kGridAspect = 1.8;
-
-// Columns and rows for `heads` panels, each `panel_aspect` times as wide as tall, at most
-// `max_columns` wide: as near kGridAspect as possible, each empty place in the last row a penalty.
-struct Grid {
-  Index columns = 1, rows = 1;
-};
-Grid choose_grid(Index heads, double panel_aspect, Index max_columns) {
-  Grid best{1, heads};
-  double best_score = std::numeric_limits<double>::infinity();
-  for (Index c = 1; c <= std::min(heads, max_columns); ++c) {
-    const Index r = (heads + c - 1) / c;
-    const double aspect = static_cast<double>(c) * panel_aspect / static_cast<double>(r);
-    const double score = std::abs(std::log(aspect / kGridAspect)) + 0.25 * static_cast<double>(r * c - heads);
-    if (score < best_score - 1e-9) best = {c, r}, best_score = score;
-  }
-  return best;
-}
-
-// A panel's title: "head 5 · KV head 1", or shorter for narrow panels: "head 5 · KV 1", "h5 · KV 1".
-std::string panel_title(int form, Index h, Index g) {
-  const std::string head = (form < 2 ? "head " : "h") + std::to_string(h);
-  return head + " \u00b7 " + (form < 1 ? "KV head " : "KV ") + std::to_string(g);
-}
+using figure_parts::kDot;
 
 std::string heads_word(Index n) {
   return std::to_string(n) + (n == 1 ? " head" : " heads");
@@ -73,117 +34,59 @@ void check_heads_grid(Index heads) {
 
 Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& traces, const FigureOptions& o,
                           const Font& font) {
-  check_width(o.width);
+  figure_parts::check_width(o.width);
   check_heads_grid(hp.heads());
   if (static_cast<Index>(traces.size()) != hp.heads())
     throw RunError(std::to_string(traces.size()) + " traces for " + heads_word(hp.heads()));
-  const Problem first = head_problem(hp, 0);  // the shapes, scale, mask and tokens every head shares
-  check_query(o.query, first.lq());
-  std::vector<const Matrix*> stages;
-  for (const Trace& t : traces) stages.push_back(&t.stage(o.stage));
-  const StageColours colours = stage_colours(stages, o.stage, o.colormap);  // one scale for every head
   const Index heads = hp.heads(), kv_heads = hp.kv_heads();
-
-  Figure f;
-  f.width = o.width;
-  FigurePen l{font, static_cast<float>(o.width) / 1000.0f, f};
-  const float pad = l.px(kPad), gap = l.px(kGap), axis = l.px(kAxisTitle);
-
-  // The title: the stage's formula; under it the kind of attention and the heads; then dk, the
-  // scale and the mask as on every figure. The SVG's title holds the first two.
-  const std::string formula = figure_title(first, o.stage), description = heads_description(heads, kv_heads);
-  f.title = formula + kDot + description;
-  float y = text_line(l, formula, pad, 0, l.px(kTitle), kInk, "title");
-  y = text_line(l, description + kDot + "one colour scale for all heads", y, l.px(12), l.px(kHeads), kInk, "heads");
-  y = text_line(l, figure_subtitle(first, o.stage, o.query), y, l.px(10), l.px(kSubtitle), kSoftInk, "subtitle");
-
-  const Matrix& m = *stages.front();
-  const std::vector<std::string> row_names = labels_or_numbers(first.query_tokens, "q", m.rows());
-  const std::vector<std::string> col_names =
-      o.stage == Stage::output ? numbered_tokens("d", m.cols()) : labels_or_numbers(first.key_tokens, "k", m.cols());
-  const std::vector<std::string> row_labels = fitted_labels(l, row_names), col_labels = fitted_labels(l, col_names);
-  const bool any_masked = any_masked_cell(traces.front(), o.stage);  // one mask for every head
-  const float right = colour_bar_space(l, colours, any_masked) + pad;
-
-  // The panels' cells, with room for the query labels left of the grid; without it when the cells
-  // turn out too small for labels.
-  float left = font.width("queries", axis);
-  for (const auto& label : row_labels) left = std::max(left, font.width(label, l.px(kLabel)));
-  FigureHeatmap cells;
-  cells.rows = m.rows(), cells.cols = m.cols();
-  const double panel_aspect =
-      1.0 / std::clamp(static_cast<double>(m.rows()) / static_cast<double>(m.cols()), 0.25, 1.0);
-  Grid grid;
-  float panel_gap = 0;
-  bool labels = true;
-  for (int pass = 0; pass < 2; ++pass) {
-    const float avail = static_cast<float>(o.width) - std::round(pad + (labels ? left + gap : 0)) - right;
-    const float widest_gap = l.px(kPanelGap);
-    const auto max_columns =
-        std::max<Index>(1, static_cast<Index>((avail + widest_gap) / (l.px(kPanelMin) + widest_gap)));
-    grid = choose_grid(heads, panel_aspect, max_columns);
-    const auto columns = static_cast<float>(grid.columns);
-    const float panel_w = (avail - widest_gap * (columns - 1)) / columns;
-    panel_gap = std::clamp(0.25f * panel_w, l.px(kPanelGapMin), widest_gap);
-    size_cells(cells, (avail - panel_gap * (columns - 1)) / columns);
-    if (std::min(cells.cell_w, cells.cell_h) >= l.px(kTinyCell)) break;
-    labels = false;
-  }
-  const float heat_w = cells.cell_w * static_cast<float>(cells.cols),
-              heat_h = cells.cell_h * static_cast<float>(cells.rows);
-  const float title_size = l.px(kPanelTitle), band = l.px(kRowGap + kPanelTitleLift) + font.ascent(title_size);
-  const float grid_x = std::round(pad + (labels ? left + gap : 0)), grid_y = std::round(y + l.px(22) + band);
-  const float grid_w = heat_w * static_cast<float>(grid.columns) + panel_gap * static_cast<float>(grid.columns - 1);
-
-  CellRange range;  // over every head, so that every panel prints its values alike
+  // A panel's title: "head 5 · KV head 1", or shorter for narrow panels: "head 5 · KV 1", "h5 · KV 1".
+  std::vector<GridPanel> panels;
   for (Index h = 0; h < heads; ++h) {
-    FigureHeatmap& panel = f.heatmaps.emplace_back(cells);
-    panel.name = "head " + std::to_string(h);
-    panel.x = std::round(grid_x + static_cast<float>(h % grid.columns) * (heat_w + panel_gap));
-    panel.y = std::round(grid_y + static_cast<float>(h / grid.columns) * (heat_h + band));
-    panel.row_names = row_names;
-    panel.col_names = col_names;
-    const CellRange own = fill_cells(panel, traces[static_cast<std::size_t>(h)], o.stage, colours);
-    range.largest = std::max(range.largest, own.largest);
-    range.whole = range.whole && own.whole;
+    const std::string head = std::to_string(h), kv = std::to_string(kv_head(h, heads, kv_heads));
+    panels.push_back({&traces[static_cast<std::size_t>(h)],
+                      "head " + head,
+                      {"head " + head + " \u00b7 KV head " + kv, "head " + head + " \u00b7 KV " + kv,
+                       "h" + head + " \u00b7 KV " + kv}});
   }
+  const std::string description = (o.heading.empty() ? "" : o.heading + kDot) + heads_description(heads, kv_heads);
+  // The first head gives the shapes, scale, mask and tokens every head shares.
+  return build_grid_figure(head_problem(hp, 0), panels, {0, {}, description, "heads"}, o, font);
+}
 
-  // The panels' titles in the longest form that fits every panel at full size.
-  int title_form = 0;
-  while (title_form < 2 && font.width(panel_title(title_form, heads - 1, kv_heads - 1), title_size) > heat_w)
-    ++title_form;
+void check_layers_grid(Index panels) {
+  if (panels > layers_grid_max)
+    throw InputError("a grid of " + std::to_string(panels) + " layers × heads is too large to draw (at most " +
+                     std::to_string(layers_grid_max) + " panels): give --layer N or --head h");
+}
 
-  // Each panel: its frame and title; query labels beside the first column, key labels under the
-  // lowest panel of each column; the values when the cells are large, the selected query outlined.
-  float keys_y = grid_y + heat_h * static_cast<float>(grid.rows) + band * static_cast<float>(grid.rows - 1);
-  for (Index h = 0; h < heads; ++h) {
-    const FigureHeatmap& panel = f.heatmaps[static_cast<std::size_t>(h)];
-    const Trace& trace = traces[static_cast<std::size_t>(h)];
-    heatmap_frame(l, panel, heat_w, heat_h);
-    const std::string title = panel_title(title_form, h, kv_head(h, heads, kv_heads));
-    l.text(title, panel.x + heat_w / 2, panel.y - l.px(kPanelTitleLift), l.fitting(title, title_size, heat_w),
-           Anchor::middle, kInk, "panel-title");
-    if (labels && h % grid.columns == 0) {
-      if (h == 0)
-        l.text("queries", panel.x - gap, panel.y - l.px(kAxisLift), axis, Anchor::end, kSoftInk, "axis-title");
-      query_labels(l, panel, row_labels, o.query);
+Figure build_layers_figure(const std::vector<HeadsProblem>& layers, const std::vector<std::vector<Trace>>& traces,
+                           std::optional<Index> head, const FigureOptions& o, const Font& font) {
+  figure_parts::check_width(o.width);
+  if (layers.empty() || traces.size() != layers.size()) throw RunError("a grid of layers needs each layer's traces");
+  const Index heads = layers.front().heads(), kv_heads = layers.front().kv_heads();
+  check_layers_grid(static_cast<Index>(layers.size()) * (head ? 1 : heads));
+  // Every head: one row per layer, titled at the left, the heads' numbers heading the columns. One
+  // head: a panel per layer, titled, in a grid shaped for a slide.
+  std::vector<GridPanel> panels;
+  std::vector<std::string> rows;
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    const std::string layer = "layer " + std::to_string(l);
+    if (head) {
+      panels.push_back({&traces[l][static_cast<std::size_t>(*head)], layer, {layer, "L" + std::to_string(l)}});
+      continue;
     }
-    if (labels && h + grid.columns >= heads) {
-      const float below = key_labels(l, panel, heat_h, col_labels);
-      if (h / grid.columns == grid.rows - 1) keys_y = below;
+    rows.push_back(layer);
+    for (Index h = 0; h < heads; ++h) {
+      const std::string hs = std::to_string(h);
+      panels.push_back({&traces[l][static_cast<std::size_t>(h)], layer + " head " + hs, {"head " + hs, "h" + hs, hs}});
     }
-    cell_values(l, panel, trace, o.stage, range);
-    if (o.query) query_outline(l, panel, heat_w, *o.query);
   }
-  const float axis_y = keys_y + l.px(labels ? 14 : 22) + font.ascent(axis);
-  l.text(o.stage == Stage::output ? "value dimensions" : "keys", grid_x + grid_w / 2, axis_y, axis, Anchor::middle,
-         kSoftInk, "axis-title");
-
-  const float grid_h = heat_h * static_cast<float>(grid.rows) + band * static_cast<float>(grid.rows - 1);
-  const float bar_bottom = colour_bar(l, colours, o.stage, grid_x + grid_w + l.px(kBarGap), grid_y,
-                                      std::max(grid_h, l.px(kBarMinH)), any_masked);
-  f.height = checked_figure_height(std::max(axis_y + 0.25f * axis, bar_bottom) + pad, o.width);
-  return f;
+  const std::string what =
+      head ? "every layer of " + head_heading(*head, heads, kv_heads)
+           : "layers (rows) \u00d7 heads (columns)" + std::string(kDot) + heads_description(heads, kv_heads);
+  const std::string description = (o.heading.empty() ? "" : o.heading + kDot) + what;
+  const GridLayout layout{head ? 0 : heads, rows, description, head ? "layers" : "panels"};
+  return build_grid_figure(head_problem(layers.front(), head.value_or(0)), panels, layout, o, font);
 }
 
 }  // namespace attnlab

@@ -14,13 +14,8 @@ Rgba ink_on(Rgba c) {
   return 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b > 150 ? kInk : kWhite;
 }
 
-// Every n-th label, n from 1, 2, 5, 10, 20, 50, ...: a thinned axis still counts in round steps.
-Index label_step(float needed, float cell) {
-  if (needed <= cell) return 1;
-  for (Index step = 1;; step *= 10)
-    for (Index factor : {1, 2, 5})
-      if (static_cast<float>(step * factor) * cell >= needed) return step * factor;
-}
+// A label's line: its size and a little air.
+constexpr float kLabelLine = 1.2f;
 
 }  // namespace
 
@@ -45,27 +40,30 @@ float text_line(FigurePen& l, const std::string& text, float above, float lead, 
   return y;
 }
 
-bool masked_cell(const Trace& trace, Stage stage, Index i, Index j) {
-  return stage != Stage::output && trace.masked(i, j) == -std::numeric_limits<float>::infinity();
+namespace {
+
+bool blocked(const Trace& trace, Index i, Index j) {
+  return trace.masked(i, j) == -std::numeric_limits<float>::infinity();
 }
 
-bool any_masked_cell(const Trace& trace, Stage stage) {
-  const Matrix& m = trace.stage(stage);
-  for (Index i = 0; i < m.rows(); ++i)
-    for (Index j = 0; j < m.cols(); ++j)
-      if (masked_cell(trace, stage, i, j)) return true;
-  return false;
+}  // namespace
+
+bool masked_cell(const Trace& trace, Stage stage, Index i, Index j) {
+  return (stage == Stage::masked || stage == Stage::weights) && blocked(trace, i, j);
+}
+
+bool to_be_masked(const Trace& trace, Stage stage, Index i, Index j) {
+  return (stage == Stage::scores || stage == Stage::scaled) && blocked(trace, i, j);
+}
+
+MaskLegend mask_legend(const Trace& trace, Stage stage) {
+  if (stage == Stage::output || !(trace.masked.array() == -std::numeric_limits<float>::infinity()).any())
+    return MaskLegend::none;
+  return stage == Stage::masked || stage == Stage::weights ? MaskLegend::masked : MaskLegend::to_be_masked;
 }
 
 std::string fit(const Font& font, const std::string& text, float size, float max_w) {
-  if (font.width(text, size) <= max_w) return text;
-  std::string s = text.substr(0, 256);
-  while (!s.empty()) {
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xc0) == 0x80) s.pop_back();
-    if (!s.empty()) s.pop_back();
-    if (font.width(s + "\u2026", size) <= max_w) break;
-  }
-  return s + "\u2026";
+  return shorten(text, max_w, [&](const std::string& s) { return font.width(s, size); });
 }
 
 std::vector<std::string> labels_or_numbers(const std::vector<std::string>& tokens, const char* prefix, Index count) {
@@ -74,7 +72,7 @@ std::vector<std::string> labels_or_numbers(const std::vector<std::string>& token
 
 std::vector<std::string> fitted_labels(const FigurePen& l, const std::vector<std::string>& names) {
   std::vector<std::string> labels;
-  for (const auto& name : names) labels.push_back(fit(l.font, name, l.px(kLabel), l.px(kMaxLabel)));
+  for (const auto& name : axis_texts(names)) labels.push_back(fit(l.font, name, l.px(kLabel), l.px(kMaxLabel)));
   return labels;
 }
 
@@ -90,12 +88,16 @@ CellRange fill_cells(FigureHeatmap& h, const Trace& trace, Stage stage, const St
   const Matrix& m = trace.stage(stage);
   h.colours.resize(static_cast<std::size_t>(h.rows * h.cols));
   h.values.resize(h.colours.size());
+  h.mask.assign(h.colours.size(), FigureHeatmap::Mask::open);
   CellRange range;
   for (Index i = 0; i < h.rows; ++i)
     for (Index j = 0; j < h.cols; ++j) {
       const auto n = static_cast<std::size_t>(i * h.cols + j);
       h.colours[n] = cell_colour(trace, stage, i, j, colours);
       h.values[n] = m(i, j);
+      h.mask[n] = masked_cell(trace, stage, i, j)    ? FigureHeatmap::Mask::masked
+                  : to_be_masked(trace, stage, i, j) ? FigureHeatmap::Mask::to_be_masked
+                                                     : FigureHeatmap::Mask::open;
       if (!std::isfinite(m(i, j))) continue;
       range.largest = std::max(range.largest, std::abs(m(i, j)));
       range.whole = range.whole && m(i, j) == std::round(m(i, j));
@@ -108,39 +110,45 @@ void heatmap_frame(FigurePen& l, const FigureHeatmap& h, float heat_w, float hea
   l.rect(h.x - frame, h.y - frame, heat_w + 2 * frame, heat_h + 2 * frame, kFrame, "frame", frame);
 }
 
-void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& labels,
-                  std::optional<Index> query) {
-  const float label = l.px(kLabel), gap = l.px(kGap);
-  const float row_fit = h.cell_h * 0.8f;
-  const float row_size = row_fit >= l.px(kLabelMin) ? std::min(row_fit, label) : label;
-  const Index row_step = label_step(row_size * 1.25f, h.cell_h);
-  for (Index i = 0; i < h.rows; ++i) {
-    const bool selected = query && *query == i;
-    const bool crowds_selected = query && !selected && std::abs(*query - i) < row_step;
-    if (!selected && (i % row_step != 0 || crowds_selected)) continue;
-    l.text(labels[static_cast<std::size_t>(i)], h.x - gap,
-           h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * row_size, row_size, Anchor::end,
-           selected ? kInk : kSoftInk, "query-label");
-  }
+AxisPlan label_plan(const FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& col_labels) {
+  const float size = l.px(kLabel);
+  float widest = 0;
+  for (const auto& text : col_labels) widest = std::max(widest, l.font.width(text, size));
+  return plan_axis(h.cell_w, h.cell_h, kLabelLine * size, widest, l.px(kGap));
 }
 
-float key_labels(FigurePen& l, const FigureHeatmap& h, float heat_h, const std::vector<std::string>& labels) {
-  const float label = l.px(kLabel), gap = l.px(kGap), frame = std::max(1.0f, l.px(1.2f));
-  float col_w = 0;
-  for (const auto& text : labels) col_w = std::max(col_w, l.font.width(text, label));
-  const float col_fit = col_w > 0.9f * h.cell_w ? label * 0.9f * h.cell_w / col_w : label;
-  const float col_size = col_fit >= l.px(kLabelMin) ? col_fit : label;
-  const Index col_step = col_fit >= l.px(kLabelMin) ? 1 : label_step(col_w + gap, h.cell_w);
-  const float col_y = h.y + heat_h + frame + l.px(8) + l.font.ascent(col_size);
-  for (Index j = 0; j < h.cols; j += col_step)
-    l.text(labels[static_cast<std::size_t>(j)], h.x + (static_cast<float>(j) + 0.5f) * h.cell_w, col_y, col_size,
-           Anchor::middle, kSoftInk, "key-label");
-  return col_y;
+void query_labels(FigurePen& l, const FigureHeatmap& h, const std::vector<std::string>& labels,
+                  std::optional<Index> query, const AxisPlan& plan) {
+  const float size = l.px(kLabel), gap = l.px(kGap);
+  for (Index i : labelled(0, h.rows, plan.stride, query))
+    l.text(labels[static_cast<std::size_t>(i)], h.x - gap,
+           h.y + (static_cast<float>(i) + 0.5f) * h.cell_h + kCentre * size, size, Anchor::end,
+           query && *query == i ? kInk : kSoftInk, "query-label");
+}
+
+float key_labels(FigurePen& l, const FigureHeatmap& h, float heat_h, const std::vector<std::string>& labels,
+                 const AxisPlan& plan) {
+  const float size = l.px(kLabel), frame = std::max(1.0f, l.px(1.2f));
+  const float top = h.y + heat_h + frame + l.px(8);
+  float reach = top + l.font.ascent(size);
+  for (Index j : labelled(0, h.cols, plan.stride)) {
+    const std::string& text = labels[static_cast<std::size_t>(j)];
+    const float x = h.x + (static_cast<float>(j) + 0.5f) * h.cell_w;
+    if (plan.upright) {
+      // Read bottom to top, ending under the column; the baseline right of the column's middle.
+      l.text(text, x + kCentre * size, top, size, Anchor::end, kSoftInk, "key-label");
+      l.figure.texts.back().upright = true;
+      reach = std::max(reach, top + l.font.width(text, size));
+    } else {
+      l.text(text, x, top + l.font.ascent(size), size, Anchor::middle, kSoftInk, "key-label");
+    }
+  }
+  return reach;
 }
 
 void cell_values(FigurePen& l, const FigureHeatmap& h, const Trace& trace, Stage stage, CellRange range) {
   if (std::min(h.cell_w, h.cell_h) < l.px(kValueCell)) return;
-  const int decimals = range.whole && stage != Stage::weights ? 0 : value_decimals(stage, range.largest);
+  const int decimals = cell_decimals(stage, range.largest, range.whole);
   const auto shows_value = [&](Index i, Index j) {
     return stage != Stage::weights || !masked_cell(trace, stage, i, j);
   };
@@ -165,14 +173,22 @@ void query_outline(FigurePen& l, const FigureHeatmap& h, float heat_w, Index que
   if (h.cell_h >= 4 * inner) l.rect(h.x, row_y, heat_w, h.cell_h, kWhite, "outline", inner);
 }
 
-float colour_bar_space(const FigurePen& l, const StageColours& c, bool any_masked) {
+namespace {
+
+constexpr const char* kMaskedText = "masked (\u2212\u221e)";
+constexpr const char* kToBeMaskedText = "to be masked";
+
+}  // namespace
+
+float colour_bar_space(const FigurePen& l, const StageColours& c, MaskLegend legend) {
   float tick_w = 0;
   for (const Tick& t : nice_ticks(c.lo, c.hi)) tick_w = std::max(tick_w, l.font.width(t.text, l.px(kTick)));
-  const float legend_w = any_masked ? l.px(kBarW + 8) + l.font.width("masked (\u2212\u221e)", l.px(kTick)) : 0;
+  const char* text = legend == MaskLegend::masked ? kMaskedText : kToBeMaskedText;
+  const float legend_w = legend != MaskLegend::none ? l.px(kBarW + 8) + l.font.width(text, l.px(kTick)) : 0;
   return l.px(kBarGap) + std::max(l.px(kBarW + kTickLen + 5) + tick_w, legend_w);
 }
 
-float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, float y, float h, bool any_masked) {
+float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, float y, float h, MaskLegend legend) {
   const float w = l.px(kBarW), tick = l.px(kTick);
   l.text(std::string(stage_name(stage)), x + w / 2, y - l.px(kAxisLift), tick, Anchor::middle, kSoftInk, "axis-title");
   // One rect per table entry, each reaching 1 px into the one below so no background shows between.
@@ -187,11 +203,19 @@ float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, floa
     l.rect(x + w, ty - frame * 0.75f, l.px(kTickLen), frame * 1.5f, kFrame, "tick");
     l.text(t.text, x + w + l.px(kTickLen + 5), ty + kCentre * tick, tick, Anchor::start, kInk, "tick");
   }
-  if (!any_masked) return y + h;
+  if (legend == MaskLegend::none) return y + h;
+  // Grey for cells the mask blocked; before the mask stage, the middle of the bar hatched, as the
+  // cells that keep their colours until the mask blocks them.
   const float sy = y + h + l.px(16), sh = l.px(18);
-  l.rect(x, sy, w, sh, masked_colour, "masked-swatch");
+  if (legend == MaskLegend::masked) {
+    l.rect(x, sy, w, sh, masked_colour, "masked-swatch");
+  } else {
+    l.rect(x, sy, w, sh, (*c.table)[128], "to-be-masked-swatch");
+    l.figure.rects.back().hatched = true;
+  }
   l.rect(x - frame, sy - frame, w + 2 * frame, sh + 2 * frame, kFrame, "frame", frame);
-  l.text("masked (\u2212\u221e)", x + w + l.px(8), sy + sh / 2 + kCentre * tick, tick, Anchor::start, kInk, "legend");
+  l.text(legend == MaskLegend::masked ? kMaskedText : kToBeMaskedText, x + w + l.px(8), sy + sh / 2 + kCentre * tick,
+         tick, Anchor::start, kInk, "legend");
   return sy + sh;
 }
 

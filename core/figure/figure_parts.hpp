@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/figure/axis_labels.hpp"
 #include "core/figure/figure_pen.hpp"
 
 namespace attnlab::figure_parts {
@@ -20,6 +21,7 @@ inline constexpr float kCentre = 0.36f;                  // baseline below a lin
 inline constexpr Rgba kInk{20, 20, 20, 255}, kSoftInk{70, 70, 70, 255}, kFrame{110, 110, 110, 255},
     kWhite{255, 255, 255, 255};
 inline constexpr const char* kDot = "  \u00b7  ";
+inline constexpr float kHatch = 9;  // the stripes' period over cells the mask will block
 
 // Throws InputError for a width out of figure_min_width..figure_max_side.
 void check_width(int width);
@@ -31,14 +33,20 @@ void check_query(std::optional<Index> query, Index lq);
 float text_line(FigurePen& pen, const std::string& text, float above, float lead, float size, Rgba colour,
                 const char* role);
 
+// Cells the mask blocks are grey from the masked stage on; before it (scores, scaled) they keep
+// their values and colours and are hatched: "to be masked".
 bool masked_cell(const Trace& trace, Stage stage, Index i, Index j);
-bool any_masked_cell(const Trace& trace, Stage stage);
+bool to_be_masked(const Trace& trace, Stage stage, Index i, Index j);
+// What the colour bar's legend explains: grey cells, hatched cells, or neither.
+enum class MaskLegend { none, masked, to_be_masked };
+MaskLegend mask_legend(const Trace& trace, Stage stage);
 
 // The text, or as much of it as fits in max_w followed by "…".
 std::string fit(const Font& font, const std::string& text, float size, float max_w);
 // The tokens when there are `count` of them, otherwise prefix0, prefix1, …
 std::vector<std::string> labels_or_numbers(const std::vector<std::string>& tokens, const char* prefix, Index count);
-// The names as labels, each cut to kMaxLabel at the label size.
+// The names as labels (the numbers alone for t0, t1, …: axis_labels.hpp), each cut to kMaxLabel at
+// the label size.
 std::vector<std::string> fitted_labels(const FigurePen& pen, const std::vector<std::string>& names);
 
 // The cells of rows × cols in `avail` pixels of width: square while the heatmap is at most as tall
@@ -60,12 +68,16 @@ CellRange fill_cells(FigureHeatmap& heatmap, const Trace& trace, Stage stage, co
 
 // The frame around the heatmap.
 void heatmap_frame(FigurePen& pen, const FigureHeatmap& heatmap, float heat_w, float heat_h);
-// Query labels, right-aligned beside their rows: shrunk a little to fit, or else kept at full size
-// and thinned; the selected query always keeps its label.
+// Which rows and columns carry a label and whether the key labels stand upright: the window's rule
+// (axis_labels.hpp) at the figure's label size.
+AxisPlan label_plan(const FigurePen& pen, const FigureHeatmap& heatmap, const std::vector<std::string>& col_labels);
+// Query labels, right-aligned beside their rows, every plan.stride-th and the selected query.
 void query_labels(FigurePen& pen, const FigureHeatmap& heatmap, const std::vector<std::string>& labels,
-                  std::optional<Index> query);
-// Column labels under the heatmap, shrunk or thinned as above. Returns their baseline.
-float key_labels(FigurePen& pen, const FigureHeatmap& heatmap, float heat_h, const std::vector<std::string>& labels);
+                  std::optional<Index> query, const AxisPlan& plan);
+// Key labels under the heatmap, level or upright, every plan.stride-th. Returns how far down they
+// reach (a level label's baseline, an upright label's end).
+float key_labels(FigurePen& pen, const FigureHeatmap& heatmap, float heat_h, const std::vector<std::string>& labels,
+                 const AxisPlan& plan);
 // Each cell's value, when the cells are large enough to read it; a masked key's weight is left to
 // its grey.
 void cell_values(FigurePen& pen, const FigureHeatmap& heatmap, const Trace& trace, Stage stage, CellRange range);
@@ -74,9 +86,10 @@ void query_outline(FigurePen& pen, const FigureHeatmap& heatmap, float heat_w, I
 
 // The width the colour bar takes right of the heatmap: the gap, the bar, its ticks or the masked
 // legend, whichever is wider.
-float colour_bar_space(const FigurePen& pen, const StageColours& colours, bool any_masked);
-// The colour bar from lo (bottom) to hi (top), its ticks, and the masked swatch when cells are
-// masked. Returns the bottom of what it drew.
-float colour_bar(FigurePen& pen, const StageColours& colours, Stage stage, float x, float y, float h, bool any_masked);
+float colour_bar_space(const FigurePen& pen, const StageColours& colours, MaskLegend legend);
+// The colour bar from lo (bottom) to hi (top), its ticks, and the swatch of the masked (grey) or
+// to-be-masked (hatched) cells. Returns the bottom of what it drew.
+float colour_bar(FigurePen& pen, const StageColours& colours, Stage stage, float x, float y, float h,
+                 MaskLegend legend);
 
 }  // namespace attnlab::figure_parts

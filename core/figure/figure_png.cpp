@@ -75,6 +75,28 @@ class Canvas {
     }
   }
 
+  // Stripes rising to the right over [x0, x1) × [y0, y1): a dark band and a light one in each
+  // period, so that they show on dark cells and light ones alike.
+  void hatch(float x0, float y0, float x1, float y1, float period) {
+    const int ax = std::max(0, static_cast<int>(std::floor(x0))), bx = std::min(w_, static_cast<int>(std::ceil(x1)));
+    const int ay = std::max(0, static_cast<int>(std::floor(y0))), by = std::min(h_, static_cast<int>(std::ceil(y1)));
+    const auto p = static_cast<int>(period);
+    for (int y = ay; y < by; ++y)
+      for (int x = ax; x < bx; ++x) {
+        const int phase = ((x + y) % p + p) % p;
+        if (phase * 4 < p) blend(x, y, Rgba{0, 0, 0, 255}, 0.55f);
+        else if (phase * 5 < 2 * p) blend(x, y, Rgba{255, 255, 255, 255}, 0.45f);
+      }
+  }
+
+  void hatched_cells(const FigureHeatmap& h) {
+    for (Index i = 0; i < h.rows; ++i)
+      for (Index j = 0; j < h.cols; ++j)
+        if (!h.mask.empty() && h.mask[static_cast<std::size_t>(i * h.cols + j)] == FigureHeatmap::Mask::to_be_masked)
+          hatch(h.x + static_cast<float>(j) * h.cell_w, h.y + static_cast<float>(i) * h.cell_h,
+                h.x + static_cast<float>(j + 1) * h.cell_w, h.y + static_cast<float>(i + 1) * h.cell_h, h.hatch);
+  }
+
   // Coverage of a pixel whose centre is `distance` from the shape's edge inside (+) or outside (−):
   // a one-pixel ramp, the usual cheap anti-aliasing.
   static float coverage(float distance) { return std::clamp(distance + 0.5f, 0.0f, 1.0f); }
@@ -132,17 +154,24 @@ class Canvas {
   void text(const FigureText& t, const Font& font) {
     const std::u32string s = decode_utf8(t.text);
     const float width = font.width(t.text, t.size);
-    float pen = t.x - (t.anchor == Anchor::middle ? width / 2 : t.anchor == Anchor::end ? width : 0);
+    // Along the text, from its anchor; an upright text runs up the page from (x, y).
+    float pen = (t.upright ? 0.0f : t.x) - (t.anchor == Anchor::middle ? width / 2
+                                            : t.anchor == Anchor::end  ? width
+                                                                       : 0);
     // Whole-pixel baselines keep horizontal strokes sharp; x keeps quarter-pixel positions.
-    const auto baseline = static_cast<int>(std::lround(t.y));
+    const auto baseline = static_cast<int>(std::lround(t.upright ? t.x : t.y));
     for (std::size_t n = 0; n < s.size(); ++n) {
       const float whole = std::floor(pen);
       const GlyphBitmap& g = font.glyph(s[n], t.size, pen - whole);
       for (int gy = 0; gy < g.height; ++gy)
         for (int gx = 0; gx < g.width; ++gx)
-          if (const std::uint8_t a = g.alpha[static_cast<std::size_t>(gy * g.width + gx)])
-            blend(static_cast<int>(whole) + g.left + gx, baseline + g.top + gy, t.colour,
-                  static_cast<float>(a) / 255.0f);
+          if (const std::uint8_t a = g.alpha[static_cast<std::size_t>(gy * g.width + gx)]) {
+            const int along = static_cast<int>(whole) + g.left + gx, across = baseline + g.top + gy;
+            // A quarter turn anticlockwise: along the text is up the page, below the baseline is right.
+            if (t.upright)
+              blend(across, static_cast<int>(std::lround(t.y)) - along - 1, t.colour, static_cast<float>(a) / 255.0f);
+            else blend(along, across, t.colour, static_cast<float>(a) / 255.0f);
+          }
       pen += font.advance(s[n], n + 1 < s.size() ? s[n + 1] : 0, t.size);
     }
   }
@@ -168,8 +197,11 @@ class Canvas {
 
 std::string figure_png(const Figure& figure, const Font& font) {
   Canvas canvas(figure.width, figure.height, figure.background);
-  for (const FigureHeatmap& h : figure.heatmaps) canvas.heatmap(h);
-  for (const FigureRect& r : figure.rects) canvas.rect(r);
+  for (const FigureHeatmap& h : figure.heatmaps) canvas.heatmap(h), canvas.hatched_cells(h);
+  for (const FigureRect& r : figure.rects) {
+    canvas.rect(r);
+    if (r.hatched) canvas.hatch(r.x, r.y, r.x + r.w, r.y + r.h, 8);
+  }
   for (const FigureLine& l : figure.lines) canvas.line(l);
   for (const FigureDot& d : figure.dots) canvas.dot(d);
   for (const FigureText& t : figure.texts) canvas.text(t, font);

@@ -1,5 +1,6 @@
 #include "core/figure/figure_svg.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -46,11 +47,23 @@ std::string exact(float v, int digits = 9) {
   return text;
 }
 
+// The stripes over cells the mask will block, as the PNG draws them: rising to the right, a dark
+// band and a light one in each period.
+std::string hatch_pattern(double period) {
+  const std::string p = num(period);
+  return "<defs><pattern id=\"to-be-masked\" patternUnits=\"userSpaceOnUse\" width=\"" + p + "\" height=\"" + p +
+         "\" patternTransform=\"rotate(-45)\"><rect width=\"" + p + "\" height=\"" + num(period * 0.18) +
+         "\" fill=\"#000000\" fill-opacity=\"0.55\"/><rect y=\"" + num(period * 0.18) + "\" width=\"" + p +
+         "\" height=\"" + num(period * 0.11) + "\" fill=\"#ffffff\" fill-opacity=\"0.45\"/></pattern></defs>\n";
+}
+
 void rect(std::string& out, const FigureRect& r) {
   out += "<rect class=\"" + r.role + "\" ";
   if (r.stroke <= 0) {
-    out += "x=\"" + num(r.x) + "\" y=\"" + num(r.y) + "\" width=\"" + num(r.w) + "\" height=\"" + num(r.h) +
-           "\" fill=\"" + hex(r.colour) + "\"/>\n";
+    const std::string box =
+        "x=\"" + num(r.x) + "\" y=\"" + num(r.y) + "\" width=\"" + num(r.w) + "\" height=\"" + num(r.h) + "\"";
+    out += box + " fill=\"" + hex(r.colour) + "\"/>\n";
+    if (r.hatched) out += "<rect class=\"hatch\" " + box + " fill=\"url(#to-be-masked)\"/>\n";
     return;
   }
   // SVG centres a stroke on the edge; the model draws it inside the rect.
@@ -77,6 +90,7 @@ void text(std::string& out, const FigureText& t) {
   out +=
       "<text class=\"" + t.role + "\" x=\"" + num(t.x) + "\" y=\"" + num(t.y) + "\" font-size=\"" + num(t.size) + "\"";
   if (t.anchor != Anchor::start) out += t.anchor == Anchor::middle ? " text-anchor=\"middle\"" : " text-anchor=\"end\"";
+  if (t.upright) out += " transform=\"rotate(-90 " + num(t.x) + " " + num(t.y) + ")\"";
   if (t.colour != Rgba{0, 0, 0, 255}) out += " fill=\"" + hex(t.colour) + "\"";
   out += ">" + xml_escape(t.text) + "</text>\n";
 }
@@ -87,18 +101,28 @@ void heatmap(std::string& out, const FigureHeatmap& h) {
   out += "<g class=\"heatmap\" " + (h.name.empty() ? "" : "data-panel=\"" + xml_escape(h.name) + "\" ") +
          "shape-rendering=\"crispEdges\">\n";
   const std::string panel = h.name.empty() ? "" : h.name + ": ";
+  std::string hatches;  // over the cells, after them
   for (Index i = 0; i < h.rows; ++i)
     for (Index j = 0; j < h.cols; ++j) {
       const auto n = static_cast<std::size_t>(i * h.cols + j);
-      out += "<rect class=\"cell\" x=\"" + num(h.x + static_cast<double>(j) * h.cell_w) + "\" y=\"" +
-             num(h.y + static_cast<double>(i) * h.cell_h) + "\" width=\"" + num(h.cell_w) + "\" height=\"" +
-             num(h.cell_h) + "\" fill=\"" + hex(h.colours[n]) + "\" data-row=\"" + std::to_string(i) +
-             "\" data-col=\"" + std::to_string(j) + "\" data-value=\"" + exact(h.values[n]) + "\"><title>" +
+      // The class says what the mask does to the cell: nothing, blocked (grey), or blocked later (striped).
+      const auto mask = h.mask.empty() ? FigureHeatmap::Mask::open : h.mask[n];
+      const std::string box = "x=\"" + num(h.x + static_cast<double>(j) * h.cell_w) + "\" y=\"" +
+                              num(h.y + static_cast<double>(i) * h.cell_h) + "\" width=\"" + num(h.cell_w) +
+                              "\" height=\"" + num(h.cell_h) + "\"";
+      if (mask == FigureHeatmap::Mask::to_be_masked)
+        hatches += "<rect class=\"hatch\" " + box + " fill=\"url(#to-be-masked)\"/>\n";
+      out += std::string("<rect class=\"cell") +
+             (mask == FigureHeatmap::Mask::to_be_masked ? " to-be-masked"
+              : mask == FigureHeatmap::Mask::masked     ? " masked"
+                                                        : "") +
+             "\" " + box + " fill=\"" + hex(h.colours[n]) + "\" data-row=\"" + std::to_string(i) + "\" data-col=\"" +
+             std::to_string(j) + "\" data-value=\"" + exact(h.values[n]) + "\"><title>" +
              xml_escape(panel + h.row_names[static_cast<std::size_t>(i)] + " \u2192 " +
                         h.col_names[static_cast<std::size_t>(j)] + ": " + exact(h.values[n], 6)) +
              "</title></rect>\n";
     }
-  out += "</g>\n";
+  out += hatches + "</g>\n";
 }
 
 }  // namespace
@@ -139,6 +163,11 @@ std::string figure_svg(const Figure& f) {
   out += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + ht + "\" viewBox=\"0 0 " + w +
          " " + ht + "\" font-family=\"DejaVu Sans, sans-serif\" xml:space=\"preserve\">\n";
   out += "<title>" + xml_escape(f.title) + "</title>\n";
+  bool hatched = false;
+  for (const FigureHeatmap& h : f.heatmaps)
+    hatched = hatched || std::find(h.mask.begin(), h.mask.end(), FigureHeatmap::Mask::to_be_masked) != h.mask.end();
+  for (const FigureRect& r : f.rects) hatched = hatched || r.hatched;
+  if (hatched) out += hatch_pattern(f.heatmaps.empty() ? 8.0 : f.heatmaps.front().hatch);
   out += "<rect class=\"background\" width=\"" + w + "\" height=\"" + ht + "\" fill=\"" + hex(f.background) + "\"/>\n";
   for (const FigureHeatmap& h : f.heatmaps) heatmap(out, h);
   out += "<g class=\"decorations\" shape-rendering=\"crispEdges\">\n";

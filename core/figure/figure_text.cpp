@@ -1,5 +1,6 @@
 #include "core/figure/figure_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -93,6 +94,21 @@ std::string format_value(float value, int decimals) {
 int value_decimals(Stage stage, float largest) {
   if (stage == Stage::weights) return 2;
   return largest < 10 ? 2 : largest < 100 ? 1 : 0;
+}
+
+int cell_decimals(Stage stage, float largest, bool whole) {
+  return whole && stage != Stage::weights ? 0 : value_decimals(stage, largest);
+}
+
+int cell_decimals(Stage stage, const Matrix& values) {
+  float largest = 0;
+  bool whole = true;
+  for (Index n = 0; n < values.size(); ++n) {
+    const float v = values.data()[n];
+    if (!std::isfinite(v)) continue;
+    largest = std::max(largest, std::abs(v)), whole = whole && v == std::round(v);
+  }
+  return cell_decimals(stage, largest, whole);
 }
 
 std::vector<Tick> nice_ticks(float lo, float hi) {

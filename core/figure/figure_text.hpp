@@ -18,6 +18,10 @@ std::string figure_subtitle(const Problem& problem, Stage stage, std::optional<I
 std::string format_value(float value, int decimals);
 // Digits after the point that tell a stage's values apart: 2 for the weights, fewer for large ones.
 int value_decimals(Stage stage, float largest_magnitude);
+// One format for every cell of a stage, in the window and the figures: none when every finite value
+// is whole (scores "9", not "9.00"), else value_decimals of the largest — never "10" beside "0.50".
+int cell_decimals(Stage stage, float largest_magnitude, bool whole);
+int cell_decimals(Stage stage, const Matrix& values);
 
 struct Tick {
   float value = 0;

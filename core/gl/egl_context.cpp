@@ -132,7 +132,7 @@ EglContext::EglContext(bool hardware_only) {
     reasons += (reasons.empty() ? "" : "; ") + candidate.name + ": " + why;
   }
   if (reasons.empty())
-    throw RunError(
+    throw NoHardwareGpu(
         "no GPU among the EGL devices, only software renderers such as llvmpipe, which the CPU "
         "backend outruns");
   throw RunError("no headless OpenGL 4.3 context through EGL: " + reasons);

@@ -3,7 +3,15 @@
 // line and the tests compute on. A GUI brings its own context instead (GlBackend::on_current_context).
 #include <string>
 
+#include "core/base/matrix.hpp"
+
 namespace attnlab::gl {
+
+// What "auto" meets on a machine with no hardware GPU, only a software renderer: nothing is wrong,
+// the CPU backend is simply the right choice there.
+struct NoHardwareGpu : RunError {
+  using RunError::RunError;
+};
 
 class EglContext {
  public:

@@ -1,6 +1,8 @@
 #include "core/gl/make_backend.hpp"
 
 #include "core/attention/cpu_backend.hpp"
+#include "core/base/excerpt.hpp"
+#include "core/gl/egl_context.hpp"
 #include "core/gl/gl_backend.hpp"
 
 namespace attnlab {
@@ -13,9 +15,9 @@ std::unique_ptr<Backend> start_gpu(bool hardware_only) {
   if (hardware_only) {
     const std::string renderer = gl::current_renderer();
     if (gl::is_software_renderer(renderer))
-      throw RunError("the only OpenGL renderer is " + renderer +
-                     ", which runs on the CPU and is slower than the "
-                     "CPU backend (--backend gpu uses it anyway)");
+      throw gl::NoHardwareGpu("the only OpenGL renderer is " + renderer +
+                              ", which runs on the CPU and is slower than the "
+                              "CPU backend (--backend gpu uses it anyway)");
   }
   return std::make_unique<gl::GlBackend>(std::move(context));
 }
@@ -34,11 +36,13 @@ BackendChoice make_backend(std::string_view name) {
   if (name == "auto") {
     try {
       return {start_gpu(true), ""};
+    } catch (const gl::NoHardwareGpu& e) {
+      return {std::make_unique<CpuBackend>(), e.what(), true};
     } catch (const RunError& e) {
-      return {std::make_unique<CpuBackend>(), e.what()};
+      return {std::make_unique<CpuBackend>(), e.what(), false};
     }
   }
-  throw InputError("backend '" + std::string(name) + "' is not one of auto, cpu, gpu");
+  throw InputError("backend '" + excerpt(name) + "' is not one of auto, cpu, gpu");
 }
 
 }  // namespace attnlab

@@ -11,6 +11,9 @@ namespace attnlab {
 struct BackendChoice {
   std::unique_ptr<Backend> backend;
   std::string fallback_reason;  // non-empty when "auto" wanted the GPU and fell back to the CPU
+  // "auto" found no hardware GPU, only a software renderer (or none): the CPU is the right choice
+  // there, not a failure, so the command line keeps quiet about it unless asked (--verbose).
+  bool no_gpu = false;
 };
 
 // Throws InputError for an unknown name (listing the valid ones) and RunError when "gpu" cannot start.

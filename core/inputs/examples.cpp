@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/base/excerpt.hpp"
 #include "core/inputs/random.hpp"
 
 namespace attnlab {
@@ -107,7 +108,7 @@ Example make_example(std::string_view name) {
   if (name == "uniform") return uniform();
   std::string list;
   for (const auto& n : example_names()) list += (list.empty() ? "" : ", ") + n;
-  throw InputError("example '" + std::string(name) + "' is not one of " + list);
+  throw InputError("example '" + excerpt(name) + "' is not one of " + list);
 }
 
 }  // namespace attnlab

@@ -2,8 +2,10 @@
 
 #include <cmath>
 
+#include "core/base/limits.hpp"
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
+#include "core/inputs/model_input.hpp"
 #include "core/inputs/random.hpp"
 #include "core/inputs/read_mask.hpp"
 #include "core/io/load.hpp"
@@ -27,13 +29,10 @@ Problem from_files(const InputOptions& in) {
 }
 
 void check_random_sizes(const InputOptions& in) {
-  const auto check_size = [](Index n, const char* option) {
-    if (n < 1) throw InputError(std::string(option) + " " + std::to_string(n) + " must be ≥ 1");
-  };
-  check_size(in.lq, "--lq");
-  check_size(in.lk, "--lk");
-  check_size(in.dk, "--dk");
-  check_size(in.dv, "--dv");
+  limits::check("--lq", in.lq, limits::size);
+  limits::check("--lk", in.lk, limits::size);
+  limits::check("--dk", in.dk, limits::size);
+  limits::check("--dv", in.dv, limits::size);
   if (!(in.sigma > 0) || !std::isfinite(in.sigma))
     throw InputError("--sigma " + std::to_string(in.sigma) + " must be a finite number > 0");
 }
@@ -54,8 +53,8 @@ Problem from_random(const InputOptions& in) {
 // --heads H and --kv-heads G (default H), checked.
 std::pair<Index, Index> head_counts(const InputOptions& in) {
   const Index heads = in.heads.value_or(1), kv_heads = in.kv_heads.value_or(heads);
-  if (heads < 1) throw InputError("--heads " + std::to_string(heads) + " must be ≥ 1");
-  if (kv_heads < 1) throw InputError("--kv-heads " + std::to_string(kv_heads) + " must be ≥ 1");
+  limits::check("--heads", heads, limits::heads);
+  limits::check("--kv-heads", kv_heads, limits::heads);
   if (heads % kv_heads != 0)
     throw InputError("--kv-heads " + std::to_string(kv_heads) + " does not divide --heads " + std::to_string(heads) +
                      ": the KV heads must divide the query heads");
@@ -126,7 +125,35 @@ bool check_sources(const InputOptions& in) {
 
 }  // namespace
 
+std::optional<RunSizes> planned_sizes(const InputOptions& in) {
+  if (!in.model.empty()) return std::nullopt;  // a model's sizes are known once its config is read
+  if (check_sources(in)) return std::nullopt;
+  const auto [heads, kv_heads] = head_counts(in);
+  if (in.random) {
+    check_random_sizes(in);
+    return RunSizes{heads, kv_heads, in.lq, in.lk, in.dk, in.dv};
+  }
+  const Example example = make_example(in.example.empty() ? default_example : in.example);
+  const Problem& p = example.problem;
+  return RunSizes{heads, kv_heads, p.lq(), p.lk(), p.dk(), p.dv()};
+}
+
+RunSizes sizes_of(const HeadsProblem& hp) {
+  const Matrix &q = hp.q.front(), &k = hp.k.front(), &v = hp.v.front();
+  return {hp.heads(), hp.kv_heads(), q.rows(), k.rows(), q.cols(), v.cols()};
+}
+
+std::string describe(const RunSizes& s) {
+  const std::string sizes =
+      "Lq×Lk = " + shape_str(s.lq, s.lk) + ", dk " + std::to_string(s.dk) + ", dv " + std::to_string(s.dv);
+  if (s.heads == 1) return sizes;
+  return std::to_string(s.heads) + " heads over " + std::to_string(s.kv_heads) + " KV heads of " + sizes;
+}
+
 Problem load_problem(const InputOptions& in) {
+  check_model_options(in);
+  if (!in.model.empty())
+    throw InputError("--model runs one model's layer as several heads: this command takes one head");
   if (in.heads || in.kv_heads)
     throw InputError("--heads applies to compute, export and the window: bench times one head");
   const bool files = check_sources(in);
@@ -140,6 +167,10 @@ Problem load_problem(const InputOptions& in) {
 }
 
 HeadsProblem load_heads_problem(const InputOptions& in) {
+  check_model_options(in);
+  if (!in.model.empty()) {
+    return model_heads_problem(in);
+  }
   const bool files = check_sources(in);
   HeadsProblem hp = files ? heads_from_files(in) : in.random ? heads_from_random(in) : heads_from_example(in);
   hp.mask = read_mask(in.mask);

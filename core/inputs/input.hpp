@@ -1,16 +1,18 @@
 #pragma once
-// The INPUT options every front end shares (cli.md): files, seeded random, or a built-in example,
-// with a mask and a scale.
+// The INPUT options every front end shares (cli.md): files, seeded random, a built-in example or a
+// real model's layer, with a mask and a scale.
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include "core/attention/heads.hpp"
+#include "core/attention/memory.hpp"
 #include "core/attention/problem.hpp"
+#include "core/tokenizer/token_input.hpp"
 
 namespace attnlab {
 
-struct InputOptions {
+struct InputOptions : ModelInputOptions {
   std::string q, k, v;  // .npy or .csv paths, all three together
   bool random = false;
   Index lq = 8, lk = 8, dk = 64, dv = 64;
@@ -22,13 +24,27 @@ struct InputOptions {
   std::string example;  // empty: the default example, unless files or --random
   std::string mask = "none";
   std::string scale = "sqrt";
+  // With --model these override the model's own mask and scale only when given.
+  bool mask_given = false, scale_given = false;
+  // With a real model (models.md, the folder and its tokens in ModelInputOptions): the layer shown,
+  // "N", or "all" for export.
+  std::optional<std::string> layer;
 };
+
+// The sizes the options ask for, checked against the limits, before any input exists: what the
+// memory estimate needs to refuse a run up front. Nothing for files, whose sizes are in the files.
+// Throws InputError as the loaders do for options that are wrong in themselves.
+std::optional<RunSizes> planned_sizes(const InputOptions& input);
+RunSizes sizes_of(const HeadsProblem& problem);
+// A short description of the sizes for messages: "Lq×Lk = 8×8, dk 64, dv 64" (and "4 heads of ...").
+std::string describe(const RunSizes& sizes);
 
 // Loads and validates; throws InputError naming the offending option or file.
 // One head: --heads and --kv-heads are refused, and 3-D files too.
 Problem load_problem(const InputOptions& input);
 // Any number of heads: 3-D files, or --random with --heads/--kv-heads. Random head h of Q draws
 // with seed + h·1000003, KV head g of K and V with seed + g·1000003, so one head is --random's problem.
+// With --model: the forward pass over the tokens, then the layer's problem (core/inputs/model_input.hpp).
 HeadsProblem load_heads_problem(const InputOptions& input);
 
 }  // namespace attnlab

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <system_error>
@@ -37,7 +38,7 @@ fs::path temp_path_for(const fs::path& dest) {
 }
 
 // Writes and syncs `tmp` completely, or removes it and throws naming `dest`.
-void write_temp(const fs::path& dest, const fs::path& tmp, std::string_view bytes) {
+void write_temp(const fs::path& dest, const fs::path& tmp, const ByteSource& write) {
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (fd < 0) throw write_error(dest, reason(errno));
   const auto give_up = [&](int err) {
@@ -45,14 +46,19 @@ void write_temp(const fs::path& dest, const fs::path& tmp, std::string_view byte
     ::unlink(tmp.c_str());
     return write_error(dest, reason(err));
   };
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw give_up(errno);
-    }
-    done += static_cast<std::size_t>(n);
+  try {
+    write([&](std::string_view bytes) {
+      for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw write_error(dest, reason(errno));
+        done += static_cast<std::size_t>(n);
+      }
+    });
+  } catch (...) {  // a failed write, or the source's own failure: no temporary is left behind
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
   }
   // Synced before the rename, so a crash cannot leave an empty file under the final name.
   if (::fsync(fd) != 0) throw give_up(errno);
@@ -67,7 +73,7 @@ void write_temp(const fs::path& dest, const fs::path& tmp, std::string_view byte
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
   const fs::path tmp = temp_path_for(path);
-  write_temp(path, tmp, bytes);
+  write_temp(path, tmp, [bytes](const ByteSink& put) { put(bytes); });
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     ::unlink(tmp.c_str());
@@ -76,7 +82,11 @@ void write_file_atomic(const fs::path& path, std::string_view bytes) {
 }
 
 void AtomicBatch::add(fs::path path, std::string bytes) {
-  files_.emplace_back(std::move(path), std::move(bytes));
+  files_.emplace_back(std::move(path), [bytes = std::move(bytes)](const ByteSink& put) { put(bytes); });
+}
+
+void AtomicBatch::add(fs::path path, ByteSource write) {
+  files_.emplace_back(std::move(path), std::move(write));
 }
 
 void AtomicBatch::commit() {
@@ -87,9 +97,9 @@ void AtomicBatch::commit() {
     for (std::size_t i = from; i < temps.size(); ++i) ::unlink(temps[i].c_str());
   };
   try {
-    for (const auto& [dest, bytes] : files) {
+    for (const auto& [dest, write] : files) {
       const fs::path tmp = temp_path_for(dest);
-      write_temp(dest, tmp, bytes);
+      write_temp(dest, tmp, write);
       temps.push_back(tmp);
     }
   } catch (...) {
@@ -97,7 +107,7 @@ void AtomicBatch::commit() {
     throw;
   }
   // The one rename failure we can foresee; caught here, before any file of the batch lands.
-  for (const auto& [dest, bytes] : files) {
+  for (const auto& [dest, write] : files) {
     std::error_code ec;
     if (fs::is_directory(dest, ec)) {
       remove_temps(0);
@@ -115,35 +125,99 @@ void AtomicBatch::commit() {
   }
 }
 
-std::string read_file(const fs::path& path, const std::string& name) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw InputError(name + ": cannot read: " + reason(errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    throw InputError(name + ": cannot read: " + reason(err));
+bool same_destination(const fs::path& a, const fs::path& b) {
+  const auto landing = [](const fs::path& p) {
+    std::error_code error;
+    const fs::path absolute = fs::absolute(p, error);
+    const fs::path dir = fs::weakly_canonical(absolute.parent_path(), error);
+    return (error ? absolute.parent_path().lexically_normal() : dir) / absolute.filename();
+  };
+  return landing(a) == landing(b);
+}
+
+NewDirectories::NewDirectories(const fs::path& dir) {
+  std::vector<fs::path> missing;
+  std::error_code error;
+  fs::path last = dir.lexically_normal();
+  if (!last.has_filename()) last = last.parent_path();  // "a/b/" is a/b
+  for (fs::path p = last; !p.empty() && !fs::exists(p, error); p = p.parent_path()) {
+    missing.push_back(p);
+    if (p == p.parent_path()) break;
   }
-  if (S_ISDIR(st.st_mode)) {
-    ::close(fd);
-    throw InputError(name + ": cannot read: it is a directory");
-  }
-  std::string bytes;
-  if (S_ISREG(st.st_mode)) bytes.reserve(static_cast<std::size_t>(st.st_size));
-  // Read to the end rather than trusting st_size: pipes have none and files may grow.
-  char buf[1 << 16];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n == 0) break;
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      throw InputError(name + ": cannot read: " + reason(err));
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (!fs::create_directory(*it, error) && error) {
+      remove();
+      throw RunError("cannot create directory " + dir.string() + ": " + error.message());
     }
-    bytes.append(buf, static_cast<std::size_t>(n));
+    made_.push_back(*it);
   }
-  ::close(fd);
+  if (!fs::is_directory(dir, error)) {
+    remove();
+    throw RunError("cannot create directory " + dir.string() + ": " +
+                   (error ? error.message() : std::string("it is not a directory")));
+  }
+}
+
+void NewDirectories::remove() noexcept {
+  std::error_code ignored;
+  for (auto it = made_.rbegin(); it != made_.rend(); ++it) fs::remove(*it, ignored);  // only while empty
+  made_.clear();
+}
+
+namespace {
+
+// What a path that is not a regular file is, for the message that refuses it.
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "it is a directory";
+  if (S_ISFIFO(mode)) return "it is a FIFO (named pipe), not a regular file";
+  if (S_ISCHR(mode)) return "it is a character device, not a regular file";
+  if (S_ISBLK(mode)) return "it is a block device, not a regular file";
+  if (S_ISSOCK(mode)) return "it is a socket, not a regular file";
+  return "it is not a regular file";
+}
+
+}  // namespace
+
+FileReader::FileReader(const fs::path& path, std::string name) : name_(std::move(name)) {
+  // O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat could refuse it.
+  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd_ < 0) throw InputError(name_ + ": cannot read: " + reason(errno));
+  struct stat st {};
+  const bool stated = ::fstat(fd_, &st) == 0;
+  if (!stated || !S_ISREG(st.st_mode)) {
+    const std::string why = stated ? kind_of(st.st_mode) : reason(errno);
+    ::close(fd_);
+    throw InputError(name_ + ": cannot read: " + why);
+  }
+  size_ = static_cast<std::uint64_t>(st.st_size);
+}
+
+FileReader::~FileReader() {
+  ::close(fd_);
+}
+
+void FileReader::read(std::string& bytes, std::uint64_t count) {
+  count = std::min(count, size_ - done_);
+  const std::size_t start = bytes.size();
+  bytes.resize(start + static_cast<std::size_t>(count));
+  for (std::size_t got = 0; got < count;) {
+    const ssize_t n = ::read(fd_, bytes.data() + start + got, static_cast<std::size_t>(count) - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = errno;
+      bytes.resize(start);
+      throw InputError(name_ + ": cannot read: " +
+                       (n < 0 ? reason(err) : "the file ended early (it was " + std::to_string(size_) + " bytes)"));
+    }
+    got += static_cast<std::size_t>(n);
+  }
+  done_ += count;
+}
+
+std::string read_file(const fs::path& path, const std::string& name) {
+  FileReader file(path, name);
+  std::string bytes;
+  file.read(bytes, file.size());
   return bytes;
 }
 

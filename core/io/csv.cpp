@@ -1,6 +1,6 @@
 #include "core/io/csv.hpp"
 
-#include <cfloat>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +16,35 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// Whether a decimal number that from_chars found out of range is too small rather than too large:
+// its first significant digit, with the exponent applied, lies after the decimal point.
+bool below_one(std::string_view number) {
+  std::size_t i = number[0] == '-' ? 1 : 0;
+  long long whole_digits = 0, zeros_after_point = 0;  // before the first significant digit
+  bool point = false, significant = false;
+  for (; i < number.size() && (std::isdigit(static_cast<unsigned char>(number[i])) || number[i] == '.'); ++i) {
+    if (number[i] == '.') {
+      point = true;
+    } else if (!significant && number[i] == '0') {
+      zeros_after_point += point;
+    } else {
+      significant = true;
+      whole_digits += !point;
+    }
+  }
+  if (!significant) return true;
+  // The power of ten of the first significant digit: 2 in 123.4, −3 in 0.00123.
+  const long long first = whole_digits > 0 ? whole_digits - 1 : -(zeros_after_point + 1);
+  long long exponent = 0;
+  bool negative = false;
+  if (i < number.size() && (number[i] == 'e' || number[i] == 'E')) {
+    negative = ++i < number.size() && number[i] == '-';
+    if (i < number.size() && (number[i] == '-' || number[i] == '+')) ++i;
+    for (; i < number.size() && exponent < 1'000'000'000; ++i) exponent = exponent * 10 + (number[i] - '0');
+  }
+  return first + (negative ? -exponent : exponent) < 0;
+}
+
 // from_chars is locale-independent (a German locale does not turn "1.5" into an error) and
 // reports exactly how much of the field it read.
 bool parse_float(std::string_view field, float& out, bool& out_of_range) {
@@ -25,11 +54,12 @@ bool parse_float(std::string_view field, float& out, bool& out_of_range) {
   const char* end = field.data() + field.size();
   auto [ptr, ec] = std::from_chars(field.data(), end, out);
   if (ec == std::errc::result_out_of_range && ptr == end) {
-    // Too small for float32 rounds to zero or a subnormal; too large is refused below.
-    double d = 0;
-    auto [dptr, dec] = std::from_chars(field.data(), end, d);
-    if (dec == std::errc() && dptr == end && std::fabs(d) <= FLT_MAX) {
-      out = static_cast<float>(d);
+    // Too small for float32 rounds to a subnormal or to zero, as strtod's underflow does, however
+    // many zeros follow the point (1e-999 is too small even for a double); too large is refused.
+    if (below_one(field)) {
+      double d = 0;
+      const auto [dptr, dec] = std::from_chars(field.data(), end, d);
+      out = dec == std::errc() && dptr == end ? static_cast<float>(d) : (field[0] == '-' ? -0.0f : 0.0f);
       return true;
     }
     out_of_range = true;

@@ -1,5 +1,8 @@
 #include "core/io/json_file.hpp"
 
+#include <set>
+#include <vector>
+
 #include "core/base/matrix.hpp"
 
 namespace attnlab {
@@ -29,12 +32,44 @@ std::size_t too_deep_at(std::string_view text) {
 
 }  // namespace
 
-nlohmann::json parse_json(std::string_view text, const std::string& name) {
+std::string printable(std::string_view text) {
+  constexpr std::size_t kMax = 120;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c < 0x7f) {
+      s += static_cast<char>(c);
+    } else {
+      s += "\\x";
+      s += kHex[c >> 4];
+      s += kHex[c & 15];
+    }
+  }
+  if (text.size() > kMax) s += "...";
+  return s;
+}
+
+nlohmann::json parse_json(std::string_view text, const std::string& name, bool unique_keys) {
   if (const std::size_t at = too_deep_at(text); at != std::string_view::npos)
     throw InputError(name + ": JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep at byte " +
                      std::to_string(at));
+  // The keys seen so far in each open object, innermost last.
+  std::vector<std::set<std::string>> open;
+  std::string duplicate;
+  const nlohmann::json::parser_callback_t check_keys = [&](int, nlohmann::json::parse_event_t event,
+                                                           nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) open.emplace_back();
+    if (event == Event::object_end && !open.empty()) open.pop_back();
+    if (event == Event::key && !open.empty() && !open.back().insert(parsed.get<std::string>()).second &&
+        duplicate.empty())
+      duplicate = parsed.get<std::string>();
+    return true;
+  };
+  nlohmann::json value;
   try {
-    return nlohmann::json::parse(text);
+    value = unique_keys ? nlohmann::json::parse(text.begin(), text.end(), check_keys) : nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     // e.what() is "[json.exception.parse_error.101] parse error at line L, column C: reason".
     std::string what = e.what();
@@ -49,6 +84,8 @@ nlohmann::json parse_json(std::string_view text, const std::string& name) {
     if (const std::size_t at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
     throw InputError(name + ": not valid JSON: " + what);
   }
+  if (!duplicate.empty()) throw InputError(name + ": the key '" + printable(duplicate) + "' appears twice");
+  return value;
 }
 
 }  // namespace attnlab

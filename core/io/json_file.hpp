@@ -10,7 +10,13 @@ namespace attnlab {
 // code that walks a document may then recurse without fear.
 constexpr int kMaxJsonDepth = 64;
 
-// Throws InputError such as "NAME: not valid JSON at byte 17 (line 2, column 5): syntax error …".
-nlohmann::json parse_json(std::string_view text, const std::string& name);
+// Throws InputError such as "NAME: not valid JSON at byte 17 (line 2, column 5): syntax error …";
+// with `unique_keys`, also "NAME: the key 'k' appears twice" for a key repeated in one object (which
+// would otherwise keep the last silently: a safetensors header must not).
+nlohmann::json parse_json(std::string_view text, const std::string& name, bool unique_keys = false);
+
+// Untrusted text from a file (a tensor name, a field's value) for a message: printable ASCII as is,
+// anything else as \xNN, at most 120 characters, so a hostile file cannot garble the terminal.
+std::string printable(std::string_view text);
 
 }  // namespace attnlab

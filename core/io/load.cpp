@@ -1,7 +1,10 @@
 #include "core/io/load.hpp"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 
+#include "core/base/memory.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/csv.hpp"
 
@@ -12,10 +15,21 @@ Array load_array(const std::filesystem::path& path, const std::string& name) {
   std::string lower;
   for (const char c : ext) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   // Checked before reading, so a wrong file type is reported even when the file is huge.
-  if (lower == ".npy") return parse_npy(read_file(path, name), name);
-  if (lower == ".csv") return parse_csv(read_file(path, name), name);
-  if (ext.empty()) throw InputError(name + ": no file extension (use .npy or .csv)");
-  throw InputError(name + ": unknown file type '" + excerpt(ext) + "' (use .npy or .csv)");
+  if (lower != ".npy" && lower != ".csv") {
+    if (ext.empty()) throw InputError(name + ": no file extension (use .npy or .csv)");
+    throw InputError(name + ": unknown file type '" + excerpt(ext) + "' (use .npy or .csv)");
+  }
+  FileReader file(path, name);
+  std::string bytes;
+  // The header first: a .npy file is read only when it holds exactly what its header announces.
+  if (lower == ".npy") {
+    file.read(bytes, std::min<std::uint64_t>(file.size(), npy_head_most));
+    check_npy_size(bytes, file.size(), name);
+  }
+  // Reading holds the file's bytes, the values decoded from them and, later, the matrix they make.
+  check_memory(3 * file.size(), "reading " + name + " (" + human_bytes(file.size()) + ")");
+  file.read(bytes, file.size() - bytes.size());
+  return lower == ".npy" ? parse_npy(bytes, name) : parse_csv(bytes, name);
 }
 
 Matrix to_matrix(const Array& a, const std::string& name) {

@@ -271,80 +271,88 @@ std::string tuple_str(const std::vector<Index>& shape) {
   return s + (shape.size() == 1 ? ",)" : ")");
 }
 
-std::string excerpt(std::string_view text) {
-  constexpr std::size_t kMax = 40;
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
-    const unsigned c = byte_at(text, i);
-    if (c >= 0x20 && c < 0x7f) {
-      s += static_cast<char>(c);
-    } else {
-      s += "\\x";
-      s += kHex[c >> 4];
-      s += kHex[c & 15];
-    }
-  }
-  if (text.size() > kMax) s += "...";
-  return s;
-}
+namespace {
 
-Array parse_npy(std::string_view bytes, const std::string& name) {
-  if (bytes.size() < kMagic.size() || bytes.substr(0, kMagic.size()) != kMagic)
+// What a header says: the array's dtype, order and shape, where its data starts and how many
+// elements follow.
+struct Layout {
+  Header header;
+  std::size_t item = 0, data_start = 0;
+  std::uint64_t count = 0;
+};
+
+// The layout of a .npy file of `file_size` bytes whose first bytes are `head` (the whole file, or
+// at least its header), checked against that size before anything is allocated or read further.
+Layout read_layout(std::string_view head, std::uint64_t file_size, const std::string& name) {
+  if (head.size() < kMagic.size() || head.substr(0, kMagic.size()) != kMagic)
     fail(name, "not a .npy file (no \\x93NUMPY magic)");
-  if (bytes.size() < 8) fail(name, "truncated .npy file (" + std::to_string(bytes.size()) + " bytes, no version)");
-  const unsigned major = byte_at(bytes, 6), minor = byte_at(bytes, 7);
+  if (head.size() < 8) fail(name, "truncated .npy file (" + std::to_string(file_size) + " bytes, no version)");
+  const unsigned major = byte_at(head, 6), minor = byte_at(head, 7);
   if (major < 1 || major > 3 || minor != 0)
     fail(name, "unsupported .npy version " + std::to_string(major) + "." + std::to_string(minor) +
                    " (1.0, 2.0 and 3.0 are read)");
   // Version 1.0 stores the header length in 2 bytes, later versions in 4 (both little-endian).
   const std::size_t len_bytes = major == 1 ? 2 : 4;
   const std::size_t header_start = 8 + len_bytes;
-  if (bytes.size() < header_start)
-    fail(name, "truncated .npy file (" + std::to_string(bytes.size()) + " bytes, no header length)");
+  if (head.size() < header_start)
+    fail(name, "truncated .npy file (" + std::to_string(file_size) + " bytes, no header length)");
   std::uint64_t header_len = 0;
-  for (std::size_t i = 0; i < len_bytes; ++i) header_len |= std::uint64_t{byte_at(bytes, 8 + i)} << (8 * i);
-  if (header_len > bytes.size() - header_start)
+  for (std::size_t i = 0; i < len_bytes; ++i) header_len |= std::uint64_t{byte_at(head, 8 + i)} << (8 * i);
+  if (header_len > file_size - header_start)
     fail(name, "header length " + std::to_string(header_len) + " goes past the end of the file (" +
-                   std::to_string(bytes.size()) + " bytes)");
+                   std::to_string(file_size) + " bytes)");
+  if (header_len > head.size() - header_start)
+    fail(name, "header length " + std::to_string(header_len) + " is longer than a .npy header may be here (" +
+                   std::to_string(npy_head_most - header_start) + " bytes)");
 
-  const Header h = HeaderParser(bytes.substr(header_start, header_len), name).parse();
-  const std::size_t item = item_size(h.descr);
-  if (item == 0) fail(name, "unsupported dtype '" + excerpt(h.descr) + "' (use float32, float64 or bool)");
+  Layout layout;
+  const Header& h = layout.header = HeaderParser(head.substr(header_start, header_len), name).parse();
+  layout.item = item_size(h.descr);
+  if (layout.item == 0) fail(name, "unsupported dtype '" + excerpt(h.descr) + "' (use float32, float64 or bool)");
   if (h.shape.empty()) fail(name, "0-d arrays are not supported (shape ()); use 1 to 3 dimensions");
   if (h.shape.size() > 3)
     fail(name, "shape " + tuple_str(h.shape) + " has " + std::to_string(h.shape.size()) +
                    " dimensions; at most 3 are supported");
   for (const Index d : h.shape)
     if (d == 0) throw InputError(name + " is empty (shape " + tuple_str(h.shape) + ")");
-  std::uint64_t count = 1;
+  layout.count = 1;
   for (const Index d : h.shape) {
     const auto ud = static_cast<std::uint64_t>(d);
-    if (ud > kMaxElements / count)
+    if (ud > kMaxElements / layout.count)
       fail(name,
            "shape " + tuple_str(h.shape) + " has too many elements (at most " + std::to_string(kMaxElements) + ")");
-    count *= ud;
+    layout.count *= ud;
   }
   // Checked before anything is allocated: a lying header cannot make us reserve memory.
-  const std::uint64_t expected = count * item;
-  const std::size_t data_start = header_start + static_cast<std::size_t>(header_len);
-  const std::size_t follow = bytes.size() - data_start;
+  const std::uint64_t expected = layout.count * layout.item;
+  layout.data_start = header_start + static_cast<std::size_t>(header_len);
+  const std::uint64_t follow = file_size - layout.data_start;
   if (expected != follow)
     fail(name, "header says shape " + tuple_str(h.shape) + " of " + h.descr + " = " + std::to_string(expected) +
                    " bytes but " + std::to_string(follow) + " bytes follow");
+  return layout;
+}
 
+}  // namespace
+
+void check_npy_size(std::string_view head, std::uint64_t file_size, const std::string& name) {
+  read_layout(head, file_size, name);
+}
+
+Array parse_npy(std::string_view bytes, const std::string& name) {
+  const Layout layout = read_layout(bytes, bytes.size(), name);
   Array a;
-  a.shape = h.shape;
-  a.is_bool = h.descr == "|b1";
-  a.data = decode(bytes.data() + data_start, static_cast<std::size_t>(count), h.descr);
-  if (h.fortran_order && a.shape.size() > 1) a.data = fortran_to_c(a.data, a.shape);
+  a.shape = layout.header.shape;
+  a.is_bool = layout.header.descr == "|b1";
+  a.data = decode(bytes.data() + layout.data_start, static_cast<std::size_t>(layout.count), layout.header.descr);
+  if (layout.header.fortran_order && a.shape.size() > 1) a.data = fortran_to_c(a.data, a.shape);
   return a;
 }
 
 namespace {
 
 // Version 1.0, '<f4', C order: the header for `shape`, then each matrix's rows in turn.
-std::string npy_of(const std::vector<Index>& shape, const std::vector<const Matrix*>& stack) {
+void npy_of(const ByteSink& put, const std::vector<Index>& shape, const std::vector<const Matrix*>& stack) {
   std::string dims;
   for (const Index n : shape) dims += std::to_string(n) + ", ";
   dims.resize(dims.size() - 2);
@@ -353,41 +361,56 @@ std::string npy_of(const std::vector<Index>& shape, const std::vector<const Matr
   const std::size_t unpadded = kMagic.size() + 4 + dict.size() + 1;
   dict.append((64 - unpadded % 64) % 64, ' ');
   dict += '\n';
-  std::string out(kMagic);
-  out += '\x01';
-  out += '\x00';
-  out += static_cast<char>(dict.size() & 0xff);
-  out += static_cast<char>(dict.size() >> 8);
-  out += dict;
+  std::string header(kMagic);
+  header += '\x01';
+  header += '\x00';
+  header += static_cast<char>(dict.size() & 0xff);
+  header += static_cast<char>(dict.size() >> 8);
+  put(header + dict);
   for (const Matrix* m : stack) {
-    out.reserve(out.size() + 4 * static_cast<std::size_t>(m->size()));
-    for (Index i = 0; i < m->rows(); ++i) {
-      for (Index j = 0; j < m->cols(); ++j) {
-        std::uint32_t u = std::bit_cast<std::uint32_t>((*m)(i, j));
-        if constexpr (std::endian::native == std::endian::big) u = bswap32(u);
-        char b[4];
-        std::memcpy(b, &u, 4);
-        out.append(b, 4);
+    // A row-major float32 matrix is C order already: on a little-endian machine its memory is the data.
+    if constexpr (std::endian::native == std::endian::little) {
+      put({reinterpret_cast<const char*>(m->data()), 4 * static_cast<std::size_t>(m->size())});
+    } else {
+      std::string row(4 * static_cast<std::size_t>(m->cols()), '\0');
+      for (Index i = 0; i < m->rows(); ++i) {
+        for (Index j = 0; j < m->cols(); ++j) {
+          const std::uint32_t u = bswap32(std::bit_cast<std::uint32_t>((*m)(i, j)));
+          std::memcpy(row.data() + 4 * j, &u, 4);
+        }
+        put(row);
       }
     }
   }
+}
+
+std::string to_string(const std::function<void(const ByteSink&)>& write) {
+  std::string out;
+  write([&out](std::string_view piece) { out += piece; });
   return out;
 }
 
 }  // namespace
 
+void write_npy(const ByteSink& put, const Matrix& m) {
+  npy_of(put, {m.rows(), m.cols()}, {&m});
+}
+
+void write_npy(const ByteSink& put, const std::vector<const Matrix*>& stack) {
+  const Index rows = stack.empty() ? 0 : stack.front()->rows(), cols = stack.empty() ? 0 : stack.front()->cols();
+  for (const Matrix* m : stack)
+    if (m->rows() != rows || m->cols() != cols) throw RunError("npy_bytes: the stacked matrices differ in shape");
+  npy_of(put, {static_cast<Index>(stack.size()), rows, cols}, stack);
+}
+
 std::string npy_bytes(const Matrix& m) {
-  return npy_of({m.rows(), m.cols()}, {&m});
+  return to_string([&](const ByteSink& put) { write_npy(put, m); });
 }
 
 std::string npy_bytes(const std::vector<Matrix>& stack) {
-  const Index rows = stack.empty() ? 0 : stack.front().rows(), cols = stack.empty() ? 0 : stack.front().cols();
   std::vector<const Matrix*> heads;
-  for (const Matrix& m : stack) {
-    if (m.rows() != rows || m.cols() != cols) throw RunError("npy_bytes: the stacked matrices differ in shape");
-    heads.push_back(&m);
-  }
-  return npy_of({static_cast<Index>(stack.size()), rows, cols}, heads);
+  for (const Matrix& m : stack) heads.push_back(&m);
+  return to_string([&](const ByteSink& put) { write_npy(put, heads); });
 }
 
 }  // namespace attnlab

@@ -1,10 +1,13 @@
 #pragma once
 // Reading and writing NumPy .npy files, and the Array both file readers produce.
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
+#include "core/io/byte_sink.hpp"
 
 namespace attnlab {
 
@@ -21,16 +24,23 @@ struct Array {
 // float64 is rounded to float32; NaN and ±inf are kept (the caller decides what is allowed).
 Array parse_npy(std::string_view bytes, const std::string& name);  // throws InputError
 
+// The file's first bytes that hold any header numpy writes (the magic, version, length and dict).
+inline constexpr std::size_t npy_head_most = 1 << 20;
+// Checks the header at the start of `head` (a file's first min(size, npy_head_most) bytes) as
+// parse_npy does, and that the file's `file_size` bytes are exactly what it announces: a file is
+// read only once its header has said how much there is to read. Throws InputError.
+void check_npy_size(std::string_view head, std::uint64_t file_size, const std::string& name);
+
 // Version 1.0, '<f4', C order, shape (rows, cols), header padded to 64 bytes: numpy.load reads it.
 std::string npy_bytes(const Matrix& m);
 // The same for a stack of equal-shaped matrices: shape (count, rows, cols), one head per leading index.
 std::string npy_bytes(const std::vector<Matrix>& stack);
+// The same files handed to `put` piece by piece: the header, then the matrices' own memory, so that
+// writing a large stage costs no copy of it. A stack of one keeps the leading axis.
+void write_npy(const ByteSink& put, const Matrix& m);
+void write_npy(const ByteSink& put, const std::vector<const Matrix*>& stack);
 
 // A shape as Python writes a tuple, "(2, 4, 8)" or "(5,)": how messages about files show shapes.
 std::string tuple_str(const std::vector<Index>& shape);
-
-// At most 40 characters of untrusted file text for a message, other than printable ASCII as \xNN,
-// so a hostile file cannot flood or garble the terminal.
-std::string excerpt(std::string_view text);
 
 }  // namespace attnlab

@@ -7,6 +7,8 @@
 namespace attnlab {
 
 std::vector<std::int32_t> parse_token_ids(std::string_view list) {
+  if (list.find_first_not_of(' ') == std::string_view::npos)
+    throw InputError("--token-ids is empty: give ids such as 464,3797");
   std::vector<std::int32_t> ids;
   std::size_t at = 0;
   for (;;) {

@@ -17,6 +17,12 @@ struct TokenSource {
   std::optional<std::string> token_ids;  // --token-ids: "464,3797,…"
 };
 
+// --model DIR and its tokens: what `tokens` reads, and part of every command's INPUT.
+struct ModelInputOptions {
+  std::string model;  // the Hugging Face folder; empty: no model
+  TokenSource tokens;
+};
+
 // "464,3797, 4" → {464, 3797, 4}. Throws InputError naming --token-ids and the item that is not an id.
 std::vector<std::int32_t> parse_token_ids(std::string_view list);
 

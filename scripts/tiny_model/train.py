@@ -19,6 +19,8 @@ import time
 import numpy as np
 import torch
 
+import verify_model  # beside this file: the independent numpy check, and GPT-2's byte map
+
 
 def tune_malloc():
     """glibc hands big blocks (the [B,H,T,T] attention tensors) back to the kernel after every
@@ -55,20 +57,6 @@ def encode(text):
 
 def decode(ids):
     return "".join("<|endoftext|>" if i == EOT else CHARS[i] for i in ids)
-
-
-def bytes_to_unicode():
-    """GPT-2's byte -> unicode map (openai/gpt-2 encoder.py)."""
-    bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + \
-        list(range(ord("®"), ord("ÿ") + 1))
-    cs = bs[:]
-    n = 0
-    for b in range(256):
-        if b not in bs:
-            bs.append(b)
-            cs.append(256 + n)
-            n += 1
-    return dict(zip(bs, [chr(c) for c in cs]))
 
 
 # ----------------------------------------------------------------------------
@@ -408,7 +396,7 @@ def write_safetensors(path, tensors):
 
 
 def tokenizer_json():
-    b2u = bytes_to_unicode()
+    b2u = verify_model.bytes_to_unicode()
     vocab = {b2u[32 + i]: i for i in range(N_CHARS)}
     assert b2u[32] == "\u0120" and all(b2u[c] == chr(c) for c in range(33, 127))
     vocab["<|endoftext|>"] = EOT
@@ -641,7 +629,6 @@ def main(argv=None):
         print("\nparameter sha256 %s" % h.hexdigest())
         return results
     save_folder(args.out, model, args)
-    import verify_model
     verify_model.verify(args.out, model)
     st_path = os.path.join(args.out, "model.safetensors")
     results["file_size"] = os.path.getsize(st_path)

@@ -125,9 +125,8 @@ def np_forward(W, cfg, ids):
     return x @ W["wte.weight"].T, attns
 
 
-def bytelevel_encode(tok, text):
-    """GPT-2 byte-level BPE with the tokenizer.json's vocab and merges (none here): every byte
-    becomes its bytes_to_unicode character; with no merges each is one token."""
+def bytes_to_unicode():
+    """GPT-2's byte -> unicode map (openai/gpt-2 encoder.py)."""
     bs = list(range(ord("!"), ord("~") + 1)) + list(range(ord("¡"), ord("¬") + 1)) + \
         list(range(ord("®"), ord("ÿ") + 1))
     cs = bs[:]
@@ -137,7 +136,13 @@ def bytelevel_encode(tok, text):
             bs.append(b)
             cs.append(256 + n)
             n += 1
-    b2u = dict(zip(bs, [chr(c) for c in cs]))
+    return dict(zip(bs, [chr(c) for c in cs]))
+
+
+def bytelevel_encode(tok, text):
+    """GPT-2 byte-level BPE with the tokenizer.json's vocab and merges (none here): every byte
+    becomes its bytes_to_unicode character; with no merges each is one token."""
+    b2u = bytes_to_unicode()
     vocab = tok["model"]["vocab"]
     assert tok["model"]["merges"] == []
     return [vocab[b2u[b]] for b in text.encode("utf-8")]
@@ -226,7 +231,7 @@ def sentence_scores(W, cfg, sentence, prev_head, ind_head):
 if __name__ == "__main__":
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "models", "induction")
     W, cfg = verify(folder)
-    mpath = folder.rstrip("/") + "_metrics.json"
+    mpath = os.path.join(folder, "metrics.json")
     ph, ih = 0, 0
     if os.path.exists(mpath):
         with open(mpath) as f:

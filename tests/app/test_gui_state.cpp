@@ -1,11 +1,13 @@
 // The app's state logic without a window: stepping, keys, errors that keep the data, scenarios.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 
 #include "app/gui/app_state.hpp"
+#include "app/gui/panels.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/inputs/input.hpp"
 
@@ -208,5 +210,187 @@ TEST_SUITE("app/state") {
     CHECK(parse_action("dk-up") == Action::dk_up);
     CHECK(parse_action("next-stage") == Action::next_stage);
     CHECK_THROWS_WITH_AS(parse_action("jump"), doctest::Contains("next-stage"), InputError);
+    // Every name parses, and the error lists every one of them.
+    std::string message;
+    try {
+      parse_action("jump");
+    } catch (const InputError& e) {
+      message = e.what();
+    }
+    for (std::string_view name : action_names()) {
+      CHECK_NOTHROW(parse_action(name));
+      CHECK_MESSAGE(message.find(std::string(name)) != std::string::npos, name);
+    }
+  }
+
+  TEST_CASE("the stepper says why a row of weights is NaN, and when a row is saturated") {
+    Settings s;
+    s.source = "random", s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = "none";
+    s.precision = "fp16", s.subtract_max = false, s.stage = Stage::weights;
+    AppState app;
+    begin(app, s);
+    // The rows whose largest score is past ln 65504 overflow; the others are finite.
+    int overflowed = 0;
+    for (Index i = 0; i < 12; ++i) {
+      const QueryView view = query_view(app.problem(), app.trace(), i);
+      app.settings.query = static_cast<int>(i);
+      const std::string warning = row_warning(app, view);
+      if (view.masked.maxCoeff() > 11.09f) {
+        ++overflowed;
+        CHECK_MESSAGE(warning.find("Overflow") != std::string::npos, warning);
+        CHECK(warning.find("65504") != std::string::npos);
+        CHECK(warning.find("exp(") != std::string::npos);
+        CHECK(warning.find("Subtracting the max") != std::string::npos);
+      } else {
+        CHECK(warning.find("Overflow") == std::string::npos);
+      }
+    }
+    CHECK(overflowed > 0);
+    // Before the softmax there is nothing to warn of.
+    app.settings.stage = Stage::scores;
+    CHECK(row_warning(app, query_view(app.problem(), app.trace(), 0)).empty());
+    // A one-hot row: saturated.
+    Settings one_hot;
+    one_hot.scale = "none", one_hot.dk = 512, one_hot.stage = Stage::weights, one_hot.query = 4;
+    AppState saturated;
+    begin(saturated, one_hot);
+    const QueryView view = query_view(saturated.problem(), saturated.trace(), 4);
+    REQUIRE(view.stats.max_weight > 0.99f);
+    CHECK(row_warning(saturated, view).starts_with("Saturated"));
+  }
+
+  TEST_CASE("one colour range for scores and scaled: the scaled scores' colours fade by √dₖ") {
+    AppState app;
+    begin(app);
+    app.settings.stage = Stage::scaled;
+    CHECK(stage_colours(app).hi == doctest::Approx(10 / std::sqrt(8.0f)));
+    app.settings.shared_range = true;
+    CHECK(stage_colours(app).hi == 10);
+    app.settings.stage = Stage::weights;
+    CHECK(stage_colours(app).hi == 1);
+    app.settings.stretch_weights = true;
+    CHECK(stage_colours(app).hi == app.trace().weights.maxCoeff());
+  }
+
+  TEST_CASE("Ctrl+Z undoes changes of settings one at a time, Ctrl+Shift+Z redoes them; the view is left alone") {
+    AppState app;
+    begin(app);
+    remember(app);
+    act(app, Action::dk_up);  // dk 16
+    remember(app);
+    act(app, Action::next_mask);  // causal
+    remember(app);
+    act(app, Action::toggle_scaling);  // none
+    // Moving about is not a change to undo: stage and query stay as they are.
+    act(app, Action::next_stage);
+    act(app, Action::next_query);
+    remember(app);
+    REQUIRE(app.problem().dk() == 16);
+    act(app, Action::undo);
+    CHECK(app.settings.scale == "sqrt");
+    CHECK(app.settings.mask == "causal");
+    CHECK(app.settings.stage == Stage::scaled);
+    CHECK(app.settings.query == 1);
+    act(app, Action::undo);
+    CHECK(app.settings.mask == "none");
+    CHECK(app.problem().dk() == 16);
+    act(app, Action::undo);
+    CHECK(app.problem().dk() == 8);
+    act(app, Action::undo);  // nothing more to undo
+    CHECK(app.problem().dk() == 8);
+    act(app, Action::redo);
+    CHECK(app.problem().dk() == 16);
+    act(app, Action::redo);
+    CHECK(app.problem().mask.text() == "causal");
+    // A new change forgets what was undone.
+    act(app, Action::dk_up);
+    remember(app);
+    act(app, Action::redo);
+    CHECK(app.settings.scale == "sqrt");
+    CHECK(app.problem().dk() == 32);
+    // A change not yet remembered is the one undone.
+    act(app, Action::toggle_scaling);
+    act(app, Action::undo);
+    CHECK(app.settings.scale == "sqrt");
+    // Even the first change, before any other was remembered, can be undone.
+    AppState fresh;
+    begin(fresh);
+    remember(fresh);
+    act(fresh, Action::next_mask);
+    act(fresh, Action::undo);
+    CHECK(fresh.problem().mask.kind == MaskSpec::Kind::none);
+    act(fresh, Action::redo);
+    CHECK(fresh.problem().mask.text() == "causal");
+  }
+
+  TEST_CASE("R resets to the example's defaults, keeping the example, the stage and the query; L the theme") {
+    Settings s;
+    s.example = "needle", s.stage = Stage::weights, s.query = 3;
+    AppState app;
+    begin(app, s);
+    const Index own_dk = app.problem().dk();
+    act(app, Action::dk_up);
+    act(app, Action::next_mask);
+    act(app, Action::toggle_scaling);
+    app.settings.precision = "fp16", app.settings.temperature = 2, app.settings.shared_range = true;
+    apply(app);
+    act(app, Action::reset);
+    CHECK(app.settings.example == "needle");
+    CHECK(app.problem().dk() == own_dk);
+    CHECK(app.problem().mask.kind == MaskSpec::Kind::none);
+    CHECK(app.problem().scale.kind == ScaleSpec::Kind::sqrt);
+    CHECK(app.problem().precision.is_default());
+    CHECK(app.problem().temperature == 1);
+    CHECK_FALSE(app.settings.shared_range);
+    CHECK(app.settings.stage == Stage::weights);
+    CHECK(app.settings.query == 3);
+    CHECK_FALSE(app.settings.light);
+    act(app, Action::toggle_theme);
+    CHECK(app.settings.light);
+    act(app, Action::reset);
+    CHECK(app.settings.light);  // the look is not a setting of the example
+  }
+
+  TEST_CASE("M steps through the mask kinds and back, each with a mask the engine computes") {
+    AppState app;
+    begin(app);
+    std::vector<std::string> seen;
+    for (std::size_t n = 0; n < mask_kinds().size(); ++n) {
+      act(app, Action::next_mask);
+      seen.push_back(app.problem().mask.text());
+    }
+    CHECK(seen == std::vector<std::string>{"causal", "causal-bottom-right", "window:3", "padding:5", "none"});
+    act(app, Action::previous_mask);
+    CHECK(app.settings.mask == "padding:5");
+    act(app, Action::next_mask);
+    act(app, Action::next_mask);
+    // The causal mask: query 4 may not see keys 5 and 6.
+    CHECK(std::isinf(app.trace().masked(4, 5)));
+    CHECK(std::isfinite(app.trace().masked(4, 4)));
+  }
+
+  TEST_CASE("the tiles' memory line explains itself when the tiled path keeps more, at small L") {
+    // 7 × 7 float32 stages: 4 · 4 · 49 = 784 B; tiles of 4 keys: 3 · 4 · 128 · 4 · 2 = 12 KiB.
+    const std::string small = tiles_memory_text(7, 7, 4, 2);
+    CHECK(small.find("784 B") != std::string::npos);
+    CHECK(small.find("keeps more") != std::string::npos);
+    CHECK(small.find("whatever L is") != std::string::npos);
+    // 4096 × 4096: 256.0 MiB against 12 KiB, nothing to explain.
+    const std::string large = tiles_memory_text(4096, 4096, 4, 2);
+    CHECK(large.find("256.0 MiB") != std::string::npos);
+    CHECK(large.find("keeps more") == std::string::npos);
+  }
+
+  TEST_CASE("painting starts from the mask there is, not from an empty one") {
+    AppState app;
+    Settings s;
+    s.mask = "causal";
+    begin(app, s);
+    set_mask_kind(app, "painted");
+    apply(app);
+    REQUIRE(app.settings.mask == "painted");
+    REQUIRE(app.error.empty());
+    for (Index i = 0; i < 7; ++i)
+      for (Index j = 0; j < 7; ++j) CHECK(std::isinf(app.trace().masked(i, j)) == (j > i));
   }
 }  // TEST_SUITE("app/state")

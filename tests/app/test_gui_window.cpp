@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <stb/stb_image.h>
 
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <set>
@@ -12,45 +13,13 @@
 #include "core/inputs/examples.hpp"
 #include "core/inputs/input.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/window_capture.hpp"
 
 using namespace attnlab;
 using cli_test::run_attnlab;
+using namespace window_capture;
 
 namespace {
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgba;
-  Rgba at(int x, int y) const {
-    const auto* p = &rgba[(static_cast<std::size_t>(y) * width + x) * 4];
-    return {p[0], p[1], p[2], p[3]};
-  }
-};
-
-Image load_png(const std::filesystem::path& path) {
-  Image image;
-  int channels = 0;
-  std::unique_ptr<unsigned char, void (*)(void*)> data(
-      stbi_load(path.c_str(), &image.width, &image.height, &channels, 4), stbi_image_free);
-  REQUIRE_MESSAGE(data, "cannot decode " << path);
-  image.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(image.width) * image.height * 4);
-  return image;
-}
-
-struct Cells {
-  float x = 0, y = 0, size = 0;
-  int rows = 0, cols = 0;
-};
-
-// "attnlab: heatmap cells at x=… y=… size=… rows=… cols=…", which a scripted run prints.
-Cells heatmap_cells(const std::string& err) {
-  Cells c;
-  const auto at = err.find("heatmap cells at");
-  REQUIRE_MESSAGE(at != std::string::npos, err);
-  REQUIRE(std::sscanf(err.c_str() + at, "heatmap cells at x=%f y=%f size=%f rows=%d cols=%d", &c.x, &c.y, &c.size,
-                      &c.rows, &c.cols) == 5);
-  return c;
-}
 
 cli_test::RunResult screenshot(const cli_test::TempDir& dir, const std::string& name, std::vector<std::string> args,
                                const std::string& backend = "cpu") {
@@ -59,10 +28,6 @@ cli_test::RunResult screenshot(const cli_test::TempDir& dir, const std::string& 
   auto result = run_attnlab(args);
   REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.err);
   return result;
-}
-
-bool close(Rgba a, Rgba b) {
-  return std::abs(a.r - b.r) <= 2 && std::abs(a.g - b.g) <= 2 && std::abs(a.b - b.b) <= 2;
 }
 
 }  // namespace
@@ -113,6 +78,65 @@ TEST_SUITE("gui/window") {
     }
   }
 
+  TEST_CASE("the cells a mask will block keep their colours, striped, until the masked stage turns them grey") {
+    cli_test::TempDir dir;
+    Problem p = make_example("sentence").problem;
+    p.mask = parse_mask("causal");
+    CpuBackend cpu;
+    Trace t;
+    cpu.compute(p, t);
+    for (const std::string stage : {"scores", "masked"}) {
+      const auto result = screenshot(dir, stage + ".png", {"--mask", "causal", "--stage", stage});
+      const Image image = load_png(dir / (stage + ".png"));
+      const Cells cells = heatmap_cells(result.err);
+      const Matrix& m = stage == "scores" ? t.scores : t.masked;
+      float top = 0;
+      for (Index n = 0; n < m.size(); ++n)
+        if (std::isfinite(m.data()[n])) top = std::max(top, std::abs(m.data()[n]));
+      for (int i = 0; i < 7; ++i)
+        for (int j = i + 1; j < 7; ++j) {
+          // A column of pixels down the cell's left side, clear of its value.
+          int own = 0, grey = 0, darker = 0;
+          const Rgba colour = colormap(t.scores(i, j), -top, top, diverging());
+          for (int dy = 2; dy < static_cast<int>(cells.size) - 2; ++dy) {
+            const Rgba px = image.at(static_cast<int>(cells.x + j * cells.size) + 3,
+                                     static_cast<int>(cells.y + i * cells.size) + dy);
+            own += close(px, colour);
+            grey += close(px, masked_colour);
+            darker += px.r + px.g + px.b + 60 < colour.r + colour.g + colour.b;
+          }
+          INFO(stage << " cell (" << i << ", " << j << ")");
+          if (stage == "scores") {
+            CHECK(own > 0);
+            CHECK(darker > 0);  // the stripes
+            CHECK(grey == 0);
+          } else {
+            CHECK(grey > static_cast<int>(cells.size) / 2);
+          }
+        }
+    }
+  }
+
+  TEST_CASE("--theme light for a bright room, and L (the theme action) switches it") {
+    cli_test::TempDir dir;
+    const auto brightness = [&](const std::string& name) {
+      const Image image = load_png(dir / name);
+      long sum = 0, n = 0;
+      for (int y = 0; y < image.height; y += 7)
+        for (int x = 0; x < image.width; x += 7) {
+          const Rgba px = image.at(x, y);
+          sum += px.r + px.g + px.b, ++n;
+        }
+      return sum / n / 3;
+    };
+    screenshot(dir, "dark.png", {"--theme", "dark"});
+    screenshot(dir, "light.png", {"--theme", "light"});
+    screenshot(dir, "switched.png", {"--theme", "light", "--actions", "theme"});
+    CHECK(brightness("dark.png") < 80);
+    CHECK(brightness("light.png") > 170);
+    CHECK(brightness("switched.png") < 80);
+  }
+
   TEST_CASE("screenshots change when dk and the stage change, and presentation mode hides the side panels") {
     cli_test::TempDir dir;
     const auto base = screenshot(dir, "base.png", {});
@@ -159,16 +183,17 @@ TEST_SUITE("gui/window") {
     cli.insert(cli.end(), {"--backend", "cpu", "--stage", "weights", "--out", (dir / "cli.png").string()});
     const auto exported = run_attnlab(cli);
     REQUIRE_MESSAGE(exported.status == 0, exported.err);
-    CHECK(cli_test::read_all(dir / "figures" / "weights.png") == cli_test::read_all(dir / "cli.png"));
+    // Named by the stage and the settings: export's own figure, byte for byte.
+    CHECK(cli_test::read_all(dir / "figures" / "weights-dk8-causal-q4.png") == cli_test::read_all(dir / "cli.png"));
     for (const char* ext : {".svg", ".npy", ".csv"})
-      CHECK(std::filesystem::exists(dir / "figures" / (std::string("weights") + ext)));
+      CHECK(std::filesystem::exists(dir / "figures" / (std::string("weights-dk8-causal-q4") + ext)));
 
     // Export all: five stages at once, and nothing half-written when the folder cannot be made.
     auto all = input;
     all.insert(all.end(), {"--export-dir", (dir / "all").string(), "--actions", "export-all"});
     screenshot(dir, "all.png", all);
     for (const char* stage : {"scores", "scaled", "masked", "weights", "output"})
-      CHECK(std::filesystem::exists(dir / "all" / (std::string(stage) + ".png")));
+      CHECK(std::filesystem::exists(dir / "all" / (std::string(stage) + "-dk8-causal-q4.png")));
     cli_test::write_all(dir / "blocker", "a file where the folder would go");
     auto blocked = input;
     blocked.insert(blocked.end(), {"--export-dir", (dir / "blocker" / "sub").string(), "--actions", "export-all"});
@@ -201,7 +226,8 @@ TEST_SUITE("gui/window") {
                                          "--out",
                                          (dir / "cli-heads.png").string()};
       REQUIRE(run_attnlab(cli_heads).status == 0);
-      const auto window_file = dir / "heads" / (std::string(head) == "all" ? "heads-weights.png" : "weights.png");
+      const auto window_file =
+          dir / "heads" / (std::string(head) == "all" ? "heads-weights-dk8-head2-q4.png" : "weights-dk8-head2-q4.png");
       CHECK_MESSAGE(cli_test::read_all(window_file) == cli_test::read_all(dir / "cli-heads.png"), "--head " << head);
     }
   }
@@ -268,6 +294,8 @@ TEST_SUITE("gui/window") {
              {"gui", "--font-scale", "10"},
              {"gui", "--frames", "3", "--actions", "jump"},
              {"gui", "--stage", "sideways"},
+             {"gui", "--theme", "grey"},
+             {"gui", "--layout-report", "layout.json"},
              {"--mask", "window:0"},
              {"gui", "--heads", "4", "--kv-heads", "3"},
              {"gui", "--q", "q.npy", "--k", "k.npy", "--v", "v.npy", "--heads", "2"}}) {

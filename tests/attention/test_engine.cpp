@@ -1,6 +1,7 @@
 // The CPU engine against the float64 reference: every stage, every mask kind, awkward shapes.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <limits>
 
 #include "core/attention/backend.hpp"
@@ -42,6 +43,37 @@ TEST_CASE("matrix masks: bool and float, with fully masked rows") {
     check_trace(p, t, what);
     check_same_output_and_stats(compute_output_only(p), t, what);
   });
+}
+
+TEST_CASE("a float mask of float32's lowest masks: not refused, zero weights, a lowest row is uniform") {
+  Problem p = random_problem(9, 13, 16, 8, 5);
+  MaskSpec mask = lowest_mask(9, 13);
+  mask.additive.row(4).setConstant(std::numeric_limits<float>::lowest());
+  p.mask = mask;
+  CHECK_NOTHROW(validate(p));
+  for (const Trace& t : {compute(p), compute_output_only(p)}) {
+    for (Index i = 0; i < 9; ++i)
+      for (Index j = 0; j < 13; ++j) {
+        const bool lowest = p.mask.additive(i, j) == std::numeric_limits<float>::lowest();
+        if (t.full && lowest) CHECK(t.masked(i, j) == std::numeric_limits<float>::lowest());
+        if (t.full && lowest && i != 4) CHECK(t.weights(i, j) == doctest::Approx(0).epsilon(1e-30));
+        if (t.full && i == 4) CHECK(t.weights(i, j) == doctest::Approx(1.0 / 13));
+      }
+    for (const RowStats& s : t.stats) CHECK(std::isfinite(s.entropy));
+    CHECK(t.output.allFinite());
+  }
+  // A large positive mask value is what could overflow: the message blames the mask, not Q and K.
+  p.mask.additive(2, 3) = 3.4e38f;
+  CHECK_THROWS_WITH_AS(validate(p), doctest::Contains("mask file test: its largest value"), InputError);
+}
+
+TEST_CASE("a key tile wider than the keys takes the keys: nothing allocated for the rest, same output") {
+  const Problem p = random_problem(300, 20, 8, 4, 3);
+  CpuBackend cpu;
+  cpu.set_key_tile(Index{1} << 40);
+  Trace t;
+  cpu.compute_output_only(p, t);
+  check_same_output_and_stats(t, compute(p), "a tile of 2^40 keys");
 }
 
 TEST_CASE("scales: sqrt, none, a number, a negative number, and a temperature") {

@@ -188,7 +188,7 @@ TEST_CASE("load_heads_problem: --random heads with their own seeds; head 0 is --
   CHECK_THROWS_WITH_AS(load_heads_problem(in), doctest::Contains("the KV heads must divide the query heads"),
                        InputError);
   in.heads = 0, in.kv_heads.reset();
-  CHECK_THROWS_WITH_AS(load_heads_problem(in), "--heads 0 must be ≥ 1", InputError);
+  CHECK_THROWS_WITH_AS(load_heads_problem(in), "--heads 0 is out of range: 1 to 4096", InputError);
 }
 
 TEST_CASE("model-width files are cut into heads: Q's H·dk columns into H heads, K's and V's into G") {

@@ -51,7 +51,7 @@ std::vector<const FigureText*> texts(const Figure& f, const std::string& role) {
 }
 
 Figure figure_of(const Computed& c, Stage stage, std::optional<Index> query = {}, int width = 1600) {
-  return build_figure(c.problem, c.trace, {stage, query, "", width, ""}, figure_font());
+  return build_figure(c.problem, c.trace, {stage, query, "", width, "", {}, 0}, figure_font());
 }
 
 }  // namespace
@@ -117,12 +117,24 @@ TEST_CASE("figure: crowded labels are thinned, the selected query keeps its labe
   CHECK(rows.size() >= 5);
   CHECK(cols.size() < 300);
   CHECK(cols.size() >= 3);
-  CHECK(std::any_of(rows.begin(), rows.end(), [](const FigureText* t) { return t->text == "q137"; }));
+  // Numbered tokens (q0, q1, …) are labelled with their numbers.
+  CHECK(std::any_of(rows.begin(), rows.end(), [](const FigureText* t) { return t->text == "137"; }));
   for (std::size_t n = 1; n < rows.size(); ++n) CHECK(rows[n]->y - rows[n - 1]->y >= rows[n]->size);
   for (std::size_t n = 1; n < cols.size(); ++n)
-    CHECK(cols[n]->x - cols[n - 1]->x >= figure_font().width(cols[n]->text, cols[n]->size));
+    CHECK(cols[n]->x - cols[n - 1]->x >=
+          (cols[n]->upright ? cols[n]->size : figure_font().width(cols[n]->text, cols[n]->size)));
   CHECK(texts(f, "cell-value").empty());
   CHECK(stage_colours(c.trace.scaled, Stage::scaled).lo == -stage_colours(c.trace.scaled, Stage::scaled).hi);
+  // One stride on both axes, a power of two: the keys every stride-th from 0, the queries too but
+  // for the selected one, whose neighbours closer than a stride make room for it.
+  const long stride = std::stol(cols.at(1)->text) - std::stol(cols.at(0)->text);
+  CHECK((stride > 1 && (stride & (stride - 1)) == 0));
+  for (std::size_t n = 0; n < cols.size(); ++n) CHECK(std::stol(cols[n]->text) == static_cast<long>(n) * stride);
+  for (const FigureText* t : rows) {
+    const long row = std::stol(t->text);
+    CHECK((row % stride == 0 || row == 137));
+    if (row != 137) CHECK(std::abs(row - 137) >= stride);
+  }
 }
 
 TEST_CASE("figure: the output stage has the value dimensions along x") {
@@ -141,9 +153,41 @@ TEST_CASE("figure: a bad width, query or colormap is an input error") {
   CHECK_THROWS_AS(figure_of(c, Stage::weights, {}, 30000), InputError);
   CHECK_THROWS_AS(figure_of(c, Stage::weights, 7), InputError);
   CHECK_THROWS_AS(figure_of(c, Stage::weights, -1), InputError);
-  CHECK_THROWS_AS(build_figure(c.problem, c.trace, {Stage::weights, {}, "jet", 1600, ""}, figure_font()), InputError);
+  CHECK_THROWS_AS(build_figure(c.problem, c.trace, {Stage::weights, {}, "jet", 1600, "", {}, 0}, figure_font()),
+                  InputError);
   CHECK_THROWS_AS(check_plain_size(7, 7, 5000), InputError);
   CHECK_NOTHROW(check_plain_size(7, 7, 100));
+}
+
+TEST_CASE("figure: every cell of a stage in one format, never \"10\" beside \"0.50\"") {
+  // The digits after the point of each formatted cell: one count for the whole matrix.
+  const auto decimals_of = [](const Matrix& m, Stage stage) {
+    std::set<std::size_t> counts;
+    const int d = cell_decimals(stage, m);
+    for (Index n = 0; n < m.size(); ++n) {
+      if (!std::isfinite(m.data()[n])) continue;
+      const std::string s = format_value(m.data()[n], d);
+      const auto point = s.find('.');
+      counts.insert(point == std::string::npos ? 0 : s.size() - point - 1);
+    }
+    return counts;
+  };
+  Matrix scaled(1, 4);
+  scaled << 10.0f, 0.5f, -3.25f, -INFINITY;
+  CHECK(decimals_of(scaled, Stage::scaled) == std::set<std::size_t>{1});
+  CHECK(format_value(10.0f, cell_decimals(Stage::scaled, scaled)) == "10.0");
+  Matrix small(1, 3);
+  small << 9.99f, 0.5f, 1.0f;
+  CHECK(decimals_of(small, Stage::scaled) == std::set<std::size_t>{2});
+  Matrix whole(1, 3);
+  whole << 10.0f, 9.0f, -INFINITY;
+  CHECK(decimals_of(whole, Stage::scores) == std::set<std::size_t>{0});
+  Matrix weights(1, 3);
+  weights << 1.0f, 0.0f, 0.0f;  // whole, but weights always read 0.00 … 1.00
+  CHECK(decimals_of(weights, Stage::weights) == std::set<std::size_t>{2});
+  Matrix large(1, 2);
+  large << 120.5f, 3.0f;
+  CHECK(decimals_of(large, Stage::scores) == std::set<std::size_t>{0});
 }
 
 TEST_CASE("figure: numbers, ticks and XML text as the figures write them") {
@@ -194,7 +238,8 @@ TEST_CASE("figure: the PNG writer paints each cell its colour, and the SVG write
                     "cell (" << i << ", " << j << "): " << rgb(image.at(x, y)) << " not " << rgb(want));
     }
   const std::string svg = figure_svg(f);
-  CHECK(count(svg, "class=\"cell\"") == 49);
+  CHECK(count(svg, "<rect class=\"cell") == 49);
+  CHECK(count(svg, "class=\"cell masked\"") == 21);  // grey: the causal mask's upper triangle
   CHECK(count(svg, "class=\"outline\"") >= 1);
 }
 
@@ -294,7 +339,7 @@ TEST_SUITE("cli/export") {
     const std::string svg = read_all(out);
     check_well_formed(out);
     CHECK(svg.starts_with("<?xml"));
-    CHECK(count(svg, "<rect class=\"cell\"") == 49);
+    CHECK(count(svg, "<rect class=\"cell") == 49);
     CHECK(count(svg, "class=\"key-label\"") == 7);
     CHECK(count(svg, "class=\"query-label\"") == 7);
     for (const char* token : {">The<", ">cat<", ">because<", ">tired<"}) CHECK_MESSAGE(count(svg, token) >= 2, token);
@@ -312,7 +357,7 @@ TEST_SUITE("cli/export") {
     REQUIRE_MESSAGE(r2.status == 0, r2.err);
     check_well_formed(big);
     const std::string svg2 = read_all(big);
-    CHECK(count(svg2, "<rect class=\"cell\"") == 2400);
+    CHECK(count(svg2, "<rect class=\"cell") == 2400);
     CHECK(count(svg2, "class=\"key-label\"") < 60);
   }
 

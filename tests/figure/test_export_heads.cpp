@@ -72,7 +72,7 @@ Heads compute(const InputOptions& input) {
 }
 
 Figure grid_of(const Heads& h, Stage stage, std::optional<Index> query = {}, int width = 1600) {
-  return build_heads_figure(h.problem, h.traces, {stage, query, "", width, ""}, figure_font());
+  return build_heads_figure(h.problem, h.traces, {stage, query, "", width, "", {}, 0}, figure_font());
 }
 
 std::vector<const FigureText*> texts(const Figure& f, const std::string& role) {
@@ -126,7 +126,7 @@ std::vector<SvgCell> svg_cells(const std::string& svg) {
     start = end + 1;
     if (line.starts_with("<g class=\"heatmap\""))
       panel = contains(line, "data-panel=") ? attribute(line, "data-panel") : "";
-    if (!line.starts_with("<rect class=\"cell\"")) continue;
+    if (!line.starts_with("<rect class=\"cell")) continue;
     SvgCell c;
     c.panel = panel, c.line = line;
     c.x = std::stof(attribute(line, "x")), c.y = std::stof(attribute(line, "y"));
@@ -249,14 +249,21 @@ TEST_CASE("heads figure: one colour scale across the heads, the largest magnitud
     smallest_own = std::min(smallest_own, own);
   }
   REQUIRE(smallest_own < largest);  // a scale per head would colour some head differently
-  // Keys the mask blocks are grey in every stage before the output.
+  // Keys the mask will block keep their scores' colours, striped; they turn grey at the masked stage.
+  const Figure masked = grid_of(h, Stage::masked);
+  int blocked = 0;
   for (std::size_t head = 0; head < 4; ++head)
     for (Index i = 0; i < 5; ++i)
-      for (Index j = 0; j < 7; ++j)
-        CHECK(f.heatmaps[head].colours[static_cast<std::size_t>(i * 7 + j)] ==
-              (std::isinf(h.traces[head].masked(i, j))
-                   ? masked_colour
-                   : colormap(h.traces[head].scores(i, j), -largest, largest, diverging())));
+      for (Index j = 0; j < 7; ++j) {
+        const auto n = static_cast<std::size_t>(i * 7 + j);
+        const bool will_block = std::isinf(h.traces[head].masked(i, j));
+        blocked += will_block;
+        CHECK(f.heatmaps[head].colours[n] == colormap(h.traces[head].scores(i, j), -largest, largest, diverging()));
+        CHECK((f.heatmaps[head].mask[n] == FigureHeatmap::Mask::to_be_masked) == will_block);
+        CHECK((masked.heatmaps[head].mask[n] == FigureHeatmap::Mask::masked) == will_block);
+        if (will_block) CHECK(masked.heatmaps[head].colours[n] == masked_colour);
+      }
+  CHECK(blocked > 0);
 }
 
 TEST_CASE("heads figure: tiny cells carry no token labels; the panels and axis still say what they are") {
@@ -292,13 +299,13 @@ TEST_CASE("heads figure: too many heads, a query or a width out of range are inp
   CHECK_THROWS_AS(grid_of(h, Stage::weights, 5), InputError);
   CHECK_THROWS_AS(grid_of(h, Stage::weights, -1), InputError);
   CHECK_THROWS_AS(grid_of(h, Stage::weights, {}, 100), InputError);
-  CHECK_THROWS_AS(build_heads_figure(h.problem, h.traces, {Stage::weights, {}, "jet", 1600, ""}, figure_font()),
+  CHECK_THROWS_AS(build_heads_figure(h.problem, h.traces, {Stage::weights, {}, "jet", 1600, "", {}, 0}, figure_font()),
                   InputError);
   // The writers draw every panel: the SVG one group per head, the PNG each head's cells.
   const Figure f = grid_of(h, Stage::weights, 1, 1000);
   const std::string svg = figure_svg(f);
   CHECK(count(svg, "<g class=\"heatmap\" data-panel=\"head ") == 4);
-  CHECK(count(svg, "<rect class=\"cell\"") == 4 * 35);
+  CHECK(count(svg, "<rect class=\"cell") == 4 * 35);
   const Image image = decode_png(figure_png(f, figure_font()));
   for (const FigureHeatmap& p : f.heatmaps)
     for (Index i = 0; i < 5; ++i)
@@ -399,7 +406,7 @@ TEST_SUITE("cli/export_heads") {
     CHECK(per_panel == std::map<std::string, int>{{"head 0", 35}, {"head 1", 35}, {"head 2", 35}, {"head 3", 35}});
     for (const char* label : {">head 0 \u00b7 KV head 0<", ">head 1 \u00b7 KV head 0<", ">head 2 \u00b7 KV head 1<",
                               ">head 3 \u00b7 KV head 1<", "grouped-query attention: 4 heads over 2 KV heads",
-                              "mask causal-bottom-right", "query 2 outlined", ">q2<", ">k6<", ">keys<"})
+                              "mask causal-bottom-right", "query 2 outlined", ">2</text>", ">6</text>", ">keys<"})
       CHECK_MESSAGE(contains(svg, label), label);
     CHECK(count(svg, "class=\"panel-title\"") == 4);
     CHECK(count(svg, "class=\"outline\"") >= 4);

@@ -1,7 +1,9 @@
 // libFuzzer target for the file readers. The first byte chooses the reader (modulo 3: 0 .npy,
-// 1 .csv, 2 tokenizer.json); the rest is the file. InputError is the expected answer to bad input; a
-// crash, a sanitizer report, another exception or a result that breaks the reader's contract (an
-// Array's shape and data; a tokenizer's ids inside its vocabulary) is a bug.
+// libFuzzer target for the file readers. The first byte chooses the reader (modulo 4: 0 .npy,
+// 1 .csv, 2 a safetensors header, 3 tokenizer.json); the rest is the file. InputError is the expected
+// answer to bad input; a crash, a sanitizer report, another exception or a result that breaks the
+// reader's contract (an Array's shape and data; a header's tiling of the data; a tokenizer's ids inside
+// its vocabulary) is a bug.
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +11,7 @@
 
 #include "core/io/csv.hpp"
 #include "core/io/npy.hpp"
+#include "core/model/safetensors.hpp"
 #include "core/tokenizer/tokenizer.hpp"
 
 namespace {
@@ -39,6 +42,20 @@ void check_round_trip(const attnlab::Array& a) {
     check(std::bit_cast<std::uint32_t>(back.data[i]) == std::bit_cast<std::uint32_t>(a.data[i]));
 }
 
+// An accepted safetensors header tiles the data exactly: from 0, contiguous, each tensor the size of
+// its shape, the last ending at the end of the file.
+void check_header(const attnlab::SafetensorsHeader& h, std::size_t file_size) {
+  std::uint64_t at = 0;
+  for (const attnlab::TensorEntry& t : h.tensors) {
+    check(t.begin == at && t.end >= t.begin);
+    std::uint64_t bytes = attnlab::dtype_size(t.dtype);
+    for (const std::uint64_t d : t.shape) check(!__builtin_mul_overflow(bytes, d, &bytes));
+    check(t.end - t.begin == bytes);
+    at = t.end;
+  }
+  check(h.data_start >= 8 && h.data_start + at == file_size);
+}
+
 // A tokenizer that loads must tokenize a text with added tokens, spaces, digits, accents and emoji
 // into ids of its vocabulary, each with a label.
 void check_tokenizer(std::string_view json) {
@@ -55,12 +72,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    if (data[0] % 3 == 2) {
+    const int reader = data[0] % 4;
+    if (reader == 2) {
+      check_header(attnlab::parse_safetensors(bytes, "fuzz file f.safetensors"), bytes.size());
+      return 0;
+    }
+    if (reader == 3) {
       check_tokenizer(bytes);
       return 0;
     }
     const attnlab::Array a =
-        data[0] % 3 == 0 ? attnlab::parse_npy(bytes, "fuzz file f.npy") : attnlab::parse_csv(bytes, "fuzz file f.csv");
+        reader == 0 ? attnlab::parse_npy(bytes, "fuzz file f.npy") : attnlab::parse_csv(bytes, "fuzz file f.csv");
     check_array(a);
     check_round_trip(a);
   } catch (const attnlab::InputError& e) {

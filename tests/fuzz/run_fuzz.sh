@@ -1,5 +1,5 @@
 #!/bin/bash
-# Builds the fuzz target of the file readers (.npy, .csv, tokenizer.json) and runs it for SECONDS.
+# Builds the fuzz target of the file readers (.npy, .csv, a safetensors header, tokenizer.json) and runs it for SECONDS.
 # Exit 0: no bug found; 1: a crash, sanitizer report or build failure; 77: no libFuzzer (skipped).
 set -u
 if [ $# -ne 3 ]; then
@@ -31,11 +31,12 @@ done
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I "$src" -I/usr/include/eigen3 \
   "$src/core/io/npy.cpp" "$src/core/io/csv.cpp" "$src/core/io/atomic_file.cpp" "$src/core/io/json_file.cpp" \
+  "$src/core/model/safetensors.cpp" \
   "${tokenizer_sources[@]}" "$src/tests/fuzz/fuzz_readers.cpp" \
   $(pkg-config --cflags --libs libpcre2-8 libutf8proc) \
   -o "$work/fuzz_readers" || { echo "FUZZ FAILURE: the fuzz target does not build"; exit 1; }
 
-# Seeds: the first byte picks the reader (\000 .npy, \001 .csv, \002 tokenizer.json). Written with printf so no Python
+# Seeds: the first byte picks the reader (\000 .npy, \001 .csv, \002 safetensors, \003 tokenizer.json). Written with printf so no Python
 # is needed; rewritten every run, while inputs the fuzzer found stay in the corpus.
 # npy_seed FILE VERSION DESCR FORTRAN SHAPE DATA (DATA is a printf format of the raw bytes)
 npy_seed() {
@@ -63,14 +64,23 @@ npy_seed seed-b1 1 '|b1' False '(2, 2)' '\1\0\1\1'
 printf '\0011,2,3\n4,5,6\n' > "$c/seed-csv"
 printf '\001inf,-inf,nan\r\n1e-3,+2,.5\r\n\r\n' > "$c/seed-csv-crlf"
 printf '\001 1 ,\t2.5e7\n-0,1e-50\n\n' > "$c/seed-csv-spaces"
+# safetensors: the 8-byte little-endian header length, the JSON, the data.
+st_seed() {
+  local n=${#2}
+  { printf '\002'; printf "\\$(printf %03o $((n & 255)))\\$(printf %03o $((n >> 8)))\000\000\000\000\000\000"
+    printf '%s' "$2"; printf "$3"; } > "$c/$1"
+}
+st_seed seed-st-two '{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"BF16","shape":[1,1],"data_offsets":[8,10]},"__metadata__":{"format":"pt"}}' '\0\0\200\77\0\0\0\100\300\77'
+st_seed seed-st-empty '{}' ''
+st_seed seed-st-f16 '{"w":{"dtype":"F16","shape":[3],"data_offsets":[0,6]}}' '\0\74\0\300\377\173'
 # Tokenizers in the shapes of real ones: Llama 3 (Split + ByteLevel, ignore_merges, BOS), GPT-2
 # (ByteLevel with its regex), Llama 2 (Prepend + Replace, byte_fallback) and Metaspace.
 vocab='"H":0,"i":1,"\u0120":2,"t":3,"h":4,"e":5,"r":6,"Hi":7,"\u0120t":8,"\u0120th":9,"2":10,"0":11,"4":12,"<0xF0>":13,"\u2581":14'
 merges='"H i","\u0120 t","\u0120t h"'
-printf '\002%s' '{"added_tokens":[{"id":20,"content":"<s>","special":true,"lstrip":true}],"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'"'"'s|'"'"'t)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"use_regex":false}]},"post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],"special_tokens":{"<s>":{"id":"<s>","ids":[20],"tokens":["<s>"]}}},"model":{"type":"BPE","ignore_merges":true,"vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-llama3"
-printf '\002%s' '{"pre_tokenizer":{"type":"ByteLevel","add_prefix_space":true},"model":{"type":"BPE","vocab":{'"$vocab"'},"merges":[["H","i"],["\u0120","t"]]}}' > "$c/seed-tokenizer-gpt2"
-printf '\002%s' '{"normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"\u2581"},{"type":"Replace","pattern":{"String":" "},"content":"\u2581"},{"type":"NFC"}]},"model":{"type":"BPE","byte_fallback":true,"fuse_unk":true,"unk_token":"H","vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-llama2"
-printf '\002%s' '{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Digits","individual_digits":true},{"type":"Metaspace","replacement":"\u2581","prepend_scheme":"first","split":true}]},"model":{"type":"BPE","vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-metaspace"
+printf '\003%s' '{"added_tokens":[{"id":20,"content":"<s>","special":true,"lstrip":true}],"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Split","pattern":{"Regex":"(?i:'"'"'s|'"'"'t)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+"},"behavior":"Isolated","invert":false},{"type":"ByteLevel","add_prefix_space":false,"use_regex":false}]},"post_processor":{"type":"TemplateProcessing","single":[{"SpecialToken":{"id":"<s>","type_id":0}},{"Sequence":{"id":"A","type_id":0}}],"special_tokens":{"<s>":{"id":"<s>","ids":[20],"tokens":["<s>"]}}},"model":{"type":"BPE","ignore_merges":true,"vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-llama3"
+printf '\003%s' '{"pre_tokenizer":{"type":"ByteLevel","add_prefix_space":true},"model":{"type":"BPE","vocab":{'"$vocab"'},"merges":[["H","i"],["\u0120","t"]]}}' > "$c/seed-tokenizer-gpt2"
+printf '\003%s' '{"normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"\u2581"},{"type":"Replace","pattern":{"String":" "},"content":"\u2581"},{"type":"NFC"}]},"model":{"type":"BPE","byte_fallback":true,"fuse_unk":true,"unk_token":"H","vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-llama2"
+printf '\003%s' '{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Digits","individual_digits":true},{"type":"Metaspace","replacement":"\u2581","prepend_scheme":"first","split":true}]},"model":{"type":"BPE","vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-metaspace"
 
 # libFuzzer's own default exit code for a bug is 77, which CTest would read as a skip.
 "$work/fuzz_readers" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=16384 \

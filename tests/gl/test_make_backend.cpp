@@ -15,6 +15,9 @@ TEST_CASE("backends are picked by name") {
   // "auto" says why whenever it falls back (the gpu suite tests the GPU side).
   const BackendChoice automatic = make_backend("auto");
   CHECK(automatic.fallback_reason.empty() == (automatic.backend->name() == "gpu"));
+  // No hardware GPU is a choice of the CPU, with its reason, never a GPU.
+  if (automatic.no_gpu) CHECK((automatic.backend->name() == "cpu" && !automatic.fallback_reason.empty()));
+  CHECK_FALSE(make_backend("cpu").no_gpu);
   try {
     make_backend("metal");
     FAIL("an unknown backend was accepted");

@@ -1,5 +1,6 @@
 // Files written whole or not at all: what lands on success, and that nothing changes on failure.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -136,4 +137,79 @@ TEST_SUITE("io/atomic_file") {
     fs::remove_all(dir);
   }
 
+  TEST_CASE("reading: only regular files, refused by name before a byte is read") {
+    const auto dir = fresh_dir("kinds");
+    REQUIRE(::mkfifo((dir / "fifo.npy").c_str(), 0600) == 0);
+    fs::create_symlink("/dev/zero", dir / "zero.npy");
+    CHECK_THROWS_WITH_AS(read_file(dir / "fifo.npy", "Q file fifo.npy"),
+                         "Q file fifo.npy: cannot read: it is a FIFO (named pipe), not a regular file", InputError);
+    CHECK_THROWS_WITH_AS(read_file(dir / "zero.npy", "K file zero.npy"),
+                         "K file zero.npy: cannot read: it is a character device, not a regular file", InputError);
+    // No more than the file held when it was opened, piece by piece.
+    write_file_atomic(dir / "f.csv", "0123456789");
+    FileReader file(dir / "f.csv", "f");
+    CHECK(file.size() == 10);
+    std::string bytes;
+    file.read(bytes, 4);
+    CHECK(bytes == "0123");
+    file.read(bytes, 1000);
+    CHECK(bytes == "0123456789");
+    fs::remove_all(dir);
+  }
+
+  TEST_CASE("a batch writes a file from its source, piece by piece, at commit") {
+    const auto dir = fresh_dir("source");
+    AtomicBatch batch;
+    batch.add(dir / "a.npy", [](const ByteSink& put) {
+      put("first ");
+      put("second");
+    });
+    CHECK(names_in(dir).empty());
+    batch.commit();
+    CHECK(read_file(dir / "a.npy", "a") == "first second");
+    // A source that fails leaves no file and no temporary.
+    AtomicBatch failing;
+    failing.add(dir / "b.npy", [](const ByteSink& put) {
+      put("half");
+      throw RunError("the source failed");
+    });
+    CHECK_THROWS_WITH_AS(failing.commit(), "the source failed", RunError);
+    CHECK(names_in(dir) == std::set<std::string>{"a.npy"});
+    fs::remove_all(dir);
+  }
+
+  TEST_CASE("two paths name one destination by where a rename lands, not by their spelling") {
+    const auto dir = fresh_dir("same");
+    fs::create_directory(dir / "real");
+    fs::create_directory_symlink(dir / "real", dir / "link");
+    CHECK(same_destination(dir / "real" / "x.png", dir / "link" / "x.png"));
+    CHECK(same_destination(dir / "real" / "x.png", dir / "link" / ".." / "real" / "x.png"));
+    CHECK(same_destination(dir / "new" / ".." / "real" / "x.png", dir / "real" / "x.png"));
+    CHECK_FALSE(same_destination(dir / "real" / "x.png", dir / "real" / "y.png"));
+    // A link as the last name is replaced by a rename, not followed: another destination.
+    fs::create_symlink(dir / "real" / "x.png", dir / "real" / "alias.png");
+    CHECK_FALSE(same_destination(dir / "real" / "x.png", dir / "real" / "alias.png"));
+    fs::remove_all(dir);
+  }
+
+  TEST_CASE("directories made for a write are taken away again when it fails, and only those") {
+    const auto dir = fresh_dir("made");
+    {
+      NewDirectories made(dir / "a" / "b" / "c");
+      CHECK(fs::is_directory(dir / "a" / "b" / "c"));
+      made.remove();
+      CHECK(names_in(dir).empty());
+    }
+    fs::create_directory(dir / "kept");
+    {
+      NewDirectories made(dir / "kept" / "new");
+      made.remove();
+      CHECK(names_in(dir) == std::set<std::string>{"kept"});
+    }
+    CHECK_THROWS_AS(NewDirectories(dir / "x" / "y" / std::string(300, 'z')), RunError);
+    CHECK(names_in(dir) == std::set<std::string>{"kept"});
+    write_file_atomic(dir / "file", "a file");
+    CHECK_THROWS_AS(NewDirectories(dir / "file" / "sub"), RunError);
+    fs::remove_all(dir);
+  }
 }  // TEST_SUITE("io/atomic_file")

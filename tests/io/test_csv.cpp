@@ -77,6 +77,18 @@ TEST_SUITE("io/csv") {
     CHECK(csv_error("1,-1e400\n") == "Q file q.csv: line 1, value 2: '-1e400' is out of range for float32");
   }
 
+  TEST_CASE("csv: too small for float32, or even for a double, rounds to zero as strtod's underflow does") {
+    const Array a =
+        parse_csv("1e-999,-1e-999,0.000001e-400,1000e-1000\n-0.0e-99999999999999999999,1e-45,2e-46,5\n", "x");
+    REQUIRE(a.data.size() == 8);
+    for (std::size_t i = 0; i < 7; ++i) CHECK(std::fabs(a.data[i]) <= 1.5e-45f);
+    CHECK(std::signbit(a.data[1]));
+    CHECK(a.data[5] > 0);  // the smallest subnormal
+    CHECK(a.data[7] == 5);
+    CHECK(csv_error("1,1e999\n") == "Q file q.csv: line 1, value 2: '1e999' is out of range for float32");
+    CHECK(csv_error("1,-12345e99999\n") == "Q file q.csv: line 1, value 2: '-12345e99999' is out of range for float32");
+  }
+
   TEST_CASE("csv: ragged rows") {
     CHECK(csv_error("1,2,3,4\n5,6,7,8\n1,2,3,4,5\n") == "Q file q.csv: line 3 has 5 values but line 1 has 4");
     CHECK(csv_error("1,2\n3\n") == "Q file q.csv: line 2 has 1 value but line 1 has 2");

@@ -508,4 +508,22 @@ TEST_SUITE("io/npy") {
     std::filesystem::remove_all(dir);
   }
 
+  TEST_CASE("npy: the header is checked against the file's size before the data is read") {
+    const std::string file = npy_file(dict("<f4", false, "(2, 2)"), f4(1) + f4(2) + f4(3) + f4(4));
+    const std::string head = file.substr(0, file.size() - 16);  // the header alone
+    CHECK_NOTHROW(check_npy_size(head, file.size(), "Q"));
+    CHECK_THROWS_WITH_AS(check_npy_size(head, file.size() + 1000, "Q"),
+                         "Q: header says shape (2, 2) of <f4 = 16 bytes but 1016 bytes follow", InputError);
+    CHECK_THROWS_WITH_AS(check_npy_size(head, 1ull << 40, "Q"), doctest::Contains("bytes follow"), InputError);
+    CHECK_THROWS_AS(check_npy_size(head.substr(0, 5), 1ull << 40, "Q"), InputError);
+    // What is written piece by piece is what npy_bytes writes.
+    const Matrix m = Matrix::Random(3, 5);
+    std::string streamed;
+    write_npy([&](std::string_view piece) { streamed += piece; }, m);
+    CHECK(streamed == npy_bytes(m));
+    const std::vector<const Matrix*> stack{&m, &m};
+    streamed.clear();
+    write_npy([&](std::string_view piece) { streamed += piece; }, stack);
+    CHECK(streamed == npy_bytes(std::vector<Matrix>{m, m}));
+  }
 }  // TEST_SUITE("io/npy")

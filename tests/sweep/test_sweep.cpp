@@ -22,6 +22,31 @@ TEST_CASE("dk lists: powers of two from A to B, or the values given") {
     CHECK_THROWS_WITH_AS(parse_dk_list(bad), doctest::Contains("--dk"), InputError);
 }
 
+TEST_CASE("dk lists and sweeps are bounded before anything runs") {
+  CHECK_THROWS_WITH_AS(parse_dk_list("1:4611686018427387904"),
+                       "--dk '1:4611686018427387904': dk 4611686018427387904 is out of range: 1 to 65536", InputError);
+  CHECK_THROWS_WITH_AS(parse_dk_list("99999999999999999999999"), doctest::Contains("--dk"), InputError);
+  std::string list = "1";
+  for (int dk = 2; dk <= 64; ++dk) list += "," + std::to_string(dk);
+  CHECK(parse_dk_list(list).size() == 64);
+  CHECK_THROWS_WITH_AS(parse_dk_list(list + ",65"), doctest::Contains("holds more than 64 values"), InputError);
+  CHECK(parse_dk_list("1:65536").size() == 17);
+
+  SweepOptions o;
+  o.dks = {8};
+  o.sigma = 1e30;  // every score would overflow float32: refused as compute refuses it
+  CHECK_THROWS_WITH_AS(check_sweep(o), doctest::Contains("--sigma 1e+30 is too large for float32"), InputError);
+  o.sigma = 1e5;  // 44.4 · σ² · 8 ≈ 3.6e11: fits
+  CHECK_NOTHROW(check_sweep(o));
+  const auto points = sweep({{1, 8}, 8, 4, 0, 1e5});
+  for (const SweepPoint& p : points) CHECK((std::isfinite(p.score_std) && std::isfinite(p.entropy)));
+  o.sigma = 1;
+  o.dks = {65536}, o.length = 4096, o.trials = 1;
+  CHECK_THROWS_WITH_AS(check_sweep(o), doctest::Contains("floating-point operations"), InputError);
+}
+
+// The sweep's Q and K are drawn into buffers made before its parallel region: the same numbers as
+// the generator's own matrices, whatever the order of the dks.
 TEST_CASE("the sweep's averages equal a float64 computation of the same problems") {
   SweepOptions o;
   o.dks = {1, 5, 64};

@@ -107,6 +107,10 @@ try {
     await page.goto(base + '?example=sentence&query=99');
     await page.waitForFunction(() => document.getElementById('messages').textContent.length > 0, null, { timeout: 30000 });
     fs.writeFileSync(path.join(out, 'messages.txt'), await page.textContent('#messages'));
+    // A real model: the desktop's alone, and the page says so.
+    await page.goto(base + '?example=induction');
+    await page.waitForFunction(() => document.getElementById('messages').textContent.length > 0, null, { timeout: 30000 });
+    fs.writeFileSync(path.join(out, 'model.txt'), await page.textContent('#messages'));
   } else if (scenario === 'keys') {
     await scripted('?example=sentence&stage=weights&frames=8', 'url-weights.png');
     await open('?example=sentence');
@@ -158,15 +162,15 @@ try {
       await page.mouse.up();
       await wait_frames(2);
     };
-    await click(120, 44);
-    await click(60, 131);
-    for (const [y, file] of [[74, files[0]], [103, files[1]], [133, files[2]]]) {
+    await click(110, 84);
+    await click(60, 160);
+    for (const [y, file] of [[114, files[0]], [144, files[1]], [174, files[2]]]) {
       const chooser = page.waitForEvent('filechooser');
       await click(41, y);
       await (await chooser).setFiles(file);
       await wait_frames(3);
     }
-    await click(60, 164);
+    await click(58, 204);
     await page.screenshot({ path: path.join(out, 'files.png') });
     const downloads = [];
     page.on('download', (download) => downloads.push(download));

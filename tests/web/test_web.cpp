@@ -54,6 +54,18 @@ void drive(const std::string& scenario, const fs::path& out, const std::vector<s
   REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.out << result.err);
 }
 
+// The one download of `stage` with extension `ext`: Export names its files after the stage and the
+// settings (weights-dk8-causal-q4.png), as on the desktop.
+fs::path download(const fs::path& dir, const std::string& stage, const std::string& ext) {
+  std::vector<fs::path> found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(stage) && name.ends_with(ext)) found.push_back(entry.path());
+  }
+  REQUIRE_MESSAGE(found.size() == 1, "downloads of " << stage << ext << " in " << dir.string() << ": " << found.size());
+  return found.front();
+}
+
 struct Cells {
   float x = 0, y = 0, size = 0;
   int rows = 0, cols = 0;
@@ -99,7 +111,8 @@ void check_weights(const Image& image, const Cells& cells, const std::string& ma
 }  // namespace
 
 TEST_SUITE("web/page") {
-  TEST_CASE("the page loads, draws the window on the CPU backend, and shows what is wrong with a bad parameter") {
+  TEST_CASE(
+      "the page loads, draws the window on the CPU backend, and shows what is wrong with a bad parameter or a model") {
     cli_test::TempDir dir;
     drive("page", dir.path());
     const Image image = load_png(dir / "page.png");
@@ -114,6 +127,9 @@ TEST_SUITE("web/page") {
     CHECK(timings.find("\"first_frame_ms\"") != std::string::npos);
     CHECK(cli_test::read_all(dir / "messages.txt") ==
           "attnlab: --query 99 is out of range: there are 7 queries (0 to 6)\n");
+    CHECK(cli_test::read_all(dir / "model.txt") ==
+          "attnlab: real models (--model, --example induction) run in the desktop app; this web page has no "
+          "tokenizer and no forward pass\n");
     CHECK(cli_test::read_all(dir / "console.txt").find("pageerror") == std::string::npos);
   }
 }
@@ -155,9 +171,9 @@ TEST_SUITE("web/export") {
           cli_test::run_attnlab({"export", "--example", "sentence", "--mask", "causal", "--query", "4", "--backend",
                                  "cpu", "--stage", "weights", "--out", cli.string()});
       REQUIRE_MESSAGE(exported.status == 0, exported.err);
-      CHECK_MESSAGE(cli_test::read_all(downloads / (std::string("weights") + ext)) == cli_test::read_all(cli), ext);
+      CHECK_MESSAGE(cli_test::read_all(download(downloads, "weights", ext)) == cli_test::read_all(cli), ext);
     }
-    for (const char* ext : {".npy", ".csv"}) CHECK(fs::file_size(downloads / (std::string("weights") + ext)) > 0);
+    for (const char* ext : {".npy", ".csv"}) CHECK(fs::file_size(download(downloads, "weights", ext)) > 0);
   }
 }
 
@@ -188,7 +204,7 @@ TEST_SUITE("web/files") {
     p.k = to_matrix(load_array(dir / "k.csv", "K"), "K");
     p.v = to_matrix(load_array(dir / "v.csv", "V"), "V");
     const test::RefTrace ref = test::reference(p);
-    const Matrix scores = to_matrix(load_array(dir / "downloads" / "scores.npy", "scores"), "scores");
+    const Matrix scores = to_matrix(load_array(download(dir / "downloads", "scores", ".npy"), "scores"), "scores");
     REQUIRE(scores.rows() == 3);
     REQUIRE(scores.cols() == 5);
     for (int i = 0; i < 3; ++i)

@@ -1,0 +1,10 @@
+#pragma once
+// One frame of the window's panels, placed by plan_layout (layout.hpp) for the window's size.
+#include "app/gui/app_state.hpp"
+#include "app/gui/panels.hpp"
+
+namespace attnlab::gui {
+
+void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads);
+
+}  // namespace attnlab::gui

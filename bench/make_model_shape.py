@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Writes a Hugging Face model folder with random weights in a real model's exact shapes, for timing
+`attnlab bench --model` and measuring its memory: never a trained model, only its sizes.
+
+    /usr/bin/python3 bench/make_model_shape.py --shape gpt2 --out /tmp/gpt2-shape
+    /usr/bin/python3 bench/make_model_shape.py --shape smollm2-135m --dtype BF16 --out /tmp/smollm2-shape
+
+gpt2 is GPT-2 small (124 M parameters: 12 layers, 12 heads of 64, vocabulary 50257, 1024 positions);
+smollm2-135m is SmolLM2-135M's Llama layout (30 layers, 9 query heads over 3 KV heads of 64, tied
+embeddings). Weights ~ N(0, 0.02), norms 1, biases 0, from a fixed seed.
+"""
+import argparse
+import json
+import os
+import struct
+
+import numpy as np
+
+SHAPES = {
+    "gpt2": dict(model_type="gpt2", vocab_size=50257, n_embd=768, n_layer=12, n_head=12, n_positions=1024,
+                 n_inner=None, layer_norm_epsilon=1e-5, activation_function="gelu_new"),
+    "smollm2-135m": dict(model_type="llama", vocab_size=49152, hidden_size=576, num_hidden_layers=30,
+                         num_attention_heads=9, num_key_value_heads=3, intermediate_size=1536,
+                         max_position_embeddings=8192, rms_norm_eps=1e-5, rope_theta=100000.0,
+                         tie_word_embeddings=True, hidden_act="silu"),
+}
+
+
+def tensors(config):
+    """(name, shape, kind) in the order a checkpoint stores them; kind is weight, norm or bias."""
+    if config["model_type"] == "gpt2":
+        E, V, P = config["n_embd"], config["vocab_size"], config["n_positions"]
+        M = config["n_inner"] or 4 * E
+        yield "wte.weight", (V, E), "weight"
+        yield "wpe.weight", (P, E), "weight"
+        for l in range(config["n_layer"]):
+            h = "h.%d." % l
+            yield h + "ln_1.weight", (E,), "norm"
+            yield h + "ln_1.bias", (E,), "bias"
+            yield h + "attn.c_attn.weight", (E, 3 * E), "weight"
+            yield h + "attn.c_attn.bias", (3 * E,), "bias"
+            yield h + "attn.c_proj.weight", (E, E), "weight"
+            yield h + "attn.c_proj.bias", (E,), "bias"
+            yield h + "ln_2.weight", (E,), "norm"
+            yield h + "ln_2.bias", (E,), "bias"
+            yield h + "mlp.c_fc.weight", (E, M), "weight"
+            yield h + "mlp.c_fc.bias", (M,), "bias"
+            yield h + "mlp.c_proj.weight", (M, E), "weight"
+            yield h + "mlp.c_proj.bias", (E,), "bias"
+        yield "ln_f.weight", (E,), "norm"
+        yield "ln_f.bias", (E,), "bias"
+        return
+    E, V, M = config["hidden_size"], config["vocab_size"], config["intermediate_size"]
+    hd = E // config["num_attention_heads"]
+    Q, KV = config["num_attention_heads"] * hd, config["num_key_value_heads"] * hd
+    yield "model.embed_tokens.weight", (V, E), "weight"
+    for l in range(config["num_hidden_layers"]):
+        h = "model.layers.%d." % l
+        yield h + "input_layernorm.weight", (E,), "norm"
+        yield h + "self_attn.q_proj.weight", (Q, E), "weight"
+        yield h + "self_attn.k_proj.weight", (KV, E), "weight"
+        yield h + "self_attn.v_proj.weight", (KV, E), "weight"
+        yield h + "self_attn.o_proj.weight", (E, Q), "weight"
+        yield h + "post_attention_layernorm.weight", (E,), "norm"
+        yield h + "mlp.gate_proj.weight", (M, E), "weight"
+        yield h + "mlp.up_proj.weight", (M, E), "weight"
+        yield h + "mlp.down_proj.weight", (E, M), "weight"
+    yield "model.norm.weight", (E,), "norm"
+    if not config.get("tie_word_embeddings"):
+        yield "lm_head.weight", (V, E), "weight"
+
+
+def encode(values, dtype):
+    values = values.astype("<f4")
+    if dtype == "F32":
+        return values.tobytes()
+    if dtype == "F16":
+        return values.astype("<f2").tobytes()
+    bits = values.view("<u4").astype(np.uint64)  # BF16: the top half, rounded to nearest even
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    return bits.astype("<u2").tobytes()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="gpt2")
+    parser.add_argument("--dtype", choices=["F32", "F16", "BF16"], default="F32")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", required=True)
+    args = parser.parse_args()
+
+    config = SHAPES[args.shape]
+    size = {"F32": 4, "F16": 2, "BF16": 2}[args.dtype]
+    header, offset, layout = {"__metadata__": {"format": "pt"}}, 0, list(tensors(config))
+    for name, shape, _ in layout:
+        n = int(np.prod(shape)) * size
+        header[name] = {"dtype": args.dtype, "shape": list(shape), "data_offsets": [offset, offset + n]}
+        offset += n
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)
+
+    os.makedirs(args.out, exist_ok=True)
+    rng = np.random.default_rng(args.seed)
+    with open(os.path.join(args.out, "model.safetensors"), "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for name, shape, kind in layout:  # one tensor in memory at a time
+            values = {"weight": lambda: rng.normal(0, 0.02, shape), "norm": lambda: np.ones(shape),
+                      "bias": lambda: np.zeros(shape)}[kind]()
+            f.write(encode(values, args.dtype))
+    with open(os.path.join(args.out, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+    parameters = sum(int(np.prod(shape)) for _, shape, _ in layout)
+    print("%s: %d parameters, %s, %.1f MB" % (args.out, parameters, args.dtype, (8 + len(text) + offset) / 1e6))
+
+
+if __name__ == "__main__":
+    main()

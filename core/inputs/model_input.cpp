@@ -1,0 +1,93 @@
+#include "core/inputs/model_input.hpp"
+
+#include <charconv>
+
+#include "core/inputs/read_mask.hpp"
+#include "core/model/layer_problem.hpp"
+
+namespace attnlab {
+
+void check_model_options(const InputOptions& in) {
+  if (in.model.empty()) {
+    if (in.tokens.text || in.tokens.token_ids || in.layer)
+      throw InputError(std::string(in.tokens.text        ? "--text"
+                                   : in.tokens.token_ids ? "--token-ids"
+                                                         : "--layer") +
+                       " applies to a model: give --model DIR");
+    return;
+  }
+  if (!in.q.empty() || !in.k.empty() || !in.v.empty() || in.random || !in.example.empty())
+    throw InputError(std::string("--model brings its own Q, K and V: drop ") + (in.random             ? "--random"
+                                                                                : !in.example.empty() ? "--example"
+                                                                                                      : "--q/--k/--v"));
+  if (in.heads || in.kv_heads)
+    throw InputError(std::string(in.heads ? "--heads" : "--kv-heads") +
+                     " does not apply to a model: the model decides its heads");
+  if (in.tokens.text && in.tokens.token_ids) throw InputError("--text and --token-ids: give one, not both");
+  if (!in.tokens.text && !in.tokens.token_ids)
+    throw InputError("--model needs its input: --text T or --token-ids LIST");
+}
+
+Index model_layer(const InputOptions& in, const ModelConfig& c) {
+  if (!in.layer) return 0;
+  if (*in.layer == "all") throw InputError("--layer all draws every layer: it belongs to export");
+  Index layer = 0;
+  const std::string& text = *in.layer;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), layer);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+    throw InputError("--layer '" + text + "' is not a layer number (0 to " + std::to_string(c.layers - 1) + ")");
+  if (layer < 0 || layer >= c.layers)
+    throw InputError("--layer " + text + " is out of range: the model has " + std::to_string(c.layers) +
+                     (c.layers == 1 ? " layer (0)" : " layers (0 to " + std::to_string(c.layers - 1) + ")"));
+  return layer;
+}
+
+std::optional<Tokenizer> folder_tokenizer(const std::filesystem::path& folder) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const bool any = fs::exists(folder / "tokenizer.json", error) || fs::exists(folder / "vocab.json", error) ||
+                   fs::exists(folder / "merges.txt", error);
+  if (!any) return std::nullopt;
+  return Tokenizer::load(folder);
+}
+
+std::string token_label(const Tokenizer* tokenizer, std::int64_t id) {
+  if (!tokenizer || id < 0 || static_cast<std::size_t>(id) >= tokenizer->vocab_size()) return std::to_string(id);
+  return visible(tokenizer->token_text(static_cast<std::int32_t>(id)));
+}
+
+ModelTokens model_tokens(const InputOptions& in, const Model& model, const Tokenizer* tokenizer) {
+  const std::vector<std::int32_t> ids = read_token_ids(
+      in.tokens, tokenizer, static_cast<std::size_t>(model.config.vocab), (model.folder / "config.json").string());
+  ModelTokens tokens;
+  tokens.ids.assign(ids.begin(), ids.end());
+  check_token_ids(model, tokens.ids);  // the model's positions
+  for (const std::int64_t id : tokens.ids) tokens.labels.push_back(token_label(tokenizer, id));
+  return tokens;
+}
+
+ModelRun run_model(const InputOptions& in) {
+  check_model_options(in);
+  if (in.tokens.token_ids) parse_token_ids(*in.tokens.token_ids);  // a malformed list costs no loading
+  if (in.tokens.text && in.tokens.text->empty()) read_token_ids(in.tokens, nullptr, 0, "");  // nor an empty text
+  ModelRun run{load_model(in.model), folder_tokenizer(in.model), {}, {}};
+  run.tokens = model_tokens(in, run.model, run.tokenizer_or_null());
+  if (in.layer && *in.layer != "all") model_layer(in, run.model.config);  // before the forward pass
+  run.pass = forward(run.model, run.tokens.ids);
+  return run;
+}
+
+HeadsProblem model_layer_problem(const InputOptions& in, const ModelRun& run, Index layer) {
+  HeadsProblem p = layer_problem(run.model.config, run.pass, layer, run.tokens.labels);
+  if (in.mask_given) p.mask = read_mask(in.mask);
+  if (in.scale_given) p.scale = parse_scale(in.scale);
+  validate_heads(p);
+  return p;
+}
+
+HeadsProblem model_heads_problem(const InputOptions& in) {
+  const ModelRun run = run_model(in);
+  return model_layer_problem(in, run, model_layer(in, run.model.config));
+}
+
+}  // namespace attnlab

@@ -1,0 +1,60 @@
+#pragma once
+// A real model as the input (models.md): --model DIR with --text (through the folder's tokenizer) or
+// --token-ids, --layer; the folder loaded, one forward pass, and a layer as the multi-head problem,
+// --mask and --scale overriding the model's own.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/inputs/input.hpp"
+#include "core/model/forward.hpp"
+#include "core/model/model.hpp"
+#include "core/tokenizer/tokenizer.hpp"
+
+namespace attnlab {
+
+// Throws InputError for options that do not go with --model (--q/--k/--v, --random, --example,
+// --heads, --kv-heads: the model decides them), for --text/--token-ids/--layer without --model, and
+// for --model without exactly one of --text and --token-ids.
+void check_model_options(const InputOptions& input);
+
+// --layer as given: 0 when absent. "all" is export's alone (InputError here); a number out of the
+// model's range is an InputError naming the range.
+Index model_layer(const InputOptions& input, const ModelConfig& config);
+
+// The folder's tokenizer (tokenizer.json, or GPT-2's vocab.json + merges.txt), or none when the
+// folder has neither: --token-ids then still work, labelled with their ids.
+std::optional<Tokenizer> folder_tokenizer(const std::filesystem::path& folder);
+
+// How a token is shown: its text where a tokenizer gives one (control characters escaped), else its id.
+std::string token_label(const Tokenizer* tokenizer, std::int64_t id);
+
+// The model's input: the token ids and their labels.
+struct ModelTokens {
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> labels;
+};
+// Checked against the model: an empty text, none, more than its positions, or an id outside its
+// vocabulary is an InputError.
+ModelTokens model_tokens(const InputOptions& input, const Model& model, const Tokenizer* tokenizer);
+
+// Everything a command reads of one model run.
+struct ModelRun {
+  Model model;
+  std::optional<Tokenizer> tokenizer;
+  ModelTokens tokens;
+  ForwardPass pass;
+
+  const Tokenizer* tokenizer_or_null() const { return tokenizer ? &*tokenizer : nullptr; }
+};
+ModelRun run_model(const InputOptions& input);
+
+// Layer ℓ of the run as the lab's problem, with --mask and --scale replacing the model's when given.
+HeadsProblem model_layer_problem(const InputOptions& input, const ModelRun& run, Index layer);
+
+// --layer (default 0) of the run of the options' model: what load_heads_problem gives for --model.
+HeadsProblem model_heads_problem(const InputOptions& input);
+
+}  // namespace attnlab

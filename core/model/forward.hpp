@@ -1,0 +1,33 @@
+#pragma once
+// One forward pass over a sequence of token ids that keeps what the lab shows: every layer's Q, K
+// (after RoPE) and V, and the logits of the last position (the next token's).
+#include <cstdint>
+#include <vector>
+
+#include "core/base/matrix.hpp"
+#include "core/model/model.hpp"
+
+namespace attnlab {
+
+// Model-width, one token per row: q is L × H·hd, k and v L × G·hd; head h in columns [h·hd, (h+1)·hd).
+struct LayerQKV {
+  Matrix q, k, v;
+};
+
+struct ForwardPass {
+  std::vector<LayerQKV> layers;
+  Eigen::VectorXf logits;  // vocab entries: the last position's
+};
+
+// Throws InputError: no ids, more ids than the model's positions (both numbers), an id outside the
+// vocabulary.
+void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids);
+
+// The factor layer ℓ's scores get: 1/√hd; gpt2 without scale_attn_weights 1, and / (ℓ + 1) when
+// scale_attn_by_inverse_layer_idx.
+double attention_scale(const ModelConfig& config, Index layer);
+
+// Checks the ids, then runs the model on every core.
+ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids);
+
+}  // namespace attnlab

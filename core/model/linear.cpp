@@ -1,0 +1,46 @@
+#include "core/model/linear.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+
+namespace attnlab {
+namespace {
+
+// The columns [first, first + count) of the output this thread computes: an equal share, in whole
+// 16-column blocks so that each share stays aligned to the vector width.
+template <class Product>
+void split_columns(Index columns, Product product) {
+#pragma omp parallel
+  {
+    const Index threads = omp_get_num_threads(), t = omp_get_thread_num();
+    const Index blocks = (columns + 15) / 16;
+    const Index first = std::min(columns, blocks * t / threads * 16);
+    const Index last = std::min(columns, blocks * (t + 1) / threads * 16);
+    if (last > first) product(first, last - first);
+  }
+}
+
+}  // namespace
+
+Matrix conv1d(const Matrix& x, const Weight& w, const Weight& bias) {
+  Matrix y(x.rows(), w.cols());
+  const auto weight = w.matrix();
+  split_columns(w.cols(), [&](Index first, Index count) {
+    y.middleCols(first, count).noalias() = x * weight.middleCols(first, count);
+    if (!bias.empty()) y.middleCols(first, count).rowwise() += bias.row().segment(first, count);
+  });
+  return y;
+}
+
+Matrix linear(const Matrix& x, const Weight& w, const Weight& bias) {
+  Matrix y(x.rows(), w.rows());
+  const auto weight = w.matrix();
+  split_columns(w.rows(), [&](Index first, Index count) {
+    y.middleCols(first, count).noalias() = x * weight.middleRows(first, count).transpose();
+    if (!bias.empty()) y.middleCols(first, count).rowwise() += bias.row().segment(first, count);
+  });
+  return y;
+}
+
+}  // namespace attnlab

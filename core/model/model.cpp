@@ -1,0 +1,97 @@
+#include "core/model/model.hpp"
+
+#include <system_error>
+
+namespace attnlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Loads weights by name, each shape from the config, counting the parameters.
+struct Loader {
+  Model& model;
+  std::string prefix;  // gpt2's optional "transformer."
+  std::string config_name;
+
+  Weight operator()(const std::string& name, std::vector<Index> shape) {
+    Weight w = Weight::load(*model.checkpoint, prefix + name, std::move(shape), config_name);
+    model.parameters += w.size();
+    return w;
+  }
+  Weight optional(bool present, const std::string& name, std::vector<Index> shape) {
+    return present ? (*this)(name, std::move(shape)) : Weight{};
+  }
+};
+
+void load_gpt2(Model& m, Loader& load) {
+  const ModelConfig& c = m.config;
+  const Index E = c.hidden, M = c.intermediate;
+  // Saved from GPT2LMHeadModel the names carry "transformer."; from GPT2Model they do not.
+  if (!m.checkpoint->find("wte.weight") && m.checkpoint->find("transformer.wte.weight")) load.prefix = "transformer.";
+  m.embed = load("wte.weight", {c.vocab, E});
+  m.positions = load("wpe.weight", {c.positions, E});
+  for (Index l = 0; l < c.layers; ++l) {
+    const std::string h = "h." + std::to_string(l) + ".";
+    LayerWeights& w = m.layers.emplace_back();
+    w.attn_norm = load(h + "ln_1.weight", {E});
+    w.attn_norm_bias = load(h + "ln_1.bias", {E});
+    w.qkv = load(h + "attn.c_attn.weight", {E, 3 * E});
+    w.qkv_bias = load(h + "attn.c_attn.bias", {3 * E});
+    w.out = load(h + "attn.c_proj.weight", {E, E});
+    w.out_bias = load(h + "attn.c_proj.bias", {E});
+    w.mlp_norm = load(h + "ln_2.weight", {E});
+    w.mlp_norm_bias = load(h + "ln_2.bias", {E});
+    w.fc = load(h + "mlp.c_fc.weight", {E, M});
+    w.fc_bias = load(h + "mlp.c_fc.bias", {M});
+    w.proj = load(h + "mlp.c_proj.weight", {M, E});
+    w.proj_bias = load(h + "mlp.c_proj.bias", {E});
+  }
+  m.final_norm = load("ln_f.weight", {E});
+  m.final_norm_bias = load("ln_f.bias", {E});
+}
+
+void load_llama(Model& m, Loader& load) {
+  const ModelConfig& c = m.config;
+  const Index E = c.hidden, M = c.intermediate, Q = c.heads * c.head_dim, KV = c.kv_heads * c.head_dim;
+  m.embed = load("model.embed_tokens.weight", {c.vocab, E});
+  for (Index l = 0; l < c.layers; ++l) {
+    const std::string h = "model.layers." + std::to_string(l) + ".";
+    LayerWeights& w = m.layers.emplace_back();
+    w.attn_norm = load(h + "input_layernorm.weight", {E});
+    w.q = load(h + "self_attn.q_proj.weight", {Q, E});
+    w.k = load(h + "self_attn.k_proj.weight", {KV, E});
+    w.v = load(h + "self_attn.v_proj.weight", {KV, E});
+    w.q_bias = load.optional(c.qkv_bias, h + "self_attn.q_proj.bias", {Q});
+    w.k_bias = load.optional(c.qkv_bias, h + "self_attn.k_proj.bias", {KV});
+    w.v_bias = load.optional(c.qkv_bias, h + "self_attn.v_proj.bias", {KV});
+    w.out = load(h + "self_attn.o_proj.weight", {E, Q});
+    w.out_bias = load.optional(c.output_bias, h + "self_attn.o_proj.bias", {E});
+    w.mlp_norm = load(h + "post_attention_layernorm.weight", {E});
+    w.gate = load(h + "mlp.gate_proj.weight", {M, E});
+    w.up = load(h + "mlp.up_proj.weight", {M, E});
+    w.down = load(h + "mlp.down_proj.weight", {E, M});
+    w.gate_bias = load.optional(c.mlp_bias, h + "mlp.gate_proj.bias", {M});
+    w.up_bias = load.optional(c.mlp_bias, h + "mlp.up_proj.bias", {M});
+    w.down_bias = load.optional(c.mlp_bias, h + "mlp.down_proj.bias", {E});
+  }
+  m.final_norm = load("model.norm.weight", {E});
+  if (!c.tied) m.lm_head = load("lm_head.weight", {c.vocab, E});
+}
+
+}  // namespace
+
+Model load_model(const fs::path& folder) {
+  std::error_code error;
+  if (!fs::exists(folder, error)) throw InputError("model folder " + folder.string() + " does not exist");
+  if (!fs::is_directory(folder, error)) throw InputError("model folder " + folder.string() + " is not a folder");
+  Model m;
+  m.folder = folder;
+  m.config = read_config(folder);
+  m.checkpoint = std::make_unique<Checkpoint>(folder);
+  Loader load{m, "", (folder / "config.json").string()};
+  if (m.config.architecture == Architecture::gpt2) load_gpt2(m, load);
+  else load_llama(m, load);
+  return m;
+}
+
+}  // namespace attnlab

@@ -1,0 +1,44 @@
+#pragma once
+// A model loaded from a Hugging Face folder: its config and every weight the forward pass reads,
+// found by name and checked against the config. The mapped files live as long as the model.
+#include <filesystem>
+#include <memory>
+#include <vector>
+
+#include "core/model/checkpoint.hpp"
+#include "core/model/config.hpp"
+#include "core/model/weight.hpp"
+
+namespace attnlab {
+
+// One transformer block. gpt2 fills the Conv1D weights ([in, out]: y = x·W + b), llama the
+// nn.Linear ones ([out, in]: y = x·Wᵀ + b); a bias the model lacks stays empty.
+struct LayerWeights {
+  Weight attn_norm, attn_norm_bias;                      // ln_1 / input_layernorm
+  Weight qkv, qkv_bias;                                  // gpt2: c_attn, [E, 3E]: q, k, v side by side
+  Weight q, k, v, q_bias, k_bias, v_bias;                // llama: [H·hd, E], [G·hd, E], [G·hd, E]
+  Weight out, out_bias;                                  // c_proj [E, E] / o_proj [E, H·hd]
+  Weight mlp_norm, mlp_norm_bias;                        // ln_2 / post_attention_layernorm
+  Weight fc, fc_bias, proj, proj_bias;                   // gpt2: c_fc [E, M], c_proj [M, E]
+  Weight gate, up, down, gate_bias, up_bias, down_bias;  // llama: [M, E], [M, E], [E, M]
+};
+
+struct Model {
+  std::filesystem::path folder;
+  ModelConfig config;
+  std::unique_ptr<Checkpoint> checkpoint;  // the mappings the in-place weights point into
+  Weight embed;                            // wte / embed_tokens: [V, E]
+  Weight positions;                        // gpt2's wpe: [P, E]
+  std::vector<LayerWeights> layers;
+  Weight final_norm, final_norm_bias;  // ln_f / model.norm
+  Weight lm_head;                      // [V, E]; empty when tied to the embedding
+  Index parameters = 0;                // the elements of every weight read, the tied one once
+
+  const Weight& output() const { return lm_head.empty() ? embed : lm_head; }
+};
+
+// Throws InputError naming the folder or file: a missing folder or config.json, and every error of
+// read_config, Checkpoint and Weight::load.
+Model load_model(const std::filesystem::path& folder);
+
+}  // namespace attnlab

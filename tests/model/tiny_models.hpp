@@ -1,0 +1,169 @@
+#pragma once
+// Tiny checkpoints written by the tests: a config.json and random weights in the layout of each
+// architecture (models.md), in one safetensors file or in shards with an index. Every weight is
+// kept as the file stores it, for the float64 reference (reference_forward.hpp).
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/cli_run.hpp"
+#include "tests/model/safetensors_writer.hpp"
+
+namespace model_test {
+
+struct TinySpec {
+  std::string model_type = "gpt2";  // gpt2, llama, mistral, qwen2
+  bool prefix = false;              // gpt2: names under "transformer."
+  long vocab = 41, hidden = 16, layers = 2, heads = 4, kv_heads = 4, intermediate = 24, positions = 24;
+  long head_dim = 0;  // llama family: 0 leaves head_dim out of the config (hidden / heads)
+  bool tied = false;  // llama family: no lm_head, the embeddings instead
+  bool attention_bias = false;
+  bool inverse_layer_scale = false;  // gpt2: scale_attn_by_inverse_layer_idx
+  double rope_theta = 10000;
+  bool llama3 = false;         // rope_scaling of type llama3
+  std::optional<long> window;  // mistral: sliding_window; qwen2: with use_sliding_window
+  long max_window_layers = 0;  // qwen2: layers from here on slide
+  DT dtype = DT::f32;
+  int shards = 1;
+  int misalign = 0;  // spaces added to the header: F32 data off a float boundary
+};
+
+struct TinyModel {
+  TinySpec spec;
+  nlohmann::ordered_json config;
+  std::vector<std::pair<std::string, TestTensor>> tensors;  // values as stored
+
+  const TestTensor& at(const std::string& name) const {
+    for (const auto& [n, t] : tensors)
+      if (n == name) return t;
+    throw std::runtime_error("the tiny model has no tensor " + name);
+  }
+  bool has(const std::string& name) const {
+    for (const auto& [n, t] : tensors)
+      if (n == name) return true;
+    return false;
+  }
+};
+
+inline nlohmann::ordered_json tiny_config(const TinySpec& s) {
+  nlohmann::ordered_json c;
+  c["model_type"] = s.model_type;
+  c["vocab_size"] = s.vocab;
+  if (s.model_type == "gpt2") {
+    c["n_embd"] = s.hidden, c["n_layer"] = s.layers, c["n_head"] = s.heads, c["n_inner"] = s.intermediate;
+    c["n_positions"] = s.positions, c["layer_norm_epsilon"] = 1e-5, c["activation_function"] = "gelu_new";
+    c["scale_attn_by_inverse_layer_idx"] = s.inverse_layer_scale;
+    return c;
+  }
+  c["hidden_size"] = s.hidden, c["num_hidden_layers"] = s.layers, c["num_attention_heads"] = s.heads;
+  c["num_key_value_heads"] = s.kv_heads, c["intermediate_size"] = s.intermediate;
+  c["max_position_embeddings"] = s.positions, c["rms_norm_eps"] = 1e-5, c["hidden_act"] = "silu";
+  c["rope_theta"] = s.rope_theta, c["tie_word_embeddings"] = s.tied;
+  if (s.head_dim) c["head_dim"] = s.head_dim;
+  if (s.model_type == "llama") c["attention_bias"] = s.attention_bias;
+  // With θ = 10⁴ and hd = 8 the wavelengths 2π·θ^(2i/hd) are 6.3, 63, 628 and 6283 positions: against
+  // a context of 64 (bands at 64/1 and 64/4) the first is kept, the second smoothed, the rest slowed.
+  if (s.llama3)
+    c["rope_scaling"] = {{"rope_type", "llama3"},
+                         {"factor", 8.0},
+                         {"low_freq_factor", 1.0},
+                         {"high_freq_factor", 4.0},
+                         {"original_max_position_embeddings", 64}};
+  if (s.window) c["sliding_window"] = *s.window;
+  if (s.model_type == "qwen2")
+    c["use_sliding_window"] = s.window.has_value(), c["max_window_layers"] = s.max_window_layers;
+  return c;
+}
+
+// Random weights of the architecture's names and shapes, rounded to the spec's dtype.
+inline TinyModel make_tiny_model(const TinySpec& s, std::uint64_t seed = 1) {
+  TinyModel m{s, tiny_config(s), {}};
+  std::mt19937_64 rng(seed);
+  const auto add = [&](const std::string& name, std::vector<std::uint64_t> shape, double mean, double sigma) {
+    std::normal_distribution<double> normal(mean, sigma);
+    TestTensor t{shape, {}};
+    std::uint64_t n = 1;
+    for (auto d : shape) n *= d;
+    for (std::uint64_t i = 0; i < n; ++i) t.values.push_back(stored(normal(rng), s.dtype));
+    m.tensors.emplace_back(name, std::move(t));
+  };
+  using U = std::uint64_t;
+  const U V = s.vocab, E = s.hidden, M = s.intermediate, P = s.positions;
+  // Weights large enough that attention is far from uniform: σ ≈ 1.5/√E.
+  const double w = 1.5 / std::sqrt(static_cast<double>(E));
+  if (s.model_type == "gpt2") {
+    const std::string p = s.prefix ? "transformer." : "";
+    add(p + "wte.weight", {V, E}, 0, 0.5);
+    add(p + "wpe.weight", {P, E}, 0, 0.3);
+    for (long l = 0; l < s.layers; ++l) {
+      const std::string h = p + "h." + std::to_string(l) + ".";
+      add(h + "ln_1.weight", {E}, 1, 0.1), add(h + "ln_1.bias", {E}, 0, 0.1);
+      add(h + "attn.c_attn.weight", {E, 3 * E}, 0, w), add(h + "attn.c_attn.bias", {3 * E}, 0, 0.1);
+      add(h + "attn.c_proj.weight", {E, E}, 0, w), add(h + "attn.c_proj.bias", {E}, 0, 0.1);
+      add(h + "ln_2.weight", {E}, 1, 0.1), add(h + "ln_2.bias", {E}, 0, 0.1);
+      add(h + "mlp.c_fc.weight", {E, M}, 0, w), add(h + "mlp.c_fc.bias", {M}, 0, 0.1);
+      add(h + "mlp.c_proj.weight", {M, E}, 0, w), add(h + "mlp.c_proj.bias", {E}, 0, 0.1);
+      // The buffers GPT-2 checkpoints may carry, which a reader must skip.
+      add(h + "attn.bias", {1, 1, P, P}, 0, 1);
+    }
+    add(p + "ln_f.weight", {E}, 1, 0.1), add(p + "ln_f.bias", {E}, 0, 0.1);
+    return m;
+  }
+  const U hd = s.head_dim ? static_cast<U>(s.head_dim) : E / static_cast<U>(s.heads);
+  const U Q = static_cast<U>(s.heads) * hd, KV = static_cast<U>(s.kv_heads) * hd;
+  const bool qkv_bias = s.model_type == "qwen2" || s.attention_bias;
+  add("model.embed_tokens.weight", {V, E}, 0, 0.5);
+  for (long l = 0; l < s.layers; ++l) {
+    const std::string h = "model.layers." + std::to_string(l) + ".";
+    add(h + "input_layernorm.weight", {E}, 1, 0.1);
+    add(h + "self_attn.q_proj.weight", {Q, E}, 0, w), add(h + "self_attn.k_proj.weight", {KV, E}, 0, w);
+    add(h + "self_attn.v_proj.weight", {KV, E}, 0, w);
+    if (qkv_bias) {
+      add(h + "self_attn.q_proj.bias", {Q}, 0, 0.2), add(h + "self_attn.k_proj.bias", {KV}, 0, 0.2);
+      add(h + "self_attn.v_proj.bias", {KV}, 0, 0.2);
+    }
+    add(h + "self_attn.o_proj.weight", {E, Q}, 0, w);
+    if (s.attention_bias) add(h + "self_attn.o_proj.bias", {E}, 0, 0.1);
+    add(h + "post_attention_layernorm.weight", {E}, 1, 0.1);
+    add(h + "mlp.gate_proj.weight", {M, E}, 0, w), add(h + "mlp.up_proj.weight", {M, E}, 0, w);
+    add(h + "mlp.down_proj.weight", {E, M}, 0, w);
+  }
+  add("model.norm.weight", {E}, 1, 0.1);
+  if (!s.tied) add("lm_head.weight", {V, E}, 0, w);
+  return m;
+}
+
+// config.json and the weights: model.safetensors, or shards model-0000i-of-0000n.safetensors and
+// model.safetensors.index.json, the tensors dealt round-robin.
+inline void write_tiny_model(const TinyModel& m, const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  cli_test::write_all(dir / "config.json", m.config.dump(2));
+  if (m.spec.shards <= 1) {
+    cli_test::write_all(dir / "model.safetensors", safetensors_bytes(m.tensors, m.spec.dtype, m.spec.misalign));
+    return;
+  }
+  const int n = m.spec.shards;
+  std::vector<std::vector<std::pair<std::string, TestTensor>>> parts(static_cast<std::size_t>(n));
+  nlohmann::ordered_json index;
+  index["metadata"] = {{"total_size", 0}};
+  for (std::size_t i = 0; i < m.tensors.size(); ++i) {
+    const int shard = static_cast<int>(i % static_cast<std::size_t>(n));
+    parts[static_cast<std::size_t>(shard)].push_back(m.tensors[i]);
+    char name[64];
+    std::snprintf(name, sizeof name, "model-%05d-of-%05d.safetensors", shard + 1, n);
+    index["weight_map"][m.tensors[i].first] = name;
+  }
+  for (int shard = 0; shard < n; ++shard) {
+    char name[64];
+    std::snprintf(name, sizeof name, "model-%05d-of-%05d.safetensors", shard + 1, n);
+    cli_test::write_all(dir / name, safetensors_bytes(parts[static_cast<std::size_t>(shard)], m.spec.dtype));
+  }
+  cli_test::write_all(dir / "model.safetensors.index.json", index.dump(2));
+}
+
+}  // namespace model_test

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "app/cli_backend.hpp"
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/attention/cpu_backend.hpp"

@@ -8,6 +8,7 @@
 #include <optional>
 #include <system_error>
 
+#include "app/cli_backend.hpp"
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/attention/heads.hpp"

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "app/cli_backend.hpp"
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
 #include "core/attention/engine.hpp"

@@ -1,14 +1,79 @@
 // attnlab [gui]: the window, on the default example or on the INPUT options given.
 #include <algorithm>
+#include <limits>
+#include <string_view>
 
 #include "app/cli_input.hpp"
 #include "app/commands.hpp"
+#include "app/gui/app_state.hpp"
 #include "app/gui/model_source.hpp"
 #include "app/gui/window.hpp"
 #include "core/attention/trace.hpp"
-#include "core/model/layer_problem.hpp"
 
 namespace attnlab::cli {
+
+void add_window_options(CLI::App& c, GuiOptions& gui, const char* group) {
+  const CLI::Validator any_int = whole_number({std::numeric_limits<int>::min(), std::numeric_limits<int>::max()});
+  std::string action_list;
+  for (std::string_view name : gui::action_names())
+    action_list += (action_list.empty() ? "" : ", ") + std::string(name);
+  c.add_option("--query", gui.query, "the selected query (default 0)")->group(group)->transform(any_int);
+  c.add_option("--head", gui.head, "the selected head, with --heads (default 0)")->group(group)->transform(any_int);
+  c.add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
+  c.add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")
+      ->group(group)
+      ->check(real_number(limits::font_scale_lo, limits::font_scale_hi));
+  c.add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
+  c.add_option("--theme", gui.theme, "light (for a bright room) or dark (the default); L switches")->group(group);
+  c.add_option("--frames", gui.frames, "render N frames, then exit")
+      ->group(group)
+      ->transform(whole_number(limits::frames));
+  c.add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
+  c.add_option("--actions", gui.actions,
+               "with --frames: one key action per frame, comma-separated (" + action_list + ")")
+      ->group(group);
+  c.add_option("--layout-report", gui.layout_report,
+               "with --frames: write where every panel, item and text was drawn, each frame (JSON)")
+      ->group(group);
+  c.add_flag("--remember", gui.remember,
+             "with --frames: restore the last state and save it at exit, as a run without --frames does")
+      ->group(group);
+  c.add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")->group(group);
+  c.add_option("--width", gui.width, "window width in pixels (default 1600)")
+      ->group(group)
+      ->transform(whole_number(limits::window_side));
+  c.add_option("--height", gui.height, "window height in pixels (default 900)")
+      ->group(group)
+      ->transform(whole_number(limits::window_side));
+}
+
+void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptions& gui) {
+  finish_input_options(window, input);
+  for (const char* name : {"--q",
+                           "--k",
+                           "--v",
+                           "--random",
+                           "--example",
+                           "--mask",
+                           "--scale",
+                           "--lq",
+                           "--lk",
+                           "--dk",
+                           "--dv",
+                           "--seed",
+                           "--sigma",
+                           "--heads",
+                           "--kv-heads",
+                           "--precision",
+                           "--no-max-subtraction",
+                           "--mask-value",
+                           "--model",
+                           "--text",
+                           "--token-ids",
+                           "--layer"})
+    if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
+      gui.input_given = true;
+}
 
 int run_gui(const InputOptions& input, const GuiOptions& options) {
   gui::WindowOptions w;
@@ -16,14 +81,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   std::string model_mask;
   const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();
   if (!input.model.empty()) {
-    // The window types sentences: --token-ids belong to the command line.
-    check_model_options(input);
-    if (input.tokens.token_ids) throw InputError("the window takes a model's input as --text T, not --token-ids");
-    s.source = "model", s.model_folder = input.model, s.model_text = *input.tokens.text;
-    // Loaded here, before any window: its errors are the command line's, and the window starts on it.
-    const std::shared_ptr<const ModelRun> run = gui::load_model_run(s.model_folder, s.model_text);
-    s.layer = static_cast<int>(model_layer(input, run->model.config));
-    if (!input.mask_given) model_mask = layer_mask(run->model.config, s.layer).text();  // the model's own
+    model_mask = gui::start_on_model(input, s);
   } else if (files) {
     s.source = "files", s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
   } else if (input.random) {

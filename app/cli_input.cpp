@@ -4,14 +4,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
-#include <iostream>
 #include <limits>
 #include <optional>
 #include <sstream>
 
 #include "app/commands.hpp"
 #include "core/base/excerpt.hpp"
-#include "core/gl/make_backend.hpp"
 #include "core/inputs/model_examples.hpp"
 
 namespace attnlab::cli {
@@ -158,16 +156,8 @@ void require_single_head(const InputOptions& in) {
     throw InputError("--heads applies to compute, export and the window: bench times one head");
 }
 
-namespace {
-bool verbose = false;  // --verbose: one per run, whichever subcommand set it
-}  // namespace
-
 void add_backend_option(CLI::App& c, std::string& backend) {
   c.add_option("--backend", backend, "auto (default: the GPU if it starts, else the CPU), cpu, gpu");
-}
-
-void add_verbose_option(CLI::App& c) {
-  c.add_flag("--verbose", verbose, "say on stderr which backend runs, and why auto chose the CPU");
 }
 
 void add_precision_options(CLI::App& c, PrecisionOptions& precision) {
@@ -194,28 +184,6 @@ PrecisionMode precision_mode(const PrecisionOptions& o) {
     mode.mask_value = value;
   }
   return mode;
-}
-
-BackendChoice choose_backend(const std::string& name) {
-  BackendChoice choice = make_backend(name);
-  // A GPU that is there but would not start is news; no GPU at all is the normal way to run.
-  if (!choice.fallback_reason.empty() && !choice.no_gpu)
-    std::cerr << "attnlab: using the CPU backend: " << choice.fallback_reason << "\n";
-  else if (verbose)
-    std::cerr << "attnlab: backend " << choice.backend->name() << " (" << choice.backend->description() << ")"
-              << (choice.fallback_reason.empty() ? "" : ": " + choice.fallback_reason) << "\n";
-  return choice;
-}
-
-std::unique_ptr<Backend> open_backend(const std::string& name) {
-  return std::move(choose_backend(name).backend);
-}
-
-std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision) {
-  if (precision.is_default()) return open_backend(name);
-  if (name == "gpu")
-    throw InputError("--precision, --no-max-subtraction and --mask-value run on the CPU: use --backend cpu or auto");
-  return open_backend(name == "auto" ? std::string("cpu") : name);
 }
 
 }  // namespace attnlab::cli

@@ -12,10 +12,10 @@
 #include <limits>
 #include <string_view>
 
+#include "app/cli_backend.hpp"
 #include "app/cli_input.hpp"
 #include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
-#include "app/gui/app_state.hpp"
 #include "core/figure/figure.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/model_examples.hpp"
@@ -40,7 +40,6 @@ int run(int argc, char** argv) {
   const CLI::Validator any_whole =
       cli::whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
   const CLI::Validator figure_width = cli::whole_number({figure_min_width, figure_max_side});
-  const CLI::Validator any_int = cli::whole_number({std::numeric_limits<int>::min(), std::numeric_limits<int>::max()});
   cli::ComputeOptions compute;
   cli::BenchOptions bench;
 
@@ -113,49 +112,12 @@ int run(int argc, char** argv) {
       ->transform(cli::whole_number({1, figure_max_side}));
 
   cli::GuiOptions gui;
-  std::string action_list;
-  for (std::string_view name : gui::action_names())
-    action_list += (action_list.empty() ? "" : ", ") + std::string(name);
   auto* gui_cmd = app.add_subcommand("gui", "open the window (also what attnlab alone does)");
   for (CLI::App* command : {static_cast<CLI::App*>(&app), gui_cmd}) {
     // The window's options work with and without the word "gui".
     const char* group = command == &app ? "WINDOW (attnlab alone opens it)" : "WINDOW";
     if (command == gui_cmd) cli::add_input_options(*command, input);
-    command->add_option("--query", gui.query, "the selected query (default 0)")->group(group)->transform(any_int);
-    command->add_option("--head", gui.head, "the selected head, with --heads (default 0)")
-        ->group(group)
-        ->transform(any_int);
-    command->add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
-    command->add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")
-        ->group(group)
-        ->check(cli::real_number(limits::font_scale_lo, limits::font_scale_hi));
-    command->add_flag("--present", gui.present, "presentation mode: large fonts, side panels hidden")->group(group);
-    command->add_option("--theme", gui.theme, "light (for a bright room) or dark (the default); L switches")
-        ->group(group);
-    command->add_option("--frames", gui.frames, "render N frames, then exit")
-        ->group(group)
-        ->transform(cli::whole_number(limits::frames));
-    command->add_option("--screenshot", gui.screenshot, "with --frames: save the last frame as a PNG")->group(group);
-    command
-        ->add_option("--actions", gui.actions,
-                     "with --frames: one key action per frame, comma-separated (" + action_list + ")")
-        ->group(group);
-    command
-        ->add_option("--layout-report", gui.layout_report,
-                     "with --frames: write where every panel, item and text was drawn, each frame (JSON)")
-        ->group(group);
-    command
-        ->add_flag("--remember", gui.remember,
-                   "with --frames: restore the last state and save it at exit, as a run without --frames does")
-        ->group(group);
-    command->add_option("--export-dir", gui.export_dir, "where Export (E) writes (default attnlab-figures)")
-        ->group(group);
-    command->add_option("--width", gui.width, "window width in pixels (default 1600)")
-        ->group(group)
-        ->transform(cli::whole_number(limits::window_side));
-    command->add_option("--height", gui.height, "window height in pixels (default 900)")
-        ->group(group)
-        ->transform(cli::whole_number(limits::window_side));
+    cli::add_window_options(*command, gui, group);
   }
   cli::add_input_options(app, input);
   cli::add_backend_option(*gui_cmd, gui.backend);
@@ -217,32 +179,7 @@ int run(int argc, char** argv) {
     return cli::run_export(input, export_options);
   }
   // No subcommand, or "gui": the window.
-  CLI::App& window = *gui_cmd ? *gui_cmd : app;
-  cli::finish_input_options(window, input);
-  for (const char* name : {"--q",
-                           "--k",
-                           "--v",
-                           "--random",
-                           "--example",
-                           "--mask",
-                           "--scale",
-                           "--lq",
-                           "--lk",
-                           "--dk",
-                           "--dv",
-                           "--seed",
-                           "--sigma",
-                           "--heads",
-                           "--kv-heads",
-                           "--precision",
-                           "--no-max-subtraction",
-                           "--mask-value",
-                           "--model",
-                           "--text",
-                           "--token-ids",
-                           "--layer"})
-    if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
-      gui.input_given = true;
+  cli::finish_window_options(*gui_cmd ? *gui_cmd : app, input, gui);
   return cli::run_gui(input, gui);
 }
 

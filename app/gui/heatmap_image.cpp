@@ -1,10 +1,9 @@
 #include "app/gui/heatmap_image.hpp"
 
-#include <epoxy/gl.h>
-
 #include <algorithm>
 #include <cmath>
 
+#include "app/gui/gl.hpp"
 #include "core/figure/figure.hpp"
 
 namespace attnlab::gui {

@@ -3,6 +3,8 @@
 #include <mutex>
 
 #include "app/gui/settings.hpp"
+#include "core/model/layer_problem.hpp"
+#include "core/model/next_tokens.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -32,6 +34,27 @@ std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const 
   const std::lock_guard lock(cache_mutex);
   cache_folder = folder, cache_text = text, cache_run = run;
   return run;
+}
+
+bool real_models_available() {
+  return true;
+}
+
+std::string start_on_model(const InputOptions& input, Settings& s) {
+  // The window types sentences: --token-ids belong to the command line.
+  check_model_options(input);
+  if (input.tokens.token_ids) throw InputError("the window takes a model's input as --text T, not --token-ids");
+  s.source = "model", s.model_folder = input.model, s.model_text = *input.tokens.text;
+  const std::shared_ptr<const ModelRun> run = load_model_run(s.model_folder, s.model_text);
+  s.layer = static_cast<int>(model_layer(input, run->model.config));
+  return input.mask_given ? std::string() : layer_mask(run->model.config, s.layer).text();  // the model's own
+}
+
+std::vector<NextTokenLabel> next_token_labels(const ModelRun& run, int count) {
+  std::vector<NextTokenLabel> labels;
+  for (const NextToken& t : top_next_tokens(run.pass.logits, count))
+    labels.push_back({token_label(run.tokenizer_or_null(), t.id), t.probability});
+  return labels;
 }
 
 HeadsProblem model_source(const Settings& s) {

@@ -3,6 +3,7 @@
 // or the head costs no forward pass, and run on a worker thread so that frames keep coming.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/inputs/model_input.hpp"
 
@@ -15,6 +16,22 @@ std::shared_ptr<const ModelRun> loaded_model(const std::string& folder, const st
 // Loads the folder and runs the forward pass over the text's tokens (slow: call it off the frame
 // loop), keeping the result for loaded_model(). Throws InputError as the command line would.
 std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text);
+
+// Whether this build runs real models: the desktop's does (model_source.cpp); a web page's has no
+// tokenizer and no forward pass (model_source_web.cpp), and its window offers no model source.
+bool real_models_available();
+
+// --model DIR --text T on the window's command line, loaded before any window opens (its errors are
+// the command line's): the settings on the model and its --layer. Returns the layer's own mask, or
+// nothing when --mask was given. Throws InputError.
+std::string start_on_model(const InputOptions& input, Settings& settings);
+
+// The `count` likeliest next tokens after the run's text, as the window shows them.
+struct NextTokenLabel {
+  std::string label;
+  double probability = 0;
+};
+std::vector<NextTokenLabel> next_token_labels(const ModelRun& run, int count);
 
 // Layer settings.layer of the loaded run as every head's problem, with the model's mask and scale
 // (build_heads then applies the settings' own). Throws InputError when the run is not loaded or

@@ -10,6 +10,7 @@
 #include "app/gui/export.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
+#include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/figure/figure_png.hpp"
@@ -39,7 +40,7 @@ void keep_sweep_current(AppState& app) {
   e.done = 0;
   e.failed = false;
   e.failure.clear();
-  e.worker = std::jthread([&e, wanted] {
+  const auto run = [&e, wanted] {
     // Nothing may escape the thread (the program would terminate): a refusal is shown instead.
     try {
       e.result = sweep(wanted, &e.done, &e.cancel);
@@ -49,7 +50,14 @@ void keep_sweep_current(AppState& app) {
       e.failed = true;
     }
     e.finished = true;
-  });
+  };
+  if (!platform::threads_available()) {  // a web page: the sweep runs in this frame
+    run();
+    e.finished = false;
+    e.points = std::move(e.result);
+    return;
+  }
+  e.worker = std::jthread(run);
   if (app.scripted) {  // a screenshot shows the finished plots, however busy the machine is
     e.worker.join();
     e.finished = false;

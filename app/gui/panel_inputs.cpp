@@ -6,9 +6,9 @@
 
 #include "app/gui/model_source.hpp"
 #include "app/gui/panels.hpp"
+#include "app/gui/platform.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/inputs/examples.hpp"
-#include "core/model/next_tokens.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -49,15 +49,29 @@ void model_controls(AppState& app) {
     ImGui::PopID();
   }
   ImGui::TextUnformatted("next token:");
-  for (const NextToken& t : top_next_tokens(run->pass.logits, 5)) {
+  for (const NextTokenLabel& t : next_token_labels(*run, 5)) {
     ImGui::SameLine();
-    ImGui::Text("'%s' %.0f%%", token_label(run->tokenizer_or_null(), t.id).c_str(), 100 * t.probability);
+    ImGui::Text("'%s' %.0f%%", t.label.c_str(), 100 * t.probability);
   }
+}
+
+// A path typed in, or on a web page also chosen in the browser's file picker.
+void file_field(const char* label, const char* slot, std::string& path) {
+  if (platform::picks_files()) {
+    if (std::optional<std::string> picked = platform::picked_file(slot)) path = *picked;
+    if (ImGui::Button((std::string("Open…##") + slot).c_str())) platform::pick_file(slot);
+    ImGui::SameLine();
+  }
+  ImGui::InputText(label, &path);
 }
 
 void source_controls(AppState& app) {
   Settings& s = app.settings;
-  if (combo("source", s.source, {"example", "random", "files", "model"})) {
+  // A web page has no real models (model_source.hpp): no model source there.
+  static const std::vector<std::string> sources = real_models_available()
+                                                      ? std::vector<std::string>{"example", "random", "files", "model"}
+                                                      : std::vector<std::string>{"example", "random", "files"};
+  if (combo("source", s.source, sources)) {
     s.dk = 0, s.query = 0, s.painted.clear();
     if (s.source == "model") s.mask = "causal", s.heads = s.kv_heads = 1, s.head = 0;
   }
@@ -73,9 +87,9 @@ void source_controls(AppState& app) {
     if (ImGui::InputInt("seed", &seed)) s.seed = static_cast<std::uint64_t>(std::max(seed, 0));
     ImGui::SliderFloat("σ of Q, K, V", &s.sigma, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   } else {
-    ImGui::InputText("Q file", &app.typed.q_path);
-    ImGui::InputText("K file", &app.typed.k_path);
-    ImGui::InputText("V file", &app.typed.v_path);
+    file_field("Q file", "q", app.typed.q_path);
+    file_field("K file", "k", app.typed.k_path);
+    file_field("V file", "v", app.typed.v_path);
     if (ImGui::Button("Load Q, K, V")) {
       s.q_path = app.typed.q_path, s.k_path = app.typed.k_path, s.v_path = app.typed.v_path;
       s.dk = 0, s.query = 0;

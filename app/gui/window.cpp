@@ -1,8 +1,6 @@
 #include "app/gui/window.hpp"
 
-#include <epoxy/gl.h>
-
-#include "app/gui/model_source.hpp"
+#include "app/gui/gl.hpp"
 // GLFW after the GL loader: it must not pull in the system's GL header first.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -22,34 +20,18 @@
 #include "app/gui/frame.hpp"
 #include "app/gui/keys.hpp"
 #include "app/gui/layout_audit.hpp"
+#include "app/gui/model_source.hpp"
 #include "app/gui/panels.hpp"
+#include "app/gui/platform.hpp"
 #include "app/gui/style.hpp"
-#include "core/attention/cpu_backend.hpp"
-#include "core/gl/gl_backend.hpp"
 #include "core/io/atomic_file.hpp"
 
 namespace attnlab::gui {
 namespace {
 
-struct Glfw {  // glfwTerminate on every way out
+struct Glfw {  // glfwTerminate on every way out (before glfwInit it does nothing)
   ~Glfw() { glfwTerminate(); }
 };
-
-// An OpenGL 4.3 core context for the compute path, else 3.3 core, which draws everything too.
-GLFWwindow* open_window(const WindowOptions& o, std::string& version) {
-  for (auto [major, minor] : {std::pair{4, 3}, std::pair{3, 3}}) {
-    glfwDefaultWindowHints();
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, major);
-    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, minor);
-    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
-    if (GLFWwindow* window = glfwCreateWindow(o.width, o.height, "Attention Lab", nullptr, nullptr)) {
-      version = "OpenGL " + std::to_string(major) + "." + std::to_string(minor);
-      return window;
-    }
-  }
-  return nullptr;
-}
 
 // The back buffer's pixels as a PNG, bottom row last, written whole or not at all.
 void save_screenshot(const std::string& path, int width, int height) {
@@ -82,34 +64,6 @@ void handle_keys(AppState& app) {
       act(app, k.action);
 }
 
-// Full screen on the primary monitor, or back to a window, when app.fullscreen changed.
-void follow_fullscreen(AppState& app, GLFWwindow* window, bool& shown) {
-  if (app.fullscreen == shown) return;
-  shown = app.fullscreen;
-  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
-  const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
-  if (shown && mode) glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
-  else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
-}
-
-// The window's backend: the GPU path on this window's own context when it can run there (4.3, a
-// hardware GPU for "auto"), else the CPU, with the reason.
-std::unique_ptr<Backend> window_backend(const std::string& name, bool compute_shaders, std::string& why) {
-  why.clear();
-  if (name != "cpu") {
-    const std::string renderer = gl::current_renderer();
-    if (!compute_shaders) why = "this window has OpenGL 3.3 only; the GPU path needs 4.3";
-    else if (name == "auto" && gl::is_software_renderer(renderer))
-      why = "the only GPU is " + renderer + ", which runs on the CPU and is slower than the CPU backend";
-    else try {
-        return std::make_unique<gl::GlBackend>(nullptr);
-      } catch (const std::exception& e) {
-        why = e.what();
-      }
-  }
-  return std::make_unique<CpuBackend>();
-}
-
 // At most a few lines of a message for the status line, which is drawn every frame; cut on a
 // character boundary (a UTF-8 sequence is never split).
 std::string shortened(std::string text, std::size_t most = 240) {
@@ -123,15 +77,147 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
-}  // namespace
-
-int run_window(WindowOptions o) {
+// One open window: everything its frames use, on the heap, since in a web page the frames run after
+// run_window has returned to the browser.
+struct OpenWindow {
+  WindowOptions o;
   AppState app;
-  app.settings = o.settings;
-  app.scripted = o.frames > 0;
-  if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
-  // A remembered state that does not load, or does not start below, is moved aside and the window
-  // says so: the defaults written at exit must not replace the user's file unseen.
+  GLFWwindow* window = nullptr;
+  float font_scale = 1;
+  FontSizes sizes;
+  Fonts fonts;
+  LayoutAudit audit;
+  std::unique_ptr<HeatmapView> heatmap = std::make_unique<HeatmapView>();
+  std::unique_ptr<HeadsView> heads = std::make_unique<HeadsView>();
+  std::vector<double> frame_ms;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  bool fullscreen_shown = false;
+  int frame = 0;
+
+  // Text grows with the screen: a window resized (or full screen) gets fonts for its new size. True
+  // when the fonts changed.
+  bool follow_window_size() {
+    int window_w = 0, window_h = 0;
+    glfwGetWindowSize(window, &window_w, &window_h);
+    const FontSizes wanted = font_sizes(window_w, window_h, font_scale);
+    if (wanted.normal == sizes.normal && wanted.present == sizes.present) return false;
+    sizes = wanted;
+    ImGui::GetIO().Fonts->Clear();
+    fonts = load_fonts(sizes);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    return true;
+  }
+
+  // Full screen, or back to a window, when app.fullscreen changed.
+  void follow_fullscreen() {
+    if (app.fullscreen == fullscreen_shown) return;
+    fullscreen_shown = app.fullscreen;
+    platform::set_fullscreen(window, fullscreen_shown);
+  }
+
+  // Draws one frame; false once the window is to close.
+  bool draw_frame() {
+    if (glfwWindowShouldClose(window)) return false;
+    const auto frame_start = std::chrono::steady_clock::now();
+    glfwPollEvents();
+    if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
+      glfwWaitEvents();  // nothing to draw while minimised
+      return true;
+    }
+    if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.actions.size())
+      act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
+    tick(app, std::chrono::duration<double>(frame_start - last).count());
+    last = frame_start;
+    apply(app);
+    const bool new_fonts = follow_window_size();
+    if (frame == 0 || new_fonts || app.settings.light != app.applied_theme_light)
+      apply_theme(app.settings.light, sizes.scale);
+    app.applied_theme_light = app.settings.light;
+    if (audit.on) {
+      std::vector<std::string> done;
+      if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.action_names.size())
+        done.push_back(o.action_names[static_cast<std::size_t>(frame - 1)]);
+      audit.begin_frame(frame, std::move(done));
+      audit.present = app.settings.present;
+    }
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    // A clock too coarse to tell two frames apart (a browser's) must not give ImGui a zero frame time.
+    ImGuiIO& io = ImGui::GetIO();
+    io.DeltaTime = std::max(io.DeltaTime, 1e-4f);
+    // A scripted run ignores wherever the pointer happens to be: its pictures show no hover.
+    if (o.frames > 0) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    ImGui::NewFrame();
+    ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
+    app.focus_key = -1;
+    handle_keys(app);
+    follow_fullscreen();
+    if (audit.on) audit.font_size = ImGui::GetFontSize();
+    draw_panels(app, *heatmap, *heads);
+    draw_help(app);
+    if (!ImGui::IsAnyItemActive()) remember(app);  // a slider still held is one change, not many
+    ImGui::PopFont();
+    ImGui::Render();
+    int width = 0, height = 0;
+    glfwGetFramebufferSize(window, &width, &height);
+    glViewport(0, 0, width, height);
+    glClearColor(0.06f, 0.06f, 0.07f, 1);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    frame_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+    const bool last_frame = o.frames > 0 && frame + 1 >= o.frames;
+    if (last_frame && !o.screenshot.empty()) save_screenshot(o.screenshot, width, height);
+    glfwSwapBuffers(window);
+    platform::deliver_files(app.typed.export_dir);
+    ++frame;
+    return !last_frame;
+  }
+
+  void report() const {
+    if (o.frames <= 1) return;  // the first frame builds the font atlas: not what a user waits for later
+    std::cerr << "attnlab: backend " << app.engine->backend().name() << " (" << app.backend_note << ")\n";
+    std::cerr << "attnlab: heatmap cells at x=" << heatmap->x << " y=" << heatmap->y << " size=" << heatmap->cell
+              << " rows=" << heatmap->rows << " cols=" << heatmap->cols << "\n";
+    const std::vector<double> later(frame_ms.begin() + 1, frame_ms.end());
+    std::cerr << "attnlab: frame times over " << later.size() << " frames after the first: median " << median(later)
+              << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
+  }
+
+  void write_layout_report() const {
+    if (audit.on) write_file_atomic(o.layout_report, audit.json());
+  }
+
+  void save_state() const {
+    if (!o.remember) return;
+    try {
+      save_settings(app.settings, last_state_path());
+      platform::keep_files();
+    } catch (const std::exception& e) {
+      std::cerr << "attnlab: could not remember this run's state: " << e.what() << "\n";
+    }
+  }
+
+  ~OpenWindow() {
+    // GL objects go while their context is still there.
+    heatmap.reset();
+    heads.reset();
+    app.engine.reset();
+    if (!window) return;
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+  }
+};
+
+// A remembered state over the command line's settings. One that does not load, or does not start
+// (start_window), is moved aside and the window says so: the defaults written at exit must not
+// replace the user's file unseen. Returns why it was not restored, or nothing.
+std::string restore_state(OpenWindow& w) {
+  const WindowOptions& o = w.o;
+  AppState& app = w.app;
   std::string not_restored;
   if (o.remember && std::filesystem::exists(last_state_path())) {
     try {
@@ -142,40 +228,22 @@ int run_window(WindowOptions o) {
     app.settings.present = app.settings.present || o.present;
     if (o.light) app.settings.light = *o.light;
   }
+  return not_restored;
+}
 
-  glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
-  if (!glfwInit()) throw RunError("cannot open a window: GLFW found no display (is DISPLAY set?)");
-  Glfw glfw;
-  std::string gl_version;
-  GLFWwindow* window = open_window(o, gl_version);
-  if (!window) throw RunError("cannot open a window: no OpenGL 3.3 context");
-  glfwMakeContextCurrent(window);
-  glfwSwapInterval(o.frames > 0 ? 0 : 1);
-
-  IMGUI_CHECKVERSION();
-  ImGui::CreateContext();
-  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
-  const float font_scale = std::clamp(app.settings.font_scale, 0.5f, 4.0f);
-  FontSizes sizes = font_sizes(o.width, o.height, font_scale);
-  Fonts fonts = load_fonts(sizes);
-  ImGui_ImplGlfw_InitForOpenGL(window, true);
-  LayoutAudit audit;
-  if (!o.layout_report.empty()) {
-    audit.on = true, audit.width = o.width, audit.height = o.height;
-    ImGui::GetIO().UserData = &audit;
-  }
-  ImGui_ImplOpenGL3_Init("#version 330 core");
-
-  const bool compute_shaders = gl_version == "OpenGL 4.3";
-  app.open_backend = [&](const std::string& name, std::string& why) {
-    return window_backend(name, compute_shaders, why);
+// The engine on the window's backend, for the restored settings, else for the command line's.
+void start_window(OpenWindow& w, const std::string& gl_version, std::string not_restored) {
+  const WindowOptions& o = w.o;
+  AppState& app = w.app;
+  app.open_backend = [gl_version](const std::string& name, std::string& why) {
+    return platform::window_backend(name, gl_version, why);
   };
   std::string why;
   // A model not loaded yet (a remembered one) loads on the worker: the window opens on the default
   // example and switches to the model when its forward pass is done.
   const Settings wanted = app.settings;
-  const bool model_later =
-      not_restored.empty() && wanted.source == "model" && !loaded_model(wanted.model_folder, wanted.model_text);
+  const bool model_later = not_restored.empty() && wanted.source == "model" && real_models_available() &&
+                           !loaded_model(wanted.model_folder, wanted.model_text);
   if (model_later) {
     app.settings.source = "example", app.settings.example = "sentence", app.settings.mask = "none";
     app.settings.head = 0, app.settings.query = 0, app.settings.dk = 0, app.settings.heads = app.settings.kv_heads = 1;
@@ -196,99 +264,52 @@ int run_window(WindowOptions o) {
   }
   if (!why.empty()) app.backend_note += " — " + why;
   if (model_later && not_restored.empty()) app.settings = wanted;
+}
 
-  auto heatmap_view = std::make_unique<HeatmapView>();
-  auto heads_view = std::make_unique<HeadsView>();
-  HeatmapView& heatmap = *heatmap_view;
-  std::vector<double> frame_ms;
-  auto last = std::chrono::steady_clock::now();
-  bool fullscreen_shown = false;
-  for (int frame = 0; !glfwWindowShouldClose(window); ++frame) {
-    const auto frame_start = std::chrono::steady_clock::now();
-    glfwPollEvents();
-    if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) {
-      glfwWaitEvents();  // nothing to draw while minimised
-      continue;
-    }
-    if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.actions.size())
-      act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
-    tick(app, std::chrono::duration<double>(frame_start - last).count());
-    last = frame_start;
-    apply(app);
-    // Text grows with the screen: a window resized (or full screen) gets fonts for its new size.
-    int window_w = 0, window_h = 0;
-    glfwGetWindowSize(window, &window_w, &window_h);
-    const FontSizes wanted = font_sizes(window_w, window_h, font_scale);
-    const bool new_fonts = wanted.normal != sizes.normal || wanted.present != sizes.present;
-    if (new_fonts) {
-      sizes = wanted;
-      ImGui::GetIO().Fonts->Clear();
-      fonts = load_fonts(sizes);
-      ImGui_ImplOpenGL3_DestroyFontsTexture();
-      ImGui_ImplOpenGL3_CreateFontsTexture();
-    }
-    if (frame == 0 || new_fonts || app.settings.light != app.applied_theme_light)
-      apply_theme(app.settings.light, sizes.scale);
-    app.applied_theme_light = app.settings.light;
-    if (audit.on) {
-      std::vector<std::string> done;
-      if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.action_names.size())
-        done.push_back(o.action_names[static_cast<std::size_t>(frame - 1)]);
-      audit.begin_frame(frame, std::move(done));
-      audit.present = app.settings.present;
-    }
-    ImGui_ImplOpenGL3_NewFrame();
-    ImGui_ImplGlfw_NewFrame();
-    // A scripted run ignores wherever the pointer happens to be: its pictures show no hover.
-    if (o.frames > 0) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-    ImGui::NewFrame();
-    ImGui::PushFont(static_cast<ImFont*>(app.settings.present ? fonts.present : fonts.normal));
-    app.focus_key = -1;
-    handle_keys(app);
-    follow_fullscreen(app, window, fullscreen_shown);
-    if (audit.on) audit.font_size = ImGui::GetFontSize();
-    draw_panels(app, heatmap, *heads_view);
-    draw_help(app);
-    if (!ImGui::IsAnyItemActive()) remember(app);  // a slider still held is one change, not many
-    ImGui::PopFont();
-    ImGui::Render();
-    int width = 0, height = 0;
-    glfwGetFramebufferSize(window, &width, &height);
-    glViewport(0, 0, width, height);
-    glClearColor(0.06f, 0.06f, 0.07f, 1);
-    glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    frame_ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
-    const bool last_frame = o.frames > 0 && frame + 1 >= o.frames;
-    if (last_frame && !o.screenshot.empty()) save_screenshot(o.screenshot, width, height);
-    glfwSwapBuffers(window);
-    if (last_frame) break;
+}  // namespace
+
+int run_window(WindowOptions options) {
+  Glfw glfw;  // first, so that it terminates GLFW after the window's GL objects are gone
+  auto w = std::make_unique<OpenWindow>();
+  w->o = std::move(options);
+  const WindowOptions& o = w->o;
+  AppState& app = w->app;
+  app.settings = o.settings;
+  app.scripted = o.frames > 0;
+  if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
+  const std::string not_restored = restore_state(*w);
+
+  glfwSetErrorCallback([](int, const char* description) { std::cerr << "attnlab: GLFW: " << description << "\n"; });
+  if (!glfwInit()) throw RunError("cannot open a window: GLFW found no display (is DISPLAY set?)");
+  std::string gl_version;
+  GLFWwindow* window = platform::open_window(o.width, o.height, gl_version);
+  if (!window) throw RunError("cannot open a window: no OpenGL 3.3 context");
+  glfwMakeContextCurrent(window);
+  glfwSwapInterval(o.frames > 0 ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  w->window = window;
+  ImGui::GetIO().IniFilename = nullptr;  // the layout is fixed; nothing to remember
+  w->font_scale = std::clamp(app.settings.font_scale, 0.5f, 4.0f);
+  w->sizes = font_sizes(o.width, o.height, w->font_scale);
+  w->fonts = load_fonts(w->sizes);
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  if (!o.layout_report.empty()) {
+    w->audit.on = true, w->audit.width = o.width, w->audit.height = o.height;
+    ImGui::GetIO().UserData = &w->audit;
   }
-  if (o.frames > 1) {  // the first frame builds the font atlas: not what a user waits for later
-    std::cerr << "attnlab: backend " << app.engine->backend().name() << " (" << app.backend_note << ")\n";
-    std::cerr << "attnlab: heatmap cells at x=" << heatmap.x << " y=" << heatmap.y << " size=" << heatmap.cell
-              << " rows=" << heatmap.rows << " cols=" << heatmap.cols << "\n";
-    const std::vector<double> later(frame_ms.begin() + 1, frame_ms.end());
-    std::cerr << "attnlab: frame times over " << later.size() << " frames after the first: median " << median(later)
-              << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
-  }
-  if (audit.on) write_file_atomic(o.layout_report, audit.json());
-  if (o.remember) {
-    try {
-      save_settings(app.settings, last_state_path());
-    } catch (const std::exception& e) {
-      std::cerr << "attnlab: could not remember this run's state: " << e.what() << "\n";
-    }
-  }
-  // GL objects go while their context is still there.
-  heatmap_view.reset();
-  heads_view.reset();
-  app.engine.reset();
-  ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
-  ImGui::DestroyContext();
-  glfwDestroyWindow(window);
+  ImGui_ImplOpenGL3_Init(platform::glsl_version());
+  start_window(*w, gl_version, not_restored);
+
+  OpenWindow* open = w.get();
+  platform::on_leave([open] { open->save_state(); });
+  platform::run_frames([open] { return open->draw_frame(); },
+                       [open] {
+                         open->report();
+                         open->write_layout_report();
+                         open->save_state();
+                       });
   return 0;
 }
 

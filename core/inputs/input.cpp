@@ -169,8 +169,7 @@ Problem load_problem(const InputOptions& in) {
 HeadsProblem load_heads_problem(const InputOptions& in) {
   check_model_options(in);
   if (!in.model.empty()) {
-    const ModelRun run = run_model(in);
-    return model_layer_problem(in, run, model_layer(in, run.model.config));
+    return model_heads_problem(in);
   }
   const bool files = check_sources(in);
   HeadsProblem hp = files ? heads_from_files(in) : in.random ? heads_from_random(in) : heads_from_example(in);

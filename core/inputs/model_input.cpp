@@ -85,4 +85,9 @@ HeadsProblem model_layer_problem(const InputOptions& in, const ModelRun& run, In
   return p;
 }
 
+HeadsProblem model_heads_problem(const InputOptions& in) {
+  const ModelRun run = run_model(in);
+  return model_layer_problem(in, run, model_layer(in, run.model.config));
+}
+
 }  // namespace attnlab

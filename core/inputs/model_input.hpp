@@ -54,4 +54,7 @@ ModelRun run_model(const InputOptions& input);
 // Layer ℓ of the run as the lab's problem, with --mask and --scale replacing the model's when given.
 HeadsProblem model_layer_problem(const InputOptions& input, const ModelRun& run, Index layer);
 
+// --layer (default 0) of the run of the options' model: what load_heads_problem gives for --model.
+HeadsProblem model_heads_problem(const InputOptions& input);
+
 }  // namespace attnlab

@@ -1,5 +1,6 @@
 #include "core/io/npy.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cctype>
 #include <cfloat>
@@ -16,7 +17,8 @@ constexpr std::string_view kMagic{"\x93NUMPY", 6};
 // elements × item size could overflow.
 constexpr std::uint64_t kMaxElements = std::uint64_t{1} << 34;
 // One dimension above this is refused while it is read, so no parsed number overflows.
-constexpr Index kMaxDim = 1'000'000'000'000'000;
+// (Index is 32 bits wide in a web page's WebAssembly, where the bound is its own tenth.)
+constexpr Index kMaxDim = std::min<std::int64_t>(1'000'000'000'000'000, (std::numeric_limits<Index>::max() - 9) / 10);
 // Enough to report "has 5 dimensions" without letting a hostile header grow the list unbounded.
 constexpr std::size_t kMaxParsedDims = 32;
 

@@ -1,0 +1,24 @@
+#pragma once
+// The commands' --backend and --verbose: the GPU through make_backend, or the CPU. Apart from the INPUT
+// options (cli_input.hpp), which the web page shares without the GPU room.
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+
+#include "app/commands.hpp"
+#include "core/attention/backend.hpp"
+#include "core/attention/precision.hpp"
+#include "core/gl/make_backend.hpp"
+
+namespace attnlab::cli {
+
+// --verbose: open_backend says which backend runs and why (compute, export, bench).
+void add_verbose_option(CLI::App& command);
+// make_backend, saying on stderr why "auto" fell back to the CPU when a GPU was there but would not
+// start; with --verbose, which backend runs and why, always.
+BackendChoice choose_backend(const std::string& name);
+std::unique_ptr<Backend> open_backend(const std::string& name);
+// The backend for `name`; the precision lab runs on the CPU, which "auto" then picks.
+std::unique_ptr<Backend> open_backend(const std::string& name, const PrecisionMode& precision);
+
+}  // namespace attnlab::cli

@@ -1,0 +1,82 @@
+// The desktop: a GLFW window with an OpenGL core context, the GPU backend where it can run, a plain loop,
+// and files that stay where they are written.
+#include <epoxy/gl.h>
+// GLFW after the GL loader: it must not pull in the system's GL header first.
+#include <GLFW/glfw3.h>
+
+#include "app/gui/platform.hpp"
+#include "core/attention/cpu_backend.hpp"
+#include "core/gl/gl_backend.hpp"
+
+namespace attnlab::gui::platform {
+
+// An OpenGL 4.3 core context for the compute path, else 3.3 core, which draws everything too.
+GLFWwindow* open_window(int width, int height, std::string& version) {
+  for (auto [major, minor] : {std::pair{4, 3}, std::pair{3, 3}}) {
+    glfwDefaultWindowHints();
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, major);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, minor);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    if (GLFWwindow* window = glfwCreateWindow(width, height, "Attention Lab", nullptr, nullptr)) {
+      version = "OpenGL " + std::to_string(major) + "." + std::to_string(minor);
+      return window;
+    }
+  }
+  return nullptr;
+}
+
+const char* glsl_version() {
+  return "#version 330 core";
+}
+
+// The GPU path on this window's own context when it can run there (4.3, a hardware GPU for "auto"),
+// else the CPU, with the reason.
+std::unique_ptr<Backend> window_backend(const std::string& name, const std::string& gl_version, std::string& why) {
+  why.clear();
+  if (name != "cpu") {
+    const std::string renderer = gl::current_renderer();
+    if (gl_version != "OpenGL 4.3") why = "this window has OpenGL 3.3 only; the GPU path needs 4.3";
+    else if (name == "auto" && gl::is_software_renderer(renderer))
+      why = "the only GPU is " + renderer + ", which runs on the CPU and is slower than the CPU backend";
+    else try {
+        return std::make_unique<gl::GlBackend>(nullptr);
+      } catch (const std::exception& e) {
+        why = e.what();
+      }
+  }
+  return std::make_unique<CpuBackend>();
+}
+
+void set_fullscreen(GLFWwindow* window, bool fullscreen) {
+  GLFWmonitor* monitor = glfwGetPrimaryMonitor();
+  const GLFWvidmode* mode = monitor ? glfwGetVideoMode(monitor) : nullptr;
+  if (fullscreen && mode) glfwSetWindowMonitor(window, monitor, 0, 0, mode->width, mode->height, mode->refreshRate);
+  else glfwSetWindowMonitor(window, nullptr, 60, 60, 1600, 900, 0);
+}
+
+void run_frames(std::function<bool()> frame, std::function<void()> done) {
+  while (frame()) {
+  }
+  done();
+}
+
+// run_window remembers the state itself once the loop ends.
+void on_leave(std::function<void()>) {}
+
+bool threads_available() {
+  return true;
+}
+
+void deliver_files(const std::filesystem::path&) {}
+void keep_files() {}
+
+bool picks_files() {
+  return false;
+}
+void pick_file(const std::string&) {}
+std::optional<std::string> picked_file(const std::string&) {
+  return std::nullopt;
+}
+
+}  // namespace attnlab::gui::platform

@@ -1,0 +1,211 @@
+// A web page: the canvas as the window with a WebGL2 context, the CPU engine (WebGL2 has no compute
+// shaders), the browser's animation frames as the loop, downloads for exports, the browser's storage
+// for the state kept between visits, and its file picker for inputs. The JavaScript half is
+// app/web/pre.js (the page's storage and URL read before main) and the EM_JS functions below.
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+#include <emscripten/html5.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "app/gui/platform.hpp"
+#include "core/attention/cpu_backend.hpp"
+
+// clang-format off
+// Offers `size` bytes as a download named `name`.
+EM_JS(void, attnlab_download, (const char* name, const unsigned char* data, int size), {
+  const bytes = HEAPU8.slice(data, data + size);
+  const file = UTF8ToString(name);
+  const types = {png : 'image/png', svg : 'image/svg+xml', csv : 'text/csv', json : 'application/json'};
+  const type = types[file.split('.').pop()] || 'application/octet-stream';
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([bytes], {type : type}));
+  link.download = file;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+});
+// The file at `path` (base64) into the browser's storage, where pre.js finds it on the next visit.
+EM_JS(void, attnlab_keep, (const char* path), {
+  const name = UTF8ToString(path);
+  const bytes = FS.readFile(name);
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  try {
+    localStorage.setItem('attnlab:' + name, btoa(text));
+  } catch (e) {
+    err("attnlab: could not keep " + name + " in the browser's storage: " + e.message);
+  }
+});
+// The browser's file picker; the chosen file is copied to /picked/NAME and its path kept for `slot`.
+EM_JS(void, attnlab_pick, (const char* slot_name), {
+  const slot = UTF8ToString(slot_name);
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = '.npy,.csv';
+  input.onchange = async () => {
+    const file = input.files[0];
+    if (!file) return;
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    FS.mkdirTree('/picked');
+    const path = '/picked/' + file.name.replace(/[^A-Za-z0-9._-]/g, '_');
+    FS.writeFile(path, bytes);
+    Module.attnlabPicked = Module.attnlabPicked || {};
+    Module.attnlabPicked[slot] = path;
+  };
+  input.click();
+});
+// The path picked for `slot` since the last call (malloc'd), or null.
+EM_JS(char*, attnlab_picked, (const char* slot_name), {
+  const slot = UTF8ToString(slot_name);
+  const picked = Module.attnlabPicked && Module.attnlabPicked[slot];
+  if (!picked) return 0;
+  delete Module.attnlabPicked[slot];
+  const size = lengthBytesUTF8(picked) + 1;
+  const text = _malloc(size);
+  stringToUTF8(picked, text, size);
+  return text;
+});
+// clang-format on
+
+namespace attnlab::gui::platform {
+namespace {
+
+GLFWwindow* the_window = nullptr;
+
+// The canvas follows the page's size.
+EM_BOOL resized(int, const EmscriptenUiEvent* event, void*) {
+  if (the_window) glfwSetWindowSize(the_window, event->windowInnerWidth, event->windowInnerHeight);
+  return EM_FALSE;
+}
+
+std::function<bool()> frame_function;
+std::function<void()> done_function, leave_function;
+
+// The page's tests and the README's figures read these: frames drawn, when the first one was done (ms
+// since the page started loading) and the last frames' times in ms.
+void one_frame() {
+  const double start = emscripten_get_now();
+  const bool more = frame_function();
+  EM_ASM(
+      {
+        Module.attnlabFrames = (Module.attnlabFrames || 0) + 1;
+        if (Module.attnlabFrames == 1) Module.attnlabFirstFrame = performance.now();
+        const times = Module.attnlabFrameMs = Module.attnlabFrameMs || [];
+        times.push($0);
+        if (times.length > 600) times.shift();
+      },
+      emscripten_get_now() - start);
+  if (more) return;
+  emscripten_cancel_main_loop();
+  done_function();
+}
+
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// The folder whose files are kept between visits: the page's home, where the last state and scenarios go.
+std::filesystem::path state_folder() {
+  const char* home = std::getenv("HOME");
+  return home && *home ? home : "/home/web_user";
+}
+
+}  // namespace
+
+GLFWwindow* open_window(int width, int height, std::string& version) {
+  glfwDefaultWindowHints();
+  the_window = glfwCreateWindow(width, height, "Attention Lab", nullptr, nullptr);
+  if (!the_window) return nullptr;
+  version = "WebGL 2";
+  emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_FALSE, resized);
+  return the_window;
+}
+
+const char* glsl_version() {
+  return "#version 300 es";
+}
+
+std::unique_ptr<Backend> window_backend(const std::string& name, const std::string&, std::string& why) {
+  why = name == "cpu" ? "" : "WebGL2 has no compute shaders, so a web page runs the CPU backend";
+  return std::make_unique<CpuBackend>();
+}
+
+void set_fullscreen(GLFWwindow*, bool fullscreen) {
+  if (fullscreen) {
+    EmscriptenFullscreenStrategy strategy{};
+    strategy.scaleMode = EMSCRIPTEN_FULLSCREEN_SCALE_STRETCH;
+    strategy.canvasResolutionScaleMode = EMSCRIPTEN_FULLSCREEN_CANVAS_SCALE_STDDEF;
+    emscripten_request_fullscreen_strategy("#canvas", EM_TRUE, &strategy);
+  } else {
+    emscripten_exit_fullscreen();
+  }
+}
+
+// Never returns: the frames run from the browser's event loop, after main has given it back.
+void run_frames(std::function<bool()> frame, std::function<void()> done) {
+  frame_function = std::move(frame);
+  done_function = std::move(done);
+  emscripten_set_main_loop(one_frame, 0, EM_TRUE);
+}
+
+void on_leave(std::function<void()> leave) {
+  leave_function = std::move(leave);
+  emscripten_set_beforeunload_callback(nullptr, [](int, const void*, void*) -> const char* {
+    if (leave_function) leave_function();
+    return nullptr;  // no "leave this page?" question
+  });
+}
+
+bool threads_available() {
+  return false;
+}
+
+void deliver_files(const std::filesystem::path& dir) {
+  std::error_code error;
+  if (!std::filesystem::is_directory(dir, error)) return;
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, error))
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    const std::string bytes = read_bytes(file);
+    attnlab_download(file.filename().c_str(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                     static_cast<int>(bytes.size()));
+    std::filesystem::remove(file, error);
+  }
+}
+
+void keep_files() {
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(state_folder(), error);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(error))
+    if (it->is_regular_file()) attnlab_keep(it->path().c_str());
+}
+
+bool picks_files() {
+  return true;
+}
+
+void pick_file(const std::string& slot) {
+  attnlab_pick(slot.c_str());
+}
+
+std::optional<std::string> picked_file(const std::string& slot) {
+  char* path = attnlab_picked(slot.c_str());
+  if (!path) return std::nullopt;
+  std::string picked = path;
+  std::free(path);
+  return picked;
+}
+
+}  // namespace attnlab::gui::platform

@@ -1,0 +1,191 @@
+// Drives the web page in Debian's Chromium (headless, WebGL2 on SwiftShader) for tests/web: serves the
+// built page from 127.0.0.1, runs one scenario, and leaves what it saw in OUT (screenshots, downloads,
+// the console, the browser's storage, timings) for the C++ suites to check against the float64
+// reference and the native attnlab. Usage: node drive.mjs SCENARIO OUT WEB_DIR NPM_DIR [FILES...]
+import fs from 'fs';
+import http from 'http';
+import os from 'os';
+import path from 'path';
+import { createRequire } from 'module';
+
+const [scenario, out, webDir, npmDir, ...files] = process.argv.slice(2);
+const { chromium } = createRequire(path.join(npmDir, 'package.json'))('playwright-core');
+fs.mkdirSync(out, { recursive: true });
+
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+const server = http.createServer((request, response) => {
+  const file = path.join(webDir, path.normalize(new URL(request.url, 'http://127.0.0.1').pathname));
+  fs.readFile(file, (error, data) => {
+    if (error || !file.startsWith(webDir)) {
+      response.writeHead(404);
+      response.end();
+      return;
+    }
+    response.writeHead(200, { 'Content-Type': types[path.extname(file)] || 'application/octet-stream' });
+    response.end(data);
+  });
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${server.address().port}/attnlab.html`;
+
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'attnlab-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1600, height: 900 },
+  acceptDownloads: true,
+  args: ['--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
+         '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = context.pages()[0] || (await context.newPage());
+const console_lines = [];
+page.on('console', (message) => console_lines.push(message.text()));
+page.on('pageerror', (error) => console_lines.push('pageerror: ' + error.message));
+
+const frames = () => page.evaluate(() => (typeof Module !== 'undefined' && Module.attnlabFrames) || 0);
+async function wait_frames(n) {
+  const start = await frames();
+  await page.waitForFunction((target) => (Module.attnlabFrames || 0) >= target, start + n, { timeout: 30000 });
+}
+async function open(query) {
+  const started = Date.now();
+  await page.goto(base + query);
+  await page.waitForFunction(() => typeof Module !== 'undefined' && Module.attnlabFrames >= 1, null, { timeout: 30000 });
+  const opened = Date.now() - started;
+  await wait_frames(3);
+  return opened;
+}
+// A key tapped for exactly one frame, as the page sees a quick tap: ImGui 1.86 reads a key's state when a
+// frame starts, and one held over slow frames (a remote-controlled browser's round trips) would repeat.
+// The key events go to the window, where GLFW listens, between the page's animation frames.
+const key_codes = { ArrowRight: 39, ArrowLeft: 37, Equal: 187, Minus: 189 };
+async function press(code) {
+  await page.evaluate(async ([code, key_code]) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+    const send = (type) => {
+      const event = new KeyboardEvent(type, { code, bubbles: true, cancelable: true });
+      Object.defineProperty(event, 'keyCode', { get: () => key_code });
+      Object.defineProperty(event, 'which', { get: () => key_code });
+      window.dispatchEvent(event);
+    };
+    const seen = Module.attnlabFrames;
+    send('keydown');
+    while (Module.attnlabFrames < seen + 1) await frame();
+    send('keyup');
+    while (Module.attnlabFrames < seen + 3) await frame();
+  }, [code, key_codes[code]]);
+}
+// A run with ?frames=N: wait for its report (the heatmap's cells and the frame times) in the console.
+async function scripted(query, shot) {
+  console_lines.length = 0;
+  await page.goto(base + query);
+  await page.waitForFunction(() => typeof Module !== 'undefined' && Module.attnlabFrames >= 1, null, { timeout: 30000 });
+  const deadline = Date.now() + 30000;
+  while (!console_lines.some((line) => line.includes('frame times')) && Date.now() < deadline)
+    await page.waitForTimeout(100);
+  await page.screenshot({ path: path.join(out, shot) });
+  fs.writeFileSync(path.join(out, shot.replace('.png', '.txt')), console_lines.join('\n') + '\n');
+}
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] || 0;
+
+try {
+  if (scenario === 'page') {
+    const opened = await open('?example=sentence');
+    await page.screenshot({ path: path.join(out, 'page.png') });
+    await page.waitForTimeout(2000);
+    const timings = await page.evaluate(() => ({ first_frame_ms: Module.attnlabFirstFrame, frame_ms: Module.attnlabFrameMs,
+                                                frames: Module.attnlabFrames }));
+    timings.opened_ms = opened;
+    timings.frame_median_ms = median(timings.frame_ms.slice(3));
+    // Frames shown per second over a second: the display's rate when each frame fits in its slot.
+    const before = await frames();
+    await page.waitForTimeout(1000);
+    timings.frames_per_second = (await frames()) - before;
+    delete timings.frame_ms;
+    fs.writeFileSync(path.join(out, 'timings.json'), JSON.stringify(timings) + '\n');
+    // A bad parameter: the page says what is wrong, as the command line would.
+    await page.goto(base + '?example=sentence&query=99');
+    await page.waitForFunction(() => document.getElementById('messages').textContent.length > 0, null, { timeout: 30000 });
+    fs.writeFileSync(path.join(out, 'messages.txt'), await page.textContent('#messages'));
+    // A real model: the desktop's alone, and the page says so.
+    await page.goto(base + '?example=induction');
+    await page.waitForFunction(() => document.getElementById('messages').textContent.length > 0, null, { timeout: 30000 });
+    fs.writeFileSync(path.join(out, 'model.txt'), await page.textContent('#messages'));
+  } else if (scenario === 'keys') {
+    await scripted('?example=sentence&stage=weights&frames=8', 'url-weights.png');
+    await open('?example=sentence');
+    await page.screenshot({ path: path.join(out, 'scores.png') });
+    await press('ArrowRight');
+    await page.screenshot({ path: path.join(out, 'scaled.png') });
+    await press('ArrowRight');
+    await press('ArrowRight');
+    await page.screenshot({ path: path.join(out, 'weights.png') });
+    await press('Equal');
+    await page.screenshot({ path: path.join(out, 'dk-up.png') });
+    await press('Minus');
+    await press('Minus');
+    await page.screenshot({ path: path.join(out, 'dk-down.png') });
+  } else if (scenario === 'heatmap') {
+    await scripted('?example=sentence&mask=causal&stage=weights&frames=8', 'weights.png');
+  } else if (scenario === 'export') {
+    await open('?example=sentence&mask=causal&query=4&stage=weights');
+    const downloads = [];
+    page.on('download', (download) => downloads.push(download));
+    // Export (E) by a real key press: a download needs the user's gesture.
+    await page.keyboard.press('e');
+    const deadline = Date.now() + 20000;
+    while (downloads.length < 4 && Date.now() < deadline) await page.waitForTimeout(100);
+    fs.mkdirSync(path.join(out, 'downloads'), { recursive: true });
+    for (const download of downloads)
+      await download.saveAs(path.join(out, 'downloads', download.suggestedFilename()));
+  } else if (scenario === 'storage') {
+    await open('');
+    await press('ArrowRight');
+    await press('ArrowRight');
+    await page.screenshot({ path: path.join(out, 'before.png') });
+    await page.reload();
+    await page.waitForFunction(() => typeof Module !== 'undefined' && Module.attnlabFrames >= 3, null, { timeout: 30000 });
+    await page.screenshot({ path: path.join(out, 'after.png') });
+    const kept = await page.evaluate(() => Object.fromEntries(
+        Object.keys(localStorage).filter((k) => k.startsWith('attnlab:')).map((k) => [k, atob(localStorage.getItem(k))])));
+    fs.writeFileSync(path.join(out, 'storage.json'), JSON.stringify(kept) + '\n');
+  } else if (scenario === 'files') {
+    // Source "files" in the inputs panel, each of Q, K, V through Open… and the browser's file picker,
+    // Load, then Export: the weights come back as a download. The window's layout is fixed at this size,
+    // so the controls are where the numbers below say (the source combo's third item is "files").
+    await open('?example=sentence');
+    const click = async (x, y) => {
+      await page.mouse.move(x, y);
+      await wait_frames(2);
+      await page.mouse.down();
+      await wait_frames(2);
+      await page.mouse.up();
+      await wait_frames(2);
+    };
+    await click(110, 84);
+    await click(60, 160);
+    for (const [y, file] of [[114, files[0]], [144, files[1]], [174, files[2]]]) {
+      const chooser = page.waitForEvent('filechooser');
+      await click(41, y);
+      await (await chooser).setFiles(file);
+      await wait_frames(3);
+    }
+    await click(58, 204);
+    await page.screenshot({ path: path.join(out, 'files.png') });
+    const downloads = [];
+    page.on('download', (download) => downloads.push(download));
+    await page.keyboard.press('e');
+    const deadline = Date.now() + 20000;
+    while (downloads.length < 4 && Date.now() < deadline) await page.waitForTimeout(100);
+    fs.mkdirSync(path.join(out, 'downloads'), { recursive: true });
+    for (const download of downloads)
+      await download.saveAs(path.join(out, 'downloads', download.suggestedFilename()));
+  } else {
+    throw new Error('unknown scenario ' + scenario);
+  }
+} finally {
+  fs.writeFileSync(path.join(out, 'console.txt'), console_lines.join('\n') + '\n');
+  await context.close();
+  server.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}

@@ -1,0 +1,213 @@
+// The web page in a real browser (Debian's Chromium, headless, WebGL2 on SwiftShader), driven by
+// tests/web/drive.mjs with playwright-core: it loads and says what is wrong with a bad parameter, keys step
+// the stages and change dk, the heatmap's pixels are the float64 reference's weights through viridis, and
+// Export downloads the bytes `attnlab export` writes, the last state survives a reload, and Q, K and V open
+// through the browser's file picker. scripts/test.sh builds the page first (build-web/).
+#include <doctest/doctest.h>
+#include <stb/stb_image.h>
+
+#include <cstdio>
+#include <memory>
+#include <set>
+
+#include "core/colormap/colormap.hpp"
+#include "core/inputs/examples.hpp"
+#include "core/inputs/input.hpp"
+#include "core/io/load.hpp"
+#include "tests/cli_run.hpp"
+#include "tests/reference.hpp"
+
+using namespace attnlab;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<unsigned char> rgba;
+  Rgba at(int x, int y) const {
+    const auto* p = &rgba[(static_cast<std::size_t>(y) * width + x) * 4];
+    return {p[0], p[1], p[2], p[3]};
+  }
+};
+
+Image load_png(const fs::path& path) {
+  Image image;
+  int channels = 0;
+  std::unique_ptr<unsigned char, void (*)(void*)> data(
+      stbi_load(path.c_str(), &image.width, &image.height, &channels, 4), stbi_image_free);
+  REQUIRE_MESSAGE(data, "cannot decode " << path);
+  image.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(image.width) * image.height * 4);
+  return image;
+}
+
+// Runs one scenario of drive.mjs; what it saw is left in `out`.
+void drive(const std::string& scenario, const fs::path& out, const std::vector<std::string>& files = {}) {
+  REQUIRE_MESSAGE(fs::exists(fs::path(ATTNLAB_WEB_DIR) / "attnlab.wasm"),
+                  "no web page in " ATTNLAB_WEB_DIR ": build it with scripts/web.sh build");
+  REQUIRE_MESSAGE(fs::exists(fs::path(ATTNLAB_WEB_NPM_DIR) / "node_modules/playwright-core"),
+                  "no playwright-core in " ATTNLAB_WEB_NPM_DIR ": scripts/test.sh installs it");
+  std::vector<std::string> args{ATTNLAB_WEB_TESTS "/drive.mjs", scenario, out.string(), ATTNLAB_WEB_DIR,
+                                ATTNLAB_WEB_NPM_DIR};
+  args.insert(args.end(), files.begin(), files.end());
+  const auto result = cli_test::run_program("/usr/bin/node", args);
+  REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.out << result.err);
+}
+
+// The one download of `stage` with extension `ext`: Export names its files after the stage and the
+// settings (weights-dk8-causal-q4.png), as on the desktop.
+fs::path download(const fs::path& dir, const std::string& stage, const std::string& ext) {
+  std::vector<fs::path> found;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with(stage) && name.ends_with(ext)) found.push_back(entry.path());
+  }
+  REQUIRE_MESSAGE(found.size() == 1, "downloads of " << stage << ext << " in " << dir.string() << ": " << found.size());
+  return found.front();
+}
+
+struct Cells {
+  float x = 0, y = 0, size = 0;
+  int rows = 0, cols = 0;
+};
+
+// "attnlab: heatmap cells at x=… y=… size=… rows=… cols=…", which a run with ?frames=N prints.
+Cells heatmap_cells(const std::string& console) {
+  Cells c;
+  const auto at = console.find("heatmap cells at");
+  REQUIRE_MESSAGE(at != std::string::npos, console);
+  REQUIRE(std::sscanf(console.c_str() + at, "heatmap cells at x=%f y=%f size=%f rows=%d cols=%d", &c.x, &c.y, &c.size,
+                      &c.rows, &c.cols) == 5);
+  return c;
+}
+
+bool close(Rgba a, Rgba b) {
+  return std::abs(a.r - b.r) <= 2 && std::abs(a.g - b.g) <= 2 && std::abs(a.b - b.b) <= 2;
+}
+
+// Every cell of the sentence example's heatmap against the float64 reference's weights through viridis.
+void check_weights(const Image& image, const Cells& cells, const std::string& mask) {
+  Problem p = make_example("sentence").problem;
+  p.mask = parse_mask(mask);
+  const test::RefTrace ref = test::reference(p);
+  REQUIRE(cells.rows == 7);
+  REQUIRE(cells.cols == 7);
+  REQUIRE(cells.size > 10);
+  for (int i = 0; i < 7; ++i)
+    for (int j = 0; j < 7; ++j) {
+      // Inside the cell, clear of the value printed at its centre and of the query's outline.
+      const int x = static_cast<int>(cells.x + (j + 0.12f) * cells.size);
+      const int y = static_cast<int>(cells.y + (i + 0.88f) * cells.size);
+      const bool blocked = mask == "causal" && j > i;
+      const Rgba expected = blocked ? masked_colour : colormap(static_cast<float>(ref.weights(i, j)), 0, 1, viridis());
+      const Rgba got = image.at(x, y);
+      CHECK_MESSAGE(close(got, expected), "cell (" << i << ", " << j << ") weight " << ref.weights(i, j) << ": got "
+                                                   << int(got.r) << "," << int(got.g) << "," << int(got.b)
+                                                   << " expected " << int(expected.r) << "," << int(expected.g) << ","
+                                                   << int(expected.b));
+    }
+}
+
+}  // namespace
+
+TEST_SUITE("web/page") {
+  TEST_CASE(
+      "the page loads, draws the window on the CPU backend, and shows what is wrong with a bad parameter or a model") {
+    cli_test::TempDir dir;
+    drive("page", dir.path());
+    const Image image = load_png(dir / "page.png");
+    CHECK(image.width == 1600);
+    CHECK(image.height == 900);
+    std::set<std::uint32_t> colours;
+    for (std::size_t i = 0; i < image.rgba.size(); i += 4 * 97)
+      colours.insert(image.rgba[i] | image.rgba[i + 1] << 8 | image.rgba[i + 2] << 16);
+    CHECK(colours.size() > 50);
+    const std::string timings = cli_test::read_all(dir / "timings.json");
+    MESSAGE("the page's timings: " << timings);
+    CHECK(timings.find("\"first_frame_ms\"") != std::string::npos);
+    CHECK(cli_test::read_all(dir / "messages.txt") ==
+          "attnlab: --query 99 is out of range: there are 7 queries (0 to 6)\n");
+    CHECK(cli_test::read_all(dir / "model.txt") ==
+          "attnlab: real models (--model, --example induction) run in the desktop app; this web page has no "
+          "tokenizer and no forward pass\n");
+    CHECK(cli_test::read_all(dir / "console.txt").find("pageerror") == std::string::npos);
+  }
+}
+
+TEST_SUITE("web/keys") {
+  TEST_CASE("keys step the stages and change dk: the pictures change, and three steps show the weights") {
+    cli_test::TempDir dir;
+    drive("keys", dir.path());
+    const std::string scores = cli_test::read_all(dir / "scores.png");
+    CHECK(scores != cli_test::read_all(dir / "scaled.png"));
+    CHECK(cli_test::read_all(dir / "weights.png") != cli_test::read_all(dir / "dk-up.png"));
+    CHECK(cli_test::read_all(dir / "dk-up.png") != cli_test::read_all(dir / "dk-down.png"));
+    // → → → from the scores is the weights stage, cell for cell what ?stage=weights shows.
+    const Cells cells = heatmap_cells(cli_test::read_all(dir / "url-weights.txt"));
+    check_weights(load_png(dir / "weights.png"), cells, "none");
+    check_weights(load_png(dir / "url-weights.png"), cells, "none");
+  }
+}
+
+TEST_SUITE("web/heatmap") {
+  TEST_CASE("the heatmap's pixels are the weights through viridis, masked cells in the masked colour") {
+    cli_test::TempDir dir;
+    drive("heatmap", dir.path());
+    const std::string console = cli_test::read_all(dir / "weights.txt");
+    CHECK_MESSAGE(console.find("attnlab: backend cpu") != std::string::npos, console);
+    CHECK_MESSAGE(console.find("WebGL2 has no compute shaders") != std::string::npos, console);
+    check_weights(load_png(dir / "weights.png"), heatmap_cells(console), "causal");
+  }
+}
+
+TEST_SUITE("web/export") {
+  TEST_CASE("Export downloads the PNG and SVG attnlab export writes, byte for byte, and the matrices") {
+    cli_test::TempDir dir;
+    drive("export", dir.path());
+    const fs::path downloads = dir / "downloads";
+    for (const char* ext : {".png", ".svg"}) {
+      const fs::path cli = dir / (std::string("cli") + ext);
+      const auto exported =
+          cli_test::run_attnlab({"export", "--example", "sentence", "--mask", "causal", "--query", "4", "--backend",
+                                 "cpu", "--stage", "weights", "--out", cli.string()});
+      REQUIRE_MESSAGE(exported.status == 0, exported.err);
+      CHECK_MESSAGE(cli_test::read_all(download(downloads, "weights", ext)) == cli_test::read_all(cli), ext);
+    }
+    for (const char* ext : {".npy", ".csv"}) CHECK(fs::file_size(download(downloads, "weights", ext)) > 0);
+  }
+}
+
+TEST_SUITE("web/storage") {
+  TEST_CASE("the last state is kept in the browser's storage and comes back on the next visit") {
+    cli_test::TempDir dir;
+    drive("storage", dir.path());
+    const std::string kept = cli_test::read_all(dir / "storage.json");
+    CHECK_MESSAGE(kept.find("attnlab:/home/web_user/.config/attnlab/last.json") != std::string::npos, kept);
+    CHECK_MESSAGE(kept.find(R"(\"stage\": \"masked\")") != std::string::npos, kept);
+    CHECK(cli_test::read_all(dir / "before.png") == cli_test::read_all(dir / "after.png"));
+  }
+}
+
+TEST_SUITE("web/files") {
+  TEST_CASE("Q, K and V open through the browser's file picker, and the page computes on them") {
+    cli_test::TempDir dir;
+    const std::string q = "0.5,-1,2,0.25\n1,1,-0.5,0\n-2,0.5,1,1.5\n";
+    const std::string k = "1,0,0.5,-1\n0.25,2,-1,0\n-0.5,1,1,1\n2,-1,0,0.5\n0,0.5,-2,1\n";
+    const std::string v = "1,2\n-1,0.5\n0,1\n3,-2\n0.5,0.5\n";
+    cli_test::write_all(dir / "q.csv", q);
+    cli_test::write_all(dir / "k.csv", k);
+    cli_test::write_all(dir / "v.csv", v);
+    drive("files", dir.path(), {(dir / "q.csv").string(), (dir / "k.csv").string(), (dir / "v.csv").string()});
+    // The files become the problem; Export then downloads its scores (the stage shown).
+    Problem p;
+    p.q = to_matrix(load_array(dir / "q.csv", "Q"), "Q");
+    p.k = to_matrix(load_array(dir / "k.csv", "K"), "K");
+    p.v = to_matrix(load_array(dir / "v.csv", "V"), "V");
+    const test::RefTrace ref = test::reference(p);
+    const Matrix scores = to_matrix(load_array(download(dir / "downloads", "scores", ".npy"), "scores"), "scores");
+    REQUIRE(scores.rows() == 3);
+    REQUIRE(scores.cols() == 5);
+    for (int i = 0; i < 3; ++i)
+      for (int j = 0; j < 5; ++j) CHECK(scores(i, j) == doctest::Approx(ref.scores(i, j)).epsilon(1e-6));
+  }
+}

@@ -2,43 +2,22 @@
 // What the figure tests share: a PNG decoded to pixels, the weights' expected colours, and
 // `attnlab export` run through the real binary, its failures checked to leave nothing behind.
 #include <doctest/doctest.h>
-#include <stb/stb_image.h>
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/colormap/colormap.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/png_image.hpp"
 
 namespace cli_test {
 
 using attnlab::Rgba;
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgba;
-  Rgba at(int x, int y) const {
-    const auto* p =
-        &rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 4];
-    return {p[0], p[1], p[2], p[3]};
-  }
-};
-
-inline Image decode_png(const std::string& bytes) {
-  Image image;
-  int channels = 0;
-  std::unique_ptr<unsigned char, void (*)(void*)> data(
-      stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()),
-                            &image.width, &image.height, &channels, 4),
-      stbi_image_free);
-  REQUIRE_MESSAGE(data, "not a PNG stb_image can read");
-  image.rgba.assign(data.get(),
-                    data.get() + static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * 4);
-  return image;
-}
+using png_test::decode_png;
+using png_test::Image;
 
 inline std::string rgb(Rgba c) {
   return std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b);

@@ -1,11 +1,9 @@
 // The real window under Xvfb: screenshots that follow dk and the stage, and heatmap pixels that
 // are the engine's values through the colormap. CTest runs this suite inside xvfb-run.
 #include <doctest/doctest.h>
-#include <stb/stb_image.h>
 
 #include <cmath>
 #include <cstdio>
-#include <memory>
 #include <set>
 
 #include "core/attention/cpu_backend.hpp"

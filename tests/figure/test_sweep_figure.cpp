@@ -1,17 +1,16 @@
 // The dk sweep as a figure: the model (four plots, two curves each, labelled), the pixels and the
 // SVG the writers make of it, and `attnlab sweep --plot` through the real binary (suite cli).
 #include <doctest/doctest.h>
-#include <stb/stb_image.h>
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
 #include "core/figure/sweep_figure.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/png_image.hpp"
 #include "tests/svg_check.hpp"
 
 using namespace attnlab;
@@ -59,28 +58,6 @@ std::size_t count(const std::string& text, const std::string& part) {
   std::size_t n = 0;
   for (std::size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++n;
   return n;
-}
-
-struct Decoded {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;
-  std::size_t pixels_of(Rgba c) const {
-    std::size_t n = 0;
-    for (std::size_t i = 0; i + 2 < rgb.size(); i += 3) n += rgb[i] == c.r && rgb[i + 1] == c.g && rgb[i + 2] == c.b;
-    return n;
-  }
-};
-
-Decoded decode(const std::string& bytes) {
-  Decoded d;
-  int channels = 0;
-  std::unique_ptr<unsigned char, void (*)(void*)> data(
-      stbi_load_from_memory(reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()),
-                            &d.width, &d.height, &channels, 3),
-      stbi_image_free);
-  REQUIRE_MESSAGE(data, "not a PNG stb_image can read");
-  d.rgb.assign(data.get(), data.get() + static_cast<std::size_t>(d.width) * static_cast<std::size_t>(d.height) * 3);
-  return d;
 }
 
 }  // namespace
@@ -155,13 +132,13 @@ TEST_CASE("sweep figure: no points, a bad width or own values without their dk a
 
 TEST_CASE("sweep figure: the PNG shows both curves in their colours; the SVG has eight polylines") {
   const Figure f = build_sweep_figure(quick_points(), quick_options(1000), figure_font());
-  const Decoded png = decode(figure_png(f, figure_font()));
+  const png_test::Image png = png_test::decode_png(figure_png(f, figure_font()));
   CHECK(png.width == 1000);
   CHECK(png.height == f.height);
   // A curve 2.8 px wide has fully covered pixels along its middle, exactly its colour.
   CHECK(png.pixels_of(sky_blue) > 1000);
   CHECK(png.pixels_of(orange) > 1000);
-  CHECK(png.pixels_of(Rgba{255, 255, 255, 255}) > png.rgb.size() / 6);
+  CHECK(png.pixels_of(Rgba{255, 255, 255, 255}) > static_cast<std::size_t>(png.width * png.height) / 2);
 
   const std::string svg = figure_svg(f);
   CHECK(count(svg, "<polyline ") == 8);
@@ -183,7 +160,7 @@ TEST_SUITE("cli/sweep_figure") {
     REQUIRE_MESSAGE(a.status == 0, a.err);
     CHECK(a.err.empty());
     CHECK(read_all(csv).starts_with("dk,scale,score_std"));
-    const Decoded image = decode(read_all(png));
+    const png_test::Image image = png_test::decode_png(read_all(png));
     CHECK(image.width == 900);
     CHECK(image.pixels_of(sky_blue) > 0);
     CHECK(image.pixels_of(orange) > 0);

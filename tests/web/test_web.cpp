@@ -4,10 +4,8 @@
 // Export downloads the bytes `attnlab export` writes, the last state survives a reload, and Q, K and V open
 // through the browser's file picker. scripts/test.sh builds the page first (build-web/).
 #include <doctest/doctest.h>
-#include <stb/stb_image.h>
 
 #include <cstdio>
-#include <memory>
 #include <set>
 
 #include "core/colormap/colormap.hpp"
@@ -16,30 +14,13 @@
 #include "core/io/load.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/reference.hpp"
+#include "tests/window_capture.hpp"
 
 using namespace attnlab;
+using namespace window_capture;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgba;
-  Rgba at(int x, int y) const {
-    const auto* p = &rgba[(static_cast<std::size_t>(y) * width + x) * 4];
-    return {p[0], p[1], p[2], p[3]};
-  }
-};
-
-Image load_png(const fs::path& path) {
-  Image image;
-  int channels = 0;
-  std::unique_ptr<unsigned char, void (*)(void*)> data(
-      stbi_load(path.c_str(), &image.width, &image.height, &channels, 4), stbi_image_free);
-  REQUIRE_MESSAGE(data, "cannot decode " << path);
-  image.rgba.assign(data.get(), data.get() + static_cast<std::size_t>(image.width) * image.height * 4);
-  return image;
-}
 
 // Runs one scenario of drive.mjs; what it saw is left in `out`.
 void drive(const std::string& scenario, const fs::path& out, const std::vector<std::string>& files = {}) {
@@ -64,25 +45,6 @@ fs::path download(const fs::path& dir, const std::string& stage, const std::stri
   }
   REQUIRE_MESSAGE(found.size() == 1, "downloads of " << stage << ext << " in " << dir.string() << ": " << found.size());
   return found.front();
-}
-
-struct Cells {
-  float x = 0, y = 0, size = 0;
-  int rows = 0, cols = 0;
-};
-
-// "attnlab: heatmap cells at x=… y=… size=… rows=… cols=…", which a run with ?frames=N prints.
-Cells heatmap_cells(const std::string& console) {
-  Cells c;
-  const auto at = console.find("heatmap cells at");
-  REQUIRE_MESSAGE(at != std::string::npos, console);
-  REQUIRE(std::sscanf(console.c_str() + at, "heatmap cells at x=%f y=%f size=%f rows=%d cols=%d", &c.x, &c.y, &c.size,
-                      &c.rows, &c.cols) == 5);
-  return c;
-}
-
-bool close(Rgba a, Rgba b) {
-  return std::abs(a.r - b.r) <= 2 && std::abs(a.g - b.g) <= 2 && std::abs(a.b - b.b) <= 2;
 }
 
 // Every cell of the sentence example's heatmap against the float64 reference's weights through viridis.

@@ -78,10 +78,11 @@ void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptio
 int run_gui(const InputOptions& input, const GuiOptions& options) {
   gui::WindowOptions w;
   gui::Settings& s = w.settings;
-  std::string model_mask;
+  s.mask = input.mask;
+  gui::set_scale(s, parse_scale(input.scale));
   const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();
   if (!input.model.empty()) {
-    model_mask = gui::start_on_model(input, s);
+    gui::start_on_model(input, s);
   } else if (files) {
     s.source = "files", s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
   } else if (input.random) {
@@ -93,10 +94,6 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   }
   s.heads = static_cast<int>(input.heads.value_or(1));
   s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
-  s.mask = model_mask.empty() ? input.mask : model_mask;
-  const ScaleSpec scale = parse_scale(input.scale);
-  s.scale = scale.kind == ScaleSpec::Kind::value ? "value" : input.scale;
-  s.scale_value = static_cast<float>(scale.value);
   s.stage = parse_stage(options.stage);
   s.font_scale = options.font_scale;
   s.present = options.present;

@@ -119,9 +119,10 @@ const AppState::ModelGrid& model_grid(AppState& app) {
   grid.heads = app.heads.heads();
   grid.weights.clear(), grid.masked.clear();
   Trace trace;
-  Settings layer_settings = app.applied;
   for (Index l = 0; l < grid.layers; ++l) {
+    Settings layer_settings = app.applied;  // each layer with its own mask and scale where the user kept them
     layer_settings.layer = static_cast<int>(l);
+    follow_layer(layer_settings, app.applied.layer);
     const HeadsProblem layer = build_heads(layer_settings, model_source(layer_settings));
     for (Index h = 0; h < layer.heads(); ++h) {
       app.engine->backend().compute(head_problem(layer, h), trace);
@@ -175,11 +176,14 @@ bool model_ready(AppState& app) {
     m.folder = s.model_folder, m.text = s.model_text;
     m.error.clear();
     m.finished = false;
+    m.phase = nullptr, m.done = 0, m.total = 0;
     app.status = "loading " + m.folder + " …";
     app.status_clock = 0;
     m.worker = std::jthread([&m, folder = m.folder, text = m.text] {
       try {
-        load_model_run(folder, text);
+        load_model_run(folder, text, [&m](const char* phase, Index done, Index total) {
+          m.total = total, m.done = done, m.phase = phase;
+        });
       } catch (const std::exception& e) {
         m.error = e.what();
       }
@@ -193,6 +197,9 @@ void apply(AppState& app) {
   Settings& s = app.settings;
   if (s.source == "model" && !model_ready(app)) return;
   const Settings& old = app.applied;
+  if (s.source == "model" && old.source == "model" && s.model_folder == old.model_folder &&
+      s.model_text == old.model_text)
+    follow_layer(s, old.layer);
   const bool inputs = !same_inputs_but_dk(s, old), dk = s.dk != old.dk, head = s.head != old.head;
   const bool scale = !same_scale(s, old), mask = !same_mask(s, old), precision = !same_precision(s, old);
   if (!inputs && !dk && !head && !scale && !mask && !precision) return;

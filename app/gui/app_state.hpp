@@ -58,6 +58,9 @@ struct AppState {
   struct ModelLoad {
     std::string folder, text;  // what the worker loads, or loaded last
     std::atomic<bool> finished{false};
+    // How far the worker is: layers `done` of `total` of `phase` (a string literal of the model's).
+    std::atomic<const char*> phase{nullptr};
+    std::atomic<Index> done{0}, total{0};
     std::string error;                       // written by the worker before `finished`
     std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
     std::jthread worker;

@@ -28,9 +28,10 @@ std::shared_ptr<const ModelRun> loaded_model(const std::string& folder, const st
   return cache_run && cache_folder == folder && cache_text == text ? cache_run : nullptr;
 }
 
-std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text) {
+std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text,
+                                               const ModelProgress& progress) {
   if (folder.empty()) throw InputError("choose a model folder");
-  auto run = std::make_shared<const ModelRun>(run_model(model_options(folder, text)));
+  auto run = std::make_shared<const ModelRun>(run_model(model_options(folder, text), progress));
   const std::lock_guard lock(cache_mutex);
   cache_folder = folder, cache_text = text, cache_run = run;
   return run;
@@ -40,14 +41,28 @@ bool real_models_available() {
   return true;
 }
 
-std::string start_on_model(const InputOptions& input, Settings& s) {
+void start_on_model(const InputOptions& input, Settings& s) {
   // The window types sentences: --token-ids belong to the command line.
   check_model_options(input);
   if (input.tokens.token_ids) throw InputError("the window takes a model's input as --text T, not --token-ids");
   s.source = "model", s.model_folder = input.model, s.model_text = *input.tokens.text;
   const std::shared_ptr<const ModelRun> run = load_model_run(s.model_folder, s.model_text);
-  s.layer = static_cast<int>(model_layer(input, run->model.config));
-  return input.mask_given ? std::string() : layer_mask(run->model.config, s.layer).text();  // the model's own
+  const ModelConfig& config = run->model.config;
+  s.layer = static_cast<int>(model_layer(input, config));
+  if (!input.mask_given) s.mask = layer_mask(config, s.layer).text();
+  if (!input.scale_given) set_scale(s, layer_scale(config, s.layer));
+}
+
+void follow_layer(Settings& s, int from) {
+  const std::shared_ptr<const ModelRun> run = loaded_model(s.model_folder, s.model_text);
+  if (!run || from == s.layer) return;
+  const ModelConfig& config = run->model.config;
+  const auto in_range = [&](int layer) { return layer >= 0 && layer < config.layers; };
+  if (!in_range(from) || !in_range(s.layer)) return;  // model_source() says what is wrong
+  if (s.mask == layer_mask(config, from).text()) s.mask = layer_mask(config, s.layer).text();
+  Settings own = s;
+  set_scale(own, layer_scale(config, from));
+  if (build_scale(s) == build_scale(own)) set_scale(s, layer_scale(config, s.layer));
 }
 
 std::vector<NextTokenLabel> next_token_labels(const ModelRun& run, int count) {

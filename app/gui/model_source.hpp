@@ -15,16 +15,22 @@ struct Settings;
 std::shared_ptr<const ModelRun> loaded_model(const std::string& folder, const std::string& text);
 // Loads the folder and runs the forward pass over the text's tokens (slow: call it off the frame
 // loop), keeping the result for loaded_model(). Throws InputError as the command line would.
-std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text);
+std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text,
+                                               const ModelProgress& progress = {});
 
 // Whether this build runs real models: the desktop's does (model_source.cpp); a web page's has no
 // tokenizer and no forward pass (model_source_web.cpp), and its window offers no model source.
 bool real_models_available();
 
 // --model DIR --text T on the window's command line, loaded before any window opens (its errors are
-// the command line's): the settings on the model and its --layer. Returns the layer's own mask, or
-// nothing when --mask was given. Throws InputError.
-std::string start_on_model(const InputOptions& input, Settings& settings);
+// the command line's): the settings on the model and its --layer, with the layer's own mask and
+// scale where --mask and --scale were not given. Throws InputError.
+void start_on_model(const InputOptions& input, Settings& settings);
+
+// The settings moved from layer `from` to settings.layer of the loaded model: where they still have
+// layer `from`'s own mask and scale, they take the new layer's own (a sliding window on some
+// layers only; GPT-2's scale_attn_by_inverse_layer_idx), and a mask or scale the user chose stays.
+void follow_layer(Settings& settings, int from);
 
 // The `count` likeliest next tokens after the run's text, as the window shows them.
 struct NextTokenLabel {

@@ -19,13 +19,15 @@ std::shared_ptr<const ModelRun> loaded_model(const std::string&, const std::stri
   return nullptr;
 }
 
-std::shared_ptr<const ModelRun> load_model_run(const std::string&, const std::string&) {
+std::shared_ptr<const ModelRun> load_model_run(const std::string&, const std::string&, const ModelProgress&) {
   throw InputError(no_models);
 }
 
-std::string start_on_model(const InputOptions&, Settings&) {
+void start_on_model(const InputOptions&, Settings&) {
   throw InputError(no_models);
 }
+
+void follow_layer(Settings&, int) {}
 
 std::vector<NextTokenLabel> next_token_labels(const ModelRun&, int) {
   return {};

@@ -25,7 +25,17 @@ void model_controls(AppState& app) {
   if (ImGui::InputText("text", &typed.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
     s.model_text = typed.model_text, s.query = 0;
   if (app.model_loading()) {
-    ImGui::ProgressBar(-1.0f * static_cast<float>(ImGui::GetTime()), ImVec2(-1, 0), "loading and running the model …");
+    // Layer by layer: a large model's weights take seconds to widen, and its forward pass as long.
+    const auto& m = app.model_load;
+    const char* phase = m.phase;
+    const Index total = m.total, done = m.done;
+    if (phase && total > 0) {
+      const std::string label =
+          std::string(phase) + ": layer " + std::to_string(done + 1) + " of " + std::to_string(total);
+      ImGui::ProgressBar(static_cast<float>(done) / static_cast<float>(total), ImVec2(-1, 0), label.c_str());
+    } else {
+      ImGui::ProgressBar(-1.0f * static_cast<float>(ImGui::GetTime()), ImVec2(-1, 0), "reading the model …");
+    }
     return;
   }
   const auto run = loaded_model(app.applied.model_folder, app.applied.model_text);

@@ -138,6 +138,11 @@ ScaleSpec build_scale(const Settings& s) {
   return s.scale == "value" ? ScaleSpec{ScaleSpec::Kind::value, s.scale_value} : parse_scale(s.scale);
 }
 
+void set_scale(Settings& s, const ScaleSpec& scale) {
+  s.scale = scale.kind == ScaleSpec::Kind::value ? "value" : scale.text();
+  if (scale.kind == ScaleSpec::Kind::value) s.scale_value = static_cast<float>(scale.value);
+}
+
 PrecisionMode build_precision(const Settings& s) {
   PrecisionMode mode;
   mode.format = parse_precision(s.precision);

@@ -64,6 +64,8 @@ HeadsProblem build_heads(const Settings& settings, const HeadsProblem& source);
 Problem build_problem(const Settings& settings);
 // The parts of build_problem() that a scale, mask or precision change needs, without rebuilding the inputs.
 ScaleSpec build_scale(const Settings& settings);
+// The settings' words for a scale: "sqrt", "none", or "value" with scale_value.
+void set_scale(Settings& settings, const ScaleSpec& scale);
 PrecisionMode build_precision(const Settings& settings);
 MaskSpec build_mask(const Settings& settings, Index lq, Index lk);
 

@@ -66,14 +66,14 @@ ModelTokens model_tokens(const InputOptions& in, const Model& model, const Token
   return tokens;
 }
 
-ModelRun run_model(const InputOptions& in) {
+ModelRun run_model(const InputOptions& in, const ModelProgress& progress) {
   check_model_options(in);
   if (in.tokens.token_ids) parse_token_ids(*in.tokens.token_ids);  // a malformed list costs no loading
   if (in.tokens.text && in.tokens.text->empty()) read_token_ids(in.tokens, nullptr, 0, "");  // nor an empty text
-  ModelRun run{load_model(in.model), folder_tokenizer(in.model), {}, {}};
+  ModelRun run{load_model(in.model, progress), folder_tokenizer(in.model), {}, {}};
   run.tokens = model_tokens(in, run.model, run.tokenizer_or_null());
   if (in.layer && *in.layer != "all") model_layer(in, run.model.config);  // before the forward pass
-  run.pass = forward(run.model, run.tokens.ids);
+  run.pass = forward(run.model, run.tokens.ids, progress);
   return run;
 }
 

@@ -49,7 +49,7 @@ struct ModelRun {
 
   const Tokenizer* tokenizer_or_null() const { return tokenizer ? &*tokenizer : nullptr; }
 };
-ModelRun run_model(const InputOptions& input);
+ModelRun run_model(const InputOptions& input, const ModelProgress& progress = {});
 
 // Layer ℓ of the run as the lab's problem, with --mask and --scale replacing the model's when given.
 HeadsProblem model_layer_problem(const InputOptions& input, const ModelRun& run, Index layer);

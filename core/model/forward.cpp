@@ -118,7 +118,7 @@ double attention_scale(const ModelConfig& c, Index layer) {
   return scale;
 }
 
-ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids) {
+ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress) {
   check_token_ids(model, ids);
   keep_freed_memory();
   const ModelConfig& c = model.config;
@@ -133,6 +133,7 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids) {
   pass.layers.resize(static_cast<std::size_t>(c.layers));
   const RopeTables rope = c.architecture == Architecture::llama ? rope_tables(c, length) : RopeTables{};
   for (Index l = 0; l < c.layers; ++l) {
+    if (progress) progress("the forward pass", l, c.layers);
     const LayerWeights& w = model.layers[static_cast<std::size_t>(l)];
     LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
     if (c.architecture == Architecture::gpt2) gpt2_block(c, w, l, x, kept);

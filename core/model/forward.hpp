@@ -27,7 +27,7 @@ void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids);
 // scale_attn_by_inverse_layer_idx.
 double attention_scale(const ModelConfig& config, Index layer);
 
-// Checks the ids, then runs the model on every core.
-ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids);
+// Checks the ids, then runs the model on every core, saying how far it is before each layer.
+ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress = {});
 
 }  // namespace attnlab

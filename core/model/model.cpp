@@ -23,7 +23,9 @@ struct Loader {
   }
 };
 
-void load_gpt2(Model& m, Loader& load) {
+constexpr const char* loading_phase = "loading the weights";
+
+void load_gpt2(Model& m, Loader& load, const ModelProgress& progress) {
   const ModelConfig& c = m.config;
   const Index E = c.hidden, M = c.intermediate;
   // Saved from GPT2LMHeadModel the names carry "transformer."; from GPT2Model they do not.
@@ -31,6 +33,7 @@ void load_gpt2(Model& m, Loader& load) {
   m.embed = load("wte.weight", {c.vocab, E});
   m.positions = load("wpe.weight", {c.positions, E});
   for (Index l = 0; l < c.layers; ++l) {
+    if (progress) progress(loading_phase, l, c.layers);
     const std::string h = "h." + std::to_string(l) + ".";
     LayerWeights& w = m.layers.emplace_back();
     w.attn_norm = load(h + "ln_1.weight", {E});
@@ -50,11 +53,12 @@ void load_gpt2(Model& m, Loader& load) {
   m.final_norm_bias = load("ln_f.bias", {E});
 }
 
-void load_llama(Model& m, Loader& load) {
+void load_llama(Model& m, Loader& load, const ModelProgress& progress) {
   const ModelConfig& c = m.config;
   const Index E = c.hidden, M = c.intermediate, Q = c.heads * c.head_dim, KV = c.kv_heads * c.head_dim;
   m.embed = load("model.embed_tokens.weight", {c.vocab, E});
   for (Index l = 0; l < c.layers; ++l) {
+    if (progress) progress(loading_phase, l, c.layers);
     const std::string h = "model.layers." + std::to_string(l) + ".";
     LayerWeights& w = m.layers.emplace_back();
     w.attn_norm = load(h + "input_layernorm.weight", {E});
@@ -80,7 +84,7 @@ void load_llama(Model& m, Loader& load) {
 
 }  // namespace
 
-Model load_model(const fs::path& folder) {
+Model load_model(const fs::path& folder, const ModelProgress& progress) {
   std::error_code error;
   if (!fs::exists(folder, error)) throw InputError("model folder " + folder.string() + " does not exist");
   if (!fs::is_directory(folder, error)) throw InputError("model folder " + folder.string() + " is not a folder");
@@ -89,8 +93,8 @@ Model load_model(const fs::path& folder) {
   m.config = read_config(folder);
   m.checkpoint = std::make_unique<Checkpoint>(folder);
   Loader load{m, "", (folder / "config.json").string()};
-  if (m.config.architecture == Architecture::gpt2) load_gpt2(m, load);
-  else load_llama(m, load);
+  if (m.config.architecture == Architecture::gpt2) load_gpt2(m, load, progress);
+  else load_llama(m, load, progress);
   return m;
 }
 

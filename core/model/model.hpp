@@ -2,6 +2,7 @@
 // A model loaded from a Hugging Face folder: its config and every weight the forward pass reads,
 // found by name and checked against the config. The mapped files live as long as the model.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -10,6 +11,10 @@
 #include "core/model/weight.hpp"
 
 namespace attnlab {
+
+// What a slow load or forward pass says as it goes, from whatever thread runs it: layers `done` of
+// `total` of the part named by `phase` ("loading the weights", "the forward pass").
+using ModelProgress = std::function<void(const char* phase, Index done, Index total)>;
 
 // One transformer block. gpt2 fills the Conv1D weights ([in, out]: y = x·W + b), llama the
 // nn.Linear ones ([out, in]: y = x·Wᵀ + b); a bias the model lacks stays empty.
@@ -39,6 +44,6 @@ struct Model {
 
 // Throws InputError naming the folder or file: a missing folder or config.json, and every error of
 // read_config, Checkpoint and Weight::load.
-Model load_model(const std::filesystem::path& folder);
+Model load_model(const std::filesystem::path& folder, const ModelProgress& progress = {});
 
 }  // namespace attnlab

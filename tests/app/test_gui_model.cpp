@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -15,6 +16,7 @@
 #include "core/colormap/colormap.hpp"
 #include "core/io/npy.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/model/tiny_models.hpp"
 #include "tests/window_capture.hpp"
 
 using namespace attnlab;
@@ -69,6 +71,42 @@ long wrong_cells(const Shot& s, const std::vector<float>& w, long length) {
   return wrong;
 }
 
+// A tiny model of `spec` in `dir`, with the shipped model's byte-level tokenizer (96 tokens).
+std::string tiny_folder(const cli_test::TempDir& dir, const std::string& name, model_test::TinySpec spec) {
+  spec.vocab = 96, spec.positions = 128;
+  const auto folder = dir / name;
+  model_test::write_tiny_model(model_test::make_tiny_model(spec), folder);
+  std::filesystem::copy_file(kModel + "/tokenizer.json", folder / "tokenizer.json");
+  return folder.string();
+}
+
+// The window on that model's first layer, as `attnlab gui --model FOLDER --text T` starts it.
+void start_on(gui::AppState& app, const std::string& folder, const std::string& text) {
+  InputOptions in;
+  in.model = folder;
+  in.tokens.text = text;
+  gui::start_on_model(in, app.settings);
+  start(app, std::make_unique<CpuBackend>());
+}
+
+// Softmax of q·kᵀ·scale over the keys a causal (or sliding, `window` > 0) mask leaves, in float64.
+Eigen::MatrixXd reference_weights(const Matrix& q, const Matrix& k, double scale, Index window) {
+  Eigen::MatrixXd w = Eigen::MatrixXd::Zero(q.rows(), k.rows());
+  for (Index i = 0; i < q.rows(); ++i) {
+    const Index first = window > 0 ? std::max<Index>(0, i - window + 1) : 0;
+    double top = -INFINITY, sum = 0;
+    for (Index j = first; j <= i; ++j)
+      w(i, j) = q.row(i).cast<double>().dot(k.row(j).cast<double>()) * scale, top = std::max(top, w(i, j));
+    for (Index j = first; j <= i; ++j) sum += w(i, j) = std::exp(w(i, j) - top);
+    for (Index j = first; j <= i; ++j) w(i, j) /= sum;
+  }
+  return w;
+}
+
+double distance(const Matrix& got, const Eigen::MatrixXd& expected) {
+  return (got.cast<double>() - expected).cwiseAbs().maxCoeff();
+}
+
 }  // namespace
 
 TEST_SUITE("gui/model") {
@@ -117,7 +155,13 @@ TEST_SUITE("app/model") {
     gui::AppState app;
     app.settings.source = "model", app.settings.model_folder = kModel, app.settings.model_text = kText;
     app.settings.mask = "causal", app.settings.layer = 1, app.settings.head = 2;
-    gui::load_model_run(kModel, kText);
+    // The worker says how far it is, layer by layer: what the inputs panel's bar shows.
+    std::vector<std::string> said;
+    gui::load_model_run(kModel, kText, [&said](const char* phase, Index done, Index total) {
+      said.push_back(std::string(phase) + " " + std::to_string(done) + "/" + std::to_string(total));
+    });
+    CHECK(said == std::vector<std::string>{"loading the weights 0/2", "loading the weights 1/2", "the forward pass 0/2",
+                                           "the forward pass 1/2"});
     start(app, std::make_unique<CpuBackend>());
     const auto run = gui::loaded_model(kModel, kText);
     REQUIRE(run);
@@ -150,5 +194,56 @@ TEST_SUITE("app/model") {
     CHECK(app.error.empty());
     CHECK(app.problem().lq() == 6);
     CHECK(app.problem().query_tokens.at(3) == "a");
+  }
+
+  TEST_CASE("a layer brings its own sliding window and scale, and a mask the user chose stays") {
+    cli_test::TempDir dir;
+    // Qwen2 sliding over 3 keys from layer 1 on: layer 0 is causal.
+    model_test::TinySpec qwen;
+    qwen.model_type = "qwen2", qwen.hidden = 32, qwen.heads = 4, qwen.kv_heads = 2, qwen.intermediate = 40;
+    qwen.window = 3, qwen.max_window_layers = 1;
+    const std::string text = "abcdefabcdef";
+    gui::AppState app;
+    start_on(app, tiny_folder(dir, "qwen", qwen), text);
+    REQUIRE(app.error.empty());
+    CHECK(app.applied.mask == "causal");
+    const double scale = 1 / std::sqrt(8.0);
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 0)) < 1e-5);
+    app.settings.layer = 1;  // as J, the slider or a click in the model view
+    apply(app);
+    REQUIRE(app.error.empty());
+    CHECK(app.applied.mask == "window:3");
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 3)) < 1e-5);
+    // The model view paints each layer with its own mask: layer 1 hides what layer 0 shows.
+    const auto& grid = model_grid(app);
+    REQUIRE(grid.masked.size() == 2);
+    CHECK(std::isinf(grid.masked[1](11, 0)));
+    CHECK(grid.masked[0](11, 0) == 0);
+    // A mask the user chose is kept across layers.
+    app.settings.mask = "none";
+    apply(app);
+    app.settings.layer = 0;
+    apply(app);
+    CHECK(app.applied.layer == 0);
+    CHECK(app.applied.mask == "none");
+
+    // GPT-2 with scale_attn_by_inverse_layer_idx: layer ℓ divides by √hd·(ℓ + 1).
+    model_test::TinySpec gpt2;
+    gpt2.inverse_layer_scale = true;
+    gui::AppState inverse;
+    start_on(inverse, tiny_folder(dir, "gpt2", gpt2), text);
+    REQUIRE(inverse.error.empty());
+    CHECK(inverse.applied.scale == "sqrt");
+    const double hd = 16.0 / 4;
+    inverse.settings.layer = 1;
+    apply(inverse);
+    REQUIRE(inverse.error.empty());
+    CHECK(inverse.applied.scale == "value");
+    CHECK(inverse.applied.scale_value == doctest::Approx(1 / (std::sqrt(hd) * 2)));
+    CHECK(distance(inverse.trace().weights,
+                   reference_weights(inverse.problem().q, inverse.problem().k, 1 / (std::sqrt(hd) * 2), 0)) < 1e-5);
+    inverse.settings.layer = 0;
+    apply(inverse);
+    CHECK(inverse.applied.scale == "sqrt");
   }
 }

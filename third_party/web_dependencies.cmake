@@ -33,5 +33,5 @@ add_library(imgui_backends STATIC
 target_include_directories(imgui_backends SYSTEM PUBLIC ${imgui_dir} ${imgui_dir}/backends ${imgui_dir}/misc/cpp)
 # ImGui 1.86's renderer picks its GL header and GLSL by this macro; WebGL2 is OpenGL ES 3.0.
 target_compile_definitions(imgui_backends PUBLIC IMGUI_IMPL_OPENGL_ES3)
-target_compile_options(imgui_backends PUBLIC -sUSE_GLFW=3 PRIVATE -w)
+target_compile_options(imgui_backends PRIVATE -w)  # GLFW's header is in emscripten's sysroot; -sUSE_GLFW=3 is a link setting
 target_link_options(imgui_backends PUBLIC -sUSE_GLFW=3 -sMIN_WEBGL_VERSION=2 -sMAX_WEBGL_VERSION=2)

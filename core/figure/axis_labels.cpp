@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <limits>
 
 namespace attnlab {
 Index label_stride(float cell, float extent) {
   Index s = 1;
-  while (static_cast<float>(s) * cell < extent && s < (Index{1} << 40)) s *= 2;
+  // Doubling stops before Index overflows: it is 32 bits in the web build.
+  while (static_cast<float>(s) * cell < extent && s <= std::numeric_limits<Index>::max() / 2) s *= 2;
   return s;
 }
 

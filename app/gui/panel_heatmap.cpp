@@ -9,6 +9,7 @@
 
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/panels.hpp"
+#include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/reference64.hpp"
@@ -51,10 +52,12 @@ void controls(AppState& app, bool error_view_possible) {
   if (fit_button("heatmap.export", {"Export (E)"})) act(app, Action::export_stage);
   flow.next(button_width("Export all stages"));
   if (fit_button("heatmap.export_all", {"Export all stages"})) act(app, Action::export_all);
-  const float folder_w = ImGui::GetFontSize() * 8;
-  flow.next(folder_w + ImGui::GetStyle().ItemInnerSpacing.x + text_width("folder"));
-  ImGui::SetNextItemWidth(folder_w);
-  ImGui::InputText("folder", &app.typed.export_dir);
+  if (!platform::downloads_exports()) {
+    const float folder_w = ImGui::GetFontSize() * 8;
+    flow.next(folder_w + ImGui::GetStyle().ItemInnerSpacing.x + text_width("folder"));
+    ImGui::SetNextItemWidth(folder_w);
+    ImGui::InputText("folder", &app.typed.export_dir);
+  }
   if (error_view_possible) {
     flow.next(checkbox_width("error vs float64"));
     ImGui::Checkbox("error vs float64", &app.show_error);

@@ -33,6 +33,8 @@ bool threads_available();
 // After a frame: the page offers the files written under `dir` as downloads, then removes them; the
 // desktop leaves them where they are.
 void deliver_files(const std::filesystem::path& dir);
+// Whether exports become downloads (the page), so that no export folder is asked for.
+bool downloads_exports();
 // Keeps the files written under the state folder for the next visit (the page: in the browser's storage).
 void keep_files();
 

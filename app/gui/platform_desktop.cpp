@@ -74,6 +74,10 @@ void keep_files() {}
 bool picks_files() {
   return false;
 }
+
+bool downloads_exports() {
+  return false;
+}
 void pick_file(const std::string&) {}
 std::optional<std::string> picked_file(const std::string&) {
   return std::nullopt;

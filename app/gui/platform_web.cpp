@@ -196,6 +196,10 @@ bool picks_files() {
   return true;
 }
 
+bool downloads_exports() {
+  return true;
+}
+
 void pick_file(const std::string& slot) {
   attnlab_pick(slot.c_str());
 }

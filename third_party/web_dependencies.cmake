@@ -2,6 +2,7 @@
 # the desktop, seen through a folder of links so that /usr/include itself (glibc's headers) stays out of
 # the compiler's path; Dear ImGui from its sources in third_party/imgui (libimgui-dev has a native library
 # only); GLFW and WebGL2 from emscripten; one thread, so OpenMP is a header that says so.
+enable_language(C)  # PCRE2 and utf8proc below
 set(web_headers ${PROJECT_BINARY_DIR}/web_headers)
 file(MAKE_DIRECTORY ${web_headers})
 foreach(name eigen3 nlohmann CLI stb)
@@ -20,6 +21,31 @@ add_library(PkgConfig::STB INTERFACE IMPORTED)
 target_include_directories(PkgConfig::STB SYSTEM INTERFACE ${web_headers})
 add_library(OpenMP::OpenMP_CXX INTERFACE IMPORTED)
 target_include_directories(OpenMP::OpenMP_CXX SYSTEM INTERFACE ${PROJECT_SOURCE_DIR}/app/web/serial)
+
+# The tokenizers' regexes and Unicode normalization from their sources (libpcre2-dev and libutf8proc-dev
+# have native libraries only): third_party/pcre2 and third_party/utf8proc, from Debian's source packages
+# by scripts/vendor_tokenizer_libs.sh. PCRE2 in 8-bit code units with Unicode and without its JIT (a
+# page cannot make machine code); pcre2_tables.c includes pcre2_ucptables.c, as pcre2_jit_compile.c its
+# other parts.
+set(pcre2_dir ${PROJECT_SOURCE_DIR}/third_party/pcre2)
+set(pcre2_sources)
+foreach(name auto_possess chartables compile config context convert dfa_match error extuni find_bracket jit_compile
+             maketables match match_data newline ord2utf pattern_info script_run serialize string_utils study
+             substitute substring tables ucd valid_utf xclass)
+  list(APPEND pcre2_sources ${pcre2_dir}/pcre2_${name}.c)
+endforeach()
+add_library(web_pcre2 STATIC ${pcre2_sources})
+target_compile_definitions(web_pcre2 PRIVATE HAVE_CONFIG_H SUPPORT_PCRE2_8 SUPPORT_UNICODE HAVE_MEMMOVE
+                           HAVE_STDINT_H HAVE_INTTYPES_H PUBLIC PCRE2_CODE_UNIT_WIDTH=8 PCRE2_STATIC)
+target_include_directories(web_pcre2 SYSTEM PUBLIC ${pcre2_dir})
+target_compile_options(web_pcre2 PRIVATE -w)
+add_library(PkgConfig::PCRE2 ALIAS web_pcre2)
+set(utf8proc_dir ${PROJECT_SOURCE_DIR}/third_party/utf8proc)
+add_library(web_utf8proc STATIC ${utf8proc_dir}/utf8proc.c)
+target_compile_definitions(web_utf8proc PUBLIC UTF8PROC_STATIC)
+target_include_directories(web_utf8proc SYSTEM PUBLIC ${utf8proc_dir})
+target_compile_options(web_utf8proc PRIVATE -w)
+add_library(PkgConfig::UTF8PROC ALIAS web_utf8proc)
 
 set(imgui_dir ${PROJECT_SOURCE_DIR}/third_party/imgui)
 add_library(imgui_backends STATIC

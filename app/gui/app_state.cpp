@@ -6,6 +6,7 @@
 
 #include "app/gui/export.hpp"
 #include "app/gui/model_source.hpp"
+#include "app/gui/platform.hpp"
 #include "core/base/excerpt.hpp"
 
 namespace attnlab::gui {
@@ -179,7 +180,7 @@ bool model_ready(AppState& app) {
     m.phase = nullptr, m.done = 0, m.total = 0;
     app.status = "loading " + m.folder + " …";
     app.status_clock = 0;
-    m.worker = std::jthread([&m, folder = m.folder, text = m.text] {
+    auto load = [&m, folder = m.folder, text = m.text] {
       try {
         load_model_run(folder, text, [&m](const char* phase, Index done, Index total) {
           m.total = total, m.done = done, m.phase = phase;
@@ -188,7 +189,20 @@ bool model_ready(AppState& app) {
         m.error = e.what();
       }
       m.finished = true;
-    });
+    };
+    if (!platform::threads_available()) {
+      // A web page has one thread: the run takes a frame of its own, after a frame that says it comes.
+      if (!app.scripted && !m.announced) {
+        m.announced = true;
+        return false;
+      }
+      m.announced = false;
+      load();
+      if (!m.error.empty()) m.failed_folder = m.folder, m.failed_text = m.text, app.error = m.error;
+      app.status.clear();
+      continue;
+    }
+    m.worker = std::jthread(load);
   }
 }
 

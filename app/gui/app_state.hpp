@@ -61,6 +61,8 @@ struct AppState {
     // How far the worker is: layers `done` of `total` of `phase` (a string literal of the model's).
     std::atomic<const char*> phase{nullptr};
     std::atomic<Index> done{0}, total{0};
+    // One thread only (a web page): the frame before the run has said that it comes.
+    bool announced = false;
     std::string error;                       // written by the worker before `finished`
     std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
     std::jthread worker;

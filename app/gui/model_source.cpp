@@ -37,10 +37,6 @@ std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const 
   return run;
 }
 
-bool real_models_available() {
-  return true;
-}
-
 void start_on_model(const InputOptions& input, Settings& s) {
   // The window types sentences: --token-ids belong to the command line.
   check_model_options(input);

@@ -18,10 +18,6 @@ std::shared_ptr<const ModelRun> loaded_model(const std::string& folder, const st
 std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text,
                                                const ModelProgress& progress = {});
 
-// Whether this build runs real models: the desktop's does (model_source.cpp); a web page's has no
-// tokenizer and no forward pass (model_source_web.cpp), and its window offers no model source.
-bool real_models_available();
-
 // --model DIR --text T on the window's command line, loaded before any window opens (its errors are
 // the command line's): the settings on the model and its --layer, with the layer's own mask and
 // scale where --mask and --scale were not given. Throws InputError.

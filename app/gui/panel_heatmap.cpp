@@ -227,6 +227,12 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   wrapped_text("heatmap.title", error ? "log₁₀ |weights − float64 weights|" : title(app));
   controls(app, error_possible);
   if (!app.status.empty()) wrapped_text("heatmap.status", app.status);
+  // A refused change is said here, over the picture everyone looks at, whichever panel made it.
+  if (!app.error.empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 90, 255));
+    wrapped_text("heatmap.error", printed("%s — showing the last good data", app.error.c_str()));
+    ImGui::PopStyleColor();
+  }
 
   // The view: all of the matrix, or the part the zoom shows.
   AppState::Zoom& zoom = app.zoom;

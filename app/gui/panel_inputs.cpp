@@ -9,6 +9,7 @@
 #include "app/gui/platform.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/inputs/examples.hpp"
+#include "core/inputs/model_examples.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -20,8 +21,15 @@ void model_controls(AppState& app) {
   auto& typed = app.typed;
   if (!typed.model_filled)
     typed.model_folder = s.model_folder, typed.model_text = s.model_text, typed.model_filled = true;
+  // A web page: the browser's folder picker copies the chosen folder's files into the page.
+  if (platform::picks_files()) {
+    if (std::optional<std::string> picked = platform::picked_file("model"))
+      typed.model_folder = s.model_folder = *picked, s.query = 0, s.layer = 0;
+    if (ImGui::Button("Open folder…")) platform::pick_file("model");
+    ImGui::SameLine();
+  }
   if (ImGui::InputText("model folder", &typed.model_folder, ImGuiInputTextFlags_EnterReturnsTrue))
-    s.model_folder = typed.model_folder, s.query = 0;
+    s.model_folder = typed.model_folder, s.query = 0, s.layer = 0;
   if (ImGui::InputText("text", &typed.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
     s.model_text = typed.model_text, s.query = 0;
   if (app.model_loading()) {
@@ -77,13 +85,19 @@ void file_field(const char* label, const char* slot, std::string& path) {
 
 void source_controls(AppState& app) {
   Settings& s = app.settings;
-  // A web page has no real models (model_source.hpp): no model source there.
-  static const std::vector<std::string> sources = real_models_available()
-                                                      ? std::vector<std::string>{"example", "random", "files", "model"}
-                                                      : std::vector<std::string>{"example", "random", "files"};
+  static const std::vector<std::string> sources{"example", "random", "files", "model"};
   if (combo("source", s.source, sources)) {
     s.dk = 0, s.query = 0, s.painted.clear();
-    if (s.source == "model") s.mask = "causal", s.heads = s.kv_heads = 1, s.head = 0;
+    if (s.source == "model") {
+      s.mask = "causal", s.heads = s.kv_heads = 1, s.head = 0;
+      // Nothing chosen yet: the shipped tiny model on its sentence, so that the switch shows a model at once.
+      if (s.model_folder.empty()) {
+        const ModelExample& tiny = model_examples().front();
+        s.model_folder = (assets_folder() / tiny.folder).string(), s.layer = 0;
+        if (s.model_text.empty()) s.model_text = tiny.text;
+        app.typed.model_filled = false;
+      }
+    }
   }
   if (s.source == "model") {
     model_controls(app);
@@ -215,11 +229,6 @@ void draw_inputs(AppState& app) {
   ImGui::Separator();
   scenario_controls(app);
   ImGui::PopItemWidth();
-  if (!app.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 90, 255));
-    wrapped_text("inputs.text", printed("%s — showing the last good data", app.error.c_str()));
-    ImGui::PopStyleColor();
-  }
 }
 
 }  // namespace attnlab::gui

@@ -43,19 +43,32 @@ EM_JS(void, attnlab_keep, (const char* path), {
     err("attnlab: could not keep " + name + " in the browser's storage: " + e.message);
   }
 });
-// The browser's file picker; the chosen file is copied to /picked/NAME and its path kept for `slot`.
+// The browser's file picker; the chosen file is copied to /picked/NAME and its path kept for `slot`. For
+// the slot "model" it picks a folder, whose own files (a model folder is flat) go to /picked/FOLDER/.
 EM_JS(void, attnlab_pick, (const char* slot_name), {
   const slot = UTF8ToString(slot_name);
+  const folder = slot === 'model';
+  const clean = (name) => name.replace(/[^A-Za-z0-9._-]/g, '_');
   const input = document.createElement('input');
   input.type = 'file';
-  input.accept = '.npy,.csv';
+  if (folder) input.webkitdirectory = true;
+  else input.accept = '.npy,.csv';
   input.onchange = async () => {
-    const file = input.files[0];
-    if (!file) return;
-    const bytes = new Uint8Array(await file.arrayBuffer());
-    FS.mkdirTree('/picked');
-    const path = '/picked/' + file.name.replace(/[^A-Za-z0-9._-]/g, '_');
-    FS.writeFile(path, bytes);
+    if (!input.files.length) return;
+    let path;
+    if (folder) {
+      path = '/picked/' + clean(input.files[0].webkitRelativePath.split('/')[0] || 'model');
+      FS.mkdirTree(path);
+      for (const file of input.files) {
+        const parts = file.webkitRelativePath.split('/');
+        if (parts.length === 2) FS.writeFile(path + '/' + parts[1], new Uint8Array(await file.arrayBuffer()));
+      }
+    } else {
+      const file = input.files[0];
+      FS.mkdirTree('/picked');
+      path = '/picked/' + clean(file.name);
+      FS.writeFile(path, new Uint8Array(await file.arrayBuffer()));
+    }
     Module.attnlabPicked = Module.attnlabPicked || {};
     Module.attnlabPicked[slot] = path;
   };

@@ -242,8 +242,8 @@ void start_window(OpenWindow& w, const std::string& gl_version, std::string not_
   // A model not loaded yet (a remembered one) loads on the worker: the window opens on the default
   // example and switches to the model when its forward pass is done.
   const Settings wanted = app.settings;
-  const bool model_later = not_restored.empty() && wanted.source == "model" && real_models_available() &&
-                           !loaded_model(wanted.model_folder, wanted.model_text);
+  const bool model_later =
+      not_restored.empty() && wanted.source == "model" && !loaded_model(wanted.model_folder, wanted.model_text);
   if (model_later) {
     app.settings.source = "example", app.settings.example = "sentence", app.settings.mask = "none";
     app.settings.head = 0, app.settings.query = 0, app.settings.dk = 0, app.settings.heads = app.settings.kv_heads = 1;

@@ -53,7 +53,7 @@ Checkpoint::Checkpoint(const fs::path& folder) {
     }
     const SafetensorsHeader& header = at->second->header;
     const auto entry = std::find_if(header.tensors.begin(), header.tensors.end(),
-                                    [&](const TensorEntry& t) { return t.name == tensor; });
+                                    [&name = tensor](const TensorEntry& t) { return t.name == name; });
     if (entry == header.tensors.end())
       throw InputError(source_ + " places tensor '" + printable(tensor) + "' in " + at->second->name +
                        ", which has no such tensor");

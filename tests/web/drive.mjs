@@ -75,6 +75,25 @@ async function press(code) {
     while (Module.attnlabFrames < seen + 3) await frame();
   }, [code, key_codes[code]]);
 }
+// A click where the window's layout puts a control at the page's fixed size (1600 × 900), pressed and
+// released over whole frames, as ImGui sees a click.
+async function click(x, y) {
+  await page.mouse.move(x, y);
+  await wait_frames(2);
+  await page.mouse.down();
+  await wait_frames(2);
+  await page.mouse.up();
+  await wait_frames(2);
+}
+async function export_downloads() {
+  const downloads = [];
+  page.on('download', (download) => downloads.push(download));
+  await page.keyboard.press('e');
+  const deadline = Date.now() + 20000;
+  while (downloads.length < 4 && Date.now() < deadline) await page.waitForTimeout(100);
+  fs.mkdirSync(path.join(out, 'downloads'), { recursive: true });
+  for (const download of downloads) await download.saveAs(path.join(out, 'downloads', download.suggestedFilename()));
+}
 // A run with ?frames=N: wait for its report (the heatmap's cells and the frame times) in the console.
 async function scripted(query, shot) {
   console_lines.length = 0;
@@ -107,8 +126,8 @@ try {
     await page.goto(base + '?example=sentence&query=99');
     await page.waitForFunction(() => document.getElementById('messages').textContent.length > 0, null, { timeout: 30000 });
     fs.writeFileSync(path.join(out, 'messages.txt'), await page.textContent('#messages'));
-    // A real model: the desktop's alone, and the page says so.
-    await page.goto(base + '?example=induction');
+    // A real model's error, as the command line words it.
+    await page.goto(base + '?example=induction&layer=2');
     await page.waitForFunction(() => document.getElementById('messages').textContent.length > 0, null, { timeout: 30000 });
     fs.writeFileSync(path.join(out, 'model.txt'), await page.textContent('#messages'));
   } else if (scenario === 'keys') {
@@ -129,15 +148,8 @@ try {
     await scripted('?example=sentence&mask=causal&stage=weights&frames=8', 'weights.png');
   } else if (scenario === 'export') {
     await open('?example=sentence&mask=causal&query=4&stage=weights');
-    const downloads = [];
-    page.on('download', (download) => downloads.push(download));
     // Export (E) by a real key press: a download needs the user's gesture.
-    await page.keyboard.press('e');
-    const deadline = Date.now() + 20000;
-    while (downloads.length < 4 && Date.now() < deadline) await page.waitForTimeout(100);
-    fs.mkdirSync(path.join(out, 'downloads'), { recursive: true });
-    for (const download of downloads)
-      await download.saveAs(path.join(out, 'downloads', download.suggestedFilename()));
+    await export_downloads();
   } else if (scenario === 'storage') {
     await open('');
     await press('ArrowRight');
@@ -154,14 +166,6 @@ try {
     // Load, then Export: the weights come back as a download. The window's layout is fixed at this size,
     // so the controls are where the numbers below say (the source combo's third item is "files").
     await open('?example=sentence');
-    const click = async (x, y) => {
-      await page.mouse.move(x, y);
-      await wait_frames(2);
-      await page.mouse.down();
-      await wait_frames(2);
-      await page.mouse.up();
-      await wait_frames(2);
-    };
     await click(110, 84);
     await click(60, 160);
     for (const [y, file] of [[114, files[0]], [144, files[1]], [174, files[2]]]) {
@@ -172,14 +176,21 @@ try {
     }
     await click(58, 204);
     await page.screenshot({ path: path.join(out, 'files.png') });
-    const downloads = [];
-    page.on('download', (download) => downloads.push(download));
-    await page.keyboard.press('e');
-    const deadline = Date.now() + 20000;
-    while (downloads.length < 4 && Date.now() < deadline) await page.waitForTimeout(100);
-    fs.mkdirSync(path.join(out, 'downloads'), { recursive: true });
-    for (const download of downloads)
-      await download.saveAs(path.join(out, 'downloads', download.suggestedFilename()));
+    await export_downloads();
+  } else if (scenario === 'model') {
+    // The shipped tiny model, embedded in the page: its induction head.
+    await scripted('?example=induction&layer=1&head=2&stage=weights&frames=8', 'induction.png');
+    // A model folder through the browser's folder picker: on the shipped model (the source is "model"), Open
+    // folder… is the first control under the source (the toolbar takes two rows with a model's head
+    // controls); the picked folder runs on the same sentence, then Export.
+    await open('?example=induction&stage=weights');
+    await page.screenshot({ path: path.join(out, 'model-source.png') });
+    const chooser = page.waitForEvent('filechooser');
+    await click(60, 144);
+    await (await chooser).setFiles(files[0]);
+    await wait_frames(6);
+    await page.screenshot({ path: path.join(out, 'picked.png') });
+    await export_downloads();
   } else {
     throw new Error('unknown scenario ' + scenario);
   }

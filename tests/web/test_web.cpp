@@ -13,6 +13,7 @@
 #include "core/inputs/input.hpp"
 #include "core/io/load.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/model/tiny_models.hpp"
 #include "tests/reference.hpp"
 #include "tests/window_capture.hpp"
 
@@ -73,8 +74,7 @@ void check_weights(const Image& image, const Cells& cells, const std::string& ma
 }  // namespace
 
 TEST_SUITE("web/page") {
-  TEST_CASE(
-      "the page loads, draws the window on the CPU backend, and shows what is wrong with a bad parameter or a model") {
+  TEST_CASE("the page loads, draws the window on the CPU backend, and shows what is wrong with a bad parameter") {
     cli_test::TempDir dir;
     drive("page", dir.path());
     const Image image = load_png(dir / "page.png");
@@ -90,8 +90,7 @@ TEST_SUITE("web/page") {
     CHECK(cli_test::read_all(dir / "messages.txt") ==
           "attnlab: --query 99 is out of range: there are 7 queries (0 to 6)\n");
     CHECK(cli_test::read_all(dir / "model.txt") ==
-          "attnlab: real models (--model, --example induction) run in the desktop app; this web page has no "
-          "tokenizer and no forward pass\n");
+          "attnlab: --layer 2 is out of range: the model has 2 layers (0 to 1)\n");
     CHECK(cli_test::read_all(dir / "console.txt").find("pageerror") == std::string::npos);
   }
 }
@@ -171,5 +170,58 @@ TEST_SUITE("web/files") {
     REQUIRE(scores.cols() == 5);
     for (int i = 0; i < 3; ++i)
       for (int j = 0; j < 5; ++j) CHECK(scores(i, j) == doctest::Approx(ref.scores(i, j)).epsilon(1e-6));
+  }
+}
+
+TEST_SUITE("web/model") {
+  TEST_CASE("the shipped model's induction head in the page, and a model folder through the folder picker") {
+    cli_test::TempDir dir;
+    // A model of another family than the shipped one (Qwen2: grouped KV heads, RoPE, q/k/v biases), with
+    // the shipped model's tokenizer, so that what the page shows can only come from the picked folder.
+    model_test::TinySpec spec;
+    spec.model_type = "qwen2", spec.hidden = 32, spec.heads = 4, spec.kv_heads = 2, spec.intermediate = 40;
+    spec.vocab = 96, spec.positions = 128;
+    const fs::path folder = dir / "picked-qwen";
+    model_test::write_tiny_model(model_test::make_tiny_model(spec, 7), folder);
+    fs::copy_file(fs::path(ATTNLAB_ASSETS_DIR) / "models/induction/tokenizer.json", folder / "tokenizer.json");
+    drive("model", dir.path(), {folder.string()});
+
+    // ?example=induction: every cell is layer 1 head 2's weights (as attnlab compute gives them) through viridis.
+    const auto dump = dir / "induction";
+    const auto computed = cli_test::run_attnlab(
+        {"compute", "--example", "induction", "--layer", "1", "--backend", "cpu", "--dump", dump.string()});
+    REQUIRE_MESSAGE(computed.status == 0, computed.err);
+    const Array all = load_array(dump / "weights.npy", "weights");
+    const auto length = static_cast<long>(all.shape[1]);
+    const Cells cells = heatmap_cells(cli_test::read_all(dir / "induction.txt"));
+    REQUIRE(cells.rows == length);
+    const Image image = load_png(dir / "induction.png");
+    long wrong = 0;
+    for (long i = 0; i < length; ++i)
+      for (long j = 0; j < length; ++j) {
+        const float w = all.data[static_cast<std::size_t>((2 * length + i) * length + j)];
+        const Rgba expected = j > i ? masked_colour : colormap(w, 0, 1, viridis());
+        wrong += !close(image.at(static_cast<int>(cells.x + (static_cast<float>(j) + 0.5f) * cells.size),
+                                 static_cast<int>(cells.y + (static_cast<float>(i) + 0.5f) * cells.size)),
+                        expected);
+      }
+    CHECK(wrong == 0);
+
+    // The picked folder on the shipped model's sentence: Export's weights are its layer 0, head 0.
+    const std::string text = "Every head has a job to do. Every head has a job to do.";
+    const auto picked = dir / "picked";
+    const auto run = cli_test::run_attnlab({"compute", "--model", folder.string(), "--text", text, "--layer", "0",
+                                            "--backend", "cpu", "--dump", picked.string()});
+    REQUIRE_MESSAGE(run.status == 0, run.err);
+    const Array expected = load_array(picked / "weights.npy", "weights");
+    const Matrix got = to_matrix(load_array(download(dir / "downloads", "weights", ".npy"), "weights"), "weights");
+    REQUIRE(got.rows() == length);
+    REQUIRE(got.cols() == length);
+    double most = 0;
+    for (long i = 0; i < length; ++i)
+      for (long j = 0; j < length; ++j)
+        most = std::max(most, std::abs(double(got(i, j)) - expected.data[static_cast<std::size_t>(i * length + j)]));
+    CHECK(most < 1e-5);
+    CHECK(cli_test::read_all(dir / "console.txt").find("pageerror") == std::string::npos);
   }
 }

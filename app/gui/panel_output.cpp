@@ -144,8 +144,9 @@ float stats_height(AppState& app, float width) {
   return static_cast<float>(flow_lines(widths, width)) * ImGui::GetTextLineHeightWithSpacing();
 }
 
-// What the statistics panel warns of: a saturated row, scores spread too wide.
-std::vector<std::string> stats_warnings(const RowStats& s) {
+// What the statistics panel warns of: a saturated row, scores spread too wide (and what to try about it:
+// with 1/√dₖ already on, the scores themselves are that sharp, as a trained head's often are).
+std::vector<std::string> stats_warnings(const RowStats& s, bool scaled) {
   std::vector<std::string> out;
   char text[200];
   if (s.max_weight > 0.99f) {
@@ -155,8 +156,9 @@ std::vector<std::string> stats_warnings(const RowStats& s) {
     out.push_back(text);
   }
   if (s.std > 3) {
-    std::snprintf(text, sizeof text,
-                  "Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. Try scaling by 1/√dₖ.", s.std);
+    std::snprintf(
+        text, sizeof text, "Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. %s", s.std,
+        scaled ? "They are scaled already: the scores themselves are this sharp." : "Try scaling by 1/√dₖ (S).");
     out.push_back(text);
   }
   return out;
@@ -168,7 +170,7 @@ float stats_panel_height(AppState& app, float width) {
   if (s.fully_masked) return line + wrapped_height(fully_masked_text, width);
   float h =
       line + 6 * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) + ImGui::GetStyle().ItemSpacing.y;
-  for (const std::string& w : stats_warnings(s)) h += wrapped_height(w, width);
+  for (const std::string& w : stats_warnings(s, app.applied.scaling_on())) h += wrapped_height(w, width);
   return h;
 }
 
@@ -212,7 +214,7 @@ void draw_stats(AppState& app, bool compact_form) {
     ImGui::EndTable();
   }
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.2f, 1.0f});
-  for (const std::string& warning : stats_warnings(s)) wrapped_text("stats.warning", warning);
+  for (const std::string& warning : stats_warnings(s, app.applied.scaling_on())) wrapped_text("stats.warning", warning);
   ImGui::PopStyleColor();
 }
 

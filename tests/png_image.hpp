@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 #include <stb/stb_image.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,14 @@ struct Image {
     const auto* p =
         &rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x)) * 4];
     return {p[0], p[1], p[2], p[3]};
+  }
+  // How many colours every 97th pixel shows: a full picture has dozens, a blank or failed one a few.
+  std::size_t sampled_colours() const {
+    std::set<std::uint32_t> colours;
+    for (std::size_t i = 0; i + 3 < rgba.size(); i += 4 * 97)
+      colours.insert(rgba[i] | static_cast<std::uint32_t>(rgba[i + 1]) << 8 |
+                     static_cast<std::uint32_t>(rgba[i + 2]) << 16);
+    return colours.size();
   }
   // How many pixels are exactly `c` (alpha aside).
   std::size_t pixels_of(Rgba c) const {

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <set>
 
 #include "core/attention/cpu_backend.hpp"
 #include "core/colormap/colormap.hpp"
@@ -37,10 +36,7 @@ TEST_SUITE("gui/window") {
     const Image image = load_png(dir / "default.png");
     CHECK(image.width == 1600);
     CHECK(image.height == 900);
-    std::set<std::uint32_t> colours;
-    for (std::size_t i = 0; i < image.rgba.size(); i += 4 * 97)
-      colours.insert(image.rgba[i] | image.rgba[i + 1] << 8 | image.rgba[i + 2] << 16);
-    CHECK(colours.size() > 50);
+    CHECK(image.sampled_colours() > 50);
   }
 
   TEST_CASE("the heatmap's pixels are the weights through viridis, masked cells in the masked colour") {
@@ -58,21 +54,8 @@ TEST_SUITE("gui/window") {
       CpuBackend cpu;
       Trace t;
       cpu.compute(p, t);
-      REQUIRE(cells.rows == 7);
-      REQUIRE(cells.cols == 7);
-      REQUIRE(cells.size > 10);
-      for (int i = 0; i < 7; ++i)
-        for (int j = 0; j < 7; ++j) {
-          // Inside the cell, clear of the value printed at its centre and of the query's outline.
-          const int x = static_cast<int>(cells.x + (j + 0.12f) * cells.size);
-          const int y = static_cast<int>(cells.y + (i + 0.88f) * cells.size);
-          const Rgba expected = j > i ? masked_colour : colormap(t.weights(i, j), 0, 1, viridis());
-          const Rgba got = image.at(x, y);
-          CHECK_MESSAGE(close(got, expected), "cell (" << i << ", " << j << ") weight " << t.weights(i, j) << ": got "
-                                                       << int(got.r) << "," << int(got.g) << "," << int(got.b)
-                                                       << " expected " << int(expected.r) << "," << int(expected.g)
-                                                       << "," << int(expected.b));
-        }
+      check_cells(
+          image, cells, 7, [&](int i, int j) { return t.weights(i, j); }, [](int i, int j) { return j > i; });
     }
   }
 

@@ -6,7 +6,6 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
-#include <set>
 
 #include "core/colormap/colormap.hpp"
 #include "core/inputs/examples.hpp"
@@ -54,22 +53,9 @@ void check_weights(const Image& image, const Cells& cells, const std::string& ma
   Problem p = make_example("sentence").problem;
   p.mask = parse_mask(mask);
   const test::RefTrace ref = test::reference(p);
-  REQUIRE(cells.rows == 7);
-  REQUIRE(cells.cols == 7);
-  REQUIRE(cells.size > 10);
-  for (int i = 0; i < 7; ++i)
-    for (int j = 0; j < 7; ++j) {
-      // Inside the cell, clear of the value printed at its centre and of the query's outline.
-      const int x = static_cast<int>(cells.x + (j + 0.12f) * cells.size);
-      const int y = static_cast<int>(cells.y + (i + 0.88f) * cells.size);
-      const bool blocked = mask == "causal" && j > i;
-      const Rgba expected = blocked ? masked_colour : colormap(static_cast<float>(ref.weights(i, j)), 0, 1, viridis());
-      const Rgba got = image.at(x, y);
-      CHECK_MESSAGE(close(got, expected), "cell (" << i << ", " << j << ") weight " << ref.weights(i, j) << ": got "
-                                                   << int(got.r) << "," << int(got.g) << "," << int(got.b)
-                                                   << " expected " << int(expected.r) << "," << int(expected.g) << ","
-                                                   << int(expected.b));
-    }
+  check_cells(
+      image, cells, 7, [&](int i, int j) { return ref.weights(i, j); },
+      [&](int i, int j) { return mask == "causal" && j > i; });
 }
 
 }  // namespace
@@ -81,10 +67,7 @@ TEST_SUITE("web/page") {
     const Image image = load_png(dir / "page.png");
     CHECK(image.width == 1600);
     CHECK(image.height == 900);
-    std::set<std::uint32_t> colours;
-    for (std::size_t i = 0; i < image.rgba.size(); i += 4 * 97)
-      colours.insert(image.rgba[i] | image.rgba[i + 1] << 8 | image.rgba[i + 2] << 16);
-    CHECK(colours.size() > 50);
+    CHECK(image.sampled_colours() > 50);
     const std::string timings = cli_test::read_all(dir / "timings.json");
     MESSAGE("the page's timings: " << timings);
     CHECK(timings.find("\"first_frame_ms\"") != std::string::npos);

@@ -37,10 +37,13 @@ std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const 
   return run;
 }
 
-void start_on_model(const InputOptions& input, Settings& s) {
-  // The window types sentences: --token-ids belong to the command line.
+void start_on_model(const InputOptions& given, Settings& s) {
+  // The window types sentences: --token-ids belong to the command line. Without --text it opens on
+  // the lab's own sentence, ready for another to be typed.
+  if (given.tokens.token_ids) throw InputError("the window takes a model's input as --text T, not --token-ids");
+  InputOptions input = given;
+  if (!input.tokens.text) input.tokens.text = default_model_text;
   check_model_options(input);
-  if (input.tokens.token_ids) throw InputError("the window takes a model's input as --text T, not --token-ids");
   s.source = "model", s.model_folder = input.model, s.model_text = *input.tokens.text;
   const std::shared_ptr<const ModelRun> run = load_model_run(s.model_folder, s.model_text);
   const ModelConfig& config = run->model.config;

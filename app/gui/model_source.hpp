@@ -18,7 +18,10 @@ std::shared_ptr<const ModelRun> loaded_model(const std::string& folder, const st
 std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text,
                                                const ModelProgress& progress = {});
 
-// --model DIR --text T on the window's command line, loaded before any window opens (its errors are
+// What the window runs a model on when no --text is given: the sentence example's words.
+inline constexpr const char* default_model_text = "The cat sat because it was tired";
+
+// --model DIR [--text T] on the window's command line, loaded before any window opens (its errors are
 // the command line's): the settings on the model and its --layer, with the layer's own mask and
 // scale where --mask and --scale were not given. Throws InputError.
 void start_on_model(const InputOptions& input, Settings& settings);

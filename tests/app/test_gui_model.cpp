@@ -132,6 +132,22 @@ TEST_SUITE("gui/model") {
     CHECK(wrong_cells(view, layer1, length) == 0);
   }
 
+  TEST_CASE("gui --model without --text opens on the lab's sentence, its tokens as the queries") {
+    cli_test::TempDir dir;
+    const auto r = run_attnlab({"gui", "--model", kModel, "--stage", "weights", "--frames", "3", "--screenshot",
+                                (dir / "model.png").string()});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    const std::string sentence = gui::default_model_text;
+    CHECK(heatmap_cells(r.err).rows == static_cast<int>(sentence.size()));  // one token per character here
+    gui::Settings s;
+    InputOptions in;
+    in.model = kModel;
+    gui::start_on_model(in, s);
+    CHECK(s.model_text == sentence);
+    CHECK(s.layer == 0);
+    CHECK(s.mask == "causal");
+  }
+
   TEST_CASE("gui --model refuses what the command line refuses, before any window") {
     cli_test::TempDir dir;
     for (const std::vector<std::string>& args :

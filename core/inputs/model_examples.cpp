@@ -7,12 +7,15 @@
 namespace attnlab {
 
 const std::vector<ModelExample>& model_examples() {
-  // A sentence of its own (not one of train.py's), twice: on the second copy each character of layer 1's
-  // head 2 looks at the character that followed its first occurrence.
+  // A sentence of 13 of the model's words, twice (train.py draws random words, not sentences): on the
+  // second copy each word's induction heads in layer 1 look at the word that followed it in the first,
+  // which is what the sentence says.
   static const std::vector<ModelExample> examples{
-      {"induction", "models/induction", "Every head has a job to do. Every head has a job to do.",
-       "the project's tiny trained GPT-2 on a sentence typed twice: layer 0 head 0 looks at the previous "
-       "token, layer 1 head 2 is an induction head"}};
+      {"induction", "models/induction",
+       "When a word comes back, look at what came after it last time. "
+       "When a word comes back, look at what came after it last time.",
+       "the project's tiny trained GPT-2 (one token a word) on a sentence typed twice: layer 0 head 2 looks at "
+       "the previous token, the heads of layer 1 are induction heads"}};
   return examples;
 }
 

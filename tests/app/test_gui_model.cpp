@@ -26,7 +26,9 @@ using namespace window_capture;
 namespace {
 
 const std::string kModel = std::string(ATTNLAB_ASSETS_DIR) + "/models/induction";
-const std::string kText = "Every head has a job to do. Every head has a job to do.";
+const std::string kText =
+    "When a word comes back, look at what came after it last time. When a word comes back, look at what came after "
+    "it last time.";
 
 // A screenshot and where the window says the heatmap's cells are.
 struct Shot : Cells {
@@ -71,9 +73,10 @@ long wrong_cells(const Shot& s, const std::vector<float>& w, long length) {
   return wrong;
 }
 
-// A tiny model of `spec` in `dir`, with the shipped model's byte-level tokenizer (96 tokens).
+// A tiny model of `spec` in `dir`, with the shipped model's byte-level tokenizer and vocabulary size.
 std::string tiny_folder(const cli_test::TempDir& dir, const std::string& name, model_test::TinySpec spec) {
-  spec.vocab = 96, spec.positions = 128;
+  spec.vocab = nlohmann::json::parse(cli_test::read_all(kModel + "/config.json"))["vocab_size"];
+  spec.positions = 128;
   const auto folder = dir / name;
   model_test::write_tiny_model(model_test::make_tiny_model(spec), folder);
   std::filesystem::copy_file(kModel + "/tokenizer.json", folder / "tokenizer.json");
@@ -138,7 +141,8 @@ TEST_SUITE("gui/model") {
                                 (dir / "model.png").string()});
     REQUIRE_MESSAGE(r.status == 0, r.err);
     const std::string sentence = gui::default_model_text;
-    CHECK(heatmap_cells(r.err).rows == static_cast<int>(sentence.size()));  // one token per character here
+    // The, cat, s·at (not one of its words), because, it, was, tired
+    CHECK(heatmap_cells(r.err).rows == 8);
     gui::Settings s;
     InputOptions in;
     in.model = kModel;
@@ -181,7 +185,7 @@ TEST_SUITE("app/model") {
     start(app, std::make_unique<CpuBackend>());
     const auto run = gui::loaded_model(kModel, kText);
     REQUIRE(run);
-    CHECK(app.problem().lq() == static_cast<Index>(kText.size()));
+    CHECK(app.problem().lq() == 30);  // a token a word or mark (cli/tiny-model checks them)
     CHECK(app.heads.heads() == 4);
     // Another layer: a new problem from the same forward pass.
     const Matrix layer1_q = app.problem().q;

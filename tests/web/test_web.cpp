@@ -164,10 +164,12 @@ TEST_SUITE("web/model") {
     // the shipped model's tokenizer, so that what the page shows can only come from the picked folder.
     model_test::TinySpec spec;
     spec.model_type = "qwen2", spec.hidden = 32, spec.heads = 4, spec.kv_heads = 2, spec.intermediate = 40;
-    spec.vocab = 96, spec.positions = 128;
+    const fs::path shipped = fs::path(ATTNLAB_ASSETS_DIR) / "models/induction";
+    spec.vocab = nlohmann::json::parse(cli_test::read_all(shipped / "config.json"))["vocab_size"];
+    spec.positions = 128;
     const fs::path folder = dir / "picked-qwen";
     model_test::write_tiny_model(model_test::make_tiny_model(spec, 7), folder);
-    fs::copy_file(fs::path(ATTNLAB_ASSETS_DIR) / "models/induction/tokenizer.json", folder / "tokenizer.json");
+    fs::copy_file(shipped / "tokenizer.json", folder / "tokenizer.json");
     drive("model", dir.path(), {folder.string()});
 
     // ?example=induction: every cell is layer 1 head 2's weights (as attnlab compute gives them) through viridis.
@@ -192,7 +194,9 @@ TEST_SUITE("web/model") {
     CHECK(wrong == 0);
 
     // The picked folder on the shipped model's sentence: Export's weights are its layer 0, head 0.
-    const std::string text = "Every head has a job to do. Every head has a job to do.";
+    const std::string text =
+        "When a word comes back, look at what came after it last time. When a word comes back, look at what came "
+        "after it last time.";
     const auto picked = dir / "picked";
     const auto run = cli_test::run_attnlab({"compute", "--model", folder.string(), "--text", text, "--layer", "0",
                                             "--backend", "cpu", "--dump", picked.string()});

@@ -555,8 +555,8 @@ def main(argv=None):
               % (r["acc"], r["acc_after_first"], "|".join(voc.tokens[i] for i in r["pred"])))
     results = {"params": nparams, "vocab_size": V, "words": args.words, "train_time_s": train_time,
                "train_cpu_s": train_cpu, "train_tokens": seen, "final_loss_ema": ema, "sentences": srep,
-               "args": vars(args), "torch": torch.__version__, "threads": args.threads, "blas": blas_library(),
-               "one_token": voc.targets}
+               "args": {k: v for k, v in vars(args).items() if k != "out"},  # not where this computer keeps it
+               "torch": torch.__version__, "threads": args.threads, "blas": blas_library(), "one_token": voc.targets}
     out = args.out
     if args.no_save:  # still written and checked, in a folder that goes away
         tmp = tempfile.TemporaryDirectory()

@@ -9,7 +9,7 @@
 #include <utility>
 
 #include "core/base/excerpt.hpp"
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 namespace {

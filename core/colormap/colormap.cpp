@@ -6,7 +6,7 @@
 #include <string>
 
 #include "core/base/excerpt.hpp"
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 namespace {

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/base/excerpt.hpp"
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 

@@ -2,7 +2,7 @@
 
 #include <system_error>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json_file.hpp"
 

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstring>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/io/json_file.hpp"
 
 namespace attnlab {

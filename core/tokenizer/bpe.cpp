@@ -4,7 +4,7 @@
 #include <functional>
 #include <queue>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/tokenizer/utf8.hpp"
 
 namespace attnlab {

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <system_error>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/tokenizer/byte_map.hpp"
 #include "core/tokenizer/tokenizer_parts.hpp"

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "app/commands.hpp"
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 #include "core/inputs/model_examples.hpp"
 
 namespace attnlab::cli {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli_input.hpp"
+#include "core/base/quote.hpp"
 #include "core/tokenizer/tokenizer.hpp"
 
 namespace attnlab::cli {

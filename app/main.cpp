@@ -16,18 +16,12 @@
 #include "app/cli_input.hpp"
 #include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
+#include "core/base/quote.hpp"
 #include "core/figure/figure.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/model_examples.hpp"
 
 namespace {
-
-// An error is one line on stderr, even when it quotes a path or value holding a newline.
-std::string one_line(std::string message) {
-  for (std::size_t at = 0; (at = message.find_first_of("\r\n", at)) != std::string::npos;)
-    message.replace(at, 1, message[at] == '\n' ? "\\n" : "\\r");
-  return message;
-}
 
 int run(int argc, char** argv) {
   using namespace attnlab;
@@ -219,10 +213,10 @@ int main(int argc, char** argv) {
     if (status == 0) check_stdout();
     return status;
   } catch (const attnlab::InputError& e) {
-    std::cerr << "attnlab: " << one_line(e.what()) << "\n";
+    std::cerr << "attnlab: " << attnlab::one_line(e.what()) << "\n";
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "attnlab: " << one_line(e.what()) << "\n";
+    std::cerr << "attnlab: " << attnlab::one_line(e.what()) << "\n";
     return 1;
   }
 }

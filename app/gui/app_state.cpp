@@ -7,7 +7,7 @@
 #include "app/gui/export.hpp"
 #include "app/gui/model_source.hpp"
 #include "app/gui/platform.hpp"
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab::gui {
 namespace {

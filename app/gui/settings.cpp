@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/gui/model_source.hpp"
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 #include "core/base/limits.hpp"
 #include "core/base/memory.hpp"
 #include "core/inputs/examples.hpp"

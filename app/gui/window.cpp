@@ -24,6 +24,7 @@
 #include "app/gui/panels.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/style.hpp"
+#include "core/base/quote.hpp"
 #include "core/io/atomic_file.hpp"
 
 namespace attnlab::gui {
@@ -62,14 +63,6 @@ void handle_keys(AppState& app) {
     if (ImGui::IsKeyPressed(k.key) && k.ctrl == io.KeyCtrl &&
         (k.shift == S::any || (k.shift == S::with) == io.KeyShift))
       act(app, k.action);
-}
-
-// At most a few lines of a message for the status line, which is drawn every frame; cut on a
-// character boundary (a UTF-8 sequence is never split).
-std::string shortened(std::string text, std::size_t most = 240) {
-  if (text.size() <= most) return text;
-  while (most > 0 && (static_cast<unsigned char>(text[most]) & 0xc0) == 0x80) --most;
-  return text.substr(0, most) + "…";
 }
 
 double median(std::vector<double> v) {

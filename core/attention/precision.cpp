@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 #include "core/base/matrix.hpp"
 
 namespace attnlab {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 #include "core/base/error.hpp"
 
 namespace attnlab {

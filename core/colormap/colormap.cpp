@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 #include "core/base/error.hpp"
 
 namespace attnlab {

@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json_file.hpp"
 

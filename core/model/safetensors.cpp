@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/io/json_file.hpp"
 
 namespace attnlab {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/tokenizer/tokenizer.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/tokenizer/synthetic.hpp"

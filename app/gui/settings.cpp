@@ -147,16 +147,7 @@ PrecisionMode build_precision(const Settings& s) {
   PrecisionMode mode;
   mode.format = parse_precision(s.precision);
   mode.subtract_max = s.subtract_max;
-  if (s.mask_value == "lowest") {
-    mode.mask_value = mode.format == Precision::fp16 ? -65504.0f : std::numeric_limits<float>::lowest();
-  } else if (s.mask_value != "-inf") {
-    float value = 0;
-    const char* end = s.mask_value.data() + s.mask_value.size();
-    const auto [stop, ec] = std::from_chars(s.mask_value.data(), end, value);
-    if (ec != std::errc() || stop != end || !std::isfinite(value))
-      throw InputError("mask value '" + s.mask_value + "' is not -inf, lowest or a finite number");
-    mode.mask_value = value;
-  }
+  mode.mask_value = parse_mask_value(s.mask_value, mode.format);
   return mode;
 }
 

@@ -1,6 +1,8 @@
-#include "app/cli_backend.hpp"
+#include "app/cli/cli_backend.hpp"
 
 #include <iostream>
+
+#include "core/base/error.hpp"
 
 namespace attnlab::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "app/cli_input.hpp"
+#include "app/cli/cli_input.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <sstream>
 
-#include "app/commands.hpp"
+#include "core/base/error.hpp"
 #include "core/base/quote.hpp"
 #include "core/inputs/model_examples.hpp"
 

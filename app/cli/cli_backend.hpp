@@ -5,7 +5,6 @@
 #include <memory>
 #include <string>
 
-#include "app/commands.hpp"
 #include "core/attention/backend.hpp"
 #include "core/attention/precision.hpp"
 #include "core/gl/make_backend.hpp"

@@ -7,11 +7,13 @@
 #include <string_view>
 
 #include "app/cli/command.hpp"
-#include "app/gui/app_state.hpp"
+#include "app/gui/app_actions.hpp"
 #include "app/gui/model_source.hpp"
+#include "app/gui/problem_builder.hpp"
 #include "app/gui/window.hpp"
 #include "core/attention/trace.hpp"
 #include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -23,11 +25,11 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
   gui::set_scale(s, parse_scale(input.scale));
   const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();
   if (!input.model.empty()) {
-    gui::start_on_model(input, s);
+    w.model = gui::start_on_model(input, s);
   } else if (files) {
-    s.source = "files", s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
+    s.source = gui::Source::files, s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
   } else if (input.random) {
-    s.source = "random", s.lq = static_cast<int>(input.lq), s.lk = static_cast<int>(input.lk);
+    s.source = gui::Source::random, s.lq = static_cast<int>(input.lq), s.lk = static_cast<int>(input.lk);
     s.dk = static_cast<int>(input.dk), s.dv = static_cast<int>(input.dv);
     s.seed = input.seed, s.sigma = static_cast<float>(input.sigma);
   } else if (!input.example.empty()) {
@@ -45,9 +47,12 @@ void set_look(const GuiOptions& options, gui::Settings& s) {
   if (!options.theme.empty() && options.theme != "light" && options.theme != "dark")
     throw InputError("--theme '" + options.theme + "' is not light or dark");
   s.light = options.theme == "light";
-  s.backend = options.backend;
-  precision_mode(options.precision);  // a bad value is reported here, before any window
-  s.precision = options.precision.precision;
+  const auto backend = gui::from_word(gui::backend_words, options.backend);
+  if (!backend)
+    throw InputError("--backend '" + excerpt(options.backend) + "' is not " + gui::word_list(gui::backend_words));
+  s.backend = *backend;
+  const PrecisionMode precision = precision_mode(options.precision);  // a bad value is reported here
+  s.precision = precision.format;
   s.subtract_max = !options.precision.no_max_subtraction;
   if (!options.precision.mask_value.empty()) s.mask_value = options.precision.mask_value;
   if (!(options.font_scale >= limits::font_scale_lo && options.font_scale <= limits::font_scale_hi))
@@ -57,7 +62,7 @@ void set_look(const GuiOptions& options, gui::Settings& s) {
 // --query and --head against the problem, which is built here: bad input is reported before any window.
 void check_view(const GuiOptions& options, gui::WindowOptions& w) {
   gui::Settings& s = w.settings;
-  const HeadsProblem heads = gui::build_heads(s, gui::load_source(s));
+  const HeadsProblem heads = gui::build_heads(s, gui::load_source(s, w.model));
   const auto check_range = [](const char* option, int value, Index count, const char* what) {
     if (value < 0 || value >= count)
       throw InputError(std::string(option) + " " + std::to_string(value) + " is out of range: there are " +

@@ -291,10 +291,8 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
 
 Command add_bench_command(CLI::App& app, InputOptions& input) {
   auto options = std::make_shared<BenchOptions>();
-  auto* command = app.add_subcommand("bench", "time the engine (median of --repeat runs)");
-  add_input_options(*command, input);
-  add_backend_option(*command, options->backend);
-  add_verbose_option(*command);
+  auto* command =
+      add_engine_command(app, "bench", "time the engine (median of --repeat runs)", input, options->backend);
   command->add_option("--repeat", options->repeat, "timed runs after one warm-up (default 10)")
       ->transform(whole_number(limits::repeat));
   command->add_option("--stages", options->stages, "all (the full trace, default) or output (output-only mode)");

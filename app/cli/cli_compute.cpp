@@ -163,10 +163,8 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
 
 Command add_compute_command(CLI::App& app, InputOptions& input) {
   auto options = std::make_shared<ComputeOptions>();
-  auto* command = app.add_subcommand("compute", "compute every stage and write them as .npy files");
-  add_input_options(*command, input);
-  add_backend_option(*command, options->backend);
-  add_verbose_option(*command);
+  auto* command =
+      add_engine_command(app, "compute", "compute every stage and write them as .npy files", input, options->backend);
   add_precision_options(*command, options->precision);
   command->add_option("--dump", options->dump, "directory for scores/scaled/masked/weights/output.npy and stats.csv");
   command->add_flag("--print", options->print, "print the weights as a table with token labels");

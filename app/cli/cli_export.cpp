@@ -283,7 +283,9 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
   ExportOptions* out = &o;
   command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output");
   command.add_option("--out", o.out, "FILE.png or FILE.svg (written whole or not at all)");
-  command.add_option_function<long long>("--query", [out](const long long& q) { out->query = q; }, "outline this query's row")
+  command
+      .add_option_function<long long>(
+          "--query", [out](const long long& q) { out->query = q; }, "outline this query's row")
       ->transform(any_whole);
   command
       .add_option_function<long long>(
@@ -298,9 +300,8 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
           "one head's figure, 0 to H−1, or all: every head in a grid "
           "(the default with more than one head)")
       ->type_name("N|all");
-  command.add_flag(
-      "--stretch", o.stretch,
-      "weights' colours over 0 to the largest weight instead of 0 to 1 (the window's stretch colours)");
+  command.add_flag("--stretch", o.stretch,
+                   "weights' colours over 0 to the largest weight instead of 0 to 1 (the window's stretch colours)");
   command
       .add_option_function<std::string>(
           "--range", [out](const std::string& r) { out->range = r; },
@@ -322,11 +323,8 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
 
 Command add_export_command(CLI::App& app, InputOptions& input) {
   auto options = std::make_shared<ExportOptions>();
-  auto* command =
-      app.add_subcommand("export", "write one stage as a figure (.png or .svg) for slides and papers");
-  add_input_options(*command, input);
-  add_backend_option(*command, options->backend);
-  add_verbose_option(*command);
+  auto* command = add_engine_command(app, "export", "write one stage as a figure (.png or .svg) for slides and papers",
+                                     input, options->backend);
   add_precision_options(*command, options->precision);
   add_figure_options(*command, *options);
   return {command, [command, &input, options] {

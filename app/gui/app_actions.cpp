@@ -49,8 +49,8 @@ void zoom_step(AppState& app, float factor) {
 void export_shown(AppState& app, bool all) {
   try {
     const ExportSource source = export_source(app);
-    app.status = all ? export_all(source, app.typed.export_dir)
-                     : export_stage(source, app.settings.stage, app.typed.export_dir);
+    app.status =
+        all ? export_all(source, app.typed.export_dir) : export_stage(source, app.settings.stage, app.typed.export_dir);
   } catch (const std::exception& e) {
     app.status = std::string("export failed: ") + e.what();
   }

@@ -39,8 +39,13 @@ void add_stage(const ExportSource& source, AtomicBatch& batch, const std::filesy
                const std::string& base) {
   const Trace& trace = source.trace;
   const Index h = source.applied.head, count = source.heads.heads(), kv = source.heads.kv_heads();
-  FigureOptions options{stage, static_cast<Index>(source.query), "", figure_default_width,
-                        count > 1 ? head_heading(h, count, kv) : "", source.span, 0};
+  FigureOptions options{stage,
+                        static_cast<Index>(source.query),
+                        "",
+                        figure_default_width,
+                        count > 1 ? head_heading(h, count, kv) : "",
+                        source.span,
+                        0};
   const Figure figure = build_figure(source.problem, trace, options, figure_font());
   batch.add(dir / (base + ".png"), figure_png(figure, figure_font()));
   batch.add(dir / (base + ".svg"), figure_svg(figure));

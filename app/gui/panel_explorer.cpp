@@ -163,7 +163,8 @@ void draw_explorer(AppState& app) {
   // The legend and the buttons in a row that wraps in a narrow panel.
   Flow flow;
   flow.next(checkbox_width("scale by 1/√dₖ (S)"));
-  if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling)) app.settings.scale = scaling ? ScaleSpec::Kind::sqrt : ScaleSpec::Kind::none;
+  if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling))
+    app.settings.scale = scaling ? ScaleSpec::Kind::sqrt : ScaleSpec::Kind::none;
   for (const auto& [colour, name] : {std::pair{scaled_colour, "— scaled"}, std::pair{unscaled_colour, "— unscaled"},
                                      std::pair{example_colour, "● this problem"}}) {
     flow.next(text_width(name));

@@ -224,7 +224,12 @@ Picture picture(AppState& app, HeatmapView& view) {
     view.decimals = error ? 2 : cell_decimals(stage, m);
   }
   const bool any_masked = stage != Stage::output && !error && (t.masked.array() == -INFINITY).any();
-  return {m, range, table, error, error_possible, any_masked,
+  return {m,
+          range,
+          table,
+          error,
+          error_possible,
+          any_masked,
           any_masked && (stage == Stage::scores || stage == Stage::scaled)};
 }
 
@@ -319,7 +324,8 @@ void draw_axis_labels(const AppState& app, const Placement& at) {
     if (plan.upright) upright_label(draw, x, labels_top, text_colour, text, "heatmap.col_label");
     else label(draw, {x - half, labels_top}, text_colour, text, "heatmap.col_label");
   }
-  label(draw, {at.origin.x + at.size.x / 2 - text_width(a.col_title) / 2, at.origin.y + at.size.y + at.fit.below - line},
+  label(draw,
+        {at.origin.x + at.size.x / 2 - text_width(a.col_title) / 2, at.origin.y + at.size.y + at.fit.below - line},
         soft, a.col_title, "heatmap.col_title");
 }
 
@@ -439,8 +445,8 @@ void draw_colour_bar(AppState& app, HeatmapView& view, const Picture& pic, const
   const float line = at.margins.line, swatch = line, bar_w = std::max(ImGui::GetFontSize(), 14.0f);
   const int legend_lines = (pic.any_masked ? 1 : 0) + (nan ? 1 : 0);
   const float bar_x = at.origin.x + at.size.x + at.margins.gap;
-  const float bar_h = std::max(
-      at.size.y, std::min(line * 6, at.avail.y - line - static_cast<float>(legend_lines) * line * 1.2f));
+  const float bar_h =
+      std::max(at.size.y, std::min(line * 6, at.avail.y - line - static_cast<float>(legend_lines) * line * 1.2f));
   const float step = bar_h / 256.0f;
   for (int e = 0; e < 256; ++e) {
     const float y1 = at.origin.y + bar_h - static_cast<float>(e) * step;

@@ -74,8 +74,7 @@ Group query_group(AppState& app) {
   for (Index i = 0; i < std::min<Index>(p.lq(), 64); ++i) caption = std::max(caption, text_width(query_caption(p, i)));
   caption = std::max(caption, text_width(std::to_string(p.lq() - 1)));
   const float query_w = std::min(caption + pad() + 2 * ImGui::GetStyle().GrabMinSize, 14 * ImGui::GetFontSize());
-  return {"toolbar.query", text_width("query") + 2 * ImGui::GetFrameHeight() + query_w + 3 * inner(),
-          [&app, query_w] {
+  return {"toolbar.query", text_width("query") + 2 * ImGui::GetFrameHeight() + query_w + 3 * inner(), [&app, query_w] {
             const Problem& problem = app.problem();
             ImGui::AlignTextToFramePadding();
             ImGui::TextUnformatted("query");

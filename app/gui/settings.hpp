@@ -74,10 +74,10 @@ struct Settings {
 // colour range, the KV-cache readout).
 enum class Part { source, model, heads, dk, scale, mask, precision, backend, view, display };
 
-using Member = std::variant<std::string Settings::*, int Settings::*, float Settings::*, bool Settings::*,
-                            std::uint64_t Settings::*, std::vector<std::uint8_t> Settings::*, Source Settings::*,
-                            BackendName Settings::*, ScaleSpec::Kind Settings::*, Precision Settings::*,
-                            Stage Settings::*>;
+using Member =
+    std::variant<std::string Settings::*, int Settings::*, float Settings::*, bool Settings::*,
+                 std::uint64_t Settings::*, std::vector<std::uint8_t> Settings::*, Source Settings::*,
+                 BackendName Settings::*, ScaleSpec::Kind Settings::*, Precision Settings::*, Stage Settings::*>;
 // One setting: its key in a settings file, its member, its part, and for numbers the values a file may
 // hold (the command line's limits, core/base/limits.hpp).
 struct Field {

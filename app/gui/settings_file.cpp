@@ -108,7 +108,7 @@ class Reader {
     }
   }
   template <class E>
-    requires is_named<E>
+  requires is_named<E>
   void read_value(const Field& f, const json& v, E& value) const {
     const std::string w = text(f.key, v);
     try {
@@ -181,8 +181,7 @@ void check_settings(const Settings& s, const std::string& name) {
 
 std::string to_json(const Settings& s) {
   json j = json::object();
-  for (const Field& f : settings_fields())
-    std::visit([&](auto member) { j[f.key] = json_value(s.*member); }, f.member);
+  for (const Field& f : settings_fields()) std::visit([&](auto member) { j[f.key] = json_value(s.*member); }, f.member);
   j["attnlab"] = ATTNLAB_VERSION;
   return j.dump(2) + "\n";
 }

@@ -31,8 +31,7 @@ void tile_table(const TileWalk& walk, int now) {
     for (int k = 0; k <= now; ++k) {
       const TileStep& step = walk.steps[static_cast<std::size_t>(k)];
       ImGui::TableNextRow();
-      if (k == now)
-        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
+      if (k == now) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
       ImGui::TableNextColumn();
       ImGui::Text("%d", k + 1);
       ImGui::TableNextColumn();

@@ -3,8 +3,8 @@
 #include <set>
 #include <vector>
 
-#include "core/base/quote.hpp"
 #include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 

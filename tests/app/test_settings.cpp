@@ -78,7 +78,8 @@ TEST_SUITE("app/settings") {
     s.source = Source::random, s.example = "needle", s.q_path = "q.npy", s.k_path = "k.csv", s.v_path = "v.npy";
     s.lq = 1 << 30, s.lk = 3, s.dk = 7, s.dv = 5, s.seed = 18446744073709551615u, s.sigma = 0.1f;
     s.mask = "window:2", s.painted = {1, 0, 0, 1}, s.scale = ScaleSpec::Kind::value, s.scale_value = -0.3f;
-    s.temperature = 1e-30f, s.backend = BackendName::gpu, s.precision = Precision::bf16, s.subtract_max = false, s.mask_value = "-1e9";
+    s.temperature = 1e-30f, s.backend = BackendName::gpu, s.precision = Precision::bf16, s.subtract_max = false,
+    s.mask_value = "-1e9";
     s.heads = 8, s.kv_heads = 2, s.head = 7, s.context = 1 << 20, s.layers = 1024, s.query = 5;
     s.stage = Stage::output, s.font_scale = 3.7f, s.present = true, s.light = true;
     s.stretch_weights = true, s.shared_range = true;

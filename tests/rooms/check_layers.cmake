@@ -18,7 +18,8 @@ set(gui_layers
   "frame"
   "window")
 set(cli_layers
-  "command cli_input cli_backend"
+  "command cli_input"
+  "cli_backend"
   "cli_gui cli_compute cli_bench cli_export cli_sweep cli_examples cli_tokens"
   "main")
 

@@ -1,7 +1,7 @@
 # The web build's libraries (scripts/web.sh, Debian's emscripten): the same header-only Debian packages as
 # the desktop, seen through a folder of links so that /usr/include itself (glibc's headers) stays out of
 # the compiler's path; Dear ImGui from its sources in third_party/imgui (libimgui-dev has a native library
-# only); GLFW and WebGL2 from emscripten; one thread, so OpenMP is a header that says so.
+# only); GLFW and WebGL2 from emscripten; one thread, so no OpenMP (core/base/threads.cpp answers for one).
 enable_language(C)  # PCRE2 and utf8proc below
 set(web_headers ${PROJECT_BINARY_DIR}/web_headers)
 file(MAKE_DIRECTORY ${web_headers})
@@ -20,7 +20,6 @@ target_include_directories(CLI11::CLI11 SYSTEM INTERFACE ${web_headers})
 add_library(PkgConfig::STB INTERFACE IMPORTED)
 target_include_directories(PkgConfig::STB SYSTEM INTERFACE ${web_headers})
 add_library(OpenMP::OpenMP_CXX INTERFACE IMPORTED)
-target_include_directories(OpenMP::OpenMP_CXX SYSTEM INTERFACE ${PROJECT_SOURCE_DIR}/app/web/serial)
 
 # The tokenizers' regexes and Unicode normalization from their sources (libpcre2-dev and libutf8proc-dev
 # have native libraries only): third_party/pcre2 and third_party/utf8proc, from Debian's source packages

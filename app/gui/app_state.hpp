@@ -1,16 +1,20 @@
 #pragma once
-// The one state of the app: the settings, the engine with its trace, and what the screen says.
-// Every change goes through apply(): a change that fails keeps the data the app had and shows why.
+// The one state of the app: the settings, the engine with its trace, the loaded model, and what the
+// screen says. Every change goes through apply(): a change that fails keeps the data the app had and
+// shows why. Its functions are split by concern, one file each: app_state.cpp (start, apply, the
+// colours), app_model_load.cpp (the model's forward pass on a worker), app_actions.hpp (the keys'
+// actions), app_grids.hpp (the thumbnail grids).
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "app/gui/export.hpp"
 #include "app/gui/heatmap_image.hpp"
+#include "app/gui/model_source.hpp"
 #include "app/gui/settings.hpp"
 #include "core/attention/engine.hpp"
 #include "core/figure/figure.hpp"
@@ -24,6 +28,7 @@ struct AppState {
   std::unique_ptr<Engine> engine;  // runs the selected head
   HeadsProblem source;             // the inputs as loaded, every head at the source's own width
   HeadsProblem heads;              // every head as the settings make them; the engine has settings.head
+  LoadedModel model;               // the real model's last forward pass, when one was loaded
   struct HeadGrid {                // every head's weights as thumbnails, for the heads panel
     int generation = -1;
     std::vector<Matrix> weights;  // block means when L is large
@@ -63,6 +68,7 @@ struct AppState {
     std::atomic<Index> done{0}, total{0};
     // One thread only (a web page): the frame before the run has said that it comes.
     bool announced = false;
+    LoadedModel result;                      // written by the worker before `finished`
     std::string error;                       // written by the worker before `finished`
     std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
     std::jthread worker;
@@ -97,8 +103,7 @@ struct AppState {
     bool stretch = false, shared = false;
     ColourRange range;
   } colours;
-  bool show_error = false;  // the weights' error against float64 instead of the weights (precision lab)  // weights'
-                            // colours over [0, largest] instead of [0, 1]
+  bool show_error = false;  // the weights' error against float64 instead of the weights (precision lab)
   bool tiles = false;       // the stepper walks the FlashAttention tiles instead of the five stages
   int tile = 4, tile_step = 0;
   int focus_key = -1;    // the key under the mouse in the stepper or heatmap, this frame
@@ -118,79 +123,16 @@ ColourSpan colour_span(const Settings& settings);
 const ColourRange& stage_colours(AppState& app);
 const ColormapTable& stage_table(Stage stage);
 
-// Every head's weights as thumbnails: the selected head's from the engine, the others computed
-// now when the data changed since the last call (the heads panel calls it only while shown).
-const AppState::HeadGrid& head_grid(AppState& app);
-// A real model's every layer × every head, from the forward pass already run: the layer's problem is
-// built for each (no forward pass) with the settings' mask and scale, each head computed once per
-// change. Call only while the model is the applied source.
-const AppState::ModelGrid& model_grid(AppState& app);
-
 // Builds the engine on the settings' backend and problem; throws InputError/RunError if even
 // the first problem cannot be built (the caller falls back to the defaults).
 void start(AppState& app, std::unique_ptr<Backend> backend);
 // Brings the engine up to date with app.settings, recomputing only what changed.
 void apply(AppState& app);
+// True when the model the settings name is loaded; else starts or follows its loading on the worker
+// (a scripted run waits for it) and says why the data stays as it was (app_model_load.cpp).
+bool model_ready(AppState& app);
 
-// The keyboard's actions, also reachable from buttons.
-enum class Action {
-  next_stage,
-  previous_stage,
-  next_query,
-  previous_query,
-  play,
-  dk_up,
-  dk_down,
-  toggle_present,
-  toggle_scaling,
-  toggle_explorer,
-  export_stage,
-  export_all,
-  toggle_tiles,
-  next_tile,
-  previous_tile,
-  toggle_heads,
-  next_head,
-  previous_head,
-  next_mask,
-  previous_mask,
-  toggle_help,
-  close_help,
-  zoom_in,
-  zoom_out,
-  zoom_reset,
-  undo,
-  redo,
-  reset,
-  toggle_theme,
-  toggle_fullscreen,  // the window follows app.fullscreen
-  next_layer,
-  previous_layer,
-  wait  // nothing: a frame for the layout to settle in a scripted run
-};
-void act(AppState& app, Action action);
-// The names of --actions ("next-stage", "previous-stage", …, "wait"); parse_action throws an
-// InputError that lists them.
-Action parse_action(std::string_view name);
-std::vector<std::string_view> action_names();
-// The mask kinds M steps through, in order.
-const std::vector<std::string>& mask_kinds();
-// Sets the mask to a kind with its default parameter (window:3, padding:Lk−2); "painted" starts from
-// the cells the current mask allows.
-void set_mask_kind(AppState& app, const std::string& kind);
-// Records the settings as a step of the undo history when they changed since the last step; call
-// once a change has settled (no slider held), so that a drag is one step.
-void remember(AppState& app);
-// R: the example's (or the source's) own settings again — its dk, no mask, 1/√dk, fp32, one
-// head — keeping the inputs, the stage, the query and the look.
-void reset_to_defaults(Settings& settings);
-
-// Zooms the heatmap of rows × cols cells by `factor` about the point (row, col) in cells, which stays
-// where it was on screen; the view never leaves the matrix, and scale 1 shows all of it.
-void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols);
-// The rows × cols of the stage on screen (value dimensions for the output).
-std::pair<Index, Index> stage_shape(AppState& app);
-// Advances the play-through: one stage per `seconds_per_stage`.
-void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);
+// What the window shows, as an export draws it: the selected head, every head's trace for the grid.
+ExportSource export_source(AppState& app);
 
 }  // namespace attnlab::gui

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "core/figure/figure.hpp"
+#include "core/base/error.hpp"
 #include "core/figure/figure_heads.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
@@ -35,34 +35,28 @@ std::string short_number(double v) {
 
 // The figure and matrix of `stage` under `base`; with several heads, its title names the head, and a
 // second figure, heads-BASE, draws every head in a grid.
-void add_stage(AppState& app, AtomicBatch& batch, const std::filesystem::path& dir, Stage stage,
-               const std::string& base, const std::vector<Trace>& heads) {
-  const Trace& trace = app.trace();
-  const Index h = app.applied.head, count = app.heads.heads(), kv = app.heads.kv_heads();
+void add_stage(const ExportSource& source, AtomicBatch& batch, const std::filesystem::path& dir, Stage stage,
+               const std::string& base) {
+  const Trace& trace = source.trace;
+  const Index h = source.applied.head, count = source.heads.heads(), kv = source.heads.kv_heads();
   FigureOptions options{stage,
-                        static_cast<Index>(app.settings.query),
+                        static_cast<Index>(source.query),
                         "",
                         figure_default_width,
                         count > 1 ? head_heading(h, count, kv) : "",
-                        colour_span(app.settings),
+                        source.span,
                         0};
-  const Figure figure = build_figure(app.problem(), trace, options, figure_font());
+  const Figure figure = build_figure(source.problem, trace, options, figure_font());
   batch.add(dir / (base + ".png"), figure_png(figure, figure_font()));
   batch.add(dir / (base + ".svg"), figure_svg(figure));
   batch.add(dir / (base + ".npy"), npy_bytes(trace.stage(stage)));
   batch.add(dir / (base + ".csv"), csv_bytes(trace.stage(stage)));
   if (count > 1) {
     options.heading.clear();
-    const Figure grid = build_heads_figure(app.heads, heads, options, figure_font());
+    const Figure grid = build_heads_figure(source.heads, source.head_traces, options, figure_font());
     batch.add(dir / ("heads-" + base + ".png"), figure_png(grid, figure_font()));
     batch.add(dir / ("heads-" + base + ".svg"), figure_svg(grid));
   }
-}
-
-// Every head's trace when there are several (the grid figures need them), else none.
-std::vector<Trace> all_heads(AppState& app) {
-  if (app.heads.heads() < 2) return {};
-  return compute_heads(app.engine->backend(), app.heads);
 }
 
 void make_dir(const std::filesystem::path& dir) {
@@ -73,27 +67,28 @@ void make_dir(const std::filesystem::path& dir) {
 }
 
 // The names a stage's export takes: its own, and the grid's with several heads.
-std::vector<std::string> stage_bases(AppState& app, const std::string& base) {
-  if (app.heads.heads() > 1) return {base, "heads-" + base};
+std::vector<std::string> stage_bases(const ExportSource& source, const std::string& base) {
+  if (source.heads.heads() > 1) return {base, "heads-" + base};
   return {base};
 }
 
 }  // namespace
 
-std::string settings_tag(AppState& app) {
-  const Problem& p = app.problem();
+std::string settings_tag(const ExportSource& source) {
+  const Problem& p = source.problem;
+  const Settings& applied = source.applied;
   std::string tag = "dk" + std::to_string(p.dk());
   switch (p.scale.kind) {
     case ScaleSpec::Kind::sqrt: break;
     case ScaleSpec::Kind::none: tag += "-noscale"; break;
     case ScaleSpec::Kind::value: tag += "-scale" + short_number(p.scale.value); break;
   }
-  if (p.mask.kind != MaskSpec::Kind::none) tag += "-" + mask_tag(app.applied.mask);
+  if (p.mask.kind != MaskSpec::Kind::none) tag += "-" + mask_tag(applied.mask);
   if (p.temperature != 1) tag += "-t" + short_number(p.temperature);
-  if (app.applied.precision != "fp32") tag += "-" + app.applied.precision;
-  if (!app.applied.subtract_max) tag += "-nomax";
-  if (app.heads.heads() > 1) tag += "-head" + std::to_string(app.applied.head);
-  return tag + "-q" + std::to_string(app.settings.query);
+  if (applied.precision != Precision::fp32) tag += "-" + std::string(precision_name(applied.precision));
+  if (!applied.subtract_max) tag += "-nomax";
+  if (source.heads.heads() > 1) tag += "-head" + std::to_string(applied.head);
+  return tag + "-q" + std::to_string(source.query);
 }
 
 std::string free_suffix(const std::filesystem::path& dir, const std::vector<std::string>& bases,
@@ -110,27 +105,26 @@ std::string free_suffix(const std::filesystem::path& dir, const std::vector<std:
   }
 }
 
-std::string export_stage(AppState& app, const std::filesystem::path& dir) {
-  const std::string base = std::string(stage_name(app.settings.stage)) + "-" + settings_tag(app);
-  const std::string name = base + free_suffix(dir, stage_bases(app, base), stage_exts);
+std::string export_stage(const ExportSource& source, Stage stage, const std::filesystem::path& dir) {
+  const std::string base = std::string(stage_name(stage)) + "-" + settings_tag(source);
+  const std::string name = base + free_suffix(dir, stage_bases(source, base), stage_exts);
   AtomicBatch batch;
-  add_stage(app, batch, dir, app.settings.stage, name, all_heads(app));  // rendered before anything is written
+  add_stage(source, batch, dir, stage, name);  // rendered before anything is written
   make_dir(dir);
   batch.commit();
   return "exported " + (dir / name).string() + ".png, .svg, .npy, .csv" +
-         (app.heads.heads() > 1 ? " and the grid of heads" : "");
+         (source.heads.heads() > 1 ? " and the grid of heads" : "");
 }
 
-std::string export_all(AppState& app, const std::filesystem::path& dir) {
-  const std::string tag = settings_tag(app);
+std::string export_all(const ExportSource& source, const std::filesystem::path& dir) {
+  const std::string tag = settings_tag(source);
   std::vector<std::string> bases;
   for (Stage stage : all_stages)
-    for (const std::string& b : stage_bases(app, std::string(stage_name(stage)) + "-" + tag)) bases.push_back(b);
+    for (const std::string& b : stage_bases(source, std::string(stage_name(stage)) + "-" + tag)) bases.push_back(b);
   const std::string suffix = free_suffix(dir, bases, stage_exts);
   AtomicBatch batch;
-  const std::vector<Trace> heads = all_heads(app);
   for (Stage stage : all_stages)
-    add_stage(app, batch, dir, stage, std::string(stage_name(stage)) + "-" + tag + suffix, heads);
+    add_stage(source, batch, dir, stage, std::string(stage_name(stage)) + "-" + tag + suffix);
   make_dir(dir);
   batch.commit();
   return "exported all five stages to " + dir.string() + " as STAGE-" + tag + suffix + " (.png, .svg, .npy, .csv)";

@@ -8,6 +8,12 @@
 
 #include "app/gui/layout.hpp"
 #include "app/gui/layout_audit.hpp"
+#include "app/gui/panel_explorer.hpp"
+#include "app/gui/panel_inputs.hpp"
+#include "app/gui/panel_output.hpp"
+#include "app/gui/panel_stepper.hpp"
+#include "app/gui/panel_toolbar.hpp"
+#include "app/gui/query_stats.hpp"
 #include "app/gui/widgets.hpp"
 
 namespace attnlab::gui {

@@ -1,7 +1,8 @@
 #pragma once
 // One frame of the window's panels, placed by plan_layout (layout.hpp) for the window's size.
 #include "app/gui/app_state.hpp"
-#include "app/gui/panels.hpp"
+#include "app/gui/panel_heads.hpp"
+#include "app/gui/panel_heatmap.hpp"
 
 namespace attnlab::gui {
 

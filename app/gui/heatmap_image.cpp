@@ -3,10 +3,25 @@
 #include <algorithm>
 #include <cmath>
 
-#include "app/gui/gl.hpp"
+#include "app/gui/platform_gl.hpp"
 #include "core/figure/figure.hpp"
 
 namespace attnlab::gui {
+namespace {
+
+// A texture of nearest texels (a cell is a crisp square at any zoom), bound, its edges as `wrap` says.
+unsigned new_texture(GLint wrap) {
+  unsigned texture = 0;
+  glGenTextures(1, &texture);
+  glBindTexture(GL_TEXTURE_2D, texture);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, wrap);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, wrap);
+  return texture;
+}
+
+}  // namespace
 
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,
                                  const ColormapTable& table) {
@@ -28,15 +43,7 @@ HeatmapImage::~HeatmapImage() {
 }
 
 void HeatmapImage::upload(const std::vector<std::uint32_t>& pixels, Index rows, Index cols) {
-  if (!texture_) {
-    glGenTextures(1, &texture_);
-    glBindTexture(GL_TEXTURE_2D, texture_);
-    // Nearest: a cell is a crisp square at any zoom.
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  }
+  if (!texture_) texture_ = new_texture(GL_CLAMP_TO_EDGE);
   glBindTexture(GL_TEXTURE_2D, texture_);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
@@ -61,12 +68,7 @@ void* HatchImage::texture_id() {
                                                            : phase < 3 ? packed(Rgba{255, 255, 255, 115})
                                                                        : 0u;
       }
-    glGenTextures(1, &texture_);
-    glBindTexture(GL_TEXTURE_2D, texture_);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_REPEAT);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_REPEAT);
+    texture_ = new_texture(GL_REPEAT);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, period, period, 0, GL_RGBA, GL_UNSIGNED_BYTE, texels.data());
   }

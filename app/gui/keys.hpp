@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/app_state.hpp"
+#include "app/gui/app_actions.hpp"
 
 namespace attnlab::gui {
 

@@ -1,18 +1,11 @@
 #include "app/gui/model_source.hpp"
 
-#include <mutex>
-
-#include "app/gui/settings.hpp"
+#include "core/base/error.hpp"
 #include "core/model/layer_problem.hpp"
 #include "core/model/next_tokens.hpp"
 
 namespace attnlab::gui {
 namespace {
-
-// The last run only: a class looks at one sentence at a time, and GPT-2's is 0.5 GB of weights.
-std::mutex cache_mutex;
-std::string cache_folder, cache_text;
-std::shared_ptr<const ModelRun> cache_run;
 
 InputOptions model_options(const std::string& folder, const std::string& text) {
   InputOptions in;
@@ -23,37 +16,29 @@ InputOptions model_options(const std::string& folder, const std::string& text) {
 
 }  // namespace
 
-std::shared_ptr<const ModelRun> loaded_model(const std::string& folder, const std::string& text) {
-  const std::lock_guard lock(cache_mutex);
-  return cache_run && cache_folder == folder && cache_text == text ? cache_run : nullptr;
-}
-
-std::shared_ptr<const ModelRun> load_model_run(const std::string& folder, const std::string& text,
-                                               const ModelProgress& progress) {
+LoadedModel load_model_run(const std::string& folder, const std::string& text, const ModelProgress& progress) {
   if (folder.empty()) throw InputError("choose a model folder");
-  auto run = std::make_shared<const ModelRun>(run_model(model_options(folder, text), progress));
-  const std::lock_guard lock(cache_mutex);
-  cache_folder = folder, cache_text = text, cache_run = run;
-  return run;
+  return {folder, text, std::make_shared<const ModelRun>(run_model(model_options(folder, text), progress))};
 }
 
-void start_on_model(const InputOptions& given, Settings& s) {
+LoadedModel start_on_model(const InputOptions& given, Settings& s) {
   // The window types sentences: --token-ids belong to the command line. Without --text it opens on
   // the lab's own sentence, ready for another to be typed.
   if (given.tokens.token_ids) throw InputError("the window takes a model's input as --text T, not --token-ids");
   InputOptions input = given;
   if (!input.tokens.text) input.tokens.text = default_model_text;
   check_model_options(input);
-  s.source = "model", s.model_folder = input.model, s.model_text = *input.tokens.text;
-  const std::shared_ptr<const ModelRun> run = load_model_run(s.model_folder, s.model_text);
-  const ModelConfig& config = run->model.config;
+  s.source = Source::model, s.model_folder = input.model, s.model_text = *input.tokens.text;
+  LoadedModel model = load_model_run(s.model_folder, s.model_text);
+  const ModelConfig& config = model.run->model.config;
   s.layer = static_cast<int>(model_layer(input, config));
   if (!input.mask_given) s.mask = layer_mask(config, s.layer).text();
   if (!input.scale_given) set_scale(s, layer_scale(config, s.layer));
+  return model;
 }
 
-void follow_layer(Settings& s, int from) {
-  const std::shared_ptr<const ModelRun> run = loaded_model(s.model_folder, s.model_text);
+void follow_layer(Settings& s, int from, const LoadedModel& model) {
+  const ModelRun* run = model.of(s);
   if (!run || from == s.layer) return;
   const ModelConfig& config = run->model.config;
   const auto in_range = [&](int layer) { return layer >= 0 && layer < config.layers; };
@@ -71,8 +56,8 @@ std::vector<NextTokenLabel> next_token_labels(const ModelRun& run, int count) {
   return labels;
 }
 
-HeadsProblem model_source(const Settings& s) {
-  const std::shared_ptr<const ModelRun> run = loaded_model(s.model_folder, s.model_text);
+HeadsProblem model_source(const Settings& s, const LoadedModel& model) {
+  const ModelRun* run = model.of(s);
   if (!run) throw InputError("the model " + s.model_folder + " is not loaded yet");
   InputOptions in = model_options(s.model_folder, s.model_text);
   in.layer = std::to_string(s.layer);

@@ -1,5 +1,7 @@
 // The dk explorer: why divide by √dk, shown live. A sweep of random problems (scaled and not)
 // against dk, the current problem's own values on top, and a histogram of its scores.
+#include "app/gui/panel_explorer.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 
 #include "app/gui/export.hpp"
 #include "app/gui/layout_audit.hpp"
-#include "app/gui/panels.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
@@ -30,7 +31,7 @@ void keep_sweep_current(AppState& app) {
   auto& e = app.explorer;
   SweepOptions wanted;
   wanted.dks = parse_dk_list("1:1024");
-  wanted.sigma = app.settings.source == "random" ? app.settings.sigma : 1.0;
+  wanted.sigma = app.settings.source == Source::random ? app.settings.sigma : 1.0;
   if (e.finished.exchange(false)) e.points = std::move(e.result);
   const bool running = e.worker.joinable() && e.done < int(wanted.dks.size()) * wanted.trials && !e.finished;
   if (e.options.sigma == wanted.sigma && !e.options.dks.empty()) return;
@@ -162,7 +163,8 @@ void draw_explorer(AppState& app) {
   // The legend and the buttons in a row that wraps in a narrow panel.
   Flow flow;
   flow.next(checkbox_width("scale by 1/√dₖ (S)"));
-  if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling)) app.settings.scale = scaling ? "sqrt" : "none";
+  if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling))
+    app.settings.scale = scaling ? ScaleSpec::Kind::sqrt : ScaleSpec::Kind::none;
   for (const auto& [colour, name] : {std::pair{scaled_colour, "— scaled"}, std::pair{unscaled_colour, "— unscaled"},
                                      std::pair{example_colour, "● this problem"}}) {
     flow.next(text_width(name));

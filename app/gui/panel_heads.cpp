@@ -1,10 +1,12 @@
 // Heads: every head's weights side by side, the head selector, H and G, and what the KV cache costs.
+#include "app/gui/panel_heads.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "app/gui/panels.hpp"
+#include "app/gui/app_grids.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/memory.hpp"
@@ -26,10 +28,10 @@ std::string layout_name(Index heads, Index kv_heads) {
 void head_counts(AppState& app) {
   Settings& s = app.settings;
   const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();
-  if (s.source == "model") {
+  if (s.source == Source::model) {
     wrapped_text("heads.text", printed("%lld query heads over %lld KV heads, as the model has them.",
                                        static_cast<long long>(heads), static_cast<long long>(kv_heads)));
-  } else if (s.source == "files" && s.heads == 1 && heads > 1) {
+  } else if (s.source == Source::files && s.heads == 1 && heads > 1) {
     wrapped_text("heads.text", printed("%lld query heads over %lld KV heads, as the files give them (H × L × d).",
                                        static_cast<long long>(heads), static_cast<long long>(kv_heads)));
   } else {
@@ -53,7 +55,7 @@ void head_counts(AppState& app) {
   if (heads > 1)
     wrapped_text("heads.text", printed("%s: query head h reads KV head ⌊h·G/H⌋; each KV head serves %lld.",
                                        layout_name(heads, kv_heads).c_str(), static_cast<long long>(heads / kv_heads)));
-  if (s.source == "example") {
+  if (s.source == Source::example) {
     const std::string about = example_heads_description(s.example, heads);
     if (!about.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -253,7 +255,7 @@ void kv_cache(AppState& app) {
 
 void draw_heads(AppState& app, HeadsView& view) {
   head_counts(app);
-  if (app.applied.source == "model") {
+  if (app.applied.source == Source::model) {
     const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;
     model_view(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
   } else if (app.heads.heads() > 1) {

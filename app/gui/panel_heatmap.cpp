@@ -1,14 +1,17 @@
 // Heatmap: the current stage as one texture, labelled axes, a colour bar, the query row outlined.
 // The axes follow the figures' rule (core/figure/axis_labels.hpp); the wheel zooms, a drag pans and
 // 0 shows the whole matrix again, so a 512 × 512 problem can be pointed at cell by cell.
+#include "app/gui/panel_heatmap.hpp"
+
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
 #include <cmath>
 
+#include "app/gui/app_actions.hpp"
+#include "app/gui/labels.hpp"
 #include "app/gui/layout_audit.hpp"
-#include "app/gui/panels.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
@@ -29,7 +32,8 @@ std::string title(const AppState& app) {
       app.settings.stage == Stage::weights ? "weights (softmax)" : std::string(stage_name(app.settings.stage));
   const Index heads = app.heads.heads();
   // A model's layer first: "layer 1 · head 2 of 4" is what a class compares across the model.
-  const std::string layer = app.applied.source == "model" ? "layer " + std::to_string(app.applied.layer) + " · " : "";
+  const std::string layer =
+      app.applied.source == Source::model ? "layer " + std::to_string(app.applied.layer) + " · " : "";
   const std::string head =
       heads < 2 ? "" : "head " + std::to_string(app.applied.head) + " of " + std::to_string(heads) + " · ";
   return layer + head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
@@ -185,23 +189,18 @@ float heading_height() {
   return ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing();
 }
 
-}  // namespace
+// What the cells show this frame: the stage (or the precision lab's error view), its colours, and how
+// masked cells look.
+struct Picture {
+  const Matrix& m;
+  ColourRange range;
+  const ColormapTable& table;
+  bool error, error_possible;
+  bool any_masked, striped;  // cells the mask blocks: grey from the masked stage on, striped before it
+};
 
-float heatmap_width(AppState& app, float height) {
-  const Stage stage = app.settings.stage;
-  const Matrix& m = app.trace().stage(stage);
-  const ColourRange range = stage_colours(app);
-  const Axes a = axes(app, stage, ImGui::GetFontSize() * 7);
-  const bool any_masked = stage != Stage::output && (app.trace().masked.array() == -INFINITY).any();
-  const float rows = static_cast<float>(m.rows()) / app.zoom.scale,
-              cols = static_cast<float>(m.cols()) / app.zoom.scale;
-  const Margins mg = margins(a, 0, m.rows(), 0, m.cols(), nice_ticks(range.lo, range.hi), any_masked,
-                             !app.problem().precision.is_default());
-  const Fit fit = fit_cells(mg, {INFINITY, height - heading_height()}, rows, cols);
-  return mg.left + fit.cell * cols + mg.right;
-}
-
-void draw_heatmap(AppState& app, HeatmapView& view) {
+// The picture of this frame, its texture repainted when the data, the stage or the colours changed.
+Picture picture(AppState& app, HeatmapView& view) {
   const Problem& p = app.problem();
   const Trace& t = app.trace();
   const Stage stage = app.settings.stage;
@@ -224,8 +223,20 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
     // One number format for every cell, as the figures print them: "9" for whole scores, else "0.80".
     view.decimals = error ? 2 : cell_decimals(stage, m);
   }
-  wrapped_text("heatmap.title", error ? "log₁₀ |weights − float64 weights|" : title(app));
-  controls(app, error_possible);
+  const bool any_masked = stage != Stage::output && !error && (t.masked.array() == -INFINITY).any();
+  return {m,
+          range,
+          table,
+          error,
+          error_possible,
+          any_masked,
+          any_masked && (stage == Stage::scores || stage == Stage::scaled)};
+}
+
+// The title, the controls, and what the status line and a refused change say.
+void heading(AppState& app, const Picture& pic) {
+  wrapped_text("heatmap.title", pic.error ? "log₁₀ |weights − float64 weights|" : title(app));
+  controls(app, pic.error_possible);
   if (!app.status.empty()) wrapped_text("heatmap.status", app.status);
   // A refused change is said here, over the picture everyone looks at, whichever panel made it.
   if (!app.error.empty()) {
@@ -233,184 +244,261 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
     wrapped_text("heatmap.error", printed("%s — showing the last good data", app.error.c_str()));
     ImGui::PopStyleColor();
   }
+}
 
-  // The view: all of the matrix, or the part the zoom shows.
+// Where the cells go: the part of the matrix the zoom shows, the margins around it, square cells as
+// large as the rest allows, the first cell's corner and the cells' extent on screen.
+struct Placement {
+  Index row_first = 0, row_end = 0, col_first = 0, col_end = 0;
+  float rows_shown = 0, cols_shown = 0;
+  Axes axes;
+  std::vector<Tick> ticks;
+  Margins margins;
+  Fit fit;
+  ImVec2 avail, cursor, origin, size;
+  float row0 = 0, col0 = 0;  // the zoom's first cell
+  // Cell (i, j)'s corner on screen.
+  float x(float j) const { return origin.x + (j - col0) * fit.cell; }
+  float y(float i) const { return origin.y + (i - row0) * fit.cell; }
+};
+
+Placement place(AppState& app, const Picture& pic) {
+  const Matrix& m = pic.m;
   AppState::Zoom& zoom = app.zoom;
   zoom_heatmap(zoom, 1, 0, 0, m.rows(), m.cols());  // a new shape keeps the view inside the matrix
-  const float rows_shown = static_cast<float>(m.rows()) / zoom.scale,
-              cols_shown = static_cast<float>(m.cols()) / zoom.scale;
-  const Index row_first = static_cast<Index>(zoom.row0), col_first = static_cast<Index>(zoom.col0);
-  const Index row_end = std::min<Index>(m.rows(), static_cast<Index>(std::ceil(zoom.row0 + rows_shown)));
-  const Index col_end = std::min<Index>(m.cols(), static_cast<Index>(std::ceil(zoom.col0 + cols_shown)));
-
+  Placement at;
+  at.rows_shown = static_cast<float>(m.rows()) / zoom.scale, at.cols_shown = static_cast<float>(m.cols()) / zoom.scale;
+  at.row_first = static_cast<Index>(zoom.row0), at.col_first = static_cast<Index>(zoom.col0);
+  at.row_end = std::min<Index>(m.rows(), static_cast<Index>(std::ceil(zoom.row0 + at.rows_shown)));
+  at.col_end = std::min<Index>(m.cols(), static_cast<Index>(std::ceil(zoom.col0 + at.cols_shown)));
+  at.row0 = zoom.row0, at.col0 = zoom.col0;
   // Margins: the query labels left, the colour bar and its legend right, the key labels and the axis
   // title below; then cells as large as the rest allows, square.
-  const Axes a = axes(app, stage, ImGui::GetFontSize() * 7);
-  const std::vector<Tick> ticks = nice_ticks(range.lo, range.hi);
-  const bool any_masked = stage != Stage::output && !error && (t.masked.array() == -INFINITY).any();
-  const bool striped = any_masked && (stage == Stage::scores || stage == Stage::scaled);
-  const Margins mg = margins(a, row_first, row_end, col_first, col_end, ticks, any_masked, !p.precision.is_default());
-  const float line = mg.line, gap = mg.gap, left = mg.left, swatch = line;
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const Fit fit = fit_cells(mg, avail, rows_shown, cols_shown);
-  const float cell = fit.cell, below = fit.below;
-  const AxisPlan plan = fit.plan;
-  const std::string legend = striped ? "to be masked" : "masked (−∞)";
-  const int legend_lines = (any_masked ? 1 : 0) + (p.precision.is_default() ? 0 : 1);
-  const float bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+  at.axes = axes(app, app.settings.stage, ImGui::GetFontSize() * 7);
+  at.ticks = nice_ticks(pic.range.lo, pic.range.hi);
+  at.margins = margins(at.axes, at.row_first, at.row_end, at.col_first, at.col_end, at.ticks, pic.any_masked,
+                       !app.problem().precision.is_default());
+  at.avail = ImGui::GetContentRegionAvail();
+  at.fit = fit_cells(at.margins, at.avail, at.rows_shown, at.cols_shown);
+  at.cursor = ImGui::GetCursorScreenPos();
+  at.origin = {at.cursor.x + at.margins.left, at.cursor.y + at.margins.line};  // under the "queries" title
+  at.size = {at.fit.cell * at.cols_shown, at.fit.cell * at.rows_shown};
+  return at;
+}
 
-  const ImVec2 cursor = ImGui::GetCursorScreenPos();
-  const ImVec2 origin{cursor.x + left, cursor.y + line};  // the first cell on screen, under the "queries" title
-  const ImVec2 size{cell * cols_shown, cell * rows_shown};
+// The cells' texture, the part the zoom shows; true when the mouse is over it.
+bool draw_cells(HeatmapView& view, const Picture& pic, const Placement& at) {
+  const Matrix& m = pic.m;
+  ImGui::SetCursorScreenPos(at.origin);
+  const ImVec2 uv0{at.col0 / static_cast<float>(m.cols()), at.row0 / static_cast<float>(m.rows())};
+  const ImVec2 uv1{(at.col0 + at.cols_shown) / static_cast<float>(m.cols()),
+                   (at.row0 + at.rows_shown) / static_cast<float>(m.rows())};
+  ImGui::Image(view.image.texture_id(), at.size, uv0, uv1);
+  audit_item("heatmap.cells");
+  view.x = at.x(0), view.y = at.y(0), view.cell = at.fit.cell, view.rows = m.rows(), view.cols = m.cols();
+  return ImGui::IsItemHovered();
+}
+
+// The query labels left of the cells, the key labels (level or upright) below, and the axis titles.
+void draw_axis_labels(const AppState& app, const Placement& at) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text), soft = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  // Cell (i, j) on screen.
-  const auto cell_x = [&](float j) { return origin.x + (j - zoom.col0) * cell; };
-  const auto cell_y = [&](float i) { return origin.y + (i - zoom.row0) * cell; };
-
-  ImGui::SetCursorScreenPos(origin);
-  const ImVec2 uv0{zoom.col0 / static_cast<float>(m.cols()), zoom.row0 / static_cast<float>(m.rows())};
-  const ImVec2 uv1{(zoom.col0 + cols_shown) / static_cast<float>(m.cols()),
-                   (zoom.row0 + rows_shown) / static_cast<float>(m.rows())};
-  ImGui::Image(view.image.texture_id(), size, uv0, uv1);
-  audit_item("heatmap.cells");
-  view.x = cell_x(0), view.y = cell_y(0), view.cell = cell, view.rows = m.rows(), view.cols = m.cols();
-  const bool hovered = ImGui::IsItemHovered();
-
-  label(draw, {cursor.x + left - gap - text_width(a.row_title), cursor.y}, soft, a.row_title, "heatmap.row_title");
-  for (Index i : labelled(row_first, row_end, plan.stride, app.settings.query)) {
+  const float line = at.margins.line, gap = at.margins.gap;
+  const Axes& a = at.axes;
+  const AxisPlan& plan = at.fit.plan;
+  label(draw, {at.cursor.x + at.margins.left - gap - text_width(a.row_title), at.cursor.y}, soft, a.row_title,
+        "heatmap.row_title");
+  for (Index i : labelled(at.row_first, at.row_end, plan.stride, app.settings.query)) {
     const std::string& text = a.rows[static_cast<std::size_t>(i)];
-    const float y = cell_y(static_cast<float>(i) + 0.5f) - line / 2;
-    if (y < origin.y - 1 || y + line > origin.y + size.y + 1) continue;  // half out of the zoomed view
-    label(draw, {origin.x - gap - text_width(text), y},
+    const float y = at.y(static_cast<float>(i) + 0.5f) - line / 2;
+    if (y < at.origin.y - 1 || y + line > at.origin.y + at.size.y + 1) continue;  // half out of the zoomed view
+    label(draw, {at.origin.x - gap - text_width(text), y},
           i == app.settings.query ? text_colour : ImGui::GetColorU32(ImGuiCol_Text, 0.85f), text, "heatmap.row_label");
   }
-  const float labels_top = origin.y + size.y + 4;
-  for (Index j : labelled(col_first, col_end, plan.stride)) {
+  const float labels_top = at.origin.y + at.size.y + 4;
+  for (Index j : labelled(at.col_first, at.col_end, plan.stride)) {
     const std::string& text = a.cols[static_cast<std::size_t>(j)];
-    const float x = cell_x(static_cast<float>(j) + 0.5f);
+    const float x = at.x(static_cast<float>(j) + 0.5f);
     const float half = plan.upright ? line / 2 : text_width(text) / 2;
-    if (x - half < origin.x - gap / 2 || x + half > origin.x + size.x + gap / 2) continue;
+    if (x - half < at.origin.x - gap / 2 || x + half > at.origin.x + at.size.x + gap / 2) continue;
     if (plan.upright) upright_label(draw, x, labels_top, text_colour, text, "heatmap.col_label");
     else label(draw, {x - half, labels_top}, text_colour, text, "heatmap.col_label");
   }
-  label(draw, {origin.x + size.x / 2 - text_width(a.col_title) / 2, origin.y + size.y + below - line}, soft,
-        a.col_title, "heatmap.col_title");
+  label(draw,
+        {at.origin.x + at.size.x / 2 - text_width(a.col_title) / 2, at.origin.y + at.size.y + at.fit.below - line},
+        soft, a.col_title, "heatmap.col_title");
+}
 
-  // Every value printed in its cell when there is room to read it, in one format for all.
-  draw->PushClipRect(origin, {origin.x + size.x, origin.y + size.y}, true);
-  // The cells the mask will block, striped: one quad per run of them in a row.
+// The hatch texture over a rectangle, its stripes fixed to the screen.
+void stripes(HeatmapView& view, ImVec2 from, ImVec2 to) {
   const float period = std::max(6.0f, std::round(ImGui::GetFontSize() * 0.45f));
-  const auto stripes = [&](ImVec2 from, ImVec2 to) {
-    draw->AddImage(view.hatch.texture_id(), from, to, {from.x / period, from.y / period},
-                   {to.x / period, to.y / period});
-  };
-  if (striped)
-    for (Index i = row_first; i < row_end; ++i)
-      for (Index j = col_first; j < col_end;) {
-        if (!std::isinf(t.masked(i, j))) {
-          ++j;
-          continue;
-        }
-        Index end = j;
-        while (end < col_end && std::isinf(t.masked(i, end))) ++end;
-        stripes({cell_x(static_cast<float>(j)), cell_y(static_cast<float>(i))},
-                {cell_x(static_cast<float>(end)), cell_y(static_cast<float>(i + 1))});
-        j = end;
+  ImGui::GetWindowDrawList()->AddImage(view.hatch.texture_id(), from, to, {from.x / period, from.y / period},
+                                       {to.x / period, to.y / period});
+}
+
+// The cells the mask will block, striped: one quad per run of them in a row.
+void draw_stripes(HeatmapView& view, const Matrix& masked, const Placement& at) {
+  for (Index i = at.row_first; i < at.row_end; ++i)
+    for (Index j = at.col_first; j < at.col_end;) {
+      if (!std::isinf(masked(i, j))) {
+        ++j;
+        continue;
       }
+      Index end = j;
+      while (end < at.col_end && std::isinf(masked(i, end))) ++end;
+      stripes(view, {at.x(static_cast<float>(j)), at.y(static_cast<float>(i))},
+              {at.x(static_cast<float>(end)), at.y(static_cast<float>(i + 1))});
+      j = end;
+    }
+}
+
+// Every value printed in its cell when there is room to read it, in one format for all. The values
+// shrink to fit their cells, as in the figures, down to 60 % of the panel's text; smaller than that
+// they would not be read from the back of a room, and the colours (and hover) say it.
+void draw_values(AppState& app, const HeatmapView& view, const Picture& pic, const Placement& at) {
+  const Matrix& m = pic.m;
+  const float cell = at.fit.cell, line = at.margins.line, font = ImGui::GetFontSize();
   float value_w = INFINITY;
-  if (cell >= line * 1.2f && (row_end - row_first) * (col_end - col_first) <= 4096) {
+  if (cell >= line * 1.2f && (at.row_end - at.row_first) * (at.col_end - at.col_first) <= 4096) {
     value_w = 0;
-    for (Index i = row_first; i < row_end; ++i)
-      for (Index j = col_first; j < col_end; ++j)
+    for (Index i = at.row_first; i < at.row_end; ++i)
+      for (Index j = at.col_first; j < at.col_end; ++j)
         value_w = std::max(value_w, text_width(attnlab::format_value(m(i, j), view.decimals)));
   }
-  // The values shrink to fit their cells, as in the figures, down to 60 % of the panel's text; smaller
-  // than that they would not be read from the back of a room, and the colours (and hover) say it.
-  const float value_size = ImGui::GetFontSize() * std::min(1.0f, 0.85f * cell / value_w);
-  const float value_line = line * value_size / ImGui::GetFontSize();
-  if (value_size >= 0.6f * ImGui::GetFontSize())
-    audit_box("heatmap.values", origin, {origin.x + size.x, origin.y + size.y});
-  if (value_size >= 0.6f * ImGui::GetFontSize())
-    for (Index i = row_first; i < row_end; ++i)
-      for (Index j = col_first; j < col_end; ++j) {
-        const float v = m(i, j);
-        if (stage == Stage::weights && std::isinf(t.masked(i, j))) continue;  // its grey says it
-        const std::string text = attnlab::format_value(v, view.decimals);
-        const Rgba c = colormap(v, range.lo, range.hi, table);
-        const bool dark = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b < 140;
-        const float w = text_width(text) * value_size / ImGui::GetFontSize();
-        draw->AddText(
-            ImGui::GetFont(), value_size,
-            {cell_x(static_cast<float>(j) + 0.5f) - w / 2, cell_y(static_cast<float>(i) + 0.5f) - value_line / 2},
-            dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text.c_str());
-      }
-  // The selected query's row.
-  const float qy = cell_y(static_cast<float>(app.settings.query));
-  draw->AddRect({origin.x + 1, qy + 1}, {origin.x + size.x - 1, qy + cell - 1}, IM_COL32(255, 80, 40, 255), 0, 0,
-                std::clamp(cell / 8, 1.0f, 3.0f));
-  draw->PopClipRect();
-  if (row_first <= app.settings.query && app.settings.query < row_end)
-    audit_box("heatmap.query", {origin.x, qy}, {origin.x + size.x, qy + cell});
-
-  if (hovered) {
-    ImGuiIO& io = ImGui::GetIO();
-    const ImVec2 mouse = io.MousePos;
-    const float row_at = zoom.row0 + (mouse.y - origin.y) / cell, col_at = zoom.col0 + (mouse.x - origin.x) / cell;
-    if (io.MouseWheel != 0) zoom_heatmap(zoom, std::pow(1.25f, io.MouseWheel), row_at, col_at, m.rows(), m.cols());
-    const Index i = std::clamp<Index>(static_cast<Index>(row_at), 0, m.rows() - 1);
-    const Index j = std::clamp<Index>(static_cast<Index>(col_at), 0, m.cols() - 1);
-    if (stage != Stage::output) app.focus_key = static_cast<int>(j);
-    ImGui::BeginTooltip();
-    if (stage == Stage::output)
-      ImGui::Text("query “%s”, dimension %lld: %s", query_label(p, i).c_str(), static_cast<long long>(j),
-                  format_value(m(i, j)).c_str());
-    else
-      ImGui::Text("query “%s” · key “%s”\n%s = %s", query_label(p, i).c_str(), key_label(p, j).c_str(),
-                  std::string(stage_name(stage)).c_str(), format_value(m(i, j)).c_str());
-    ImGui::TextDisabled(app.settings.mask == "painted" ? "click: block/allow this cell" : "click: select this query");
-    ImGui::TextDisabled("wheel: zoom · drag: move · 0: whole matrix");
-    ImGui::EndTooltip();
-    // A click selects (or paints); a drag moves the zoomed view.
-    if (ImGui::IsMouseDragging(ImGuiMouseButton_Left) && zoom.scale > 1) {
-      zoom.row0 -= io.MouseDelta.y / cell, zoom.col0 -= io.MouseDelta.x / cell;
-      zoom_heatmap(zoom, 1, 0, 0, m.rows(), m.cols());
-    } else if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
-               ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 &&
-               ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).y == 0) {
-      if (app.settings.mask == "painted" && stage != Stage::output) paint_cell(app, i, j);
-      else app.settings.query = static_cast<int>(std::min<Index>(i, p.lq() - 1));
+  const float value_size = font * std::min(1.0f, 0.85f * cell / value_w);
+  const float value_line = line * value_size / font;
+  if (value_size < 0.6f * font) return;
+  audit_box("heatmap.values", at.origin, {at.origin.x + at.size.x, at.origin.y + at.size.y});
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const Matrix& masked = app.trace().masked;
+  for (Index i = at.row_first; i < at.row_end; ++i)
+    for (Index j = at.col_first; j < at.col_end; ++j) {
+      const float v = m(i, j);
+      if (app.settings.stage == Stage::weights && std::isinf(masked(i, j))) continue;  // its grey says it
+      const std::string text = attnlab::format_value(v, view.decimals);
+      const Rgba c = colormap(v, pic.range.lo, pic.range.hi, pic.table);
+      const bool dark = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b < 140;
+      const float w = text_width(text) * value_size / font;
+      draw->AddText(ImGui::GetFont(), value_size,
+                    {at.x(static_cast<float>(j) + 0.5f) - w / 2, at.y(static_cast<float>(i) + 0.5f) - value_line / 2},
+                    dark ? IM_COL32(255, 255, 255, 255) : IM_COL32(0, 0, 0, 255), text.c_str());
     }
-  }
+}
 
-  // The colour bar: the figures' ticks, and what grey means.
-  const float bar_x = origin.x + size.x + gap;
+// Inside the cells' clip: the stripes, the values and the selected query's row outlined.
+void draw_inside(AppState& app, HeatmapView& view, const Picture& pic, const Placement& at) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRect(at.origin, {at.origin.x + at.size.x, at.origin.y + at.size.y}, true);
+  if (pic.striped) draw_stripes(view, app.trace().masked, at);
+  draw_values(app, view, pic, at);
+  const float qy = at.y(static_cast<float>(app.settings.query)), cell = at.fit.cell;
+  draw->AddRect({at.origin.x + 1, qy + 1}, {at.origin.x + at.size.x - 1, qy + cell - 1}, IM_COL32(255, 80, 40, 255), 0,
+                0, std::clamp(cell / 8, 1.0f, 3.0f));
+  draw->PopClipRect();
+  if (at.row_first <= app.settings.query && app.settings.query < at.row_end)
+    audit_box("heatmap.query", {at.origin.x, qy}, {at.origin.x + at.size.x, qy + cell});
+}
+
+// The cell under the mouse: its value as a tooltip; the wheel zooms about it, a drag moves the zoomed
+// view, and a click selects its query (or paints it).
+void handle_pointer(AppState& app, const Picture& pic, const Placement& at) {
+  const Matrix& m = pic.m;
+  const Problem& p = app.problem();
+  const Stage stage = app.settings.stage;
+  AppState::Zoom& zoom = app.zoom;
+  const float cell = at.fit.cell;
+  ImGuiIO& io = ImGui::GetIO();
+  const ImVec2 mouse = io.MousePos;
+  const float row_at = zoom.row0 + (mouse.y - at.origin.y) / cell, col_at = zoom.col0 + (mouse.x - at.origin.x) / cell;
+  if (io.MouseWheel != 0) zoom_heatmap(zoom, std::pow(1.25f, io.MouseWheel), row_at, col_at, m.rows(), m.cols());
+  const Index i = std::clamp<Index>(static_cast<Index>(row_at), 0, m.rows() - 1);
+  const Index j = std::clamp<Index>(static_cast<Index>(col_at), 0, m.cols() - 1);
+  if (stage != Stage::output) app.focus_key = static_cast<int>(j);
+  ImGui::BeginTooltip();
+  if (stage == Stage::output)
+    ImGui::Text("query “%s”, dimension %lld: %s", query_label(p, i).c_str(), static_cast<long long>(j),
+                format_value(m(i, j)).c_str());
+  else
+    ImGui::Text("query “%s” · key “%s”\n%s = %s", query_label(p, i).c_str(), key_label(p, j).c_str(),
+                std::string(stage_name(stage)).c_str(), format_value(m(i, j)).c_str());
+  const bool painting = app.settings.mask == "painted";
+  ImGui::TextDisabled(painting ? "click: block/allow this cell" : "click: select this query");
+  ImGui::TextDisabled("wheel: zoom · drag: move · 0: whole matrix");
+  ImGui::EndTooltip();
+  if (ImGui::IsMouseDragging(ImGuiMouseButton_Left) && zoom.scale > 1) {
+    zoom.row0 -= io.MouseDelta.y / cell, zoom.col0 -= io.MouseDelta.x / cell;
+    zoom_heatmap(zoom, 1, 0, 0, m.rows(), m.cols());
+  } else if (ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+             ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).x == 0 &&
+             ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0).y == 0) {
+    if (painting && stage != Stage::output) paint_cell(app, i, j);
+    else app.settings.query = static_cast<int>(std::min<Index>(i, p.lq() - 1));
+  }
+}
+
+// The colour bar right of the cells with the figures' ticks, and what the colours outside it mean:
+// grey (or stripes) for masked cells, magenta for NaN.
+void draw_colour_bar(AppState& app, HeatmapView& view, const Picture& pic, const Placement& at) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
+  const bool nan = !app.problem().precision.is_default();
+  const float line = at.margins.line, swatch = line, bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+  const int legend_lines = (pic.any_masked ? 1 : 0) + (nan ? 1 : 0);
+  const float bar_x = at.origin.x + at.size.x + at.margins.gap;
   const float bar_h =
-      std::max(size.y, std::min(line * 6, avail.y - line - static_cast<float>(legend_lines) * line * 1.2f));
+      std::max(at.size.y, std::min(line * 6, at.avail.y - line - static_cast<float>(legend_lines) * line * 1.2f));
   const float step = bar_h / 256.0f;
   for (int e = 0; e < 256; ++e) {
-    const float y1 = origin.y + bar_h - static_cast<float>(e) * step;
-    draw->AddRectFilled({bar_x, y1 - step - 0.5f}, {bar_x + bar_w, y1}, to_imgui(table[static_cast<std::size_t>(e)]));
+    const float y1 = at.origin.y + bar_h - static_cast<float>(e) * step;
+    draw->AddRectFilled({bar_x, y1 - step - 0.5f}, {bar_x + bar_w, y1},
+                        to_imgui(pic.table[static_cast<std::size_t>(e)]));
   }
-  audit_box("heatmap.colour_bar", {bar_x, origin.y}, {bar_x + bar_w, origin.y + bar_h});
-  for (const Tick& tick : ticks) {
-    const float y = origin.y + bar_h * (range.hi - tick.value) / (range.hi - range.lo);
+  audit_box("heatmap.colour_bar", {bar_x, at.origin.y}, {bar_x + bar_w, at.origin.y + bar_h});
+  for (const Tick& tick : at.ticks) {
+    const float y = at.origin.y + bar_h * (pic.range.hi - tick.value) / (pic.range.hi - pic.range.lo);
     draw->AddLine({bar_x + bar_w, y}, {bar_x + bar_w + 4, y}, text_colour);
     label(draw, {bar_x + bar_w + 6, y - line / 2}, text_colour, tick.text, "heatmap.tick");
   }
-  // What the colours outside the bar mean: grey for masked cells, magenta for NaN.
-  float legend_y = origin.y + bar_h + line * 0.2f;
+  float legend_y = at.origin.y + bar_h + line * 0.2f;
   const auto legend_line = [&](ImU32 colour, const std::string& text) {
     draw->AddRectFilled({bar_x, legend_y + 2}, {bar_x + swatch, legend_y + line - 2}, colour);
     label(draw, {bar_x + swatch + 4, legend_y}, text_colour, text, "heatmap.legend");
     legend_y += line * 1.2f;
   };
-  if (any_masked) {
-    legend_line(to_imgui(striped ? table[128] : masked_colour), legend);
-    if (striped) stripes({bar_x, legend_y - line * 1.2f + 2}, {bar_x + swatch, legend_y - line * 1.2f + line - 2});
+  if (pic.any_masked) {
+    legend_line(to_imgui(pic.striped ? pic.table[128] : masked_colour), pic.striped ? "to be masked" : "masked (−∞)");
+    if (pic.striped)
+      stripes(view, {bar_x, legend_y - line * 1.2f + 2}, {bar_x + swatch, legend_y - line * 1.2f + line - 2});
   }
-  if (!p.precision.is_default()) legend_line(to_imgui(nan_colour), "NaN");
-  ImGui::SetCursorScreenPos({cursor.x, origin.y + size.y + below});
+  if (nan) legend_line(to_imgui(nan_colour), "NaN");
+}
+
+}  // namespace
+
+float heatmap_width(AppState& app, float height) {
+  const Stage stage = app.settings.stage;
+  const Matrix& m = app.trace().stage(stage);
+  const ColourRange range = stage_colours(app);
+  const Axes a = axes(app, stage, ImGui::GetFontSize() * 7);
+  const bool any_masked = stage != Stage::output && (app.trace().masked.array() == -INFINITY).any();
+  const float rows = static_cast<float>(m.rows()) / app.zoom.scale,
+              cols = static_cast<float>(m.cols()) / app.zoom.scale;
+  const Margins mg = margins(a, 0, m.rows(), 0, m.cols(), nice_ticks(range.lo, range.hi), any_masked,
+                             !app.problem().precision.is_default());
+  const Fit fit = fit_cells(mg, {INFINITY, height - heading_height()}, rows, cols);
+  return mg.left + fit.cell * cols + mg.right;
+}
+
+void draw_heatmap(AppState& app, HeatmapView& view) {
+  const Picture pic = picture(app, view);
+  heading(app, pic);
+  const Placement at = place(app, pic);
+  const bool hovered = draw_cells(view, pic, at);
+  draw_axis_labels(app, at);
+  draw_inside(app, view, pic, at);
+  if (hovered) handle_pointer(app, pic, at);
+  draw_colour_bar(app, view, pic, at);
+  ImGui::SetCursorScreenPos({at.cursor.x, at.origin.y + at.size.y + at.fit.below});
   ImGui::Dummy({1, 1});
 }
 

@@ -1,11 +1,12 @@
 // The help overlay (? or F1): every key of the window, in one place, over the panels.
+#include "app/gui/panel_help.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
 
 #include "app/gui/keys.hpp"
 #include "app/gui/layout_audit.hpp"
-#include "app/gui/panels.hpp"
 #include "app/gui/widgets.hpp"
 
 namespace attnlab::gui {

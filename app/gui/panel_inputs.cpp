@@ -1,18 +1,34 @@
 // Inputs: where the data comes from, dk, the mask, the scale, the backend, and scenarios.
+#include "app/gui/panel_inputs.hpp"
+
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include <cmath>
+#include <type_traits>
 
-#include "app/gui/model_source.hpp"
-#include "app/gui/panels.hpp"
+#include "app/gui/app_actions.hpp"
 #include "app/gui/platform.hpp"
+#include "app/gui/settings_file.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/inputs/examples.hpp"
 #include "core/inputs/model_examples.hpp"
 
 namespace attnlab::gui {
 namespace {
+
+// A combo box of a named setting: its values by their words.
+template <class E>
+bool enum_combo(const char* label, E& value, std::initializer_list<E> values,
+                std::type_identity_t<std::string_view (*)(E)> word) {
+  std::string text(word(value));
+  std::vector<std::string> options;
+  for (const E v : values) options.emplace_back(word(v));
+  if (!combo(label, text, options)) return false;
+  for (const E v : values)
+    if (word(v) == text) value = v;
+  return true;
+}
 
 // The folder and the sentence (each used on Enter), the layer, the tokens as chips with their ids, and
 // the model's next tokens: proof to a class that this is the real model.
@@ -46,8 +62,8 @@ void model_controls(AppState& app) {
     }
     return;
   }
-  const auto run = loaded_model(app.applied.model_folder, app.applied.model_text);
-  if (!run || app.applied.source != "model") return;
+  const ModelRun* run = app.model.of(app.applied);
+  if (!run || app.applied.source != Source::model) return;
   const int layers = static_cast<int>(run->model.config.layers);
   ImGui::SliderInt("layer", &s.layer, 0, layers - 1);
   ImGui::SameLine();
@@ -85,10 +101,10 @@ void file_field(const char* label, const char* slot, std::string& path) {
 
 void source_controls(AppState& app) {
   Settings& s = app.settings;
-  static const std::vector<std::string> sources{"example", "random", "files", "model"};
-  if (combo("source", s.source, sources)) {
+  const auto source_word = [](Source v) { return word_of(source_words, v); };
+  if (enum_combo("source", s.source, {Source::example, Source::random, Source::files, Source::model}, source_word)) {
     s.dk = 0, s.query = 0, s.painted.clear();
-    if (s.source == "model") {
+    if (s.source == Source::model) {
       s.mask = "causal", s.heads = s.kv_heads = 1, s.head = 0;
       // Nothing chosen yet: the shipped tiny model on its sentence, so that the switch shows a model at once.
       if (s.model_folder.empty()) {
@@ -99,12 +115,12 @@ void source_controls(AppState& app) {
       }
     }
   }
-  if (s.source == "model") {
+  if (s.source == Source::model) {
     model_controls(app);
-  } else if (s.source == "example") {
+  } else if (s.source == Source::example) {
     if (combo("example", s.example, example_names())) s.dk = 0, s.query = 0, s.painted.clear();
     wrapped_text("inputs.text", make_example(s.example).description);
-  } else if (s.source == "random") {
+  } else if (s.source == Source::random) {
     ImGui::SliderInt("Lq queries", &s.lq, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
     ImGui::SliderInt("Lk keys", &s.lk, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
     int seed = static_cast<int>(s.seed);
@@ -123,7 +139,7 @@ void source_controls(AppState& app) {
 
 void width_controls(AppState& app) {
   Settings& s = app.settings;
-  if (s.source == "model") {
+  if (s.source == Source::model) {
     ImGui::TextWrapped(
         "dₖ = %lld, the model's head size (the dₖ slider does not apply to a model; the scaling switch does)",
         static_cast<long long>(app.problem().dk()));
@@ -133,7 +149,7 @@ void width_controls(AppState& app) {
   if (ImGui::SliderInt("dₖ", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) s.dk = dk;
   ImGui::SameLine();
   ImGui::TextDisabled("(+/−)");
-  if (s.source == "random") ImGui::SliderInt("dᵥ", &s.dv, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic);
+  if (s.source == Source::random) ImGui::SliderInt("dᵥ", &s.dv, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic);
 }
 
 void mask_controls(AppState& app) {
@@ -156,27 +172,28 @@ void scale_controls(AppState& app) {
   Settings& s = app.settings;
   ImGui::TextUnformatted("scale");
   ImGui::SameLine();
-  if (ImGui::RadioButton("1/√dₖ", s.scale == "sqrt")) s.scale = "sqrt";
+  using Kind = ScaleSpec::Kind;
+  if (ImGui::RadioButton("1/√dₖ", s.scale == Kind::sqrt)) s.scale = Kind::sqrt;
   ImGui::SameLine();
-  if (ImGui::RadioButton("none", s.scale == "none")) s.scale = "none";
+  if (ImGui::RadioButton("none", s.scale == Kind::none)) s.scale = Kind::none;
   ImGui::SameLine();
-  if (ImGui::RadioButton("value", s.scale == "value")) s.scale = "value";
-  if (s.scale == "value") ImGui::DragFloat("s", &s.scale_value, 0.005f, -10, 10, "%.4f");
+  if (ImGui::RadioButton("value", s.scale == Kind::value)) s.scale = Kind::value;
+  if (s.scale == Kind::value) ImGui::DragFloat("s", &s.scale_value, 0.005f, -10, 10, "%.4f");
   ImGui::SliderFloat("temperature", &s.temperature, 0.05f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
 }
 
 // The precision lab: what float16 and bfloat16 do to each stage, and why the maximum is subtracted.
 void precision_controls(AppState& app) {
   Settings& s = app.settings;
-  combo("precision", s.precision, {"fp32", "fp16", "bf16"});
+  enum_combo("precision", s.precision, {Precision::fp32, Precision::fp16, Precision::bf16}, precision_name);
   ImGui::Checkbox("subtract the row max", &s.subtract_max);
   combo("masked cells", s.mask_value, {"-inf", "-1e9", "-65504", "lowest"});
-  if (s.precision != "fp32") {
+  if (s.precision != Precision::fp32) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
     wrapped_text("inputs.text",
                  printed("Rounded to %s, as a kernel with fp32 sums would: Q, K, V; each score; scaled; masked; each "
                          "exp; the weights; the output. Sums stay in fp32.",
-                         s.precision.c_str()));
+                         std::string(precision_name(s.precision)).c_str()));
     ImGui::PopStyleColor();
   }
 }
@@ -218,7 +235,9 @@ void draw_inputs(AppState& app) {
   scale_controls(app);
   precision_controls(app);
   ImGui::Separator();
-  combo("backend", app.settings.backend, {"auto", "cpu", "gpu"});
+  const auto backend_word = [](BackendName v) { return word_of(backend_words, v); };
+  enum_combo("backend", app.settings.backend, {BackendName::automatic, BackendName::cpu, BackendName::gpu},
+             backend_word);
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
   wrapped_text("inputs.text", printed("running on: %s", app.backend_note.c_str()));
   wrapped_text("inputs.text", printed("last recompute: %.1f ms", app.last_compute_ms));

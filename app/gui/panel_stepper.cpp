@@ -2,15 +2,19 @@
 // parts fold in a fixed order when the panel is short — the bars first, then the explanation (one
 // line that opens it) — so that the q·k line, the table of every key and the query's statistics stay
 // on screen; the table scrolls only when the keys are many.
+#include "app/gui/panel_stepper.hpp"
+
 #include <imgui.h>
 
 #include <cmath>
 #include <optional>
 #include <string>
 
+#include "app/gui/labels.hpp"
 #include "app/gui/layout_audit.hpp"
-#include "app/gui/panels.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/query_stats.hpp"
+#include "app/gui/stepper_tiles.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/query_view.hpp"
 #include "core/figure/axis_labels.hpp"

@@ -1,13 +1,16 @@
 // The lesson bar: what a lesson changes, always on screen in both modes — the stage, the query,
 // dk, the scaling, the mask, the head — each with its key, wrapping onto a second line rather than
 // running off a narrow window.
+#include "app/gui/panel_toolbar.hpp"
+
 #include <imgui.h>
 
 #include <algorithm>
 #include <functional>
 
+#include "app/gui/app_actions.hpp"
+#include "app/gui/labels.hpp"
 #include "app/gui/layout_audit.hpp"
-#include "app/gui/panels.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/figure/axis_labels.hpp"
 
@@ -26,6 +29,10 @@ float inner() {
   return ImGui::GetStyle().ItemInnerSpacing.x;
 }
 
+float pad() {
+  return 2 * ImGui::GetStyle().FramePadding.x;
+}
+
 // The query's caption in its slider: "4 “it”", or the number alone for numbered tokens.
 std::string query_caption(const Problem& p, Index i) {
   const std::string& token = query_label(p, i);
@@ -37,118 +44,132 @@ float slider_room(float width) {
   return width - 2 * ImGui::GetStyle().FramePadding.x;
 }
 
-std::vector<Group> groups(AppState& app) {
+// ◀ scores scaled masked weights output ▶ and play.
+Group stage_group(AppState& app) {
+  float width = 2 * ImGui::GetFrameHeight() + button_width("\u25b6 play") + 7 * inner();
+  for (const char* label : stage_labels) width += button_width(label);
+  return {"toolbar.stage", width, [&app] {
+            if (ImGui::ArrowButton("##previous_stage", ImGuiDir_Left)) act(app, Action::previous_stage);
+            for (int k = 0; k < 5; ++k) {
+              ImGui::SameLine(0, inner());
+              const bool current = static_cast<int>(app.settings.stage) == k;
+              if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+              if (fit_button(std::string("toolbar.stage.") + stage_labels[k], {stage_labels[k]}))
+                app.settings.stage = static_cast<Stage>(k);
+              if (current) ImGui::PopStyleColor();
+            }
+            ImGui::SameLine(0, inner());
+            if (ImGui::ArrowButton("##next_stage", ImGuiDir_Right)) act(app, Action::next_stage);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("← and → step through the stages");
+            ImGui::SameLine(0, inner());
+            if (fit_button("toolbar.play", {app.playing ? "\u25a0 stop" : "\u25b6 play"})) act(app, Action::play);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("space: play through the stages");
+          }};
+}
+
+// The query: its caption sized for the longest of the first queries, so the bar does not jump.
+Group query_group(AppState& app) {
   const Problem& p = app.problem();
-  const float frame = ImGui::GetFrameHeight(), pad = 2 * ImGui::GetStyle().FramePadding.x;
-  std::vector<Group> out;
-
-  float stages = 2 * frame + button_width("\u25b6 play") + 7 * inner();
-  for (const char* label : stage_labels) stages += button_width(label);
-  out.push_back({"toolbar.stage", stages, [&app] {
-                   if (ImGui::ArrowButton("##previous_stage", ImGuiDir_Left)) act(app, Action::previous_stage);
-                   for (int k = 0; k < 5; ++k) {
-                     ImGui::SameLine(0, inner());
-                     const bool current = static_cast<int>(app.settings.stage) == k;
-                     if (current)
-                       ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-                     if (fit_button(std::string("toolbar.stage.") + stage_labels[k], {stage_labels[k]}))
-                       app.settings.stage = static_cast<Stage>(k);
-                     if (current) ImGui::PopStyleColor();
-                   }
-                   ImGui::SameLine(0, inner());
-                   if (ImGui::ArrowButton("##next_stage", ImGuiDir_Right)) act(app, Action::next_stage);
-                   if (ImGui::IsItemHovered()) ImGui::SetTooltip("← and → step through the stages");
-                   ImGui::SameLine(0, inner());
-                   if (fit_button("toolbar.play", {app.playing ? "\u25a0 stop" : "\u25b6 play"}))
-                     act(app, Action::play);
-                   if (ImGui::IsItemHovered()) ImGui::SetTooltip("space: play through the stages");
-                 }});
-
-  // The query: its caption sized for the longest of the first queries, so the bar does not jump.
   float caption = 0;
   for (Index i = 0; i < std::min<Index>(p.lq(), 64); ++i) caption = std::max(caption, text_width(query_caption(p, i)));
   caption = std::max(caption, text_width(std::to_string(p.lq() - 1)));
-  const float query_w = std::min(caption + pad + 2 * ImGui::GetStyle().GrabMinSize, 14 * ImGui::GetFontSize());
-  out.push_back({"toolbar.query", text_width("query") + 2 * frame + query_w + 3 * inner(), [&app, query_w] {
-                   const Problem& problem = app.problem();
-                   ImGui::AlignTextToFramePadding();
-                   ImGui::TextUnformatted("query");
-                   ImGui::SameLine(0, inner());
-                   if (ImGui::ArrowButton("##previous_query", ImGuiDir_Up)) act(app, Action::previous_query);
-                   ImGui::SameLine(0, inner());
-                   if (ImGui::ArrowButton("##next_query", ImGuiDir_Down)) act(app, Action::next_query);
-                   ImGui::SameLine(0, inner());
-                   ImGui::SetNextItemWidth(query_w);
-                   const std::string text = query_caption(problem, app.settings.query);
-                   const std::string shown =
-                       shorten(text, slider_room(query_w), [](const std::string& t) { return text_width(t); });
-                   ImGui::SliderInt("##query", &app.settings.query, 0, static_cast<int>(problem.lq()) - 1,
-                                    shown.c_str(), ImGuiSliderFlags_NoInput);
-                   if (ImGui::IsItemHovered()) ImGui::SetTooltip("↑ and ↓ choose the query");
-                   audit_text("toolbar.query", shown, text_width(shown), slider_room(query_w));
-                 }});
+  const float query_w = std::min(caption + pad() + 2 * ImGui::GetStyle().GrabMinSize, 14 * ImGui::GetFontSize());
+  return {"toolbar.query", text_width("query") + 2 * ImGui::GetFrameHeight() + query_w + 3 * inner(), [&app, query_w] {
+            const Problem& problem = app.problem();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted("query");
+            ImGui::SameLine(0, inner());
+            if (ImGui::ArrowButton("##previous_query", ImGuiDir_Up)) act(app, Action::previous_query);
+            ImGui::SameLine(0, inner());
+            if (ImGui::ArrowButton("##next_query", ImGuiDir_Down)) act(app, Action::next_query);
+            ImGui::SameLine(0, inner());
+            ImGui::SetNextItemWidth(query_w);
+            const std::string text = query_caption(problem, app.settings.query);
+            const std::string shown =
+                shorten(text, slider_room(query_w), [](const std::string& t) { return text_width(t); });
+            ImGui::SliderInt("##query", &app.settings.query, 0, static_cast<int>(problem.lq()) - 1, shown.c_str(),
+                             ImGuiSliderFlags_NoInput);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("↑ and ↓ choose the query");
+            audit_text("toolbar.query", shown, text_width(shown), slider_room(query_w));
+          }};
+}
 
-  const float dk_w = text_width("1024") + pad + 2 * ImGui::GetStyle().GrabMinSize;
-  out.push_back({"toolbar.dk", text_width("d\u2096") + 2 * frame + dk_w + 3 * inner(), [&app, dk_w] {
-                   ImGui::AlignTextToFramePadding();
-                   ImGui::TextUnformatted("d\u2096");
-                   ImGui::SameLine(0, inner());
-                   if (ImGui::Button("\u2212##dk", {ImGui::GetFrameHeight(), 0})) act(app, Action::dk_down);
-                   if (ImGui::IsItemHovered()) ImGui::SetTooltip("− halves dₖ");
-                   ImGui::SameLine(0, inner());
-                   ImGui::SetNextItemWidth(dk_w);
-                   int dk = static_cast<int>(app.problem().dk());
-                   if (ImGui::SliderInt("##dk", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) app.settings.dk = dk;
-                   audit_text("toolbar.dk", std::to_string(dk), text_width(std::to_string(dk)), slider_room(dk_w));
-                   ImGui::SameLine(0, inner());
-                   if (ImGui::Button("+##dk", {ImGui::GetFrameHeight(), 0})) act(app, Action::dk_up);
-                   if (ImGui::IsItemHovered()) ImGui::SetTooltip("+ doubles dₖ (the new dimensions are random)");
-                 }});
+// dₖ − [slider] +
+Group dk_group(AppState& app) {
+  const float dk_w = text_width("1024") + pad() + 2 * ImGui::GetStyle().GrabMinSize;
+  return {"toolbar.dk", text_width("d\u2096") + 2 * ImGui::GetFrameHeight() + dk_w + 3 * inner(), [&app, dk_w] {
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted("d\u2096");
+            ImGui::SameLine(0, inner());
+            if (ImGui::Button("\u2212##dk", {ImGui::GetFrameHeight(), 0})) act(app, Action::dk_down);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("− halves dₖ");
+            ImGui::SameLine(0, inner());
+            ImGui::SetNextItemWidth(dk_w);
+            int dk = static_cast<int>(app.problem().dk());
+            if (ImGui::SliderInt("##dk", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) app.settings.dk = dk;
+            audit_text("toolbar.dk", std::to_string(dk), text_width(std::to_string(dk)), slider_room(dk_w));
+            ImGui::SameLine(0, inner());
+            if (ImGui::Button("+##dk", {ImGui::GetFrameHeight(), 0})) act(app, Action::dk_up);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("+ doubles dₖ (the new dimensions are random)");
+          }};
+}
 
+Group scale_group(AppState& app) {
   const char* scale_label = "scale by 1/\u221ad\u2096 (S)";
-  out.push_back({"toolbar.scale", checkbox_width(scale_label), [&app, scale_label] {
-                   bool on = app.settings.scaling_on();
-                   if (ImGui::Checkbox(scale_label, &on)) act(app, Action::toggle_scaling);
-                 }});
+  return {"toolbar.scale", checkbox_width(scale_label), [&app, scale_label] {
+            bool on = app.settings.scaling_on();
+            if (ImGui::Checkbox(scale_label, &on)) act(app, Action::toggle_scaling);
+          }};
+}
 
+Group mask_group(AppState& app) {
   float widest_mask = 0;
   for (const auto& kind : mask_kinds()) widest_mask = std::max(widest_mask, text_width(kind));
   widest_mask = std::max(widest_mask, text_width("painted"));
-  const float mask_w = widest_mask + frame + pad;
-  out.push_back({"toolbar.mask", text_width("mask (M)") + inner() + mask_w, [&app, mask_w] {
-                   ImGui::AlignTextToFramePadding();
-                   ImGui::TextUnformatted("mask (M)");
-                   ImGui::SameLine(0, inner());
-                   ImGui::SetNextItemWidth(mask_w);
-                   std::string kind = app.settings.mask.substr(0, app.settings.mask.find(':'));
-                   std::vector<std::string> kinds = mask_kinds();
-                   kinds.push_back("painted");
-                   if (combo("##mask", kind, kinds, "toolbar.mask.kind")) set_mask_kind(app, kind);
-                 }});
+  const float mask_w = widest_mask + ImGui::GetFrameHeight() + pad();
+  return {"toolbar.mask", text_width("mask (M)") + inner() + mask_w, [&app, mask_w] {
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted("mask (M)");
+            ImGui::SameLine(0, inner());
+            ImGui::SetNextItemWidth(mask_w);
+            std::string kind = app.settings.mask.substr(0, app.settings.mask.find(':'));
+            std::vector<std::string> kinds = mask_kinds();
+            kinds.push_back("painted");
+            if (combo("##mask", kind, kinds, "toolbar.mask.kind")) set_mask_kind(app, kind);
+          }};
+}
 
-  if (app.heads.heads() > 1) {
-    const std::string widest = "15 of 16 \u00b7 KV 15";
-    out.push_back({"toolbar.head", text_width("head") + 2 * frame + text_width(widest) + 3 * inner(), [&app] {
-                     const Index heads = app.heads.heads();
-                     ImGui::AlignTextToFramePadding();
-                     ImGui::TextUnformatted("head");
-                     ImGui::SameLine(0, inner());
-                     if (ImGui::ArrowButton("##previous_head", ImGuiDir_Left)) act(app, Action::previous_head);
-                     ImGui::SameLine(0, inner());
-                     if (ImGui::ArrowButton("##next_head", ImGuiDir_Right)) act(app, Action::next_head);
-                     ImGui::SameLine(0, inner());
-                     const Index kv = kv_head(app.settings.head, heads, app.heads.kv_heads());
-                     ImGui::Text("%d of %lld \u00b7 KV %lld", app.settings.head, static_cast<long long>(heads),
-                                 static_cast<long long>(kv));
-                   }});
-  }
+// With several heads: ◀ ▶ and "h of H · KV g".
+Group head_group(AppState& app) {
+  const std::string widest = "15 of 16 \u00b7 KV 15";
+  return {"toolbar.head", text_width("head") + 2 * ImGui::GetFrameHeight() + text_width(widest) + 3 * inner(), [&app] {
+            const Index heads = app.heads.heads();
+            ImGui::AlignTextToFramePadding();
+            ImGui::TextUnformatted("head");
+            ImGui::SameLine(0, inner());
+            if (ImGui::ArrowButton("##previous_head", ImGuiDir_Left)) act(app, Action::previous_head);
+            ImGui::SameLine(0, inner());
+            if (ImGui::ArrowButton("##next_head", ImGuiDir_Right)) act(app, Action::next_head);
+            ImGui::SameLine(0, inner());
+            const Index kv = kv_head(app.settings.head, heads, app.heads.kv_heads());
+            ImGui::Text("%d of %lld \u00b7 KV %lld", app.settings.head, static_cast<long long>(heads),
+                        static_cast<long long>(kv));
+          }};
+}
 
-  out.push_back({"toolbar.help", button_width("? keys") + inner() + checkbox_width("present (P)"), [&app] {
-                   if (fit_button("toolbar.help.keys", {"? keys"})) act(app, Action::toggle_help);
-                   if (ImGui::IsItemHovered()) ImGui::SetTooltip("? or F1: every key");
-                   ImGui::SameLine(0, inner());
-                   ImGui::Checkbox("present (P)", &app.settings.present);
-                 }});
+Group help_group(AppState& app) {
+  return {"toolbar.help", button_width("? keys") + inner() + checkbox_width("present (P)"), [&app] {
+            if (fit_button("toolbar.help.keys", {"? keys"})) act(app, Action::toggle_help);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("? or F1: every key");
+            ImGui::SameLine(0, inner());
+            ImGui::Checkbox("present (P)", &app.settings.present);
+          }};
+}
+
+std::vector<Group> groups(AppState& app) {
+  std::vector<Group> out{stage_group(app), query_group(app), dk_group(app), scale_group(app), mask_group(app)};
+  if (app.heads.heads() > 1) out.push_back(head_group(app));
+  out.push_back(help_group(app));
   return out;
 }
 

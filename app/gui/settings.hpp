@@ -1,19 +1,31 @@
 #pragma once
-// Everything a teacher sets up: what a scenario file saves and the app remembers between runs.
+// Everything a teacher sets up: what a scenario file saves and the app remembers between runs. Inside
+// the program a setting is an enum or a number; words only at the edges (settings_file.cpp, the command
+// line). One table, settings_fields(), lists every setting once — its key, its member, its range and
+// the part of the window it changes — and writing, reading, checking and comparing all walk it.
 #include <cstdint>
-#include <filesystem>
+#include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
-#include "core/attention/heads.hpp"
-#include "core/attention/memory.hpp"
-#include "core/attention/problem.hpp"
+#include "core/attention/mask.hpp"
+#include "core/attention/precision.hpp"
+#include "core/attention/scale.hpp"
 #include "core/attention/trace.hpp"
 
 namespace attnlab::gui {
 
+// Where the data comes from.
+enum class Source { example, random, files, model };
+// Which backend runs the selected head: "auto" takes the GPU where it starts, else the CPU.
+enum class BackendName { automatic, cpu, gpu };
+
 struct Settings {
-  std::string source = "example";  // example | random | files | model
+  Source source = Source::example;
   std::string example = "sentence";
   // A real model (models.md): its folder, the sentence, and the layer shown.
   std::string model_folder, model_text;
@@ -24,15 +36,15 @@ struct Settings {
   int dv = 64;         // random inputs
   std::uint64_t seed = 0;
   float sigma = 1.0f;
-  std::string mask = "none";          // a mask spec of the CLI; "painted" uses `painted`
+  std::string mask = "none";          // a mask spec of the command line; "painted" uses `painted`
   std::vector<std::uint8_t> painted;  // Lq·Lk cells, 1 = may attend (a bool mask)
-  std::string scale = "sqrt";         // sqrt | none | value
-  float scale_value = 0.125f;
+  ScaleSpec::Kind scale = ScaleSpec::Kind::sqrt;
+  float scale_value = 0.125f;  // with ScaleSpec::Kind::value
   float temperature = 1.0f;
-  std::string backend = "auto";
-  // The precision lab: fp32 | fp16 | bf16, the row maximum subtracted or not, and the value of
-  // masked cells: -inf, -1e9, -65504 or lowest (the format's most negative finite value).
-  std::string precision = "fp32";
+  BackendName backend = BackendName::automatic;
+  // The precision lab: the format, the row maximum subtracted or not, and the value of masked cells
+  // as parse_mask_value reads it: -inf, -1e9, -65504 or lowest (the format's most negative value).
+  Precision precision = Precision::fp32;
   bool subtract_max = true;
   std::string mask_value = "-inf";
   // Heads: H query heads over G KV heads (G divides H); files bring their own. `head` is the one
@@ -41,7 +53,7 @@ struct Settings {
   int context = 8192, layers = 32;
   int query = 0;
   Stage stage = Stage::scores;
-  bool scaling_on() const { return scale != "none"; }
+  bool scaling_on() const { return scale != ScaleSpec::Kind::none; }
 
   // How it looks; saved with the rest so a lesson opens as it was prepared.
   float font_scale = 1.0f;
@@ -55,40 +67,79 @@ struct Settings {
   bool operator==(const Settings&) const = default;
 };
 
-// The inputs as the source gives them, every head at the source's own width (no mask, scale, ...).
-HeadsProblem load_source(const Settings& settings);
-// Every head these settings describe, from the source already loaded; throws InputError naming
-// what is wrong.
-HeadsProblem build_heads(const Settings& settings, const HeadsProblem& source);
-// The selected head's problem these settings describe.
-Problem build_problem(const Settings& settings);
-// The parts of build_problem() that a scale, mask or precision change needs, without rebuilding the inputs.
+// What a change of a setting asks of the window: a new source (its own part each: where the data
+// comes from, the model's folder, text and layer, the heads), a new width, a new scale, mask or
+// precision on the same inputs, another backend; `view` is what the teacher looks at (stage, query,
+// head, fonts, mode, theme), never a change to undo; `display` shows the same data another way (the
+// colour range, the KV-cache readout).
+enum class Part { source, model, heads, dk, scale, mask, precision, backend, view, display };
+
+using Member =
+    std::variant<std::string Settings::*, int Settings::*, float Settings::*, bool Settings::*,
+                 std::uint64_t Settings::*, std::vector<std::uint8_t> Settings::*, Source Settings::*,
+                 BackendName Settings::*, ScaleSpec::Kind Settings::*, Precision Settings::*, Stage Settings::*>;
+// One setting: its key in a settings file, its member, its part, and for numbers the values a file may
+// hold (the command line's limits, core/base/limits.hpp).
+struct Field {
+  const char* key;
+  Member member;
+  Part part;
+  double lo = 0, hi = 0;
+};
+// Every setting, once, in the order a settings file is checked.
+std::span<const Field> settings_fields();
+
+// Whether a and b hold the same values in every setting of `parts` (or, same_outside, of every other part).
+bool same_in(const Settings& a, const Settings& b, std::initializer_list<Part> parts);
+bool same_outside(const Settings& a, const Settings& b, std::initializer_list<Part> parts);
+// `to` with every setting of `parts` taken from `from`.
+void copy_parts(const Settings& from, Settings& to, std::initializer_list<Part> parts);
+
+// The words of a named setting at the edges: a settings file's, the command line's, the window's boxes.
+template <class E>
+struct Word {
+  std::string_view text;
+  E value;
+};
+inline constexpr Word<Source> source_words[] = {
+    {"example", Source::example}, {"random", Source::random}, {"files", Source::files}, {"model", Source::model}};
+inline constexpr Word<BackendName> backend_words[] = {
+    {"auto", BackendName::automatic}, {"cpu", BackendName::cpu}, {"gpu", BackendName::gpu}};
+inline constexpr Word<ScaleSpec::Kind> scale_words[] = {
+    {"sqrt", ScaleSpec::Kind::sqrt}, {"none", ScaleSpec::Kind::none}, {"value", ScaleSpec::Kind::value}};
+
+template <class E, std::size_t N>
+constexpr std::string_view word_of(const Word<E> (&words)[N], E value) {
+  for (const Word<E>& w : words)
+    if (w.value == value) return w.text;
+  return words[0].text;
+}
+template <class E, std::size_t N>
+constexpr std::optional<E> from_word(const Word<E> (&words)[N], std::string_view text) {
+  for (const Word<E>& w : words)
+    if (w.text == text) return w.value;
+  return std::nullopt;
+}
+// "a, b or c": the words, for a message.
+template <class E, std::size_t N>
+std::string word_list(const Word<E> (&words)[N]) {
+  std::string list;
+  for (std::size_t i = 0; i < N; ++i)
+    list += std::string(i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(words[i].text);
+  return list;
+}
+
+// The backend's name as the window's platform and make_backend take it.
+inline std::string backend_name(BackendName backend) {
+  return std::string(word_of(backend_words, backend));
+}
+
+// The core's specs these settings name, for building a problem or changing the engine's: the scale,
+// the precision (throws InputError for a mask value parse_mask_value refuses), the mask for Lq × Lk.
 ScaleSpec build_scale(const Settings& settings);
-// The settings' words for a scale: "sqrt", "none", or "value" with scale_value.
+// The settings' scale from a spec: sqrt, none, or value with scale_value.
 void set_scale(Settings& settings, const ScaleSpec& scale);
 PrecisionMode build_precision(const Settings& settings);
 MaskSpec build_mask(const Settings& settings, Index lq, Index lk);
-
-std::string to_json(const Settings& settings);
-// Unknown keys are ignored and missing ones keep their defaults. Every value goes through the
-// command line's limits (core/base/limits.hpp): a file that is not a JSON object of settings, a
-// key of the wrong type or a value out of range throws InputError naming the file and the key,
-// quoting at most a short excerpt of the value.
-Settings settings_from_json(const std::string& text, const std::string& name);
-// The checks between keys (kv_heads divides heads) and of names (source, scale, backend, precision).
-void check_settings(const Settings& settings, const std::string& name);
-// Atomic; settings that would not read back (a value out of range or not finite) are refused.
-void save_settings(const Settings& settings, const std::filesystem::path& path);
-Settings load_settings(const std::filesystem::path& path);
-// Moves a remembered state that failed to load or to start aside, to last.json.bad (replacing an
-// older one), so that the defaults written at exit never replace the user's file unseen. Returns
-// the new path, or an empty one when there was nothing to move or it could not be moved.
-std::filesystem::path keep_aside(const std::filesystem::path& path);
-// Throws InputError when the window with these settings on a problem of these sizes would need
-// more memory than it may use (the source, every head, the trace, the heads' grid, the textures).
-void check_window_memory(const Settings& settings, const RunSizes& sizes);
-
-// $XDG_CONFIG_HOME/attnlab/last.json, or ~/.config/attnlab/last.json.
-std::filesystem::path last_state_path();
 
 }  // namespace attnlab::gui

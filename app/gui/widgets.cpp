@@ -74,8 +74,10 @@ void Flow::next(float width) {
   if (x + width <= right_ + 0.5f) ImGui::SameLine();
 }
 
-int flow_lines(const std::vector<float>& widths, float width) {
-  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+namespace {
+
+// The lines that pieces of these widths take in `width`, `spacing` apart.
+int lines_for(const std::vector<float>& widths, float width, float spacing) {
   int lines = 1;
   float x = -1;
   for (float w : widths) {
@@ -84,6 +86,12 @@ int flow_lines(const std::vector<float>& widths, float width) {
     else ++lines, x = w;
   }
   return lines;
+}
+
+}  // namespace
+
+int flow_lines(const std::vector<float>& widths, float width) {
+  return lines_for(widths, width, ImGui::GetStyle().ItemSpacing.x);
 }
 
 bool fit_button(std::string_view id, std::initializer_list<std::string_view> labels, ImVec2 size) {
@@ -128,15 +136,8 @@ void wrapped_text(std::string_view id, const std::string& text) {
 float chunks_height(const std::vector<std::string>& chunks, float width) {
   std::vector<float> widths;
   for (const std::string& c : chunks) widths.push_back(text_width(c));
-  const float space = text_width(" ");
   // Chunks sit a space apart, as words do.
-  int lines = 1;
-  float x = -1;
-  for (float w : widths) {
-    if (x < 0) x = w;
-    else if (x + space + w <= width + 0.5f) x += space + w;
-    else ++lines, x = w;
-  }
+  const int lines = lines_for(widths, width, text_width(" "));
   return static_cast<float>(lines) * ImGui::GetTextLineHeight() + ImGui::GetStyle().ItemSpacing.y;
 }
 

@@ -1,6 +1,6 @@
 #include "app/gui/window.hpp"
 
-#include "app/gui/gl.hpp"
+#include "app/gui/platform_gl.hpp"
 // GLFW after the GL loader: it must not pull in the system's GL header first.
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -16,14 +16,19 @@
 #include <iostream>
 #include <vector>
 
+#include "app/gui/app_actions.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/frame.hpp"
 #include "app/gui/keys.hpp"
 #include "app/gui/layout_audit.hpp"
-#include "app/gui/model_source.hpp"
-#include "app/gui/panels.hpp"
+#include "app/gui/panel_heads.hpp"
+#include "app/gui/panel_heatmap.hpp"
+#include "app/gui/panel_help.hpp"
 #include "app/gui/platform.hpp"
+#include "app/gui/settings_file.hpp"
 #include "app/gui/style.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/io/atomic_file.hpp"
 
 namespace attnlab::gui {
@@ -62,14 +67,6 @@ void handle_keys(AppState& app) {
     if (ImGui::IsKeyPressed(k.key) && k.ctrl == io.KeyCtrl &&
         (k.shift == S::any || (k.shift == S::with) == io.KeyShift))
       act(app, k.action);
-}
-
-// At most a few lines of a message for the status line, which is drawn every frame; cut on a
-// character boundary (a UTF-8 sequence is never split).
-std::string shortened(std::string text, std::size_t most = 240) {
-  if (text.size() <= most) return text;
-  while (most > 0 && (static_cast<unsigned char>(text[most]) & 0xc0) == 0x80) --most;
-  return text.substr(0, most) + "…";
 }
 
 double median(std::vector<double> v) {
@@ -242,21 +239,20 @@ void start_window(OpenWindow& w, const std::string& gl_version, std::string not_
   // A model not loaded yet (a remembered one) loads on the worker: the window opens on the default
   // example and switches to the model when its forward pass is done.
   const Settings wanted = app.settings;
-  const bool model_later =
-      not_restored.empty() && wanted.source == "model" && !loaded_model(wanted.model_folder, wanted.model_text);
+  const bool model_later = not_restored.empty() && wanted.source == Source::model && !app.model.of(wanted);
   if (model_later) {
-    app.settings.source = "example", app.settings.example = "sentence", app.settings.mask = "none";
+    app.settings.source = Source::example, app.settings.example = "sentence", app.settings.mask = "none";
     app.settings.head = 0, app.settings.query = 0, app.settings.dk = 0, app.settings.heads = app.settings.kv_heads = 1;
   }
   if (not_restored.empty()) try {
-      start(app, app.open_backend(app.settings.backend, why));
+      start(app, app.open_backend(backend_name(app.settings.backend), why));
     } catch (const std::exception& e) {
       if (!o.remember) throw;   // the settings given: refused before the window (cli_gui), so never here
       not_restored = e.what();  // a moved file, a problem too large for this machine
     }
   if (!not_restored.empty()) {
     app.settings = o.settings;
-    start(app, app.open_backend(app.settings.backend, why));
+    start(app, app.open_backend(backend_name(app.settings.backend), why));
     const std::filesystem::path aside = keep_aside(last_state_path());
     app.status = "last state not restored: " + shortened(not_restored) +
                  (aside.empty() ? std::string() : " (kept as " + aside.filename().string() + ")");
@@ -275,6 +271,7 @@ int run_window(WindowOptions options) {
   const WindowOptions& o = w->o;
   AppState& app = w->app;
   app.settings = o.settings;
+  app.model = o.model;
   app.scripted = o.frames > 0;
   if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
   const std::string not_restored = restore_state(*w);

@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/app_state.hpp"
+#include "app/gui/app_actions.hpp"
+#include "app/gui/model_source.hpp"
 #include "app/gui/settings.hpp"
 
 namespace attnlab::gui {
 
 struct WindowOptions {
   Settings settings;
+  LoadedModel model;     // the model the settings name, when the command line loaded one
   bool remember = true;  // load the last state at start and save it at exit
   // Given on the command line, so kept over the last state: presentation mode, the theme.
   bool present = false;

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "app/cli_input.hpp"
-#include "app/commands.hpp"
+#include "app/cli/cli_gui.hpp"
+#include "core/base/error.hpp"
 
 namespace {
 

@@ -1,8 +1,5 @@
 #include "core/attention/cpu_backend.hpp"
 
-#include <omp.h>
-#include <x86intrin.h>
-
 #include <algorithm>
 
 #include "core/attention/first_error.hpp"
@@ -11,7 +8,9 @@
 #include "core/attention/row_pass.hpp"
 #include "core/attention/row_stream.hpp"
 #include "core/attention/tile_step.hpp"
+#include "core/base/cycles.hpp"
 #include "core/base/lap.hpp"
+#include "core/base/threads.hpp"
 
 namespace attnlab {
 namespace {
@@ -47,7 +46,7 @@ const float* additive_row(const Problem& p, Index i) {
 }  // namespace
 
 int cpu_threads() {
-  return omp_get_max_threads();
+  return max_threads();
 }
 
 std::string CpuBackend::description() const {
@@ -104,11 +103,11 @@ void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* tim
 #pragma omp parallel num_threads(team)
   {
     StageTimes mine;
-    const int me = omp_get_thread_num();
+    const int me = thread_index();
     float* const scaled = in_flight.row(2 * me).data();
     float* const masked = in_flight.row(2 * me + 1).data();
 #pragma omp single
-    threads = omp_get_num_threads();
+    threads = team_size();
 #pragma omp for schedule(dynamic, 1)
     for (Index b = 0; b < blocks; ++b)
       error.run([&] {
@@ -121,18 +120,18 @@ void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* tim
         std::uint64_t ticks[3] = {0, 0, 0};
         for (Index i = r0; i < r0 + n; ++i) {
           const KeyRange keys = key_range(p.mask, i, lq, lk);
-          const std::uint64_t t0 = __rdtsc();
+          const std::uint64_t t0 = cycle_count();
           // After a mask change the kept scaled row is read where it is, and not written back.
           const bool new_scaled = from != From::scaled;
           const float* scaled_row = new_scaled ? scaled : t.scaled.row(i).data();
           if (new_scaled) scale_row(t.scores.row(i).data(), scaled, lk, s);
-          const std::uint64_t t1 = __rdtsc();
+          const std::uint64_t t1 = cycle_count();
           mask_row(scaled_row, masked, lk, keys, additive_row(p, i));
-          const std::uint64_t t2 = __rdtsc();
+          const std::uint64_t t2 = cycle_count();
           RowStream out[2] = {{t.masked.row(i).data(), masked, lk},
                               {t.scaled.row(i).data(), scaled, new_scaled ? lk : 0}};
           t.stats[i] = softmax_row(scaled_row, masked, t.weights.row(i).data(), lk, keys, additive, out);
-          ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += __rdtsc() - t2;
+          ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += cycle_count() - t2;
         }
         stream_fence();
         const double rows_ms = lap(clock), all_ticks = double(ticks[0] + ticks[1] + ticks[2]) + 1e-9;
@@ -190,7 +189,7 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
 
 #pragma omp parallel num_threads(team)
   {
-    Tile& tile = tiles[static_cast<std::size_t>(omp_get_thread_num())];
+    Tile& tile = tiles[static_cast<std::size_t>(thread_index())];
     Matrix &scaled = tile.scaled, &masked = tile.masked, &e = tile.e;
     std::vector<OnlineSoftmax>& rows = tile.rows;
 #pragma omp for schedule(dynamic, 1)

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "core/base/count.hpp"
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 namespace {

@@ -1,11 +1,13 @@
 #include "core/attention/precision.hpp"
 
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 
@@ -22,6 +24,17 @@ Precision parse_precision(std::string_view name) {
   for (Precision p : {Precision::fp32, Precision::fp16, Precision::bf16})
     if (name == precision_name(p)) return p;
   throw InputError("precision '" + excerpt(name) + "' is not fp32, fp16 or bf16");
+}
+
+std::optional<float> parse_mask_value(std::string_view text, Precision format) {
+  if (text == "-inf") return std::nullopt;
+  if (text == "lowest") return format == Precision::fp16 ? -65504.0f : std::numeric_limits<float>::lowest();
+  float value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || stop != end || !std::isfinite(value))
+    throw InputError("mask value '" + excerpt(text) + "' is not -inf, lowest or a finite number");
+  return value;
 }
 
 float round_to_half(float x) {

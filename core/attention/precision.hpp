@@ -25,6 +25,11 @@ struct PrecisionMode {
   bool is_default() const { return format == Precision::fp32 && subtract_max && !mask_value; }
 };
 
+// The value masked cells hold, as the window's settings and --mask-value write it: "-inf" (nothing:
+// masked cells stay −∞), "lowest" (the format's most negative finite value: −65504 in fp16, float's
+// lowest otherwise) or a finite decimal number. Throws InputError naming the text otherwise.
+std::optional<float> parse_mask_value(std::string_view text, Precision format);
+
 // Round to nearest even. Half: 65504 is the largest finite value and 65520 and above become inf;
 // subnormals down to 2^-24. bfloat16: float32's exponent range, 8 significant bits. NaN stays NaN.
 float round_to_half(float x);

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 

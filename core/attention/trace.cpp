@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 

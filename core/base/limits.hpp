@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab::limits {
 

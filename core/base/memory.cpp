@@ -8,8 +8,8 @@
 #include <string_view>
 #include <utility>
 
-#include "core/base/excerpt.hpp"
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 namespace {

@@ -5,8 +5,8 @@
 #include <limits>
 #include <string>
 
-#include "core/base/excerpt.hpp"
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 namespace {

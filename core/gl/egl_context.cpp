@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab::gl {
 namespace {

@@ -3,7 +3,7 @@
 // line and the tests compute on. A GUI brings its own context instead (GlBackend::on_current_context).
 #include <string>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab::gl {
 

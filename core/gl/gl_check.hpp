@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab::gl {
 

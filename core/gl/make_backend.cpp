@@ -1,7 +1,7 @@
 #include "core/gl/make_backend.hpp"
 
 #include "core/attention/cpu_backend.hpp"
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 #include "core/gl/egl_context.hpp"
 #include "core/gl/gl_backend.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "core/base/excerpt.hpp"
+#include "core/base/quote.hpp"
 #include "core/inputs/random.hpp"
 
 namespace attnlab {

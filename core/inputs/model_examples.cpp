@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "core/base/quote.hpp"
 #include "core/inputs/read_mask.hpp"
 #include "core/model/layer_problem.hpp"
 

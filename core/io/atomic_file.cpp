@@ -9,7 +9,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 namespace fs = std::filesystem;

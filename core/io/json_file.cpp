@@ -3,8 +3,8 @@
 #include <set>
 #include <vector>
 
-#include "core/base/excerpt.hpp"
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 
 namespace attnlab {
 
@@ -32,10 +32,6 @@ std::size_t too_deep_at(std::string_view text) {
 }
 
 }  // namespace
-
-std::string printable(std::string_view text) {
-  return excerpt(text, 120);
-}
 
 nlohmann::json parse_json(std::string_view text, const std::string& name, bool unique_keys) {
   if (const std::size_t at = too_deep_at(text); at != std::string_view::npos)

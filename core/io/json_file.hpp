@@ -15,8 +15,4 @@ constexpr int kMaxJsonDepth = 64;
 // would otherwise keep the last silently: a safetensors header must not).
 nlohmann::json parse_json(std::string_view text, const std::string& name, bool unique_keys = false);
 
-// Untrusted text from a file (a tensor name, a field's value) for a message: printable ASCII as is,
-// anything else as \xNN, at most 120 characters, so a hostile file cannot garble the terminal.
-std::string printable(std::string_view text);
-
 }  // namespace attnlab

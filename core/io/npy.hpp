@@ -5,8 +5,8 @@
 #include <string_view>
 #include <vector>
 
-#include "core/base/excerpt.hpp"
 #include "core/base/matrix.hpp"
+#include "core/base/quote.hpp"
 #include "core/io/byte_sink.hpp"
 
 namespace attnlab {

@@ -2,7 +2,8 @@
 
 #include <system_error>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json_file.hpp"
 

@@ -1,5 +1,6 @@
 #include "core/model/config.hpp"
 
+#include "core/base/quote.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json_file.hpp"
 

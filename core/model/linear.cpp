@@ -1,8 +1,8 @@
 #include "core/model/linear.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
+
+#include "core/base/threads.hpp"
 
 namespace attnlab {
 namespace {
@@ -13,7 +13,7 @@ template <class Product>
 void split_columns(Index columns, Product product) {
 #pragma omp parallel
   {
-    const Index threads = omp_get_num_threads(), t = omp_get_thread_num();
+    const Index threads = team_size(), t = thread_index();
     const Index blocks = (columns + 15) / 16;
     const Index first = std::min(columns, blocks * t / threads * 16);
     const Index last = std::min(columns, blocks * (t + 1) / threads * 16);

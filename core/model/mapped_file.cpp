@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 

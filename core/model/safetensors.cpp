@@ -4,7 +4,8 @@
 #include <array>
 #include <cstring>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/io/json_file.hpp"
 
 namespace attnlab {

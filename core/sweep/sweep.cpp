@@ -1,7 +1,5 @@
 #include "core/sweep/sweep.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "core/base/count.hpp"
 #include "core/base/limits.hpp"
 #include "core/base/memory.hpp"
+#include "core/base/threads.hpp"
 #include "core/inputs/random.hpp"
 
 namespace attnlab {
@@ -115,7 +114,7 @@ void check_sweep(const SweepOptions& o) {
                      number(limits::sweep_flops) + " a sweep may take: lower --trials, --len or the largest --dk");
   // Each thread's Q and K at the widest dk and its scores (see Scratch), and the program itself.
   const double l = static_cast<double>(o.length), per_thread = 4 * (2 * l * double(widest) + l * l + 2 * l);
-  check_memory(static_cast<std::uint64_t>(omp_get_max_threads() * per_thread + (32 << 20)), "the sweep",
+  check_memory(static_cast<std::uint64_t>(max_threads() * per_thread + (32 << 20)), "the sweep",
                ": lower --len or the largest --dk");
 }
 
@@ -124,7 +123,7 @@ std::vector<SweepPoint> sweep(const SweepOptions& o, std::atomic<int>* done, con
   const int n = static_cast<int>(o.dks.size());
   const auto sigma = static_cast<float>(o.sigma);
   const Index l = o.length, widest = *std::max_element(o.dks.begin(), o.dks.end());
-  const int team = omp_get_max_threads();
+  const int team = max_threads();
   std::vector<Scratch> scratch(static_cast<std::size_t>(team));
   for (Scratch& s : scratch) {
     s.q.resize(l, widest), s.k.resize(l, widest), s.scores.resize(l, l);
@@ -134,7 +133,7 @@ std::vector<SweepPoint> sweep(const SweepOptions& o, std::atomic<int>* done, con
   FirstError error;
 #pragma omp parallel num_threads(team)
   {
-    Scratch& mine = scratch[static_cast<std::size_t>(omp_get_thread_num())];
+    Scratch& mine = scratch[static_cast<std::size_t>(thread_index())];
 #pragma omp for schedule(dynamic, 1) collapse(2)
     for (int d = 0; d < n; ++d)
       for (int trial = 0; trial < o.trials; ++trial) {

@@ -4,7 +4,8 @@
 #include <functional>
 #include <queue>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/tokenizer/utf8.hpp"
 
 namespace attnlab {
@@ -14,8 +15,9 @@ namespace {
 constexpr std::size_t kCacheWordBytes = 256;
 constexpr std::size_t kCacheWords = 10'000;
 
+// A token in a message: its text on one line, at most 40 bytes, never cut inside a character.
 std::string quoted(std::string_view token) {
-  return "'" + std::string(token.substr(0, 40)) + (token.size() > 40 ? "…'" : "'");
+  return "'" + visible(token, 40) + "'";
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 #include "core/tokenizer/json_at.hpp"
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 

@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/tokenizer/regex.hpp"
 #include "core/tokenizer/utf8.hpp"
 

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/tokenizer/byte_map.hpp"
 #include "core/tokenizer/regex.hpp"
 

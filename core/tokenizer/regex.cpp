@@ -3,7 +3,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/tokenizer/utf8.hpp"
 
 namespace attnlab {

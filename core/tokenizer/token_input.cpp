@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab {
 

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <system_error>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/tokenizer/byte_map.hpp"
 #include "core/tokenizer/tokenizer_parts.hpp"
@@ -136,19 +136,6 @@ std::size_t Tokenizer::vocab_size() const {
 
 const std::string& Tokenizer::source() const {
   return parts_->source;
-}
-
-std::string visible(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto b = static_cast<unsigned char>(c);
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\r') out += "\\r";
-    else if (b < 0x20 || b == 0x7F) out += "\\x" + BpeModel::byte_token(b).substr(3, 2);
-    else out += c;
-  }
-  return out;
 }
 
 }  // namespace attnlab

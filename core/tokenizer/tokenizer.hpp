@@ -43,7 +43,4 @@ class Tokenizer {
   std::shared_ptr<const Parts> parts_;  // immutable once read, so copies share it
 };
 
-// `text` with control characters written as escapes (\n, \t, \r, \xHH), for one-line output.
-std::string visible(std::string_view text);
-
 }  // namespace attnlab

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/io/json_file.hpp"
 #include "core/tokenizer/json_at.hpp"
 #include "core/tokenizer/tokenizer_parts.hpp"

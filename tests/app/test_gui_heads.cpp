@@ -2,7 +2,10 @@
 // dk slider going back to the source's own columns.
 #include <doctest/doctest.h>
 
+#include "app/gui/app_actions.hpp"
+#include "app/gui/app_grids.hpp"
 #include "app/gui/app_state.hpp"
+#include "app/gui/settings_file.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
@@ -22,7 +25,7 @@ void begin(AppState& app, Settings settings = {}) {
 
 Settings random_heads(int heads, int kv_heads) {
   Settings s;
-  s.source = "random", s.lq = 6, s.lk = 9, s.dk = 16, s.dv = 4, s.seed = 5;
+  s.source = Source::random, s.lq = 6, s.lk = 9, s.dk = 16, s.dv = 4, s.seed = 5;
   s.heads = heads, s.kv_heads = kv_heads;
   return s;
 }

@@ -10,6 +10,8 @@
 #include <memory>
 #include <thread>
 
+#include "app/gui/app_actions.hpp"
+#include "app/gui/app_grids.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/model_source.hpp"
 #include "core/attention/cpu_backend.hpp"
@@ -88,7 +90,7 @@ void start_on(gui::AppState& app, const std::string& folder, const std::string& 
   InputOptions in;
   in.model = folder;
   in.tokens.text = text;
-  gui::start_on_model(in, app.settings);
+  app.model = gui::start_on_model(in, app.settings);
   start(app, std::make_unique<CpuBackend>());
 }
 
@@ -173,17 +175,17 @@ TEST_SUITE("gui/model") {
 TEST_SUITE("app/model") {
   TEST_CASE("the model loads on the worker; a layer runs no forward pass; a bad folder keeps the data") {
     gui::AppState app;
-    app.settings.source = "model", app.settings.model_folder = kModel, app.settings.model_text = kText;
+    app.settings.source = gui::Source::model, app.settings.model_folder = kModel, app.settings.model_text = kText;
     app.settings.mask = "causal", app.settings.layer = 1, app.settings.head = 2;
     // The worker says how far it is, layer by layer: what the inputs panel's bar shows.
     std::vector<std::string> said;
-    gui::load_model_run(kModel, kText, [&said](const char* phase, Index done, Index total) {
+    app.model = gui::load_model_run(kModel, kText, [&said](const char* phase, Index done, Index total) {
       said.push_back(std::string(phase) + " " + std::to_string(done) + "/" + std::to_string(total));
     });
     CHECK(said == std::vector<std::string>{"loading the weights 0/2", "loading the weights 1/2", "the forward pass 0/2",
                                            "the forward pass 1/2"});
     start(app, std::make_unique<CpuBackend>());
-    const auto run = gui::loaded_model(kModel, kText);
+    const ModelRun* run = app.model.of(kModel, kText);
     REQUIRE(run);
     CHECK(app.problem().lq() == 30);  // a token a word or mark (cli/tiny-model checks them)
     CHECK(app.heads.heads() == 4);
@@ -193,7 +195,7 @@ TEST_SUITE("app/model") {
     apply(app);
     CHECK(app.error.empty());
     CHECK(app.applied.layer == 0);
-    CHECK(gui::loaded_model(kModel, kText) == run);
+    CHECK(app.model.of(kModel, kText) == run);
     CHECK((app.problem().q - layer1_q).cwiseAbs().maxCoeff() > 0.1f);
     // A folder that does not load: the worker says why, and the data stays.
     const Matrix kept = app.problem().q;
@@ -253,17 +255,17 @@ TEST_SUITE("app/model") {
     gui::AppState inverse;
     start_on(inverse, tiny_folder(dir, "gpt2", gpt2), text);
     REQUIRE(inverse.error.empty());
-    CHECK(inverse.applied.scale == "sqrt");
+    CHECK(inverse.applied.scale == ScaleSpec::Kind::sqrt);
     const double hd = 16.0 / 4;
     inverse.settings.layer = 1;
     apply(inverse);
     REQUIRE(inverse.error.empty());
-    CHECK(inverse.applied.scale == "value");
+    CHECK(inverse.applied.scale == ScaleSpec::Kind::value);
     CHECK(inverse.applied.scale_value == doctest::Approx(1 / (std::sqrt(hd) * 2)));
     CHECK(distance(inverse.trace().weights,
                    reference_weights(inverse.problem().q, inverse.problem().k, 1 / (std::sqrt(hd) * 2), 0)) < 1e-5);
     inverse.settings.layer = 0;
     apply(inverse);
-    CHECK(inverse.applied.scale == "sqrt");
+    CHECK(inverse.applied.scale == ScaleSpec::Kind::sqrt);
   }
 }

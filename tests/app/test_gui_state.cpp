@@ -6,8 +6,11 @@
 #include <fstream>
 #include <limits>
 
+#include "app/gui/app_actions.hpp"
 #include "app/gui/app_state.hpp"
-#include "app/gui/panels.hpp"
+#include "app/gui/panel_stepper.hpp"
+#include "app/gui/settings_file.hpp"
+#include "app/gui/stepper_tiles.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/inputs/input.hpp"
 
@@ -79,7 +82,7 @@ TEST_SUITE("app/state") {
 
   TEST_CASE("the dk slider on random inputs gives what the generator gives at that width") {
     Settings s;
-    s.source = "random", s.lq = 5, s.lk = 9, s.dk = 32, s.seed = 3;
+    s.source = Source::random, s.lq = 5, s.lk = 9, s.dk = 32, s.seed = 3;
     AppState app;
     begin(app, s);
     act(app, Action::dk_up);
@@ -114,7 +117,7 @@ TEST_SUITE("app/state") {
     CHECK(app.generation == generation);
 
     app.settings.mask = "none";
-    app.settings.source = "files";
+    app.settings.source = Source::files;
     app.settings.q_path = "/no/such/q.npy", app.settings.k_path = "/no/such/k.npy",
     app.settings.v_path = "/no/such/v.npy";
     apply(app);
@@ -123,7 +126,7 @@ TEST_SUITE("app/state") {
     CHECK(app.trace().weights == weights);
 
     // Put right, the error goes away.
-    app.settings.source = "example";
+    app.settings.source = Source::example;
     apply(app);
     CHECK(app.error.empty());
   }
@@ -144,18 +147,18 @@ TEST_SUITE("app/state") {
 
   TEST_CASE("scenarios round-trip, and bad or old files give a message and defaults") {
     Settings s;
-    s.source = "random", s.lq = 12, s.dk = 256, s.seed = 9, s.mask = "window:3", s.scale = "value";
+    s.source = Source::random, s.lq = 12, s.dk = 256, s.seed = 9, s.mask = "window:3", s.scale = ScaleSpec::Kind::value;
     s.scale_value = 0.25f, s.temperature = 1.5f, s.query = 4, s.stage = Stage::masked, s.present = true;
     s.painted = {1, 0, 1};
     const auto path = scratch("lesson.json");
     save_settings(s, path);
     const Settings back = load_settings(path);
-    CHECK(back.source == "random");
+    CHECK(back.source == Source::random);
     CHECK(back.lq == 12);
     CHECK(back.dk == 256);
     CHECK(back.seed == 9);
     CHECK(back.mask == "window:3");
-    CHECK(back.scale == "value");
+    CHECK(back.scale == ScaleSpec::Kind::value);
     CHECK(back.scale_value == 0.25f);
     CHECK(back.temperature == 1.5f);
     CHECK(back.query == 4);
@@ -181,11 +184,11 @@ TEST_SUITE("app/state") {
 
   TEST_CASE("the precision lab: fp16 without the max subtracted overflows; a bad mask value keeps the data") {
     Settings s;
-    s.source = "random", s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = "none";
+    s.source = Source::random, s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = ScaleSpec::Kind::none;
     AppState app;
     begin(app, s);
     CHECK(app.trace().weights.allFinite());
-    app.settings.precision = "fp16";
+    app.settings.precision = Precision::fp16;
     apply(app);
     CHECK(app.problem().precision.format == Precision::fp16);
     CHECK(app.trace().weights.allFinite());  // the maximum is still subtracted
@@ -199,7 +202,7 @@ TEST_SUITE("app/state") {
     CHECK(app.error.find("-1e99x") != std::string::npos);
     CHECK(app.trace().weights.cwiseEqual(weights).count() + weights.array().isNaN().count() >= weights.size());
     app.settings.mask_value = "lowest";
-    app.settings.precision = "fp32";
+    app.settings.precision = Precision::fp32;
     app.settings.subtract_max = true;
     apply(app);
     CHECK(app.error.empty());
@@ -225,8 +228,8 @@ TEST_SUITE("app/state") {
 
   TEST_CASE("the stepper says why a row of weights is NaN, and when a row is saturated") {
     Settings s;
-    s.source = "random", s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = "none";
-    s.precision = "fp16", s.subtract_max = false, s.stage = Stage::weights;
+    s.source = Source::random, s.lq = 12, s.lk = 12, s.dk = 8, s.sigma = 1.5f, s.scale = ScaleSpec::Kind::none;
+    s.precision = Precision::fp16, s.subtract_max = false, s.stage = Stage::weights;
     AppState app;
     begin(app, s);
     // The rows whose largest score is past ln 65504 overflow; the others are finite.
@@ -251,7 +254,7 @@ TEST_SUITE("app/state") {
     CHECK(row_warning(app, query_view(app.problem(), app.trace(), 0)).empty());
     // A one-hot row: saturated.
     Settings one_hot;
-    one_hot.scale = "none", one_hot.dk = 512, one_hot.stage = Stage::weights, one_hot.query = 4;
+    one_hot.scale = ScaleSpec::Kind::none, one_hot.dk = 512, one_hot.stage = Stage::weights, one_hot.query = 4;
     AppState saturated;
     begin(saturated, one_hot);
     const QueryView view = query_view(saturated.problem(), saturated.trace(), 4);
@@ -287,7 +290,7 @@ TEST_SUITE("app/state") {
     remember(app);
     REQUIRE(app.problem().dk() == 16);
     act(app, Action::undo);
-    CHECK(app.settings.scale == "sqrt");
+    CHECK(app.settings.scale == ScaleSpec::Kind::sqrt);
     CHECK(app.settings.mask == "causal");
     CHECK(app.settings.stage == Stage::scaled);
     CHECK(app.settings.query == 1);
@@ -306,12 +309,12 @@ TEST_SUITE("app/state") {
     act(app, Action::dk_up);
     remember(app);
     act(app, Action::redo);
-    CHECK(app.settings.scale == "sqrt");
+    CHECK(app.settings.scale == ScaleSpec::Kind::sqrt);
     CHECK(app.problem().dk() == 32);
     // A change not yet remembered is the one undone.
     act(app, Action::toggle_scaling);
     act(app, Action::undo);
-    CHECK(app.settings.scale == "sqrt");
+    CHECK(app.settings.scale == ScaleSpec::Kind::sqrt);
     // Even the first change, before any other was remembered, can be undone.
     AppState fresh;
     begin(fresh);
@@ -332,7 +335,7 @@ TEST_SUITE("app/state") {
     act(app, Action::dk_up);
     act(app, Action::next_mask);
     act(app, Action::toggle_scaling);
-    app.settings.precision = "fp16", app.settings.temperature = 2, app.settings.shared_range = true;
+    app.settings.precision = Precision::fp16, app.settings.temperature = 2, app.settings.shared_range = true;
     apply(app);
     act(app, Action::reset);
     CHECK(app.settings.example == "needle");

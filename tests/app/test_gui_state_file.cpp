@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "app/gui/settings.hpp"
+#include "app/gui/settings_file.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace cli_test;
@@ -54,7 +54,7 @@ TEST_SUITE("gui/remembered-state") {
       CHECK(read_all(config / "attnlab/last.json.bad") == poison);
       // What the window wrote at exit is its defaults, and reads back.
       const attnlab::gui::Settings saved = attnlab::gui::load_settings(config / "attnlab/last.json");
-      CHECK(saved.source == "example");
+      CHECK(saved.source == attnlab::gui::Source::example);
       CHECK(saved.heads == 1);
       CHECK(saved.font_scale == 1.0f);
     }
@@ -64,7 +64,7 @@ TEST_SUITE("gui/remembered-state") {
     TempDir config;
     fs::create_directories(config / "attnlab");
     attnlab::gui::Settings s;
-    s.source = "random", s.lq = 12, s.lk = 9, s.seed = 18446744073709551615u, s.font_scale = 1.25f;
+    s.source = attnlab::gui::Source::random, s.lq = 12, s.lk = 9, s.seed = 18446744073709551615u, s.font_scale = 1.25f;
     s.mask = "causal", s.stage = attnlab::Stage::weights;
     attnlab::gui::save_settings(s, config / "attnlab/last.json");
     const RunResult r = run_window(config);

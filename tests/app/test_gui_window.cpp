@@ -276,6 +276,7 @@ TEST_SUITE("gui/window") {
              {"gui", "--frames", "3", "--actions", "jump"},
              {"gui", "--stage", "sideways"},
              {"gui", "--theme", "grey"},
+             {"gui", "--backend", "tpu"},
              {"gui", "--layout-report", "layout.json"},
              {"--mask", "window:0"},
              {"gui", "--heads", "4", "--kv-heads", "3"},

@@ -91,6 +91,13 @@ TEST_SUITE("cli/precision") {
     for (std::size_t j = 0; j < 4; ++j) CHECK(weights.data[j] == 0.25f);  // query 0 may attend nothing
     const RunResult positive = run_attnlab(with(with({"compute"}, small()), {"--mask-value", "5", "--print"}));
     CHECK(positive.status == 0);
+    // "lowest", as the window writes it: fp16's most negative value, so the same weights as -65504.
+    const fs::path lowest = dir / "lowest";
+    const auto fp16 = with(with({"compute"}, small("4")), {"--mask", "causal-bottom-right", "--precision", "fp16"});
+    REQUIRE(run_attnlab(with(fp16, {"--mask-value", "lowest", "--dump", lowest.string()})).status == 0);
+    REQUIRE(run_attnlab(with(fp16, {"--mask-value", "-65504", "--dump", dump.string()})).status == 0);
+    CHECK(read_npy(lowest / "weights.npy").data == read_npy(dump / "weights.npy").data);
+    CHECK(read_npy(lowest / "masked.npy").data == read_npy(dump / "masked.npy").data);
   }
 
   TEST_CASE("bad precision options: exit 2, one line naming the value, nothing written") {

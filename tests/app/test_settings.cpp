@@ -8,7 +8,8 @@
 #include <limits>
 #include <string>
 
-#include "app/gui/settings.hpp"
+#include "app/gui/problem_builder.hpp"
+#include "app/gui/settings_file.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace attnlab;
@@ -74,10 +75,11 @@ TEST_SUITE("app/settings") {
 
   TEST_CASE("what is saved reads back exactly; what could not be read back is not saved") {
     Settings s;
-    s.source = "random", s.example = "needle", s.q_path = "q.npy", s.k_path = "k.csv", s.v_path = "v.npy";
+    s.source = Source::random, s.example = "needle", s.q_path = "q.npy", s.k_path = "k.csv", s.v_path = "v.npy";
     s.lq = 1 << 30, s.lk = 3, s.dk = 7, s.dv = 5, s.seed = 18446744073709551615u, s.sigma = 0.1f;
-    s.mask = "window:2", s.painted = {1, 0, 0, 1}, s.scale = "value", s.scale_value = -0.3f;
-    s.temperature = 1e-30f, s.backend = "gpu", s.precision = "bf16", s.subtract_max = false, s.mask_value = "-1e9";
+    s.mask = "window:2", s.painted = {1, 0, 0, 1}, s.scale = ScaleSpec::Kind::value, s.scale_value = -0.3f;
+    s.temperature = 1e-30f, s.backend = BackendName::gpu, s.precision = Precision::bf16, s.subtract_max = false,
+    s.mask_value = "-1e9";
     s.heads = 8, s.kv_heads = 2, s.head = 7, s.context = 1 << 20, s.layers = 1024, s.query = 5;
     s.stage = Stage::output, s.font_scale = 3.7f, s.present = true, s.light = true;
     s.stretch_weights = true, s.shared_range = true;
@@ -115,7 +117,7 @@ TEST_SUITE("app/settings") {
 
   TEST_CASE("the window's memory is refused up front for sizes that would not fit") {
     Settings s;
-    s.source = "random", s.lq = 1 << 20, s.lk = 1 << 20;
-    CHECK_THROWS_WITH_AS(load_source(s), doctest::Contains("needs about"), InputError);
+    s.source = Source::random, s.lq = 1 << 20, s.lk = 1 << 20;
+    CHECK_THROWS_WITH_AS(load_source(s, {}), doctest::Contains("needs about"), InputError);
   }
 }

@@ -215,4 +215,17 @@ TEST_CASE("a mask value must be finite") {
   CHECK_NOTHROW(validate(p));
 }
 
+TEST_CASE("the mask value's one grammar: -inf, lowest or a finite number, as the window and --mask-value write it") {
+  CHECK_FALSE(parse_mask_value("-inf", Precision::fp32));
+  CHECK(*parse_mask_value("lowest", Precision::fp16) == -65504.0f);
+  CHECK(*parse_mask_value("lowest", Precision::bf16) == std::numeric_limits<float>::lowest());
+  CHECK(*parse_mask_value("lowest", Precision::fp32) == std::numeric_limits<float>::lowest());
+  CHECK(*parse_mask_value("-1e9", Precision::fp32) == -1e9f);
+  CHECK(*parse_mask_value("5", Precision::fp16) == 5.0f);
+  for (const char* bad : {"", "abc", "nan", "inf", "1e39", "-5x", " -1", "+1", "0x10", "lowest "}) {
+    const std::string message = "mask value '" + std::string(bad) + "' is not -inf, lowest or a finite number";
+    CHECK_THROWS_WITH_AS(parse_mask_value(bad, Precision::fp32), doctest::Contains(message.c_str()), InputError);
+  }
+}
+
 TEST_SUITE_END();

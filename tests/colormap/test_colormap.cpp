@@ -2,9 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/colormap/colormap.hpp"
 
 using namespace attnlab;

@@ -31,7 +31,7 @@ done
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I "$src" -I/usr/include/eigen3 \
   "$src/core/io/npy.cpp" "$src/core/io/csv.cpp" "$src/core/io/atomic_file.cpp" "$src/core/io/json_file.cpp" \
-  "$src/core/model/safetensors.cpp" \
+  "$src/core/model/safetensors.cpp" "$src/core/base/quote.cpp" \
   "${tokenizer_sources[@]}" "$src/tests/fuzz/fuzz_readers.cpp" \
   $(pkg-config --cflags --libs libpcre2-8 libutf8proc) \
   -o "$work/fuzz_readers" || { echo "FUZZ FAILURE: the fuzz target does not build"; exit 1; }

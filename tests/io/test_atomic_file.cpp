@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/io/atomic_file.hpp"
 
 using namespace attnlab;

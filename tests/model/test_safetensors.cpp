@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/model/safetensors.hpp"
 #include "core/model/widen.hpp"
 #include "tests/model/safetensors_writer.hpp"

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
 #include "core/tokenizer/token_input.hpp"
 #include "core/tokenizer/tokenizer.hpp"
 #include "tests/cli_run.hpp"

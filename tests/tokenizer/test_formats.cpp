@@ -6,7 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "core/base/matrix.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/tokenizer/tokenizer.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/tokenizer/synthetic.hpp"

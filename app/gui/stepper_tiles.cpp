@@ -1,10 +1,13 @@
 // The FlashAttention stepper: the selected query's softmax taken tile by tile, as the output-only
 // mode computes it (core/tile_step.hpp), never holding a row of Lk weights.
+#include "app/gui/stepper_tiles.hpp"
+
 #include <imgui.h>
 
 #include <cmath>
 
-#include "app/gui/panels.hpp"
+#include "app/gui/app_actions.hpp"
+#include "app/gui/labels.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/cpu_backend.hpp"
@@ -12,6 +15,46 @@
 #include "core/attention/tile_walk.hpp"
 
 namespace attnlab::gui {
+
+namespace {
+
+// Every tile so far, a row each: its keys, its largest score, the running m and ℓ, and the factor that
+// rescaled what came before; the tile `now` highlighted.
+void tile_table(const TileWalk& walk, int now) {
+  if (ImGui::BeginTable("tiles", 6,
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                            ImGuiTableFlags_ScrollX,  // columns at their width, scrolled, never cut
+                        {0, ImGui::GetFontSize() * 8})) {
+    ImGui::TableSetupScrollFreeze(0, 1);
+    for (const char* name : {"tile", "keys", "tile max", "m", "ℓ", "exp(m_old − m_new)"}) ImGui::TableSetupColumn(name);
+    ImGui::TableHeadersRow();
+    for (int k = 0; k <= now; ++k) {
+      const TileStep& step = walk.steps[static_cast<std::size_t>(k)];
+      ImGui::TableNextRow();
+      if (k == now) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
+      ImGui::TableNextColumn();
+      ImGui::Text("%d", k + 1);
+      ImGui::TableNextColumn();
+      ImGui::Text("%lld–%lld", static_cast<long long>(step.first_key),
+                  static_cast<long long>(step.first_key + step.keys - 1));
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(format_value(step.tile_max).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(format_value(step.max_after).c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(format_value(static_cast<float>(step.sum_after)).c_str());
+      ImGui::TableNextColumn();
+      // The first tile with a key to attend sets m; nothing came before it to rescale.
+      const bool first = !std::isfinite(step.max_before) && std::isfinite(step.max_after);
+      ImGui::TextUnformatted(first                  ? "— (m set)"
+                             : step.rescale == 1.0f ? "1 (m kept)"
+                                                    : format_value(step.rescale).c_str());
+    }
+    ImGui::EndTable();
+  }
+}
+
+}  // namespace
 
 void draw_tiles(AppState& app) {
   const Problem& p = app.problem();
@@ -51,38 +94,7 @@ void draw_tiles(AppState& app) {
   };
   bar_chart("tile scores", bars, {ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6});
 
-  if (ImGui::BeginTable("tiles", 6,
-                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
-                            ImGuiTableFlags_ScrollX,  // columns at their width, scrolled, never cut
-                        {0, ImGui::GetFontSize() * 8})) {
-    ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* name : {"tile", "keys", "tile max", "m", "ℓ", "exp(m_old − m_new)"}) ImGui::TableSetupColumn(name);
-    ImGui::TableHeadersRow();
-    for (int k = 0; k <= app.tile_step; ++k) {
-      const TileStep& step = walk.steps[static_cast<std::size_t>(k)];
-      ImGui::TableNextRow();
-      if (k == app.tile_step)
-        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
-      ImGui::TableNextColumn();
-      ImGui::Text("%d", k + 1);
-      ImGui::TableNextColumn();
-      ImGui::Text("%lld–%lld", static_cast<long long>(step.first_key),
-                  static_cast<long long>(step.first_key + step.keys - 1));
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(format_value(step.tile_max).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(format_value(step.max_after).c_str());
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(format_value(static_cast<float>(step.sum_after)).c_str());
-      ImGui::TableNextColumn();
-      // The first tile with a key to attend sets m; nothing came before it to rescale.
-      const bool first = !std::isfinite(step.max_before) && std::isfinite(step.max_after);
-      ImGui::TextUnformatted(first                  ? "— (m set)"
-                             : step.rescale == 1.0f ? "1 (m kept)"
-                                                    : format_value(step.rescale).c_str());
-    }
-    ImGui::EndTable();
-  }
+  tile_table(walk, std::min(app.tile_step, tiles - 1));  // a button may have stepped past the last
 
   const bool last = app.tile_step == tiles - 1;
   if (last) {

@@ -8,9 +8,9 @@
 #include <optional>
 #include <system_error>
 
-#include "app/cli_backend.hpp"
-#include "app/cli_input.hpp"
-#include "app/commands.hpp"
+#include "app/cli/cli_backend.hpp"
+#include "app/cli/cli_input.hpp"
+#include "app/cli/command.hpp"
 #include "core/attention/heads.hpp"
 #include "core/attention/memory.hpp"
 #include "core/base/memory.hpp"
@@ -21,6 +21,13 @@
 
 namespace attnlab::cli {
 namespace {
+
+struct ComputeOptions {
+  std::string backend = "auto";
+  PrecisionOptions precision;
+  std::string dump;  // directory for the five stages and stats.csv
+  bool print = false;
+};
 
 // A statistic as CSV: %.9g, but NaN always as "nan" (printf may write "-nan"), inf as "inf" or "-inf".
 std::string number(float x) {
@@ -129,8 +136,6 @@ Files model_files(const ModelRun& run, const HeadsProblem& problem) {
   return files;
 }
 
-}  // namespace
-
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
   const PrecisionMode precision = precision_mode(options.precision);
@@ -152,6 +157,21 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
     }
   if (!options.dump.empty()) dump(traces, options.dump, run ? model_files(*run, problem) : Files{});
   return 0;
+}
+
+}  // namespace
+
+Command add_compute_command(CLI::App& app, InputOptions& input) {
+  auto options = std::make_shared<ComputeOptions>();
+  auto* command =
+      add_engine_command(app, "compute", "compute every stage and write them as .npy files", input, options->backend);
+  add_precision_options(*command, options->precision);
+  command->add_option("--dump", options->dump, "directory for scores/scaled/masked/weights/output.npy and stats.csv");
+  command->add_flag("--print", options->print, "print the weights as a table with token labels");
+  return {command, [command, &input, options] {
+            finish_input_options(*command, input);
+            return run_compute(input, *options);
+          }};
 }
 
 }  // namespace attnlab::cli

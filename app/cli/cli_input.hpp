@@ -1,7 +1,10 @@
 #pragma once
-// The INPUT options of cli.md, added to every subcommand.
+// The options several subcommands share: INPUT (cli.md), MODEL INPUT, --backend and PRECISION, and the
+// validators that check numbers as text before CLI11 converts them.
 #include <CLI/CLI.hpp>
+#include <string>
 
+#include "core/attention/precision.hpp"
 #include "core/base/limits.hpp"
 #include "core/inputs/input.hpp"
 
@@ -25,17 +28,13 @@ void finish_input_options(const CLI::App& command, InputOptions& input);
 void require_single_head(const InputOptions& input);
 void add_backend_option(CLI::App& command, std::string& backend);
 
-}  // namespace attnlab::cli
-
-#include "app/commands.hpp"
-
-namespace attnlab::cli {
-// The window's options (--query, --stage, --frames, …), in `group` of the help.
-void add_window_options(CLI::App& command, GuiOptions& gui, const char* group);
-// After parsing the window's command: notes the --random settings and whether any INPUT option was given
-// (then the last state is not restored).
-void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptions& gui);
-// --precision, --no-max-subtraction and --mask-value, for compute and export.
+// The precision lab's options of compute, export and the window, as given; checked by precision_mode().
+struct PrecisionOptions {
+  std::string precision = "fp32";  // fp32 | fp16 | bf16
+  bool no_max_subtraction = false;
+  std::string mask_value;  // empty: masked cells are -inf
+};
+// --precision, --no-max-subtraction and --mask-value.
 void add_precision_options(CLI::App& command, PrecisionOptions& precision);
 // Throws InputError naming a bad value: an unknown precision, a mask value that is no finite number.
 PrecisionMode precision_mode(const PrecisionOptions& precision);

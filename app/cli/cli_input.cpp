@@ -1,15 +1,14 @@
-#include "app/cli_input.hpp"
+#include "app/cli/cli_input.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <sstream>
 
-#include "app/commands.hpp"
-#include "core/base/excerpt.hpp"
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
 #include "core/inputs/model_examples.hpp"
 
 namespace attnlab::cli {
@@ -176,12 +175,15 @@ PrecisionMode precision_mode(const PrecisionOptions& o) {
   mode.format = parse_precision(o.precision);
   mode.subtract_max = !o.no_max_subtraction;
   if (!o.mask_value.empty()) {
-    const char* text = o.mask_value.c_str();
-    char* end = nullptr;
-    const float value = std::strtof(text, &end);
-    if (end == text || *end != '\0' || !std::isfinite(value))
-      throw InputError("--mask-value '" + o.mask_value + "' is not a finite number");
-    mode.mask_value = value;
+    // The window's grammar (parse_mask_value), where the option names a finite value: -inf is what
+    // leaving it out gives.
+    const InputError refused("--mask-value '" + excerpt(o.mask_value) + "' is not a finite number");
+    try {
+      mode.mask_value = parse_mask_value(o.mask_value, mode.format);
+    } catch (const InputError&) {
+      throw refused;
+    }
+    if (!mode.mask_value) throw refused;
   }
   return mode;
 }

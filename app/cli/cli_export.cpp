@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "app/cli_backend.hpp"
-#include "app/cli_input.hpp"
-#include "app/commands.hpp"
+#include "app/cli/cli_backend.hpp"
+#include "app/cli/cli_input.hpp"
+#include "app/cli/command.hpp"
 #include "core/attention/engine.hpp"
 #include "core/attention/heads.hpp"
 #include "core/attention/memory.hpp"
@@ -24,6 +24,21 @@
 
 namespace attnlab::cli {
 namespace {
+
+struct ExportOptions {
+  std::string backend = "auto";
+  PrecisionOptions precision;
+  std::string stage;     // required: scores, scaled, masked, weights or output
+  std::string out;       // FILE.png or FILE.svg
+  std::string colormap;  // empty: the stage's default
+  // Unset unless given, so that a value given where it does not apply is an error, not ignored.
+  std::optional<long long> query, width, cell_px;
+  std::optional<std::string> head;  // a head number or "all"
+  bool plain = false;
+  bool stretch = false;               // weights over [0, the largest weight], as the window's "stretch colours"
+  std::optional<std::string> range;   // "shared" or "LO:HI"
+  std::optional<std::string> aspect;  // "W:H": the figure's width over its height, for a slide
+};
 
 enum class Format { png, svg };
 
@@ -231,8 +246,6 @@ std::string model_figure(const ExportOptions& o, Format format, Stage stage, con
                   c.heads > 1 ? heading + "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : heading);
 }
 
-}  // namespace
-
 int run_export(const InputOptions& input, const ExportOptions& o) {
   const Format format = format_of(o.out);
   check_options(o, format);
@@ -260,6 +273,64 @@ int run_export(const InputOptions& input, const ExportOptions& o) {
                                  : every_head(o, format, stage, precision, problem);
   write_file_atomic(o.out, bytes);
   return 0;
+}
+
+// The figure's own options: what to draw and how; each checked where its range depends on the figure.
+void add_figure_options(CLI::App& command, ExportOptions& o) {
+  // Numbers whose range depends on the problem or the figure are checked there; here only that they are numbers.
+  const CLI::Validator any_whole =
+      whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
+  ExportOptions* out = &o;
+  command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output");
+  command.add_option("--out", o.out, "FILE.png or FILE.svg (written whole or not at all)");
+  command
+      .add_option_function<long long>(
+          "--query", [out](const long long& q) { out->query = q; }, "outline this query's row")
+      ->transform(any_whole);
+  command
+      .add_option_function<long long>(
+          "--width", [out](const long long& w) { out->width = w; },
+          "figure width in pixels (default 1600; 2400 for a 4K slide)")
+      ->transform(whole_number({figure_min_width, figure_max_side}));
+  command.add_option("--colormap", o.colormap,
+                     "viridis (default for weights, on [0, 1]) or diverging (default for the others, around 0)");
+  command
+      .add_option_function<std::string>(
+          "--head", [out](const std::string& h) { out->head = h; },
+          "one head's figure, 0 to H−1, or all: every head in a grid "
+          "(the default with more than one head)")
+      ->type_name("N|all");
+  command.add_flag("--stretch", o.stretch,
+                   "weights' colours over 0 to the largest weight instead of 0 to 1 (the window's stretch colours)");
+  command
+      .add_option_function<std::string>(
+          "--range", [out](const std::string& r) { out->range = r; },
+          "the colour range: shared (scores, scaled and masked on one range, as the window's same colours) or LO:HI")
+      ->type_name("shared|LO:HI");
+  command
+      .add_option_function<std::string>(
+          "--aspect", [out](const std::string& a) { out->aspect = a; },
+          "lay the figure out for a slide of this shape, W:H (e.g. 16:9): its height is width × H / W")
+      ->type_name("W:H");
+  command.add_flag("--plain", o.plain, "a bare PNG: N×N pixels per cell, no labels, no margins");
+  command
+      .add_option_function<long long>(
+          "--cell-px", [out](const long long& n) { out->cell_px = n; }, "with --plain: N, the pixels per cell")
+      ->transform(whole_number({1, figure_max_side}));
+}
+
+}  // namespace
+
+Command add_export_command(CLI::App& app, InputOptions& input) {
+  auto options = std::make_shared<ExportOptions>();
+  auto* command = add_engine_command(app, "export", "write one stage as a figure (.png or .svg) for slides and papers",
+                                     input, options->backend);
+  add_precision_options(*command, options->precision);
+  add_figure_options(*command, *options);
+  return {command, [command, &input, options] {
+            finish_input_options(*command, input);
+            return run_export(input, *options);
+          }};
 }
 
 }  // namespace attnlab::cli

@@ -1,6 +1,9 @@
-#include "app/cli_backend.hpp"
+#include "app/cli/cli_backend.hpp"
 
 #include <iostream>
+
+#include "app/cli/cli_input.hpp"
+#include "core/base/error.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -9,6 +12,15 @@ bool verbose = false;  // --verbose: one per run, whichever subcommand set it
 
 void add_verbose_option(CLI::App& c) {
   c.add_flag("--verbose", verbose, "say on stderr which backend runs, and why auto chose the CPU");
+}
+
+CLI::App* add_engine_command(CLI::App& app, const std::string& name, const std::string& help, InputOptions& input,
+                             std::string& backend) {
+  CLI::App* command = app.add_subcommand(name, help);
+  add_input_options(*command, input);
+  add_backend_option(*command, backend);
+  add_verbose_option(*command);
+  return command;
 }
 
 BackendChoice choose_backend(const std::string& name) {

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "app/cli_backend.hpp"
-#include "app/cli_input.hpp"
-#include "app/commands.hpp"
+#include "app/cli/cli_backend.hpp"
+#include "app/cli/cli_input.hpp"
+#include "app/cli/command.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/attention/engine.hpp"
 #include "core/attention/memory.hpp"
@@ -20,6 +20,15 @@
 
 namespace attnlab::cli {
 namespace {
+
+struct BenchOptions {
+  std::string backend = "auto";
+  int repeat = 10;
+  std::string stages = "all";     // all | output
+  std::string after;              // "", scale, mask, query
+  std::optional<long long> tile;  // keys per tile of the output-only mode; only with --stages output
+  bool json = false;
+};
 
 using Clock = std::chrono::steady_clock;
 
@@ -163,11 +172,8 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   return 0;
 }
 
-}  // namespace
-
-int run_bench(const InputOptions& input, const BenchOptions& options) {
-  limits::check("--repeat", options.repeat, limits::repeat);
-  if (!input.model.empty()) return bench_model(input, options);
+// The engine's options checked before any input exists: the mode they time.
+Mode bench_mode(const BenchOptions& options) {
   if (options.stages != "all" && options.stages != "output")
     throw InputError("--stages '" + options.stages + "' is not all or output");
   if (!options.after.empty() && options.after != "scale" && options.after != "mask" && options.after != "query")
@@ -178,7 +184,83 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   if (options.tile && mode != Mode::output_only)
     throw InputError("--tile sets the key tiles of the output-only mode: it needs --stages output");
   if (options.tile) limits::check("--tile", *options.tile, limits::size);
+  return mode;
+}
 
+// Every repetition's time, in total and per stage.
+struct Timings {
+  std::vector<double> total, scores, scaled, masked, weights, output;
+};
+Timings time_steps(Step& step, int repeat) {
+  Timings t;
+  for (int r = 0; r < repeat; ++r) {
+    const auto start = Clock::now();
+    const StageTimes times = step();
+    t.total.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    t.scores.push_back(times.scores), t.scaled.push_back(times.scaled), t.masked.push_back(times.masked);
+    t.weights.push_back(times.weights), t.output.push_back(times.output);
+  }
+  return t;
+}
+
+// The medians, GFLOP/s and memory as --json prints them; for the full trace on the CPU, the floor.
+nlohmann::json bench_result(Engine& engine, const std::string& device, const BenchOptions& options, Mode mode,
+                            const Timings& t, const RunSizes& sizes) {
+  const Problem& p = engine.problem();
+  const double flops =
+      2.0 * static_cast<double>(p.lq()) * static_cast<double>(p.lk()) * static_cast<double>(p.dk() + p.dv());
+  const double total_ms = median(t.total);
+  nlohmann::json result = {
+      {"backend", engine.backend().name()},
+      {"device", device},
+      {"lq", p.lq()},
+      {"lk", p.lk()},
+      {"dk", p.dk()},
+      {"dv", p.dv()},
+      {"repeat", options.repeat},
+      {"stages", options.stages},
+      {"after", options.after.empty() ? nlohmann::json(nullptr) : nlohmann::json(options.after)},
+      {"mask", p.mask.text()},
+      {"median_ms", {{"total", total_ms}, {"output", median(t.output)}}},
+      {"gflops", flops / (total_ms * 1e6)},
+  };
+  if (auto* cpu = dynamic_cast<CpuBackend*>(&engine.backend()); cpu && mode == Mode::output_only)
+    result["tile"] = cpu->key_tile();
+  if (mode == Mode::full) {
+    auto& m = result["median_ms"];
+    m["scores"] = median(t.scores), m["scaled"] = median(t.scaled), m["masked"] = median(t.masked);
+    m["weights"] = median(t.weights);
+    if (options.after.empty() && engine.backend().name() == "cpu") {
+      const double floor = products_ms(p, options.repeat);
+      result["products_ms"] = floor;
+      result["total_over_products"] = total_ms / floor;
+    }
+  }
+  result["peak_rss_mib"] = peak_rss_mib();
+  result["estimated_peak_mib"] = static_cast<double>(peak_bytes(bench_plan(sizes, options))) / (1 << 20);
+  return result;
+}
+
+void print_result(const nlohmann::json& result, const Problem& p, const BenchOptions& options) {
+  std::printf("attnlab bench: %s (%s), Lq=%lld Lk=%lld dk=%lld dv=%lld, stages %s%s%s, %d runs\n",
+              result["backend"].get<std::string>().c_str(), result["device"].get<std::string>().c_str(),
+              static_cast<long long>(p.lq()), static_cast<long long>(p.lk()), static_cast<long long>(p.dk()),
+              static_cast<long long>(p.dv()), options.stages.c_str(), options.after.empty() ? "" : ", after ",
+              options.after.c_str(), options.repeat);
+  if (result.contains("tile")) std::printf("  key tiles of %lld\n", result["tile"].get<long long>());
+  for (const auto& [stage, ms] : result["median_ms"].items())
+    std::printf("  %-8s %10.3f ms\n", stage.c_str(), ms.get<double>());
+  std::printf("  %.1f GFLOP/s, peak memory %.0f MiB (estimated beforehand: %.0f MiB)\n", result["gflops"].get<double>(),
+              peak_rss_mib(), result["estimated_peak_mib"].get<double>());
+  if (result.contains("products_ms"))
+    std::printf("  Q·Kᵀ and P·V alone: %.3f ms (the full trace takes %.2f× that)\n",
+                result["products_ms"].get<double>(), result["total_over_products"].get<double>());
+}
+
+int run_bench(const InputOptions& input, const BenchOptions& options) {
+  limits::check("--repeat", options.repeat, limits::repeat);
+  if (!input.model.empty()) return bench_model(input, options);
+  const Mode mode = bench_mode(options);
   // Input errors first, and a run that would not fit in memory is refused before any input exists
   // (files once read, when their sizes are known).
   if (const auto sizes = planned_sizes(input)) check_bench_memory(*sizes, options);
@@ -198,65 +280,34 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
             {p.scale, {ScaleSpec::Kind::value, 0.5 * base_scale}},
             {p.mask, p.mask.kind == MaskSpec::Kind::none ? parse_mask("causal") : MaskSpec{}}};
   engine.trace();  // warm-up: buffers allocated, pages touched, threads started
-
-  std::vector<double> total, scores, scaled, masked, weights, output;
-  for (int r = 0; r < options.repeat; ++r) {
-    const auto start = Clock::now();
-    const StageTimes t = step();
-    total.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    scores.push_back(t.scores), scaled.push_back(t.scaled), masked.push_back(t.masked);
-    weights.push_back(t.weights), output.push_back(t.output);
-  }
-
-  const double flops =
-      2.0 * static_cast<double>(p.lq()) * static_cast<double>(p.lk()) * static_cast<double>(p.dk() + p.dv());
-  const double total_ms = median(total);
-  nlohmann::json result = {
-      {"backend", engine.backend().name()},
-      {"device", device},
-      {"lq", p.lq()},
-      {"lk", p.lk()},
-      {"dk", p.dk()},
-      {"dv", p.dv()},
-      {"repeat", options.repeat},
-      {"stages", options.stages},
-      {"after", options.after.empty() ? nlohmann::json(nullptr) : nlohmann::json(options.after)},
-      {"mask", p.mask.text()},
-      {"median_ms", {{"total", total_ms}, {"output", median(output)}}},
-      {"gflops", flops / (total_ms * 1e6)},
-  };
-  if (auto* cpu = dynamic_cast<CpuBackend*>(&engine.backend()); cpu && mode == Mode::output_only)
-    result["tile"] = cpu->key_tile();
-  if (mode == Mode::full) {
-    auto& m = result["median_ms"];
-    m["scores"] = median(scores), m["scaled"] = median(scaled), m["masked"] = median(masked);
-    m["weights"] = median(weights);
-    if (options.after.empty() && engine.backend().name() == "cpu") {
-      const double floor = products_ms(p, options.repeat);
-      result["products_ms"] = floor;
-      result["total_over_products"] = total_ms / floor;
-    }
-  }
-  result["peak_rss_mib"] = peak_rss_mib();
-  result["estimated_peak_mib"] = static_cast<double>(peak_bytes(bench_plan(sizes, options))) / (1 << 20);
-
-  if (options.json) {
-    std::cout << result.dump(2) << "\n";
-    return 0;
-  }
-  std::printf("attnlab bench: %s (%s), Lq=%lld Lk=%lld dk=%lld dv=%lld, stages %s%s%s, %d runs\n",
-              engine.backend().name().c_str(), device.c_str(), static_cast<long long>(p.lq()),
-              static_cast<long long>(p.lk()), static_cast<long long>(p.dk()), static_cast<long long>(p.dv()),
-              options.stages.c_str(), options.after.empty() ? "" : ", after ", options.after.c_str(), options.repeat);
-  if (result.contains("tile")) std::printf("  key tiles of %lld\n", result["tile"].get<long long>());
-  for (const auto& [stage, ms] : result["median_ms"].items())
-    std::printf("  %-8s %10.3f ms\n", stage.c_str(), ms.get<double>());
-  std::printf("  %.1f GFLOP/s, peak memory %.0f MiB (estimated beforehand: %.0f MiB)\n", result["gflops"].get<double>(),
-              peak_rss_mib(), result["estimated_peak_mib"].get<double>());
-  if (result.contains("products_ms"))
-    std::printf("  Q·Kᵀ and P·V alone: %.3f ms (the full trace takes %.2f× that)\n",
-                result["products_ms"].get<double>(), result["total_over_products"].get<double>());
+  const Timings timings = time_steps(step, options.repeat);
+  const nlohmann::json result = bench_result(engine, device, options, mode, timings, sizes);
+  if (options.json) std::cout << result.dump(2) << "\n";
+  else print_result(result, p, options);
   return 0;
+}
+
+}  // namespace
+
+Command add_bench_command(CLI::App& app, InputOptions& input) {
+  auto options = std::make_shared<BenchOptions>();
+  auto* command =
+      add_engine_command(app, "bench", "time the engine (median of --repeat runs)", input, options->backend);
+  command->add_option("--repeat", options->repeat, "timed runs after one warm-up (default 10)")
+      ->transform(whole_number(limits::repeat));
+  command->add_option("--stages", options->stages, "all (the full trace, default) or output (output-only mode)");
+  command->add_option("--after", options->after, "scale, mask or query: time the recompute after that change only");
+  command->add_flag("--json", options->json, "one JSON object on stdout");
+  command
+      ->add_option_function<long long>(
+          "--tile", [options](const long long& n) { options->tile = n; },
+          "with --stages output: N keys per tile (default 256, CPU backend)")
+      ->transform(whole_number(limits::size));
+  return {command, [command, &input, options] {
+            finish_input_options(*command, input);
+            if (input.model.empty()) require_single_head(input);
+            return run_bench(input, *options);
+          }};
 }
 
 }  // namespace attnlab::cli

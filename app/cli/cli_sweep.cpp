@@ -5,7 +5,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "app/commands.hpp"
+#include "app/cli/cli_input.hpp"
+#include "app/cli/command.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
@@ -16,6 +17,17 @@
 namespace attnlab::cli {
 namespace {
 
+struct SweepCliOptions {
+  std::string dk;  // "A:B" or "a,b,c"
+  long long length = 32;
+  int trials = 64;
+  std::uint64_t seed = 0;
+  double sigma = 1.0;
+  std::string out;
+  std::string plot;                // FILE.png or FILE.svg: the four plots as a figure, beside the CSV
+  std::optional<long long> width;  // of the figure; only with --plot
+};
+
 // True for .svg, false for .png; anything else is an input error.
 bool plot_is_svg(const std::string& plot) {
   std::string ext = std::filesystem::path(plot).extension().string();
@@ -23,8 +35,6 @@ bool plot_is_svg(const std::string& plot) {
   if (ext == ".png" || ext == ".svg") return ext == ".svg";
   throw InputError("--plot " + plot + ": unknown file type '" + ext + "' (use .png or .svg)");
 }
-
-}  // namespace
 
 int run_sweep(const SweepCliOptions& options) {
   SweepOptions o;
@@ -65,6 +75,30 @@ int run_sweep(const SweepCliOptions& options) {
   }
   files.commit();
   return 0;
+}
+
+}  // namespace
+
+// The sweep takes no INPUT: its problems are its own.
+Command add_sweep_command(CLI::App& app, InputOptions&) {
+  auto options = std::make_shared<SweepCliOptions>();
+  SweepCliOptions& o = *options;
+  auto* command =
+      app.add_subcommand("sweep", "why 1/√dk: row statistics of random problems against dk, scaled and not");
+  command->add_option("--dk", o.dk, "A:B (the powers of two from A to B) or a,b,c")->required();
+  command->add_option("--len", o.length, "L = Lq = Lk of each problem (default 32)")
+      ->transform(whole_number(limits::sweep_length));
+  command->add_option("--trials", o.trials, "random problems per dk (default 64)")
+      ->transform(whole_number(limits::sweep_trials));
+  command->add_option("--seed", o.seed, "generator seed (default 0)")->transform(seed_number());
+  command->add_option("--sigma", o.sigma, "σ of Q and K (default 1)")->check(positive_number());
+  command->add_option("--out", o.out, "the CSV file to write")->required();
+  command->add_option("--plot", o.plot, "FILE.png or FILE.svg: also draw the four plots (written with the CSV)");
+  command
+      ->add_option_function<long long>(
+          "--width", [&o](const long long& w) { o.width = w; }, "with --plot: figure width in pixels (default 1600)")
+      ->transform(whole_number({figure_min_width, figure_max_side}));
+  return {command, [options] { return run_sweep(*options); }};
 }
 
 }  // namespace attnlab::cli

@@ -1,0 +1,252 @@
+#include "app/gui/app_actions.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/base/error.hpp"
+#include "core/base/quote.hpp"
+
+namespace attnlab::gui {
+namespace {
+
+// `settings` with the view of `view`: what undo and redo leave alone.
+Settings with_view(Settings settings, const Settings& view) {
+  copy_parts(view, settings, {Part::view});
+  return settings;
+}
+
+// The mask kind after (or before) the current one in mask_kinds(); a painted mask steps to none.
+std::string step_mask(const std::string& mask, int direction) {
+  const auto& kinds = mask_kinds();
+  const std::string kind = mask.substr(0, mask.find(':'));
+  const auto at = std::find(kinds.begin(), kinds.end(), kind);
+  if (at == kinds.end()) return kinds.front();
+  const auto n = static_cast<int>(kinds.size());
+  return kinds[static_cast<std::size_t>(((at - kinds.begin()) + direction + n) % n)];
+}
+
+// Undo (or redo): the settings before the last change (or the change undone), the view kept.
+void step_history(AppState& app, bool undo) {
+  auto& from = undo ? app.history.undo : app.history.redo;
+  auto& to = undo ? app.history.redo : app.history.undo;
+  remember(app);  // a change not yet remembered is the one undone (and forgets what was undone)
+  if (from.empty()) return;
+  Settings& s = app.settings;
+  to.push_back(with_view(*app.history.last, s));
+  s = with_view(from.back(), s);
+  from.pop_back();
+  app.history.last = s;
+}
+
+// About the selected query's row, in the middle of the columns on screen.
+void zoom_step(AppState& app, float factor) {
+  const Matrix& m = app.trace().stage(app.settings.stage);
+  const float col = app.zoom.col0 + 0.5f * static_cast<float>(m.cols()) / app.zoom.scale;
+  zoom_heatmap(app.zoom, factor, static_cast<float>(app.settings.query) + 0.5f, col, m.rows(), m.cols());
+}
+
+// E and "Export all stages": the figures in the export folder, or why not, on the status line.
+void export_shown(AppState& app, bool all) {
+  try {
+    const ExportSource source = export_source(app);
+    app.status =
+        all ? export_all(source, app.typed.export_dir) : export_stage(source, app.settings.stage, app.typed.export_dir);
+  } catch (const std::exception& e) {
+    app.status = std::string("export failed: ") + e.what();
+  }
+  app.status_clock = 4;
+}
+
+// J and K: the next or previous layer of the loaded model.
+void step_layer(AppState& app, int direction) {
+  Settings& s = app.settings;
+  if (s.source != Source::model) return;
+  if (const ModelRun* run = app.model.of(s))
+    s.layer = std::clamp(s.layer + direction, 0, static_cast<int>(run->model.config.layers) - 1);
+}
+
+// The tabs D and H open, or close again to the stepper.
+void toggle_tab(AppState& app, AppState::Tab tab) {
+  app.tab = app.tab == tab ? AppState::Tab::stepper : tab;
+}
+
+// The actions that change a setting; false for the others.
+bool act_on_settings(AppState& app, Action action) {
+  Settings& s = app.settings;
+  const int stage = static_cast<int>(s.stage);
+  switch (action) {
+    case Action::next_stage: s.stage = static_cast<Stage>(std::min(stage + 1, 4)); break;
+    case Action::previous_stage: s.stage = static_cast<Stage>(std::max(stage - 1, 0)); break;
+    case Action::next_query: s.query = std::min(s.query + 1, static_cast<int>(app.problem().lq()) - 1); break;
+    case Action::previous_query: s.query = std::max(s.query - 1, 0); break;
+    case Action::dk_up: s.dk = std::min(2 * static_cast<int>(app.problem().dk()), 1024); break;
+    case Action::dk_down: s.dk = std::max(static_cast<int>(app.problem().dk()) / 2, 1); break;
+    case Action::toggle_present: s.present = !s.present; break;
+    case Action::toggle_scaling: s.scale = s.scaling_on() ? ScaleSpec::Kind::none : ScaleSpec::Kind::sqrt; break;
+    case Action::next_mask: set_mask_kind(app, step_mask(s.mask, 1)); break;
+    case Action::previous_mask: set_mask_kind(app, step_mask(s.mask, -1)); break;
+    case Action::undo: step_history(app, true); break;
+    case Action::redo: step_history(app, false); break;
+    case Action::reset: reset_to_defaults(s); break;
+    case Action::toggle_theme: s.light = !s.light; break;
+    case Action::next_head: s.head = std::min(s.head + 1, static_cast<int>(app.heads.heads()) - 1); break;
+    case Action::previous_head: s.head = std::max(s.head - 1, 0); break;
+    case Action::next_layer: step_layer(app, 1); break;
+    case Action::previous_layer: step_layer(app, -1); break;
+    default: return false;
+  }
+  return true;
+}
+
+// The actions on the window around the settings: the tabs, the overlay, the zoom, the tiles, play, export.
+void act_on_window(AppState& app, Action action) {
+  switch (action) {
+    case Action::play:
+      app.playing = !app.playing;
+      app.play_clock = 0;
+      if (app.playing && app.settings.stage == Stage::output) app.settings.stage = Stage::scores;
+      break;
+    case Action::toggle_explorer: toggle_tab(app, AppState::Tab::explorer); break;
+    case Action::toggle_heads: toggle_tab(app, AppState::Tab::heads); break;
+    case Action::toggle_help: app.help = !app.help; break;
+    case Action::close_help: app.help = false; break;
+    case Action::toggle_fullscreen: app.fullscreen = !app.fullscreen; break;
+    case Action::zoom_in: zoom_step(app, 2.0f); break;
+    case Action::zoom_out: zoom_step(app, 0.5f); break;
+    case Action::zoom_reset: app.zoom = {}; break;
+    case Action::toggle_tiles:
+      app.tiles = !app.tiles, app.tile_step = 0;
+      if (app.tiles) app.tab = AppState::Tab::stepper;  // where the tiles show
+      break;
+    case Action::next_tile: ++app.tile_step; break;  // draw_tiles clamps it to the tiles there are
+    case Action::previous_tile: app.tile_step = std::max(app.tile_step - 1, 0); break;
+    case Action::export_stage: export_shown(app, false); break;
+    case Action::export_all: export_shown(app, true); break;
+    default: break;
+  }
+}
+
+constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", Action::next_stage},
+                                                                {"previous-stage", Action::previous_stage},
+                                                                {"next-query", Action::next_query},
+                                                                {"previous-query", Action::previous_query},
+                                                                {"play", Action::play},
+                                                                {"dk-up", Action::dk_up},
+                                                                {"dk-down", Action::dk_down},
+                                                                {"present", Action::toggle_present},
+                                                                {"scaling", Action::toggle_scaling},
+                                                                {"explorer", Action::toggle_explorer},
+                                                                {"export", Action::export_stage},
+                                                                {"export-all", Action::export_all},
+                                                                {"tiles", Action::toggle_tiles},
+                                                                {"next-tile", Action::next_tile},
+                                                                {"previous-tile", Action::previous_tile},
+                                                                {"heads", Action::toggle_heads},
+                                                                {"next-head", Action::next_head},
+                                                                {"previous-head", Action::previous_head},
+                                                                {"next-layer", Action::next_layer},
+                                                                {"previous-layer", Action::previous_layer},
+                                                                {"mask", Action::next_mask},
+                                                                {"previous-mask", Action::previous_mask},
+                                                                {"help", Action::toggle_help},
+                                                                {"zoom-in", Action::zoom_in},
+                                                                {"zoom-out", Action::zoom_out},
+                                                                {"zoom-reset", Action::zoom_reset},
+                                                                {"undo", Action::undo},
+                                                                {"redo", Action::redo},
+                                                                {"reset", Action::reset},
+                                                                {"theme", Action::toggle_theme},
+                                                                {"wait", Action::wait}};
+
+}  // namespace
+
+void act(AppState& app, Action action) {
+  if (!act_on_settings(app, action)) act_on_window(app, action);
+  apply(app);
+}
+
+std::vector<std::string_view> action_names() {
+  std::vector<std::string_view> names;
+  for (const auto& [name, action] : action_table) names.push_back(name);
+  return names;
+}
+
+Action parse_action(std::string_view name) {
+  std::string list;
+  for (const auto& [n, action] : action_table) {
+    if (n == name) return action;
+    list += (list.empty() ? "" : ", ") + std::string(n);
+  }
+  throw InputError("action '" + excerpt(name) + "' is not one of " + list);
+}
+
+const std::vector<std::string>& mask_kinds() {
+  static const std::vector<std::string> kinds{"none", "causal", "causal-bottom-right", "window", "padding"};
+  return kinds;
+}
+
+void set_mask_kind(AppState& app, const std::string& kind) {
+  Settings& s = app.settings;
+  if (kind == "window") {
+    s.mask = "window:3";
+  } else if (kind == "padding") {
+    s.mask = "padding:" + std::to_string(std::max<Index>(1, app.problem().lk() - 2));
+  } else if (kind == "painted") {
+    // Painting starts from what the current mask allows, not from an empty mask.
+    const Matrix& masked = app.trace().masked;
+    if (s.mask != "painted") {
+      s.painted.assign(static_cast<std::size_t>(masked.size()), 1);
+      for (Index c = 0; c < masked.size(); ++c)
+        s.painted[static_cast<std::size_t>(c)] = std::isinf(masked.data()[c]) && masked.data()[c] < 0 ? 0 : 1;
+    }
+    s.mask = "painted";
+  } else {
+    s.mask = kind;
+  }
+}
+
+void remember(AppState& app) {
+  auto& h = app.history;
+  if (h.last && same_outside(*h.last, app.settings, {Part::view})) return;
+  if (h.last) {
+    h.undo.push_back(*h.last);
+    h.redo.clear();
+    constexpr std::size_t most = 200;
+    if (h.undo.size() > most) h.undo.erase(h.undo.begin());
+  }
+  h.last = app.settings;
+}
+
+void reset_to_defaults(Settings& s) {
+  // The inputs stay (the same example, files or random sizes, at their own width), the backend and
+  // the view; one head.
+  Settings fresh;
+  copy_parts(s, fresh, {Part::source, Part::backend, Part::view});
+  fresh.head = 0;
+  s = fresh;
+}
+
+void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols) {
+  // The largest zoom shows about four cells across the shorter side.
+  const float most = std::max(1.0f, static_cast<float>(std::min(rows, cols)) / 4);
+  const float scale = std::clamp(zoom.scale * factor, 1.0f, std::max(most, 1.0f));
+  const float kept = zoom.scale / scale;  // how much of the old distance to the anchor remains
+  const auto clamp_start = [&](float start, Index count) {
+    return std::clamp(start, 0.0f, static_cast<float>(count) * (1 - 1 / scale));
+  };
+  zoom.row0 = clamp_start(row - (row - zoom.row0) * kept, rows);
+  zoom.col0 = clamp_start(col - (col - zoom.col0) * kept, cols);
+  zoom.scale = scale;
+}
+
+void tick(AppState& app, double seconds, double seconds_per_stage) {
+  if (app.status_clock > 0 && (app.status_clock -= seconds) <= 0) app.status.clear();
+  if (!app.playing) return;
+  app.play_clock += seconds;
+  if (app.play_clock < seconds_per_stage) return;
+  app.play_clock = 0;
+  if (app.settings.stage == Stage::output) app.playing = false;
+  else act(app, Action::next_stage);
+}
+
+}  // namespace attnlab::gui

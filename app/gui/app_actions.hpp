@@ -1,0 +1,73 @@
+#pragma once
+// The keyboard's actions on the app's state, also reachable from buttons and from --actions; the undo
+// history; the mask kinds M steps through; the heatmap's zoom; the play-through's clock.
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/gui/app_state.hpp"
+
+namespace attnlab::gui {
+
+enum class Action {
+  next_stage,
+  previous_stage,
+  next_query,
+  previous_query,
+  play,
+  dk_up,
+  dk_down,
+  toggle_present,
+  toggle_scaling,
+  toggle_explorer,
+  export_stage,
+  export_all,
+  toggle_tiles,
+  next_tile,
+  previous_tile,
+  toggle_heads,
+  next_head,
+  previous_head,
+  next_mask,
+  previous_mask,
+  toggle_help,
+  close_help,
+  zoom_in,
+  zoom_out,
+  zoom_reset,
+  undo,
+  redo,
+  reset,
+  toggle_theme,
+  toggle_fullscreen,  // the window follows app.fullscreen
+  next_layer,
+  previous_layer,
+  wait  // nothing: a frame for the layout to settle in a scripted run
+};
+// Does what the action's key does, then apply().
+void act(AppState& app, Action action);
+// The names of --actions ("next-stage", "previous-stage", …, "wait"); parse_action throws an
+// InputError that lists them.
+Action parse_action(std::string_view name);
+std::vector<std::string_view> action_names();
+
+// The mask kinds M steps through, in order.
+const std::vector<std::string>& mask_kinds();
+// Sets the mask to a kind with its default parameter (window:3, padding:Lk−2); "painted" starts from
+// the cells the current mask allows.
+void set_mask_kind(AppState& app, const std::string& kind);
+// Records the settings as a step of the undo history when they changed since the last step; call
+// once a change has settled (no slider held), so that a drag is one step.
+void remember(AppState& app);
+// R: the example's (or the source's) own settings again — its dk, no mask, 1/√dk, fp32, one
+// head — keeping the inputs, the stage, the query and the look.
+void reset_to_defaults(Settings& settings);
+
+// Zooms the heatmap of rows × cols cells by `factor` about the point (row, col) in cells, which stays
+// where it was on screen; the view never leaves the matrix, and scale 1 shows all of it.
+void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols);
+// Advances the play-through: one stage per `seconds_per_stage`.
+void tick(AppState& app, double seconds, double seconds_per_stage = 1.5);
+
+}  // namespace attnlab::gui

@@ -1,0 +1,14 @@
+#pragma once
+// The selected query's statistics: a table with the help of each (the Statistics panel), or
+// (`compact`) name–value pairs that wrap (the stepper's foot).
+#include "app/gui/app_state.hpp"
+
+namespace attnlab::gui {
+
+void draw_stats(AppState& app, bool compact = false);
+// The compact form's height at a width.
+float stats_height(AppState& app, float width);
+// The table's form, with its warnings.
+float stats_panel_height(AppState& app, float width);
+
+}  // namespace attnlab::gui

@@ -3,15 +3,19 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/attention/first_error.hpp"
+
 namespace attnlab {
 
 Matrix causal_attention(const Matrix& q, const Matrix& k, const Matrix& v, const AttentionShape& s, Index first) {
   const Index length = k.rows(), rows = length - first, hd = s.head_dim;
   Matrix out(rows, s.heads * hd);
   const auto scale = static_cast<float>(s.scale);
-  // One head per thread: each head's scores are a small product, done by Eigen on that thread.
+  // One head per thread: each head's scores are a small product, done by Eigen on that thread. The
+  // scores are allocated inside the loop, so an allocation that fails is handed to the caller.
+  FirstError error;
 #pragma omp parallel for schedule(dynamic)
-  for (Index h = 0; h < s.heads; ++h) {
+  for (Index h = 0; h < s.heads; ++h) error.run([&] {
     const Index g = h * s.kv_heads / s.heads;
     Matrix scores(rows, length);
     scores.noalias() = q.block(first, h * hd, rows, hd) * k.middleCols(g * hd, hd).transpose();
@@ -28,7 +32,8 @@ Matrix causal_attention(const Matrix& q, const Matrix& k, const Matrix& v, const
       row.tail(length - i - 1).setZero();
     }
     out.middleCols(h * hd, hd).noalias() = scores * v.middleCols(g * hd, hd);
-  }
+  });
+  error.rethrow();
   return out;
 }
 

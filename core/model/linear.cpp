@@ -4,21 +4,26 @@
 
 #include <algorithm>
 
+#include "core/attention/first_error.hpp"
+
 namespace attnlab {
 namespace {
 
 // The columns [first, first + count) of the output this thread computes: an equal share, in whole
 // 16-column blocks so that each share stays aligned to the vector width.
+// Eigen's product may allocate its blocking buffers: a failure is handed to the caller.
 template <class Product>
 void split_columns(Index columns, Product product) {
+  FirstError error;
 #pragma omp parallel
   {
     const Index threads = omp_get_num_threads(), t = omp_get_thread_num();
     const Index blocks = (columns + 15) / 16;
     const Index first = std::min(columns, blocks * t / threads * 16);
     const Index last = std::min(columns, blocks * (t + 1) / threads * 16);
-    if (last > first) product(first, last - first);
+    if (last > first) error.run([&] { product(first, last - first); });
   }
+  error.rethrow();
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "core/attention/memory.hpp"
 #include "core/attention/query_view.hpp"
 #include "core/inputs/model_input.hpp"
+#include "core/model/model_memory.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -155,6 +156,7 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
       {"median_ms", {{"forward", median(times)}}},
       {"weights_file_mib", file_mib},
       {"peak_rss_mib", peak_rss_mib()},
+      {"estimated_peak_mib", static_cast<double>(forward_memory(model, static_cast<Index>(tokens.ids.size()))) / (1 << 20)},
   };
   if (options.json) {
     std::cout << result.dump(2) << "\n";

@@ -35,12 +35,16 @@ Outline outline(std::string_view text, std::uint64_t most) {
       continue;
     }
     switch (c) {
-      case ' ': case '\t': case '\n': case '\r': continue;
+      case ' ':
+      case '\t':
+      case '\n':
+      case '\r': continue;
       case '"':
         in_string = true;
         if (!(depth > 0 && object[depth] && (last == '{' || last == ','))) ++o.values;  // not a key
         continue;  // `last` is set where the string ends
-      case '{': case '[':
+      case '{':
+      case '[':
         ++o.values;
         if (++depth > kMaxJsonDepth) {
           o.too_deep_at = i;
@@ -48,7 +52,8 @@ Outline outline(std::string_view text, std::uint64_t most) {
         }
         object[depth] = c == '{';
         break;
-      case '}': case ']':
+      case '}':
+      case ']':
         if (depth > 0) --depth;
         break;
       default:  // a number, true, false or null begins where a value may
@@ -107,8 +112,7 @@ std::string printable(std::string_view text) {
   return excerpt(text, 120);
 }
 
-nlohmann::json parse_json(std::string_view text, const std::string& name, bool unique_keys,
-                          std::uint64_t most_values) {
+nlohmann::json parse_json(std::string_view text, const std::string& name, bool unique_keys, std::uint64_t most_values) {
   const Outline o = outline(text, most_values);
   if (o.too_deep_at != std::string_view::npos)
     throw InputError(name + ": JSON nested more than " + std::to_string(kMaxJsonDepth) + " levels deep at byte " +

@@ -33,9 +33,8 @@ std::vector<std::pair<std::string, std::string>> parse_index(std::string_view te
     const std::string& shard = shard_value.get_ref<const std::string&>();
     // A shard is a file beside the index, never a path that leaves the folder, and a name a path can
     // hold: a NUL would end it early and open another file.
-    const bool control = std::any_of(shard.begin(), shard.end(), [](char c) {
-      return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-    });
+    const bool control = std::any_of(shard.begin(), shard.end(),
+                                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
     if (shard.empty() || shard.find('/') != std::string::npos || shard == "." || shard == ".." || control)
       throw InputError(name + ": weight_map['" + printable(tensor) + "'] is '" + printable(shard) +
                        "', not a file name in the folder" + (control ? " (it holds control characters)" : ""));

@@ -37,7 +37,8 @@ class Fields {
   std::int64_t integer(const char* key, std::int64_t fallback) const {
     if (!has(key)) return fallback;
     const nlohmann::json& v = json_[key];
-    if (v.is_number_unsigned()) return static_cast<std::int64_t>(std::min<std::uint64_t>(v.get<std::uint64_t>(), INT64_MAX));
+    if (v.is_number_unsigned())
+      return static_cast<std::int64_t>(std::min<std::uint64_t>(v.get<std::uint64_t>(), INT64_MAX));
     if (!v.is_number_integer())
       throw InputError(name_ + ": " + key + " is " + printable(v.dump()) + ", not a whole number");
     return v.get<std::int64_t>();
@@ -85,10 +86,10 @@ void gpt2(const Fields& f, ModelConfig& c) {
   c.head_dim = c.hidden / c.heads;
   c.intermediate = f.count_or("n_inner", 4 * c.hidden, limits::model_width);
   if (!limits::model_width.contains(c.intermediate))
-    throw InputError(limits::out_of_range(f.name() + ": n_inner (4 × n_embd)", std::to_string(c.intermediate),
-                                          limits::model_width));
-  c.positions = !f.has("n_positions") && f.has("n_ctx") ? f.count("n_ctx", limits::size)
-                                                        : f.count("n_positions", limits::size);
+    throw InputError(
+        limits::out_of_range(f.name() + ": n_inner (4 × n_embd)", std::to_string(c.intermediate), limits::model_width));
+  c.positions =
+      !f.has("n_positions") && f.has("n_ctx") ? f.count("n_ctx", limits::size) : f.count("n_positions", limits::size);
   c.norm_eps = f.positive("layer_norm_epsilon", 1e-5);
   // gelu_new, gelu_pytorch_tanh and gelu_fast are one formula: GELU's tanh approximation.
   const std::string act = f.text("activation_function", "gelu_new");
@@ -137,8 +138,8 @@ void llama(const Fields& f, ModelConfig& c) {
   c.head_dim = f.count_or("head_dim", c.hidden / c.heads, limits::model_width);
   if (!limits::model_width.contains(c.heads * c.head_dim))
     throw InputError(f.name() + ": num_attention_heads " + std::to_string(c.heads) + " × head_dim " +
-                     std::to_string(c.head_dim) + " = " + std::to_string(c.heads * c.head_dim) +
-                     " is more than the " + std::to_string(limits::model_width.hi) + " a layer's width may be");
+                     std::to_string(c.head_dim) + " = " + std::to_string(c.heads * c.head_dim) + " is more than the " +
+                     std::to_string(limits::model_width.hi) + " a layer's width may be");
   if (c.head_dim % 2 != 0)
     throw InputError(f.name() + ": head_dim " + std::to_string(c.head_dim) + " is odd: RoPE turns pairs of dimensions");
   c.intermediate = f.count("intermediate_size", limits::model_width);

@@ -48,15 +48,14 @@ std::uint64_t saturated(double bytes) {
 
 std::uint64_t weight_memory(DType dtype, std::uint64_t elements) {
   switch (dtype) {
-    case DType::f32: return 4 * elements;  // in place, or copied when off a float boundary
     case DType::f16:
-    case DType::bf16: return 4 * elements;  // widened to float32 at load
-    default: return 4 * elements;           // refused at load; counted as widened
+    case DType::bf16: return 4 * elements;  // widened to float32 copies (2 bytes a value if read in place)
+    default: return 4 * elements;           // F32: read in place, or copied when off a float boundary
   }
 }
 
-std::uint64_t forward_memory(const Model& opened, Index length, Index threads) {
-  const Parts p = parts(opened, length, threads);
+std::uint64_t forward_memory(const Model& opened, Index length) {
+  const Parts p = parts(opened, length, omp_get_max_threads());
   return saturated(p.weights + p.scores + p.rest);
 }
 
@@ -64,14 +63,13 @@ void check_forward_memory(const Model& opened, Index length) {
   const Index threads = omp_get_max_threads();
   const Parts p = parts(opened, length, threads);
   const Index heads = std::min<Index>(threads, opened.config.heads);
-  const std::string advice =
-      p.scores > p.weights
-          ? ": its score matrices alone take " + human_bytes(saturated(p.scores)) + " (" + shape_str(length, length) +
-                " for each of the " + std::to_string(heads) + " heads computed at once): give fewer tokens"
-          : ": its weights alone take " + human_bytes(saturated(p.weights)) + " as float32";
+  const std::string advice = p.scores > p.weights
+                                 ? ": its score matrices alone take " + human_bytes(saturated(p.scores)) + " (" +
+                                       shape_str(length, length) + " for each of the " + std::to_string(heads) +
+                                       " heads computed at once): give fewer tokens"
+                                 : ": its weights alone take " + human_bytes(saturated(p.weights)) + " as float32";
   check_memory(saturated(p.weights + p.scores + p.rest),
-               "the forward pass of " + opened.folder.string() + " over " + std::to_string(length) + " tokens",
-               advice);
+               "the forward pass of " + opened.folder.string() + " over " + std::to_string(length) + " tokens", advice);
 }
 
 }  // namespace attnlab

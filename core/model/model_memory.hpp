@@ -16,11 +16,11 @@ namespace attnlab {
 // while passes read them) or, off a float boundary, copied; F16 and BF16 are widened to float32.
 std::uint64_t weight_memory(DType dtype, std::uint64_t elements);
 
-// The peak of a forward pass over `length` tokens on `threads` threads: the weights read (what
+// The peak of a forward pass over `length` tokens on OpenMP's threads: the weights read (what
 // open_model summed) with the file bytes of the tensor being widened, the program, the Q, K and V
 // every layer keeps, one layer's working activations, the score matrices of the heads computed at
 // once (length × length each), and the logits. Saturates instead of overflowing.
-std::uint64_t forward_memory(const Model& opened, Index length, Index threads);
+std::uint64_t forward_memory(const Model& opened, Index length);
 
 // Throws InputError "the forward pass of DIR over L tokens needs about N GiB of memory, more than
 // the M GiB it may use (…): …" saying whether the weights or the score matrices take the most.

@@ -45,7 +45,10 @@ Weight Weight::load(const Checkpoint& checkpoint, const std::string& name, const
   // the tensor can be named.
   if (const auto at = first_non_finite(w.data_, count))
     throw InputError(ref.file->name + ": tensor '" + printable(name) + "' holds " +
-                     (std::isnan(w.data_[*at]) ? "NaN" : w.data_[*at] > 0 ? "+inf" : "-inf") + " at [" +
+                     (std::isnan(w.data_[*at]) ? "NaN"
+                      : w.data_[*at] > 0       ? "+inf"
+                                               : "-inf") +
+                     " at [" +
                      (shape.size() == 2 ? std::to_string(*at / static_cast<std::size_t>(w.cols_)) + ", " : "") +
                      std::to_string(*at % static_cast<std::size_t>(w.cols_)) + "]: weights must be finite");
   return w;

@@ -51,7 +51,8 @@ Tokenizer Tokenizer::parse_gpt2_files(std::string_view vocab_json, std::string_v
   const auto end_of_text = parts->bpe->model().vocab.find("<|endoftext|>");
   if (end_of_text != parts->bpe->model().vocab.end()) {
     parts->added_id[static_cast<std::size_t>(end_of_text->second)] = true;
-    parts->added = AddedTokens({AddedToken{"<|endoftext|>", end_of_text->second}}, [](std::string&) {}, vocab_name);
+    parts->added = AddedTokens(
+        {AddedToken{"<|endoftext|>", end_of_text->second}}, [](std::string&) {}, vocab_name);
   }
   return Tokenizer(std::move(parts));
 }

@@ -15,7 +15,8 @@ LongestTokens::LongestTokens(const std::vector<std::string_view>& tokens) : node
       const std::int32_t next = child(node, byte);
       node = next >= 0 ? next : add_child(node, byte);
     }
-    if (nodes_[static_cast<std::size_t>(node)].own < 0) nodes_[static_cast<std::size_t>(node)].own = static_cast<std::int32_t>(i);
+    if (nodes_[static_cast<std::size_t>(node)].own < 0)
+      nodes_[static_cast<std::size_t>(node)].own = static_cast<std::int32_t>(i);
   }
   // Breadth first, so that a node's fail link, always shallower, is complete before it is used.
   std::vector<std::int32_t> queue;

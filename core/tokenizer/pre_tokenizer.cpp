@@ -104,7 +104,8 @@ PreTokenizer PreTokenizer::gpt2() {
 // A step whose output is at most a few times its piece (a split, ByteLevel's two bytes a byte): its
 // output is measured once it is made.
 void PreTokenizer::add_step(std::string where, std::function<Pieces(const Piece&)> split) {
-  steps_.push_back({std::move(where), [split = std::move(split)](const Piece& piece, std::size_t) { return split(piece); }});
+  steps_.push_back(
+      {std::move(where), [split = std::move(split)](const Piece& piece, std::size_t) { return split(piece); }});
 }
 
 void PreTokenizer::add_byte_level(bool add_prefix_space, bool use_regex, const std::string& where) {

@@ -69,9 +69,10 @@ Tokenizer Tokenizer::load(const fs::path& folder) {
   if (fs::exists(json, error)) return parse_tokenizer_json(read_tokenizer_file(json), json.string());
   const fs::path vocab = folder / "vocab.json", merges = folder / "merges.txt";
   if (!fs::exists(vocab, error))
-    throw InputError(fs::exists(merges, error)
-                         ? merges.string() + ": no vocab.json beside it (GPT-2's tokenizer needs both), and no tokenizer.json"
-                         : folder.string() + ": no tokenizer.json, and no vocab.json + merges.txt (GPT-2's files) either");
+    throw InputError(
+        fs::exists(merges, error)
+            ? merges.string() + ": no vocab.json beside it (GPT-2's tokenizer needs both), and no tokenizer.json"
+            : folder.string() + ": no tokenizer.json, and no vocab.json + merges.txt (GPT-2's files) either");
   if (!fs::exists(merges, error))
     throw InputError(merges.string() + ": no such file (vocab.json needs it, when there is no tokenizer.json)");
   return parse_gpt2_files(read_tokenizer_file(vocab), read_tokenizer_file(merges), vocab.string(), merges.string());

@@ -1,9 +1,8 @@
 #pragma once
-// What the hostile model-folder suites share: the refusal contract checked through the real binary
-// (exit status, one line, nothing written, and a peak memory that reading the input whole would
-// pass), a tiny Llama to break, sparse files, and a safetensors writer that streams its header to
-// disk so that a header of hundreds of thousands of tensors never sits in the test process (whose
-// own peak the child's rusage carries across the spawn).
+// What the hostile model-folder suites share: the refusal contract (tests/cli_refused.hpp) for every
+// command that runs a model, a tiny Llama to break, sparse files, and a safetensors writer that streams
+// its header to disk so that a header of hundreds of thousands of tensors never sits in the test
+// process (whose own peak the child's rusage carries across the spawn).
 #include <doctest/doctest.h>
 #include <sys/stat.h>
 
@@ -14,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/cli_refused.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/model/tiny_models.hpp"
 
@@ -22,22 +22,9 @@ namespace hostile {
 using namespace cli_test;
 using namespace model_test;
 
-// Under the sanitizers a process's memory is mostly their shadow: bounds on it say nothing there.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-
 // A refusal comes before any input is read whole: the time limit only keeps a hang from stalling the
 // suite, and the sanitizers slow everything down.
 constexpr double kLimit = 120;
-// The program itself with a small input: what a run that read nothing large stays under.
-constexpr double kSmallMib = 96;
-
-inline bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
 
 inline std::set<std::string> listing(const fs::path& dir) {
   std::set<std::string> names;
@@ -45,27 +32,11 @@ inline std::set<std::string> listing(const fs::path& dir) {
   return names;
 }
 
-// Exit `status`, one line "attnlab: …" naming every part, nothing on stdout, and a peak under `mib`.
-inline RunResult check_refused(const std::vector<std::string>& args, const std::vector<std::string>& parts,
-                        double mib = kSmallMib, int status = 2, const RunOptions& options = within(kLimit)) {
-  const RunResult r = run_attnlab(args, options);
-  INFO("command: " << r.command);
-  INFO("stderr: " << r.err);
-  CHECK_FALSE(r.timed_out);
-  CHECK(r.status == status);
-  CHECK(r.err_lines().size() == 1);
-  CHECK(r.err.starts_with("attnlab: "));
-  for (const auto& part : parts) CHECK_MESSAGE(contains(r.err, part), "the message does not say '" << part << "'");
-  CHECK(r.out.empty());
-  if (!kSanitized) CHECK_MESSAGE(r.peak_rss_mib < mib, "peak " << r.peak_rss_mib << " MiB");
-  return r;
-}
-
 // compute, export and bench on one model folder and input, each refused the same way; compute's
 // dump and export's figure are not written.
 inline void check_every_command_refuses(const fs::path& model, const std::vector<std::string>& input,
-                                 const std::vector<std::string>& parts, double mib = kSmallMib,
-                                 const RunOptions& options = within(kLimit)) {
+                                        const std::vector<std::string>& parts,
+                                        const RunOptions& options = within(kLimit)) {
   const TempDir out;
   const auto with = [&](std::vector<std::string> command, const std::vector<std::string>& tail) {
     command.insert(command.end(), {"--model", model.string()});
@@ -73,10 +44,10 @@ inline void check_every_command_refuses(const fs::path& model, const std::vector
     command.insert(command.end(), tail.begin(), tail.end());
     return command;
   };
-  check_refused(with({"compute"}, {"--backend", "cpu", "--dump", (out / "dump").string()}), parts, mib, 2, options);
+  check_refused(with({"compute"}, {"--backend", "cpu", "--dump", (out / "dump").string()}), parts, 2, options);
   check_refused(with({"export"}, {"--stage", "weights", "--backend", "cpu", "--out", (out / "x.png").string()}), parts,
-                mib, 2, options);
-  check_refused(with({"bench"}, {"--repeat", "1", "--json"}), parts, mib, 2, options);
+                2, options);
+  check_refused(with({"bench"}, {"--repeat", "1", "--json"}), parts, 2, options);
   CHECK(listing(out.path()).empty());
 }
 

@@ -77,8 +77,8 @@ void check_config(const attnlab::ModelConfig& c) {
   check(limits::layers.contains(c.layers) && limits::heads.contains(c.heads) && limits::heads.contains(c.kv_heads));
   check(c.heads % c.kv_heads == 0 && limits::model_width.contains(c.heads * c.head_dim));
   check(limits::model_width.contains(c.intermediate) && limits::size.contains(c.positions));
-  check(!c.sliding_window || (limits::size.contains(*c.sliding_window) &&
-                              c.sliding_layers.size() == static_cast<std::size_t>(c.layers)));
+  check(!c.sliding_window ||
+        (limits::size.contains(*c.sliding_window) && c.sliding_layers.size() == static_cast<std::size_t>(c.layers)));
 }
 
 // An accepted index names shards that are plain file names in the folder.

@@ -128,10 +128,10 @@ TEST_SUITE("io/atomic_file") {
   TEST_CASE("atomic: a destination that is a FIFO is refused before anything is written, and stays a FIFO") {
     const auto dir = fresh_dir("fifo");
     REQUIRE(::mkfifo((dir / "f.png").c_str(), 0600) == 0);
-    CHECK_THROWS_WITH_AS(write_file_atomic(dir / "f.png", "png"),
-                         ("cannot write " + (dir / "f.png").string() + ": it is a FIFO (named pipe), not a regular file")
-                             .c_str(),
-                         RunError);
+    CHECK_THROWS_WITH_AS(
+        write_file_atomic(dir / "f.png", "png"),
+        ("cannot write " + (dir / "f.png").string() + ": it is a FIFO (named pipe), not a regular file").c_str(),
+        RunError);
     AtomicBatch batch;
     batch.add(dir / "a.npy", "a");
     batch.add(dir / "f.png", "png");

@@ -39,7 +39,8 @@ TEST_SUITE("io/json") {
   }
 
   TEST_CASE("a key repeated in one object is named; in different objects it is not a repeat") {
-    CHECK(refusal(R"({"a": {"x": 1, "y": 2}, "b": {"x": 3}, "a": 4})", true, 100) == "f.json: the key 'a' appears twice");
+    CHECK(refusal(R"({"a": {"x": 1, "y": 2}, "b": {"x": 3}, "a": 4})", true, 100) ==
+          "f.json: the key 'a' appears twice");
     CHECK(refusal(R"({"a": {"x": 1, "x": 2}})", true, 100) == "f.json: the key 'x' appears twice");
     CHECK(parse_json(R"({"a": {"x": 1}, "b": {"x": 3}})", "f.json", true)["b"]["x"] == 3);
     // Without unique_keys the last one wins, as JSON parsers do.

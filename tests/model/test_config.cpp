@@ -98,8 +98,8 @@ TEST_SUITE("model/config") {
       CHECK(all.slides(0));
       CHECK(all.slides(29));
     }
-    CHECK_FALSE(parse(qwen + R"(, "sliding_window": 64, "use_sliding_window": true, "max_window_layers": 99})")
-                    .slides(29));
+    CHECK_FALSE(
+        parse(qwen + R"(, "sliding_window": 64, "use_sliding_window": true, "max_window_layers": 99})").slides(29));
     check_refused(qwen + R"(, "sliding_window": 64, "use_sliding_window": true, "max_window_layers": 1.5})",
                   {"max_window_layers is 1.5, not a whole number"});
   }

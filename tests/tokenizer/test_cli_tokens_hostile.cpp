@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/cli_refused.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/tokenizer/synthetic.hpp"
 
@@ -16,12 +17,6 @@ using namespace cli_test;
 using nlohmann::json;
 
 namespace {
-
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;  // a process's memory is then mostly the sanitizers' shadow
-#else
-constexpr bool kSanitized = false;
-#endif
 
 constexpr double kLimit = 120;
 
@@ -31,18 +26,8 @@ json small_tokenizer(json pre_tokenizer, json normalizer = nullptr) {
                               std::move(pre_tokenizer), std::move(normalizer));
 }
 
-// Exit 2, one line naming every part, nothing on stdout, and a peak no larger than the program's own.
-void check_refused(const fs::path& folder, const std::string& text, const std::vector<std::string>& parts) {
-  const RunResult r = run_attnlab({"tokens", "--model", folder.string(), "--text", text}, within(kLimit));
-  INFO(r.command.substr(0, 200));
-  INFO(r.err);
-  CHECK_FALSE(r.timed_out);
-  CHECK(r.status == 2);
-  CHECK(r.out.empty());
-  REQUIRE(r.err_lines().size() == 1);
-  CHECK(r.err.starts_with("attnlab: "));
-  for (const std::string& part : parts) CHECK_MESSAGE(r.err.find(part) != std::string::npos, "not said: " << part);
-  if (!kSanitized) CHECK_MESSAGE(r.peak_rss_mib < 96, "peak " << r.peak_rss_mib << " MiB");
+void check_tokens_refused(const fs::path& folder, const std::string& text, const std::vector<std::string>& parts) {
+  cli_test::check_refused({"tokens", "--model", folder.string(), "--text", text}, parts);
 }
 
 json replace(json pattern, const std::string& content) {
@@ -79,7 +64,8 @@ TEST_SUITE("cli/tokens-hostile") {
       text += "<t" + std::to_string(n) + ">" + std::string(40, '<') + " ab ";
       want.insert(want.end(), {4 + n, 2, 0, 1, 2});
     }
-    const RunResult r = run_attnlab({"tokens", "--model", dir.path().string(), "--text", text, "--json"}, within(kLimit));
+    const RunResult r =
+        run_attnlab({"tokens", "--model", dir.path().string(), "--text", text, "--json"}, within(kLimit));
     INFO(r.err);
     CHECK_FALSE(r.timed_out);
     REQUIRE(r.status == 0);
@@ -91,23 +77,25 @@ TEST_SUITE("cli/tokens-hostile") {
     const TempDir dir;
     synthetic::write_tokenizer(dir.path(), small_tokenizer(nullptr));
     fs::resize_file(dir / "tokenizer.json", std::uint64_t{20} << 30);  // a hole after the JSON
-    check_refused(dir.path(), "ab", {"tokenizer.json: 20.0 GiB (21474836480 bytes), more than the 256.0 MiB"});
+    check_tokens_refused(dir.path(), "ab", {"tokenizer.json: 20.0 GiB (21474836480 bytes), more than the 256.0 MiB"});
   }
 
   TEST_CASE("normalizers that multiply the text are refused by the step, at once") {
     const TempDir dir;
     // a → aa, forty times over: 2⁴⁰ bytes from one "a".
-    synthetic::write_tokenizer(dir / "doubling",
-                               small_tokenizer(nullptr, {{"type", "Sequence"},
-                                                         {"normalizers", std::vector<json>(40, replace({{"String", "a"}},
-                                                                                                       "aa"))}}));
-    check_refused(dir / "doubling", "a banana", {"tokenizer.json: normalizer.normalizers[", "64 times longer"});
+    synthetic::write_tokenizer(
+        dir / "doubling",
+        small_tokenizer(
+            nullptr, {{"type", "Sequence"}, {"normalizers", std::vector<json>(40, replace({{"String", "a"}}, "aa"))}}));
+    check_tokens_refused(dir / "doubling", "a banana", {"tokenizer.json: normalizer.normalizers[", "64 times longer"});
     // The empty pattern matches between every two characters: 100 kB at each of 20,001 places.
-    synthetic::write_tokenizer(dir / "empty", small_tokenizer(nullptr, replace({{"Regex", ""}}, std::string(100000, 'b'))));
-    check_refused(dir / "empty", std::string(20000, 'a'), {"tokenizer.json: normalizer", "this step would make the text"});
+    synthetic::write_tokenizer(dir / "empty",
+                               small_tokenizer(nullptr, replace({{"Regex", ""}}, std::string(100000, 'b'))));
+    check_tokens_refused(dir / "empty", std::string(20000, 'a'),
+                         {"tokenizer.json: normalizer", "this step would make the text"});
     synthetic::write_tokenizer(dir / "prepend",
                                small_tokenizer(nullptr, {{"type", "Prepend"}, {"prepend", std::string(1 << 20, 'a')}}));
-    check_refused(dir / "prepend", "ab", {"tokenizer.json: normalizer", "longer than"});
+    check_tokens_refused(dir / "prepend", "ab", {"tokenizer.json: normalizer", "longer than"});
   }
 
   TEST_CASE("pre-tokenizers that multiply the text are refused by the step, at once") {
@@ -116,10 +104,10 @@ TEST_SUITE("cli/tokens-hostile") {
                                                                    {"replacement", std::string(3 << 20, 'a')},
                                                                    {"prepend_scheme", "always"},
                                                                    {"split", false}}));
-    check_refused(dir / "metaspace", "a b a b a b", {"tokenizer.json: pre_tokenizer", "longer than"});
+    check_tokens_refused(dir / "metaspace", "a b a b a b", {"tokenizer.json: pre_tokenizer", "longer than"});
     // ByteLevel spells each byte as a character of two bytes: forty of them in a row double it forty times.
     json chain = {{"type", "Sequence"}, {"pretokenizers", std::vector<json>(40, synthetic::byte_level(false))}};
     synthetic::write_tokenizer(dir / "bytelevel", small_tokenizer(chain));
-    check_refused(dir / "bytelevel", "a b", {"tokenizer.json: pre_tokenizer.pretokenizers[", "64 times longer"});
+    check_tokens_refused(dir / "bytelevel", "a b", {"tokenizer.json: pre_tokenizer.pretokenizers[", "64 times longer"});
   }
 }

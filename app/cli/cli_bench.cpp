@@ -1,10 +1,9 @@
 // attnlab bench: median times of a full compute, an output-only compute, or the recompute after
 // one change, with GFLOP/s counted as 2·Lq·Lk·(dk + dv) whatever the mode.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -17,6 +16,7 @@
 #include "core/attention/memory.hpp"
 #include "core/attention/query_view.hpp"
 #include "core/inputs/model_input.hpp"
+#include "core/model/model_memory.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -38,10 +38,14 @@ double median(std::vector<double> values) {
   return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+// This process's own peak (VmHWM): getrusage's would keep a large parent's across fork and exec.
 double peak_rss_mib() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  double kib = 0;
+  while (status >> key)
+    if (key == "VmHWM:" && status >> kib) return kib / 1024.0;
+  return 0;
 }
 
 // The floor of any approach that keeps the matrices: Q·Kᵀ and P·V alone, on Eigen's own threads.
@@ -132,10 +136,11 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   if (input.tokens.token_ids) parse_token_ids(*input.tokens.token_ids);  // a malformed list costs no loading
 
   auto start = Clock::now();
-  const Model model = load_model(input.model);
-  const std::optional<Tokenizer> tokenizer = folder_tokenizer(input.model);
+  ModelRun run = open_model_run(input, false);  // refused here when it would not fit; ids need no labels
+  load_weights(run.model);
   const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  const ModelTokens tokens = model_tokens(input, model, tokenizer ? &*tokenizer : nullptr);
+  const Model& model = run.model;
+  const ModelTokens& tokens = run.tokens;
   sink = forward(model, tokens.ids).logits[0];  // warm-up: the mapped pages read in, threads started
   std::vector<double> times;
   for (int r = 0; r < options.repeat; ++r) {
@@ -160,6 +165,7 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
       {"median_ms", {{"forward", median(times)}}},
       {"weights_file_mib", file_mib},
       {"peak_rss_mib", peak_rss_mib()},
+      {"estimated_peak_mib", static_cast<double>(forward_memory(model, static_cast<Index>(tokens.ids.size()))) / (1 << 20)},
   };
   if (options.json) {
     std::cout << result.dump(2) << "\n";

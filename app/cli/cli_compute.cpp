@@ -144,6 +144,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (const auto sizes = planned_sizes(input)) check_compute_memory(*sizes, options, precision);
   std::optional<ModelRun> run;
   if (!input.model.empty()) run = run_model(input);
+  if (run && !run->tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(*run).c_str());
   HeadsProblem problem =
       run ? model_layer_problem(input, *run, model_layer(input, run->model.config)) : load_heads_problem(input);
   check_compute_memory(sizes_of(problem), options, precision);

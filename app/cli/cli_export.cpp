@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -234,6 +235,7 @@ std::string every_layer(const ExportOptions& o, Format format, Stage stage, cons
 std::string model_figure(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
                          const InputOptions& input) {
   const ModelRun run = run_model(input);  // --layer N is checked before the forward pass
+  if (!run.tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(run).c_str());
   const ModelConfig& c = run.model.config;
   const std::optional<Index> head = chosen_head(o, c.heads);
   if (input.layer && *input.layer == "all") return every_layer(o, format, stage, precision, input, run, head);

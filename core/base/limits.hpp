@@ -34,6 +34,13 @@ inline constexpr double font_scale_lo = 0.5, font_scale_hi = 4;
 inline constexpr Range context{1, 1 << 20};
 inline constexpr Range layers{1, 1024};
 
+// A model's config.json: the vocabulary, and any one width of a layer (hidden, intermediate, heads ×
+// head_dim): generous for every real model (Llama 3.1 405B's MLP is 53248 wide, Gemma's vocabulary
+// 262144 tokens), and small enough that no product of sizes wraps on its way to an allocation. Its
+// layers are `layers`, its heads `heads`, its positions and sliding window `size`.
+inline constexpr Range model_vocab{1, std::int64_t{1} << 24};
+inline constexpr Range model_width{1, std::int64_t{1} << 20};
+
 // The dk sweep: each dk, L = Lq = Lk, the trials per dk, and how many dks one list may hold.
 inline constexpr Range sweep_dk{1, 65536};
 inline constexpr Range sweep_length{1, 4096};

@@ -5,6 +5,7 @@
 #include "core/base/quote.hpp"
 #include "core/inputs/read_mask.hpp"
 #include "core/model/layer_problem.hpp"
+#include "core/model/model_memory.hpp"
 
 namespace attnlab {
 
@@ -67,13 +68,36 @@ ModelTokens model_tokens(const InputOptions& in, const Model& model, const Token
   return tokens;
 }
 
-ModelRun run_model(const InputOptions& in, const ModelProgress& progress) {
+ModelRun open_model_run(const InputOptions& in, bool labels) {
   check_model_options(in);
   if (in.tokens.token_ids) parse_token_ids(*in.tokens.token_ids);  // a malformed list costs no loading
   if (in.tokens.text && in.tokens.text->empty()) read_token_ids(in.tokens, nullptr, 0, "");  // nor an empty text
-  ModelRun run{load_model(in.model, progress), folder_tokenizer(in.model), {}, {}};
+  ModelRun run{open_model(in.model), std::nullopt, {}, {}, {}};
+  if (in.tokens.text) {
+    run.tokenizer = folder_tokenizer(in.model);
+  } else if (labels) {
+    try {
+      run.tokenizer = folder_tokenizer(in.model);
+    } catch (const InputError& e) {
+      run.tokenizer_unused = e.what();  // the ids need no tokenizer: they label themselves
+    }
+  }
   run.tokens = model_tokens(in, run.model, run.tokenizer_or_null());
   if (in.layer && *in.layer != "all") model_layer(in, run.model.config);  // before the forward pass
+  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()));
+  return run;
+}
+
+std::string labels_note(const ModelRun& run) {
+  std::string why = run.tokenizer_unused;
+  for (char& c : why)
+    if (c == '\n' || c == '\r') c = ' ';
+  return "the tokens are labelled with their ids: " + why;
+}
+
+ModelRun run_model(const InputOptions& in, const ModelProgress& progress) {
+  ModelRun run = open_model_run(in, true);
+  load_weights(run.model, progress);
   run.pass = forward(run.model, run.tokens.ids, progress);
   return run;
 }

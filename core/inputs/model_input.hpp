@@ -44,11 +44,24 @@ ModelTokens model_tokens(const InputOptions& input, const Model& model, const To
 struct ModelRun {
   Model model;
   std::optional<Tokenizer> tokenizer;
+  // --token-ids with a folder whose tokenizer could not be used: why, naming the file. The tokens
+  // are then labelled with their ids, and a front end may say so.
+  std::string tokenizer_unused;
   ModelTokens tokens;
   ForwardPass pass;
 
   const Tokenizer* tokenizer_or_null() const { return tokenizer ? &*tokenizer : nullptr; }
 };
+
+// Every refusal of a model's input before a weight is read: the options checked, the model opened
+// (open_model), the tokenizer read where it is needed, the tokens checked against the model, and the
+// memory a forward pass over them needs against what the machine has. The tokenizer is read for
+// --text (its errors name the file), and for --token-ids only when `labels` asks for the ids shown as
+// text, where one that cannot be used leaves the ids as labels (tokenizer_unused says why).
+ModelRun open_model_run(const InputOptions& input, bool labels);
+// "the tokens are labelled with their ids: <why the tokenizer could not be used>", on one line.
+std::string labels_note(const ModelRun& run);
+// open_model_run with labels, then the weights read and the forward pass.
 ModelRun run_model(const InputOptions& input, const ModelProgress& progress = {});
 
 // Layer ℓ of the run as the lab's problem, with --mask and --scale replacing the model's when given.

@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/base/error.hpp"
+#include "core/base/memory.hpp"
 
 namespace attnlab {
 namespace fs = std::filesystem;
@@ -24,6 +25,24 @@ std::string reason(int err) {
 
 RunError write_error(const fs::path& dest, const std::string& why) {
   return RunError("cannot write " + dest.string() + ": " + why);
+}
+
+// What a path that is not a regular file is, for the message that refuses it.
+std::string kind_of(mode_t mode) {
+  if (S_ISDIR(mode)) return "it is a directory";
+  if (S_ISFIFO(mode)) return "it is a FIFO (named pipe), not a regular file";
+  if (S_ISCHR(mode)) return "it is a character device, not a regular file";
+  if (S_ISBLK(mode)) return "it is a block device, not a regular file";
+  if (S_ISSOCK(mode)) return "it is a socket, not a regular file";
+  return "it is not a regular file";
+}
+
+// A destination that exists must be a regular file (or a link, which the rename replaces): renamed
+// over, a device node, a FIFO or a socket would be replaced by a file. Checked before a byte is written.
+void check_destination(const fs::path& dest) {
+  struct stat st {};
+  if (::lstat(dest.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode)) return;
+  throw write_error(dest, kind_of(st.st_mode));
 }
 
 // Beside the destination, so the final rename stays within one file system and is atomic;
@@ -72,6 +91,7 @@ void write_temp(const fs::path& dest, const fs::path& tmp, const ByteSource& wri
 }  // namespace
 
 void write_file_atomic(const fs::path& path, std::string_view bytes) {
+  check_destination(path);
   const fs::path tmp = temp_path_for(path);
   write_temp(path, tmp, [bytes](const ByteSink& put) { put(bytes); });
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
@@ -96,6 +116,7 @@ void AtomicBatch::commit() {
   const auto remove_temps = [&](std::size_t from) {
     for (std::size_t i = from; i < temps.size(); ++i) ::unlink(temps[i].c_str());
   };
+  for (const auto& [dest, write] : files) check_destination(dest);
   try {
     for (const auto& [dest, write] : files) {
       const fs::path tmp = temp_path_for(dest);
@@ -164,32 +185,23 @@ void NewDirectories::remove() noexcept {
   made_.clear();
 }
 
-namespace {
-
-// What a path that is not a regular file is, for the message that refuses it.
-std::string kind_of(mode_t mode) {
-  if (S_ISDIR(mode)) return "it is a directory";
-  if (S_ISFIFO(mode)) return "it is a FIFO (named pipe), not a regular file";
-  if (S_ISCHR(mode)) return "it is a character device, not a regular file";
-  if (S_ISBLK(mode)) return "it is a block device, not a regular file";
-  if (S_ISSOCK(mode)) return "it is a socket, not a regular file";
-  return "it is not a regular file";
-}
-
-}  // namespace
-
-FileReader::FileReader(const fs::path& path, std::string name) : name_(std::move(name)) {
+int open_regular_file(const fs::path& path, const std::string& name, std::uint64_t& size) {
   // O_NONBLOCK: opening a FIFO would otherwise wait for a writer before fstat could refuse it.
-  fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd_ < 0) throw InputError(name_ + ": cannot read: " + reason(errno));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) throw InputError(name + ": cannot read: " + reason(errno));
   struct stat st {};
-  const bool stated = ::fstat(fd_, &st) == 0;
+  const bool stated = ::fstat(fd, &st) == 0;
   if (!stated || !S_ISREG(st.st_mode)) {
     const std::string why = stated ? kind_of(st.st_mode) : reason(errno);
-    ::close(fd_);
-    throw InputError(name_ + ": cannot read: " + why);
+    ::close(fd);
+    throw InputError(name + ": cannot read: " + why);
   }
-  size_ = static_cast<std::uint64_t>(st.st_size);
+  size = static_cast<std::uint64_t>(st.st_size);
+  return fd;
+}
+
+FileReader::FileReader(const fs::path& path, std::string name) : name_(std::move(name)) {
+  fd_ = open_regular_file(path, name_, size_);
 }
 
 FileReader::~FileReader() {
@@ -214,8 +226,11 @@ void FileReader::read(std::string& bytes, std::uint64_t count) {
   done_ += count;
 }
 
-std::string read_file(const fs::path& path, const std::string& name) {
+std::string read_file(const fs::path& path, const std::string& name, std::uint64_t most_bytes) {
   FileReader file(path, name);
+  if (file.size() > most_bytes)
+    throw InputError(name + ": " + human_bytes(file.size()) + " (" + std::to_string(file.size()) +
+                     " bytes), more than the " + human_bytes(most_bytes) + " such a file may have");
   std::string bytes;
   file.read(bytes, file.size());
   return bytes;

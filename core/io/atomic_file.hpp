@@ -47,6 +47,12 @@ class NewDirectories {
   std::vector<std::filesystem::path> made_;  // outermost first
 };
 
+// A regular file opened read-only (a descriptor the caller closes), its size in bytes when opened set
+// in `size`. A FIFO, a device or a directory is refused by name before a byte is read: a pipe would
+// block, /dev/zero never ends. Throws InputError, e.g. "Q file x.npy: cannot read: it is a FIFO (named
+// pipe), not a regular file"; `name` is how messages name the file.
+int open_regular_file(const std::filesystem::path& path, const std::string& name, std::uint64_t& size);
+
 // A regular file open for reading. A FIFO, a device or a directory is refused by name before a byte
 // is read (a pipe would block, /dev/zero never ends), and no more is read than the file held when it
 // was opened. Throws InputError, e.g. "Q file x.npy: cannot read: No such file or directory";
@@ -69,7 +75,9 @@ class FileReader {
   std::string name_;
 };
 
-// The whole content of a regular file, as FileReader reads it.
-std::string read_file(const std::filesystem::path& path, const std::string& name);
+// The whole content of a regular file, as FileReader reads it. A file larger than `most_bytes` is
+// refused before a byte is read: "NAME: 7.0 GiB, more than the 16.0 MiB such a file may have".
+std::string read_file(const std::filesystem::path& path, const std::string& name,
+                      std::uint64_t most_bytes = UINT64_MAX);
 
 }  // namespace attnlab

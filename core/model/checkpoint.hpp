@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/model/mapped_file.hpp"
@@ -14,13 +16,28 @@
 
 namespace attnlab {
 
-// One mapped safetensors file with its checked header.
+// One mapped safetensors file with its checked header, its tensors found by name.
 struct SafetensorsFile {
   explicit SafetensorsFile(const std::filesystem::path& path);  // throws InputError naming the file
   MappedFile file;
   SafetensorsHeader header;
   std::string name;  // the path, as messages name it
+
+  // nullptr when the file has no tensor of that name.
+  const TensorEntry* find(std::string_view tensor) const;
+
+ private:
+  std::unordered_map<std::string_view, const TensorEntry*> by_name_;  // views of the header's names
 };
+
+// The index's limits: its size, and the JSON values it may hold (one per tensor, and a few more).
+inline constexpr std::uint64_t kMaxIndexBytes = 64 << 20;
+inline constexpr std::uint64_t kMaxIndexValues = 1 << 22;
+
+// model.safetensors.index.json's weight map, tensor → shard file, in the file's order. Throws
+// InputError starting with `name`: JSON that does not parse or is too large, no weight_map object, a
+// shard that is not a string or not a file name in the folder ('/', ".", "..", control bytes).
+std::vector<std::pair<std::string, std::string>> parse_index(std::string_view text, const std::string& name);
 
 struct TensorRef {
   const SafetensorsFile* file = nullptr;

@@ -1,5 +1,9 @@
 #include "core/model/config.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
+#include "core/base/limits.hpp"
 #include "core/base/quote.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/json_file.hpp"
@@ -16,15 +20,30 @@ class Fields {
   bool has(const char* key) const { return json_.contains(key) && !json_[key].is_null(); }
   const nlohmann::json& at(const char* key) const { return json_[key]; }
 
-  // A whole number ≥ 1.
-  Index count(const char* key) const {
+  // A whole number ≥ 1 inside `range`: checked before anything is sized by it.
+  Index count(const char* key, limits::Range range) const {
     if (!has(key)) throw InputError(name_ + ": no " + key);
     const nlohmann::json& v = json_[key];
-    if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 1 || v.get<std::uint64_t>() > (1ull << 40))
+    if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 1)
       throw InputError(name_ + ": " + key + " is " + printable(v.dump()) + ", not a whole number ≥ 1");
+    if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(range.hi))
+      throw InputError(limits::out_of_range(name_ + ": " + key, v.dump(), range));
     return static_cast<Index>(v.get<std::uint64_t>());
   }
-  Index count_or(const char* key, Index fallback) const { return has(key) ? count(key) : fallback; }
+  Index count_or(const char* key, Index fallback, limits::Range range) const {
+    return has(key) ? count(key, range) : fallback;
+  }
+
+  // Any whole number, negative too.
+  std::int64_t integer(const char* key, std::int64_t fallback) const {
+    if (!has(key)) return fallback;
+    const nlohmann::json& v = json_[key];
+    if (v.is_number_unsigned())
+      return static_cast<std::int64_t>(std::min<std::uint64_t>(v.get<std::uint64_t>(), INT64_MAX));
+    if (!v.is_number_integer())
+      throw InputError(name_ + ": " + key + " is " + printable(v.dump()) + ", not a whole number");
+    return v.get<std::int64_t>();
+  }
 
   // A finite number > 0.
   double positive(const char* key, double fallback) const {
@@ -58,16 +77,20 @@ class Fields {
 
 void gpt2(const Fields& f, ModelConfig& c) {
   c.architecture = Architecture::gpt2;
-  c.vocab = f.count("vocab_size");
-  c.hidden = f.count("n_embd");
-  c.layers = f.count("n_layer");
-  c.heads = c.kv_heads = f.count("n_head");
+  c.vocab = f.count("vocab_size", limits::model_vocab);
+  c.hidden = f.count("n_embd", limits::model_width);
+  c.layers = f.count("n_layer", limits::layers);
+  c.heads = c.kv_heads = f.count("n_head", limits::heads);
   if (c.hidden % c.heads != 0)
     throw InputError(f.name() + ": n_embd " + std::to_string(c.hidden) + " is not a multiple of n_head " +
                      std::to_string(c.heads));
   c.head_dim = c.hidden / c.heads;
-  c.intermediate = f.count_or("n_inner", 4 * c.hidden);
-  c.positions = !f.has("n_positions") && f.has("n_ctx") ? f.count("n_ctx") : f.count("n_positions");
+  c.intermediate = f.count_or("n_inner", 4 * c.hidden, limits::model_width);
+  if (!limits::model_width.contains(c.intermediate))
+    throw InputError(
+        limits::out_of_range(f.name() + ": n_inner (4 × n_embd)", std::to_string(c.intermediate), limits::model_width));
+  c.positions =
+      !f.has("n_positions") && f.has("n_ctx") ? f.count("n_ctx", limits::size) : f.count("n_positions", limits::size);
   c.norm_eps = f.positive("layer_norm_epsilon", 1e-5);
   // gelu_new, gelu_pytorch_tanh and gelu_fast are one formula: GELU's tanh approximation.
   const std::string act = f.text("activation_function", "gelu_new");
@@ -101,11 +124,11 @@ void rope_scaling(const Fields& f, const nlohmann::json& scaling, const std::str
 
 void llama(const Fields& f, ModelConfig& c) {
   c.architecture = Architecture::llama;
-  c.vocab = f.count("vocab_size");
-  c.hidden = f.count("hidden_size");
-  c.layers = f.count("num_hidden_layers");
-  c.heads = f.count("num_attention_heads");
-  c.kv_heads = f.count_or("num_key_value_heads", c.heads);
+  c.vocab = f.count("vocab_size", limits::model_vocab);
+  c.hidden = f.count("hidden_size", limits::model_width);
+  c.layers = f.count("num_hidden_layers", limits::layers);
+  c.heads = f.count("num_attention_heads", limits::heads);
+  c.kv_heads = f.count_or("num_key_value_heads", c.heads, limits::heads);
   if (c.heads % c.kv_heads != 0)
     throw InputError(f.name() + ": num_key_value_heads " + std::to_string(c.kv_heads) +
                      " does not divide num_attention_heads " + std::to_string(c.heads));
@@ -113,11 +136,15 @@ void llama(const Fields& f, ModelConfig& c) {
     throw InputError(f.name() + ": hidden_size " + std::to_string(c.hidden) +
                      " is not a multiple of num_attention_heads " + std::to_string(c.heads) +
                      " and there is no head_dim");
-  c.head_dim = f.count_or("head_dim", c.hidden / c.heads);
+  c.head_dim = f.count_or("head_dim", c.hidden / c.heads, limits::model_width);
+  if (!limits::model_width.contains(c.heads * c.head_dim))
+    throw InputError(f.name() + ": num_attention_heads " + std::to_string(c.heads) + " × head_dim " +
+                     std::to_string(c.head_dim) + " = " + std::to_string(c.heads * c.head_dim) + " is more than the " +
+                     std::to_string(limits::model_width.hi) + " a layer's width may be");
   if (c.head_dim % 2 != 0)
     throw InputError(f.name() + ": head_dim " + std::to_string(c.head_dim) + " is odd: RoPE turns pairs of dimensions");
-  c.intermediate = f.count("intermediate_size");
-  c.positions = f.count("max_position_embeddings");
+  c.intermediate = f.count("intermediate_size", limits::model_width);
+  c.positions = f.count("max_position_embeddings", limits::size);
   c.norm_eps = f.positive("rms_norm_eps", 1e-6);
   const std::string act = f.text("hidden_act", "silu");
   if (act != "silu" && act != "swish")
@@ -146,7 +173,7 @@ void llama(const Fields& f, ModelConfig& c) {
   // and then only the layers from max_window_layers on (or those layer_types names).
   if (c.model_type == "llama" || !f.has("sliding_window")) return;
   if (c.model_type == "qwen2" && !f.flag("use_sliding_window", false)) return;
-  c.sliding_window = f.count("sliding_window");
+  c.sliding_window = f.count("sliding_window", limits::size);
   c.sliding_layers.assign(static_cast<std::size_t>(c.layers), true);
   if (c.model_type != "qwen2") return;
   if (f.has("layer_types")) {
@@ -156,7 +183,8 @@ void llama(const Fields& f, ModelConfig& c) {
     for (std::size_t l = 0; l < types.size(); ++l)
       c.sliding_layers[l] = types[l].is_string() && types[l].get<std::string>() == "sliding_attention";
   } else {
-    const Index first = f.has("max_window_layers") ? f.count("max_window_layers") : 28;
+    // Any whole number, as transformers takes it: 0 (or less) slides every layer, c.layers or more none.
+    const std::int64_t first = f.integer("max_window_layers", 28);
     for (Index l = 0; l < c.layers; ++l) c.sliding_layers[static_cast<std::size_t>(l)] = l >= first;
   }
 }
@@ -164,7 +192,7 @@ void llama(const Fields& f, ModelConfig& c) {
 }  // namespace
 
 ModelConfig parse_config(std::string_view text, const std::string& name) {
-  const nlohmann::json json = parse_json(text, name);
+  const nlohmann::json json = parse_json(text, name, false, kMaxConfigValues);
   if (!json.is_object()) throw InputError(name + ": not a JSON object");
   const Fields f(json, name);
   ModelConfig c;
@@ -183,7 +211,7 @@ ModelConfig parse_config(std::string_view text, const std::string& name) {
 
 ModelConfig read_config(const std::filesystem::path& folder) {
   const std::filesystem::path path = folder / "config.json";
-  return parse_config(read_file(path, path.string()), path.string());
+  return parse_config(read_file(path, path.string(), kMaxConfigBytes), path.string());
 }
 
 }  // namespace attnlab

@@ -1,5 +1,6 @@
 #pragma once
 // config.json: which architecture, and every size and constant the forward pass needs.
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -49,8 +50,13 @@ struct ModelConfig {
 // The supported model types, as messages list them.
 inline constexpr const char* supported_model_types = "gpt2, llama, mistral, qwen2";
 
-// Throws InputError starting with `name` (config.json's path): JSON that does not parse, an
-// unsupported model_type (listing the supported), a missing or invalid field (naming it).
+// config.json's limits: its size, and the JSON values it may hold (real ones have under a thousand).
+inline constexpr std::uint64_t kMaxConfigBytes = 16 << 20;
+inline constexpr std::uint64_t kMaxConfigValues = 1 << 20;
+
+// Throws InputError starting with `name` (config.json's path): JSON that does not parse or is too
+// large, an unsupported model_type (listing the supported), a missing or invalid field (naming it),
+// a size outside its limits (core/base/limits.hpp: the key, the value and the range).
 ModelConfig parse_config(std::string_view text, const std::string& name);
 ModelConfig read_config(const std::filesystem::path& folder);
 

@@ -8,6 +8,7 @@
 #include "core/model/layer_ops.hpp"
 #include "core/model/linear.hpp"
 #include "core/model/rope.hpp"
+#include "core/model/widen.hpp"
 
 namespace attnlab {
 namespace {
@@ -93,6 +94,22 @@ void keep_freed_memory() {
   (void)kept;
 }
 
+// Finite weights can still overflow float32 on the way (activations past 3.4·10³⁸): the first layer
+// where that happens is named, rather than NaN reaching the figures.
+void check_finite(const Model& model, Index layer, const char* what, const float* values, Index count) {
+  if (!first_non_finite(values, static_cast<std::size_t>(count))) return;
+  throw InputError("the forward pass of " + model.folder.string() + " overflows float32 in layer " +
+                   std::to_string(layer) + " (" + what + " hold NaN or ±inf): its weights give no finite result " +
+                   "for these tokens");
+}
+
+void check_layer(const Model& model, Index layer, const LayerQKV& kept, const Matrix& x) {
+  check_finite(model, layer, "its queries", kept.q.data(), kept.q.size());
+  check_finite(model, layer, "its keys", kept.k.data(), kept.k.size());
+  check_finite(model, layer, "its values", kept.v.data(), kept.v.size());
+  check_finite(model, layer, "its outputs", x.data(), x.size());
+}
+
 }  // namespace
 
 void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids) {
@@ -138,11 +155,13 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
     LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
     if (c.architecture == Architecture::gpt2) gpt2_block(c, w, l, x, kept);
     else llama_block(c, w, l, rope, x, kept);
+    check_layer(model, l, kept, x);
   }
   const Matrix final_row = c.architecture == Architecture::gpt2
                                ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
                                : rms_norm(x, model.final_norm, c.norm_eps);
   pass.logits = output_logits(model.output(), final_row);
+  check_finite(model, c.layers - 1, "the next token's logits", pass.logits.data(), pass.logits.size());
   return pass;
 }
 

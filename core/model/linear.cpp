@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/attention/first_error.hpp"
 #include "core/base/threads.hpp"
 
 namespace attnlab {
@@ -9,16 +10,19 @@ namespace {
 
 // The columns [first, first + count) of the output this thread computes: an equal share, in whole
 // 16-column blocks so that each share stays aligned to the vector width.
+// Eigen's product may allocate its blocking buffers: a failure is handed to the caller.
 template <class Product>
 void split_columns(Index columns, Product product) {
+  FirstError error;
 #pragma omp parallel
   {
     const Index threads = team_size(), t = thread_index();
     const Index blocks = (columns + 15) / 16;
     const Index first = std::min(columns, blocks * t / threads * 16);
     const Index last = std::min(columns, blocks * (t + 1) / threads * 16);
-    if (last > first) product(first, last - first);
+    if (last > first) error.run([&] { product(first, last - first); });
   }
+  error.rethrow();
 }
 
 }  // namespace

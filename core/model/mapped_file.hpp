@@ -1,6 +1,8 @@
 #pragma once
 // A file mapped read-only into memory (POSIX mmap): a model's weights are read in place, page by page
-// as the forward pass touches them, never copied whole into the process.
+// as the forward pass touches them, never copied whole into the process. A file truncated while it
+// is mapped ends the program with "attnlab: FILE: the file changed while it was read" and exit
+// status 1, instead of the SIGBUS its lost pages would raise.
 #include <cstddef>
 #include <filesystem>
 #include <string>
@@ -10,7 +12,7 @@ namespace attnlab {
 
 class MappedFile {
  public:
-  // Throws InputError naming `path`: missing, a directory, unreadable.
+  // Throws InputError naming `path`: missing, a directory, a FIFO or device, unreadable.
   explicit MappedFile(const std::filesystem::path& path);
   ~MappedFile();
   MappedFile(const MappedFile&) = delete;
@@ -27,6 +29,7 @@ class MappedFile {
   std::filesystem::path path_;
   void* data_ = nullptr;
   std::size_t size_ = 0;
+  void* listed_ = nullptr;  // the entry the bus-error handler finds the mapping by
 };
 
 }  // namespace attnlab

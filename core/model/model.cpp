@@ -1,25 +1,42 @@
 #include "core/model/model.hpp"
 
+#include <algorithm>
 #include <system_error>
+
+#include "core/model/model_memory.hpp"
 
 namespace attnlab {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Loads weights by name, each shape from the config, counting the parameters.
+// Loads weights by name, each shape from the config, counting the parameters. The same walk over the
+// names opens a model without reading (`read` false): every tensor found and checked, and what the
+// weights will take in memory summed.
 struct Loader {
   Model& model;
   std::string prefix;  // gpt2's optional "transformer."
   std::string config_name;
+  bool read = true;
 
-  Weight operator()(const std::string& name, std::vector<Index> shape) {
-    Weight w = Weight::load(*model.checkpoint, prefix + name, std::move(shape), config_name);
-    model.parameters += w.size();
-    return w;
+  Weight operator()(const std::string& name, const std::vector<Index>& shape) {
+    if (read) return Weight::load(*model.checkpoint, prefix + name, shape, config_name);
+    const TensorRef& ref = Weight::find(*model.checkpoint, prefix + name, shape, config_name);
+    const std::uint64_t elements = element_count(shape);
+    model.parameters += static_cast<Index>(elements);
+    model.weight_bytes += weight_memory(ref.entry->dtype, elements);
+    if (ref.entry->dtype != DType::f32)
+      model.largest_widened_source = std::max(model.largest_widened_source, ref.entry->end - ref.entry->begin);
+    return {};
   }
-  Weight optional(bool present, const std::string& name, std::vector<Index> shape) {
-    return present ? (*this)(name, std::move(shape)) : Weight{};
+  Weight optional(bool present, const std::string& name, const std::vector<Index>& shape) {
+    return present ? (*this)(name, shape) : Weight{};
+  }
+
+  static std::uint64_t element_count(const std::vector<Index>& shape) {
+    std::uint64_t n = 1;
+    for (const Index d : shape) n *= static_cast<std::uint64_t>(d);
+    return n;
   }
 };
 
@@ -84,7 +101,7 @@ void load_llama(Model& m, Loader& load, const ModelProgress& progress) {
 
 }  // namespace
 
-Model load_model(const fs::path& folder, const ModelProgress& progress) {
+Model open_model(const fs::path& folder) {
   std::error_code error;
   if (!fs::exists(folder, error)) throw InputError("model folder " + folder.string() + " does not exist");
   if (!fs::is_directory(folder, error)) throw InputError("model folder " + folder.string() + " is not a folder");
@@ -92,9 +109,22 @@ Model load_model(const fs::path& folder, const ModelProgress& progress) {
   m.folder = folder;
   m.config = read_config(folder);
   m.checkpoint = std::make_unique<Checkpoint>(folder);
-  Loader load{m, "", (folder / "config.json").string()};
+  Loader plan{m, "", (folder / "config.json").string(), false};
+  if (m.config.architecture == Architecture::gpt2) load_gpt2(m, plan, {});
+  else load_llama(m, plan, {});
+  m.layers.clear();  // the walk's empty weights; load_weights fills them
+  return m;
+}
+
+void load_weights(Model& m, const ModelProgress& progress) {
+  Loader load{m, "", (m.folder / "config.json").string(), true};
   if (m.config.architecture == Architecture::gpt2) load_gpt2(m, load, progress);
   else load_llama(m, load, progress);
+}
+
+Model load_model(const fs::path& folder, const ModelProgress& progress) {
+  Model m = open_model(folder);
+  load_weights(m, progress);
   return m;
 }
 

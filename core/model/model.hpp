@@ -1,6 +1,7 @@
 #pragma once
 // A model loaded from a Hugging Face folder: its config and every weight the forward pass reads,
 // found by name and checked against the config. The mapped files live as long as the model.
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -38,12 +39,22 @@ struct Model {
   Weight final_norm, final_norm_bias;  // ln_f / model.norm
   Weight lm_head;                      // [V, E]; empty when tied to the embedding
   Index parameters = 0;                // the elements of every weight read, the tied one once
+  // Known once the model is opened, before a weight is read: what the weights will take in memory
+  // (weight_memory of each, model_memory.hpp), and the most a single tensor's file bytes take while
+  // it is widened.
+  std::uint64_t weight_bytes = 0, largest_widened_source = 0;
 
   const Weight& output() const { return lm_head.empty() ? embed : lm_head; }
 };
 
-// Throws InputError naming the folder or file: a missing folder or config.json, and every error of
-// read_config, Checkpoint and Weight::load.
+// The folder opened: config.json read, every weights file mapped and its header checked, and every
+// weight the forward pass reads found by name with its shape and dtype checked; no weight's data is
+// read yet. Throws InputError naming the folder or file: a missing folder or config.json, and every
+// error of read_config, Checkpoint and Weight::find.
+Model open_model(const std::filesystem::path& folder);
+// Reads the opened model's weights (F16 and BF16 widened); throws InputError for a non-finite value.
+void load_weights(Model& model, const ModelProgress& progress = {});
+// Both.
 Model load_model(const std::filesystem::path& folder, const ModelProgress& progress = {});
 
 }  // namespace attnlab

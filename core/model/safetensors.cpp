@@ -115,10 +115,13 @@ SafetensorsHeader parse_safetensors(std::string_view file, const std::string& na
     throw InputError(name + ": " + std::to_string(file.size()) +
                      " bytes, too short for a safetensors file (8 bytes of header length first)");
   const std::uint64_t length = read_le64(file.data());
+  if (length > kMaxHeaderBytes)
+    throw InputError(name + ": the header length " + std::to_string(length) + " is more than the " +
+                     std::to_string(kMaxHeaderBytes) + " bytes a safetensors header may have");
   if (length > file.size() - 8)
     throw InputError(name + ": the header length " + std::to_string(length) + " is larger than the file (" +
                      std::to_string(file.size()) + " bytes)");
-  const nlohmann::json header = parse_json(file.substr(8, length), name + ": header", true);
+  const nlohmann::json header = parse_json(file.substr(8, length), name + ": header", true, kMaxHeaderValues);
   if (!header.is_object()) throw InputError(name + ": the header is not a JSON object");
 
   SafetensorsHeader result;

@@ -30,6 +30,11 @@ struct SafetensorsHeader {
   std::map<std::string, std::string> metadata;
 };
 
+// The safetensors library's own cap on the header (MAX_HEADER_SIZE), refused before a byte of it is
+// read; and the JSON values it may hold (a tensor takes about eight), which bounds its parsed size.
+inline constexpr std::uint64_t kMaxHeaderBytes = 100'000'000;
+inline constexpr std::uint64_t kMaxHeaderValues = std::uint64_t{1} << 23;
+
 // `file` is the whole file (mapped: only the header's pages are read). Throws InputError starting
 // with `name` and saying which rule the header breaks, naming the tensor where there is one.
 SafetensorsHeader parse_safetensors(std::string_view file, const std::string& name);

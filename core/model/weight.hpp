@@ -21,8 +21,11 @@ class Weight {
   Weight& operator=(const Weight&) = delete;
 
   // Finds `name` in the checkpoint and checks its dtype and that its shape is `shape` (1-D or 2-D);
-  // throws InputError naming the tensor, the file and both shapes.
-  static Weight load(const Checkpoint& checkpoint, const std::string& name, std::vector<Index> shape,
+  // throws InputError naming the tensor, the file and both shapes. Reads nothing of its data.
+  static const TensorRef& find(const Checkpoint& checkpoint, const std::string& name, const std::vector<Index>& shape,
+                               const std::string& config_name);
+  // find(), then the values, refused when one is NaN or ±inf (naming the tensor and the element).
+  static Weight load(const Checkpoint& checkpoint, const std::string& name, const std::vector<Index>& shape,
                      const std::string& config_name);
 
   bool empty() const { return data_ == nullptr; }

@@ -3,35 +3,26 @@
 #include <algorithm>
 #include <string_view>
 
+#include "core/base/matrix.hpp"
 #include "core/tokenizer/utf8.hpp"
 
 namespace attnlab {
 
 namespace {
 
-// The tokens that match at `at` in leftmost-longest order: the longest token wins.
-const AddedToken* longest_at(std::string_view text, std::size_t at, const std::vector<AddedToken>& tokens,
-                             const std::bitset<256>& first_bytes) {
-  if (!first_bytes.test(static_cast<unsigned char>(text[at]))) return nullptr;
-  const AddedToken* best = nullptr;
-  for (const AddedToken& t : tokens)
-    if ((!best || t.content.size() > best->content.size()) && text.substr(at, t.content.size()) == t.content) best = &t;
-  return best;
-}
-
 // The reference's find_matches: matches left to right, longest first, never overlapping; a
 // single_word token next to a letter or digit is no match; lstrip/rstrip take the whitespace
 // beside the match into the token.
-void split_one(const Piece& piece, const std::vector<AddedToken>& tokens, const std::bitset<256>& first_bytes,
-               Pieces& out) {
+void split_one(const Piece& piece, const std::vector<AddedToken>& tokens, const LongestTokens& longest, Pieces& out) {
   const std::string_view text = piece.text;
+  const std::vector<std::int32_t> starting = longest.at_each_byte(text);
   std::size_t done = 0;  // the end of the last token taken
   for (std::size_t at = 0; at < text.size();) {
-    const AddedToken* token = longest_at(text, at, tokens, first_bytes);
-    if (!token) {
+    if (starting[at] < 0) {
       at += utf8::char_length(text, at);
       continue;
     }
+    const AddedToken* token = &tokens[static_cast<std::size_t>(starting[at])];
     std::size_t begin = at, end = at + token->content.size();
     at = end;
     if (token->single_word) {
@@ -54,12 +45,26 @@ void split_one(const Piece& piece, const std::vector<AddedToken>& tokens, const 
 
 }  // namespace
 
+void AddedTokens::TokenSet::find_by_content(const std::string& where) {
+  std::size_t bytes = 0;
+  std::vector<std::string_view> contents;
+  contents.reserve(tokens.size());
+  for (const AddedToken& t : tokens) {
+    bytes += t.content.size();
+    contents.push_back(t.content);
+  }
+  if (bytes > kMostAddedTokenBytes)
+    throw InputError(where + ": the added tokens take " + std::to_string(bytes) + " bytes, more than the " +
+                     std::to_string(kMostAddedTokenBytes) + " they may take together");
+  longest = LongestTokens(contents);
+}
+
 void AddedTokens::split(Pieces& pieces, const TokenSet& set) {
   if (set.tokens.empty()) return;
   Pieces out;
   for (Piece& piece : pieces) {
     if (piece.id >= 0) out.push_back(std::move(piece));
-    else split_one(piece, set.tokens, set.first_bytes, out);
+    else split_one(piece, set.tokens, set.longest, out);
   }
   pieces = std::move(out);
 }

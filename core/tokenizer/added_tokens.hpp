@@ -1,11 +1,11 @@
 #pragma once
 // tokenizer.json's "added_tokens" (special ones such as <|begin_of_text|> and ordinary ones): found
 // in the text before anything else, each becoming its own id, as the reference's AddedVocabulary does.
-#include <bitset>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/tokenizer/longest_tokens.hpp"
 #include "core/tokenizer/piece.hpp"
 
 namespace attnlab {
@@ -18,20 +18,25 @@ struct AddedToken {
   bool normalized = false;              // matched in the normalized text rather than the raw text
 };
 
+// The added tokens' contents together, raw or normalized: thousands of tokens take kilobytes, and
+// this bounds the automaton that finds them (about 20 bytes a content byte).
+inline constexpr std::size_t kMostAddedTokenBytes = 16 << 20;
+
 class AddedTokens {
  public:
   AddedTokens() = default;
-  // `normalize` turns a token's content into what normalized text would hold.
+  // `normalize` turns a token's content into what normalized text would hold. Throws InputError
+  // starting with `where` when the contents take more than kMostAddedTokenBytes.
   template <class Normalize>
-  AddedTokens(const std::vector<AddedToken>& tokens, Normalize normalize) {
+  AddedTokens(const std::vector<AddedToken>& tokens, Normalize normalize, const std::string& where) {
     for (AddedToken token : tokens) {
       if (token.content.empty()) continue;
       if (token.normalized) normalize(token.content);
-      TokenSet& set = token.normalized ? normalized_ : raw_;
       if (token.content.empty()) continue;
-      set.first_bytes.set(static_cast<unsigned char>(token.content[0]));
-      set.tokens.push_back(std::move(token));
+      (token.normalized ? normalized_ : raw_).tokens.push_back(std::move(token));
     }
+    raw_.find_by_content(where);
+    normalized_.find_by_content(where);
   }
 
   // Splits the pieces that are not tokens yet at the raw-text tokens (before normalization) …
@@ -42,7 +47,8 @@ class AddedTokens {
  private:
   struct TokenSet {
     std::vector<AddedToken> tokens;
-    std::bitset<256> first_bytes;  // the bytes a token starts with: elsewhere no token can match
+    LongestTokens longest;  // over the tokens' contents, by index
+    void find_by_content(const std::string& where);
   };
   static void split(Pieces& pieces, const TokenSet& set);
 

@@ -12,7 +12,7 @@ namespace attnlab {
 
 Tokenizer Tokenizer::parse_gpt2_files(std::string_view vocab_json, std::string_view merges_txt,
                                       const std::string& vocab_name, const std::string& merges_name) {
-  const nlohmann::json document = parse_json(vocab_json, vocab_name);
+  const nlohmann::json document = parse_json(vocab_json, vocab_name, false, kMaxTokenizerValues);
   const JsonAt vocab(document, vocab_name, "");
   vocab.expect_object();
   auto parts = std::make_shared<Parts>();
@@ -51,7 +51,8 @@ Tokenizer Tokenizer::parse_gpt2_files(std::string_view vocab_json, std::string_v
   const auto end_of_text = parts->bpe->model().vocab.find("<|endoftext|>");
   if (end_of_text != parts->bpe->model().vocab.end()) {
     parts->added_id[static_cast<std::size_t>(end_of_text->second)] = true;
-    parts->added = AddedTokens({AddedToken{"<|endoftext|>", end_of_text->second}}, [](std::string&) {});
+    parts->added = AddedTokens(
+        {AddedToken{"<|endoftext|>", end_of_text->second}}, [](std::string&) {}, vocab_name);
   }
   return Tokenizer(std::move(parts));
 }

@@ -1,5 +1,6 @@
 #include "core/tokenizer/pre_tokenizer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/base/error.hpp"
@@ -96,15 +97,22 @@ PreTokenizer PreTokenizer::read(const JsonAt& json) {
 
 PreTokenizer PreTokenizer::gpt2() {
   PreTokenizer p;
-  p.add_byte_level(false, true);
+  p.add_byte_level(false, true, "the ByteLevel pre-tokenizer");
   return p;
 }
 
-void PreTokenizer::add_byte_level(bool add_prefix_space, bool use_regex) {
+// A step whose output is at most a few times its piece (a split, ByteLevel's two bytes a byte): its
+// output is measured once it is made.
+void PreTokenizer::add_step(std::string where, std::function<Pieces(const Piece&)> split) {
+  steps_.push_back(
+      {std::move(where), [split = std::move(split)](const Piece& piece, std::size_t) { return split(piece); }});
+}
+
+void PreTokenizer::add_byte_level(bool add_prefix_space, bool use_regex, const std::string& where) {
   byte_level_ = true;
   std::optional<Regex> regex;
   if (use_regex) regex.emplace(kGpt2Pattern, false, "the ByteLevel pre-tokenizer's regex");
-  steps_.push_back([add_prefix_space, regex = std::move(regex)](const Piece& piece) {
+  add_step(where, [add_prefix_space, regex = std::move(regex)](const Piece& piece) {
     Piece spaced = piece;
     if (add_prefix_space && (spaced.text.empty() || spaced.text[0] != ' ')) spaced.text.insert(0, " ");
     Pieces out = regex ? splitter(*regex, false, Behavior::Isolated)(spaced) : Pieces{spaced};
@@ -120,20 +128,20 @@ void PreTokenizer::add(const JsonAt& json) {
     const JsonAt list = json["pretokenizers"];
     for (std::size_t i = 0; i < list.size(); ++i) add(list[i]);
   } else if (type == "ByteLevel") {
-    add_byte_level(json.boolean("add_prefix_space", true), json.boolean("use_regex", true));
+    add_byte_level(json.boolean("add_prefix_space", true), json.boolean("use_regex", true), json.where());
   } else if (type == "Split") {
     const JsonAt pattern = json["pattern"];
     pattern.expect_object();
     const bool literal = pattern.has("String");
     if (!literal && !pattern.has("Regex")) pattern.fail("expected {\"String\": …} or {\"Regex\": …}");
     const JsonAt text = pattern[literal ? "String" : "Regex"];
-    steps_.push_back(splitter(Regex(text.str(), literal, text.where()), json.boolean("invert", false),
-                              read_behavior(json["behavior"])));
+    add_step(json.where(), splitter(Regex(text.str(), literal, text.where()), json.boolean("invert", false),
+                                    read_behavior(json["behavior"])));
   } else if (type == "Digits") {
     // Digits are Unicode numbers (Rust's char::is_numeric): one pre-token each, or one per run.
     const bool individual = json.boolean("individual_digits", false);
-    steps_.push_back(
-        splitter(Regex(individual ? R"(\p{N})" : R"(\p{N}+)", false, json.where()), false, Behavior::Isolated));
+    add_step(json.where(),
+             splitter(Regex(individual ? R"(\p{N})" : R"(\p{N}+)", false, json.where()), false, Behavior::Isolated));
   } else if (type == "Metaspace") {
     const std::string replacement = json.str("replacement", "▁");
     // prepend_scheme replaced add_prefix_space; older files have only the latter.
@@ -145,32 +153,56 @@ void PreTokenizer::add(const JsonAt& json) {
     space_replacement_ = replacement;
     std::optional<Regex> mark;
     if (split) mark.emplace(replacement, true, json.where());
-    steps_.push_back([replacement, scheme, mark = std::move(mark)](const Piece& piece) {
-      Piece marked = piece;
-      std::string& text = marked.text;
-      for (std::size_t at = 0; (at = text.find(' ', at)) != std::string::npos; at += replacement.size())
-        text.replace(at, 1, replacement);
+    // Each space becomes the replacement, in one pass, its length known before it is built: a long
+    // replacement over many spaces is refused rather than made.
+    const auto step = [replacement, scheme, mark = std::move(mark)](const Piece& piece, std::size_t most,
+                                                                    const std::string& where) {
+      const std::string& text = piece.text;
+      const std::size_t spaces = static_cast<std::size_t>(std::count(text.begin(), text.end(), ' '));
+      const std::size_t kept = text.size() - spaces, each = replacement.size();
+      if (kept > most || (each > 0 && spaces > (most - kept) / each)) text_too_long(where, most);
+      Piece marked{std::string(), piece.id, piece.at_start};
+      marked.text.reserve(kept + spaces * each);
+      for (const char c : text) {
+        if (c == ' ') marked.text += replacement;
+        else marked.text += c;
+      }
       const bool prepend = scheme == "always" || (scheme == "first" && piece.at_start);
-      if (prepend && text.compare(0, replacement.size(), replacement) != 0) text.insert(0, replacement);
+      if (prepend && !marked.text.starts_with(replacement)) {
+        if (each > most - marked.text.size()) text_too_long(where, most);
+        marked.text.insert(0, replacement);
+      }
       return mark ? splitter(*mark, false, Behavior::MergedWithNext)(marked) : Pieces{marked};
-    });
+    };
+    steps_.push_back({json.where(), [step, where = json.where()](const Piece& piece, std::size_t most) {
+                        return step(piece, most, where);
+                      }});
   } else {
     json["type"].fail("the pre-tokenizer '" + type +
                       "' is not supported (supported: ByteLevel, Split, Digits, Metaspace, Sequence)");
   }
 }
 
-void PreTokenizer::apply(Pieces& pieces) const {
-  for (const auto& step : steps_) {
+void PreTokenizer::apply(Pieces& pieces, std::size_t most) const {
+  for (const Step& step : steps_) {
     Pieces next;
     next.reserve(pieces.size());
+    std::size_t total = 0;  // of the pieces given to `next` so far
+    std::size_t rest = 0;   // of the pieces still to come, which keep their size at least
+    for (const Piece& piece : pieces) rest += piece.text.size();
     for (Piece& piece : pieces) {
+      rest -= piece.text.size();
       if (piece.id >= 0) {
+        total += piece.text.size();
         next.push_back(std::move(piece));
         continue;
       }
-      for (Piece& part : step(piece))
+      const std::size_t room = most - std::min(most, total + rest);
+      for (Piece& part : step.split(piece, room)) {
+        total += part.text.size();
+        if (total > most) text_too_long(step.where, most);
         if (!part.text.empty()) next.push_back(std::move(part));
+      }
     }
     pieces = std::move(next);
   }

@@ -41,16 +41,8 @@ int fallback_byte(std::string_view token) {
   return value;
 }
 
-// Tokenizer files are read whole; the largest real ones are tens of megabytes.
-constexpr std::uintmax_t kMaxFileBytes = 256u << 20;
-
 std::string read_tokenizer_file(const fs::path& path) {
-  std::error_code error;
-  const std::uintmax_t size = fs::file_size(path, error);
-  if (!error && size > kMaxFileBytes)
-    throw InputError(path.string() + ": " + std::to_string(size) + " bytes, more than a tokenizer file may have (" +
-                     std::to_string(kMaxFileBytes) + ")");
-  return read_file(path, path.string());
+  return read_file(path, path.string(), kMaxTokenizerFileBytes);
 }
 
 }  // namespace
@@ -77,7 +69,10 @@ Tokenizer Tokenizer::load(const fs::path& folder) {
   if (fs::exists(json, error)) return parse_tokenizer_json(read_tokenizer_file(json), json.string());
   const fs::path vocab = folder / "vocab.json", merges = folder / "merges.txt";
   if (!fs::exists(vocab, error))
-    throw InputError(folder.string() + ": no tokenizer.json, and no vocab.json + merges.txt (GPT-2's files) either");
+    throw InputError(
+        fs::exists(merges, error)
+            ? merges.string() + ": no vocab.json beside it (GPT-2's tokenizer needs both), and no tokenizer.json"
+            : folder.string() + ": no tokenizer.json, and no vocab.json + merges.txt (GPT-2's files) either");
   if (!fs::exists(merges, error))
     throw InputError(merges.string() + ": no such file (vocab.json needs it, when there is no tokenizer.json)");
   return parse_gpt2_files(read_tokenizer_file(vocab), read_tokenizer_file(merges), vocab.string(), merges.string());
@@ -87,12 +82,12 @@ std::vector<std::int32_t> Tokenizer::encode(std::string_view text) const {
   if (const auto bad = utf8::first_invalid(text))
     throw InputError("the text is not valid UTF-8 (byte " + std::to_string(*bad) + ")");
   const Parts& p = *parts_;
+  const std::size_t most = most_text_bytes(text.size());
   Pieces pieces{{std::string(text), -1, true}};
   p.added.split_raw(pieces);
-  for (Piece& piece : pieces)
-    if (piece.id < 0) p.normalizer.apply(piece.text);
+  p.normalizer.apply(pieces, most);
   p.added.split_normalized(pieces);
-  p.pre_tokenizer.apply(pieces);
+  p.pre_tokenizer.apply(pieces, most);
 
   std::vector<std::int32_t> ids = p.prefix;
   for (const Piece& piece : pieces) {
@@ -121,13 +116,14 @@ std::string Tokenizer::token_text(std::int32_t id) const {
   }
   if (p.bpe->model().byte_fallback)
     if (const int b = fallback_byte(token); b >= 0) return show_bytes(std::string(1, static_cast<char>(b)));
-  std::string text = token;
   const auto& mark =
       p.pre_tokenizer.space_replacement() ? p.pre_tokenizer.space_replacement() : p.normalizer.space_replacement();
-  if (mark && !mark->empty())
-    for (std::size_t at = 0; (at = text.find(*mark, at)) != std::string::npos; ++at)
-      text.replace(at, mark->size(), " ");
-  return text;
+  if (!mark || mark->empty()) return token;
+  std::string text;  // each mark a space, in one pass
+  std::size_t done = 0;
+  for (std::size_t at = 0; (at = token.find(*mark, done)) != std::string::npos; done = at + mark->size())
+    text.append(token, done, at - done) += ' ';
+  return text.append(token, done);
 }
 
 std::size_t Tokenizer::vocab_size() const {

@@ -12,6 +12,7 @@ namespace attnlab {
 
 namespace {
 
+constexpr std::size_t kMostAffixBytes = 64;
 constexpr const char* kSupported = "attnlab reads BPE tokenizers: GPT-2, Llama 2 and 3, Mistral, Qwen2, SmolLM2";
 
 std::int32_t read_id(const JsonAt& json) {
@@ -84,8 +85,14 @@ std::unique_ptr<Bpe> read_bpe(const JsonAt& model, Tokenizer::Parts& parts) {
   m.byte_fallback = model.boolean("byte_fallback", false);
   m.ignore_merges = model.boolean("ignore_merges", false);
   m.fuse_unk = model.boolean("fuse_unk", false);
-  m.continuing_subword_prefix = model.str("continuing_subword_prefix", "");
-  m.end_of_word_suffix = model.str("end_of_word_suffix", "");
+  // Written beside every character of a word: real ones are "##" or "</w>".
+  for (const auto& [key, field] : {std::pair{"continuing_subword_prefix", &m.continuing_subword_prefix},
+                                   std::pair{"end_of_word_suffix", &m.end_of_word_suffix}}) {
+    *field = model.str(key, "");
+    if (field->size() > kMostAffixBytes)
+      model[key].fail(std::to_string(field->size()) + " bytes long, more than the " + std::to_string(kMostAffixBytes) +
+                      " it may be");
+  }
   if (model.has("unk_token")) {
     const JsonAt unk = model["unk_token"];
     const auto it = m.vocab.find(unk.str());
@@ -186,7 +193,7 @@ void read_post_processor(const JsonAt& processor, Tokenizer::Parts& parts) {
 }  // namespace
 
 Tokenizer Tokenizer::parse_tokenizer_json(std::string_view text, const std::string& name) {
-  const nlohmann::json document = parse_json(text, name);
+  const nlohmann::json document = parse_json(text, name, false, kMaxTokenizerValues);
   const JsonAt root(document, name, "");
   root.expect_object();
   auto parts = std::make_shared<Parts>();
@@ -195,7 +202,9 @@ Tokenizer Tokenizer::parse_tokenizer_json(std::string_view text, const std::stri
   const std::vector<AddedToken> added = read_added_tokens(root, parts->bpe->model(), *parts);
   parts->normalizer = Normalizer::read(root.optional("normalizer"));
   parts->pre_tokenizer = PreTokenizer::read(root.optional("pre_tokenizer"));
-  parts->added = AddedTokens(added, [&](std::string& content) { parts->normalizer.apply(content); });
+  parts->added = AddedTokens(
+      added, [&](std::string& content) { parts->normalizer.apply(content, most_text_bytes(content.size())); },
+      name + ": added_tokens");
   read_post_processor(root.optional("post_processor"), *parts);
   return Tokenizer(std::move(parts));
 }

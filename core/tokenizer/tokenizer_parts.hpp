@@ -13,6 +13,11 @@
 
 namespace attnlab {
 
+// A tokenizer file's limits: its size (the largest real ones are tens of megabytes), and the JSON
+// values it may hold (a vocabulary entry is one, a merge one to three).
+inline constexpr std::uint64_t kMaxTokenizerFileBytes = 256 << 20;
+inline constexpr std::uint64_t kMaxTokenizerValues = 1 << 24;
+
 // Ids stay below this: real vocabularies have up to a few hundred thousand tokens, and a larger id
 // would only make the id → text table huge.
 constexpr std::int64_t kMaxTokenId = (1 << 21) - 1;

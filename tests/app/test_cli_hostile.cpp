@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/cli_refused.hpp"
 #include "tests/cli_run.hpp"
 
 using namespace cli_test;
@@ -21,23 +22,6 @@ namespace {
 
 // A refusal is quick: it comes before any input is generated or read.
 constexpr double kQuick = 30;
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
-
-// Exit 2 within the time limit, one line on stderr naming every part, nothing on stdout.
-void check_refused(const std::vector<std::string>& args, const std::vector<std::string>& parts, int status = 2) {
-  const RunResult r = run_attnlab(args, within(kQuick));
-  INFO("command: " << r.command);
-  INFO("stderr: " << r.err);
-  CHECK_FALSE(r.timed_out);
-  CHECK(r.status == status);
-  CHECK(r.err_lines().size() == 1);
-  CHECK(r.err.starts_with("attnlab: "));
-  for (const auto& part : parts) CHECK_MESSAGE(contains(r.err, part), "the message does not say '" << part << "'");
-  CHECK(r.out.empty());
-}
 
 // A version 1.0 .npy file of float32 values, written here byte by byte.
 std::string npy_f32(std::size_t rows, std::size_t cols, const std::vector<float>& values) {

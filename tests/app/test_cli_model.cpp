@@ -347,7 +347,7 @@ TEST_SUITE("cli/model-errors") {
     write_tiny_model(make_tiny_model(s), work / "m");
     fs::remove(work / "m" / "model-00001-of-00002.safetensors");
     check_compute_error({"--model", (work / "m").string(), "--token-ids", "1"},
-                        {"model-00001-of-00002.safetensors", "cannot open"});
+                        {"model-00001-of-00002.safetensors", "cannot read"});
   }
 
   TEST_CASE("the tokens: empty text, malformed ids, too many for the positions, an id outside the vocabulary") {

@@ -1,16 +1,19 @@
-// libFuzzer target for the file readers. The first byte chooses the reader (modulo 3: 0 .npy,
-// libFuzzer target for the file readers. The first byte chooses the reader (modulo 4: 0 .npy,
-// 1 .csv, 2 a safetensors header, 3 tokenizer.json); the rest is the file. InputError is the expected
-// answer to bad input; a crash, a sanitizer report, another exception or a result that breaks the
-// reader's contract (an Array's shape and data; a header's tiling of the data; a tokenizer's ids inside
-// its vocabulary) is a bug.
+// libFuzzer target for the file readers. The first byte chooses the reader (modulo 6: 0 .npy, 1 .csv,
+// 2 a safetensors header, 3 tokenizer.json, 4 config.json, 5 model.safetensors.index.json); the rest is
+// the file. InputError is the expected answer to bad input; a crash, a sanitizer report, another
+// exception or a result that breaks the reader's contract (an Array's shape and data; a header's tiling
+// of the data; a tokenizer's ids inside its vocabulary; a config's sizes inside their limits; an
+// index's shards plain file names) is a bug.
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "core/base/limits.hpp"
 #include "core/io/csv.hpp"
 #include "core/io/npy.hpp"
+#include "core/model/checkpoint.hpp"
+#include "core/model/config.hpp"
 #include "core/model/safetensors.hpp"
 #include "core/tokenizer/tokenizer.hpp"
 
@@ -66,19 +69,47 @@ void check_tokenizer(std::string_view json) {
   }
 }
 
+// An accepted config.json has every size inside its limit, heads that share their KV heads evenly, and
+// a list of sliding layers as long as the layers when there is a window.
+void check_config(const attnlab::ModelConfig& c) {
+  namespace limits = attnlab::limits;
+  check(limits::model_vocab.contains(c.vocab) && limits::model_width.contains(c.hidden));
+  check(limits::layers.contains(c.layers) && limits::heads.contains(c.heads) && limits::heads.contains(c.kv_heads));
+  check(c.heads % c.kv_heads == 0 && limits::model_width.contains(c.heads * c.head_dim));
+  check(limits::model_width.contains(c.intermediate) && limits::size.contains(c.positions));
+  check(!c.sliding_window ||
+        (limits::size.contains(*c.sliding_window) && c.sliding_layers.size() == static_cast<std::size_t>(c.layers)));
+}
+
+// An accepted index names shards that are plain file names in the folder.
+void check_index(const std::vector<std::pair<std::string, std::string>>& map) {
+  for (const auto& [tensor, shard] : map) {
+    check(!shard.empty() && shard != "." && shard != ".." && shard.find('/') == std::string::npos);
+    for (const char c : shard) check(static_cast<unsigned char>(c) >= 0x20 && c != 0x7f);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
   const std::string_view bytes(reinterpret_cast<const char*>(data) + 1, size - 1);
   try {
-    const int reader = data[0] % 4;
+    const int reader = data[0] % 6;
     if (reader == 2) {
       check_header(attnlab::parse_safetensors(bytes, "fuzz file f.safetensors"), bytes.size());
       return 0;
     }
     if (reader == 3) {
       check_tokenizer(bytes);
+      return 0;
+    }
+    if (reader == 4) {
+      check_config(attnlab::parse_config(bytes, "fuzz file config.json"));
+      return 0;
+    }
+    if (reader == 5) {
+      check_index(attnlab::parse_index(bytes, "fuzz file model.safetensors.index.json"));
       return 0;
     }
     const attnlab::Array a =

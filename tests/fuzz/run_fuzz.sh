@@ -1,5 +1,6 @@
 #!/bin/bash
-# Builds the fuzz target of the file readers (.npy, .csv, a safetensors header, tokenizer.json) and runs it for SECONDS.
+# Builds the fuzz target of the file readers (.npy, .csv, a safetensors header, tokenizer.json,
+# config.json, the safetensors index) and runs it for SECONDS.
 # Exit 0: no bug found; 1: a crash, sanitizer report or build failure; 77: no libFuzzer (skipped).
 set -u
 if [ $# -ne 3 ]; then
@@ -25,18 +26,20 @@ printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned lon
 clang++ -fsanitize=fuzzer,address,undefined "$work/probe.cpp" -o "$work/probe" >/dev/null 2>&1 || skip
 
 tokenizer_sources=()
-for name in utf8 byte_map regex json_at normalizer pre_tokenizer added_tokens bpe tokenizer tokenizer_json gpt2_files; do
+for name in utf8 byte_map regex json_at normalizer pre_tokenizer longest_tokens added_tokens bpe tokenizer tokenizer_json gpt2_files; do
   tokenizer_sources+=("$src/core/tokenizer/$name.cpp")
 done
 clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -I "$src" -I/usr/include/eigen3 \
   "$src/core/io/npy.cpp" "$src/core/io/csv.cpp" "$src/core/io/atomic_file.cpp" "$src/core/io/json_file.cpp" \
-  "$src/core/model/safetensors.cpp" "$src/core/base/quote.cpp" \
+  "$src/core/base/memory.cpp" "$src/core/model/safetensors.cpp" "$src/core/base/quote.cpp" \
+  "$src/core/model/config.cpp" "$src/core/model/checkpoint.cpp" "$src/core/model/mapped_file.cpp" \
   "${tokenizer_sources[@]}" "$src/tests/fuzz/fuzz_readers.cpp" \
   $(pkg-config --cflags --libs libpcre2-8 libutf8proc) \
   -o "$work/fuzz_readers" || { echo "FUZZ FAILURE: the fuzz target does not build"; exit 1; }
 
-# Seeds: the first byte picks the reader (\000 .npy, \001 .csv, \002 safetensors, \003 tokenizer.json). Written with printf so no Python
+# Seeds: the first byte picks the reader (\000 .npy, \001 .csv, \002 safetensors, \003 tokenizer.json,
+# \004 config.json, \005 the index). Written with printf so no Python
 # is needed; rewritten every run, while inputs the fuzzer found stay in the corpus.
 # npy_seed FILE VERSION DESCR FORTRAN SHAPE DATA (DATA is a printf format of the raw bytes)
 npy_seed() {
@@ -81,6 +84,13 @@ printf '\003%s' '{"added_tokens":[{"id":20,"content":"<s>","special":true,"lstri
 printf '\003%s' '{"pre_tokenizer":{"type":"ByteLevel","add_prefix_space":true},"model":{"type":"BPE","vocab":{'"$vocab"'},"merges":[["H","i"],["\u0120","t"]]}}' > "$c/seed-tokenizer-gpt2"
 printf '\003%s' '{"normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"\u2581"},{"type":"Replace","pattern":{"String":" "},"content":"\u2581"},{"type":"NFC"}]},"model":{"type":"BPE","byte_fallback":true,"fuse_unk":true,"unk_token":"H","vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-llama2"
 printf '\003%s' '{"pre_tokenizer":{"type":"Sequence","pretokenizers":[{"type":"Digits","individual_digits":true},{"type":"Metaspace","replacement":"\u2581","prepend_scheme":"first","split":true}]},"model":{"type":"BPE","vocab":{'"$vocab"'},"merges":['"$merges"']}}' > "$c/seed-tokenizer-metaspace"
+
+# config.json of each architecture, and an index of two shards.
+printf '\004%s' '{"model_type":"gpt2","vocab_size":50257,"n_embd":768,"n_layer":12,"n_head":12,"n_positions":1024,"n_inner":null,"layer_norm_epsilon":1e-05,"activation_function":"gelu_new"}' > "$c/seed-config-gpt2"
+printf '\004%s' '{"model_type":"llama","vocab_size":128256,"hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"head_dim":128,"intermediate_size":14336,"max_position_embeddings":131072,"rms_norm_eps":1e-05,"rope_theta":500000.0,"tie_word_embeddings":false,"rope_scaling":{"rope_type":"llama3","factor":8.0,"low_freq_factor":1.0,"high_freq_factor":4.0,"original_max_position_embeddings":8192}}' > "$c/seed-config-llama3"
+printf '\004%s' '{"model_type":"qwen2","vocab_size":151936,"hidden_size":896,"num_hidden_layers":24,"num_attention_heads":14,"num_key_value_heads":2,"intermediate_size":4864,"max_position_embeddings":32768,"sliding_window":32768,"use_sliding_window":true,"max_window_layers":21,"rms_norm_eps":1e-06,"tie_word_embeddings":true}' > "$c/seed-config-qwen2"
+printf '\004%s' '{"model_type":"mistral","vocab_size":32000,"hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,"num_key_value_heads":8,"intermediate_size":14336,"max_position_embeddings":32768,"sliding_window":4096,"rms_norm_eps":1e-05}' > "$c/seed-config-mistral"
+printf '\005%s' '{"metadata":{"total_size":24},"weight_map":{"a.weight":"model-00001-of-00002.safetensors","b.weight":"model-00002-of-00002.safetensors"}}' > "$c/seed-index"
 
 # libFuzzer's own default exit code for a bug is 77, which CTest would read as a skip.
 "$work/fuzz_readers" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=16384 \

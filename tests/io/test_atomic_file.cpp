@@ -125,6 +125,24 @@ TEST_SUITE("io/atomic_file") {
     fs::remove_all(dir);
   }
 
+  TEST_CASE("atomic: a destination that is a FIFO is refused before anything is written, and stays a FIFO") {
+    const auto dir = fresh_dir("fifo");
+    REQUIRE(::mkfifo((dir / "f.png").c_str(), 0600) == 0);
+    CHECK_THROWS_WITH_AS(
+        write_file_atomic(dir / "f.png", "png"),
+        ("cannot write " + (dir / "f.png").string() + ": it is a FIFO (named pipe), not a regular file").c_str(),
+        RunError);
+    AtomicBatch batch;
+    batch.add(dir / "a.npy", "a");
+    batch.add(dir / "f.png", "png");
+    CHECK_THROWS_AS(batch.commit(), RunError);
+    CHECK(names_in(dir) == std::set<std::string>{"f.png"});
+    struct stat st {};
+    REQUIRE(::lstat((dir / "f.png").c_str(), &st) == 0);
+    CHECK(S_ISFIFO(st.st_mode));
+    fs::remove_all(dir);
+  }
+
   TEST_CASE("atomic: reading files") {
     const auto dir = fresh_dir("read");
     CHECK_THROWS_WITH_AS(read_file(dir / "x.npy", "Q file x.npy"),

@@ -91,6 +91,17 @@ TEST_SUITE("model/config") {
         parse(qwen + R"(, "sliding_window": 64, "use_sliding_window": true, "max_window_layers": 20})");
     CHECK_FALSE(q.slides(19));
     CHECK(q.slides(20));
+    // Any whole number, as transformers compares it with each layer: 0 or less slides every layer.
+    for (const char* first : {"0", "-3"}) {
+      const ModelConfig all =
+          parse(qwen + R"(, "sliding_window": 64, "use_sliding_window": true, "max_window_layers": )" + first + "}");
+      CHECK(all.slides(0));
+      CHECK(all.slides(29));
+    }
+    CHECK_FALSE(
+        parse(qwen + R"(, "sliding_window": 64, "use_sliding_window": true, "max_window_layers": 99})").slides(29));
+    check_refused(qwen + R"(, "sliding_window": 64, "use_sliding_window": true, "max_window_layers": 1.5})",
+                  {"max_window_layers is 1.5, not a whole number"});
   }
 
   TEST_CASE("rope_scaling of type llama3, as transformers' _compute_llama3_parameters") {
@@ -132,5 +143,29 @@ TEST_SUITE("model/config") {
     check_refused(kLlama + R"(, "head_dim": 7})", {"head_dim 7 is odd"});
     check_refused(kLlama + R"(, "hidden_act": "gelu"})", {"hidden_act 'gelu'"});
     check_refused(kLlama + R"(, "tie_word_embeddings": "yes"})", {"tie_word_embeddings"});
+  }
+
+  TEST_CASE("every size is checked against its limit before anything is sized by it: the key, the value, the range") {
+    check_refused(kLlama + R"(, "num_hidden_layers": 1099511627776})",
+                  {"num_hidden_layers 1099511627776 is out of range: 1 to 1024"});
+    check_refused(kGpt2 + R"(, "n_layer": 1025})", {"n_layer 1025 is out of range: 1 to 1024"});
+    check_refused(kLlama + R"(, "num_attention_heads": 4097, "num_key_value_heads": 1})",
+                  {"num_attention_heads 4097 is out of range: 1 to 4096"});
+    check_refused(kLlama + R"(, "vocab_size": 16777217})", {"vocab_size 16777217 is out of range: 1 to 16777216"});
+    check_refused(kLlama + R"(, "intermediate_size": 1048577})", {"intermediate_size 1048577 is out of range"});
+    check_refused(kLlama + R"(, "max_position_embeddings": 1073741825})", {"max_position_embeddings 1073741825"});
+    // Each size within its range, their product not: 9 heads × 131072 would be a layer 1179648 wide.
+    check_refused(kLlama + R"(, "head_dim": 131072})",
+                  {"num_attention_heads 9 × head_dim 131072 = 1179648 is more than the 1048576"});
+    // GPT-2's default MLP, 4 × n_embd, is checked as well.
+    check_refused(R"({"model_type": "gpt2", "vocab_size": 5, "n_embd": 524288, "n_layer": 1, "n_head": 2,
+                      "n_positions": 9})",
+                  {"n_inner (4 × n_embd) 2097152 is out of range"});
+    // The largest real models are within every limit.
+    const ModelConfig big =
+        parse(R"({"model_type": "llama", "vocab_size": 262144, "hidden_size": 16384, "num_hidden_layers": 126,
+                  "num_attention_heads": 128, "num_key_value_heads": 8, "intermediate_size": 53248,
+                  "max_position_embeddings": 10485760})");
+    CHECK(big.head_dim == 128);
   }
 }

@@ -119,7 +119,7 @@ TEST_SUITE("model/loading") {
                        {"places tensor 'wte.weight' in", "model-00002-of-00002.safetensors, which has no such tensor"});
     with_index(index);
     fs::remove(dir / "model-00002-of-00002.safetensors");
-    check_load_refused(dir.path(), {"model-00002-of-00002.safetensors: cannot open"});
+    check_load_refused(dir.path(), {"model-00002-of-00002.safetensors: cannot read: No such file or directory"});
     cli_test::write_all(dir / "model-00002-of-00002.safetensors", le_bytes(16, 8) + "{}");
     check_load_refused(dir.path(), {"model-00002-of-00002.safetensors: the header length 16 is larger than the file"});
   }

@@ -1,0 +1,29 @@
+#pragma once
+// What a model's forward pass holds in memory, estimated once the model is opened and its tokens are
+// known, before a weight is read: a model or an input too large for the machine is refused at once
+// (exit 2, both numbers), not killed by the kernel part-way through loading, nor by an allocation
+// that fails inside a parallel loop.
+#include <cstdint>
+
+#include "core/base/matrix.hpp"
+#include "core/model/model.hpp"
+#include "core/model/safetensors.hpp"
+
+namespace attnlab {
+
+// What `elements` values of a weight stored as `dtype` take in memory while the model is open: the one
+// place that knows how each dtype is read. F32 is read in place (the mapping's pages stay resident
+// while passes read them) or, off a float boundary, copied; F16 and BF16 are widened to float32.
+std::uint64_t weight_memory(DType dtype, std::uint64_t elements);
+
+// The peak of a forward pass over `length` tokens on OpenMP's threads: the weights read (what
+// open_model summed) with the file bytes of the tensor being widened, the program, the Q, K and V
+// every layer keeps, one layer's working activations, the score matrices of the heads computed at
+// once (length × length each), and the logits. Saturates instead of overflowing.
+std::uint64_t forward_memory(const Model& opened, Index length);
+
+// Throws InputError "the forward pass of DIR over L tokens needs about N GiB of memory, more than
+// the M GiB it may use (…): …" saying whether the weights or the score matrices take the most.
+void check_forward_memory(const Model& opened, Index length);
+
+}  // namespace attnlab

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "core/io/json_file.hpp"
+#include "core/base/quote.hpp"
 #include "core/model/widen.hpp"
 
 namespace attnlab {

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/attention/first_error.hpp"
 #include "core/model/causal_attention.hpp"
 #include "core/model/layer_ops.hpp"
 #include "core/model/linear.hpp"
@@ -66,18 +67,25 @@ void llama_block(const ModelConfig& c, const LayerWeights& w, Index layer, const
 }
 
 // logits = W·h for the one final row h: a matrix-vector product over the vocabulary, in blocks of
-// rows across the cores (Eigen runs a product with one vector on one thread).
+// rows across the cores (Eigen runs a product with one vector on one thread), each block a tile of
+// the weight (a 16-bit one widened there).
 Eigen::VectorXf output_logits(const Weight& output, const Matrix& final_row) {
-  const Eigen::Map<const Matrix> w = output.matrix();
   const Eigen::VectorXf h = final_row.row(0).transpose();
-  Eigen::VectorXf logits(w.rows());
-  constexpr Index kRows = 2048;
-  const Index blocks = (w.rows() + kRows - 1) / kRows;
-#pragma omp parallel for schedule(static)
-  for (Index b = 0; b < blocks; ++b) {
-    const Index first = b * kRows, count = std::min(kRows, w.rows() - first);
-    logits.segment(first, count).noalias() = w.middleRows(first, count) * h;
+  Eigen::VectorXf logits(output.rows());
+  constexpr Index kRows = 256;
+  const Index blocks = (output.rows() + kRows - 1) / kRows;
+  FirstError error;
+#pragma omp parallel
+  {
+    WeightTile tile;
+#pragma omp for schedule(static)
+    for (Index b = 0; b < blocks; ++b)
+      error.run([&] {
+        const Index first = b * kRows, count = std::min(kRows, output.rows() - first);
+        logits.segment(first, count).noalias() = output.rows(first, count, tile) * h;
+      });
   }
+  error.rethrow();
   return logits;
 }
 
@@ -141,9 +149,10 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
   const ModelConfig& c = model.config;
   const auto length = static_cast<Index>(ids.size());
   Matrix x(length, c.hidden);
+  WeightTile tile;
   for (Index i = 0; i < length; ++i) {
-    x.row(i) = model.embed.matrix().row(ids[static_cast<std::size_t>(i)]);
-    if (!model.positions.empty()) x.row(i) += model.positions.matrix().row(i);
+    x.row(i) = model.embed.rows(ids[static_cast<std::size_t>(i)], 1, tile);
+    if (!model.positions.empty()) x.row(i) += model.positions.rows(i, 1, tile);
   }
 
   ForwardPass pass;

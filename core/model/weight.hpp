@@ -1,7 +1,9 @@
 #pragma once
-// One weight as the forward pass reads it: float32, row-major. An F32 tensor at a 4-byte boundary is
-// read in place from the mapping (no copy: the page cache holds it once); F16 and BF16 are widened
-// once into memory of its own, and so is an F32 tensor the file places off a float boundary.
+// One weight as the forward pass reads it, row-major. An F32 tensor at a 4-byte boundary and every
+// F16 or BF16 matrix are read in place from the mapping (no copy: the page cache holds them once, at
+// their size in the file); the products widen 16-bit ones to float32 a tile at a time. Norms and
+// biases (1-D) are widened once into memory of their own, and so is an F32 tensor the file places
+// off a float boundary.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -12,8 +14,13 @@
 
 namespace attnlab {
 
+// Where a thread widens the tile of a 16-bit weight it is working on; reused from tile to tile.
+using WeightTile = std::vector<float>;
+
 class Weight {
  public:
+  using Columns = Eigen::Map<const Matrix, 0, Eigen::OuterStride<>>;
+
   Weight() = default;
   Weight(Weight&&) = default;  // the owned buffer moves with its pointer
   Weight& operator=(Weight&&) = default;
@@ -28,18 +35,27 @@ class Weight {
   static Weight load(const Checkpoint& checkpoint, const std::string& name, const std::vector<Index>& shape,
                      const std::string& config_name);
 
-  bool empty() const { return data_ == nullptr; }
+  bool empty() const { return data_ == nullptr && half_ == nullptr; }
   Index rows() const { return rows_; }
   Index cols() const { return cols_; }
   Index size() const { return rows_ * cols_; }
-  bool in_place() const { return owned_.empty() && data_; }  // read from the mapping
+  bool in_place() const { return owned_.empty() && !empty(); }  // read from the mapping
+  bool sixteen_bit() const { return half_ != nullptr; }         // F16 or BF16 read through tiles
 
-  // rows × cols; a 1-D weight is one row.
-  Eigen::Map<const Matrix> matrix() const { return {data_, rows_, cols_}; }
-  Eigen::Map<const Eigen::RowVectorXf> row() const { return {data_, rows_ * cols_}; }
+  // A 1-D weight's values (norms and biases are float32 in memory).
+  Eigen::Map<const Eigen::RowVectorXf> row() const { return {float_data(), rows_ * cols_}; }
+
+  // Rows [first, first + count) as float32: the data itself, or a 16-bit weight's widened into `tile`.
+  Eigen::Map<const Matrix> rows(Index first, Index count, WeightTile& tile) const;
+  // Columns [first, first + count) of every row, likewise.
+  Columns columns(Index first, Index count, WeightTile& tile) const;
 
  private:
-  const float* data_ = nullptr;
+  const float* float_data() const;  // throws std::logic_error for a 16-bit weight
+
+  const float* data_ = nullptr;  // float32 values, in the mapping or owned
+  const char* half_ = nullptr;   // or 16-bit values in the mapping, of half_type_
+  DType half_type_ = DType::bf16;
   Index rows_ = 0, cols_ = 0;
   FloatBuffer owned_;
 };

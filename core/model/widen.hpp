@@ -1,5 +1,6 @@
 #pragma once
-// Tensor data to float32: F32 copied, F16 and BF16 widened exactly (every 16-bit value is a float).
+// Tensor data to float32: F32 copied, F16 and BF16 widened exactly (every 16-bit value is a float):
+// what the norms and biases and an F32 tensor off a float boundary get at load.
 // The data may sit at any address in a mapped file, so it is read with memcpy, never through a cast.
 #include <cstddef>
 #include <optional>

@@ -7,7 +7,9 @@
 
 gpt2 is GPT-2 small (124 M parameters: 12 layers, 12 heads of 64, vocabulary 50257, 1024 positions);
 smollm2-135m is SmolLM2-135M's Llama layout (30 layers, 9 query heads over 3 KV heads of 64, tied
-embeddings). Weights ~ N(0, 0.02), norms 1, biases 0, from a fixed seed.
+embeddings); qwen2.5-0.5b, llama-3.2-1b and llama-3.1-8b are those models' layouts (the last one
+is 16 GB in BF16: write it outside the repository). Weights ~ N(0, 0.02), norms 1, biases 0, from
+a fixed seed.
 """
 import argparse
 import json
@@ -23,6 +25,22 @@ SHAPES = {
                          num_attention_heads=9, num_key_value_heads=3, intermediate_size=1536,
                          max_position_embeddings=8192, rms_norm_eps=1e-5, rope_theta=100000.0,
                          tie_word_embeddings=True, hidden_act="silu"),
+    "qwen2.5-0.5b": dict(model_type="qwen2", vocab_size=151936, hidden_size=896, num_hidden_layers=24,
+                         num_attention_heads=14, num_key_value_heads=2, intermediate_size=4864,
+                         max_position_embeddings=32768, rms_norm_eps=1e-6, rope_theta=1000000.0,
+                         tie_word_embeddings=True, use_sliding_window=False, hidden_act="silu"),
+    "llama-3.2-1b": dict(model_type="llama", vocab_size=128256, hidden_size=2048, num_hidden_layers=16,
+                         num_attention_heads=32, num_key_value_heads=8, head_dim=64, intermediate_size=8192,
+                         max_position_embeddings=131072, rms_norm_eps=1e-5, rope_theta=500000.0,
+                         rope_scaling=dict(rope_type="llama3", factor=32.0, low_freq_factor=1.0,
+                                           high_freq_factor=4.0, original_max_position_embeddings=8192),
+                         tie_word_embeddings=True, hidden_act="silu"),
+    "llama-3.1-8b": dict(model_type="llama", vocab_size=128256, hidden_size=4096, num_hidden_layers=32,
+                         num_attention_heads=32, num_key_value_heads=8, head_dim=128, intermediate_size=14336,
+                         max_position_embeddings=131072, rms_norm_eps=1e-5, rope_theta=500000.0,
+                         rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0,
+                                           high_freq_factor=4.0, original_max_position_embeddings=8192),
+                         tie_word_embeddings=False, hidden_act="silu"),
 }
 
 
@@ -51,7 +69,7 @@ def tensors(config):
         yield "ln_f.bias", (E,), "bias"
         return
     E, V, M = config["hidden_size"], config["vocab_size"], config["intermediate_size"]
-    hd = E // config["num_attention_heads"]
+    hd = config.get("head_dim") or E // config["num_attention_heads"]
     Q, KV = config["num_attention_heads"] * hd, config["num_key_value_heads"] * hd
     yield "model.embed_tokens.weight", (V, E), "weight"
     for l in range(config["num_hidden_layers"]):
@@ -60,6 +78,10 @@ def tensors(config):
         yield h + "self_attn.q_proj.weight", (Q, E), "weight"
         yield h + "self_attn.k_proj.weight", (KV, E), "weight"
         yield h + "self_attn.v_proj.weight", (KV, E), "weight"
+        if config["model_type"] == "qwen2":  # Qwen2's q, k and v carry biases
+            yield h + "self_attn.q_proj.bias", (Q,), "bias"
+            yield h + "self_attn.k_proj.bias", (KV,), "bias"
+            yield h + "self_attn.v_proj.bias", (KV,), "bias"
         yield h + "self_attn.o_proj.weight", (E, Q), "weight"
         yield h + "post_attention_layernorm.weight", (E,), "norm"
         yield h + "mlp.gate_proj.weight", (M, E), "weight"

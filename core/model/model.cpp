@@ -24,8 +24,8 @@ struct Loader {
     const TensorRef& ref = Weight::find(*model.checkpoint, prefix + name, shape, config_name);
     const std::uint64_t elements = element_count(shape);
     model.parameters += static_cast<Index>(elements);
-    model.weight_bytes += weight_memory(ref.entry->dtype, elements);
-    if (ref.entry->dtype != DType::f32)
+    model.weight_bytes += weight_memory(ref.entry->dtype, elements, shape.size() == 2);
+    if (ref.entry->dtype != DType::f32 && shape.size() == 1)
       model.largest_widened_source = std::max(model.largest_widened_source, ref.entry->end - ref.entry->begin);
     return {};
   }

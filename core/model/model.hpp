@@ -41,7 +41,7 @@ struct Model {
   Index parameters = 0;                // the elements of every weight read, the tied one once
   // Known once the model is opened, before a weight is read: what the weights will take in memory
   // (weight_memory of each, model_memory.hpp), and the most a single tensor's file bytes take while
-  // it is widened.
+  // it is widened (a 16-bit norm or bias).
   std::uint64_t weight_bytes = 0, largest_widened_source = 0;
 
   const Weight& output() const { return lm_head.empty() ? embed : lm_head; }
@@ -52,7 +52,7 @@ struct Model {
 // read yet. Throws InputError naming the folder or file: a missing folder or config.json, and every
 // error of read_config, Checkpoint and Weight::find.
 Model open_model(const std::filesystem::path& folder);
-// Reads the opened model's weights (F16 and BF16 widened); throws InputError for a non-finite value.
+// Reads the opened model's weights (F16 and BF16 matrices in place); throws InputError for a non-finite value.
 void load_weights(Model& model, const ModelProgress& progress = {});
 // Both.
 Model load_model(const std::filesystem::path& folder, const ModelProgress& progress = {});

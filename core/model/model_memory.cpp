@@ -45,11 +45,11 @@ std::uint64_t saturated(double bytes) {
 
 }  // namespace
 
-std::uint64_t weight_memory(DType dtype, std::uint64_t elements) {
+std::uint64_t weight_memory(DType dtype, std::uint64_t elements, bool matrix) {
   switch (dtype) {
     case DType::f16:
-    case DType::bf16: return 4 * elements;  // widened to float32 copies (2 bytes a value if read in place)
-    default: return 4 * elements;           // F32: read in place, or copied when off a float boundary
+    case DType::bf16: return (matrix ? 2 : 4) * elements;  // read in place; a norm or bias widened
+    default: return 4 * elements;  // F32: read in place, or copied when off a float boundary
   }
 }
 

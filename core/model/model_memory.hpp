@@ -13,8 +13,9 @@ namespace attnlab {
 
 // What `elements` values of a weight stored as `dtype` take in memory while the model is open: the one
 // place that knows how each dtype is read. F32 is read in place (the mapping's pages stay resident
-// while passes read them) or, off a float boundary, copied; F16 and BF16 are widened to float32.
-std::uint64_t weight_memory(DType dtype, std::uint64_t elements);
+// while passes read them) or, off a float boundary, copied; an F16 or BF16 matrix is read in place
+// too, at 2 bytes a value, and a 16-bit norm or bias (1-D, not a `matrix`) widened to float32.
+std::uint64_t weight_memory(DType dtype, std::uint64_t elements, bool matrix);
 
 // The peak of a forward pass over `length` tokens on OpenMP's threads: the weights read (what
 // open_model summed) with the file bytes of the tensor being widened, the program, the Q, K and V

@@ -84,7 +84,7 @@ ModelRun open_model_run(const InputOptions& in, bool labels) {
   }
   run.tokens = model_tokens(in, run.model, run.tokenizer_or_null());
   if (in.layer && *in.layer != "all") model_layer(in, run.model.config);  // before the forward pass
-  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()));
+  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()), false);
   return run;
 }
 
@@ -97,6 +97,8 @@ std::string labels_note(const ModelRun& run) {
 
 ModelRun run_model(const InputOptions& in, const ModelProgress& progress) {
   ModelRun run = open_model_run(in, true);
+  // A layer is shown after the pass, with its full trace: refused now, before a weight is read.
+  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()), true);
   load_weights(run.model, progress);
   run.pass = forward(run.model, run.tokens.ids, progress);
   return run;

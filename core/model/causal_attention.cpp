@@ -1,40 +1,38 @@
 #include "core/model/causal_attention.hpp"
 
 #include <algorithm>
-#include <cmath>
 
-#include "core/attention/first_error.hpp"
+#include "core/attention/cpu_backend.hpp"
 
 namespace attnlab {
 
+// Each head is one problem for the CPU backend's output-only mode, the lab's FlashAttention path:
+// tiles of 128 queries × 256 keys with a running softmax, so a head over L tokens holds its own
+// Q, K and V (L × hd each) and its output, never the L × L scores. The layer on screen gets its full
+// trace from the engine afterwards, from the Q, K and V the pass keeps.
 Matrix causal_attention(const Matrix& q, const Matrix& k, const Matrix& v, const AttentionShape& s, Index first) {
   const Index length = k.rows(), rows = length - first, hd = s.head_dim;
+  // The rows [first, L) of a causal problem see keys up to their own position: bottom-right causal
+  // over the keys [lo, L). In a window the last row alone (the only one asked for after row 0) sees
+  // the last W keys, every one of them.
+  const Index lo = first > 0 && s.window ? std::max<Index>(0, length - *s.window) : 0;
+  if (first > 0 && s.window && rows > 1)
+    throw std::logic_error("causal_attention: a window with rows from " + std::to_string(first) + " on");
+  Problem head;
+  if (first == 0 && s.window) head.mask = parse_mask("window:" + std::to_string(*s.window));
+  else head.mask.kind = first == 0 ? MaskSpec::Kind::causal : MaskSpec::Kind::causal_bottom_right;
+  head.scale = ScaleSpec{ScaleSpec::Kind::value, s.scale};
+  CpuBackend backend;
+  Trace trace;
   Matrix out(rows, s.heads * hd);
-  const auto scale = static_cast<float>(s.scale);
-  // One head per thread: each head's scores are a small product, done by Eigen on that thread. The
-  // scores are allocated inside the loop, so an allocation that fails is handed to the caller.
-  FirstError error;
-#pragma omp parallel for schedule(dynamic)
-  for (Index h = 0; h < s.heads; ++h)
-    error.run([&] {
-      const Index g = h * s.kv_heads / s.heads;
-      Matrix scores(rows, length);
-      scores.noalias() = q.block(first, h * hd, rows, hd) * k.middleCols(g * hd, hd).transpose();
-      for (Index r = 0; r < rows; ++r) {
-        const Index i = first + r;
-        // Keys lo ≤ j ≤ i; the rest get weight 0.
-        const Index lo = s.window ? std::max<Index>(0, i - *s.window + 1) : 0;
-        auto row = scores.row(r);
-        auto seen = row.segment(lo, i - lo + 1).array();
-        seen *= scale;
-        seen = (seen - seen.maxCoeff()).exp();
-        seen /= seen.sum();
-        row.head(lo).setZero();
-        row.tail(length - i - 1).setZero();
-      }
-      out.middleCols(h * hd, hd).noalias() = scores * v.middleCols(g * hd, hd);
-    });
-  error.rethrow();
+  for (Index h = 0; h < s.heads; ++h) {
+    const Index g = h * s.kv_heads / s.heads;
+    head.q = q.block(first, h * hd, rows, hd);
+    head.k = k.block(lo, g * hd, length - lo, hd);
+    head.v = v.block(lo, g * hd, length - lo, hd);
+    backend.compute_output_only(head, trace);
+    out.middleCols(h * hd, hd) = trace.output;
+  }
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // The attention inside the forward pass: each query head h over the KV head ⌊h·G/H⌋, scores
-// scaled, causal (and, in a sliding-window layer, only the last W keys), softmax, times V.
+// scaled, causal (and, in a sliding-window layer, only the last W keys), softmax, times V; through
+// the lab's output-only (FlashAttention) path, so that L tokens cost O(L) memory, not L × L.
 #include <optional>
 
 #include "core/base/matrix.hpp"
@@ -14,7 +15,8 @@ struct AttentionShape {
 };
 
 // q is L × H·hd, k and v L × G·hd. Returns the output of the query rows [first, L) only:
-// (L − first) × H·hd, head h in columns [h·hd, (h+1)·hd). The last layer needs the last row alone.
+// (L − first) × H·hd, head h in columns [h·hd, (h+1)·hd). The last layer needs the last row alone:
+// `first` is 0 or L − 1 (with a window, other rows are a logic_error).
 Matrix causal_attention(const Matrix& q, const Matrix& k, const Matrix& v, const AttentionShape& shape, Index first);
 
 }  // namespace attnlab

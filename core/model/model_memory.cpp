@@ -19,23 +19,28 @@ constexpr double mib = 1 << 20;
 constexpr double program_bytes = 32 * mib, per_thread_bytes = 8 * mib;
 
 struct Parts {
-  double weights, scores, rest;
+  double weights, scores, kept, rest;
 };
 
-Parts parts(const Model& m, Index length, Index threads) {
+Parts parts(const Model& m, Index length, Index threads, bool layer_trace) {
   const ModelConfig& c = m.config;
   const double L = d(length), E = d(c.hidden), M = d(c.intermediate), Q = d(c.heads * c.head_dim),
                KV = d(c.kv_heads * c.head_dim);
   Parts p{};
   p.weights = d(m.weight_bytes) + d(m.largest_widened_source);
-  // One head's scores per thread, all rows but in the last layer (forward.cpp's causal_attention).
-  p.scores = d(std::min<Index>(threads, c.heads)) * 4 * L * L;
-  const double kept = d(c.layers) * 4 * L * (Q + 2 * KV);
+  // The layer on screen, when the command shows one: every head's full trace at once, its four L × L
+  // stages (scores, scaled, masked, weights), as compute_heads holds them.
+  p.scores = layer_trace ? d(c.heads) * 4 * 4 * L * L : 0;
+  // The pass's attention is output-only (causal_attention.cpp): one head at a time, its Q, K, V and
+  // output copied out (L × hd each) with each row's statistics, and per thread a tile of 128 queries
+  // × 256 keys three times over. No L × L matrix.
+  const double attention = 4 * L * (4 * d(c.head_dim) + 12) + d(threads) * 3 * 4 * 128 * 256;
+  p.kept = d(c.layers) * 4 * L * (Q + 2 * KV);
   // A block's activations, one token a row: the residual stream and its norms, the projections and
   // their outputs, the MLP's two wide matrices (gpt2's c_attn output is 3E, inside 8E).
   const double working = 4 * L * (8 * E + 2 * Q + 2 * KV + 2 * M);
   const double rope = 4 * L * d(c.head_dim), logits = 24 * d(c.vocab);  // the logits, then in float64 and ranked
-  p.rest = program_bytes + d(threads) * per_thread_bytes + kept + working + rope + logits;
+  p.rest = program_bytes + d(threads) * per_thread_bytes + working + attention + rope + logits;
   return p;
 }
 
@@ -54,20 +59,23 @@ std::uint64_t weight_memory(DType dtype, std::uint64_t elements, bool matrix) {
 }
 
 std::uint64_t forward_memory(const Model& opened, Index length) {
-  const Parts p = parts(opened, length, max_threads());
-  return saturated(p.weights + p.scores + p.rest);
+  const Parts p = parts(opened, length, max_threads(), false);
+  return saturated(p.weights + p.scores + p.kept + p.rest);
 }
 
-void check_forward_memory(const Model& opened, Index length) {
+void check_forward_memory(const Model& opened, Index length, bool layer_trace) {
   const Index threads = max_threads();
-  const Parts p = parts(opened, length, threads);
-  const Index heads = std::min<Index>(threads, opened.config.heads);
-  const std::string advice = p.scores > p.weights
-                                 ? ": its score matrices alone take " + human_bytes(saturated(p.scores)) + " (" +
-                                       shape_str(length, length) + " for each of the " + std::to_string(heads) +
-                                       " heads computed at once): give fewer tokens"
-                                 : ": its weights alone take " + human_bytes(saturated(p.weights)) + " as float32";
-  check_memory(saturated(p.weights + p.scores + p.rest),
+  const Parts p = parts(opened, length, threads, layer_trace);
+  // The advice names the largest part.
+  std::string advice = ": its weights alone take " + human_bytes(saturated(p.weights));
+  if (p.scores > std::max(p.weights, p.kept))
+    advice = ": the score matrices of the layer shown alone take " + human_bytes(saturated(p.scores)) +
+             " (four stages of " + shape_str(length, length) + " for each of its " +
+             std::to_string(opened.config.heads) + " heads): give fewer tokens";
+  else if (p.kept > p.weights)
+    advice = ": the Q, K and V its " + std::to_string(opened.config.layers) + " layers keep alone take " +
+             human_bytes(saturated(p.kept)) + ": give fewer tokens";
+  check_memory(saturated(p.weights + p.scores + p.kept + p.rest),
                "the forward pass of " + opened.folder.string() + " over " + std::to_string(length) + " tokens", advice);
 }
 

@@ -19,12 +19,14 @@ std::uint64_t weight_memory(DType dtype, std::uint64_t elements, bool matrix);
 
 // The peak of a forward pass over `length` tokens on OpenMP's threads: the weights read (what
 // open_model summed) with the file bytes of the tensor being widened, the program, the Q, K and V
-// every layer keeps, one layer's working activations, the score matrices of the heads computed at
-// once (length × length each), and the logits. Saturates instead of overflowing.
+// every layer keeps, one layer's working activations, one head's output-only attention (O(length):
+// no length × length matrix), and the logits. Saturates instead of overflowing.
 std::uint64_t forward_memory(const Model& opened, Index length);
 
 // Throws InputError "the forward pass of DIR over L tokens needs about N GiB of memory, more than
-// the M GiB it may use (…): …" saying whether the weights or the score matrices take the most.
-void check_forward_memory(const Model& opened, Index length);
+// the M GiB it may use (…): …" saying whether the weights or the score matrices take the most. With
+// `layer_trace` the estimate adds the full traces of the layer shown (every head's four L × L
+// stages), which compute, export and the window hold after the pass; bench runs the pass alone.
+void check_forward_memory(const Model& opened, Index length, bool layer_trace);
 
 }  // namespace attnlab

@@ -96,18 +96,48 @@ TEST_SUITE("cli/hostile-model-sizes") {
                   {"over 3 tokens", "needs about", "available", "its weights alone take"}, 2, within(kLimit));
   }
 
-  TEST_CASE("50,000 tokens whose score matrices would not fit are refused up front, not in a parallel loop") {
+  TEST_CASE("50,000 tokens whose layer's score matrices would not fit are refused up front; the pass alone is O(L)") {
     const TempDir work;
     TinySpec s;
     s.model_type = "llama", s.hidden = 16, s.heads = 2, s.kv_heads = 1, s.intermediate = 24, s.positions = 65536;
     write_tiny_model(make_tiny_model(s), work / "m");
     std::string ids = "1";
     for (int i = 1; i < 50000; ++i) ids += ",1";
-    check_every_command_refuses(work / "m", {"--token-ids", ids},
-                                {"over 50000 tokens", "needs about", "score matrices", "50000×50000"},
-                                within(kLimit).with("ATTNLAB_MEMORY_LIMIT=4096"));
-    // Past the estimate (a limit of a terabyte), an allocation that fails inside the forward pass's
-    // parallel loop is an error the program reports (exit 1, one line), not an abort.
+    // compute and export show a layer, with every head's full trace: refused before a weight is read.
+    const RunOptions limited = within(kLimit).with("ATTNLAB_MEMORY_LIMIT=4096");
+    const std::vector<std::string> parts{"over 50000 tokens", "needs about", "score matrices", "50000×50000"};
+    const std::vector<std::string> input{"--model", (work / "m").string(), "--token-ids", ids};
+    const auto with = [&](std::vector<std::string> command, const std::vector<std::string>& tail) {
+      command.insert(command.end(), input.begin(), input.end());
+      command.insert(command.end(), tail.begin(), tail.end());
+      return command;
+    };
+    check_refused(with({"compute"}, {"--backend", "cpu", "--dump", (work / "dump").string()}), parts, 2, limited);
+    check_refused(with({"export"}, {"--stage", "weights", "--backend", "cpu", "--out", (work / "x.png").string()}),
+                  parts, 2, limited);
+    CHECK_FALSE(fs::exists(work / "dump"));
+    CHECK_FALSE(fs::exists(work / "x.png"));
+    // bench runs the pass alone: what it keeps of every layer is then the largest part.
+    check_refused({"bench", "--model", (work / "m").string(), "--token-ids", ids, "--json"},
+                  {"over 50000 tokens", "the Q, K and V its 2 layers keep alone take"}, 2,
+                  within(kLimit).with("ATTNLAB_MEMORY_LIMIT=16"));
+    // The forward pass alone runs its attention output-only: 20,000 tokens, whose two heads' score
+    // matrices (1.6 GB each) once made the pass itself need 3 GiB, now fit in 256 MiB.
+    if (!kSanitized) {
+      std::string some = "1";
+      for (int i = 1; i < 20000; ++i) some += "," + std::to_string(i % 41);
+      const RunResult r = run_attnlab({"bench", "--model", (work / "m").string(), "--token-ids", some, "--repeat", "1",
+                                       "--json"},
+                                      within(kLimit).with("ATTNLAB_MEMORY_LIMIT=256"));
+      INFO(r.err);
+      REQUIRE(r.status == 0);
+      const auto j = nlohmann::json::parse(r.out);
+      CHECK(j["tokens"] == 20000);
+      CHECK(j["peak_rss_mib"].get<double>() < 256);
+      CHECK(j["estimated_peak_mib"].get<double>() >= j["peak_rss_mib"].get<double>());
+    }
+    // Past the estimate (a limit of a terabyte), an allocation that fails is an error the program
+    // reports (exit 1, one line), not an abort.
     if (kSanitized) return;  // the sanitizers reserve more address space than any limit here allows
     const RunResult r = run_program("/bin/sh",
                                     {"-c", "ulimit -v 4194304; exec \"$0\" \"$@\"", ATTNLAB_BIN, "compute", "--model",

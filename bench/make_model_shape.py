@@ -18,6 +18,13 @@ import struct
 
 import numpy as np
 
+
+def llama3_rope(factor):
+    """Llama 3's rope_scaling, as its config.json writes it."""
+    return dict(rope_type="llama3", factor=factor, low_freq_factor=1.0, high_freq_factor=4.0,
+                original_max_position_embeddings=8192)
+
+
 SHAPES = {
     "gpt2": dict(model_type="gpt2", vocab_size=50257, n_embd=768, n_layer=12, n_head=12, n_positions=1024,
                  n_inner=None, layer_norm_epsilon=1e-5, activation_function="gelu_new"),
@@ -32,15 +39,11 @@ SHAPES = {
     "llama-3.2-1b": dict(model_type="llama", vocab_size=128256, hidden_size=2048, num_hidden_layers=16,
                          num_attention_heads=32, num_key_value_heads=8, head_dim=64, intermediate_size=8192,
                          max_position_embeddings=131072, rms_norm_eps=1e-5, rope_theta=500000.0,
-                         rope_scaling=dict(rope_type="llama3", factor=32.0, low_freq_factor=1.0,
-                                           high_freq_factor=4.0, original_max_position_embeddings=8192),
-                         tie_word_embeddings=True, hidden_act="silu"),
+                         rope_scaling=llama3_rope(32.0), tie_word_embeddings=True, hidden_act="silu"),
     "llama-3.1-8b": dict(model_type="llama", vocab_size=128256, hidden_size=4096, num_hidden_layers=32,
                          num_attention_heads=32, num_key_value_heads=8, head_dim=128, intermediate_size=14336,
                          max_position_embeddings=131072, rms_norm_eps=1e-5, rope_theta=500000.0,
-                         rope_scaling=dict(rope_type="llama3", factor=8.0, low_freq_factor=1.0,
-                                           high_freq_factor=4.0, original_max_position_embeddings=8192),
-                         tie_word_embeddings=False, hidden_act="silu"),
+                         rope_scaling=llama3_rope(8.0), tie_word_embeddings=False, hidden_act="silu"),
 }
 
 

@@ -29,7 +29,8 @@ float f16_value(std::uint16_t bits) {
 }
 
 // Vector lanes first, where the CPU converts in one instruction; `done` values come back.
-std::size_t f16_vector(const char* bytes, std::size_t count, float* out) {
+std::size_t f16_vector([[maybe_unused]] const char* bytes, [[maybe_unused]] std::size_t count,
+                       [[maybe_unused]] float* out) {
   std::size_t i = 0;
 #if defined(__AVX512F__)
   for (; i + 16 <= count; i += 16)
@@ -38,11 +39,11 @@ std::size_t f16_vector(const char* bytes, std::size_t count, float* out) {
   for (; i + 8 <= count; i += 8)
     _mm256_storeu_ps(out + i, _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + 2 * i))));
 #endif
-  (void)bytes, (void)out;
   return i;
 }
 
-std::size_t bf16_vector(const char* bytes, std::size_t count, float* out) {
+std::size_t bf16_vector([[maybe_unused]] const char* bytes, [[maybe_unused]] std::size_t count,
+                        [[maybe_unused]] float* out) {
   std::size_t i = 0;
 #if defined(__AVX512F__)
   for (; i + 16 <= count; i += 16) {
@@ -55,7 +56,6 @@ std::size_t bf16_vector(const char* bytes, std::size_t count, float* out) {
     _mm256_storeu_ps(out + i, _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16)));
   }
 #endif
-  (void)bytes, (void)out;
   return i;
 }
 

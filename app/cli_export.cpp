@@ -19,6 +19,7 @@
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
+#include "core/hub/repo_cache.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 
@@ -183,8 +184,10 @@ std::optional<Index> chosen_head(const ExportOptions& o, Index heads) {
   return head;
 }
 
-// The model folder's own name, for titles: "gpt2" for models/gpt2/.
+// The model folder's own name, for titles: "gpt2" for models/gpt2/, and for a Hub model's snapshot
+// (models--openai-community--gpt2/snapshots/COMMIT) its name.
 std::string model_name(const std::string& folder) {
+  if (const auto repo = repo_of_snapshot(folder)) return repo->name;
   std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
   if (path.filename().empty()) path = path.parent_path();
   return path.filename().string();

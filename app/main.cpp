@@ -13,7 +13,9 @@
 #include <string_view>
 
 #include "app/cli_backend.hpp"
+#include "app/cli_hub.hpp"
 #include "app/cli_input.hpp"
+#include "app/cli_models.hpp"
 #include "app/cli_tokens.hpp"
 #include "app/commands.hpp"
 #include "core/figure/figure.hpp"
@@ -145,6 +147,11 @@ int run(int argc, char** argv) {
   cli::TokensOptions tokens;
   auto* tokens_cmd = cli::add_tokens_command(app, tokens);
 
+  cli::ModelsOptions models;
+  auto* models_cmd = cli::add_models_command(app, models);
+  cli::HubCliOptions hub;
+  cli::add_hub_options(app, hub);  // after every command: --quiet on each, --revision beside each --model
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -159,7 +166,11 @@ int run(int argc, char** argv) {
   }
 
   if (*sweep_cmd) return cli::run_sweep(sweep);
-  if (*tokens_cmd) return cli::run_tokens(tokens);
+  if (*models_cmd) return cli::run_models(models);
+  if (*tokens_cmd) {
+    cli::resolve_hub_model(tokens.input, hub, false);  // the tokenizer is all it reads
+    return cli::run_tokens(tokens);
+  }
   if (*examples_cmd) {
     for (const auto& name : example_names()) std::cout << name << "\n";
     for (const ModelExample& e : model_examples()) std::cout << e.name << "\n";
@@ -167,30 +178,36 @@ int run(int argc, char** argv) {
   }
   if (*compute_cmd) {
     cli::finish_input_options(*compute_cmd, input);
+    cli::resolve_hub_model_input(input, hub);
     return cli::run_compute(input, compute);
   }
   if (*bench_cmd) {
     cli::finish_input_options(*bench_cmd, input);
+    cli::resolve_hub_model_input(input, hub);
     if (input.model.empty()) cli::require_single_head(input);
     return cli::run_bench(input, bench);
   }
   if (*export_cmd) {
     cli::finish_input_options(*export_cmd, input);
+    cli::resolve_hub_model_input(input, hub);
     return cli::run_export(input, export_options);
   }
   // No subcommand, or "gui": the window.
   cli::finish_window_options(*gui_cmd ? *gui_cmd : app, input, gui);
+  cli::resolve_hub_model(input, hub);
   return cli::run_gui(input, gui);
 }
 
 // What was printed must have arrived: stdout may be a full disk. Otherwise the exit status is 1,
 // with the reason, rather than a 0 that claims the output is there.
 void check_stdout() {
+  // A write that failed already (a help text longer than stdout's buffer) left its reason in errno.
+  const int earlier = std::ferror(stdout) || !std::cout.good() ? errno : 0;
   errno = 0;
   std::cout.flush();  // through stdout's buffer (cout is synchronised with stdio), so errno tells why
   const bool flushed = std::fflush(stdout) == 0;
   if (flushed && !std::ferror(stdout) && std::cout.good()) return;
-  const int error = errno;
+  const int error = errno ? errno : earlier;
   throw attnlab::RunError(std::string("cannot write to standard output") +
                           (error ? std::string(": ") + std::strerror(error) : std::string()));
 }

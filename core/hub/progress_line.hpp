@@ -18,8 +18,8 @@ std::string byte_count(std::uint64_t bytes);
 // "<1 s", "42 s", "3 min 05 s", "2 h 10 min".
 std::string duration_text(double seconds);
 
-// The line rewritten in place on a terminal (carriage return, clear to the end), at most ten times a
-// second and once more when the file is done, ending with a newline then. Writes to `fd` only when
+// The line rewritten in place on a terminal (carriage return, clear to the end): as a file starts,
+// then at most ten times a second, and once more when it is done, ending with a newline then. Writes to `fd` only when
 // `enabled`: the command line enables it when stderr is a terminal and --quiet is not given.
 class TerminalProgress {
  public:
@@ -35,6 +35,7 @@ class TerminalProgress {
   bool enabled_;
   bool open_ = false;  // a line is shown without its newline
   std::chrono::steady_clock::time_point last_{};
+  std::string file_;  // the file of the line shown
 };
 
 }  // namespace attnlab

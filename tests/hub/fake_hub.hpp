@@ -131,6 +131,11 @@ class FakeHub {
     std::lock_guard lock(mutex_);
     repos_[id] = std::move(repo);
   }
+  // A repo renamed: its old id answers with a relative redirect to the new one, as the Hub does.
+  void rename(const std::string& old_id, const std::string& new_id) {
+    std::lock_guard lock(mutex_);
+    renamed_[old_id] = new_id;
+  }
   void set_token(std::string token) {
     std::lock_guard lock(mutex_);
     token_ = std::move(token);
@@ -172,6 +177,12 @@ class FakeHub {
     if (resolve == std::string::npos) return error(404, "");
     const std::string repo_id = r.target.substr(1, resolve - 1);
     const std::string rest = r.target.substr(resolve + 9);
+    if (const auto renamed = renamed_.find(repo_id); renamed != renamed_.end()) {
+      Reply moved;
+      moved.status = 307;
+      moved.headers.push_back({"Location", "/" + renamed->second + "/resolve/" + rest});
+      return moved;
+    }
     const std::size_t slash = rest.find('/');
     const std::string revision = percent_decode(rest.substr(0, slash));
     const std::string file = percent_decode(rest.substr(slash + 1));
@@ -272,6 +283,7 @@ class FakeHub {
   mutable std::mutex mutex_;
   std::map<std::string, HubRepo> repos_;
   std::map<std::string, Faults> faults_;
+  std::map<std::string, std::string> renamed_;
   std::string token_;
   FakeServer cdn_;  // declared after what the handlers read, so that it stops first
   FakeServer hub_;

@@ -79,6 +79,14 @@ inline cli_test::RunOptions hub_env(const fs::path& home, const std::string& end
   return o;
 }
 
+// The options with one variable set, replacing the one of that name (RunOptions::with adds a second).
+inline cli_test::RunOptions with_var(cli_test::RunOptions options, const std::string& assignment) {
+  const std::string name = assignment.substr(0, assignment.find('=') + 1);
+  std::erase_if(options.env, [&](const std::string& e) { return e.starts_with(name); });
+  options.env.push_back(assignment);
+  return options;
+}
+
 // Every path under `root`, relative, with a mark for what it is: "name/" a folder, "name -> target"
 // a link, "name (N)" a file of N bytes.
 inline std::set<std::string> tree(const fs::path& root) {

@@ -307,6 +307,20 @@ TEST_SUITE("hub/download") {
     for (const auto& l : hub.cdn_log()) CHECK_FALSE(l.request.header("authorization"));
   }
 
+  TEST_CASE("a renamed repo: the Hub's relative redirect is followed, the cache keeps the id asked for") {
+    FakeHub hub;
+    const HubRepo repo = tiny_repo();
+    hub.add("org/tiny", repo);
+    hub.rename("old/tiny", "org/tiny");
+    cli_test::TempDir home;
+    const HubModel model = open_hub_model(request_for("old/tiny"), settings_for(home, hub));
+    CHECK(model.snapshot == home / "hub" / "models--old--tiny" / "snapshots" / commit_a);
+    for (const auto& [name, f] : repo.files) CHECK(cli_test::read_all(model.snapshot / name) == f.bytes);
+    std::size_t moved = 0;
+    for (const auto& l : hub.hub_log()) moved += l.status == 307;
+    CHECK(moved >= repo.files.size());  // each file's HEAD went by way of the old name
+  }
+
   TEST_CASE("the config is checked before the weights are fetched") {
     FakeHub hub;
     hub.add("org/tiny", tiny_repo());

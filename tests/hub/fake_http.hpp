@@ -11,11 +11,13 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -35,10 +37,17 @@ struct Reply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;                           // a HEAD sends only its length
+  // A large body shared rather than copied (a file of the fake Hub), from byte `from` on; replaces `body`.
+  std::shared_ptr<const std::string> shared;
+  std::size_t from = 0;
   std::optional<std::size_t> cut_after;       // close the connection after this many body bytes
   bool hang = false;                          // send nothing until the client goes away
   // Called before each piece of the body with the bytes sent so far; false ends the connection there.
   std::function<bool(std::size_t sent)> pace;
+
+  std::string_view payload() const {
+    return shared ? std::string_view(*shared).substr(from) : std::string_view(body);
+  }
 };
 
 struct Logged {
@@ -185,19 +194,20 @@ class FakeServer {
       head += name + ": " + value + "\r\n";
       has_length = has_length || lower(name) == "content-length";
     }
-    if (!has_length) head += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";
+    const std::string_view body = reply.payload();
+    if (!has_length) head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     head += "\r\n";
     if (!send_all(fd, head.data(), head.size())) return false;
     if (request.method == "HEAD") return true;
-    const std::size_t limit = std::min(reply.body.size(), reply.cut_after.value_or(reply.body.size()));
+    const std::size_t limit = std::min(body.size(), reply.cut_after.value_or(body.size()));
     constexpr std::size_t piece = 64 * 1024;
     while (sent < limit) {
       if (reply.pace && !reply.pace(sent)) return false;
       const std::size_t n = std::min(piece, limit - sent);
-      if (!send_all(fd, reply.body.data() + sent, n)) return false;
+      if (!send_all(fd, body.data() + sent, n)) return false;
       sent += n;
     }
-    return sent == reply.body.size();
+    return sent == body.size();
   }
 
   static std::string reason(int status) {

@@ -127,9 +127,13 @@ class FakeHub {
   std::string endpoint() const { return hub_.origin(); }
   std::string cdn() const { return cdn_.origin(); }
 
-  void add(const std::string& id, HubRepo repo) {
+  void add(const std::string& id, const HubRepo& repo) {
+    Stored stored{repo, {}};
+    for (const auto& [name, f] : repo.files)
+      stored.files[name] = {std::make_shared<const std::string>(f.bytes), f.lfs, f.id()};
+    stored.repo.files.clear();  // kept once, shared by every answer
     std::lock_guard lock(mutex_);
-    repos_[id] = std::move(repo);
+    repos_[id] = std::move(stored);
   }
   // A repo renamed: its old id answers with a relative redirect to the new one, as the Hub does.
   void rename(const std::string& old_id, const std::string& new_id) {
@@ -156,10 +160,15 @@ class FakeHub {
   }
 
  private:
-  struct Located {
-    const HubRepo* repo = nullptr;
-    std::string file;
-    const HubFile* entry = nullptr;
+  // A file as served: its bytes shared by every answer, its ETag worked out once.
+  struct File {
+    std::shared_ptr<const std::string> bytes;
+    bool lfs = false;
+    std::string id;
+  };
+  struct Stored {
+    HubRepo repo;  // without its files
+    std::map<std::string, File> files;
   };
 
   Reply error(int status, const std::string& code, const std::string& message = "") {
@@ -199,7 +208,8 @@ class FakeHub {
     if (auth && !token_ok) return error(401, "", "Invalid credentials in Authorization header");
     const auto found = repos_.find(repo_id);
     if (found == repos_.end()) return error(401, "RepoNotFound", "Repository not found");
-    const HubRepo& repo = found->second;
+    const HubRepo& repo = found->second.repo;
+    const std::map<std::string, File>& files = found->second.files;
     if (repo.access == HubRepo::Access::private_repo && !token_ok) return error(401, "RepoNotFound", "Repository not found");
     if (repo.access == HubRepo::Access::gated && !token_ok) return error(401, "GatedRepo", "Access to model is restricted");
     if (repo.access == HubRepo::Access::gated && !repo.licence_accepted)
@@ -209,44 +219,46 @@ class FakeHub {
     if (revision == repo.commit || revision == "main") commit = repo.commit;
     else if (const auto branch = repo.branches.find(revision); branch != repo.branches.end()) commit = branch->second;
     else return error(404, "RevisionNotFound", "Invalid rev id: " + revision);
-    const auto entry = repo.files.find(file);
-    if (entry == repo.files.end()) {
+    const auto entry = files.find(file);
+    if (entry == files.end()) {
       Reply missing = error(404, "EntryNotFound", "Entry not found");
       missing.headers.push_back({"X-Repo-Commit", commit});
       return missing;
     }
-    const HubFile& f = entry->second;
+    const File& f = entry->second;
     Reply reply;
     reply.headers.push_back({"X-Repo-Commit", commit});
-    const std::string id = f.id();
+    const std::string& id = f.id;
     if (f.lfs || (faults.redirect_get && r.method == "GET")) {
       reply.status = 302;
       reply.headers.push_back({"Location", cdn_.origin() + "/blobs/" + id + "?expires=4102444800&signature=fake"});
       if (f.lfs) {
         reply.headers.push_back({"X-Linked-Etag", "\"" + id + "\""});
-        reply.headers.push_back({"X-Linked-Size", std::to_string(f.bytes.size())});
+        reply.headers.push_back({"X-Linked-Size", std::to_string(f.bytes->size())});
         reply.headers.push_back({"ETag", "\"" + git_blob_id("version https://git-lfs.github.com/spec/v1\n") + "\""});
       }
       reply.body = "Found. Redirecting to the CDN";  // its length is the redirect's own, not the file's
       return reply;
     }
     reply.headers.push_back({"ETag", "\"" + id + "\""});
+    const auto bytes = f.bytes;
     lock.unlock();
-    return body_reply(r, f.bytes, faults, reply);
+    return body_reply(r, bytes, faults, reply);
   }
 
   Reply serve_cdn(const Request& r) {
     std::unique_lock lock(mutex_);
     if (r.method != "GET") return error(405, "");
     const std::string id = r.target.substr(7, r.target.find('?') - 7);  // /blobs/ID?…
-    for (auto& [name, repo] : repos_)
-      for (auto& [file, f] : repo.files)
-        if (f.id() == id) {
+    for (auto& [name, stored] : repos_)
+      for (auto& [file, f] : stored.files)
+        if (f.id == id) {
           const Faults now = take_faults(file, true);
+          const auto bytes = f.bytes;
           lock.unlock();
           Reply reply;
           reply.headers.push_back({"ETag", "\"" + id + "\""});
-          return body_reply(r, f.bytes, now, reply);
+          return body_reply(r, bytes, now, reply);
         }
     return error(404, "");
   }
@@ -261,10 +273,14 @@ class FakeHub {
   }
 
   // A file's bytes as a GET asks for them: whole, or from a Range's first byte; with its faults.
-  Reply body_reply(const Request& r, std::string bytes, const Faults& faults, Reply reply) {
+  Reply body_reply(const Request& r, std::shared_ptr<const std::string> bytes, const Faults& faults, Reply reply) {
     if (faults.get_fails && r.method == "GET") return error(500, "");
-    if (faults.corrupt && !bytes.empty()) bytes[bytes.size() / 2] ^= 0x5a;
-    const std::size_t size = bytes.size();
+    if (faults.corrupt && !bytes->empty()) {
+      auto wrong = std::make_shared<std::string>(*bytes);
+      (*wrong)[wrong->size() / 2] ^= 0x5a;
+      bytes = std::move(wrong);
+    }
+    const std::size_t size = bytes->size();
     reply.status = 200;
     if (const auto range = r.header("range"); range && !faults.ignore_range && range->starts_with("bytes=")) {
       const std::size_t first = std::stoull(range->substr(6));
@@ -272,16 +288,16 @@ class FakeHub {
       reply.status = 206;
       reply.headers.push_back({"Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(size - 1) + "/" +
                                                     std::to_string(size)});
-      bytes = bytes.substr(first);
+      reply.from = first;
     }
-    reply.body = std::move(bytes);
+    reply.shared = std::move(bytes);
     if (r.method == "GET" && !faults.cuts.empty()) reply.cut_after = faults.cuts.front();
     reply.pace = faults.pace;
     return reply;
   }
 
   mutable std::mutex mutex_;
-  std::map<std::string, HubRepo> repos_;
+  std::map<std::string, Stored> repos_;
   std::map<std::string, Faults> faults_;
   std::map<std::string, std::string> renamed_;
   std::string token_;

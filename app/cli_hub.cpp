@@ -84,13 +84,17 @@ void resolve_hub_model(ModelInputOptions& input, const HubCliOptions& hub, bool 
   callbacks.cancel = &interrupted;
   callbacks.check_config = [](const std::filesystem::path& snapshot) { read_config(snapshot); };
   const InterruptStopsDownload ctrl_c;
+  const auto end_as_interrupted = [] {
+    std::signal(SIGINT, SIG_DFL);  // ended as Ctrl-C ends a program, for the shell's sake
+    std::raise(SIGINT);
+  };
   try {
     input.model = open_hub_model(request, settings, callbacks).snapshot.string();
+    if (interrupted) end_as_interrupted();  // Ctrl-C between two requests, with nothing left to stop
   } catch (const DownloadCancelled& e) {
     progress.close_line();
     std::cerr << "attnlab: interrupted: " << e.what() << "\n";
-    std::signal(SIGINT, SIG_DFL);  // ended as Ctrl-C ends a program, for the shell's sake
-    std::raise(SIGINT);
+    end_as_interrupted();
     throw;
   } catch (...) {
     progress.close_line();

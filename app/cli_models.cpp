@@ -63,9 +63,9 @@ CLI::App* add_models_command(CLI::App& app, ModelsOptions& options) {
 }
 
 int run_models(const ModelsOptions& options) {
-  const HubSettings settings = hub_settings();
+  const fs::path cache = hub_cache_root();
   std::vector<Row> rows;
-  for (const CachedModel& m : cached_models(settings.cache)) rows.push_back(examine(m));
+  for (const CachedModel& m : cached_models(cache)) rows.push_back(examine(m));
   if (options.json) {
     nlohmann::json list = nlohmann::json::array();
     for (const Row& r : rows)
@@ -80,7 +80,7 @@ int run_models(const ModelsOptions& options) {
     return 0;
   }
   if (rows.empty()) {
-    std::cout << "no models in the cache " << settings.cache.string() << "\n";
+    std::cout << "no models in the cache " << cache.string() << "\n";
     return 0;
   }
   // Columns as wide as their widest cell; the last, whether it opens, as long as it needs.

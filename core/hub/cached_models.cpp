@@ -34,7 +34,7 @@ std::vector<CachedModel> cached_models(const fs::path& root) {
     std::set<std::string> named;  // commits a ref names
     const fs::path refs = folder.path() / "refs";
     for (fs::recursive_directory_iterator it(refs, error), end; !error && it != end; it.increment(error)) {
-      if (!it->is_regular_file(error)) continue;
+      if (!it->is_regular_file(error) || it->path().extension() == ".tmp") continue;  // a ref being written
       const std::string revision = it->path().lexically_relative(refs).generic_string();
       const auto commit = cache.read_ref(revision);
       if (!commit || !fs::is_directory(cache.snapshot(*commit), error)) continue;

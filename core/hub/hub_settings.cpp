@@ -98,11 +98,15 @@ fs::path hf_home(const Environment& env) {
   return home_folder(env) / ".cache" / "huggingface";
 }
 
+fs::path hub_cache_root(const Environment& env) {
+  if (const auto cache = env("HF_HUB_CACHE")) return expand_user(*cache, env);
+  if (const auto legacy = env("HUGGINGFACE_HUB_CACHE")) return expand_user(*legacy, env);
+  return hf_home(env) / "hub";
+}
+
 HubSettings hub_settings(const Environment& env) {
   HubSettings s;
-  if (const auto cache = env("HF_HUB_CACHE")) s.cache = expand_user(*cache, env);
-  else if (const auto legacy = env("HUGGINGFACE_HUB_CACHE")) s.cache = expand_user(*legacy, env);
-  else s.cache = hf_home(env) / "hub";
+  s.cache = hub_cache_root(env);
   if (const auto endpoint = env("HF_ENDPOINT")) {
     if (!endpoint->starts_with("http://") && !endpoint->starts_with("https://"))
       throw InputError("HF_ENDPOINT '" + excerpt(*endpoint) + "' is not an http:// or https:// address");

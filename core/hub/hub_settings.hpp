@@ -45,6 +45,9 @@ Environment process_environment();
 // is not http(s), a timeout that is not a whole number of seconds, a token that is not printable ASCII.
 HubSettings hub_settings(const Environment& environment = process_environment());
 
+// The cache alone, as hub_settings finds it (attnlab models reads nothing else).
+std::filesystem::path hub_cache_root(const Environment& environment = process_environment());
+
 // $HF_HOME (default $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface).
 std::filesystem::path hf_home(const Environment& environment);
 

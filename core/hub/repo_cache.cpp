@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -43,6 +44,7 @@ std::optional<std::string> RepoCache::read_ref(const std::string& revision) cons
   std::string commit(64, '\0');
   in.read(commit.data(), static_cast<std::streamsize>(commit.size()));
   commit.resize(static_cast<std::size_t>(in.gcount()));
+  while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();  // a hand-made ref's newline
   if (!is_commit_hash(commit)) return std::nullopt;
   return commit;
 }

@@ -16,22 +16,8 @@
 
 #include "tests/cli_run.hpp"
 
-extern char** environ;
 
 namespace hub_test {
-
-// This process's environment with `options.env` laid over it, as run_program builds it.
-inline std::vector<std::string> child_environment(const cli_test::RunOptions& options) {
-  std::vector<std::string> env = options.env;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry = *e;
-    const std::string name = entry.substr(0, entry.find('=') + 1);
-    bool replaced = false;
-    for (const std::string& given : options.env) replaced = replaced || given.rfind(name, 0) == 0;
-    if (!replaced) env.push_back(entry);
-  }
-  return env;
-}
 
 class Child {
  public:
@@ -44,7 +30,7 @@ class Child {
     std::vector<char*> argv;
     for (auto& a : argv_storage) argv.push_back(a.data());
     argv.push_back(nullptr);
-    std::vector<std::string> env_storage = child_environment(options);
+    std::vector<std::string> env_storage = cli_test::child_environment(options);
     std::vector<char*> envp;
     for (auto& e : env_storage) envp.push_back(e.data());
     envp.push_back(nullptr);

@@ -53,6 +53,16 @@ inline HubRepo tiny_repo(const std::string& commit = commit_a, model_test::TinyS
   return repo;
 }
 
+// One test's world: the fake Hub serving `repo` as org/tiny, a home folder for the cache, and the
+// environment that points the binary at both. `auto& [hub, repo, home, env] = world;` names them.
+struct TinyHub {
+  explicit TinyHub(HubRepo tiny = tiny_repo());
+  FakeHub hub;
+  HubRepo repo;
+  cli_test::TempDir home;
+  cli_test::RunOptions env;
+};
+
 // The repo's files written as a plain model folder, for the same run through --model DIR.
 inline void write_folder(const HubRepo& repo, const fs::path& dir) {
   fs::create_directories(dir);
@@ -85,6 +95,10 @@ inline cli_test::RunOptions with_var(cli_test::RunOptions options, const std::st
   std::erase_if(options.env, [&](const std::string& e) { return e.starts_with(name); });
   options.env.push_back(assignment);
   return options;
+}
+
+inline TinyHub::TinyHub(HubRepo tiny) : repo(std::move(tiny)), env(hub_env(home.path(), hub.endpoint())) {
+  hub.add("org/tiny", repo);
 }
 
 // Every path under `root`, relative, with a mark for what it is: "name/" a folder, "name -> target"

@@ -36,11 +36,8 @@ RunResult ok(const std::vector<std::string>& args, const cli_test::RunOptions& e
 
 TEST_SUITE("cli/hub") {
   TEST_CASE("compute, export, bench and tokens open org/tiny from the Hub as they open its folder") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
-    TempDir home;
-    const auto env = hub_env(home.path(), hub.endpoint());
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     write_folder(repo, home / "folder");
     ok({"compute", "--model", (home / "folder").string(), "--token-ids", "1,2,3,4", "--layer", "1", "--dump",
         (home / "from-folder").string()},
@@ -77,9 +74,8 @@ TEST_SUITE("cli/hub") {
   }
 
   TEST_CASE("tokens fetches the tokenizer, not the weights") {
-    FakeHub hub;
-    hub.add("org/tiny", tiny_repo());
-    TempDir home;
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const RunResult r = ok({"tokens", "--model", "org/tiny", "--text", "ab ab", "--json"}, hub_env(home.path(), hub.endpoint()));
     CHECK(r.out == "{\"ids\":[4,5],\"tokens\":[\"ab\",\" ab\"]}\n");
     CHECK(hub.cdn_log().empty());
@@ -87,14 +83,12 @@ TEST_SUITE("cli/hub") {
   }
 
   TEST_CASE("a folder of that name wins over the Hub id, and asks nothing of the Hub") {
-    FakeHub hub;
-    hub.add("org/tiny", tiny_repo(commit_a));
-    TempDir home;
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     // The folder org/tiny (relative to where attnlab runs) holds other weights than the Hub's.
     HubRepo other = tiny_repo(commit_b);
     other.files = tiny_repo_files({}, 7);
     write_folder(other, home / "work" / "org" / "tiny");
-    const auto env = hub_env(home.path(), hub.endpoint());
     const RunResult r = cli_test::run_program(
         "/bin/sh",
         {"-c", "cd \"$1\" && exec \"$2\" compute --model org/tiny --token-ids 1,2,3 --dump \"$3\"", "sh",
@@ -109,9 +103,8 @@ TEST_SUITE("cli/hub") {
   }
 
   TEST_CASE("cached and the Hub out of reach: the cache stands in, as huggingface_hub lets it") {
-    FakeHub hub;
-    hub.add("org/tiny", tiny_repo());
-    TempDir home;
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     ok({"compute", "--model", "org/tiny", "--token-ids", "1,2", "--dump", (home / "a").string()},
        hub_env(home.path(), hub.endpoint()));
     const std::string closed = "http://127.0.0.1:" + std::to_string(closed_port());

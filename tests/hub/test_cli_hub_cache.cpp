@@ -50,6 +50,7 @@ TEST_SUITE("cli/hub-cache") {
     const std::string folder = "models--openai-community--gpt2-tiny";
     lay_out(home / "hub", folder, commit_a, files_a, "main");
     lay_out(home / "hub", folder, commit_b, files_b, "v1");
+    cli_test::write_all(home / "hub" / folder / "refs" / "v1", commit_b + "\n");  // as a hand-made ref may end
     fs::create_directories(home / "hub" / folder / ".no_exist" / commit_a);
     cli_test::write_all(home / "hub" / folder / ".no_exist" / commit_a / "tokenizer.json", "");
     for (const auto& [files, name] : {std::pair(files_a, "a"), std::pair(files_b, "b")}) {
@@ -85,11 +86,8 @@ TEST_SUITE("cli/hub-cache") {
 
 TEST_SUITE("cli/models") {
   TEST_CASE("the cache's models: revision, commit, size, model_type, whether they open and why not") {
-    FakeHub hub;
-    const HubRepo tiny = tiny_repo();
-    hub.add("org/tiny", tiny);
-    TempDir home;
-    const auto env = hub_env(home.path(), hub.endpoint());
+    TinyHub world;
+    auto& [hub, tiny, home, env] = world;
     REQUIRE(cli_test::run_attnlab({"tokens", "--model", "org/tiny", "--token-ids", "1"}, env).status == 0);
     REQUIRE(cli_test::run_attnlab({"compute", "--model", "org/tiny", "--token-ids", "1", "--dump",
                                    (home / "dump").string()},
@@ -148,9 +146,9 @@ TEST_SUITE("cli/models") {
     CHECK(contains(lines[1], "no: model_type 'bert' is not supported"));
   }
 
-  TEST_CASE("an empty cache, and --quiet after the subcommand") {
+  TEST_CASE("an empty cache, and --quiet after the subcommand; the endpoint and the token are not its business") {
     TempDir home;
-    const auto env = hub_env(home.path(), "http://127.0.0.1:9");
+    const auto env = with_var(hub_env(home.path(), "ftp://not-an-endpoint"), "HF_TOKEN=not a token");
     const RunResult text = cli_test::run_attnlab({"models", "--quiet"}, env);
     CHECK(text.status == 0);
     CHECK(text.out == "no models in the cache " + (home / "hub").string() + "\n");

@@ -72,8 +72,8 @@ TEST_SUITE("cli/hub-errors") {
   }
 
   TEST_CASE("the Hub says no: no such model, private, gated, a refused token, no such revision or file") {
-    FakeHub hub;
-    hub.add("org/tiny", tiny_repo());
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     HubRepo secret = tiny_repo();
     secret.access = HubRepo::Access::private_repo;
     hub.add("org/secret", secret);
@@ -84,8 +84,6 @@ TEST_SUITE("cli/hub-errors") {
     no_config.files.erase("config.json");
     hub.add("org/noconfig", no_config);
     hub.set_token(token);
-    TempDir home;
-    const auto env = hub_env(home.path(), hub.endpoint());
     const std::string nothing = "no such model on " + hub.endpoint() + ", or it is private (set HF_TOKEN)";
     check_failure(compute("org/missing", home.path(), env), {2, "Hub model org/missing: " + nothing}, home.path());
     check_failure(compute("org/secret", home.path(), env), {2, nothing}, home.path());
@@ -132,11 +130,8 @@ TEST_SUITE("cli/hub-errors") {
   }
 
   TEST_CASE("the network and the server: exit 1, the part kept where it can be resumed") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
-    TempDir home;
-    const auto env = hub_env(home.path(), hub.endpoint());
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const std::string closed = "http://127.0.0.1:" + std::to_string(closed_port());
     check_failure(compute("org/tiny", home.path(), hub_env(home.path(), closed)),
                   {1, "cannot reach " + closed + " for org/tiny (config.json): "}, home.path());
@@ -169,11 +164,8 @@ TEST_SUITE("cli/hub-errors") {
   }
 
   TEST_CASE("bytes that are not the file's: a SHA-256 mismatch deletes them; a full disk leaves nothing") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
-    TempDir home;
-    const auto env = hub_env(home.path(), hub.endpoint());
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const std::string id = repo.files.at("model.safetensors").id();
     hub.fault("model.safetensors", [](Faults& f) { f.corrupt = true; });
     check_failure(compute("org/tiny", home.path(), env),
@@ -195,9 +187,8 @@ TEST_SUITE("cli/hub-errors") {
   }
 
   TEST_CASE("offline and not cached: exit 2, not one request") {
-    FakeHub hub;
-    hub.add("org/tiny", tiny_repo());
-    TempDir home;
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     for (const char* offline : {"HF_HUB_OFFLINE=1", "TRANSFORMERS_OFFLINE=1"})
       check_failure(compute("org/tiny", home.path(), with_var(hub_env(home.path(), hub.endpoint()), offline)),
                     {2, "Hub model org/tiny (revision main) is not in the cache " + (home / "hub").string() +

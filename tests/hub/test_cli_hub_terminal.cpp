@@ -13,13 +13,10 @@ using cli_test::TempDir;
 
 TEST_SUITE("cli/hub-terminal") {
   TEST_CASE("a progress line per file on a terminal: bytes, rate, time left; none with --quiet") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo(commit_a, large_spec());
-    hub.add("org/tiny", repo);
+    TinyHub world(tiny_repo(commit_a, large_spec()));
+    auto& [hub, repo, home, env] = world;
     char total[32];  // the weights' size as the line writes it, in MB
     std::snprintf(total, sizeof total, " / %.1f MB  ", static_cast<double>(repo.files.at("model.safetensors").bytes.size()) / 1e6);
-    TempDir home;
-    const auto env = hub_env(home.path(), hub.endpoint());
     {
       Child child({"compute", "--model", "org/tiny", "--token-ids", "1,2", "--dump", (home / "a").string()}, env,
                   home.path(), true);
@@ -48,14 +45,11 @@ TEST_SUITE("cli/hub-terminal") {
   }
 
   TEST_CASE("Ctrl-C mid-download: only the .incomplete part is left, and the next run completes") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo(commit_a, large_spec());
-    hub.add("org/tiny", repo);
+    TinyHub world(tiny_repo(commit_a, large_spec()));
+    auto& [hub, repo, home, env] = world;
     auto gate = std::make_shared<Gate>();
     hub.fault("model.safetensors", [&](Faults& f) { f.pace = stop_at(256 * 1024, gate); });
     const Opener opener{gate};
-    TempDir home;
-    const auto env = hub_env(home.path(), hub.endpoint());
     Child child({"compute", "--model", "org/tiny", "--token-ids", "1,2", "--dump", (home / "dump").string()}, env,
                 home.path());
     REQUIRE(gate->wait_reached());  // the weights are under way

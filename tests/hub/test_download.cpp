@@ -62,10 +62,8 @@ std::set<std::string> without_tag_size(std::set<std::string> t) {
 
 TEST_SUITE("hub/download") {
   TEST_CASE("a model downloaded: huggingface_hub's layout, verified bytes, one HEAD per file") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
-    cli_test::TempDir home;
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const HubSettings s = settings_for(home, hub);
     const HubModel model = open_hub_model(request_for("org/tiny"), s);
     CHECK(model.commit == commit_a);
@@ -133,12 +131,10 @@ TEST_SUITE("hub/download") {
   }
 
   TEST_CASE("a connection cut mid-file is resumed with Range in the same run") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const std::string& weights = repo.files.at("model.safetensors").bytes;
     hub.fault("model.safetensors", [&](Faults& f) { f.cuts = {weights.size() / 2}; });
-    cli_test::TempDir home;
     const HubModel model = open_hub_model(request_for("org/tiny"), settings_for(home, hub));
     CHECK(cli_test::read_all(model.snapshot / "model.safetensors") == weights);
     const auto log = hub.cdn_log();
@@ -149,14 +145,12 @@ TEST_SUITE("hub/download") {
   }
 
   TEST_CASE("cut again and again: exit with the part kept, and the next run goes on from it") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const std::string& weights = repo.files.at("model.safetensors").bytes;
     const std::size_t half = weights.size() / 2;
     // Half of it, then cuts before any byte: the first try and three resumes bring nothing.
     hub.fault("model.safetensors", [&](Faults& f) { f.cuts = {half, 0, 0, 0, 0}; });
-    cli_test::TempDir home;
     const HubSettings s = settings_for(home, hub);
     const std::string cut = "model.safetensors: the connection was cut at byte " + std::to_string(half) + " of ";
     CHECK_THROWS_WITH_AS(open_hub_model(request_for("org/tiny"), s), doctest::Contains(cut.c_str()), RunError);
@@ -177,23 +171,19 @@ TEST_SUITE("hub/download") {
   }
 
   TEST_CASE("a server that ignores Range: the part starts again and the file is right") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const std::string& weights = repo.files.at("model.safetensors").bytes;
     hub.fault("model.safetensors", [&](Faults& f) { f.cuts = {weights.size() / 3}, f.ignore_range = true; });
-    cli_test::TempDir home;
     const HubModel model = open_hub_model(request_for("org/tiny"), settings_for(home, hub));
     CHECK(cli_test::read_all(model.snapshot / "model.safetensors") == weights);
     CHECK(hub.cdn_log().at(1).status == 200);
   }
 
   TEST_CASE("a SHA-256 that does not match: nothing kept, nothing under snapshots/") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     hub.fault("model.safetensors", [](Faults& f) { f.corrupt = true; });
-    cli_test::TempDir home;
     CHECK_THROWS_WITH_AS(open_hub_model(request_for("org/tiny"), settings_for(home, hub)),
                          doctest::Contains("model.safetensors: its SHA-256 is "), RunError);
     const std::string id = blob_id(repo, "model.safetensors");
@@ -204,16 +194,14 @@ TEST_SUITE("hub/download") {
   }
 
   TEST_CASE("cancelled from another thread, as the window cancels: the part stays and the next run resumes it") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo(commit_a, large_spec());
-    hub.add("org/tiny", repo);
+    TinyHub world(tiny_repo(commit_a, large_spec()));
+    auto& [hub, repo, home, env] = world;
     const std::string& weights = repo.files.at("model.safetensors").bytes;
     const std::size_t at = 64 * 1024;  // one of the server's pieces
     REQUIRE(weights.size() > 2 * at);
     auto gate = std::make_shared<Gate>();
     hub.fault("model.safetensors", [&](Faults& f) { f.pace = stop_at(at, gate); });
     const Opener opener{gate};
-    cli_test::TempDir home;
     const HubSettings s = settings_for(home, hub);
 
     std::atomic<bool> cancel{false};
@@ -263,12 +251,10 @@ TEST_SUITE("hub/download") {
   }
 
   TEST_CASE("progress: one file's bytes as they arrive, then finished; a resumed part counted apart") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     const std::string& weights = repo.files.at("model.safetensors").bytes;
     hub.fault("model.safetensors", [&](Faults& f) { f.cuts = {weights.size() / 2, 0, 0, 0, 0}; });
-    cli_test::TempDir home;
     const HubSettings s = settings_for(home, hub);
     CHECK_THROWS_AS(open_hub_model(request_for("org/tiny"), s), RunError);
     std::vector<FileProgress> seen;
@@ -308,11 +294,9 @@ TEST_SUITE("hub/download") {
   }
 
   TEST_CASE("a renamed repo: the Hub's relative redirect is followed, the cache keeps the id asked for") {
-    FakeHub hub;
-    const HubRepo repo = tiny_repo();
-    hub.add("org/tiny", repo);
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     hub.rename("old/tiny", "org/tiny");
-    cli_test::TempDir home;
     const HubModel model = open_hub_model(request_for("old/tiny"), settings_for(home, hub));
     CHECK(model.snapshot == home / "hub" / "models--old--tiny" / "snapshots" / commit_a);
     for (const auto& [name, f] : repo.files) CHECK(cli_test::read_all(model.snapshot / name) == f.bytes);
@@ -322,9 +306,8 @@ TEST_SUITE("hub/download") {
   }
 
   TEST_CASE("the config is checked before the weights are fetched") {
-    FakeHub hub;
-    hub.add("org/tiny", tiny_repo());
-    cli_test::TempDir home;
+    TinyHub world;
+    auto& [hub, repo, home, env] = world;
     HubCallbacks callbacks;
     callbacks.check_config = [](const fs::path& snapshot) {
       CHECK(fs::is_regular_file(snapshot / "config.json"));

@@ -53,7 +53,7 @@ struct Reply {
 struct Logged {
   Request request;
   int status = 0;
-  std::size_t body_bytes = 0;  // body bytes actually written to the socket
+  std::size_t body_bytes = 0;  // body bytes given to the socket
 };
 
 inline std::string lower(std::string text) {
@@ -101,7 +101,9 @@ class FakeServer {
 
   std::vector<Logged> log() const {
     std::lock_guard lock(mutex_);
-    return log_;
+    std::vector<Logged> copy;
+    for (const auto& entry : log_) copy.push_back(*entry);
+    return copy;
   }
   void clear_log() {
     std::lock_guard lock(mutex_);
@@ -166,13 +168,14 @@ class FakeServer {
     std::string buffer;
     while (const auto request = read_request(fd, buffer)) {
       const Reply reply = handler_(*request);
-      Logged entry{*request, reply.status, 0};
-      const bool keep = respond(fd, *request, reply, entry.body_bytes);
+      // Logged before the answer goes out, and its bytes counted before they do: a client that has
+      // the answer finds it in the log.
+      const auto entry = std::make_shared<Logged>(Logged{*request, reply.status, 0});
       {
         std::lock_guard lock(mutex_);
         log_.push_back(entry);
       }
-      if (!keep) break;
+      if (!respond(fd, *request, reply, *entry)) break;
     }
     std::lock_guard lock(mutex_);
     open_.erase(fd);
@@ -181,7 +184,8 @@ class FakeServer {
   }
 
   // False when the connection must end (a cut, a hang, a client gone).
-  bool respond(int fd, const Request& request, const Reply& reply, std::size_t& sent) {
+  bool respond(int fd, const Request& request, const Reply& reply, Logged& entry) {
+    std::size_t sent = 0;
     if (reply.hang) {
       char ignored[256];
       while (::recv(fd, ignored, sizeof ignored, 0) > 0) {
@@ -204,7 +208,11 @@ class FakeServer {
     while (sent < limit) {
       if (reply.pace && !reply.pace(sent)) return false;
       const std::size_t n = std::min(piece, limit - sent);
-      if (!send_all(fd, body.data() + sent, n)) return false;
+      {
+        std::lock_guard lock(mutex_);
+        entry.body_bytes += n;
+      }
+      if (!send_all(fd, body.data() + sent, n)) return false;  // a client gone: counted all the same
       sent += n;
     }
     return sent == body.size();
@@ -233,7 +241,7 @@ class FakeServer {
   bool stopping_ = false;
   std::set<int> open_;
   std::vector<std::thread> connections_;
-  std::vector<Logged> log_;
+  std::vector<std::shared_ptr<Logged>> log_;
 };
 
 // A port on 127.0.0.1 where nothing listens: "no network" for the client.

@@ -20,7 +20,9 @@ namespace {
 // Set by Ctrl-C while a download runs: the download stops at its next check (within a second).
 std::atomic<bool> interrupted{false};
 static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
-extern "C" void on_interrupt(int) { interrupted.store(true); }
+extern "C" void on_interrupt(int) {
+  interrupted.store(true);
+}
 
 // SIGINT stops the download instead of the program while it is installed; a full file-size limit is
 // a write error to report (EFBIG) rather than a signal that kills.
@@ -50,7 +52,8 @@ void add_hub_options(CLI::App& app, HubCliOptions& hub) {
   for (CLI::App* command : commands) {
     command->add_flag("--quiet", hub.quiet, "no download progress on stderr");
     if (command->get_option_no_throw("--model"))
-      command->add_option("--revision", hub.revision, "with --model ID: a branch, tag or commit of the Hub (default main)")
+      command
+          ->add_option("--revision", hub.revision, "with --model ID: a branch, tag or commit of the Hub (default main)")
           ->type_name("REV")
           ->group("MODEL INPUT");
   }

@@ -86,8 +86,9 @@ int run_models(const ModelsOptions& options) {
   // Columns as wide as their widest cell; the last, whether it opens, as long as it needs.
   std::vector<std::vector<std::string>> table{{"MODEL", "REVISION", "COMMIT", "SIZE", "MODEL_TYPE", "OPENS"}};
   for (const Row& r : rows)
-    table.push_back({r.model.repo.text(), r.model.revision, r.model.commit.substr(0, 12), byte_count(r.model.size_bytes),
-                     excerpt(r.model_type.value_or("-")), r.why ? "no: " + *r.why : "yes"});
+    table.push_back({r.model.repo.text(), r.model.revision, r.model.commit.substr(0, 12),
+                     byte_count(r.model.size_bytes), excerpt(r.model_type.value_or("-")),
+                     r.why ? "no: " + *r.why : "yes"});
   std::vector<std::size_t> width(table[0].size(), 0);
   for (const auto& line : table)
     for (std::size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());

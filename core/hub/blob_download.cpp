@@ -26,7 +26,8 @@ class BlobLock {
     fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (fd_ < 0) throw RunError("cannot open the lock " + path.string() + ": " + std::strerror(errno));
     while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      if (errno != EWOULDBLOCK && errno != EINTR) return;  // a file system without locks: go on, as huggingface_hub does
+      if (errno != EWOULDBLOCK && errno != EINTR)
+        return;  // a file system without locks: go on, as huggingface_hub does
       if (cancel && cancel->load()) {
         ::close(fd_);
         throw DownloadCancelled(path.filename().string() + ": cancelled while another download held its lock");
@@ -42,7 +43,9 @@ class BlobLock {
   int fd_ = -1;
 };
 
-bool disk_full(int error) { return error == ENOSPC || error == EDQUOT || error == EFBIG; }
+bool disk_full(int error) {
+  return error == ENOSPC || error == EDQUOT || error == EFBIG;
+}
 
 // The part on disk, written as the body arrives, hashed on the way when the ID is a SHA-256.
 class Part : public BodySink {
@@ -71,7 +74,8 @@ class Part : public BodySink {
       // Content-Range: bytes FIRST-LAST/TOTAL must continue the part.
       const std::string range = r.header("content-range").value_or("");
       const std::string expected = "bytes " + std::to_string(size_) + "-";
-      if (!range.starts_with(expected)) return refuse("answered the range '" + range + "', not from byte " + std::to_string(size_));
+      if (!range.starts_with(expected))
+        return refuse("answered the range '" + range + "', not from byte " + std::to_string(size_));
       const std::size_t slash = range.rfind('/');
       if (slash != std::string::npos && range.substr(slash + 1) != "*" &&
           range.substr(slash + 1) != std::to_string(source_.size))

@@ -31,8 +31,8 @@ struct DownloadControl {
 };
 
 struct BlobSource {
-  std::string file;  // the repo's file name: messages and progress
-  std::string url;   // where the bytes are: the Hub's address, or the CDN it redirected to
+  std::string file;         // the repo's file name: messages and progress
+  std::string url;          // where the bytes are: the Hub's address, or the CDN it redirected to
   bool with_token = false;  // only when `url` is on the endpoint's host
   std::string id;           // the blob's ID (ETag)
   std::uint64_t size = 0;   // from X-Linked-Size or Content-Length

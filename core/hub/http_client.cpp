@@ -35,8 +35,7 @@ Transfer outcome_of(CURLcode code) {
     case CURLE_SEND_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return Transfer::cut;
+    case CURLE_HTTP2_STREAM: return Transfer::cut;
     case CURLE_COULDNT_RESOLVE_PROXY:
     case CURLE_COULDNT_RESOLVE_HOST:
     case CURLE_COULDNT_CONNECT:
@@ -50,8 +49,7 @@ Transfer outcome_of(CURLcode code) {
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
     case CURLE_SSL_INVALIDCERTSTATUS:
     case CURLE_SSL_CRL_BADFILE:
-    case CURLE_PROXY:
-      return Transfer::unreachable;
+    case CURLE_PROXY: return Transfer::unreachable;
     default: return Transfer::failed;
   }
 }
@@ -70,7 +68,7 @@ struct HttpClient::Handle {
   // The request under way.
   HttpResponse response;
   BodySink* sink = nullptr;
-  bool started = false;  // the sink has been told of the response
+  bool started = false;   // the sink has been told of the response
   bool dropping = false;  // a non-2xx body, dropped
   const std::atomic<bool>* cancel = nullptr;
 
@@ -84,7 +82,8 @@ struct HttpClient::Handle {
     if (line.starts_with("HTTP/")) {  // a new response (after a redirect): its headers only
       h->response.headers.clear();
       const std::size_t space = line.find(' ');
-      h->response.status = space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
+      h->response.status =
+          space == std::string_view::npos ? 0 : std::atol(std::string(line.substr(space + 1, 3)).c_str());
     } else if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {
       h->response.headers[lower(std::string(line.substr(0, colon)))] = trim(line.substr(colon + 1));
     }

@@ -76,7 +76,8 @@ HubToken read_token(const Environment& env) {
   // It goes into a header line: anything but visible ASCII could end the line or forge another.
   for (const char c : token)
     if (c < 0x21 || c > 0x7e)
-      throw InputError("the Hub token in " + source + " holds a character a token cannot have (a space or a control "
+      throw InputError("the Hub token in " + source +
+                       " holds a character a token cannot have (a space or a control "
                        "or non-ASCII character)");
   if (token.empty()) return {};
   return {token, source};

@@ -25,11 +25,11 @@ class HubToken {
 };
 
 struct HubSettings {
-  std::filesystem::path cache;  // the hub cache: models--ORG--NAME/ folders
+  std::filesystem::path cache;                      // the hub cache: models--ORG--NAME/ folders
   std::string endpoint = "https://huggingface.co";  // no trailing '/'
   bool offline = false;                             // HF_HUB_OFFLINE: the cache only, not one request
   HubToken token;
-  long etag_timeout_s = 10;     // a metadata request, whole (HF_HUB_ETAG_TIMEOUT)
+  long etag_timeout_s = 10;      // a metadata request, whole (HF_HUB_ETAG_TIMEOUT)
   long download_timeout_s = 10;  // a download that receives nothing for this long (HF_HUB_DOWNLOAD_TIMEOUT)
 };
 

@@ -41,8 +41,12 @@ std::string normalize_etag(std::string etag) {
 class HubSession {
  public:
   HubSession(const HubModelRequest& request, const HubSettings& settings, const HubCallbacks& callbacks)
-      : request_(request), settings_(settings), callbacks_(callbacks), cache_(settings.cache, request.repo),
-        http_(settings), url_revision_(request.revision) {}
+      : request_(request),
+        settings_(settings),
+        callbacks_(callbacks),
+        cache_(settings.cache, request.repo),
+        http_(settings),
+        url_revision_(request.revision) {}
 
   const RepoCache& cache() const { return cache_; }
   const std::string& commit() const { return commit_; }
@@ -109,7 +113,8 @@ class HubSession {
 
  private:
   HubRequest describe(const std::string& file) const {
-    return {request_.repo, request_.revision, file, settings_.endpoint, settings_.token.empty() ? empty_ : settings_.token.source()};
+    return {request_.repo, request_.revision, file, settings_.endpoint,
+            settings_.token.empty() ? empty_ : settings_.token.source()};
   }
 
   // The token goes to the endpoint's own host only (scheme, host and port): never to a CDN.
@@ -122,8 +127,8 @@ class HubSession {
     m.id = normalize_etag(r.header("x-linked-etag").value_or(r.header("etag").value_or("")));
     // A redirect's Content-Length is its own body's, not the file's.
     const auto size = whole_number(r.header("x-linked-size") ? r.header("x-linked-size")
-                                   : redirect                 ? std::nullopt
-                                                              : r.header("content-length"));
+                                   : redirect                ? std::nullopt
+                                                             : r.header("content-length"));
     m.location = redirect ? resolve_url(url, r.header("location").value_or("")) : url;
     const std::string what = settings_.endpoint + " does not answer as a Hugging Face Hub for " + about.file + " of " +
                              request_.repo.text() + ": ";
@@ -159,7 +164,8 @@ HubModel open_hub_model(const HubModelRequest& request, const HubSettings& setti
   const bool pinned = is_commit_hash(request.revision);
   const std::optional<std::string> cached = pinned ? std::optional(request.revision) : cache.read_ref(request.revision);
   const auto from_cache = [&](bool tokenizer_settled) -> std::optional<HubModel> {
-    if (cached && snapshot_ready(cache, *cached, request.weights, tokenizer_settled)) return HubModel{cache.snapshot(*cached), *cached, 0};
+    if (cached && snapshot_ready(cache, *cached, request.weights, tokenizer_settled))
+      return HubModel{cache.snapshot(*cached), *cached, 0};
     return std::nullopt;
   };
   if (settings.offline) {
@@ -176,7 +182,7 @@ HubModel open_hub_model(const HubModelRequest& request, const HubSettings& setti
     config = hub.metadata("config.json", false);
   } catch (const DownloadCancelled&) {
     throw;
-  } catch (const HubAccessError&) {  // as huggingface_hub: what the cache holds stands in for a Hub
+  } catch (const HubAccessError&) {                     // as huggingface_hub: what the cache holds stands in for a Hub
     if (auto model = from_cache(false)) return *model;  // that cannot be reached or will not show it
     throw;
   } catch (const RunError&) {

@@ -42,7 +42,8 @@ std::string progress_line(const FileProgress& p) {
 void TerminalProgress::operator()(const FileProgress& p) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
-  if (!p.finished && p.file == file_ && now - last_ < std::chrono::milliseconds(100)) return;  // each file's first is shown
+  if (!p.finished && p.file == file_ && now - last_ < std::chrono::milliseconds(100))
+    return;  // each file's first is shown
   last_ = now;
   file_ = p.file;
   put("\r" + progress_line(p) + "\x1b[K" + (p.finished ? "\n" : ""));

@@ -30,13 +30,21 @@ RunError file_error(const std::string& what, const fs::path& path, int error) {
 RepoCache::RepoCache(fs::path root, const RepoId& repo)
     : root_(std::move(root)), folder_(root_ / repo.folder_name()), locks_(root_ / ".locks" / repo.folder_name()) {}
 
-fs::path RepoCache::snapshot(const std::string& commit) const { return folder_ / "snapshots" / commit; }
+fs::path RepoCache::snapshot(const std::string& commit) const {
+  return folder_ / "snapshots" / commit;
+}
 fs::path RepoCache::pointer(const std::string& commit, const std::string& file) const {
   return snapshot(commit) / file;
 }
-fs::path RepoCache::blob(const std::string& id) const { return folder_ / "blobs" / id; }
-fs::path RepoCache::part(const std::string& id) const { return folder_ / "blobs" / (id + ".incomplete"); }
-fs::path RepoCache::lock(const std::string& id) const { return locks_ / (id + ".lock"); }
+fs::path RepoCache::blob(const std::string& id) const {
+  return folder_ / "blobs" / id;
+}
+fs::path RepoCache::part(const std::string& id) const {
+  return folder_ / "blobs" / (id + ".incomplete");
+}
+fs::path RepoCache::lock(const std::string& id) const {
+  return locks_ / (id + ".lock");
+}
 
 std::optional<std::string> RepoCache::read_ref(const std::string& revision) const {
   std::ifstream in(folder_ / "refs" / revision, std::ios::binary);
@@ -44,7 +52,8 @@ std::optional<std::string> RepoCache::read_ref(const std::string& revision) cons
   std::string commit(64, '\0');
   in.read(commit.data(), static_cast<std::streamsize>(commit.size()));
   commit.resize(static_cast<std::size_t>(in.gcount()));
-  while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back()))) commit.pop_back();  // a hand-made ref's newline
+  while (!commit.empty() && std::isspace(static_cast<unsigned char>(commit.back())))
+    commit.pop_back();  // a hand-made ref's newline
   if (!is_commit_hash(commit)) return std::nullopt;
   return commit;
 }

@@ -7,7 +7,7 @@
 namespace attnlab {
 
 struct RepoId {
-  std::string org;   // empty for a bare NAME
+  std::string org;  // empty for a bare NAME
   std::string name;
 
   std::string text() const { return org.empty() ? name : org + "/" + name; }

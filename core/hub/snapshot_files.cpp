@@ -20,7 +20,8 @@ std::vector<std::string> index_shards(const fs::path& index_file) {
     throw InputError(index_file.string() + ": not a JSON object with a weight_map");
   std::vector<std::string> shards;
   for (const auto& [tensor, shard] : index["weight_map"].items()) {
-    if (!shard.is_string()) throw InputError(index_file.string() + ": the shard of " + excerpt(tensor) + " is no file name");
+    if (!shard.is_string())
+      throw InputError(index_file.string() + ": the shard of " + excerpt(tensor) + " is no file name");
     const std::string name = shard.get<std::string>();
     if (!safe_repo_file_name(name))
       throw InputError(index_file.string() + ": the shard '" + excerpt(name) + "' is no file of the repo");

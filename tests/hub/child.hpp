@@ -16,7 +16,6 @@
 
 #include "tests/cli_run.hpp"
 
-
 namespace hub_test {
 
 class Child {

@@ -36,18 +36,16 @@ struct Request {
 struct Reply {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;                           // a HEAD sends only its length
+  std::string body;  // a HEAD sends only its length
   // A large body shared rather than copied (a file of the fake Hub), from byte `from` on; replaces `body`.
   std::shared_ptr<const std::string> shared;
   std::size_t from = 0;
-  std::optional<std::size_t> cut_after;       // close the connection after this many body bytes
-  bool hang = false;                          // send nothing until the client goes away
+  std::optional<std::size_t> cut_after;  // close the connection after this many body bytes
+  bool hang = false;                     // send nothing until the client goes away
   // Called before each piece of the body with the bytes sent so far; false ends the connection there.
   std::function<bool(std::size_t sent)> pace;
 
-  std::string_view payload() const {
-    return shared ? std::string_view(*shared).substr(from) : std::string_view(body);
-  }
+  std::string_view payload() const { return shared ? std::string_view(*shared).substr(from) : std::string_view(body); }
 };
 
 struct Logged {

@@ -71,7 +71,9 @@ inline std::string hex_digest(const EVP_MD* md, const std::string& bytes) {
   for (unsigned int i = 0; i < size; ++i) text += hex[digest[i] >> 4], text += hex[digest[i] & 15];
   return text;
 }
-inline std::string sha256_hex(const std::string& bytes) { return hex_digest(EVP_sha256(), bytes); }
+inline std::string sha256_hex(const std::string& bytes) {
+  return hex_digest(EVP_sha256(), bytes);
+}
 // A git blob's id, the ETag the Hub gives a file kept in git.
 inline std::string git_blob_id(const std::string& bytes) {
   return hex_digest(EVP_sha1(), "blob " + std::to_string(bytes.size()) + std::string(1, '\0') + bytes);
@@ -97,8 +99,8 @@ struct HubFile {
 };
 
 struct HubRepo {
-  std::string commit;                            // 40 hex
-  std::map<std::string, std::string> branches;   // besides main → commit
+  std::string commit;                           // 40 hex
+  std::map<std::string, std::string> branches;  // besides main → commit
   std::map<std::string, HubFile> files;
   enum class Access { open, private_repo, gated } access = Access::open;
   bool licence_accepted = false;  // gated: whether the token's user accepted it
@@ -108,12 +110,12 @@ struct HubRepo {
 struct Faults {
   // The next GETs of its bytes close the connection after this many body bytes each, in turn.
   std::vector<std::size_t> cuts;
-  bool ignore_range = false;    // answer a Range request with the whole file (200)
-  bool corrupt = false;         // serve one byte wrong (the SHA-256 cannot match)
-  bool get_fails = false;       // 500 to a GET of its bytes
-  bool head_fails = false;      // 500 to a HEAD
-  bool head_hangs = false;      // a HEAD that never gets an answer
-  bool redirect_get = false;    // a git file whose GET (not its HEAD) the Hub redirects to the CDN
+  bool ignore_range = false;  // answer a Range request with the whole file (200)
+  bool corrupt = false;       // serve one byte wrong (the SHA-256 cannot match)
+  bool get_fails = false;     // 500 to a GET of its bytes
+  bool head_fails = false;    // 500 to a HEAD
+  bool head_hangs = false;    // a HEAD that never gets an answer
+  bool redirect_get = false;  // a git file whose GET (not its HEAD) the Hub redirects to the CDN
   // Before each piece of its body; false ends the connection.
   std::function<bool(std::size_t sent)> pace;
 };
@@ -210,8 +212,10 @@ class FakeHub {
     if (found == repos_.end()) return error(401, "RepoNotFound", "Repository not found");
     const HubRepo& repo = found->second.repo;
     const std::map<std::string, File>& files = found->second.files;
-    if (repo.access == HubRepo::Access::private_repo && !token_ok) return error(401, "RepoNotFound", "Repository not found");
-    if (repo.access == HubRepo::Access::gated && !token_ok) return error(401, "GatedRepo", "Access to model is restricted");
+    if (repo.access == HubRepo::Access::private_repo && !token_ok)
+      return error(401, "RepoNotFound", "Repository not found");
+    if (repo.access == HubRepo::Access::gated && !token_ok)
+      return error(401, "GatedRepo", "Access to model is restricted");
     if (repo.access == HubRepo::Access::gated && !repo.licence_accepted)
       return error(403, "GatedRepo", "Access to model is restricted and you are not in the authorized list");
 
@@ -286,8 +290,8 @@ class FakeHub {
       const std::size_t first = std::stoull(range->substr(6));
       if (first >= size) return error(416, "");
       reply.status = 206;
-      reply.headers.push_back({"Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(size - 1) + "/" +
-                                                    std::to_string(size)});
+      reply.headers.push_back({"Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(size - 1) +
+                                                    "/" + std::to_string(size)});
       reply.from = first;
     }
     reply.shared = std::move(bytes);

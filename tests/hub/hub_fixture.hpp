@@ -115,7 +115,9 @@ inline std::set<std::string> tree(const fs::path& root) {
   return entries;
 }
 
-inline bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+inline bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 // Files whose names hold `part` anywhere under `root`.
 inline std::vector<fs::path> files_named(const fs::path& root, const std::string& part) {

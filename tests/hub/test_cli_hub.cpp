@@ -53,7 +53,8 @@ TEST_SUITE("cli/hub") {
 
     // Again: one HEAD per file and nothing downloaded; with the commit, or offline, no request at all.
     hub.clear_logs();
-    ok({"compute", "--model", "org/tiny", "--token-ids", "1,2,3,4", "--layer", "1", "--dump", (home / "again").string()},
+    ok({"compute", "--model", "org/tiny", "--token-ids", "1,2,3,4", "--layer", "1", "--dump",
+        (home / "again").string()},
        env);
     check_same_dump(home / "from-folder", home / "again");
     CHECK(gets(hub.hub_log()) + gets(hub.cdn_log()) == 0);
@@ -76,7 +77,8 @@ TEST_SUITE("cli/hub") {
   TEST_CASE("tokens fetches the tokenizer, not the weights") {
     TinyHub world;
     auto& [hub, repo, home, env] = world;
-    const RunResult r = ok({"tokens", "--model", "org/tiny", "--text", "ab ab", "--json"}, hub_env(home.path(), hub.endpoint()));
+    const RunResult r =
+        ok({"tokens", "--model", "org/tiny", "--text", "ab ab", "--json"}, hub_env(home.path(), hub.endpoint()));
     CHECK(r.out == "{\"ids\":[4,5],\"tokens\":[\"ab\",\" ab\"]}\n");
     CHECK(hub.cdn_log().empty());
     for (const auto& l : hub.hub_log()) CHECK_FALSE(contains(l.request.target, "safetensors"));

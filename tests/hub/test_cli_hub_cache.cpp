@@ -57,15 +57,15 @@ TEST_SUITE("cli/hub-cache") {
       HubRepo r;
       r.files = files;
       write_folder(r, home / (std::string("folder-") + name));
-      CHECK(cli_test::run_attnlab({"compute", "--model", (home / ("folder-" + std::string(name))).string(), "--token-ids",
-                                   "3,1,4,1", "--dump", (home / ("want-" + std::string(name))).string()})
+      CHECK(cli_test::run_attnlab({"compute", "--model", (home / ("folder-" + std::string(name))).string(),
+                                   "--token-ids", "3,1,4,1", "--dump", (home / ("want-" + std::string(name))).string()})
                 .status == 0);
     }
     const auto offline = with_var(hub_env(home.path(), hub.endpoint()), "HF_HUB_OFFLINE=1");
     const auto same = [&](const std::vector<std::string>& more, const std::string& dump, const std::string& want,
                           const cli_test::RunOptions& env) {
-      std::vector<std::string> args{"compute", "--model", "openai-community/gpt2-tiny", "--token-ids", "3,1,4,1",
-                                    "--dump", (home / dump).string()};
+      std::vector<std::string> args{"compute", "--model", "openai-community/gpt2-tiny", "--token-ids",
+                                    "3,1,4,1", "--dump",  (home / dump).string()};
       args.insert(args.end(), more.begin(), more.end());
       const RunResult r = cli_test::run_attnlab(args, env);
       CAPTURE(r.err);
@@ -78,7 +78,8 @@ TEST_SUITE("cli/hub-cache") {
     same({"--revision", commit_b}, "commit-b", "want-b", offline);
     // Online, a commit the cache holds whole (its tokenizer there, tokenizer.json known absent): no request either.
     same({"--revision", commit_a}, "commit-a", "want-a", hub_env(home.path(), hub.endpoint()));
-    const RunResult tokens = cli_test::run_attnlab({"tokens", "--model", "openai-community/gpt2-tiny", "--text", "ab ab"}, offline);
+    const RunResult tokens =
+        cli_test::run_attnlab({"tokens", "--model", "openai-community/gpt2-tiny", "--text", "ab ab"}, offline);
     CHECK(tokens.out == "0 4 ab\n1 5  ab\n");
     CHECK(hub.requests() == 0);
   }
@@ -89,9 +90,8 @@ TEST_SUITE("cli/models") {
     TinyHub world;
     auto& [hub, tiny, home, env] = world;
     REQUIRE(cli_test::run_attnlab({"tokens", "--model", "org/tiny", "--token-ids", "1"}, env).status == 0);
-    REQUIRE(cli_test::run_attnlab({"compute", "--model", "org/tiny", "--token-ids", "1", "--dump",
-                                   (home / "dump").string()},
-                                  env)
+    REQUIRE(cli_test::run_attnlab(
+                {"compute", "--model", "org/tiny", "--token-ids", "1", "--dump", (home / "dump").string()}, env)
                 .status == 0);
     auto bert = tiny_repo_files();
     bert["config.json"] = {R"({"model_type": "bert", "vocab_size": 30522})", false};
@@ -115,16 +115,19 @@ TEST_SUITE("cli/models") {
        "why": "model_type 'bert' is not supported (supported: gpt2, llama, mistral, qwen2)"},
       {"repo_id": "org/bare", "revision": "refs/pr/1", "model_type": null, "supported": false,
        "why": "no config.json in the cache"},
-      {"repo_id": "org/pinned", "revision": ")J" + commit_b + R"J(", "model_type": "gpt2", "supported": true, "why": null},
+      {"repo_id": "org/pinned", "revision": ")J" + commit_b +
+                                                      R"J(", "model_type": "gpt2", "supported": true, "why": null},
       {"repo_id": "org/tiny", "revision": "main", "model_type": "gpt2", "supported": true, "why": null},
       {"repo_id": "pt", "revision": "main", "model_type": "gpt2", "supported": false,
        "why": "no safetensors weights (only pytorch_model.bin: only safetensors are read)"}
     ])J");
     nlohmann::json got = nlohmann::json::parse(json.out);
     REQUIRE(got.size() == want.size());
-    const std::vector<std::pair<std::string, std::uint64_t>> commits_sizes{
-        {commit_b, total_size(bert)}, {commit_a, total_size(bare)}, {commit_b, total_size(pinned)},
-        {commit_a, total_size(tiny.files)}, {commit_a, total_size(pytorch)}};
+    const std::vector<std::pair<std::string, std::uint64_t>> commits_sizes{{commit_b, total_size(bert)},
+                                                                           {commit_a, total_size(bare)},
+                                                                           {commit_b, total_size(pinned)},
+                                                                           {commit_a, total_size(tiny.files)},
+                                                                           {commit_a, total_size(pytorch)}};
     for (std::size_t i = 0; i < want.size(); ++i) {
       CAPTURE(i);
       CHECK(got[i]["commit"] == commits_sizes[i].first);

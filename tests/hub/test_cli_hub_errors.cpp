@@ -40,7 +40,8 @@ void check_failure(const RunResult& r, const Failure& want, const fs::path& home
 
 RunResult compute(const std::string& model, const fs::path& home, const cli_test::RunOptions& env,
                   std::vector<std::string> more = {}) {
-  std::vector<std::string> args{"compute", "--model", model, "--token-ids", "1,2,3", "--dump", (home / "dump").string()};
+  std::vector<std::string> args{
+      "compute", "--model", model, "--token-ids", "1,2,3", "--dump", (home / "dump").string()};
   args.insert(args.end(), more.begin(), more.end());
   return cli_test::run_attnlab(args, env);
 }
@@ -54,7 +55,8 @@ TEST_SUITE("cli/hub-errors") {
     FakeHub hub;
     TempDir home;
     const auto env = hub_env(home.path(), hub.endpoint());
-    for (const std::string& bad : {std::string("a/b/c"), std::string(200, 'm'), std::string("a--b"), std::string("x y")}) {
+    for (const std::string& bad :
+         {std::string("a/b/c"), std::string(200, 'm'), std::string("a--b"), std::string("x y")}) {
       CAPTURE(bad);
       check_failure(compute(bad, home.path(), env), {2, "is neither a folder nor a Hub model id"}, home.path());
     }
@@ -97,8 +99,8 @@ TEST_SUITE("cli/hub-errors") {
                   {2, "the Hub refused the token from HF_TOKEN (invalid credentials)"}, home.path());
     check_failure(compute("org/tiny", home.path(), env, {"--revision", "nope"}),
                   {2, "Hub model org/tiny has no revision 'nope'"}, home.path());
-    check_failure(compute("org/noconfig", home.path(), env), {2, "Hub model org/noconfig has no config.json at revision main"},
-                  home.path());
+    check_failure(compute("org/noconfig", home.path(), env),
+                  {2, "Hub model org/noconfig has no config.json at revision main"}, home.path());
     // The token opens the private model, from HF_TOKEN or from $HF_HOME/token; it is in no output and no file.
     const RunResult with_token = compute("org/secret", home.path(), with_var(env, "HF_TOKEN=" + token));
     CHECK(with_token.status == 0);
@@ -122,8 +124,9 @@ TEST_SUITE("cli/hub-errors") {
     TempDir home;
     const auto env = hub_env(home.path(), hub.endpoint());
     check_failure(compute("org/pytorch", home.path(), env),
-                  {2, "Hub model org/pytorch has only pytorch_model.bin at revision main: Attention Lab reads "
-                      "safetensors weights only"},
+                  {2,
+                   "Hub model org/pytorch has only pytorch_model.bin at revision main: Attention Lab reads "
+                   "safetensors weights only"},
                   home.path());
     check_failure(compute("org/bert", home.path(), env), {2, "model_type 'bert' is not supported"}, home.path());
     CHECK(hub.cdn_log().empty());  // neither model's weights were fetched
@@ -147,13 +150,13 @@ TEST_SUITE("cli/hub-errors") {
     const std::string& weights = repo.files.at("model.safetensors").bytes;
     const fs::path part = home / blobs / (repo.files.at("model.safetensors").id() + ".incomplete");
     hub.fault("model.safetensors", [](Faults& f) { f.get_fails = true; });
-    check_failure(compute("org/tiny", home.path(), env), {1, "model.safetensors: the server answered 500; the part is kept"},
-                  home.path());
+    check_failure(compute("org/tiny", home.path(), env),
+                  {1, "model.safetensors: the server answered 500; the part is kept"}, home.path());
     CHECK(fs::is_regular_file(part));
     hub.fault("model.safetensors", [&](Faults& f) { f.get_fails = false, f.cuts = {weights.size() / 2, 0, 0, 0, 0}; });
     check_failure(compute("org/tiny", home.path(), env),
-                  {1, "model.safetensors: the connection was cut at byte " + std::to_string(weights.size() / 2) + " of " +
-                          std::to_string(weights.size()) + " (3 tries to resume failed"},
+                  {1, "model.safetensors: the connection was cut at byte " + std::to_string(weights.size() / 2) +
+                          " of " + std::to_string(weights.size()) + " (3 tries to resume failed"},
                   home.path());
     CHECK(cli_test::read_all(part) == weights.substr(0, weights.size() / 2));
     CHECK_FALSE(fs::exists(home / "hub" / "models--org--tiny" / "refs" / "main"));
@@ -168,18 +171,17 @@ TEST_SUITE("cli/hub-errors") {
     auto& [hub, repo, home, env] = world;
     const std::string id = repo.files.at("model.safetensors").id();
     hub.fault("model.safetensors", [](Faults& f) { f.corrupt = true; });
-    check_failure(compute("org/tiny", home.path(), env),
-                  {1, "model.safetensors: its SHA-256 is "}, home.path());
+    check_failure(compute("org/tiny", home.path(), env), {1, "model.safetensors: its SHA-256 is "}, home.path());
     CHECK(files_named(home / blobs, id).empty());
     hub.fault("model.safetensors", [](Faults& f) { f.corrupt = false; });
     // A file-size limit below the weights' size: writing them fails as on a full disk (EFBIG). 16 blocks
     // are 8 KiB to dash, 16 KiB to bash: above every other file, below the weights either way.
     REQUIRE(repo.files.at("model.safetensors").bytes.size() > 16 * 1024);
-    const RunResult full = cli_test::run_program(
-        "/bin/sh",
-        {"-c", "ulimit -f 16 && exec \"$0\" \"$@\"", ATTNLAB_BIN, "compute", "--model",
-         "org/tiny", "--token-ids", "1,2,3", "--dump", (home / "dump").string()},
-        env);
+    const RunResult full =
+        cli_test::run_program("/bin/sh",
+                              {"-c", "ulimit -f 16 && exec \"$0\" \"$@\"", ATTNLAB_BIN, "compute", "--model",
+                               "org/tiny", "--token-ids", "1,2,3", "--dump", (home / "dump").string()},
+                              env);
     check_failure(full, {1, "cannot write model.safetensors into the cache "}, home.path());
     CHECK(contains(full.err, "File too large (nothing of it is kept)"));
     CHECK(files_named(home / blobs, id).empty());

@@ -16,7 +16,8 @@ TEST_SUITE("cli/hub-terminal") {
     TinyHub world(tiny_repo(commit_a, large_spec()));
     auto& [hub, repo, home, env] = world;
     char total[32];  // the weights' size as the line writes it, in MB
-    std::snprintf(total, sizeof total, " / %.1f MB  ", static_cast<double>(repo.files.at("model.safetensors").bytes.size()) / 1e6);
+    std::snprintf(total, sizeof total, " / %.1f MB  ",
+                  static_cast<double>(repo.files.at("model.safetensors").bytes.size()) / 1e6);
     {
       Child child({"compute", "--model", "org/tiny", "--token-ids", "1,2", "--dump", (home / "a").string()}, env,
                   home.path(), true);

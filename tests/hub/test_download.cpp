@@ -34,14 +34,23 @@ bool there(const fs::path& path) {
   return fs::exists(fs::symlink_status(path, error));
 }
 
-std::string blob_id(const HubRepo& repo, const std::string& file) { return repo.files.at(file).id(); }
+std::string blob_id(const HubRepo& repo, const std::string& file) {
+  return repo.files.at(file).id();
+}
 
 // What the cache holds after one download of `repo` as org/tiny at commit_a: exactly huggingface_hub's layout.
 std::set<std::string> expected_tree(const HubRepo& repo, const std::vector<std::string>& missing) {
-  std::set<std::string> t{"CACHEDIR.TAG", ".locks/", ".locks/models--org--tiny/", "models--org--tiny/", "models--org--tiny/blobs/",
-                          "models--org--tiny/refs/", "models--org--tiny/refs/main (40)",
-                          "models--org--tiny/snapshots/", "models--org--tiny/snapshots/" + commit_a + "/",
-                          "models--org--tiny/.no_exist/", "models--org--tiny/.no_exist/" + commit_a + "/"};
+  std::set<std::string> t{"CACHEDIR.TAG",
+                          ".locks/",
+                          ".locks/models--org--tiny/",
+                          "models--org--tiny/",
+                          "models--org--tiny/blobs/",
+                          "models--org--tiny/refs/",
+                          "models--org--tiny/refs/main (40)",
+                          "models--org--tiny/snapshots/",
+                          "models--org--tiny/snapshots/" + commit_a + "/",
+                          "models--org--tiny/.no_exist/",
+                          "models--org--tiny/.no_exist/" + commit_a + "/"};
   for (const auto& [name, f] : repo.files) {
     t.insert(".locks/models--org--tiny/" + f.id() + ".lock (0)");
     t.insert("models--org--tiny/blobs/" + f.id() + " (" + std::to_string(f.bytes.size()) + ")");
@@ -71,7 +80,8 @@ TEST_SUITE("hub/download") {
     CHECK(without_tag_size(tree(home / "hub")) ==
           expected_tree(repo, {"tokenizer.json", "tokenizer_config.json", "generation_config.json"}));
     CHECK(cli_test::read_all(home / "hub" / "models--org--tiny" / "refs" / "main") == commit_a);
-    CHECK(cli_test::read_all(home / "hub" / "CACHEDIR.TAG").starts_with("Signature: 8a477f597d28d172789f06886806bc55\n"));
+    CHECK(
+        cli_test::read_all(home / "hub" / "CACHEDIR.TAG").starts_with("Signature: 8a477f597d28d172789f06886806bc55\n"));
     for (const auto& [name, f] : repo.files) CHECK(cli_test::read_all(model.snapshot / name) == f.bytes);
     // Every request asked for the bytes as they are; the weights came from the CDN, the rest from the Hub.
     for (const auto& l : hub.hub_log()) CHECK(l.request.header("accept-encoding") == "identity");
@@ -235,7 +245,8 @@ TEST_SUITE("hub/download") {
     worker.join();
     CHECK(outcome.starts_with("cancelled: model.safetensors"));
     const std::string id = blob_id(repo, "model.safetensors");
-    CHECK(cli_test::read_all(home / "hub" / "models--org--tiny" / "blobs" / (id + ".incomplete")) == weights.substr(0, at));
+    CHECK(cli_test::read_all(home / "hub" / "models--org--tiny" / "blobs" / (id + ".incomplete")) ==
+          weights.substr(0, at));
     CHECK_FALSE(fs::exists(home / "hub" / "models--org--tiny" / "blobs" / id));
     CHECK_FALSE(fs::exists(home / "hub" / "models--org--tiny" / "refs" / "main"));
 

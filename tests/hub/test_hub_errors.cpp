@@ -37,17 +37,21 @@ std::string thrown(const HttpResponse& r, const std::string& token_source = "") 
 
 TEST_SUITE("hub/errors") {
   TEST_CASE("the user's to mend (exit 2): no such model, private, gated, a refused token, a revision or file missing") {
-    const std::string nothing = "Hub model org/tiny: no such model on https://hub.example, or it is private (set HF_TOKEN)";
+    const std::string nothing =
+        "Hub model org/tiny: no such model on https://hub.example, or it is private (set HF_TOKEN)";
     CHECK(thrown<HubAccessError>(answer(401, "RepoNotFound")) == nothing);
     CHECK(thrown<HubAccessError>(answer(404, "RepoNotFound")) == nothing);
     CHECK(thrown<HubAccessError>(answer(401)) == nothing);  // the Hub's 401 for a private repo without a token
-    CHECK(thrown<HubAccessError>(answer(404)) ==
-          "Hub model org/tiny: no such model (or revision 'v2') on https://hub.example, or it is private (set HF_TOKEN)");
-    const std::string gated = "Hub model org/tiny is gated: accept its licence on the model page, "
-                              "https://hub.example/org/tiny, and set HF_TOKEN";
+    CHECK(
+        thrown<HubAccessError>(answer(404)) ==
+        "Hub model org/tiny: no such model (or revision 'v2') on https://hub.example, or it is private (set HF_TOKEN)");
+    const std::string gated =
+        "Hub model org/tiny is gated: accept its licence on the model page, "
+        "https://hub.example/org/tiny, and set HF_TOKEN";
     CHECK(thrown<HubAccessError>(answer(401, "GatedRepo")) == gated);
     CHECK(thrown<HubAccessError>(answer(403)) == gated);
-    CHECK(thrown<HubAccessError>(answer(403, "GatedRepo"), "HF_TOKEN") == gated + " (the token from HF_TOKEN has no access)");
+    CHECK(thrown<HubAccessError>(answer(403, "GatedRepo"), "HF_TOKEN") ==
+          gated + " (the token from HF_TOKEN has no access)");
     CHECK(thrown<HubAccessError>(answer(401, "", "Invalid credentials in Authorization header"), "/home/u/token") ==
           "Hub model org/tiny: the Hub refused the token from /home/u/token (invalid credentials)");
     CHECK(thrown<InputError>(answer(404, "RevisionNotFound")) ==

@@ -42,9 +42,31 @@ TEST_SUITE("hub/repo-id") {
   }
 
   TEST_CASE("what is no id: paths, three parts, separators the cache uses, lengths") {
-    for (const std::string& bad : std::vector<std::string>{"", "../x", "./x", "a/b/c", "/abs", "a/", "/a", "a//b", "a--b", "org/a--b", "a..b", "-a", "a-", ".a", "a.",
-          "a b", "a\\b", "a:b", "ü", "x.git", "org/x.git", std::string(97, 'a'), std::string(200, 'a'),
-          "org/" + std::string(97, 'n'), "a\nb"}) {
+    for (const std::string& bad : std::vector<std::string>{"",
+                                                           "../x",
+                                                           "./x",
+                                                           "a/b/c",
+                                                           "/abs",
+                                                           "a/",
+                                                           "/a",
+                                                           "a//b",
+                                                           "a--b",
+                                                           "org/a--b",
+                                                           "a..b",
+                                                           "-a",
+                                                           "a-",
+                                                           ".a",
+                                                           "a.",
+                                                           "a b",
+                                                           "a\\b",
+                                                           "a:b",
+                                                           "ü",
+                                                           "x.git",
+                                                           "org/x.git",
+                                                           std::string(97, 'a'),
+                                                           std::string(200, 'a'),
+                                                           "org/" + std::string(97, 'n'),
+                                                           "a\nb"}) {
       CAPTURE(bad);
       CHECK_FALSE(parse_repo_id(bad).has_value());
     }
@@ -56,8 +78,8 @@ TEST_SUITE("hub/repo-id") {
   TEST_CASE("revisions: branches, tags, commits; nothing that escapes refs/") {
     for (const char* good : {"main", "v1.0", "refs/pr/1", "feature_x-2", "0123456789abcdef0123456789abcdef01234567"})
       CHECK_NOTHROW(check_revision(good));
-    for (const std::string& bad : std::vector<std::string>{"", "..", "../main", "a/../b", "/main", "main/", "a//b", "a b", "main\n", "é",
-                                  std::string(201, 'a')}) {
+    for (const std::string& bad : std::vector<std::string>{"", "..", "../main", "a/../b", "/main", "main/", "a//b",
+                                                           "a b", "main\n", "é", std::string(201, 'a')}) {
       CAPTURE(bad);
       CHECK_THROWS_AS(check_revision(bad), InputError);
     }

@@ -59,7 +59,8 @@ TEST_SUITE("hub/settings") {
       CHECK(hub_settings(env_of({{"HF_HUB_OFFLINE", on}})).offline);
       CHECK(hub_settings(env_of({{"TRANSFORMERS_OFFLINE", on}})).offline);
     }
-    for (const char* off : {"0", "no", "false", "2", ""}) CHECK_FALSE(hub_settings(env_of({{"HF_HUB_OFFLINE", off}})).offline);
+    for (const char* off : {"0", "no", "false", "2", ""})
+      CHECK_FALSE(hub_settings(env_of({{"HF_HUB_OFFLINE", off}})).offline);
     CHECK(hub_settings(env_of({{"HF_HUB_ETAG_TIMEOUT", "3"}})).etag_timeout_s == 3);
     CHECK(hub_settings(env_of({{"HF_HUB_DOWNLOAD_TIMEOUT", "25"}})).download_timeout_s == 25);
     for (const char* bad : {"x", "-1", "0", "1.5", "99999999999999999999"})

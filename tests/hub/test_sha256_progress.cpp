@@ -16,7 +16,8 @@ TEST_SUITE("hub/sha256") {
     CHECK(sha.hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     CHECK(sha.hex() == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");  // started again: empty
     const std::string text = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    for (std::size_t i = 0; i < text.size(); i += 5) sha.update(text.data() + i, std::min<std::size_t>(5, text.size() - i));
+    for (std::size_t i = 0; i < text.size(); i += 5)
+      sha.update(text.data() + i, std::min<std::size_t>(5, text.size() - i));
     CHECK(sha.hex() == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     std::string million(1000000, 'a');
     sha.update(million.data(), million.size());

@@ -18,9 +18,9 @@ set(gui_layers
   "frame"
   "window")
 set(cli_layers
-  "command cli_input"
-  "cli_backend"
-  "cli_gui cli_compute cli_bench cli_export cli_sweep cli_examples cli_tokens"
+  "command cli_input cli_hub"
+  "cli_backend cli_window"
+  "cli_gui cli_compute cli_bench cli_export cli_sweep cli_examples cli_tokens cli_models"
   "main")
 
 set(failures "")

@@ -13,7 +13,7 @@ set(gui_layers
   "problem_builder export"
   "app_state app_model_load"
   "app_actions app_grids"
-  "keys query_stats stepper_tiles"
+  "keys query_stats stepper_tiles download_bar"
   "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads"
   "frame"
   "window")

@@ -67,6 +67,9 @@ bool model_ready(AppState& app) {
   const Settings& s = app.settings;
   auto& m = app.model_load;
   if (m.worker.joinable()) {
+    // Another model chosen while one downloads: that download stops (what came is kept) and this one
+    // starts once the worker is free.
+    if (m.hub && !m.finished && m.folder != s.model_folder) m.cancel = true;
     // A scripted run waits for a folder's run, so that its pictures are complete; a download it
     // shows as a user sees it (its --actions wait for it).
     if (!m.finished && (!app.scripted || m.hub)) return false;

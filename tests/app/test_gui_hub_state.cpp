@@ -48,10 +48,8 @@ TEST_SUITE("app/hub") {
     TinyHub world(tiny_repo(commit_a, large_spec()));
     auto& [hub, repo, home, env] = world;
     const HubEnvironment environment(env);
-    const std::size_t at = 64 * 1024;  // one of the server's pieces
-    REQUIRE(repo.files.at("model.safetensors").bytes.size() > 2 * at);
-    auto gate = std::make_shared<Gate>();
-    hub.fault("model.safetensors", [&](Faults& f) { f.pace = stop_at(at, gate); });
+    REQUIRE(repo.files.at("model.safetensors").bytes.size() > 2 * held_at);
+    const auto gate = hold_weights(hub);
     const Opener opener{gate};
 
     // The same model as a folder, shown first.
@@ -106,5 +104,24 @@ TEST_SUITE("app/hub") {
     CHECK(app.applied.model_folder == "org/tiny");
     CHECK(app.model.of("org/tiny", text) != nullptr);
     CHECK(app.problem().q == shown);
+
+    // Another model chosen while one downloads: the download stops by itself and the chosen one opens.
+    hub.add("org/other", tiny_repo(commit_b, large_spec()));
+    const auto other_gate = hold_weights(hub);
+    const Opener other_opener{other_gate};
+    app.settings.model_folder = "org/other";
+    apply(app);
+    gui::act(app, gui::Action::wait_progress);
+    CHECK(app.model_loading());
+    app.settings.model_folder = folder;
+    apply(app);                              // cancels the download
+    gui::act(app, gui::Action::wait_model);  // its end: then the folder's run starts (one run is kept)
+    gui::act(app, gui::Action::wait_model);
+    CHECK_FALSE(app.model_loading());
+    CHECK_MESSAGE(app.error.empty(), app.error);
+    CHECK(app.applied.model_folder == folder);
+    CHECK(app.model.of(folder, text) != nullptr);
+    CHECK(app.problem().q == shown);
+    CHECK(files_named(home / "hub" / "models--org--other" / "blobs", ".incomplete").size() == 1);
   }
 }

@@ -63,6 +63,15 @@ struct TinyHub {
   cli_test::RunOptions env;
 };
 
+// The weights of `hub`'s models stopped at byte `held_at` (one of the server's pieces) until the gate
+// opens: a download with a middle that lasts as long as the test wants. Declare an Opener of it next.
+inline constexpr std::size_t held_at = 64 * 1024;
+inline std::shared_ptr<Gate> hold_weights(FakeHub& hub) {
+  auto gate = std::make_shared<Gate>();
+  hub.fault("model.safetensors", [gate](Faults& f) { f.pace = stop_at(held_at, gate); });
+  return gate;
+}
+
 // The repo's files written as a plain model folder, for the same run through --model DIR.
 inline void write_folder(const HubRepo& repo, const fs::path& dir) {
   fs::create_directories(dir);

@@ -207,10 +207,9 @@ TEST_SUITE("hub/download") {
     TinyHub world(tiny_repo(commit_a, large_spec()));
     auto& [hub, repo, home, env] = world;
     const std::string& weights = repo.files.at("model.safetensors").bytes;
-    const std::size_t at = 64 * 1024;  // one of the server's pieces
+    const std::size_t at = held_at;
     REQUIRE(weights.size() > 2 * at);
-    auto gate = std::make_shared<Gate>();
-    hub.fault("model.safetensors", [&](Faults& f) { f.pace = stop_at(at, gate); });
+    const auto gate = hold_weights(hub);
     const Opener opener{gate};
     const HubSettings s = settings_for(home, hub);
 

@@ -63,10 +63,8 @@ TEST_SUITE("gui/hub") {
     TinyHub world(tiny_repo(commit_a, large_spec()));
     auto& [hub, repo, home, env] = world;
     const std::string& weights = repo.files.at("model.safetensors").bytes;
-    const std::size_t at = 64 * 1024;  // one of the server's pieces
-    REQUIRE(weights.size() > 2 * at);
-    auto gate = std::make_shared<Gate>();
-    hub.fault("model.safetensors", [&](Faults& f) { f.pace = stop_at(at, gate); });
+    REQUIRE(weights.size() > 2 * held_at);
+    const auto gate = hold_weights(hub);
     const Opener opener{gate};
     remember_model(home.path(), "org/tiny");
 

@@ -8,11 +8,14 @@ repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="$repo_root/build"
 
 # What building the engine, the command line and the window needs (libepoxy: GL and EGL entry points;
-# PCRE2 and utf8proc: the tokenizers' split regexes, Unicode normalization and character classes).
+# PCRE2 and utf8proc: the tokenizers' split regexes, Unicode normalization and character classes;
+# libcurl and OpenSSL: models downloaded from the Hugging Face Hub and their SHA-256).
 build_packages=(cmake ninja-build g++ pkg-config libeigen3-dev libcli11-dev nlohmann-json3-dev doctest-dev
-                libepoxy-dev libimgui-dev libglfw3-dev libstb-dev fonts-dejavu-core libpcre2-dev libutf8proc-dev)
-# What running needs where there is no GPU driver: Mesa's OpenGL (llvmpipe) through GLX and EGL.
-run_packages=(libgl1-mesa-dri libglx-mesa0 libegl-mesa0 libegl1 libopengl0)
+                libepoxy-dev libimgui-dev libglfw3-dev libstb-dev fonts-dejavu-core libpcre2-dev libutf8proc-dev
+                libcurl4-openssl-dev libssl-dev)
+# What running needs where there is no GPU driver: Mesa's OpenGL (llvmpipe) through GLX and EGL; and
+# the certificates that https://huggingface.co is checked against.
+run_packages=(libgl1-mesa-dri libglx-mesa0 libegl-mesa0 libegl1 libopengl0 ca-certificates)
 # What the tests need on top: clang's libFuzzer for the readers' fuzz run, numpy to cross-check .npy
 # files, and Xvfb for the window's tests (the GPU suites need no display: EGL on llvmpipe).
 test_packages=(clang libclang-rt-14-dev python3-numpy xvfb xauth)

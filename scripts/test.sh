@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up, build, and run the whole test suite: every CTest test of the release build (one per doctest
 # suite, see tests/CMakeLists.txt; the web page's suites web/… in Chromium, after scripts/web.sh builds
-# it), then the engine, file, model, tokenizer-file and command-line suites again under ASan + UBSan.
+# it), then the engine, file, model, Hub, tokenizer-file and command-line suites again under ASan + UBSan.
 # Arguments go to the release run's ctest (e.g. -R attention/); with arguments the sanitizer run is left out.
 source "$(dirname "$0")/setup.sh"
 need_packages "${build_packages[@]}" "${run_packages[@]}" "${test_packages[@]}"

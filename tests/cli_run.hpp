@@ -123,6 +123,19 @@ inline RunOptions within(double seconds) {
   return o;
 }
 
+// This process's environment with `options.env` laid over it (a variable given replaces its namesake).
+inline std::vector<std::string> child_environment(const RunOptions& options) {
+  std::vector<std::string> env = options.env;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const std::string& given : options.env) replaced = replaced || given.rfind(name, 0) == 0;
+    if (!replaced) env.push_back(entry);
+  }
+  return env;
+}
+
 // Runs `program args...` with stdin from /dev/null. stdout and stderr go to files rather than
 // pipes, so a chatty child can never block on a full pipe while we wait for it.
 inline RunResult run_program(const std::string& program, const std::vector<std::string>& args,
@@ -140,14 +153,7 @@ inline RunResult run_program(const std::string& program, const std::vector<std::
     result.command += (result.command.empty() ? "" : " ") + a;
   }
   argv.push_back(nullptr);
-  std::vector<std::string> env_storage = options.env;
-  for (char** e = environ; *e; ++e) {
-    const std::string entry = *e;
-    const std::string name = entry.substr(0, entry.find('=') + 1);
-    bool replaced = false;
-    for (const std::string& given : options.env) replaced = replaced || given.rfind(name, 0) == 0;
-    if (!replaced) env_storage.push_back(entry);
-  }
+  std::vector<std::string> env_storage = child_environment(options);
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
   envp.push_back(nullptr);

@@ -8,4 +8,6 @@ find_package(PkgConfig REQUIRED)              # pkg-config
 pkg_check_modules(EPOXY REQUIRED IMPORTED_TARGET epoxy)  # libepoxy-dev: GL and EGL entry points
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)  # libpcre2-dev: the tokenizers' split regexes
 pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)  # libutf8proc-dev: NFC and character classes
+find_package(CURL REQUIRED)                   # libcurl4-openssl-dev: the Hub's downloads (core/hub)
+find_package(OpenSSL REQUIRED)                # libssl-dev: SHA-256 through EVP (core/hub)
 include(${CMAKE_CURRENT_LIST_DIR}/imgui_backends.cmake)   # libimgui-dev, libglfw3-dev

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/cli/cli_backend.hpp"
+#include "app/cli/cli_hub.hpp"
 #include "app/cli/cli_input.hpp"
 #include "app/cli/command.hpp"
 #include "core/attention/cpu_backend.hpp"
@@ -295,7 +296,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
 
 }  // namespace
 
-Command add_bench_command(CLI::App& app, InputOptions& input) {
+Command add_bench_command(CLI::App& app, InputOptions& input, HubCliOptions& hub) {
   auto options = std::make_shared<BenchOptions>();
   auto* command =
       add_engine_command(app, "bench", "time the engine (median of --repeat runs)", input, options->backend);
@@ -309,8 +310,9 @@ Command add_bench_command(CLI::App& app, InputOptions& input) {
           "--tile", [options](const long long& n) { options->tile = n; },
           "with --stages output: N keys per tile (default 256, CPU backend)")
       ->transform(whole_number(limits::size));
-  return {command, [command, &input, options] {
+  return {command, [command, &input, &hub, options] {
             finish_input_options(*command, input);
+            resolve_hub_model_input(input, hub);
             if (input.model.empty()) require_single_head(input);
             return run_bench(input, *options);
           }};

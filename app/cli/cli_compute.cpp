@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "app/cli/cli_backend.hpp"
+#include "app/cli/cli_hub.hpp"
 #include "app/cli/cli_input.hpp"
 #include "app/cli/command.hpp"
 #include "core/attention/heads.hpp"
@@ -162,15 +163,16 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
 
 }  // namespace
 
-Command add_compute_command(CLI::App& app, InputOptions& input) {
+Command add_compute_command(CLI::App& app, InputOptions& input, HubCliOptions& hub) {
   auto options = std::make_shared<ComputeOptions>();
   auto* command =
       add_engine_command(app, "compute", "compute every stage and write them as .npy files", input, options->backend);
   add_precision_options(*command, options->precision);
   command->add_option("--dump", options->dump, "directory for scores/scaled/masked/weights/output.npy and stats.csv");
   command->add_flag("--print", options->print, "print the weights as a table with token labels");
-  return {command, [command, &input, options] {
+  return {command, [command, &input, &hub, options] {
             finish_input_options(*command, input);
+            resolve_hub_model_input(input, hub);
             return run_compute(input, *options);
           }};
 }

@@ -7,7 +7,7 @@
 
 namespace attnlab::cli {
 
-Command add_examples_command(CLI::App& app, InputOptions&) {
+Command add_examples_command(CLI::App& app, InputOptions&, HubCliOptions&) {
   auto* command = app.add_subcommand("examples", "list the built-in examples, one name per line");
   return {command, [] {
             for (const auto& name : example_names()) std::cout << name << "\n";

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "app/cli/cli_backend.hpp"
+#include "app/cli/cli_hub.hpp"
 #include "app/cli/cli_input.hpp"
 #include "app/cli/command.hpp"
 #include "core/attention/engine.hpp"
@@ -20,6 +21,7 @@
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
+#include "core/hub/repo_cache.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 
@@ -199,8 +201,10 @@ std::optional<Index> chosen_head(const ExportOptions& o, Index heads) {
   return head;
 }
 
-// The model folder's own name, for titles: "gpt2" for models/gpt2/.
+// The model folder's own name, for titles: "gpt2" for models/gpt2/, and for a Hub model's snapshot
+// (models--openai-community--gpt2/snapshots/COMMIT) its name.
 std::string model_name(const std::string& folder) {
+  if (const auto repo = repo_of_snapshot(folder)) return repo->name;
   std::filesystem::path path = std::filesystem::absolute(folder).lexically_normal();
   if (path.filename().empty()) path = path.parent_path();
   return path.filename().string();
@@ -323,14 +327,15 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
 
 }  // namespace
 
-Command add_export_command(CLI::App& app, InputOptions& input) {
+Command add_export_command(CLI::App& app, InputOptions& input, HubCliOptions& hub) {
   auto options = std::make_shared<ExportOptions>();
   auto* command = add_engine_command(app, "export", "write one stage as a figure (.png or .svg) for slides and papers",
                                      input, options->backend);
   add_precision_options(*command, options->precision);
   add_figure_options(*command, *options);
-  return {command, [command, &input, options] {
+  return {command, [command, &input, &hub, options] {
             finish_input_options(*command, input);
+            resolve_hub_model_input(input, hub);
             return run_export(input, *options);
           }};
 }

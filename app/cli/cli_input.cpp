@@ -123,8 +123,9 @@ void add_input_options(CLI::App& c, InputOptions& in) {
 
 void add_model_input_options(CLI::App& c, ModelInputOptions& in) {
   const char* group = "MODEL INPUT";
-  c.add_option("--model", in.model, "a Hugging Face model folder (config.json, weights, tokenizer.json)")
-      ->type_name("DIR")
+  c.add_option("--model", in.model,
+               "a Hugging Face model folder (config.json, weights, tokenizer.json), or a Hub id (gpt2, ORG/NAME)")
+      ->type_name("DIR|ID")
       ->group(group);
   c.add_option_function<std::string>(
        "--text", [&in](const std::string& t) { in.tokens.text = t; }, "the sentence to tokenize (UTF-8)")

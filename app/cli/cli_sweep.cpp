@@ -80,7 +80,7 @@ int run_sweep(const SweepCliOptions& options) {
 }  // namespace
 
 // The sweep takes no INPUT: its problems are its own.
-Command add_sweep_command(CLI::App& app, InputOptions&) {
+Command add_sweep_command(CLI::App& app, InputOptions&, HubCliOptions&) {
   auto options = std::make_shared<SweepCliOptions>();
   SweepCliOptions& o = *options;
   auto* command =

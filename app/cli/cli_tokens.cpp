@@ -4,6 +4,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "app/cli/cli_hub.hpp"
 #include "app/cli/cli_input.hpp"
 #include "app/cli/command.hpp"
 #include "core/base/quote.hpp"
@@ -36,13 +37,16 @@ int run_tokens(const TokensOptions& options) {
 }  // namespace
 
 // The tokenizer alone: MODEL INPUT, not the whole INPUT.
-Command add_tokens_command(CLI::App& app, InputOptions&) {
+Command add_tokens_command(CLI::App& app, InputOptions&, HubCliOptions& hub) {
   auto options = std::make_shared<TokensOptions>();
   auto* command = app.add_subcommand("tokens", "show how a model's tokenizer splits a text: index, id and text");
   add_model_input_options(*command, options->input);
   command->get_option("--model")->required();
   command->add_flag("--json", options->json, "one JSON object {\"ids\": [...], \"tokens\": [...]}");
-  return {command, [options] { return run_tokens(*options); }};
+  return {command, [options, &hub] {
+            resolve_hub_model(options->input, hub, false);  // the tokenizer is all it reads
+            return run_tokens(*options);
+          }};
 }
 
 }  // namespace attnlab::cli

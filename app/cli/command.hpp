@@ -14,16 +14,19 @@ struct Command {
   // Runs it: returns the exit status, throws InputError (status 2) or anything else (status 1).
   std::function<int()> run;
 };
-// `input` is the INPUT options every subcommand that takes them shares (one is given per run).
-using AddCommand = Command (*)(CLI::App& app, InputOptions& input);
+// `input` is the INPUT options every subcommand that takes them shares (one is given per run); `hub`
+// the Hub's --revision and --quiet (cli_hub.hpp), added to every command once all are there.
+struct HubCliOptions;
+using AddCommand = Command (*)(CLI::App& app, InputOptions& input, HubCliOptions& hub);
 
-Command add_compute_command(CLI::App& app, InputOptions& input);
-Command add_bench_command(CLI::App& app, InputOptions& input);
-Command add_export_command(CLI::App& app, InputOptions& input);
+Command add_compute_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
+Command add_bench_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
+Command add_export_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
 // `gui`, and the window's options on attnlab alone (without a subcommand it opens the window).
-Command add_gui_command(CLI::App& app, InputOptions& input);
-Command add_sweep_command(CLI::App& app, InputOptions& input);
-Command add_examples_command(CLI::App& app, InputOptions& input);
-Command add_tokens_command(CLI::App& app, InputOptions& input);
+Command add_gui_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
+Command add_sweep_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
+Command add_examples_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
+Command add_tokens_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
+Command add_models_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
 
 }  // namespace attnlab::cli

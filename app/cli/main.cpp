@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/cli/cli_hub.hpp"
 #include "app/cli/command.hpp"
 #include "core/base/error.hpp"
 #include "core/base/quote.hpp"
@@ -22,7 +23,7 @@ using namespace attnlab;
 // The subcommands, in the order the help lists them.
 constexpr cli::AddCommand commands[] = {
     cli::add_compute_command, cli::add_bench_command,    cli::add_export_command, cli::add_gui_command,
-    cli::add_sweep_command,   cli::add_examples_command, cli::add_tokens_command,
+    cli::add_sweep_command,   cli::add_examples_command, cli::add_tokens_command, cli::add_models_command,
 };
 
 // CLI11's message for a bad value, as ours are worded: it writes "--lq: 0 is out of range", we "--lq 0 is …".
@@ -39,8 +40,10 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("attnlab ") + ATTNLAB_VERSION);
   app.require_subcommand(0, 1);
   InputOptions input;  // one subcommand runs: they share the INPUT options
+  cli::HubCliOptions hub;
   std::vector<cli::Command> added;
-  for (const cli::AddCommand add : commands) added.push_back(add(app, input));
+  for (const cli::AddCommand add : commands) added.push_back(add(app, input, hub));
+  cli::add_hub_options(app, hub);  // after every command: --quiet on each, --revision beside each --model
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -59,11 +62,13 @@ int run(int argc, char** argv) {
 // What was printed must have arrived: stdout may be a full disk. Otherwise the exit status is 1,
 // with the reason, rather than a 0 that claims the output is there.
 void check_stdout() {
+  // A write that failed already (a help text longer than stdout's buffer) left its reason in errno.
+  const int earlier = std::ferror(stdout) || !std::cout.good() ? errno : 0;
   errno = 0;
   std::cout.flush();  // through stdout's buffer (cout is synchronised with stdio), so errno tells why
   const bool flushed = std::fflush(stdout) == 0;
   if (flushed && !std::ferror(stdout) && std::cout.good()) return;
-  const int error = errno;
+  const int error = errno ? errno : earlier;
   throw RunError(std::string("cannot write to standard output") +
                  (error ? std::string(": ") + std::strerror(error) : std::string()));
 }

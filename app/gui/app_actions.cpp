@@ -122,6 +122,9 @@ void act_on_window(AppState& app, Action action) {
     case Action::previous_tile: app.tile_step = std::max(app.tile_step - 1, 0); break;
     case Action::export_stage: export_shown(app, false); break;
     case Action::export_all: export_shown(app, true); break;
+    case Action::cancel_download: app.model_load.cancel = true; break;
+    case Action::wait_progress: wait_for_model(app, true); break;
+    case Action::wait_model: wait_for_model(app, false); break;
     default: break;
   }
 }
@@ -156,7 +159,10 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"redo", Action::redo},
                                                                 {"reset", Action::reset},
                                                                 {"theme", Action::toggle_theme},
-                                                                {"wait", Action::wait}};
+                                                                {"cancel-download", Action::cancel_download},
+                                                                {"wait", Action::wait},
+                                                                {"wait-progress", Action::wait_progress},
+                                                                {"wait-model", Action::wait_model}};
 
 }  // namespace
 

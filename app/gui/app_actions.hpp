@@ -43,7 +43,10 @@ enum class Action {
   toggle_fullscreen,  // the window follows app.fullscreen
   next_layer,
   previous_layer,
-  wait  // nothing: a frame for the layout to settle in a scripted run
+  cancel_download,  // the model source's Cancel button: a Hub download stops, the data shown stays
+  wait,             // nothing: a frame for the layout to settle in a scripted run
+  wait_progress,    // a scripted run: until a Hub download has brought part of the weights (or the load is done)
+  wait_model        // a scripted run: until the model's download and forward pass are done
 };
 // Does what the action's key does, then apply().
 void act(AppState& app, Action action);

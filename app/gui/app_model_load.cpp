@@ -1,12 +1,13 @@
 // The real model's forward pass, off the frame loop: on a worker thread on the desktop, in a frame of
-// its own on a web page (one thread), waited for in a scripted run.
+// its own on a web page (one thread), waited for in a scripted run. A Hub id is downloaded on the same
+// worker first, its progress shown each frame, cancelled by the Cancel button.
 #include "app/gui/app_state.hpp"
 #include "app/gui/platform.hpp"
 
 namespace attnlab::gui {
 namespace {
 
-// Starts the load of the folder and text the settings name: the status line says it comes.
+// Starts the load of the folder (or Hub id) and text the settings name: the status line says it comes.
 void begin_load(AppState& app) {
   auto& m = app.model_load;
   m.folder = app.settings.model_folder, m.text = app.settings.model_text;
@@ -14,20 +15,40 @@ void begin_load(AppState& app) {
   m.error.clear();
   m.finished = false;
   m.phase = nullptr, m.done = 0, m.total = 0;
-  app.status = "loading " + m.folder + " …";
+  m.hub = platform::is_hub_model(m.folder);
+  m.downloading = m.hub, m.cancel = false;
+  m.download = {};
+  app.status =
+      (m.hub ? "opening " + m.folder + " from the Hugging Face cache or the Hub …" : "loading " + m.folder + " …");
   app.status_clock = 0;
 }
 
 // The load itself, on whichever thread runs it: the run, or why it was refused, then `finished`.
 void load(AppState::ModelLoad& m) {
   try {
-    m.result = load_model_run(m.folder, m.text, [&m](const char* phase, Index done, Index total) {
+    const std::string folder = platform::model_folder(
+        m.folder,
+        [&m](const platform::DownloadProgress& p) {
+          {
+            const std::lock_guard lock(m.mutex);
+            m.download = p;
+          }
+          m.changed.notify_all();
+        },
+        m.cancel);
+    m.downloading = false;
+    m.result = load_model_run(folder, m.text, [&m](const char* phase, Index done, Index total) {
       m.total = total, m.done = done, m.phase = phase;
     });
+    m.result.folder = m.folder;  // the run is of what the settings name: the Hub id, not its snapshot
   } catch (const std::exception& e) {
     m.error = e.what();
   }
-  m.finished = true;
+  {
+    const std::lock_guard lock(m.mutex);
+    m.finished = true;
+  }
+  m.changed.notify_all();
 }
 
 // A finished load's outcome: the run kept, or the refusal shown and not tried again until the folder
@@ -36,6 +57,7 @@ void end_load(AppState& app) {
   auto& m = app.model_load;
   if (m.result.run) app.model = std::move(m.result);
   if (!m.error.empty()) m.failed_folder = m.folder, m.failed_text = m.text, app.error = m.error;
+  if (m.hub) app.typed.cached_hub.reset();  // the cache may hold one more model
   app.status.clear();
 }
 
@@ -45,7 +67,12 @@ bool model_ready(AppState& app) {
   const Settings& s = app.settings;
   auto& m = app.model_load;
   if (m.worker.joinable()) {
-    if (!m.finished && !app.scripted) return false;
+    // Another model chosen while one downloads: that download stops (what came is kept) and this one
+    // starts once the worker is free.
+    if (m.hub && !m.finished && m.folder != s.model_folder) m.cancel = true;
+    // A scripted run waits for a folder's run, so that its pictures are complete; a download it
+    // shows as a user sees it (its --actions wait for it).
+    if (!m.finished && (!app.scripted || m.hub)) return false;
     m.worker.join();
     m.worker = std::jthread();
     end_load(app);
@@ -63,12 +90,23 @@ bool model_ready(AppState& app) {
     load(m);
   } else {
     m.worker = std::jthread([&m] { load(m); });
-    if (!app.scripted) return false;
+    if (!app.scripted || m.hub) return false;
     m.worker.join();  // a screenshot shows the model, however busy the machine is
     m.worker = std::jthread();
   }
   end_load(app);
   return app.model.of(s) != nullptr;
+}
+
+void wait_for_model(AppState& app, bool progress_is_enough) {
+  auto& m = app.model_load;
+  if (!m.worker.joinable()) return;
+  std::unique_lock lock(m.mutex);
+  // Part of the weights there: the files before them are small and may come whole at once.
+  const auto partly = [&m] {
+    return m.download.file.ends_with(".safetensors") && m.download.fraction > 0 && m.download.fraction < 1;
+  };
+  m.changed.wait(lock, [&m, progress_is_enough, partly] { return m.finished || (progress_is_enough && partly()); });
 }
 
 }  // namespace attnlab::gui

@@ -5,8 +5,10 @@
 // colours), app_model_load.cpp (the model's forward pass on a worker), app_actions.hpp (the keys'
 // actions), app_grids.hpp (the thumbnail grids).
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -15,6 +17,7 @@
 #include "app/gui/export.hpp"
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/model_source.hpp"
+#include "app/gui/platform.hpp"
 #include "app/gui/settings.hpp"
 #include "core/attention/engine.hpp"
 #include "core/figure/figure.hpp"
@@ -59,10 +62,18 @@ struct AppState {
     ~Explorer() { cancel = true; }  // the jthread joins after this
   } explorer;
   // The real model's forward pass, on a thread of its own: the window keeps the data it had (and
-  // its frames) until the run is there, and keeps it too when the folder or text is refused.
+  // its frames) until the run is there, and keeps it too when the folder or text is refused. A Hub
+  // id is downloaded there first (platform::model_folder), with a progress bar and a Cancel button.
   struct ModelLoad {
-    std::string folder, text;  // what the worker loads, or loaded last
+    std::string folder, text;  // what the worker loads, or loaded last: a folder or a Hub id
     std::atomic<bool> finished{false};
+    bool hub = false;                      // `folder` is a Hub id: a scripted run shows its download
+    std::atomic<bool> downloading{false};  // the worker is still bringing the Hub model's files
+    std::atomic<bool> cancel{false};       // the Cancel button: the download stops within a second
+    // The download's progress, and `finished`, under `mutex`; `changed` wakes a scripted run's wait.
+    std::mutex mutex;
+    std::condition_variable changed;
+    platform::DownloadProgress download;
     // How far the worker is: layers `done` of `total` of `phase` (a string literal of the model's).
     std::atomic<const char*> phase{nullptr};
     std::atomic<Index> done{0}, total{0};
@@ -72,6 +83,7 @@ struct AppState {
     std::string error;                       // written by the worker before `finished`
     std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
     std::jthread worker;
+    ~ModelLoad() { cancel = true; }  // a window closed mid-download: the jthread joins after this
   } model_load;
   bool model_loading() const { return model_load.worker.joinable() && !model_load.finished; }
   bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
@@ -95,7 +107,8 @@ struct AppState {
   struct Typed {  // text being typed, used when its button is pressed
     std::string q_path, k_path, v_path, scenario = "lesson.json", export_dir = "attnlab-figures";
     std::string model_folder, model_text;
-    bool model_filled = false;  // the model's fields start from the settings once
+    bool model_filled = false;                           // the model's fields start from the settings once
+    std::optional<std::vector<std::string>> cached_hub;  // the cache's Hub ids, listed again after a download
   } typed;
   struct Colours {  // the current stage's colour range, found once per recompute
     int generation = -1;
@@ -131,6 +144,9 @@ void apply(AppState& app);
 // True when the model the settings name is loaded; else starts or follows its loading on the worker
 // (a scripted run waits for it) and says why the data stays as it was (app_model_load.cpp).
 bool model_ready(AppState& app);
+// A scripted run's waits (--actions wait-progress, wait-model): until a Hub download has brought part of
+// the weights (or the load is done), or until the load is done.
+void wait_for_model(AppState& app, bool progress_is_enough);
 
 // What the window shows, as an export draws it: the selected head, every head's trace for the grid.
 ExportSource export_source(AppState& app);

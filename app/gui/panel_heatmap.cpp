@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "app/gui/app_actions.hpp"
+#include "app/gui/download_bar.hpp"
 #include "app/gui/labels.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/platform.hpp"
@@ -237,7 +238,8 @@ Picture picture(AppState& app, HeatmapView& view) {
 void heading(AppState& app, const Picture& pic) {
   wrapped_text("heatmap.title", pic.error ? "log₁₀ |weights − float64 weights|" : title(app));
   controls(app, pic.error_possible);
-  if (!app.status.empty()) wrapped_text("heatmap.status", app.status);
+  // A Hub model's download in place of the status line: its bar and Cancel button, drawn each frame.
+  if (!draw_download(app) && !app.status.empty()) wrapped_text("heatmap.status", app.status);
   // A refused change is said here, over the picture everyone looks at, whichever panel made it.
   if (!app.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 90, 255));

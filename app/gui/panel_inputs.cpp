@@ -4,6 +4,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cmath>
 #include <type_traits>
 
@@ -30,8 +31,17 @@ bool enum_combo(const char* label, E& value, std::initializer_list<E> values,
   return true;
 }
 
-// The folder and the sentence (each used on Enter), the layer, the tokens as chips with their ids, and
-// the model's next tokens: proof to a class that this is the real model.
+// The model chosen: a folder or a Hub id, tried again even when it was refused last time (a download
+// cancelled, the network back).
+void choose_model(AppState& app, const std::string& source) {
+  Settings& s = app.settings;
+  app.typed.model_folder = s.model_folder = source, s.query = 0, s.layer = 0;
+  app.model_load.failed_folder.clear();
+}
+
+// The model (a folder, or a Hub id with the cache's models to pick from) and the sentence, each used
+// on Enter (a download's bar is the heatmap's); the layer, the tokens as chips with their ids, and the model's next
+// tokens: proof to a class that this is the real model.
 void model_controls(AppState& app) {
   Settings& s = app.settings;
   auto& typed = app.typed;
@@ -39,13 +49,19 @@ void model_controls(AppState& app) {
     typed.model_folder = s.model_folder, typed.model_text = s.model_text, typed.model_filled = true;
   // A web page: the browser's folder picker copies the chosen folder's files into the page.
   if (platform::picks_files()) {
-    if (std::optional<std::string> picked = platform::picked_file("model"))
-      typed.model_folder = s.model_folder = *picked, s.query = 0, s.layer = 0;
+    if (std::optional<std::string> picked = platform::picked_file("model")) choose_model(app, *picked);
     if (ImGui::Button("Open folder…")) platform::pick_file("model");
     ImGui::SameLine();
   }
-  if (ImGui::InputText("model folder", &typed.model_folder, ImGuiInputTextFlags_EnterReturnsTrue))
-    s.model_folder = typed.model_folder, s.query = 0, s.layer = 0;
+  if (ImGui::InputText("folder or Hub id", &typed.model_folder, ImGuiInputTextFlags_EnterReturnsTrue))
+    choose_model(app, typed.model_folder);
+  // The Hugging Face cache's models (what transformers or this lab downloaded), to pick by id.
+  if (!typed.cached_hub) typed.cached_hub = platform::cached_hub_models();
+  if (!typed.cached_hub->empty()) {
+    const auto& ids = *typed.cached_hub;
+    std::string picked = std::find(ids.begin(), ids.end(), s.model_folder) != ids.end() ? s.model_folder : "";
+    if (combo("cached models", picked, ids, "inputs.cached") && !picked.empty()) choose_model(app, picked);
+  }
   if (ImGui::InputText("text", &typed.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
     s.model_text = typed.model_text, s.query = 0;
   if (app.model_loading()) {
@@ -58,7 +74,8 @@ void model_controls(AppState& app) {
           std::string(phase) + ": layer " + std::to_string(done + 1) + " of " + std::to_string(total);
       ImGui::ProgressBar(static_cast<float>(done) / static_cast<float>(total), ImVec2(-1, 0), label.c_str());
     } else {
-      ImGui::ProgressBar(-1.0f * static_cast<float>(ImGui::GetTime()), ImVec2(-1, 0), "reading the model …");
+      const char* what = m.downloading ? "downloading …" : "reading the model …";
+      ImGui::ProgressBar(-1.0f * static_cast<float>(ImGui::GetTime()), ImVec2(-1, 0), what);
     }
     return;
   }

@@ -2,11 +2,13 @@
 // Where the desktop window and the web page differ, in one place: the window and its GL context, the
 // backend the window can run, the main loop, and files (exports, the state kept between visits, files the
 // user picks). platform_desktop.cpp is the GLFW window on a desktop; platform_web.cpp the page's canvas.
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/attention/backend.hpp"
 
@@ -43,5 +45,23 @@ bool picks_files();
 // Opens the picker for `slot` (e.g. "q"); the chosen file's path comes from picked_file(slot) later.
 void pick_file(const std::string& slot);
 std::optional<std::string> picked_file(const std::string& slot);
+
+// A real model's source as typed: a folder, or on the desktop a Hugging Face Hub id (hub.md: NAME or
+// ORG/NAME, no folder of that name here), opened from the Hugging Face cache or downloaded into it.
+bool is_hub_model(const std::string& source);
+// How far one file of a Hub model's download is, as a line for its progress bar ("model.safetensors
+// 312.4 MB / 548.1 MB  98.2 MB/s  2 s left") and the part of the file done (0 to 1, or -1 unknown).
+struct DownloadProgress {
+  std::string file, line;
+  float fraction = -1;
+};
+// The folder to load for `source`: itself when it is no Hub id, else its snapshot folder in the cache,
+// downloaded first when the cache lacks it, on the calling thread (the model's worker): `progress` is
+// called as bytes come, and `cancel` set stops the download within a second, keeping its part for the
+// next try. Throws InputError or RunError as the command line would.
+std::string model_folder(const std::string& source, const std::function<void(const DownloadProgress&)>& progress,
+                         const std::atomic<bool>& cancel);
+// The models of the Hugging Face cache, as Hub ids (ORG/NAME), for the window's list; none on a page.
+std::vector<std::string> cached_hub_models();
 
 }  // namespace attnlab::gui::platform

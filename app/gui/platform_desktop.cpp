@@ -6,7 +6,12 @@
 
 #include "app/gui/platform.hpp"
 #include "core/attention/cpu_backend.hpp"
+#include "core/base/error.hpp"
 #include "core/gl/gl_backend.hpp"
+#include "core/hub/cached_models.hpp"
+#include "core/hub/open_hub_model.hpp"
+#include "core/hub/progress_line.hpp"
+#include "core/model/config.hpp"
 
 namespace attnlab::gui::platform {
 
@@ -81,6 +86,40 @@ bool downloads_exports() {
 void pick_file(const std::string&) {}
 std::optional<std::string> picked_file(const std::string&) {
   return std::nullopt;
+}
+
+bool is_hub_model(const std::string& source) {
+  std::error_code error;
+  return !std::filesystem::is_directory(source, error) && parse_repo_id(source).has_value();
+}
+
+std::string model_folder(const std::string& source, const std::function<void(const DownloadProgress&)>& progress,
+                         const std::atomic<bool>& cancel) {
+  if (!is_hub_model(source)) return source;
+  HubCallbacks callbacks;
+  callbacks.progress = [&progress](const FileProgress& p) {
+    progress({p.file, progress_line(p),
+              p.total > 0 ? static_cast<float>(static_cast<double>(p.done) / static_cast<double>(p.total)) : -1.0f});
+  };
+  callbacks.cancel = &cancel;
+  // An unsupported model_type is refused before its weights come.
+  callbacks.check_config = [](const std::filesystem::path& snapshot) { read_config(snapshot); };
+  try {
+    return open_hub_model({*parse_repo_id(source)}, hub_settings(), callbacks).snapshot.string();
+  } catch (const DownloadCancelled& e) {
+    throw RunError("download of " + source + " cancelled: what came is kept for the next try");
+  }
+}
+
+std::vector<std::string> cached_hub_models() {
+  std::vector<std::string> ids;
+  try {
+    for (const CachedModel& m : cached_models(hub_cache_root()))
+      if (ids.empty() || ids.back() != m.repo.text()) ids.push_back(m.repo.text());  // listed by repo id
+  } catch (const std::exception&) {
+    // An unreadable cache lists nothing: the field still takes an id or a folder.
+  }
+  return ids;
 }
 
 }  // namespace attnlab::gui::platform

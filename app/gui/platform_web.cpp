@@ -225,4 +225,18 @@ std::optional<std::string> picked_file(const std::string& slot) {
   return picked;
 }
 
+// The page opens folders (the browser's picker) and the shipped tiny model; it has no Hub downloads.
+bool is_hub_model(const std::string&) {
+  return false;
+}
+
+std::string model_folder(const std::string& source, const std::function<void(const DownloadProgress&)>&,
+                         const std::atomic<bool>&) {
+  return source;
+}
+
+std::vector<std::string> cached_hub_models() {
+  return {};
+}
+
 }  // namespace attnlab::gui::platform

@@ -180,6 +180,8 @@ struct OpenWindow {
     const std::vector<double> later(frame_ms.begin() + 1, frame_ms.end());
     std::cerr << "attnlab: frame times over " << later.size() << " frames after the first: median " << median(later)
               << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
+    // What the heatmap says at the end (a refused change, a download cancelled), for the tests.
+    if (!app.error.empty()) std::cerr << "attnlab: the window says: " << one_line(app.error) << "\n";
   }
 
   void write_layout_report() const {

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "app/cli/cli_gui.hpp"
+#include "app/cli/cli_window.hpp"
 #include "core/base/error.hpp"
 
 namespace {

@@ -13,14 +13,14 @@ set(gui_layers
   "problem_builder export"
   "app_state app_model_load"
   "app_actions app_grids"
-  "keys query_stats stepper_tiles"
+  "keys query_stats stepper_tiles download_bar"
   "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads"
   "frame"
   "window")
 set(cli_layers
-  "command cli_input"
-  "cli_backend"
-  "cli_gui cli_compute cli_bench cli_export cli_sweep cli_examples cli_tokens"
+  "command cli_input cli_hub"
+  "cli_backend cli_window"
+  "cli_gui cli_compute cli_bench cli_export cli_sweep cli_examples cli_tokens cli_models"
   "main")
 
 set(failures "")

@@ -20,6 +20,7 @@ using AddCommand = Command (*)(CLI::App& app, InputOptions& input);
 Command add_compute_command(CLI::App& app, InputOptions& input);
 Command add_bench_command(CLI::App& app, InputOptions& input);
 Command add_export_command(CLI::App& app, InputOptions& input);
+Command add_heads_command(CLI::App& app, InputOptions& input);
 // `gui`, and the window's options on attnlab alone (without a subcommand it opens the window).
 Command add_gui_command(CLI::App& app, InputOptions& input);
 Command add_sweep_command(CLI::App& app, InputOptions& input);

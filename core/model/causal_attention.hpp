@@ -13,6 +13,11 @@ struct AttentionShape {
   std::optional<Index> window;  // query i sees key j when i − W < j ≤ i
 };
 
+// Query head h's weights over the keys for the query rows [first, L): (L − first) × L, each row
+// softmax(scale·q_i·k_jᵀ) over the keys it sees, 0 elsewhere. The one softmax of the forward pass,
+// which the head scores and the knock-outs read again.
+Matrix head_weights(const Matrix& q, const Matrix& k, const AttentionShape& shape, Index h, Index first);
+
 // q is L × H·hd, k and v L × G·hd. Returns the output of the query rows [first, L) only:
 // (L − first) × H·hd, head h in columns [h·hd, (h+1)·hd). The last layer needs the last row alone.
 Matrix causal_attention(const Matrix& q, const Matrix& k, const Matrix& v, const AttentionShape& shape, Index first);

@@ -13,12 +13,6 @@
 namespace attnlab {
 namespace {
 
-AttentionShape attention_shape(const ModelConfig& c, Index layer) {
-  AttentionShape s{c.heads, c.kv_heads, c.head_dim, attention_scale(c, layer), std::nullopt};
-  if (c.slides(layer)) s.window = c.sliding_window;
-  return s;
-}
-
 // The rows of a block that later work needs: all of them, but in the last layer only the last
 // position, whose output alone reaches the logits.
 Index first_row(const ModelConfig& c, Index layer, Index length) {
@@ -133,6 +127,12 @@ double attention_scale(const ModelConfig& c, Index layer) {
     if (c.scale_by_inverse_layer) scale /= static_cast<double>(layer + 1);
   }
   return scale;
+}
+
+AttentionShape attention_shape(const ModelConfig& c, Index layer) {
+  AttentionShape s{c.heads, c.kv_heads, c.head_dim, attention_scale(c, layer), std::nullopt};
+  if (c.slides(layer)) s.window = c.sliding_window;
+  return s;
 }
 
 ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress) {

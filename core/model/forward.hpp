@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/base/matrix.hpp"
+#include "core/model/causal_attention.hpp"
 #include "core/model/model.hpp"
 
 namespace attnlab {
@@ -26,6 +27,9 @@ void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids);
 // The factor layer ℓ's scores get: 1/√hd; gpt2 without scale_attn_weights 1, and / (ℓ + 1) when
 // scale_attn_by_inverse_layer_idx.
 double attention_scale(const ModelConfig& config, Index layer);
+
+// Layer ℓ's attention as the forward pass runs it: the heads, the scale, the sliding window if any.
+AttentionShape attention_shape(const ModelConfig& config, Index layer);
 
 // Checks the ids, then runs the model on every core, saying how far it is before each layer.
 ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress = {});

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <system_error>
 
@@ -27,6 +28,7 @@ struct ComputeOptions {
   PrecisionOptions precision;
   std::string dump;  // directory for the five stages and stats.csv
   bool print = false;
+  bool json = false;  // with --model: the next tokens (before and after an ablation) as JSON
 };
 
 // A statistic as CSV: %.9g, but NaN always as "nan" (printf may write "-nan"), inf as "inf" or "-inf".
@@ -116,6 +118,26 @@ std::string csv_field(const std::string& text) {
   return field + "\"";
 }
 
+// The ten most probable next tokens as JSON: [{"id", "text", "probability"}, …], most probable first.
+nlohmann::ordered_json next_json(const ModelRun& run, const Eigen::VectorXf& logits) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const NextToken& t : top_next_tokens(logits, 10))
+    list.push_back({{"id", t.id}, {"text", token_label(run.tokenizer_or_null(), t.id)}, {"probability", t.probability}});
+  return list;
+}
+
+// {"next": […]}, or with --ablate {"next_before": […], "next_after": […]}.
+void print_next_json(const ModelRun& run) {
+  nlohmann::ordered_json out;
+  if (run.logits_before) {
+    out["next_before"] = next_json(run, *run.logits_before);
+    out["next_after"] = next_json(run, run.pass.logits);
+  } else {
+    out["next"] = next_json(run, run.pass.logits);
+  }
+  std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
 // q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, tokens.csv and next.csv.
 Files model_files(const ModelRun& run, const HeadsProblem& problem) {
   Files files{{"q.npy", npy_bytes(problem.q)}, {"k.npy", npy_bytes(problem.k)}, {"v.npy", npy_bytes(problem.v)}};
@@ -137,7 +159,11 @@ Files model_files(const ModelRun& run, const HeadsProblem& problem) {
 }
 
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
-  if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
+  if (options.dump.empty() && !options.print && !options.json)
+    throw InputError("compute needs --dump DIR (or --print, or --json with --model)");
+  if (options.json && input.model.empty())
+    throw InputError("--json prints a model's next tokens: give --model DIR");
+  if (options.json && options.print) throw InputError("--json and --print both print: give one");
   const PrecisionMode precision = precision_mode(options.precision);
   // Input errors first, and a run that would not fit in memory is refused before any input exists;
   // files are checked once read, when their sizes are known. A model runs once; its layer is the problem.
@@ -157,6 +183,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
       print_weights(problem, traces[h]);
     }
   if (!options.dump.empty()) dump(traces, options.dump, run ? model_files(*run, problem) : Files{});
+  if (options.json) print_next_json(*run);
   return 0;
 }
 
@@ -169,6 +196,10 @@ Command add_compute_command(CLI::App& app, InputOptions& input) {
   add_precision_options(*command, options->precision);
   command->add_option("--dump", options->dump, "directory for scores/scaled/masked/weights/output.npy and stats.csv");
   command->add_flag("--print", options->print, "print the weights as a table with token labels");
+  command->add_flag("--json", options->json,
+                    "with --model: the 10 most probable next tokens, {\"next\": [{\"id\", \"text\", \"probability\"}, …]}; "
+                    "with --ablate {\"next_before\", \"next_after\"}");
+  add_ablation_options(*command, input);
   return {command, [command, &input, options] {
             finish_input_options(*command, input);
             return run_compute(input, *options);

@@ -206,6 +206,17 @@ std::string model_name(const std::string& folder) {
   return path.filename().string();
 }
 
+// The folder's name, and the heads knocked out if any: "induction  ·  without 0.2, 1.0 (mean)".
+std::string model_heading(const InputOptions& input, const ModelRun& run) {
+  std::string heading = model_name(input.model);
+  if (run.ablation.empty()) return heading;
+  heading += "  \u00b7  without ";
+  for (std::size_t n = 0; n < run.ablation.heads.size(); ++n)
+    heading += (n ? ", " : "") + std::to_string(run.ablation.heads[n].layer) + "." +
+               std::to_string(run.ablation.heads[n].head);
+  return heading + (run.ablation.mode == AblationMode::mean ? " (mean)" : "");
+}
+
 // Every layer of a model as the rows of a grid: every head, or --head h alone.
 std::string every_layer(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
                         const InputOptions& input, const ModelRun& run, std::optional<Index> head) {
@@ -226,7 +237,7 @@ std::string every_layer(const ExportOptions& o, Format format, Stage stage, cons
   const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
   std::vector<std::vector<Trace>> traces;
   for (const HeadsProblem& layer : layers) traces.push_back(compute_heads(*backend, layer));
-  const FigureOptions figure = figure_options(o, stage, model_name(input.model));
+  const FigureOptions figure = figure_options(o, stage, model_heading(input, run));
   const Figure f = build_layers_figure(layers, traces, head, figure, font);
   return format == Format::png ? figure_png(f, font) : figure_svg(f);
 }
@@ -242,7 +253,7 @@ std::string model_figure(const ExportOptions& o, Format format, Stage stage, con
   const Index layer = model_layer(input, c);
   HeadsProblem problem = model_layer_problem(input, run, layer);
   problem.precision = precision;
-  const std::string heading = model_name(input.model) + "  \u00b7  layer " + std::to_string(layer);
+  const std::string heading = model_heading(input, run) + "  \u00b7  layer " + std::to_string(layer);
   if (!head) return every_head(o, format, stage, precision, problem, heading);
   return one_head(o, format, stage, precision, head_problem(problem, *head),
                   c.heads > 1 ? heading + "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : heading);
@@ -328,6 +339,7 @@ Command add_export_command(CLI::App& app, InputOptions& input) {
   auto* command = add_engine_command(app, "export", "write one stage as a figure (.png or .svg) for slides and papers",
                                      input, options->backend);
   add_precision_options(*command, options->precision);
+  add_ablation_options(*command, input);
   add_figure_options(*command, *options);
   return {command, [command, &input, options] {
             finish_input_options(*command, input);

@@ -1,5 +1,5 @@
-// attnlab heads (heads.md): every layer × head of a model scored on one input, as a table (one row
-// per head) or as JSON {"layers", "heads", "scores": {score: [[…H…] × NL]}}; --repeat-random N scores
+// attnlab heads (heads.md): every layer × head of a model scored on one input (with --ablate, of the
+// model with those heads knocked out), as a table (one row per head) or as JSON {"layers", "heads", "scores": {score: [[…H…] × NL]}}; --repeat-random N scores
 // the standard induction test, N random ids repeated twice, and the JSON then gives its "ids".
 #include <algorithm>
 #include <cstdio>
@@ -108,6 +108,7 @@ Command add_heads_command(CLI::App& app, InputOptions& input) {
   auto options = std::make_shared<HeadsOptions>();
   auto* command = app.add_subcommand("heads", "score what every head of a model does on one input (heads.md)");
   add_model_input_options(*command, input);
+  add_ablation_options(*command, input);
   command->add_flag("--json", options->json, "{\"layers\", \"heads\", \"scores\": {score: [[…heads…] × layers]}}");
   command->add_option_function<std::string>(
       "--sort", [o = options.get()](const std::string& s) { o->sort = s; },

@@ -15,6 +15,7 @@
 #include "core/attention/heads.hpp"
 #include "core/attention/memory.hpp"
 #include "core/base/memory.hpp"
+#include "core/heads/rollout.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
@@ -138,9 +139,13 @@ void print_next_json(const ModelRun& run) {
   std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
-// q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, tokens.csv and next.csv.
+// q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, rollout.npy (L × L, every layer),
+// tokens.csv and next.csv.
 Files model_files(const ModelRun& run, const HeadsProblem& problem) {
-  Files files{{"q.npy", npy_bytes(problem.q)}, {"k.npy", npy_bytes(problem.k)}, {"v.npy", npy_bytes(problem.v)}};
+  Files files{{"q.npy", npy_bytes(problem.q)},
+              {"k.npy", npy_bytes(problem.k)},
+              {"v.npy", npy_bytes(problem.v)},
+              {"rollout.npy", npy_bytes(attention_rollout(run.model.config, run.pass))}};
   std::string tokens = "index,id,text\n";
   for (std::size_t i = 0; i < run.tokens.ids.size(); ++i)
     tokens +=

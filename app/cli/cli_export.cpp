@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstdio>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 
@@ -20,6 +21,7 @@
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
+#include "core/heads/rollout.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 
@@ -42,6 +44,9 @@ struct ExportOptions {
 };
 
 enum class Format { png, svg };
+
+// --stage rollout: not a stage of one head's problem but the model's whole attention flow (heads.md).
+constexpr const char* kRollout = "rollout";
 
 Format format_of(const std::string& out) {
   if (out.empty()) throw InputError("export needs --out FILE.png or FILE.svg");
@@ -66,7 +71,15 @@ std::optional<Index> parse_head(const std::string& text) {
 
 // The option checks that need no input: a mistake here costs no loading and no compute.
 void check_options(const ExportOptions& o, Format format) {
-  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output");
+  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output (or rollout)");
+  if (o.stage == kRollout) {
+    if (o.plain) throw InputError("--plain draws one stage of one head: --stage rollout is a figure of every layer");
+    if (o.head) throw InputError("--head picks a head: --stage rollout is the mean of every head of every layer");
+    if (o.stretch || o.range) throw InputError("--stretch and --range apply to a stage: --stage rollout is on [0, 1]");
+    if (o.aspect) parse_aspect(*o.aspect);
+    if (!o.colormap.empty()) colormap_table(o.colormap);
+    return;
+  }
   parse_stage(o.stage);
   if (!o.colormap.empty()) colormap_table(o.colormap);
   if (o.head) parse_head(*o.head);
@@ -116,8 +129,9 @@ ColourSpan span_of(const ExportOptions& o) {
 }
 
 FigureOptions figure_options(const ExportOptions& o, Stage stage, const std::string& heading) {
-  FigureOptions f{stage,   o.query,    o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
-                  heading, span_of(o), 0};
+  FigureOptions f{stage,      o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
+                  heading,    span_of(o), 0,     {},
+                  {}};
   if (o.aspect) f.aspect = parse_aspect(*o.aspect);
   return f;
 }
@@ -259,9 +273,41 @@ std::string model_figure(const ExportOptions& o, Format format, Stage stage, con
                   c.heads > 1 ? heading + "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : heading);
 }
 
+// Abnar & Zuidema's rollout of the model on these tokens as a weights figure: L × L, causal.
+std::string rollout_figure(const ExportOptions& o, Format format, const InputOptions& input) {
+  if (input.layer) throw InputError("--layer picks a layer: --stage rollout runs through every layer");
+  const ModelRun run = run_model(input);
+  if (!run.tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(run).c_str());
+  Trace trace;
+  trace.weights = attention_rollout(run.model.config, run.pass);
+  const Index length = trace.weights.rows();
+  Problem problem;  // what the figure reads of one: the tokens, and L queries for --query
+  problem.q = problem.k = problem.v = Matrix::Zero(length, 1);
+  problem.query_tokens = problem.key_tokens = run.tokens.labels;
+  // Above the diagonal no flow reaches back from a later token: grey, as a causal mask's cells.
+  trace.masked = Matrix::Zero(length, length);
+  for (Index i = 0; i < length; ++i) trace.masked.row(i).tail(length - i - 1).setConstant(-INFINITY);
+  check_sizes(o, format, 1, length, length);
+  const Font& font = figure_font();
+  FigureOptions figure = figure_options(o, Stage::weights, model_heading(input, run));
+  figure.title = "attention rollout  R = \u00c3\u2099\u208b\u2081 \u00b7\u00b7\u00b7 \u00c3\u2080";
+  figure.subtitle = "\u00c3\u2097 = \u00bd(mean of layer \u2113's heads + I), rows renormalised; " +
+                    std::to_string(run.model.config.layers) + " layers \u00d7 " +
+                    std::to_string(run.model.config.heads) + " heads (Abnar & Zuidema)";
+  const Figure f = build_figure(problem, trace, figure, font);
+  return format == Format::png ? figure_png(f, font) : figure_svg(f);
+}
+
 int run_export(const InputOptions& input, const ExportOptions& o) {
   const Format format = format_of(o.out);
   check_options(o, format);
+  if (o.stage == kRollout) {
+    if (input.model.empty()) throw InputError("--stage rollout flows through a model's layers: give --model DIR");
+    if (!precision_mode(o.precision).is_default())
+      throw InputError("PRECISION options apply to a stage's problem: --stage rollout is the model's own float32 pass");
+    write_file_atomic(o.out, rollout_figure(o, format, input));
+    return 0;
+  }
   const Stage stage = parse_stage(o.stage);
   const PrecisionMode precision = precision_mode(o.precision);
   // Input errors first, and a run that would not fit in memory is refused before any input exists
@@ -294,7 +340,7 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
   const CLI::Validator any_whole =
       whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
   ExportOptions* out = &o;
-  command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output");
+  command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output; rollout (with --model: every layer)");
   command.add_option("--out", o.out, "FILE.png or FILE.svg (written whole or not at all)");
   command
       .add_option_function<long long>(

@@ -99,13 +99,14 @@ Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, con
   // The title names the stage by its formula; one head of several names the head after it, shrunk
   // to fit if need be but on the formula's own baseline, so that the figure below is the one of
   // that head's problem alone. The line under it says dk, the scale and the mask.
-  const std::string formula = figure_title(p, o.stage);
+  const std::string formula = o.title.empty() ? figure_title(p, o.stage) : o.title;
   f.title = o.heading.empty() ? formula : formula + kDot + o.heading;
   const float title_size = l.fitting(formula, l.px(kTitle), text_width);
   float y = pad + font.ascent(title_size);
   l.text(f.title, pad, y, o.heading.empty() ? title_size : l.fitting(f.title, title_size, text_width), Anchor::start,
          kInk, "title");
-  y = text_line(l, figure_subtitle(p, o.stage, o.query), y, l.px(12), l.px(kSubtitle), kSoftInk, "subtitle");
+  const std::string subtitle = o.subtitle.empty() ? figure_subtitle(p, o.stage, o.query) : o.subtitle;
+  y = text_line(l, subtitle, y, l.px(12), l.px(kSubtitle), kSoftInk, "subtitle");
 
   FigureHeatmap& h = f.heatmaps.emplace_back();
   h.rows = m.rows();

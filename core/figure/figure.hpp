@@ -58,6 +58,9 @@ struct FigureOptions {
   std::string heading;               // after the title's formula: "head 2 of 8  ·  KV head 1 of 2"
   ColourSpan span;                   // the stage's own range unless stretched, shared or given
   double aspect = 0;                 // width / height for a slide (16:9 → 1.78); 0: the content decides
+  // A matrix that is no stage of one problem (a model's attention rollout) names itself: these replace
+  // the stage's formula and the line of dk, scale and mask under it.
+  std::string title, subtitle;
 };
 // --aspect "W:H" as width / height, between 1:4 and 4:1; InputError naming the text otherwise.
 double parse_aspect(const std::string& text);

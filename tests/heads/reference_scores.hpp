@@ -59,3 +59,33 @@ inline std::optional<double> pick(const RefScores& s, int score) {
 
 }  // namespace heads_test
 
+namespace heads_test {
+
+// Abnar & Zuidema's rollout as heads.md states it, in float64: Ã_ℓ = ½(Ā_ℓ + I), Ā_ℓ the mean over
+// the heads, rows renormalised to 1, R = Ã_{NL−1} ⋯ Ã_0.
+inline Weights reference_rollout(const std::vector<std::vector<Weights>>& layers) {
+  const std::size_t L = layers.front().front().size();
+  Weights r(L, std::vector<double>(L, 0.0));
+  for (std::size_t i = 0; i < L; ++i) r[i][i] = 1;
+  for (const auto& heads : layers) {
+    Weights a(L, std::vector<double>(L, 0.0));
+    for (std::size_t i = 0; i < L; ++i) {
+      double total = 0;
+      for (std::size_t j = 0; j < L; ++j) {
+        double mean = 0;
+        for (const Weights& w : heads) mean += w[i][j] / static_cast<double>(heads.size());
+        a[i][j] = 0.5 * (mean + (i == j ? 1.0 : 0.0));
+        total += a[i][j];
+      }
+      for (double& x : a[i]) x /= total;
+    }
+    Weights next(L, std::vector<double>(L, 0.0));
+    for (std::size_t i = 0; i < L; ++i)
+      for (std::size_t j = 0; j < L; ++j)
+        for (std::size_t k = 0; k < L; ++k) next[i][j] += a[i][k] * r[k][j];
+    r = next;
+  }
+  return r;
+}
+
+}  // namespace heads_test

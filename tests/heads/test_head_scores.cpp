@@ -10,6 +10,7 @@
 
 #include "core/heads/head_scores.hpp"
 #include "core/heads/repeat_random.hpp"
+#include "core/heads/rollout.hpp"
 #include "core/heads/score_heads.hpp"
 #include "core/model/forward.hpp"
 #include "tests/cli_run.hpp"
@@ -134,5 +135,38 @@ TEST_SUITE("heads/scores") {
     CHECK_THROWS_WITH_AS(parse_head_score("inductionx", "--sort"),
                          doctest::Contains("--sort 'inductionx' is not a score: previous_token, first_token"),
                          InputError);
+  }
+}
+
+TEST_SUITE("heads/rollout") {
+  TEST_CASE("rollout equals the float64 reference on GPT-2, grouped-query Llama and a sliding window") {
+    TinySpec gpt2;
+    gpt2.layers = 3;
+    TinySpec llama;
+    llama.model_type = "llama", llama.kv_heads = 2;
+    TinySpec mistral;
+    mistral.model_type = "mistral", mistral.window = 4;
+    for (const TinySpec& spec : {gpt2, llama, mistral}) {
+      CAPTURE(spec.model_type);
+      const cli_test::TempDir dir;
+      const TinyModel tiny = make_tiny_model(spec, 5);
+      write_tiny_model(tiny, dir.path());
+      const Model model = load_model(dir.path());
+      const std::vector<std::int64_t> ids64(kIds.begin(), kIds.end());
+      const Matrix got = attention_rollout(model.config, forward(model, ids64));
+      std::vector<std::vector<Weights>> layers;
+      for (const RefLayer& layer : reference_forward(tiny, kIds).layers) layers.push_back(layer.weights);
+      const Weights want = reference_rollout(layers);
+      REQUIRE(got.rows() == static_cast<Index>(kIds.size()));
+      REQUIRE(got.cols() == static_cast<Index>(kIds.size()));
+      double worst = 0;
+      for (std::size_t i = 0; i < want.size(); ++i) {
+        CHECK(got.row(static_cast<Index>(i)).cast<double>().sum() == doctest::Approx(1).epsilon(1e-5));
+        for (std::size_t j = 0; j < want.size(); ++j)
+          worst = std::max(worst, std::abs(got(static_cast<Index>(i), static_cast<Index>(j)) - want[i][j]));
+      }
+      CHECK(worst <= 1e-5);
+      CHECK(got(0, 0) == 1);  // the first token reaches only itself
+    }
   }
 }

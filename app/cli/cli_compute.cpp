@@ -123,7 +123,8 @@ std::string csv_field(const std::string& text) {
 nlohmann::ordered_json next_json(const ModelRun& run, const Eigen::VectorXf& logits) {
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const NextToken& t : top_next_tokens(logits, 10))
-    list.push_back({{"id", t.id}, {"text", token_label(run.tokenizer_or_null(), t.id)}, {"probability", t.probability}});
+    list.push_back(
+        {{"id", t.id}, {"text", token_label(run.tokenizer_or_null(), t.id)}, {"probability", t.probability}});
   return list;
 }
 
@@ -166,8 +167,7 @@ Files model_files(const ModelRun& run, const HeadsProblem& problem) {
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
   if (options.dump.empty() && !options.print && !options.json)
     throw InputError("compute needs --dump DIR (or --print, or --json with --model)");
-  if (options.json && input.model.empty())
-    throw InputError("--json prints a model's next tokens: give --model DIR");
+  if (options.json && input.model.empty()) throw InputError("--json prints a model's next tokens: give --model DIR");
   if (options.json && options.print) throw InputError("--json and --print both print: give one");
   const PrecisionMode precision = precision_mode(options.precision);
   // Input errors first, and a run that would not fit in memory is refused before any input exists;
@@ -201,9 +201,10 @@ Command add_compute_command(CLI::App& app, InputOptions& input) {
   add_precision_options(*command, options->precision);
   command->add_option("--dump", options->dump, "directory for scores/scaled/masked/weights/output.npy and stats.csv");
   command->add_flag("--print", options->print, "print the weights as a table with token labels");
-  command->add_flag("--json", options->json,
-                    "with --model: the 10 most probable next tokens, {\"next\": [{\"id\", \"text\", \"probability\"}, …]}; "
-                    "with --ablate {\"next_before\", \"next_after\"}");
+  command->add_flag(
+      "--json", options->json,
+      "with --model: the 10 most probable next tokens, {\"next\": [{\"id\", \"text\", \"probability\"}, …]}; "
+      "with --ablate {\"next_before\", \"next_after\"}");
   add_ablation_options(*command, input);
   return {command, [command, &input, options] {
             finish_input_options(*command, input);

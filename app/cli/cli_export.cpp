@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
@@ -129,9 +129,8 @@ ColourSpan span_of(const ExportOptions& o) {
 }
 
 FigureOptions figure_options(const ExportOptions& o, Stage stage, const std::string& heading) {
-  FigureOptions f{stage,      o.query, o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
-                  heading,    span_of(o), 0,     {},
-                  {}};
+  FigureOptions f{stage,   o.query,    o.colormap, static_cast<int>(o.width.value_or(figure_default_width)),
+                  heading, span_of(o), 0};
   if (o.aspect) f.aspect = parse_aspect(*o.aspect);
   return f;
 }
@@ -289,12 +288,12 @@ std::string rollout_figure(const ExportOptions& o, Format format, const InputOpt
   for (Index i = 0; i < length; ++i) trace.masked.row(i).tail(length - i - 1).setConstant(-INFINITY);
   check_sizes(o, format, 1, length, length);
   const Font& font = figure_font();
-  FigureOptions figure = figure_options(o, Stage::weights, model_heading(input, run));
-  figure.title = "attention rollout  R = \u00c3\u2099\u208b\u2081 \u00b7\u00b7\u00b7 \u00c3\u2080";
-  figure.subtitle = "\u00c3\u2097 = \u00bd(mean of layer \u2113's heads + I), rows renormalised; " +
-                    std::to_string(run.model.config.layers) + " layers \u00d7 " +
-                    std::to_string(run.model.config.heads) + " heads (Abnar & Zuidema)";
-  const Figure f = build_figure(problem, trace, figure, font);
+  const FigureNames names{"attention rollout  R = \u00c3\u2099\u208b\u2081 \u00b7\u00b7\u00b7 \u00c3\u2080",
+                          "\u00c3\u2097 = \u00bd(mean of layer \u2113's heads + I), rows renormalised; " +
+                              std::to_string(run.model.config.layers) + " layers \u00d7 " +
+                              std::to_string(run.model.config.heads) + " heads (Abnar & Zuidema)"};
+  const Figure f =
+      build_figure(problem, trace, figure_options(o, Stage::weights, model_heading(input, run)), font, names);
   return format == Format::png ? figure_png(f, font) : figure_svg(f);
 }
 
@@ -340,7 +339,8 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
   const CLI::Validator any_whole =
       whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
   ExportOptions* out = &o;
-  command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output; rollout (with --model: every layer)");
+  command.add_option("--stage", o.stage,
+                     "scores, scaled, masked, weights or output; rollout (with --model: every layer)");
   command.add_option("--out", o.out, "FILE.png or FILE.svg (written whole or not at all)");
   command
       .add_option_function<long long>(

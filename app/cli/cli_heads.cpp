@@ -1,6 +1,7 @@
 // attnlab heads (heads.md): every layer × head of a model scored on one input (with --ablate, of the
-// model with those heads knocked out), as a table (one row per head) or as JSON {"layers", "heads", "scores": {score: [[…H…] × NL]}}; --repeat-random N scores
-// the standard induction test, N random ids repeated twice, and the JSON then gives its "ids".
+// model with those heads knocked out), as a table (one row per head) or as JSON
+// {"layers", "heads", "scores": {score: [[…H…] × NL]}}; --repeat-random N scores the standard
+// induction test, N random ids repeated twice, and the JSON then gives its "ids".
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -20,9 +21,9 @@ namespace {
 
 struct HeadsOptions {
   bool json = false;
-  std::optional<std::string> sort;       // a score's name
-  std::optional<Index> repeat_random;    // N
-  std::optional<std::uint64_t> seed;     // with --repeat-random only
+  std::optional<std::string> sort;     // a score's name
+  std::optional<Index> repeat_random;  // N
+  std::optional<std::uint64_t> seed;   // with --repeat-random only
 };
 
 nlohmann::json score_json(const std::optional<double>& value) {
@@ -110,19 +111,22 @@ Command add_heads_command(CLI::App& app, InputOptions& input) {
   add_model_input_options(*command, input);
   add_ablation_options(*command, input);
   command->add_flag("--json", options->json, "{\"layers\", \"heads\", \"scores\": {score: [[…heads…] × layers]}}");
-  command->add_option_function<std::string>(
-      "--sort", [o = options.get()](const std::string& s) { o->sort = s; },
-      "order the table by a score, highest first: previous_token, first_token, duplicate_token, induction, "
-      "entropy, distance")
+  command
+      ->add_option_function<std::string>(
+          "--sort", [o = options.get()](const std::string& s) { o->sort = s; },
+          "order the table by a score, highest first: previous_token, first_token, duplicate_token, induction, "
+          "entropy, distance")
       ->type_name("SCORE");
-  command->add_option_function<Index>(
-      "--repeat-random", [o = options.get()](const Index& n) { o->repeat_random = n; },
-      "score N random token ids repeated twice (the induction test) instead of --text/--token-ids")
+  command
+      ->add_option_function<Index>(
+          "--repeat-random", [o = options.get()](const Index& n) { o->repeat_random = n; },
+          "score N random token ids repeated twice (the induction test) instead of --text/--token-ids")
       ->type_name("N")
       ->transform(whole_number(limits::size));
-  command->add_option_function<std::uint64_t>(
-      "--seed", [o = options.get()](const std::uint64_t& s) { o->seed = s; },
-      "the generator seed of --repeat-random (default 0)")
+  command
+      ->add_option_function<std::uint64_t>(
+          "--seed", [o = options.get()](const std::uint64_t& s) { o->seed = s; },
+          "the generator seed of --repeat-random (default 0)")
       ->transform(seed_number());
   return {command, [&input, options] { return run_heads(input, *options); }};
 }

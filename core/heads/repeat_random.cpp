@@ -18,7 +18,8 @@ std::vector<std::int64_t> repeated_random_ids(Index count, Index vocab, std::uin
   ids.reserve(static_cast<std::size_t>(2 * count));
   // The remainder's bias is below vocab / 2⁶⁴: far under anything a score could show.
   for (Index i = 0; i < count; ++i)
-    ids.push_back(static_cast<std::int64_t>(mix(seed, static_cast<std::uint64_t>(i)) % static_cast<std::uint64_t>(vocab)));
+    ids.push_back(
+        static_cast<std::int64_t>(mix(seed, static_cast<std::uint64_t>(i)) % static_cast<std::uint64_t>(vocab)));
   for (Index i = 0; i < count; ++i) ids.push_back(ids[static_cast<std::size_t>(i)]);
   return ids;
 }

@@ -12,7 +12,8 @@ Matrix attention_rollout(const ModelConfig& config, const ForwardPass& pass) {
     for (Index h = 0; h < config.heads; ++h) mixed += head_weights(kept.q, kept.k, shape, h, 0).cast<double>();
     mixed = 0.5 * (mixed / static_cast<double>(config.heads) + Eigen::MatrixXd::Identity(length, length));
     mixed.array().colwise() /= mixed.rowwise().sum().array();
-    rollout = mixed * rollout;  // the later layer on the left: R = Ã_ℓ · R
+    // The later layer on the left, R = Ã_ℓ · R; both causal, so a triangular product (half the work).
+    rollout = mixed.triangularView<Eigen::Lower>() * rollout;
   }
   return rollout.cast<float>();
 }

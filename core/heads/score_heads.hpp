@@ -12,7 +12,9 @@ struct HeadScores {
   Index layers = 0, heads = 0;
   std::vector<ScoreValues> values;  // layer-major: [layer · heads + head]
 
-  const ScoreValues& at(Index layer, Index head) const { return values[static_cast<std::size_t>(layer * heads + head)]; }
+  const ScoreValues& at(Index layer, Index head) const {
+    return values[static_cast<std::size_t>(layer * heads + head)];
+  }
 };
 
 // Each head's weights are computed again from the pass's Q and K (the model's own mask and scale),

@@ -45,8 +45,7 @@ Ablation parse_ablation(std::string_view list, std::string_view mode) {
     if (dot == std::string_view::npos || !whole(item.substr(0, dot), head.layer) ||
         !whole(item.substr(dot + 1), head.head))
       throw InputError("--ablate '" + excerpt(item) + "' is not a head: give LAYER.HEAD, e.g. 1.2 (list: 0.2,1.0)");
-    if (ablation.has(head.layer, head.head))
-      throw InputError("--ablate lists head " + std::string(item) + " twice");
+    if (ablation.has(head.layer, head.head)) throw InputError("--ablate lists head " + std::string(item) + " twice");
     ablation.heads.push_back(head);
     at = comma + 1;
   } while (at <= list.size());

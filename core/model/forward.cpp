@@ -3,7 +3,6 @@
 #include <malloc.h>
 
 #include <cmath>
-
 #include <stdexcept>
 
 #include "core/model/causal_attention.hpp"

@@ -48,7 +48,8 @@ inline RefScores reference_scores(const Weights& a, const std::vector<long>& t) 
     }
     entropy.push_back(h), distance.push_back(d);
   }
-  return {mean_of(previous), mean_of(first), mean_of(duplicate), mean_of(induction), mean_of(entropy), mean_of(distance)};
+  return {mean_of(previous),  mean_of(first),   mean_of(duplicate),
+          mean_of(induction), mean_of(entropy), mean_of(distance)};
 }
 
 inline std::optional<double> pick(const RefScores& s, int score) {

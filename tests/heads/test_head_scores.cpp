@@ -86,8 +86,8 @@ TEST_SUITE("heads/scores") {
       return score_heads(model.config, forward(model, ids), ids).at(1, 0);
     };
     const ScoreValues one = scores_of({5});
-    for (const HeadScore s : {HeadScore::previous_token, HeadScore::first_token, HeadScore::duplicate_token,
-                              HeadScore::induction})
+    for (const HeadScore s :
+         {HeadScore::previous_token, HeadScore::first_token, HeadScore::duplicate_token, HeadScore::induction})
       CHECK_FALSE(one[s].has_value());
     CHECK(*one[HeadScore::entropy] == doctest::Approx(0).epsilon(1e-7));  // one key, weight 1
     CHECK(*one[HeadScore::distance] == 0);

@@ -16,8 +16,8 @@ namespace model_test {
 using Rows = std::vector<std::vector<double>>;  // [position][feature]
 
 struct RefLayer {
-  Rows q, k, v;                  // q: L × H·hd (after RoPE), k and v: L × G·hd
-  std::vector<Rows> weights;     // [head][query][key]: every row, causal (and windowed), 0 beyond
+  Rows q, k, v;               // q: L × H·hd (after RoPE), k and v: L × G·hd
+  std::vector<Rows> weights;  // [head][query][key]: every row, causal (and windowed), 0 beyond
 };
 // Heads knocked out (heads.md): (layer, head) pairs whose output weights·V becomes 0, or with `mean`
 // that head's mean output over the positions.
@@ -160,7 +160,8 @@ inline std::vector<double> logits(const std::vector<double>& last, const TestTen
 
 }  // namespace detail
 
-inline RefForward reference_forward(const TinyModel& m, const std::vector<long>& ids, const RefAblation& ablation = {}) {
+inline RefForward reference_forward(const TinyModel& m, const std::vector<long>& ids,
+                                    const RefAblation& ablation = {}) {
   using namespace detail;
   const TinySpec& s = m.spec;
   const std::size_t L = ids.size(), E = static_cast<std::size_t>(s.hidden);
@@ -185,8 +186,8 @@ inline RefForward reference_forward(const TinyModel& m, const std::vector<long>&
       }
       double scale = 1 / std::sqrt(static_cast<double>(hd));
       if (s.inverse_layer_scale) scale /= static_cast<double>(l + 1);
-      const Rows o = attention(layer.q, layer.k, layer.v, s.heads, s.heads, hd, scale, std::nullopt, layer.weights, l,
-                               ablation);
+      const Rows o =
+          attention(layer.q, layer.k, layer.v, s.heads, s.heads, hd, scale, std::nullopt, layer.weights, l, ablation);
       add(x, linear(o, m.at(h + "attn.c_proj.weight"), &m.at(h + "attn.c_proj.bias"), true));
       Rows f = linear(layer_norm(x, m.at(h + "ln_2.weight"), m.at(h + "ln_2.bias"), 1e-5), m.at(h + "mlp.c_fc.weight"),
                       &m.at(h + "mlp.c_fc.bias"), true);

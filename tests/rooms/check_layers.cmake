@@ -20,7 +20,7 @@ set(gui_layers
 set(cli_layers
   "command cli_input"
   "cli_backend"
-  "cli_gui cli_compute cli_bench cli_export cli_sweep cli_examples cli_tokens"
+  "cli_gui cli_compute cli_bench cli_export cli_heads cli_sweep cli_examples cli_tokens"
   "main")
 
 set(failures "")

@@ -16,6 +16,7 @@
 #include "core/attention/engine.hpp"
 #include "core/attention/memory.hpp"
 #include "core/attention/query_view.hpp"
+#include "core/heads/score_heads.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/model/model_memory.hpp"
 
@@ -29,6 +30,7 @@ struct BenchOptions {
   std::string after;              // "", scale, mask, query
   std::optional<long long> tile;  // keys per tile of the output-only mode; only with --stages output
   bool json = false;
+  bool head_scores = false;  // with --model: also time `heads`' scoring and a knock-out
 };
 
 using Clock = std::chrono::steady_clock;
@@ -151,8 +153,24 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   }
 
   const ModelConfig& c = model.config;
+  // heads.md's two costs beside the pass: scoring every head (`attnlab heads` is the pass and this),
+  // and a knock-out of head 0 of the middle layer, which starts again from that layer's kept input.
+  // Asked for alone: the kept pass's inputs are memory the estimate below leaves out.
+  std::vector<double> scoring, ablated;
+  if (options.head_scores) {
+    const ForwardPass kept = forward(model, tokens.ids, {}, {{}, true});
+    const Ablation middle{{{c.layers / 2, 0}}, AblationMode::zero};
+    for (int r = 0; r < options.repeat; ++r) {
+      start = Clock::now();
+      sink = static_cast<float>(score_heads(c, kept, tokens.ids).at(0, 0)[HeadScore::entropy].value_or(0));
+      scoring.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      start = Clock::now();
+      sink = ablated_forward(model, kept, middle).logits[0];
+      ablated.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+  }
   const double file_mib = static_cast<double>(model.checkpoint->file_bytes()) / (1024.0 * 1024.0);
-  const nlohmann::json result = {
+  nlohmann::json result = {
       {"model", model.folder.string()},
       {"model_type", c.model_type},
       {"layers", c.layers},
@@ -168,6 +186,11 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
       {"peak_rss_mib", peak_rss_mib()},
       {"estimated_peak_mib", static_cast<double>(forward_memory(model, static_cast<Index>(tokens.ids.size()))) / (1 << 20)},
   };
+  if (options.head_scores) {
+    result["median_ms"]["head_scores"] = median(scoring);
+    result["median_ms"]["ablated"] = median(ablated);
+    result["ablated_head"] = std::to_string(c.layers / 2) + ".0";
+  }
   if (options.json) {
     std::cout << result.dump(2) << "\n";
     return 0;
@@ -175,6 +198,9 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   std::printf("attnlab bench: %s (%s, %lld parameters), %zu tokens, %d runs\n", model.folder.c_str(),
               c.model_type.c_str(), static_cast<long long>(model.parameters), tokens.ids.size(), options.repeat);
   std::printf("  load     %10.3f ms\n  forward  %10.3f ms\n", load_ms, median(times));
+  if (options.head_scores)
+    std::printf("  head scores %7.3f ms (every layer × head)\n  knock-out %9.3f ms (head %lld.0, from its layer on)\n",
+                median(scoring), median(ablated), static_cast<long long>(c.layers / 2));
   std::printf("  peak memory %.0f MiB, weight files %.0f MiB\n", peak_rss_mib(), file_mib);
   return 0;
 }
@@ -267,6 +293,7 @@ void print_result(const nlohmann::json& result, const Problem& p, const BenchOpt
 int run_bench(const InputOptions& input, const BenchOptions& options) {
   limits::check("--repeat", options.repeat, limits::repeat);
   if (!input.model.empty()) return bench_model(input, options);
+  if (options.head_scores) throw InputError("--head-scores times a model's heads: give --model DIR");
   const Mode mode = bench_mode(options);
   // Input errors first, and a run that would not fit in memory is refused before any input exists
   // (files once read, when their sizes are known).
@@ -305,6 +332,9 @@ Command add_bench_command(CLI::App& app, InputOptions& input, HubCliOptions& hub
   command->add_option("--stages", options->stages, "all (the full trace, default) or output (output-only mode)");
   command->add_option("--after", options->after, "scale, mask or query: time the recompute after that change only");
   command->add_flag("--json", options->json, "one JSON object on stdout");
+  command->add_flag("--head-scores", options->head_scores,
+                    "with --model: also time scoring every head (attnlab heads) and knocking out head 0 of the middle "
+                    "layer (median_ms.head_scores, median_ms.ablated)");
   command
       ->add_option_function<long long>(
           "--tile", [options](const long long& n) { options->tile = n; },

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <system_error>
 
@@ -15,6 +16,7 @@
 #include "core/attention/heads.hpp"
 #include "core/attention/memory.hpp"
 #include "core/base/memory.hpp"
+#include "core/heads/rollout.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
@@ -28,6 +30,7 @@ struct ComputeOptions {
   PrecisionOptions precision;
   std::string dump;  // directory for the five stages and stats.csv
   bool print = false;
+  bool json = false;  // with --model: the next tokens (before and after an ablation) as JSON
 };
 
 // A statistic as CSV: %.9g, but NaN always as "nan" (printf may write "-nan"), inf as "inf" or "-inf".
@@ -117,9 +120,34 @@ std::string csv_field(const std::string& text) {
   return field + "\"";
 }
 
-// q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, tokens.csv and next.csv.
+// The ten most probable next tokens as JSON: [{"id", "text", "probability"}, …], most probable first.
+nlohmann::ordered_json next_json(const ModelRun& run, const Eigen::VectorXf& logits) {
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
+  for (const NextToken& t : top_next_tokens(logits, 10))
+    list.push_back(
+        {{"id", t.id}, {"text", token_label(run.tokenizer_or_null(), t.id)}, {"probability", t.probability}});
+  return list;
+}
+
+// {"next": […]}, or with --ablate {"next_before": […], "next_after": […]}.
+void print_next_json(const ModelRun& run) {
+  nlohmann::ordered_json out;
+  if (run.logits_before) {
+    out["next_before"] = next_json(run, *run.logits_before);
+    out["next_after"] = next_json(run, run.pass.logits);
+  } else {
+    out["next"] = next_json(run, run.pass.logits);
+  }
+  std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+// q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, rollout.npy (L × L, every layer),
+// tokens.csv and next.csv.
 Files model_files(const ModelRun& run, const HeadsProblem& problem) {
-  Files files{{"q.npy", npy_bytes(problem.q)}, {"k.npy", npy_bytes(problem.k)}, {"v.npy", npy_bytes(problem.v)}};
+  Files files{{"q.npy", npy_bytes(problem.q)},
+              {"k.npy", npy_bytes(problem.k)},
+              {"v.npy", npy_bytes(problem.v)},
+              {"rollout.npy", npy_bytes(attention_rollout(run.model.config, run.pass))}};
   std::string tokens = "index,id,text\n";
   for (std::size_t i = 0; i < run.tokens.ids.size(); ++i)
     tokens +=
@@ -138,7 +166,10 @@ Files model_files(const ModelRun& run, const HeadsProblem& problem) {
 }
 
 int run_compute(const InputOptions& input, const ComputeOptions& options) {
-  if (options.dump.empty() && !options.print) throw InputError("compute needs --dump DIR (or --print)");
+  if (options.dump.empty() && !options.print && !options.json)
+    throw InputError("compute needs --dump DIR (or --print, or --json with --model)");
+  if (options.json && input.model.empty()) throw InputError("--json prints a model's next tokens: give --model DIR");
+  if (options.json && options.print) throw InputError("--json and --print both print: give one");
   const PrecisionMode precision = precision_mode(options.precision);
   // Input errors first, and a run that would not fit in memory is refused before any input exists;
   // files are checked once read, when their sizes are known. A model runs once; its layer is the problem.
@@ -158,6 +189,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
       print_weights(problem, traces[h]);
     }
   if (!options.dump.empty()) dump(traces, options.dump, run ? model_files(*run, problem) : Files{});
+  if (options.json) print_next_json(*run);
   return 0;
 }
 
@@ -170,6 +202,11 @@ Command add_compute_command(CLI::App& app, InputOptions& input, HubCliOptions& h
   add_precision_options(*command, options->precision);
   command->add_option("--dump", options->dump, "directory for scores/scaled/masked/weights/output.npy and stats.csv");
   command->add_flag("--print", options->print, "print the weights as a table with token labels");
+  command->add_flag(
+      "--json", options->json,
+      "with --model: the 10 most probable next tokens, {\"next\": [{\"id\", \"text\", \"probability\"}, …]}; "
+      "with --ablate {\"next_before\", \"next_after\"}");
+  add_ablation_options(*command, input);
   return {command, [command, &input, &hub, options] {
             finish_input_options(*command, input);
             resolve_hub_model_input(input, hub);

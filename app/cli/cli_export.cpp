@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
+#include "core/heads/rollout.hpp"
 #include "core/hub/repo_cache.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
@@ -45,6 +47,9 @@ struct ExportOptions {
 
 enum class Format { png, svg };
 
+// --stage rollout: not a stage of one head's problem but the model's whole attention flow (heads.md).
+constexpr const char* kRollout = "rollout";
+
 Format format_of(const std::string& out) {
   if (out.empty()) throw InputError("export needs --out FILE.png or FILE.svg");
   std::string ext = std::filesystem::path(out).extension().string();
@@ -68,7 +73,15 @@ std::optional<Index> parse_head(const std::string& text) {
 
 // The option checks that need no input: a mistake here costs no loading and no compute.
 void check_options(const ExportOptions& o, Format format) {
-  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output");
+  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output (or rollout)");
+  if (o.stage == kRollout) {
+    if (o.plain) throw InputError("--plain draws one stage of one head: --stage rollout is a figure of every layer");
+    if (o.head) throw InputError("--head picks a head: --stage rollout is the mean of every head of every layer");
+    if (o.stretch || o.range) throw InputError("--stretch and --range apply to a stage: --stage rollout is on [0, 1]");
+    if (o.aspect) parse_aspect(*o.aspect);
+    if (!o.colormap.empty()) colormap_table(o.colormap);
+    return;
+  }
   parse_stage(o.stage);
   if (!o.colormap.empty()) colormap_table(o.colormap);
   if (o.head) parse_head(*o.head);
@@ -210,6 +223,17 @@ std::string model_name(const std::string& folder) {
   return path.filename().string();
 }
 
+// The folder's name, and the heads knocked out if any: "induction  ·  without 0.2, 1.0 (mean)".
+std::string model_heading(const InputOptions& input, const ModelRun& run) {
+  std::string heading = model_name(input.model);
+  if (run.ablation.empty()) return heading;
+  heading += "  \u00b7  without ";
+  for (std::size_t n = 0; n < run.ablation.heads.size(); ++n)
+    heading += (n ? ", " : "") + std::to_string(run.ablation.heads[n].layer) + "." +
+               std::to_string(run.ablation.heads[n].head);
+  return heading + (run.ablation.mode == AblationMode::mean ? " (mean)" : "");
+}
+
 // Every layer of a model as the rows of a grid: every head, or --head h alone.
 std::string every_layer(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
                         const InputOptions& input, const ModelRun& run, std::optional<Index> head) {
@@ -230,7 +254,7 @@ std::string every_layer(const ExportOptions& o, Format format, Stage stage, cons
   const std::unique_ptr<Backend> backend = open_backend(o.backend, precision);
   std::vector<std::vector<Trace>> traces;
   for (const HeadsProblem& layer : layers) traces.push_back(compute_heads(*backend, layer));
-  const FigureOptions figure = figure_options(o, stage, model_name(input.model));
+  const FigureOptions figure = figure_options(o, stage, model_heading(input, run));
   const Figure f = build_layers_figure(layers, traces, head, figure, font);
   return format == Format::png ? figure_png(f, font) : figure_svg(f);
 }
@@ -246,15 +270,47 @@ std::string model_figure(const ExportOptions& o, Format format, Stage stage, con
   const Index layer = model_layer(input, c);
   HeadsProblem problem = model_layer_problem(input, run, layer);
   problem.precision = precision;
-  const std::string heading = model_name(input.model) + "  \u00b7  layer " + std::to_string(layer);
+  const std::string heading = model_heading(input, run) + "  \u00b7  layer " + std::to_string(layer);
   if (!head) return every_head(o, format, stage, precision, problem, heading);
   return one_head(o, format, stage, precision, head_problem(problem, *head),
                   c.heads > 1 ? heading + "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : heading);
 }
 
+// Abnar & Zuidema's rollout of the model on these tokens as a weights figure: L × L, causal.
+std::string rollout_figure(const ExportOptions& o, Format format, const InputOptions& input) {
+  if (input.layer) throw InputError("--layer picks a layer: --stage rollout runs through every layer");
+  const ModelRun run = run_model(input);
+  if (!run.tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(run).c_str());
+  Trace trace;
+  trace.weights = attention_rollout(run.model.config, run.pass);
+  const Index length = trace.weights.rows();
+  Problem problem;  // what the figure reads of one: the tokens, and L queries for --query
+  problem.q = problem.k = problem.v = Matrix::Zero(length, 1);
+  problem.query_tokens = problem.key_tokens = run.tokens.labels;
+  // Above the diagonal no flow reaches back from a later token: grey, as a causal mask's cells.
+  trace.masked = Matrix::Zero(length, length);
+  for (Index i = 0; i < length; ++i) trace.masked.row(i).tail(length - i - 1).setConstant(-INFINITY);
+  check_sizes(o, format, 1, length, length);
+  const Font& font = figure_font();
+  const FigureNames names{"attention rollout  R = \u00c3\u2099\u208b\u2081 \u00b7\u00b7\u00b7 \u00c3\u2080",
+                          "\u00c3\u2097 = \u00bd(mean of layer \u2113's heads + I), rows renormalised; " +
+                              std::to_string(run.model.config.layers) + " layers \u00d7 " +
+                              std::to_string(run.model.config.heads) + " heads (Abnar & Zuidema)"};
+  const Figure f =
+      build_figure(problem, trace, figure_options(o, Stage::weights, model_heading(input, run)), font, names);
+  return format == Format::png ? figure_png(f, font) : figure_svg(f);
+}
+
 int run_export(const InputOptions& input, const ExportOptions& o) {
   const Format format = format_of(o.out);
   check_options(o, format);
+  if (o.stage == kRollout) {
+    if (input.model.empty()) throw InputError("--stage rollout flows through a model's layers: give --model DIR");
+    if (!precision_mode(o.precision).is_default())
+      throw InputError("PRECISION options apply to a stage's problem: --stage rollout is the model's own float32 pass");
+    write_file_atomic(o.out, rollout_figure(o, format, input));
+    return 0;
+  }
   const Stage stage = parse_stage(o.stage);
   const PrecisionMode precision = precision_mode(o.precision);
   // Input errors first, and a run that would not fit in memory is refused before any input exists
@@ -287,7 +343,8 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
   const CLI::Validator any_whole =
       whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
   ExportOptions* out = &o;
-  command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output");
+  command.add_option("--stage", o.stage,
+                     "scores, scaled, masked, weights or output; rollout (with --model: every layer)");
   command.add_option("--out", o.out, "FILE.png or FILE.svg (written whole or not at all)");
   command
       .add_option_function<long long>(
@@ -332,6 +389,7 @@ Command add_export_command(CLI::App& app, InputOptions& input, HubCliOptions& hu
   auto* command = add_engine_command(app, "export", "write one stage as a figure (.png or .svg) for slides and papers",
                                      input, options->backend);
   add_precision_options(*command, options->precision);
+  add_ablation_options(*command, input);
   add_figure_options(*command, *options);
   return {command, [command, &input, &hub, options] {
             finish_input_options(*command, input);

@@ -138,6 +138,20 @@ void add_model_input_options(CLI::App& c, ModelInputOptions& in) {
       ->group(group);
 }
 
+void add_ablation_options(CLI::App& c, InputOptions& in) {
+  const char* group = "MODEL INPUT";
+  c.add_option_function<std::string>(
+       "--ablate", [&in](const std::string& t) { in.ablate = t; },
+       "with --model: knock these heads out, LAYER.HEAD[,LAYER.HEAD…] (e.g. 1.0,1.2)")
+      ->type_name("L.H,…")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--ablation", [&in](const std::string& t) { in.ablation = t; },
+       "how a knocked-out head's output (weights·V) is replaced: zero (default) or mean (its mean over the positions)")
+      ->type_name("MODE")
+      ->group(group);
+}
+
 void finish_input_options(const CLI::App& c, InputOptions& in) {
   resolve_model_example(in);
   for (const char* name : {"--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})

@@ -86,7 +86,8 @@ Rgba cell_colour(const Trace& trace, Stage stage, Index i, Index j, const StageC
 namespace {
 
 // The figure, its heatmap at most `most_heat_h` tall (smaller cells, the same shape).
-Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, const Font& font, float most_heat_h) {
+Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, const FigureNames& names, const Font& font,
+               float most_heat_h) {
   const Matrix& m = trace.stage(o.stage);
   const StageColours colours = trace_colours({&trace}, o.stage, o.colormap, o.span);
 
@@ -99,13 +100,14 @@ Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, con
   // The title names the stage by its formula; one head of several names the head after it, shrunk
   // to fit if need be but on the formula's own baseline, so that the figure below is the one of
   // that head's problem alone. The line under it says dk, the scale and the mask.
-  const std::string formula = figure_title(p, o.stage);
+  const std::string formula = names.title.empty() ? figure_title(p, o.stage) : names.title;
   f.title = o.heading.empty() ? formula : formula + kDot + o.heading;
   const float title_size = l.fitting(formula, l.px(kTitle), text_width);
   float y = pad + font.ascent(title_size);
   l.text(f.title, pad, y, o.heading.empty() ? title_size : l.fitting(f.title, title_size, text_width), Anchor::start,
          kInk, "title");
-  y = text_line(l, figure_subtitle(p, o.stage, o.query), y, l.px(12), l.px(kSubtitle), kSoftInk, "subtitle");
+  const std::string subtitle = names.subtitle.empty() ? figure_subtitle(p, o.stage, o.query) : names.subtitle;
+  y = text_line(l, subtitle, y, l.px(12), l.px(kSubtitle), kSoftInk, "subtitle");
 
   FigureHeatmap& h = f.heatmaps.emplace_back();
   h.rows = m.rows();
@@ -175,10 +177,11 @@ double parse_aspect(const std::string& text) {
   return w / h;
 }
 
-Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o, const Font& font) {
+Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o, const Font& font,
+                    const FigureNames& names) {
   check_width(o.width);
   check_query(o.query, p.lq());
-  Figure f = lay_out(p, trace, o, font, INFINITY);
+  Figure f = lay_out(p, trace, o, names, font, INFINITY);
   if (o.aspect <= 0) return f;
   // A slide: the figure exactly width × width / aspect, its heatmap shrunk until all of it fits,
   // then centred in the room left over.
@@ -189,7 +192,7 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
     if (heat_h <= static_cast<float>(h.rows) * 0.05f)
       throw InputError("a figure " + std::to_string(o.width) + " pixels wide has no room for its heatmap at aspect " +
                        std::to_string(o.aspect) + ": give a larger --width or a taller --aspect");
-    f = lay_out(p, trace, o, font, heat_h);
+    f = lay_out(p, trace, o, names, font, heat_h);
   }
   move_body(
       f,

@@ -59,6 +59,12 @@ struct FigureOptions {
   ColourSpan span;                   // the stage's own range unless stretched, shared or given
   double aspect = 0;                 // width / height for a slide (16:9 → 1.78); 0: the content decides
 };
+
+// A matrix that is no stage of one problem (a model's attention rollout) names itself: these replace
+// the stage's formula and the line of dk, scale and mask under it. Empty: the stage's own.
+struct FigureNames {
+  std::string title, subtitle;
+};
 // --aspect "W:H" as width / height, between 1:4 and 4:1; InputError naming the text otherwise.
 double parse_aspect(const std::string& text);
 
@@ -133,6 +139,7 @@ int checked_figure_height(float bottom, int width);
 
 // Throws InputError for a width out of range, a query out of range or an unknown colormap, and
 // for a figure larger than figure_max_side / figure_max_pixels (naming the size).
-Figure build_figure(const Problem& problem, const Trace& trace, const FigureOptions& options, const Font& font);
+Figure build_figure(const Problem& problem, const Trace& trace, const FigureOptions& options, const Font& font,
+                    const FigureNames& names = {});
 
 }  // namespace attnlab

@@ -29,6 +29,8 @@ struct InputOptions : ModelInputOptions {
   // With a real model (models.md, the folder and its tokens in ModelInputOptions): the layer shown,
   // "N", or "all" for export.
   std::optional<std::string> layer;
+  // --ablate L.H[,…] and --ablation zero|mean (heads.md): the heads knocked out of the model's pass.
+  std::optional<std::string> ablate, ablation;
 };
 
 // The sizes the options ask for, checked against the limits, before any input exists: what the

@@ -11,10 +11,12 @@ namespace attnlab {
 
 void check_model_options(const InputOptions& in) {
   if (in.model.empty()) {
-    if (in.tokens.text || in.tokens.token_ids || in.layer)
+    if (in.tokens.text || in.tokens.token_ids || in.layer || in.ablate || in.ablation)
       throw InputError(std::string(in.tokens.text        ? "--text"
                                    : in.tokens.token_ids ? "--token-ids"
-                                                         : "--layer") +
+                                   : in.layer            ? "--layer"
+                                   : in.ablate           ? "--ablate"
+                                                         : "--ablation") +
                        " applies to a model: give --model DIR");
     return;
   }
@@ -22,6 +24,8 @@ void check_model_options(const InputOptions& in) {
     throw InputError(std::string("--model brings its own Q, K and V: drop ") + (in.random             ? "--random"
                                                                                 : !in.example.empty() ? "--example"
                                                                                                       : "--q/--k/--v"));
+  if (in.ablation && !in.ablate)
+    throw InputError("--ablation says how --ablate knocks heads out: give --ablate LAYER.HEAD");
   if (in.heads || in.kv_heads)
     throw InputError(std::string(in.heads ? "--heads" : "--kv-heads") +
                      " does not apply to a model: the model decides its heads");
@@ -72,7 +76,10 @@ ModelRun open_model_run(const InputOptions& in, bool labels) {
   check_model_options(in);
   if (in.tokens.token_ids) parse_token_ids(*in.tokens.token_ids);  // a malformed list costs no loading
   if (in.tokens.text && in.tokens.text->empty()) read_token_ids(in.tokens, nullptr, 0, "");  // nor an empty text
-  ModelRun run{open_model(in.model), std::nullopt, {}, {}, {}};
+  // A malformed --ablate costs no loading either; its layers and heads are checked once the config is read.
+  const Ablation ablation = in.ablate ? parse_ablation(*in.ablate, in.ablation.value_or("zero")) : Ablation{};
+  ModelRun run{open_model(in.model), std::nullopt, {}, {}, ablation, {}, {}};
+  check_ablation(run.ablation, run.model.config);
   if (in.tokens.text) {
     run.tokenizer = folder_tokenizer(in.model);
   } else if (labels) {
@@ -100,7 +107,13 @@ ModelRun run_model(const InputOptions& in, const ModelProgress& progress) {
   // A layer is shown after the pass, with its full trace: refused now, before a weight is read.
   check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()), true);
   load_weights(run.model, progress);
-  run.pass = forward(run.model, run.tokens.ids, progress);
+  if (run.ablation.empty()) {
+    run.pass = forward(run.model, run.tokens.ids, progress);
+    return run;
+  }
+  const ForwardPass before = forward(run.model, run.tokens.ids, progress, {{}, true});
+  run.pass = ablated_forward(run.model, before, run.ablation, progress);
+  run.logits_before = before.logits;
   return run;
 }
 

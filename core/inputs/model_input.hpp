@@ -48,7 +48,10 @@ struct ModelRun {
   // are then labelled with their ids, and a front end may say so.
   std::string tokenizer_unused;
   ModelTokens tokens;
-  ForwardPass pass;
+  Ablation ablation;  // --ablate: the heads knocked out of `pass`
+  ForwardPass pass;   // with the ablation, if any
+  // With an ablation: the next token's logits of the model as it is, before the heads were knocked out.
+  std::optional<Eigen::VectorXf> logits_before;
 
   const Tokenizer* tokenizer_or_null() const { return tokenizer ? &*tokenizer : nullptr; }
 };
@@ -61,7 +64,8 @@ struct ModelRun {
 ModelRun open_model_run(const InputOptions& input, bool labels);
 // "the tokens are labelled with their ids: <why the tokenizer could not be used>", on one line.
 std::string labels_note(const ModelRun& run);
-// open_model_run with labels, then the weights read and the forward pass.
+// open_model_run with labels, then the weights read and the forward pass; with --ablate, the pass
+// without the ablation first (its logits kept) and then again from the first knocked-out layer on.
 ModelRun run_model(const InputOptions& input, const ModelProgress& progress = {});
 
 // Layer ℓ of the run as the lab's problem, with --mask and --scale replacing the model's when given.

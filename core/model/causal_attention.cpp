@@ -1,10 +1,32 @@
 #include "core/model/causal_attention.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/attention/cpu_backend.hpp"
 
 namespace attnlab {
+
+Matrix head_weights(const Matrix& q, const Matrix& k, const AttentionShape& s, Index h, Index first) {
+  const Index length = k.rows(), rows = length - first, hd = s.head_dim;
+  const Index g = h * s.kv_heads / s.heads;
+  const auto scale = static_cast<float>(s.scale);
+  Matrix weights(rows, length);
+  weights.noalias() = q.block(first, h * hd, rows, hd) * k.middleCols(g * hd, hd).transpose();
+  for (Index r = 0; r < rows; ++r) {
+    const Index i = first + r;
+    // Keys lo ≤ j ≤ i; the rest get weight 0.
+    const Index lo = s.window ? std::max<Index>(0, i - *s.window + 1) : 0;
+    auto row = weights.row(r);
+    auto seen = row.segment(lo, i - lo + 1).array();
+    seen *= scale;
+    seen = (seen - seen.maxCoeff()).exp();
+    seen /= seen.sum();
+    row.head(lo).setZero();
+    row.tail(length - i - 1).setZero();
+  }
+  return weights;
+}
 
 // Each head is one problem for the CPU backend's output-only mode, the lab's FlashAttention path:
 // tiles of 128 queries × 256 keys with a running softmax, so a head over L tokens holds its own

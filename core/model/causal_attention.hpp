@@ -14,6 +14,11 @@ struct AttentionShape {
   std::optional<Index> window;  // query i sees key j when i − W < j ≤ i
 };
 
+// Query head h's weights over the keys for the query rows [first, L): (L − first) × L, each row
+// softmax(scale·q_i·k_jᵀ) over the keys it sees, 0 elsewhere, in float32 as the pass's own attention
+// computes them; the head scores, the rollout and the knock-outs read them from the kept Q and K.
+Matrix head_weights(const Matrix& q, const Matrix& k, const AttentionShape& shape, Index h, Index first);
+
 // q is L × H·hd, k and v L × G·hd. Returns the output of the query rows [first, L) only:
 // (L − first) × H·hd, head h in columns [h·hd, (h+1)·hd). The last layer needs the last row alone:
 // `first` is 0 or L − 1 (with a window, other rows are a logic_error).

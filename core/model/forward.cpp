@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "core/attention/first_error.hpp"
 #include "core/model/causal_attention.hpp"
@@ -14,19 +15,24 @@
 namespace attnlab {
 namespace {
 
-AttentionShape attention_shape(const ModelConfig& c, Index layer) {
-  AttentionShape s{c.heads, c.kv_heads, c.head_dim, attention_scale(c, layer), std::nullopt};
-  if (c.slides(layer)) s.window = c.sliding_window;
-  return s;
-}
-
 // The rows of a block that later work needs: all of them, but in the last layer only the last
 // position, whose output alone reaches the logits.
 Index first_row(const ModelConfig& c, Index layer, Index length) {
   return layer == c.layers - 1 ? length - 1 : 0;
 }
 
-void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, Matrix& x, LayerQKV& kept) {
+// The layer's attention output for the rows later work needs, the knocked-out heads replaced. A
+// head replaced by its mean needs every position's output, also in the last layer.
+Matrix attend(const ModelConfig& c, Index layer, const LayerQKV& kept, const Ablation& ablation, Index first) {
+  const bool every_row = ablation.mode == AblationMode::mean && ablation.in_layer(layer);
+  Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), every_row ? 0 : first);
+  ablate_heads(attended, ablation, layer, c.head_dim);
+  if (every_row && first > 0) attended = attended.bottomRows(attended.rows() - first).eval();
+  return attended;
+}
+
+void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, const Ablation& ablation, Matrix& x,
+                LayerQKV& kept) {
   const Index length = x.rows(), E = c.hidden;
   const Matrix a = layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps);
   const Matrix qkv = conv1d(a, w.qkv, w.qkv_bias);
@@ -35,7 +41,7 @@ void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, Matrix
   kept.v = qkv.rightCols(E);
 
   const Index first = first_row(c, layer, length);
-  const Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), first);
+  const Matrix attended = attend(c, layer, kept, ablation, first);
   if (first > 0) x = x.bottomRows(length - first).eval();
   x += conv1d(attended, w.out, w.out_bias);
 
@@ -45,8 +51,8 @@ void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, Matrix
   x += conv1d(hidden, w.proj, w.proj_bias);
 }
 
-void llama_block(const ModelConfig& c, const LayerWeights& w, Index layer, const RopeTables& rope, Matrix& x,
-                 LayerQKV& kept) {
+void llama_block(const ModelConfig& c, const LayerWeights& w, Index layer, const Ablation& ablation,
+                 const RopeTables& rope, Matrix& x, LayerQKV& kept) {
   const Index length = x.rows();
   const Matrix a = rms_norm(x, w.attn_norm, c.norm_eps);
   kept.q = linear(a, w.q, w.q_bias);
@@ -56,7 +62,7 @@ void llama_block(const ModelConfig& c, const LayerWeights& w, Index layer, const
   apply_rope(kept.k, c.kv_heads, rope);
 
   const Index first = first_row(c, layer, length);
-  const Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), first);
+  const Matrix attended = attend(c, layer, kept, ablation, first);
   if (first > 0) x = x.bottomRows(length - first).eval();
   x += linear(attended, w.out, w.out_bias);
 
@@ -143,7 +149,40 @@ double attention_scale(const ModelConfig& c, Index layer) {
   return scale;
 }
 
-ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress) {
+AttentionShape attention_shape(const ModelConfig& c, Index layer) {
+  AttentionShape s{c.heads, c.kv_heads, c.head_dim, attention_scale(c, layer), std::nullopt};
+  if (c.slides(layer)) s.window = c.sliding_window;
+  return s;
+}
+
+namespace {
+
+// Layers [from, NL) on the residual stream x (every position), then the logits.
+void run_layers(const Model& model, Matrix x, Index from, const ForwardOptions& options, const ModelProgress& progress,
+                ForwardPass& pass) {
+  const ModelConfig& c = model.config;
+  const RopeTables rope = c.architecture == Architecture::llama ? rope_tables(c, x.rows()) : RopeTables{};
+  if (options.keep_inputs) pass.inputs.resize(static_cast<std::size_t>(c.layers));
+  for (Index l = from; l < c.layers; ++l) {
+    if (progress) progress("the forward pass", l, c.layers);
+    if (options.keep_inputs) pass.inputs[static_cast<std::size_t>(l)] = x;
+    const LayerWeights& w = model.layers[static_cast<std::size_t>(l)];
+    LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
+    if (c.architecture == Architecture::gpt2) gpt2_block(c, w, l, options.ablation, x, kept);
+    else llama_block(c, w, l, options.ablation, rope, x, kept);
+    check_layer(model, l, kept, x);
+  }
+  const Matrix final_row = c.architecture == Architecture::gpt2
+                               ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
+                               : rms_norm(x, model.final_norm, c.norm_eps);
+  pass.logits = output_logits(model.output(), final_row);
+  check_finite(model, c.layers - 1, "the next token's logits", pass.logits.data(), pass.logits.size());
+}
+
+}  // namespace
+
+ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress,
+                    const ForwardOptions& options) {
   check_token_ids(model, ids);
   keep_freed_memory();
   const ModelConfig& c = model.config;
@@ -154,23 +193,23 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
     x.row(i) = model.embed.rows(ids[static_cast<std::size_t>(i)], 1, tile);
     if (!model.positions.empty()) x.row(i) += model.positions.rows(i, 1, tile);
   }
-
   ForwardPass pass;
   pass.layers.resize(static_cast<std::size_t>(c.layers));
-  const RopeTables rope = c.architecture == Architecture::llama ? rope_tables(c, length) : RopeTables{};
-  for (Index l = 0; l < c.layers; ++l) {
-    if (progress) progress("the forward pass", l, c.layers);
-    const LayerWeights& w = model.layers[static_cast<std::size_t>(l)];
-    LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
-    if (c.architecture == Architecture::gpt2) gpt2_block(c, w, l, x, kept);
-    else llama_block(c, w, l, rope, x, kept);
-    check_layer(model, l, kept, x);
-  }
-  const Matrix final_row = c.architecture == Architecture::gpt2
-                               ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
-                               : rms_norm(x, model.final_norm, c.norm_eps);
-  pass.logits = output_logits(model.output(), final_row);
-  check_finite(model, c.layers - 1, "the next token's logits", pass.logits.data(), pass.logits.size());
+  run_layers(model, std::move(x), 0, options, progress, pass);
+  return pass;
+}
+
+ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const Ablation& ablation,
+                            const ModelProgress& progress) {
+  if (ablation.empty()) return before;
+  const Index from = ablation.first_layer();
+  if (before.inputs.size() != before.layers.size())
+    throw std::logic_error("ablated_forward needs a pass that kept its layers' inputs");
+  ForwardPass pass;
+  pass.layers.assign(before.layers.begin(), before.layers.begin() + from);  // below the first knocked-out head
+  pass.layers.resize(before.layers.size());
+  pass.inputs.assign(before.inputs.begin(), before.inputs.begin() + from);
+  run_layers(model, before.inputs[static_cast<std::size_t>(from)], from, {ablation, true}, progress, pass);
   return pass;
 }
 

@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "core/base/matrix.hpp"
+#include "core/model/ablation.hpp"
+#include "core/model/causal_attention.hpp"
 #include "core/model/model.hpp"
 
 namespace attnlab {
@@ -17,6 +19,13 @@ struct LayerQKV {
 struct ForwardPass {
   std::vector<LayerQKV> layers;
   Eigen::VectorXf logits;  // vocab entries: the last position's
+  // The residual stream entering each layer (L × E), when kept: what a knock-out starts again from.
+  std::vector<Matrix> inputs;
+};
+
+struct ForwardOptions {
+  Ablation ablation;         // heads knocked out (checked against the model: check_ablation)
+  bool keep_inputs = false;  // keep every layer's input, so that ablated_forward can start from it
 };
 
 // Throws InputError: no ids, more ids than the model's positions (both numbers), an id outside the
@@ -27,7 +36,15 @@ void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids);
 // scale_attn_by_inverse_layer_idx.
 double attention_scale(const ModelConfig& config, Index layer);
 
+// Layer ℓ's attention as the forward pass runs it: the heads, the scale, the sliding window if any.
+AttentionShape attention_shape(const ModelConfig& config, Index layer);
+
 // Checks the ids, then runs the model on every core, saying how far it is before each layer.
-ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress = {});
+ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress = {},
+                    const ForwardOptions& options = {});
+// `before` (a pass that kept its inputs) with `ablation`: the layers below its first knocked-out
+// head are taken as they are, the rest computed again from that layer's input. Keeps its inputs.
+ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const Ablation& ablation,
+                            const ModelProgress& progress = {});
 
 }  // namespace attnlab

@@ -10,6 +10,7 @@
 
 #include "core/io/npy.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/heads/reference_scores.hpp"
 #include "tests/model/reference_forward.hpp"
 #include "tests/svg_check.hpp"
 
@@ -142,7 +143,16 @@ TEST_SUITE("cli/model") {
     REQUIRE(r.status == 0);
     CHECK(listing(work / "out") == std::set<std::string>{"scores.npy", "scaled.npy", "masked.npy", "weights.npy",
                                                          "output.npy", "stats.csv", "q.npy", "k.npy", "v.npy",
-                                                         "tokens.csv", "next.csv"});
+                                                         "rollout.npy", "tokens.csv", "next.csv"});
+    // rollout.npy: every layer's heads, as heads.md defines it (the float64 reference_rollout).
+    std::vector<std::vector<heads_test::Weights>> layers;
+    for (const RefLayer& layer : ref.layers) layers.push_back(layer.weights);
+    const heads_test::Weights rollout = heads_test::reference_rollout(layers);
+    const attnlab::Array dumped = attnlab::parse_npy(read_all(work / "out" / "rollout.npy"), "rollout.npy");
+    REQUIRE(dumped.shape == std::vector<long>{static_cast<long>(kIds.size()), static_cast<long>(kIds.size())});
+    for (std::size_t i = 0; i < kIds.size(); ++i)
+      for (std::size_t j = 0; j < kIds.size(); ++j)
+        CHECK(dumped.data[i * kIds.size() + j] == doctest::Approx(rollout[i][j]).epsilon(1e-5).scale(1));
     const long hd = 8;
     std::vector<Rows> q, k, v, weights;
     for (long h = 0; h < 4; ++h) q.push_back(head_of(ref.layers[1].q, h, hd));

@@ -19,45 +19,19 @@
 
 #include "core/io/npy.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/app/shipped_model.hpp"
 #include "tests/model/reference_forward.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
+using shipped_test::kModel;
+using shipped_test::shipped_model;
 using cli_test::read_all;
 using cli_test::RunResult;
 using cli_test::TempDir;
 using model_test::TestTensor;
 using model_test::TinyModel;
-
-const fs::path kModel = fs::path(ATTNLAB_ASSETS_DIR) / "models" / "induction";
-
-// The shipped model.safetensors read here with its own few lines (F32 only, as the card says).
-TinyModel shipped_model() {
-  const std::string file = read_all(kModel / "model.safetensors");
-  std::uint64_t n = 0;
-  for (int i = 7; i >= 0; --i) n = n << 8 | static_cast<unsigned char>(file[static_cast<std::size_t>(i)]);
-  const nlohmann::json header = nlohmann::json::parse(file.substr(8, n));
-  TinyModel m;
-  m.spec.model_type = "gpt2";
-  const nlohmann::json config = nlohmann::json::parse(read_all(kModel / "config.json"));
-  m.spec.vocab = config["vocab_size"], m.spec.hidden = config["n_embd"], m.spec.layers = config["n_layer"];
-  m.spec.heads = config["n_head"], m.spec.kv_heads = m.spec.heads;
-  for (const auto& [name, entry] : header.items()) {
-    if (name == "__metadata__") continue;
-    REQUIRE(entry["dtype"] == "F32");
-    TestTensor t;
-    t.shape = entry["shape"].get<std::vector<std::uint64_t>>();
-    const std::size_t begin = entry["data_offsets"][0], end = entry["data_offsets"][1];
-    for (std::size_t at = 8 + n + begin; at < 8 + n + end; at += 4) {
-      float f;
-      std::memcpy(&f, file.data() + at, 4);
-      t.values.push_back(f);
-    }
-    m.tensors.emplace_back(name, std::move(t));
-  }
-  return m;
-}
 
 // The card's vocabulary (vocab.json) on text of whole words and punctuation marks: GPT-2's
 // pre-tokenizer cuts it into "Word", " word" and "." pieces, and each must be one token, its space

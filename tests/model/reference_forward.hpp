@@ -2,6 +2,7 @@
 // The float64 reference forward pass of the tests, written from the formulas in models.md and the
 // architectures' definitions with plain loops, sharing nothing with core/model: every position of
 // every layer (no last-row shortcut), the weights as the tiny checkpoint stores them.
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <optional>
@@ -15,7 +16,17 @@ namespace model_test {
 using Rows = std::vector<std::vector<double>>;  // [position][feature]
 
 struct RefLayer {
-  Rows q, k, v;  // q: L × H·hd (after RoPE), k and v: L × G·hd
+  Rows q, k, v;               // q: L × H·hd (after RoPE), k and v: L × G·hd
+  std::vector<Rows> weights;  // [head][query][key]: every row, causal (and windowed), 0 beyond
+};
+// Heads knocked out (heads.md): (layer, head) pairs whose output weights·V becomes 0, or with `mean`
+// that head's mean output over the positions.
+struct RefAblation {
+  std::vector<std::pair<long, long>> heads;
+  bool mean = false;
+  bool has(long layer, long head) const {
+    return std::find(heads.begin(), heads.end(), std::pair<long, long>{layer, head}) != heads.end();
+  }
 };
 struct RefForward {
   std::vector<RefLayer> layers;
@@ -60,11 +71,14 @@ inline Rows rms_norm(const Rows& x, const TestTensor& w, double eps) {
   return y;
 }
 
-// Causal attention, query head h reading KV head h / (H / G), keys i − W < j ≤ i in a window.
+// Causal attention, query head h reading KV head h / (H / G), keys i − W < j ≤ i in a window; each
+// head's weights into `weights`; the heads `ablation` lists in `layer` replaced after the fact.
 inline Rows attention(const Rows& q, const Rows& k, const Rows& v, long heads, long kv_heads, long hd, double scale,
-                      std::optional<long> window) {
+                      std::optional<long> window, std::vector<Rows>& weights, long layer = 0,
+                      const RefAblation& ablation = {}) {
   const std::size_t length = q.size();
   Rows out(length, std::vector<double>(static_cast<std::size_t>(heads * hd), 0.0));
+  weights.assign(static_cast<std::size_t>(heads), Rows(length, std::vector<double>(length, 0.0)));
   for (long h = 0; h < heads; ++h) {
     const long g = h / (heads / kv_heads);
     for (std::size_t i = 0; i < length; ++i) {
@@ -85,8 +99,16 @@ inline Rows attention(const Rows& q, const Rows& k, const Rows& v, long heads, l
         p[j] = std::exp(p[j] - max);
         total += p[j];
       }
-      for (std::size_t j = 0; j <= i; ++j)
+      for (std::size_t j = 0; j <= i; ++j) {
+        weights[static_cast<std::size_t>(h)][i][j] = p[j] / total;
         for (long d = 0; d < hd; ++d) out[i][h * hd + d] += p[j] / total * v[j][g * hd + d];
+      }
+    }
+    if (!ablation.has(layer, h)) continue;
+    for (long d = 0; d < hd; ++d) {
+      double mean = 0;
+      for (std::size_t i = 0; i < length; ++i) mean += out[i][h * hd + d] / static_cast<double>(length);
+      for (std::size_t i = 0; i < length; ++i) out[i][h * hd + d] = ablation.mean ? mean : 0.0;
     }
   }
   return out;
@@ -138,7 +160,8 @@ inline std::vector<double> logits(const std::vector<double>& last, const TestTen
 
 }  // namespace detail
 
-inline RefForward reference_forward(const TinyModel& m, const std::vector<long>& ids) {
+inline RefForward reference_forward(const TinyModel& m, const std::vector<long>& ids,
+                                    const RefAblation& ablation = {}) {
   using namespace detail;
   const TinySpec& s = m.spec;
   const std::size_t L = ids.size(), E = static_cast<std::size_t>(s.hidden);
@@ -163,7 +186,8 @@ inline RefForward reference_forward(const TinyModel& m, const std::vector<long>&
       }
       double scale = 1 / std::sqrt(static_cast<double>(hd));
       if (s.inverse_layer_scale) scale /= static_cast<double>(l + 1);
-      const Rows o = attention(layer.q, layer.k, layer.v, s.heads, s.heads, hd, scale, std::nullopt);
+      const Rows o =
+          attention(layer.q, layer.k, layer.v, s.heads, s.heads, hd, scale, std::nullopt, layer.weights, l, ablation);
       add(x, linear(o, m.at(h + "attn.c_proj.weight"), &m.at(h + "attn.c_proj.bias"), true));
       Rows f = linear(layer_norm(x, m.at(h + "ln_2.weight"), m.at(h + "ln_2.bias"), 1e-5), m.at(h + "mlp.c_fc.weight"),
                       &m.at(h + "mlp.c_fc.bias"), true);
@@ -194,7 +218,7 @@ inline RefForward reference_forward(const TinyModel& m, const std::vector<long>&
     rope(layer.k, s.kv_heads, hd, m.config);
     const bool slides = s.window && (s.model_type == "mistral" || l >= s.max_window_layers);
     const Rows o = attention(layer.q, layer.k, layer.v, s.heads, s.kv_heads, hd, 1 / std::sqrt(static_cast<double>(hd)),
-                             slides ? s.window : std::nullopt);
+                             slides ? s.window : std::nullopt, layer.weights, l, ablation);
     add(x, linear(o, m.at(h + "self_attn.o_proj.weight"), optional(h + "self_attn.o_proj.bias"), false));
     const Rows n = rms_norm(x, m.at(h + "post_attention_layernorm.weight"), 1e-5);
     Rows gate = linear(n, m.at(h + "mlp.gate_proj.weight"), nullptr, false);

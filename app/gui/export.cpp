@@ -124,16 +124,18 @@ std::string export_stage(AppState& app, const std::filesystem::path& dir) {
 std::string export_all(AppState& app, const std::filesystem::path& dir) {
   const std::string tag = settings_tag(app);
   std::vector<std::string> bases;
-  for (Stage stage : all_stages)
+  const std::span<const Stage> stages = stages_with(app.problem().softcap.has_value());
+  for (Stage stage : stages)
     for (const std::string& b : stage_bases(app, std::string(stage_name(stage)) + "-" + tag)) bases.push_back(b);
   const std::string suffix = free_suffix(dir, bases, stage_exts);
   AtomicBatch batch;
   const std::vector<Trace> heads = all_heads(app);
-  for (Stage stage : all_stages)
+  for (Stage stage : stages)
     add_stage(app, batch, dir, stage, std::string(stage_name(stage)) + "-" + tag + suffix, heads);
   make_dir(dir);
   batch.commit();
-  return "exported all five stages to " + dir.string() + " as STAGE-" + tag + suffix + " (.png, .svg, .npy, .csv)";
+  return "exported all " + std::string(stages.size() == 5 ? "five" : "six") + " stages to " + dir.string() +
+         " as STAGE-" + tag + suffix + " (.png, .svg, .npy, .csv)";
 }
 
 }  // namespace attnlab::gui

@@ -14,8 +14,6 @@
 namespace attnlab::gui {
 namespace {
 
-const char* stage_labels[] = {"scores", "scaled", "masked", "weights", "output"};
-
 struct Group {
   const char* id;
   float width;
@@ -42,17 +40,19 @@ std::vector<Group> groups(AppState& app) {
   const float frame = ImGui::GetFrameHeight(), pad = 2 * ImGui::GetStyle().FramePadding.x;
   std::vector<Group> out;
 
-  float stages = 2 * frame + button_width("\u25b6 play") + 7 * inner();
-  for (const char* label : stage_labels) stages += button_width(label);
-  out.push_back({"toolbar.stage", stages, [&app] {
+  // The problem's stages: the five, and capped when it has a soft-cap.
+  const std::span<const Stage> problem_stages = stages_with(p.softcap.has_value());
+  float stages = 2 * frame + button_width("\u25b6 play") + static_cast<float>(problem_stages.size() + 2) * inner();
+  for (Stage stage : problem_stages) stages += button_width(stage_name(stage));
+  out.push_back({"toolbar.stage", stages, [&app, problem_stages] {
                    if (ImGui::ArrowButton("##previous_stage", ImGuiDir_Left)) act(app, Action::previous_stage);
-                   for (int k = 0; k < 5; ++k) {
+                   for (Stage stage : problem_stages) {
                      ImGui::SameLine(0, inner());
-                     const bool current = static_cast<int>(app.settings.stage) == k;
+                     const bool current = app.settings.stage == stage;
+                     const std::string label(stage_name(stage));
                      if (current)
                        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-                     if (fit_button(std::string("toolbar.stage.") + stage_labels[k], {stage_labels[k]}))
-                       app.settings.stage = static_cast<Stage>(k);
+                     if (fit_button("toolbar.stage." + label, {label})) app.settings.stage = stage;
                      if (current) ImGui::PopStyleColor();
                    }
                    ImGui::SameLine(0, inner());

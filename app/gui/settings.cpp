@@ -291,6 +291,7 @@ Settings settings_from_json(const std::string& text, const std::string& name) {
   read.text("stage", stage);
   try {
     s.stage = parse_stage(stage);
+    if (s.stage == Stage::capped) throw InputError("stage capped needs a soft-cap, which the window does not take yet");
   } catch (const InputError& e) {
     throw InputError(name + ": " + e.what());
   }

@@ -117,8 +117,10 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   if (options.stages != "all" || !options.after.empty() || options.tile)
     throw InputError("--stages, --after and --tile time the engine: with --model, bench times the forward pass");
   if (input.layer) throw InputError("--layer does not apply to bench: the forward pass runs every layer");
-  if (input.mask_given || input.scale_given)
-    throw InputError("--mask and --scale change the lab's view of a layer, not the forward pass that bench times");
+  if (input.mask_given || input.scale_given || input.softcap || input.sink)
+    throw InputError(
+        "--mask, --scale, --softcap and --sink change the lab's view of a layer, not the forward pass "
+        "that bench times");
   check_model_options(input);
   if (input.tokens.token_ids) parse_token_ids(*input.tokens.token_ids);  // a malformed list costs no loading
 
@@ -183,7 +185,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   // (files once read, when their sizes are known).
   if (const auto sizes = planned_sizes(input)) check_bench_memory(*sizes, options);
   Problem problem = load_problem(input);
-  const RunSizes sizes{1, 1, problem.lq(), problem.lk(), problem.dk(), problem.dv()};
+  const RunSizes sizes{1, 1, problem.lq(), problem.lk(), problem.dk(), problem.dv(), problem.softcap.has_value()};
   check_bench_memory(sizes, options);
   BackendChoice choice = open_tiled_backend(options);
   // The device, and why "auto" took the CPU when it did: what a benchmark result must say.
@@ -199,12 +201,12 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
             {p.mask, p.mask.kind == MaskSpec::Kind::none ? parse_mask("causal") : MaskSpec{}}};
   engine.trace();  // warm-up: buffers allocated, pages touched, threads started
 
-  std::vector<double> total, scores, scaled, masked, weights, output;
+  std::vector<double> total, scores, scaled, capped, masked, weights, output;
   for (int r = 0; r < options.repeat; ++r) {
     const auto start = Clock::now();
     const StageTimes t = step();
     total.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    scores.push_back(t.scores), scaled.push_back(t.scaled), masked.push_back(t.masked);
+    scores.push_back(t.scores), scaled.push_back(t.scaled), capped.push_back(t.capped), masked.push_back(t.masked);
     weights.push_back(t.weights), output.push_back(t.output);
   }
 
@@ -225,11 +227,14 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
       {"median_ms", {{"total", total_ms}, {"output", median(output)}}},
       {"gflops", flops / (total_ms * 1e6)},
   };
+  if (p.softcap) result["softcap"] = *p.softcap;
+  if (p.sink) result["sink"] = *p.sink;
   if (auto* cpu = dynamic_cast<CpuBackend*>(&engine.backend()); cpu && mode == Mode::output_only)
     result["tile"] = cpu->key_tile();
   if (mode == Mode::full) {
     auto& m = result["median_ms"];
     m["scores"] = median(scores), m["scaled"] = median(scaled), m["masked"] = median(masked);
+    if (p.softcap) m["capped"] = median(capped);
     m["weights"] = median(weights);
     if (options.after.empty() && engine.backend().name() == "cpu") {
       const double floor = products_ms(p, options.repeat);

@@ -50,7 +50,8 @@ std::optional<Index> parse_head(const std::string& text) {
 
 // The option checks that need no input: a mistake here costs no loading and no compute.
 void check_options(const ExportOptions& o, Format format) {
-  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output");
+  if (o.stage.empty())
+    throw InputError("export needs --stage: scores, scaled, masked, weights or output (capped with --softcap)");
   parse_stage(o.stage);
   if (!o.colormap.empty()) colormap_table(o.colormap);
   if (o.head) parse_head(*o.head);

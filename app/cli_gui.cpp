@@ -76,6 +76,9 @@ void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptio
 }
 
 int run_gui(const InputOptions& input, const GuiOptions& options) {
+  if (input.softcap || input.sink)
+    throw InputError(std::string(input.softcap ? "--softcap" : "--sink") +
+                     " is not in the window yet: use it with compute, export or bench");
   gui::WindowOptions w;
   gui::Settings& s = w.settings;
   s.mask = input.mask;
@@ -95,6 +98,7 @@ int run_gui(const InputOptions& input, const GuiOptions& options) {
   s.heads = static_cast<int>(input.heads.value_or(1));
   s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
   s.stage = parse_stage(options.stage);
+  if (s.stage == Stage::capped) throw InputError("--stage capped needs a soft-cap, which the window does not take yet");
   s.font_scale = options.font_scale;
   s.present = options.present;
   if (!options.theme.empty() && options.theme != "light" && options.theme != "dark")

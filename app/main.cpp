@@ -73,7 +73,8 @@ int run(int argc, char** argv) {
   cli::add_backend_option(*export_cmd, export_options.backend);
   cli::add_verbose_option(*export_cmd);
   cli::add_precision_options(*export_cmd, export_options.precision);
-  export_cmd->add_option("--stage", export_options.stage, "scores, scaled, masked, weights or output");
+  export_cmd->add_option("--stage", export_options.stage,
+                         "scores, scaled, masked, weights or output (capped with a soft-cap)");
   export_cmd->add_option("--out", export_options.out, "FILE.png or FILE.svg (written whole or not at all)");
   export_cmd
       ->add_option_function<long long>(

@@ -75,6 +75,29 @@ TEST_SUITE("gpu/cli") {
     check_close(gpu_stats, to_double(cpu_stats), 1e-4, 1e-4, "stats.csv");
   }
 
+  TEST_CASE("compute --backend gpu with --softcap and --sink: capped.npy and the sink's share as the CPU's") {
+    if (!gpu_or_skip()) return;
+    TempDir work;
+    const std::vector<std::string> input{"compute",   "--random", "--lq",    "29",   "--lk",   "41",
+                                         "--dk",      "16",       "--sigma", "2",    "--mask", "causal-bottom-right",
+                                         "--softcap", "2.5",      "--sink",  "0.75", "--dump"};
+    std::vector<std::string> gpu_args = input, cpu_args = input;
+    gpu_args.insert(gpu_args.end(), {(work / "gpu").string(), "--backend", "gpu"});
+    cpu_args.insert(cpu_args.end(), {(work / "cpu").string(), "--backend", "cpu"});
+    const RunResult g = run_attnlab(gpu_args), c = run_attnlab(cpu_args);
+    INFO("stderr: " << g.err);
+    REQUIRE(g.status == 0);
+    REQUIRE(c.status == 0);
+    for (const char* stage : {"scaled", "capped", "masked", "weights", "output"}) {
+      const std::string file = std::string(stage) + ".npy";
+      check_close(read_npy(work / "gpu" / file), to_double(read_npy(work / "cpu" / file)), 1e-5, 1e-5, file);
+    }
+    const Matrix gpu_stats = read_stats(work / "gpu" / "stats.csv"), cpu_stats = read_stats(work / "cpu" / "stats.csv");
+    REQUIRE(gpu_stats.cols() == 9);  // query, seven statistics, sink_weight
+    check_close(gpu_stats, to_double(cpu_stats), 1e-4, 1e-4, "stats.csv");
+    CHECK(gpu_stats.col(8).minCoeff() > 0);
+  }
+
   TEST_CASE("bench --backend gpu names the renderer as its device") {
     const auto gpu = gpu_or_skip();
     if (!gpu) return;

@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "core/io/npy.hpp"
-#include "tests/cli_run.hpp"
+#include "tests/cli_files.hpp"
 
 using namespace cli_test;
 
@@ -23,17 +22,6 @@ namespace {
 const fs::path kModel = fs::path(ATTNLAB_ASSETS_DIR) / "models" / "induction";
 const std::string kStatsHeader = "query,mean,std,max_weight,entropy,effective_keys,jacobian_norm,masked_keys";
 
-attnlab::Array read_npy(const fs::path& path) {
-  return attnlab::parse_npy(read_all(path), path.string());
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 std::vector<double> fields(const std::string& line) {
   std::vector<double> out;
   std::istringstream cells(line);
@@ -41,27 +29,10 @@ std::vector<double> fields(const std::string& line) {
   return out;
 }
 
-std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
-  a.insert(a.end(), b.begin(), b.end());
-  return a;
-}
-
 std::set<std::string> listing(const fs::path& dir) {
   std::set<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir)) names.insert(entry.path().filename().string());
   return names;
-}
-
-// A refused command: exit 2, one "attnlab: " line holding every part of `parts`, nothing at `out`.
-void check_refused(const std::vector<std::string>& args, const std::vector<std::string>& parts, const fs::path& out) {
-  const RunResult r = run_attnlab(args);
-  INFO("command: " << r.command);
-  INFO("stderr: " << r.err);
-  CHECK(r.status == 2);
-  REQUIRE(r.err_lines().size() == 1);
-  CHECK(r.err.rfind("attnlab: ", 0) == 0);
-  for (const std::string& part : parts) CHECK_MESSAGE(r.err.find(part) != std::string::npos, "missing: " << part);
-  CHECK_FALSE(fs::exists(out));
 }
 
 // H × L × d values from a formula, rounded to float32 as the program will read them.
@@ -90,6 +61,20 @@ void write_stack(const fs::path& path, const Stack& s) {
     heads.push_back(m);
   }
   write_all(path, s.heads == 1 ? attnlab::npy_bytes(heads.front()) : attnlab::npy_bytes(heads));
+}
+
+// compute --mask causal --softcap C --sink S on Q, K and V written into `work`, dumped to work/dump,
+// which it returns once the run succeeded.
+fs::path compute_on_files(const TempDir& work, const Stack& q, const Stack& k, const Stack& v,
+                          const std::string& softcap, const std::string& sink) {
+  write_stack(work / "q.npy", q), write_stack(work / "k.npy", k), write_stack(work / "v.npy", v);
+  const fs::path dump = work / "dump";
+  const RunResult r = run_attnlab({"compute", "--q", (work / "q.npy").string(), "--k", (work / "k.npy").string(), "--v",
+                                   (work / "v.npy").string(), "--mask", "causal", "--softcap", softcap, "--sink", sink,
+                                   "--backend", "cpu", "--dump", dump.string()});
+  INFO("stderr: " << r.err);
+  REQUIRE(r.status == 0);
+  return dump;
 }
 
 // One head in float64, written from the spec: scaled = QKᵀ/√dk, capped = C·tanh(scaled/C), the causal
@@ -157,13 +142,7 @@ TEST_SUITE("cli/softcap-sink") {
   TEST_CASE("compute --softcap --sink: capped.npy and a sink_weight column, equal to a float64 reference") {
     TempDir work;
     const Stack q = make_stack(1, 6, 5, 0.1), k = make_stack(1, 6, 5, 1.7), v = make_stack(1, 6, 3, 2.9);
-    write_stack(work / "q.npy", q), write_stack(work / "k.npy", k), write_stack(work / "v.npy", v);
-    const fs::path dump = work / "dump";
-    const RunResult r = run_attnlab({"compute", "--q", (work / "q.npy").string(), "--k", (work / "k.npy").string(),
-                                     "--v", (work / "v.npy").string(), "--mask", "causal", "--softcap", "1.5", "--sink",
-                                     "0.75", "--backend", "cpu", "--dump", dump.string()});
-    INFO("stderr: " << r.err);
-    REQUIRE(r.status == 0);
+    const fs::path dump = compute_on_files(work, q, k, v, "1.5", "0.75");
     CHECK(listing(dump) == std::set<std::string>{"scores.npy", "scaled.npy", "capped.npy", "masked.npy", "weights.npy",
                                                  "output.npy", "stats.csv"});
     const HeadRef ref = reference_head(q, k, v, 0, 0, 1.5, 0.75);
@@ -214,13 +193,7 @@ TEST_SUITE("cli/softcap-sink") {
   TEST_CASE("one sink per head: each head's weights with its own sink, against the reference") {
     TempDir work;
     const Stack q = make_stack(4, 5, 4, 0.3), k = make_stack(2, 5, 4, 1.1), v = make_stack(2, 5, 2, 2.3);
-    write_stack(work / "q.npy", q), write_stack(work / "k.npy", k), write_stack(work / "v.npy", v);
-    const fs::path dump = work / "dump";
-    const RunResult r = run_attnlab({"compute", "--q", (work / "q.npy").string(), "--k", (work / "k.npy").string(),
-                                     "--v", (work / "v.npy").string(), "--mask", "causal", "--softcap", "3", "--sink",
-                                     "0.5,-1,2,4.25", "--backend", "cpu", "--dump", dump.string()});
-    INFO("stderr: " << r.err);
-    REQUIRE(r.status == 0);
+    const fs::path dump = compute_on_files(work, q, k, v, "3", "0.5,-1,2,4.25");
     const attnlab::Array weights = read_npy(dump / "weights.npy"), capped = read_npy(dump / "capped.npy");
     REQUIRE(weights.shape == std::vector<attnlab::Index>{4, 5, 5});
     const auto stats = lines_of(read_all(dump / "stats.csv"));

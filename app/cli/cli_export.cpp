@@ -66,7 +66,8 @@ std::optional<Index> parse_head(const std::string& text) {
 
 // The option checks that need no input: a mistake here costs no loading and no compute.
 void check_options(const ExportOptions& o, Format format) {
-  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output");
+  if (o.stage.empty())
+    throw InputError("export needs --stage: scores, scaled, masked, weights or output (capped with --softcap)");
   parse_stage(o.stage);
   if (!o.colormap.empty()) colormap_table(o.colormap);
   if (o.head) parse_head(*o.head);
@@ -283,7 +284,7 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
   const CLI::Validator any_whole =
       whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
   ExportOptions* out = &o;
-  command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output");
+  command.add_option("--stage", o.stage, "scores, scaled, masked, weights or output (capped with a soft-cap)");
   command.add_option("--out", o.out, "FILE.png or FILE.svg (written whole or not at all)");
   command
       .add_option_function<long long>(

@@ -38,6 +38,7 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
   s.heads = static_cast<int>(input.heads.value_or(1));
   s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
   s.stage = parse_stage(options.stage);
+  if (s.stage == Stage::capped) throw InputError("--stage capped needs a soft-cap, which the window does not take yet");
 }
 
 // The look and the engine's settings from the options, each checked.
@@ -171,6 +172,9 @@ void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptio
 }
 
 int run_gui(const InputOptions& input, const GuiOptions& options) {
+  if (input.softcap || input.sink)
+    throw InputError(std::string(input.softcap ? "--softcap" : "--sink") +
+                     " is not in the window yet: use it with compute, export or bench");
   gui::WindowOptions w;
   set_source(input, options, w);
   set_look(options, w.settings);

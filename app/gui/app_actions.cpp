@@ -73,10 +73,15 @@ void toggle_tab(AppState& app, AppState::Tab tab) {
 // The actions that change a setting; false for the others.
 bool act_on_settings(AppState& app, Action action) {
   Settings& s = app.settings;
-  const int stage = static_cast<int>(s.stage);
+  // The problem's stages: the five, and capped when it has a soft-cap.
+  const std::span<const Stage> stages = stages_with(app.problem().softcap.has_value());
+  const auto stage = std::find(stages.begin(), stages.end(), s.stage) - stages.begin();
+  const auto last = static_cast<std::ptrdiff_t>(stages.size()) - 1;
   switch (action) {
-    case Action::next_stage: s.stage = static_cast<Stage>(std::min(stage + 1, 4)); break;
-    case Action::previous_stage: s.stage = static_cast<Stage>(std::max(stage - 1, 0)); break;
+    case Action::next_stage: s.stage = stages[static_cast<std::size_t>(std::min(stage + 1, last))]; break;
+    case Action::previous_stage:
+      s.stage = stages[static_cast<std::size_t>(std::max<std::ptrdiff_t>(stage - 1, 0))];
+      break;
     case Action::next_query: s.query = std::min(s.query + 1, static_cast<int>(app.problem().lq()) - 1); break;
     case Action::previous_query: s.query = std::max(s.query - 1, 0); break;
     case Action::dk_up: s.dk = std::min(2 * static_cast<int>(app.problem().dk()), 1024); break;

@@ -42,6 +42,12 @@ std::string explanation(const Problem& p, Stage stage) {
       std::snprintf(text, sizeof text, "Scores are multiplied by s = %.4g%s.", resolve_scale(p.scale, p.dk()),
                     p.temperature != 1 ? " and divided by the temperature" : "");
       return text;
+    case Stage::capped:
+      std::snprintf(text, sizeof text,
+                    "The soft-cap C·tanh(x/C) with C = %.4g squeezes every scaled score into (−C, C): small ones "
+                    "pass almost unchanged, large ones flatten near ±C (Gemma 2).",
+                    p.softcap.value_or(0.0));
+      return text;
     case Stage::masked:
       return p.mask.kind == MaskSpec::Kind::none
                  ? "No mask: this query may attend every key. A mask would put −∞ where it may not look."
@@ -252,6 +258,7 @@ void draw_stepper(AppState& app, bool stats) {
     const Eigen::VectorXf& row = stage == Stage::output ? view.output
                                                         : (stage == Stage::weights  ? view.weights
                                                            : stage == Stage::masked ? view.masked
+                                                           : stage == Stage::capped ? view.capped
                                                            : stage == Stage::scaled ? view.scaled
                                                                                     : view.scores);
     bars.values.assign(row.data(), row.data() + row.size());

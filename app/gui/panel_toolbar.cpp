@@ -17,7 +17,6 @@
 namespace attnlab::gui {
 namespace {
 
-const char* stage_labels[] = {"scores", "scaled", "masked", "weights", "output"};
 
 struct Group {
   const char* id;
@@ -46,16 +45,19 @@ float slider_room(float width) {
 
 // ◀ scores scaled masked weights output ▶ and play.
 Group stage_group(AppState& app) {
-  float width = 2 * ImGui::GetFrameHeight() + button_width("\u25b6 play") + 7 * inner();
-  for (const char* label : stage_labels) width += button_width(label);
-  return {"toolbar.stage", width, [&app] {
+  // The problem's stages: the five, and capped when it has a soft-cap.
+  const std::span<const Stage> stages = stages_with(app.problem().softcap.has_value());
+  float width = 2 * ImGui::GetFrameHeight() + button_width("\u25b6 play") +
+                static_cast<float>(stages.size() + 2) * inner();
+  for (Stage stage : stages) width += button_width(stage_name(stage));
+  return {"toolbar.stage", width, [&app, stages] {
             if (ImGui::ArrowButton("##previous_stage", ImGuiDir_Left)) act(app, Action::previous_stage);
-            for (int k = 0; k < 5; ++k) {
+            for (Stage stage : stages) {
               ImGui::SameLine(0, inner());
-              const bool current = static_cast<int>(app.settings.stage) == k;
+              const bool current = app.settings.stage == stage;
+              const std::string label(stage_name(stage));
               if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-              if (fit_button(std::string("toolbar.stage.") + stage_labels[k], {stage_labels[k]}))
-                app.settings.stage = static_cast<Stage>(k);
+              if (fit_button("toolbar.stage." + label, {label})) app.settings.stage = stage;
               if (current) ImGui::PopStyleColor();
             }
             ImGui::SameLine(0, inner());

@@ -39,7 +39,9 @@ Precision word_value(const char*, const std::string& text, Precision) {
   return parse_precision(text);
 }
 Stage word_value(const char*, const std::string& text, Stage) {
-  return parse_stage(text);
+  const Stage stage = parse_stage(text);
+  if (stage == Stage::capped) throw InputError("stage capped needs a soft-cap, which the window does not take yet");
+  return stage;
 }
 
 std::string_view word(Source v) {

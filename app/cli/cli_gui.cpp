@@ -37,8 +37,13 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
   }
   s.heads = static_cast<int>(input.heads.value_or(1));
   s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
+  if (input.softcap) s.softcap_on = true, s.softcap = static_cast<float>(parse_softcap(*input.softcap));
+  if (input.sink) {
+    s.sink_on = true, s.sinks.clear();
+    for (double sink : parse_sinks(*input.sink)) s.sinks.push_back(static_cast<float>(sink));
+  }
   s.stage = parse_stage(options.stage);
-  if (s.stage == Stage::capped) throw InputError("--stage capped needs a soft-cap, which the window does not take yet");
+  if (s.stage == Stage::capped && !s.softcap_on) throw InputError("--stage capped needs --softcap C");
 }
 
 // The look and the engine's settings from the options, each checked.
@@ -172,9 +177,6 @@ void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptio
 }
 
 int run_gui(const InputOptions& input, const GuiOptions& options) {
-  if (input.softcap || input.sink)
-    throw InputError(std::string(input.softcap ? "--softcap" : "--sink") +
-                     " is not in the window yet: use it with compute, export or bench");
   gui::WindowOptions w;
   set_source(input, options, w);
   set_look(options, w.settings);

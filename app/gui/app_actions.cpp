@@ -88,6 +88,8 @@ bool act_on_settings(AppState& app, Action action) {
     case Action::dk_down: s.dk = std::max(static_cast<int>(app.problem().dk()) / 2, 1); break;
     case Action::toggle_present: s.present = !s.present; break;
     case Action::toggle_scaling: s.scale = s.scaling_on() ? ScaleSpec::Kind::none : ScaleSpec::Kind::sqrt; break;
+    case Action::toggle_softcap: s.softcap_on = !s.softcap_on; break;
+    case Action::toggle_sink: s.sink_on = !s.sink_on; break;
     case Action::next_mask: set_mask_kind(app, step_mask(s.mask, 1)); break;
     case Action::previous_mask: set_mask_kind(app, step_mask(s.mask, -1)); break;
     case Action::undo: step_history(app, true); break;
@@ -140,6 +142,8 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"dk-down", Action::dk_down},
                                                                 {"present", Action::toggle_present},
                                                                 {"scaling", Action::toggle_scaling},
+                                                                {"softcap", Action::toggle_softcap},
+                                                                {"sink", Action::toggle_sink},
                                                                 {"explorer", Action::toggle_explorer},
                                                                 {"export", Action::export_stage},
                                                                 {"export-all", Action::export_all},

@@ -262,9 +262,6 @@ TEST_SUITE("cli/softcap-sink") {
     check_refused({"bench", "--random", "--sink", "1,2"}, {"--sink", "2 logits"}, work / "none");
     check_refused({"bench", "--model", kModel.string(), "--text", "abc", "--softcap", "5"}, {"--softcap"},
                   work / "none");
-    // The window takes them in a later version: said, not silently ignored.
-    check_refused({"gui", "--softcap", "30", "--frames", "1"}, {"--softcap", "window"}, work / "none");
-    check_refused({"gui", "--sink", "1", "--frames", "1"}, {"--sink", "window"}, work / "none");
   }
 
   TEST_CASE("export: the title names the soft-cap and the sink, and --stage capped draws the capped scores") {

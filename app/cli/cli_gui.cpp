@@ -120,7 +120,8 @@ void add_window_options(CLI::App& c, GuiOptions& gui, const char* group) {
     action_list += (action_list.empty() ? "" : ", ") + std::string(name);
   c.add_option("--query", gui.query, "the selected query (default 0)")->group(group)->transform(any_int);
   c.add_option("--head", gui.head, "the selected head, with --heads (default 0)")->group(group)->transform(any_int);
-  c.add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
+  c.add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output (capped with --softcap)")
+      ->group(group);
   c.add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")
       ->group(group)
       ->check(real_number(limits::font_scale_lo, limits::font_scale_hi));

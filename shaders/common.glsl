@@ -2,8 +2,8 @@
 // The prelude (kernel_prelude in core/gl/shader_source.cpp) defines TILE, ROW_THREADS and the MASK_*
 // kinds.
 
-// Sizes, scale and mask are uniforms: changing them never recompiles a shader. The C++ mirror is
-// ProblemBlock in core/gl/gl_backend.cpp.
+// Sizes, scale, mask, soft-cap and sink are uniforms: changing them never recompiles a shader. The C++
+// mirror is ProblemBlock in core/gl/gl_backend.cpp.
 layout(std140, binding = 0) uniform ProblemBlock {
   uint lq;          // queries
   uint lk;          // keys
@@ -12,6 +12,9 @@ layout(std140, binding = 0) uniform ProblemBlock {
   float scale;      // scaled = scale · scores (the scale over the temperature)
   uint mask_kind;   // one of the MASK_* kinds
   uint mask_param;  // W of window:W, N of padding:N
+  float softcap;    // C of capped = C·tanh(scaled / C); 0: no soft-cap
+  float sink;       // the sink logit, when has_sink is 1
+  uint has_sink;    // 1: the sink joins every row's softmax denominator
 };
 
 // -inf by its bits: GLSL has no literal for it, and a test on the bits survives any optimisation
@@ -35,6 +38,24 @@ uvec2 key_range(uint i) {
     default: break;
   }
   return uvec2(clamp(lo, 0, keys), clamp(hi, 0, keys));
+}
+
+// tanh(x) to within a few ulps, never NaN: an odd polynomial near 0, where (1 − e)/(1 + e) with
+// e = exp(−2|x|) would lose x's digits to the subtraction, and that quotient further out, where e only
+// shrinks towards 0 (a driver's own tanh may go through exp(2x) and overflow to inf/inf).
+float tanh_exact(float x) {
+  const float a = abs(x);
+  if (a < 0.25) {
+    const float x2 = x * x;
+    return x * (1.0 + x2 * (-1.0 / 3.0 + x2 * (2.0 / 15.0 + x2 * (-17.0 / 315.0 + x2 * (62.0 / 2835.0)))));
+  }
+  const float e = exp(-2.0 * a);
+  return sign(x) * (1.0 - e) / (1.0 + e);
+}
+
+// The logit that meets the mask: Gemma 2's soft-cap C·tanh(t / C) of the scaled score t, or t itself.
+float capped_score(float t) {
+  return softcap > 0.0 ? softcap * tanh_exact(t / softcap) : t;
 }
 
 // Every invocation of the workgroup gets here, and then sees the others' shared-memory writes.

@@ -2,7 +2,8 @@
 // The output and the statistics only, FlashAttention style, in O(L) memory: a workgroup takes TILE
 // queries and walks the key tiles they may attend. Per query it keeps a running maximum m (from the
 // lowest finite float), sums rescaled by exp(m_old − m_new) whenever m grows, and a partial output
-// rescaled the same way; a query that may attend nothing gets a zero output. The statistics follow
+// rescaled the same way; a query that may attend nothing gets a zero output. A soft-cap caps each
+// scaled score before the mask; a sink joins the denominator at the end. The statistics follow
 // core/online_softmax.cpp tile by tile, so they match the full trace's.
 // Q at binding 0, K at 1, V at 2, the matrix mask at 3, output at 4, statistics at 5.
 #include "common.glsl"
@@ -125,10 +126,11 @@ void main() {
       const float score = tile_product(row0, k0);  // scores of (query, k0 + tx)
       const uint key = k0 + tx;
       const float t = scale * score;
-      float x = t;
+      const float logit = capped_score(t);
+      float x = logit;
       bool open = real && key >= keys.x && key < keys.y;
       if (open && mask_kind == MASK_MATRIX) {
-        x = t + additive[query * lk + key];
+        x = logit + additive[query * lk + key];
         open = !is_neg_inf(x);  // -inf in the mask, or a large negative one that overflowed to -inf
       }
       x_tile[ty][tx] = open ? x : neg_inf();
@@ -152,11 +154,11 @@ void main() {
     }
 
     if (real) {
-      const float inverse_sum = row_attended[ty] > 0u ? 1.0 / (1.0 + row_rest[ty]) : 0.0;
-      for (uint c = tx; c < dv; c += TILE) result[query * dv + c] *= inverse_sum;
+      const float factor = weight_factor(row_rest[ty], row_max[ty], row_attended[ty]);
+      for (uint c = tx; c < dv; c += TILE) result[query * dv + c] *= factor;
       if (tx == 0u)
         stats[query] = row_stats(row_rest[ty], row_rest2[ty], row_rest3[ty], row_spread[ty], row_mean[ty],
-                                 row_m2[ty], row_attended[ty]);
+                                 row_m2[ty], row_attended[ty], row_max[ty]);
     }
     sync();  // before the next block of queries resets the shared state
   }

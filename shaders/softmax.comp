@@ -1,8 +1,9 @@
 #version 430
 // Stages 2–4 and the statistics, fused, one query row per workgroup: scaled = scale · scores,
-// masked = scaled + A (-inf where the query may not attend), weights = softmax(masked) computed
-// stably, and the row's statistics with the definitions of core/online_softmax.cpp. A row with no
-// key to attend gets zero weights and is flagged.
+// capped = C·tanh(scaled / C) with a soft-cap, masked = (capped or scaled) + A (-inf where the query
+// may not attend), weights = softmax(masked) computed stably, with the sink in its denominator when
+// there is one, and the row's statistics with the definitions of core/online_softmax.cpp. A row with
+// no key to attend gets zero weights and is flagged.
 #include "common.glsl"
 #include "reduce.glsl"
 #include "row_stats.glsl"
@@ -14,6 +15,7 @@ layout(std430, binding = 2) buffer Scaled { float scaled[]; };
 layout(std430, binding = 3) buffer Masked { float masked[]; };
 layout(std430, binding = 4) buffer Weights { float weights[]; };
 layout(std430, binding = 5) writeonly buffer Stats { RowStats stats[]; };
+layout(std430, binding = 6) writeonly buffer Capped { float capped[]; };  // with a soft-cap only
 
 void main() {
   const uint id = gl_LocalInvocationID.x;
@@ -27,13 +29,15 @@ void main() {
     uint largest_at = lk, attended = 0u;
     for (uint j = id; j < lk; j += ROW_THREADS) {
       const float t = scale * scores[row + j];
-      float x = t;
+      const float c = capped_score(t);
+      float x = c;
       bool open = j >= keys.x && j < keys.y;
       if (open && mask_kind == MASK_MATRIX) {
-        x = t + additive[row + j];
+        x = c + additive[row + j];
         open = !is_neg_inf(x);  // -inf in the mask, or a large negative one that overflowed to -inf
       }
       scaled[row + j] = t;
+      if (softcap > 0.0) capped[row + j] = c;
       masked[row + j] = open ? x : neg_inf();
       if (open) {
         ++attended;
@@ -75,9 +79,9 @@ void main() {
     const vec4 sums = workgroup_sum(vec4(rest, rest2, rest3, spread));
     const float m2_total = workgroup_sum(vec4(m2)).x;
 
-    // Pass 3: weights = e / ℓ, ℓ = 1 + rest.
-    const float inverse_sum = 1.0 / (1.0 + sums.x);
-    for (uint j = id; j < lk; j += ROW_THREADS) weights[row + j] *= inverse_sum;
-    if (id == 0u) stats[query] = row_stats(sums.x, sums.y, sums.z, sums.w, mean, m2_total, count);
+    // Pass 3: weights = e / ℓ, ℓ = 1 + rest (e·a / d with a sink: see row_stats.glsl).
+    const float factor = weight_factor(sums.x, m, count);
+    for (uint j = id; j < lk; j += ROW_THREADS) weights[row + j] *= factor;
+    if (id == 0u) stats[query] = row_stats(sums.x, sums.y, sums.z, sums.w, mean, m2_total, count, m);
   }
 }

@@ -4,6 +4,7 @@
 #include <Eigen/Dense>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <vector>
 
 #include "core/attention/problem.hpp"
@@ -14,12 +15,13 @@ using MatD = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMaj
 
 struct RefStats {
   double mean = 0, std = 0, max_weight = 0, entropy = 0, effective_keys = 0, jacobian_norm = 0;
+  double sink_weight = 0;  // the sink's share: 1 − Σ weights
   long masked_keys = 0;
   bool fully_masked = false;
 };
 
 struct RefTrace {
-  MatD scores, scaled, masked, weights, output;
+  MatD scores, scaled, capped, masked, weights, output;  // capped: with a soft-cap only
   std::vector<RefStats> stats;
 };
 
@@ -38,29 +40,35 @@ inline double ref_mask(const Problem& p, long i, long j) {
   return 0;
 }
 
-// softmax of one row of masked scores, with its statistics, in float64.
+// softmax of one row of masked scores, with its statistics, in float64. A sink logit, when given, is
+// one more entry of the row, as gpt-oss's reference concatenates it: it takes part in the maximum and
+// the sum, and its weight is dropped. The statistics are over the keys.
 inline void ref_softmax_row(const Eigen::RowVectorXd& masked, const Eigen::RowVectorXd& scaled,
-                            Eigen::Ref<Eigen::RowVectorXd> weights, RefStats& s) {
+                            Eigen::Ref<Eigen::RowVectorXd> weights, RefStats& s, std::optional<double> sink = {}) {
   const long lk = masked.size();
   const double neg_inf = -std::numeric_limits<double>::infinity();
-  double mx = neg_inf;
+  double mx = sink.value_or(neg_inf);
   for (long j = 0; j < lk; ++j) mx = std::max(mx, masked(j));
   weights.setZero();
   s = RefStats{};
-  for (long j = 0; j < lk; ++j) s.masked_keys += masked(j) == neg_inf;
-  if (mx == neg_inf) {
+  long n = 0;
+  for (long j = 0; j < lk; ++j) {
+    s.masked_keys += masked(j) == neg_inf;
+    n += masked(j) != neg_inf;
+  }
+  if (n == 0) {
     s.fully_masked = true;
+    s.sink_weight = sink ? 1 : 0;
     return;
   }
-  double sum = 0;
+  double sum = sink ? std::exp(*sink - mx) : 0;
   for (long j = 0; j < lk; ++j)
     if (masked(j) != neg_inf) sum += std::exp(masked(j) - mx);
-  long n = 0;
+  if (sink) s.sink_weight = std::exp(*sink - mx) / sum;
   for (long j = 0; j < lk; ++j)
     if (masked(j) != neg_inf) {
       weights(j) = std::exp(masked(j) - mx) / sum;
       s.mean += scaled(j);
-      ++n;
     }
   s.mean /= n;
   for (long j = 0; j < lk; ++j)
@@ -83,12 +91,18 @@ inline void ref_softmax_row(const Eigen::RowVectorXd& masked, const Eigen::RowVe
 }
 
 // Weights and statistics from a given masked stage (to test the softmax apart from the products).
-inline RefTrace ref_softmax(const MatD& masked, const MatD& scaled) {
+inline RefTrace ref_softmax(const MatD& masked, const MatD& scaled, std::optional<double> sink = {}) {
   RefTrace r;
   r.weights = MatD::Zero(masked.rows(), masked.cols());
   r.stats.resize(masked.rows());
-  for (long i = 0; i < masked.rows(); ++i) ref_softmax_row(masked.row(i), scaled.row(i), r.weights.row(i), r.stats[i]);
+  for (long i = 0; i < masked.rows(); ++i)
+    ref_softmax_row(masked.row(i), scaled.row(i), r.weights.row(i), r.stats[i], sink);
   return r;
+}
+
+// Gemma 2's soft-cap, C·tanh(x / C), cell by cell.
+inline MatD ref_capped(const MatD& scaled, double softcap) {
+  return scaled.unaryExpr([softcap](double x) { return softcap * std::tanh(x / softcap); });
 }
 
 inline RefTrace reference(const Problem& p) {
@@ -103,10 +117,11 @@ inline RefTrace reference(const Problem& p) {
                                                      : p.scale.value;
   s /= p.temperature;
   r.scaled = s * r.scores;
-  r.masked = r.scaled;
+  if (p.softcap) r.capped = ref_capped(r.scaled, *p.softcap);
+  r.masked = p.softcap ? r.capped : r.scaled;
   for (long i = 0; i < lq; ++i)
     for (long j = 0; j < lk; ++j) r.masked(i, j) += ref_mask(p, i, j);
-  RefTrace soft = ref_softmax(r.masked, r.scaled);
+  RefTrace soft = ref_softmax(r.masked, r.scaled, p.sink);
   r.weights = soft.weights;
   r.stats = soft.stats;
   r.output = MatD::Zero(lq, dv);

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <limits>
+#include <optional>
 #include <string>
 
 #include "core/attention/backend.hpp"
@@ -84,10 +85,18 @@ inline void check_trace(const Problem& p, const Trace& t, const std::string& wha
   CHECK_MESSAGE(worst <= 1, what << " scores: " << worst << "× the rounding bound");
   check_close(t.scaled, double(p.effective_scale()) * to_double(t.scores), 1e-6, 1e-6, what + " scaled");
   MatD masked = to_double(t.scaled);
+  if (p.softcap) {
+    // C·tanh(x/C) in float32 is within a few ulps of C (or of the value, near 0).
+    check_close(t.capped, ref_capped(to_double(t.scaled), *p.softcap), 1e-6, 2e-6, what + " capped");
+    check_close(t.capped, end_to_end.capped, 1e-5, 1e-5, what + " capped from the inputs");
+    masked = to_double(t.capped);
+  } else {
+    CHECK_MESSAGE(t.capped.size() == 0, what << ": a capped stage without a soft-cap");
+  }
   for (long i = 0; i < p.lq(); ++i)
     for (long j = 0; j < p.lk(); ++j) masked(i, j) += ref_mask(p, i, j);
   check_close(t.masked, masked, 1e-6, 1e-6, what + " masked");
-  const RefTrace soft = ref_softmax(to_double(t.masked), to_double(t.scaled));
+  const RefTrace soft = ref_softmax(to_double(t.masked), to_double(t.scaled), p.sink);
   check_close(t.weights, soft.weights, 1e-6, 1e-5, what + " weights from masked");
   check_close(t.output, to_double(t.weights) * to_double(p.v), 1e-5, 1e-5, what + " output from weights");
   check_close(t.weights, end_to_end.weights, 1e-5, 1e-5, what + " weights");
@@ -104,6 +113,16 @@ inline void check_trace(const Problem& p, const Trace& t, const std::string& wha
     CHECK(s.entropy == doctest::Approx(r.entropy).epsilon(1e-4).scale(1));
     CHECK(s.effective_keys == doctest::Approx(r.effective_keys).epsilon(1e-4));
     CHECK(s.jacobian_norm == doctest::Approx(r.jacobian_norm).epsilon(1e-4).scale(1e-3));
+    CHECK(s.sink_weight == doctest::Approx(r.sink_weight).epsilon(1e-5).scale(1e-2));
+    CHECK(s.sink_weight == doctest::Approx(end_to_end.stats[i].sink_weight).epsilon(1e-5).scale(1e-2));
+    if (!p.sink) CHECK(s.sink_weight == 0);
+  }
+  // With a sink the weights and the sink's share add up to 1; without one, the weights alone.
+  for (long i = 0; i < p.lq(); ++i) {
+    if (t.stats[i].fully_masked) continue;
+    CHECK_MESSAGE(
+        t.weights.row(i).sum() + t.stats[i].sink_weight == doctest::Approx(1).epsilon(1e-5),
+        what << " query " << i << ": Σ weights " << t.weights.row(i).sum() << ", sink " << t.stats[i].sink_weight);
   }
 }
 
@@ -121,6 +140,7 @@ inline void check_same_output_and_stats(const Trace& streamed, const Trace& full
     CHECK(a.max_weight == doctest::Approx(b.max_weight).epsilon(1e-5));
     CHECK(a.entropy == doctest::Approx(b.entropy).epsilon(1e-4).scale(1));
     CHECK(a.jacobian_norm == doctest::Approx(b.jacobian_norm).epsilon(1e-4).scale(1e-3));
+    CHECK(a.sink_weight == doctest::Approx(b.sink_weight).epsilon(1e-5).scale(1e-2));
   }
 }
 
@@ -162,6 +182,44 @@ void for_each_scale_case(Check&& check) {
     p.temperature = 1.7;
     check(p, std::string("scale ") + scale);
   }
+}
+
+// ... and a soft-cap, a sink, or both, on every kind of mask: scores beyond the cap, sinks that
+// weigh little and sinks that take most of the weight, rows that may attend nothing. Every soft-cap
+// and sink is a float32 value, as the kernels take them.
+template <class Check>
+void for_each_softcap_sink_case(Check&& check) {
+  struct Setting {
+    std::optional<double> softcap, sink;
+    const char* name;
+  };
+  const Setting settings[] = {{2.5, {}, "soft-cap 2.5"},
+                              {{}, 0.5, "sink 0.5"},
+                              {5.0, -1.25, "soft-cap 5, sink -1.25"},
+                              {0.75, 3.75, "soft-cap 0.75, sink 3.75 (most of the weight)"},
+                              {{}, 40.0, "sink 40 (all of the weight)"}};
+  const Shape sizes[] = {{1, 1, 1, 1}, {9, 4, 8, 3}, {7, 300, 17, 5}, {130, 257, 64, 33}};
+  std::uint64_t seed = 300;
+  for (const Shape& shape : sizes)
+    for (const char* spec : {"none", "causal", "causal-bottom-right", "window:3", "float", "lowest"})
+      for (const Setting& setting : settings) {
+        // The large shape (several query blocks and key tiles) with both set; the rest on small ones.
+        if (shape.lq > 100 && &setting != &settings[2]) continue;
+        Problem p = random_problem(shape.lq, shape.lk, shape.dk, shape.dv, seed++, 2.0f);
+        const std::string mask = spec;
+        if (mask == "float") p.mask = float_mask(shape.lq, shape.lk);
+        else if (mask == "lowest") p.mask = lowest_mask(shape.lq, shape.lk);
+        else p.mask = parse_mask(spec);
+        p.softcap = setting.softcap;
+        p.sink = setting.sink;
+        check(p, shape_name(shape) + " mask " + mask + ", " + setting.name);
+      }
+  // Unscaled scores of σ = 1 at dk = 64 (spread 8) against a cap of 5: most cells near ±5.
+  Problem p = random_problem(20, 33, 64, 4, 7);
+  p.scale = parse_scale("none");
+  p.softcap = 5.0;
+  p.sink = 2.0;
+  check(p, "unscaled, soft-cap 5, sink 2");
 }
 
 // An engine on some backend through a scale, a mask and a temperature change: it keeps the scores

@@ -133,8 +133,10 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   if (options.stages != "all" || !options.after.empty() || options.tile)
     throw InputError("--stages, --after and --tile time the engine: with --model, bench times the forward pass");
   if (input.layer) throw InputError("--layer does not apply to bench: the forward pass runs every layer");
-  if (input.mask_given || input.scale_given)
-    throw InputError("--mask and --scale change the lab's view of a layer, not the forward pass that bench times");
+  if (input.mask_given || input.scale_given || input.softcap || input.sink)
+    throw InputError(
+        "--mask, --scale, --softcap and --sink change the lab's view of a layer, not the forward pass "
+        "that bench times");
   check_model_options(input);
   if (input.tokens.token_ids) parse_token_ids(*input.tokens.token_ids);  // a malformed list costs no loading
 
@@ -222,7 +224,7 @@ Mode bench_mode(const BenchOptions& options) {
 
 // Every repetition's time, in total and per stage.
 struct Timings {
-  std::vector<double> total, scores, scaled, masked, weights, output;
+  std::vector<double> total, scores, scaled, capped, masked, weights, output;
 };
 Timings time_steps(Step& step, int repeat) {
   Timings t;
@@ -230,7 +232,8 @@ Timings time_steps(Step& step, int repeat) {
     const auto start = Clock::now();
     const StageTimes times = step();
     t.total.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
-    t.scores.push_back(times.scores), t.scaled.push_back(times.scaled), t.masked.push_back(times.masked);
+    t.scores.push_back(times.scores), t.scaled.push_back(times.scaled), t.capped.push_back(times.capped);
+    t.masked.push_back(times.masked);
     t.weights.push_back(times.weights), t.output.push_back(times.output);
   }
   return t;
@@ -257,11 +260,14 @@ nlohmann::json bench_result(Engine& engine, const std::string& device, const Ben
       {"median_ms", {{"total", total_ms}, {"output", median(t.output)}}},
       {"gflops", flops / (total_ms * 1e6)},
   };
+  if (p.softcap) result["softcap"] = *p.softcap;
+  if (p.sink) result["sink"] = *p.sink;
   if (auto* cpu = dynamic_cast<CpuBackend*>(&engine.backend()); cpu && mode == Mode::output_only)
     result["tile"] = cpu->key_tile();
   if (mode == Mode::full) {
     auto& m = result["median_ms"];
     m["scores"] = median(t.scores), m["scaled"] = median(t.scaled), m["masked"] = median(t.masked);
+    if (p.softcap) m["capped"] = median(t.capped);
     m["weights"] = median(t.weights);
     if (options.after.empty() && engine.backend().name() == "cpu") {
       const double floor = products_ms(p, options.repeat);
@@ -299,7 +305,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   // (files once read, when their sizes are known).
   if (const auto sizes = planned_sizes(input)) check_bench_memory(*sizes, options);
   Problem problem = load_problem(input);
-  const RunSizes sizes{1, 1, problem.lq(), problem.lk(), problem.dk(), problem.dv()};
+  const RunSizes sizes{1, 1, problem.lq(), problem.lk(), problem.dk(), problem.dv(), problem.softcap.has_value()};
   check_bench_memory(sizes, options);
   BackendChoice choice = open_tiled_backend(options);
   // The device, and why "auto" took the CPU when it did: what a benchmark result must say.

@@ -42,11 +42,13 @@ std::string number(float x) {
   return text;
 }
 
-// One head keeps the single-head layout exactly; more add a leading `head` column.
-std::string stats_csv(const std::vector<Trace>& traces) {
+// One head keeps the single-head layout exactly; more add a leading `head` column, and a sink a last
+// `sink_weight` column (its share of the softmax: 1 − Σ weights).
+std::string stats_csv(const std::vector<Trace>& traces, bool sink) {
   const bool heads = traces.size() > 1;
   std::string csv = std::string(heads ? "head," : "") +
-                    "query,mean,std,max_weight,entropy,effective_keys,jacobian_norm,masked_keys\n";
+                    "query,mean,std,max_weight,entropy,effective_keys,jacobian_norm,masked_keys" +
+                    (sink ? ",sink_weight\n" : "\n");
   for (std::size_t h = 0; h < traces.size(); ++h)
     for (std::size_t i = 0; i < traces[h].stats.size(); ++i) {
       const RowStats& s = traces[h].stats[i];
@@ -54,25 +56,29 @@ std::string stats_csv(const std::vector<Trace>& traces) {
       csv += std::to_string(i);
       for (float x : {s.mean, s.std, s.max_weight, s.entropy, s.effective_keys, s.jacobian_norm})
         csv += "," + number(x);
-      csv += "," + std::to_string(s.masked_keys) + "\n";
+      csv += "," + std::to_string(s.masked_keys);
+      if (sink) csv += "," + number(s.sink_weight);
+      csv += "\n";
     }
   return csv;
 }
 
 // All files land together or not at all; directories made here are removed again on failure.
+// capped.npy only with a soft-cap.
 using Files = std::vector<std::pair<std::string, std::string>>;  // name, bytes
-void dump(const std::vector<Trace>& traces, const std::filesystem::path& dir, const Files& extra = {}) {
+void dump(const HeadsProblem& problem, const std::vector<Trace>& traces, const std::filesystem::path& dir,
+          const Files& extra = {}) {
   NewDirectories made(dir);
   AtomicBatch batch;
   // Each stage is written from the traces themselves, with no copy of it in between.
-  for (Stage s : all_stages)
+  for (Stage s : stages_with(problem.softcap.has_value()))
     batch.add(dir / (std::string(stage_name(s)) + ".npy"), [&traces, s](const ByteSink& put) {
       if (traces.size() == 1) return write_npy(put, traces.front().stage(s));
       std::vector<const Matrix*> heads;
       for (const Trace& trace : traces) heads.push_back(&trace.stage(s));
       write_npy(put, heads);
     });
-  batch.add(dir / "stats.csv", stats_csv(traces));
+  batch.add(dir / "stats.csv", stats_csv(traces, !problem.sinks.empty()));
   for (const auto& [name, bytes] : extra) batch.add(dir / name, bytes);
   try {
     batch.commit();
@@ -188,7 +194,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
       if (traces.size() > 1) std::printf("%shead %zu\n", h > 0 ? "\n" : "", h);
       print_weights(problem, traces[h]);
     }
-  if (!options.dump.empty()) dump(traces, options.dump, run ? model_files(*run, problem) : Files{});
+  if (!options.dump.empty()) dump(problem, traces, options.dump, run ? model_files(*run, problem) : Files{});
   if (options.json) print_next_json(*run);
   return 0;
 }

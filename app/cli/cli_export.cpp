@@ -73,7 +73,7 @@ std::optional<Index> parse_head(const std::string& text) {
 
 // The option checks that need no input: a mistake here costs no loading and no compute.
 void check_options(const ExportOptions& o, Format format) {
-  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output (or rollout)");
+  if (o.stage.empty()) throw InputError("export needs --stage: scores, scaled, masked, weights or output (capped with --softcap; rollout with --model)");
   if (o.stage == kRollout) {
     if (o.plain) throw InputError("--plain draws one stage of one head: --stage rollout is a figure of every layer");
     if (o.head) throw InputError("--head picks a head: --stage rollout is the mean of every head of every layer");
@@ -344,7 +344,8 @@ void add_figure_options(CLI::App& command, ExportOptions& o) {
       whole_number({std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::max()});
   ExportOptions* out = &o;
   command.add_option("--stage", o.stage,
-                     "scores, scaled, masked, weights or output; rollout (with --model: every layer)");
+                     "scores, scaled, masked, weights or output (capped with a soft-cap); rollout (with --model: every "
+                     "layer)");
   command.add_option("--out", o.out, "FILE.png or FILE.svg (written whole or not at all)");
   command
       .add_option_function<long long>(

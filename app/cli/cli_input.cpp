@@ -114,6 +114,16 @@ void add_input_options(CLI::App& c, InputOptions& in) {
   c.add_option("--mask", in.mask, "none (default), causal, causal-bottom-right, window:W, padding:N, file:PATH")
       ->group(group);
   c.add_option("--scale", in.scale, "sqrt (1/√dk, default), none, or a number")->group(group);
+  c.add_option_function<std::string>(
+       "--softcap", [&in](const std::string& t) { in.softcap = t; },
+       "C > 0: scaled scores become C·tanh(s/C) before the mask (Gemma 2), the stage capped")
+      ->type_name("C")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--sink", [&in](const std::string& t) { in.sink = t; },
+       "a sink logit in every row's softmax denominator (gpt-oss): S for every head, or S1,S2,… one per head")
+      ->type_name("S")
+      ->group(group);
   add_model_input_options(c, in);
   c.add_option_function<std::string>(
        "--layer", [&in](const std::string& t) { in.layer = t; }, "with --model: the layer shown, 0-based (default 0)")

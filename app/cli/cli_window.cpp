@@ -36,7 +36,13 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
   }
   s.heads = static_cast<int>(input.heads.value_or(1));
   s.kv_heads = static_cast<int>(input.kv_heads.value_or(s.heads));
+  if (input.softcap) s.softcap_on = true, s.softcap = static_cast<float>(parse_softcap(*input.softcap));
+  if (input.sink) {
+    s.sink_on = true, s.sinks.clear();
+    for (double sink : parse_sinks(*input.sink)) s.sinks.push_back(static_cast<float>(sink));
+  }
   s.stage = parse_stage(options.stage);
+  if (s.stage == Stage::capped && !s.softcap_on) throw InputError("--stage capped needs --softcap C");
 }
 
 // The look and the engine's settings from the options, each checked.
@@ -113,7 +119,8 @@ void add_window_options(CLI::App& c, GuiOptions& gui, const char* group) {
     action_list += (action_list.empty() ? "" : ", ") + std::string(name);
   c.add_option("--query", gui.query, "the selected query (default 0)")->group(group)->transform(any_int);
   c.add_option("--head", gui.head, "the selected head, with --heads (default 0)")->group(group)->transform(any_int);
-  c.add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output")->group(group);
+  c.add_option("--stage", gui.stage, "scores (default), scaled, masked, weights or output (capped with --softcap)")
+      ->group(group);
   c.add_option("--font-scale", gui.font_scale, "text size, 0.5 to 4 (default 1)")
       ->group(group)
       ->check(real_number(limits::font_scale_lo, limits::font_scale_hi));

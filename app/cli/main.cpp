@@ -69,7 +69,10 @@ void check_stdout() {
   std::cout.flush();  // through stdout's buffer (cout is synchronised with stdio), so errno tells why
   const bool flushed = std::fflush(stdout) == 0;
   if (flushed && !std::ferror(stdout) && std::cout.good()) return;
-  const int error = errno ? errno : earlier;
+  int error = errno ? errno : earlier;
+  // A write that failed while printing (output past stdout's buffer) leaves the error flag but no
+  // errno by now: one more byte, to a file already cut short, tells why.
+  if (!error && ::write(STDOUT_FILENO, "\n", 1) < 0) error = errno;
   throw RunError(std::string("cannot write to standard output") +
                  (error ? std::string(": ") + std::strerror(error) : std::string()));
 }

@@ -73,16 +73,23 @@ void toggle_tab(AppState& app, AppState::Tab tab) {
 // The actions that change a setting; false for the others.
 bool act_on_settings(AppState& app, Action action) {
   Settings& s = app.settings;
-  const int stage = static_cast<int>(s.stage);
+  // The problem's stages: the five, and capped when it has a soft-cap.
+  const std::span<const Stage> stages = stages_with(app.problem().softcap.has_value());
+  const auto stage = std::find(stages.begin(), stages.end(), s.stage) - stages.begin();
+  const auto last = static_cast<std::ptrdiff_t>(stages.size()) - 1;
   switch (action) {
-    case Action::next_stage: s.stage = static_cast<Stage>(std::min(stage + 1, 4)); break;
-    case Action::previous_stage: s.stage = static_cast<Stage>(std::max(stage - 1, 0)); break;
+    case Action::next_stage: s.stage = stages[static_cast<std::size_t>(std::min(stage + 1, last))]; break;
+    case Action::previous_stage:
+      s.stage = stages[static_cast<std::size_t>(std::max<std::ptrdiff_t>(stage - 1, 0))];
+      break;
     case Action::next_query: s.query = std::min(s.query + 1, static_cast<int>(app.problem().lq()) - 1); break;
     case Action::previous_query: s.query = std::max(s.query - 1, 0); break;
     case Action::dk_up: s.dk = std::min(2 * static_cast<int>(app.problem().dk()), 1024); break;
     case Action::dk_down: s.dk = std::max(static_cast<int>(app.problem().dk()) / 2, 1); break;
     case Action::toggle_present: s.present = !s.present; break;
     case Action::toggle_scaling: s.scale = s.scaling_on() ? ScaleSpec::Kind::none : ScaleSpec::Kind::sqrt; break;
+    case Action::toggle_softcap: s.softcap_on = !s.softcap_on; break;
+    case Action::toggle_sink: s.sink_on = !s.sink_on; break;
     case Action::next_mask: set_mask_kind(app, step_mask(s.mask, 1)); break;
     case Action::previous_mask: set_mask_kind(app, step_mask(s.mask, -1)); break;
     case Action::undo: step_history(app, true); break;
@@ -138,6 +145,8 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"dk-down", Action::dk_down},
                                                                 {"present", Action::toggle_present},
                                                                 {"scaling", Action::toggle_scaling},
+                                                                {"softcap", Action::toggle_softcap},
+                                                                {"sink", Action::toggle_sink},
                                                                 {"explorer", Action::toggle_explorer},
                                                                 {"export", Action::export_stage},
                                                                 {"export-all", Action::export_all},

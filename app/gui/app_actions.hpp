@@ -20,6 +20,8 @@ enum class Action {
   dk_down,
   toggle_present,
   toggle_scaling,
+  toggle_softcap,
+  toggle_sink,
   toggle_explorer,
   export_stage,
   export_all,

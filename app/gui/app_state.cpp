@@ -9,6 +9,8 @@ namespace attnlab::gui {
 namespace {
 
 void clamp_view(AppState& app) {
+  // The capped stage goes with the cap: without one the stepper is back at the scaled scores.
+  if (app.settings.stage == Stage::capped && !app.problem().softcap) app.settings.stage = Stage::scaled;
   app.settings.query = std::clamp(app.settings.query, 0, static_cast<int>(app.problem().lq()) - 1);
   app.settings.head = std::clamp(app.settings.head, 0, static_cast<int>(app.heads.heads()) - 1);
 }
@@ -103,7 +105,8 @@ void apply(AppState& app) {
       s.model_text == old.model_text)
     follow_layer(s, old.layer, app.model);
   const bool inputs = !same_in(s, old, {Part::source, Part::model, Part::heads});
-  const bool rebuilt = inputs || !same_in(s, old, {Part::dk}) || s.head != old.head;
+  // A new soft-cap or sink rebuilds the heads from the loaded source: each head has its own sink.
+  const bool rebuilt = inputs || !same_in(s, old, {Part::dk, Part::cap}) || s.head != old.head;
   const bool scale = !same_in(s, old, {Part::scale}), mask = !same_in(s, old, {Part::mask});
   const bool precision = !same_in(s, old, {Part::precision});
   if (!rebuilt && !scale && !mask && !precision) return;

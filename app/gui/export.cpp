@@ -85,6 +85,8 @@ std::string settings_tag(const ExportSource& source) {
   }
   if (p.mask.kind != MaskSpec::Kind::none) tag += "-" + mask_tag(applied.mask);
   if (p.temperature != 1) tag += "-t" + short_number(p.temperature);
+  if (p.softcap) tag += "-cap" + short_number(*p.softcap);
+  if (p.sink) tag += "-sink" + short_number(*p.sink);
   if (applied.precision != Precision::fp32) tag += "-" + std::string(precision_name(applied.precision));
   if (!applied.subtract_max) tag += "-nomax";
   if (source.heads.heads() > 1) tag += "-head" + std::to_string(applied.head);
@@ -119,15 +121,16 @@ std::string export_stage(const ExportSource& source, Stage stage, const std::fil
 std::string export_all(const ExportSource& source, const std::filesystem::path& dir) {
   const std::string tag = settings_tag(source);
   std::vector<std::string> bases;
-  for (Stage stage : all_stages)
+  const std::span<const Stage> stages = stages_with(source.problem.softcap.has_value());
+  for (Stage stage : stages)
     for (const std::string& b : stage_bases(source, std::string(stage_name(stage)) + "-" + tag)) bases.push_back(b);
   const std::string suffix = free_suffix(dir, bases, stage_exts);
   AtomicBatch batch;
-  for (Stage stage : all_stages)
-    add_stage(source, batch, dir, stage, std::string(stage_name(stage)) + "-" + tag + suffix);
+  for (Stage stage : stages) add_stage(source, batch, dir, stage, std::string(stage_name(stage)) + "-" + tag + suffix);
   make_dir(dir);
   batch.commit();
-  return "exported all five stages to " + dir.string() + " as STAGE-" + tag + suffix + " (.png, .svg, .npy, .csv)";
+  return "exported all " + std::string(stages.size() == 5 ? "five" : "six") + " stages to " + dir.string() +
+         " as STAGE-" + tag + suffix + " (.png, .svg, .npy, .csv)";
 }
 
 }  // namespace attnlab::gui

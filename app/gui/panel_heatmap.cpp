@@ -37,7 +37,11 @@ std::string title(const AppState& app) {
       app.applied.source == Source::model ? "layer " + std::to_string(app.applied.layer) + " · " : "";
   const std::string head =
       heads < 2 ? "" : "head " + std::to_string(app.applied.head) + " of " + std::to_string(heads) + " · ";
-  return layer + head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + ", mask " + p.mask.text();
+  std::string extra;
+  if (p.softcap) extra += printed(", soft-cap C = %.3g", *p.softcap);
+  if (p.sink) extra += printed(", sink %.3g", *p.sink);
+  return layer + head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + extra + ", mask " +
+         p.mask.text();
 }
 
 // Toggles one cell of the painted mask, starting from the current mask's pattern.

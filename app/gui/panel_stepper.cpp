@@ -1,4 +1,4 @@
-// Stepper: one query through scores → scaled → masked → weights → output, with its numbers. Its
+// Stepper: one query through scores → scaled (→ capped) → masked → weights → output, with its numbers. Its
 // parts fold in a fixed order when the panel is short — the bars first, then the explanation (one
 // line that opens it) — so that the q·k line, the table of every key and the query's statistics stay
 // on screen; the table scrolls only when the keys are many.
@@ -42,11 +42,24 @@ std::string explanation(const Problem& p, Stage stage) {
       std::snprintf(text, sizeof text, "Scores are multiplied by s = %.4g%s.", resolve_scale(p.scale, p.dk()),
                     p.temperature != 1 ? " and divided by the temperature" : "");
       return text;
+    case Stage::capped:
+      std::snprintf(text, sizeof text,
+                    "The soft-cap C·tanh(x/C) with C = %.4g squeezes every scaled score into (−C, C): small ones "
+                    "pass almost unchanged, large ones flatten near ±C (Gemma 2).",
+                    p.softcap.value_or(0.0));
+      return text;
     case Stage::masked:
       return p.mask.kind == MaskSpec::Kind::none
                  ? "No mask: this query may attend every key. A mask would put −∞ where it may not look."
                  : "Keys this query may not see get −∞ (grey), so softmax gives them weight 0.";
     case Stage::weights:
+      if (p.sink) {
+        std::snprintf(text, sizeof text,
+                      "Softmax with a sink: the sink's logit %.3g joins the sum, exp(x − max) / (exp(sink − max) + "
+                      "Σ exp(x − max)), but has no value. The weights add up to less than 1 (gpt-oss).",
+                      *p.sink);
+        return text;
+      }
       return "Softmax turns the row into weights that are positive and add up to 1: exp(x − max) / Σ exp(x − max).";
     case Stage::output: break;
   }
@@ -67,8 +80,35 @@ std::vector<std::string> dot_product(const Problem& p, Index i, Index j) {
 }
 
 std::vector<std::string> values_line(const QueryView& view, Index focus) {
-  return {"scaled " + format_value(view.scaled(focus)), "  masked " + format_value(view.masked(focus)),
-          "  weight " + format_value(view.weights(focus))};
+  std::vector<std::string> line{"scaled " + format_value(view.scaled(focus))};
+  if (view.capped.size() > 0) line.push_back("  capped " + format_value(view.capped(focus)));
+  line.push_back("  masked " + format_value(view.masked(focus)));
+  line.push_back("  weight " + format_value(view.weights(focus)));
+  return line;
+}
+
+// A column of the table: its header and its numbers.
+struct Column {
+  const char* name;
+  const Eigen::VectorXf* values;
+};
+
+// The columns up to the stage shown: q·k, scaled, capped (with a soft-cap), masked, weight.
+std::vector<Column> columns_to(const QueryView& view, Stage stage) {
+  std::vector<Column> out{{"q·k", &view.scores}};
+  if (stage >= Stage::scaled) out.push_back({"scaled", &view.scaled});
+  if (stage >= Stage::capped && view.capped.size() > 0) out.push_back({"capped", &view.capped});
+  if (stage >= Stage::masked) out.push_back({"masked", &view.masked});
+  if (stage >= Stage::weights) out.push_back({"weight", &view.weights});
+  return out;
+}
+
+// The Σ line: the weights add up to 1, or with a sink to 1 less the sink's share.
+std::string sum_line(const QueryView& view) {
+  const float total = view.weights.sum();
+  if (std::isnan(total)) return "Σ weights = NaN";
+  if (!view.sink) return printed("Σ weights = %.3f", total);
+  return printed("Σ weights = %.3f, + the sink's %.3f = 1", total, view.sink_weight());
 }
 
 // The key the q·k line is about: the one under the mouse, else the heaviest.
@@ -98,7 +138,7 @@ Parts plan(AppState& app, float width, float height, bool stats) {
   const Problem& p = app.problem();
   const QueryView view = query_view(p, app.trace(), app.settings.query);
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float line = ImGui::GetTextLineHeightWithSpacing(), frame = ImGui::GetFrameHeightWithSpacing();
+  const float frame = ImGui::GetFrameHeightWithSpacing();
   const Stage stage = app.settings.stage;
   float fixed = app.settings.present ? 0 : frame;  // the tiles checkbox (T, presenting)
   const std::string warning = row_warning(app, view);
@@ -107,7 +147,8 @@ Parts plan(AppState& app, float width, float height, bool stats) {
   fixed += chunks_height(dot_product(p, app.settings.query, focus), width);
   if (stage >= Stage::scaled) fixed += chunks_height(values_line(view, focus), width);
   if (stats) fixed += style.ItemSpacing.y + 1 + stats_height(app, width);  // a separator, then the statistics
-  const float table_extra = table_row() + 4 + style.ItemSpacing.y + (shows_sum(stage) ? line : 0);
+  const float table_extra =
+      table_row() + 4 + style.ItemSpacing.y + (shows_sum(stage) ? wrapped_height(sum_line(view), width) : 0);
   const int keys = static_cast<int>(p.lk());
 
   Parts parts;
@@ -133,9 +174,10 @@ Parts plan(AppState& app, float width, float height, bool stats) {
 // The table of every key's numbers, as tall as its rows or as `most` (then it scrolls).
 void row_numbers(AppState& app, const QueryView& view, float most) {
   const Problem& p = app.problem();
-  const int stage = static_cast<int>(app.settings.stage);
-  const int columns = 1 + std::min(stage, 3) + 1 + (stage == 4);
-  const bool sum = shows_sum(app.settings.stage);
+  const Stage stage = app.settings.stage;
+  const std::vector<Column> shown_columns = columns_to(view, stage);
+  const int columns = 1 + static_cast<int>(shown_columns.size()) + (stage == Stage::output);
+  const bool sum = shows_sum(stage);
   const ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV;
   const float height =
       std::min(table_row() * static_cast<float>(std::min<Index>(p.lk(), table_rows_most) + 1) + 4, most);
@@ -144,11 +186,9 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
   float key_w = text_width("key");
   for (Index j = 0; j < std::min<Index>(p.lk(), 256); ++j) key_w = std::max(key_w, text_width(key_label(p, j)));
   ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed, std::min(key_w, ImGui::GetFontSize() * 7));
-  const char* names[] = {"q·k", "scaled", "masked", "weight"};
-  for (int c = 0; c <= std::min(stage, 3); ++c) ImGui::TableSetupColumn(names[c]);
-  if (stage == 4) ImGui::TableSetupColumn("‖w·v‖");
+  for (const Column& c : shown_columns) ImGui::TableSetupColumn(c.name);
+  if (stage == Stage::output) ImGui::TableSetupColumn("‖w·v‖");
   ImGui::TableHeadersRow();
-  const Eigen::VectorXf* cols[] = {&view.scores, &view.scaled, &view.masked, &view.weights};
   // A cell's text, checked against its column's room: a number in fewer digits before an ellipsis.
   const auto cell = [](const std::string& text, std::optional<float> value = std::nullopt) {
     ImGui::TableNextColumn();
@@ -169,17 +209,15 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
         ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
       cell(key_label(p, j));
       audit_item("stepper.table.row." + std::to_string(j));
-      for (int c = 0; c <= std::min(stage, 3); ++c) cell(format_value((*cols[c])(j)), (*cols[c])(j));
-      if (stage == 4) cell(format_value(view.contributions.row(j).norm()), view.contributions.row(j).norm());
+      for (const Column& c : shown_columns) cell(format_value((*c.values)(j)), (*c.values)(j));
+      if (stage == Stage::output)
+        cell(format_value(view.contributions.row(j).norm()), view.contributions.row(j).norm());
     }
   }
   ImGui::EndTable();
   audit_item("stepper.table");
-  if (sum) {
-    // The lesson's point in one line: the weights of a row add up to 1.
-    const float total = view.weights.sum();
-    audited_text("stepper.sum", std::isnan(total) ? "Σ weights = NaN" : printed("Σ weights = %.3f", total));
-  }
+  // The lesson's point in one line: the weights of a row add up to 1, or with a sink where the rest went.
+  if (sum) wrapped_text("stepper.sum", sum_line(view));
 }
 
 }  // namespace
@@ -252,6 +290,7 @@ void draw_stepper(AppState& app, bool stats) {
     const Eigen::VectorXf& row = stage == Stage::output ? view.output
                                                         : (stage == Stage::weights  ? view.weights
                                                            : stage == Stage::masked ? view.masked
+                                                           : stage == Stage::capped ? view.capped
                                                            : stage == Stage::scaled ? view.scaled
                                                                                     : view.scores);
     bars.values.assign(row.data(), row.data() + row.size());
@@ -261,6 +300,16 @@ void draw_stepper(AppState& app, bool stats) {
     for (float v : bars.values)
       if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
     if (largest == 0) largest = 1;
+    // With a soft-cap, the scaled stage shows where the cap will put each score and the capped
+    // stage where each score was: both against the lines at ±C.
+    if (p.softcap && (stage == Stage::scaled || stage == Stage::capped)) {
+      bars.cap = static_cast<float>(*p.softcap);
+      const Eigen::VectorXf& other = stage == Stage::scaled ? view.capped : view.scaled;
+      (stage == Stage::scaled ? bars.after : bars.before).assign(other.data(), other.data() + other.size());
+      for (float v : other)
+        if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
+      largest = std::max(largest, 1.1f * bars.cap);
+    }
     bars.lo = stage == Stage::weights ? 0 : -largest;
     bars.hi = stage == Stage::weights ? 1 : largest;
     const ColourRange range = stage_colours(app);
@@ -279,7 +328,8 @@ void draw_stepper(AppState& app, bool stats) {
   if (stage >= Stage::scaled) chunks_text("stepper.values", values_line(view, focus));
   // The table takes what is left above the Σ line and the statistics.
   const ImGuiStyle& style = ImGui::GetStyle();
-  float under = style.ItemSpacing.y + (shows_sum(stage) ? ImGui::GetTextLineHeightWithSpacing() : 0);
+  float under =
+      style.ItemSpacing.y + (shows_sum(stage) ? wrapped_height(sum_line(view), ImGui::GetContentRegionAvail().x) : 0);
   if (stats) under += style.ItemSpacing.y + 1 + stats_height(app, ImGui::GetContentRegionAvail().x);
   row_numbers(app, view,
               std::max(ImGui::GetContentRegionAvail().y - under, table_row() * static_cast<float>(parts.rows + 1) + 4));

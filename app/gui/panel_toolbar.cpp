@@ -17,8 +17,6 @@
 namespace attnlab::gui {
 namespace {
 
-const char* stage_labels[] = {"scores", "scaled", "masked", "weights", "output"};
-
 struct Group {
   const char* id;
   float width;
@@ -46,16 +44,19 @@ float slider_room(float width) {
 
 // ◀ scores scaled masked weights output ▶ and play.
 Group stage_group(AppState& app) {
-  float width = 2 * ImGui::GetFrameHeight() + button_width("\u25b6 play") + 7 * inner();
-  for (const char* label : stage_labels) width += button_width(label);
-  return {"toolbar.stage", width, [&app] {
+  // The problem's stages: the five, and capped when it has a soft-cap.
+  const std::span<const Stage> stages = stages_with(app.problem().softcap.has_value());
+  float width =
+      2 * ImGui::GetFrameHeight() + button_width("\u25b6 play") + static_cast<float>(stages.size() + 2) * inner();
+  for (Stage stage : stages) width += button_width(stage_name(stage));
+  return {"toolbar.stage", width, [&app, stages] {
             if (ImGui::ArrowButton("##previous_stage", ImGuiDir_Left)) act(app, Action::previous_stage);
-            for (int k = 0; k < 5; ++k) {
+            for (Stage stage : stages) {
               ImGui::SameLine(0, inner());
-              const bool current = static_cast<int>(app.settings.stage) == k;
+              const bool current = app.settings.stage == stage;
+              const std::string label(stage_name(stage));
               if (current) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
-              if (fit_button(std::string("toolbar.stage.") + stage_labels[k], {stage_labels[k]}))
-                app.settings.stage = static_cast<Stage>(k);
+              if (fit_button("toolbar.stage." + label, {label})) app.settings.stage = stage;
               if (current) ImGui::PopStyleColor();
             }
             ImGui::SameLine(0, inner());
@@ -122,6 +123,51 @@ Group scale_group(AppState& app) {
           }};
 }
 
+// soft-cap (C) [C slider]: the slider only while the cap is on.
+Group softcap_group(AppState& app) {
+  const char* label = "soft-cap (C)";
+  const float value_w = text_width("C = 0.000") + pad() + 2 * ImGui::GetStyle().GrabMinSize;
+  const float width = checkbox_width(label) + (app.settings.softcap_on ? inner() + value_w : 0);
+  return {"toolbar.softcap", width, [&app, label, value_w] {
+            Settings& s = app.settings;
+            bool on = s.softcap_on;
+            if (ImGui::Checkbox(label, &on)) act(app, Action::toggle_softcap);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("C: scaled scores become C·tanh(x/C) (Gemma 2)");
+            if (!s.softcap_on) return;
+            ImGui::SameLine(0, inner());
+            ImGui::SetNextItemWidth(value_w);
+            const std::string shown = printed("C = %.3g", static_cast<double>(s.softcap));
+            ImGui::SliderFloat("##softcap", &s.softcap, 0.25f, 50.0f, shown.c_str(), ImGuiSliderFlags_Logarithmic);
+            audit_text("toolbar.softcap", shown, text_width(shown), slider_room(value_w));
+          }};
+}
+
+// sink (N) [logit slider]: the selected head's sink, or every head's when there is one for all.
+Group sink_group(AppState& app) {
+  const char* label = "sink (N)";
+  const float value_w = text_width("logit −8.88") + pad() + 2 * ImGui::GetStyle().GrabMinSize;
+  const float width = checkbox_width(label) + (app.settings.sink_on ? inner() + value_w : 0);
+  return {"toolbar.sink", width, [&app, label, value_w] {
+            Settings& s = app.settings;
+            bool on = s.sink_on;
+            if (ImGui::Checkbox(label, &on)) act(app, Action::toggle_sink);
+            if (ImGui::IsItemHovered())
+              ImGui::SetTooltip("N: a sink logit in the softmax's sum that has no value (gpt-oss)");
+            if (!s.sink_on) return;
+            ImGui::SameLine(0, inner());
+            ImGui::SetNextItemWidth(value_w);
+            // One per head when the heads have their own; a list that no longer fits the heads is one for all.
+            const bool per_head = s.sinks.size() == static_cast<std::size_t>(app.heads.heads()) && s.sinks.size() > 1;
+            float value = s.sinks[per_head ? static_cast<std::size_t>(s.head) : 0];
+            const std::string shown = printed("logit %.2f", static_cast<double>(value));
+            if (ImGui::SliderFloat("##sink", &value, -8.0f, 8.0f, shown.c_str())) {
+              if (per_head) s.sinks[static_cast<std::size_t>(s.head)] = value;
+              else s.sinks = {value};
+            }
+            audit_text("toolbar.sink", shown, text_width(shown), slider_room(value_w));
+          }};
+}
+
 Group mask_group(AppState& app) {
   float widest_mask = 0;
   for (const auto& kind : mask_kinds()) widest_mask = std::max(widest_mask, text_width(kind));
@@ -167,7 +213,8 @@ Group help_group(AppState& app) {
 }
 
 std::vector<Group> groups(AppState& app) {
-  std::vector<Group> out{stage_group(app), query_group(app), dk_group(app), scale_group(app), mask_group(app)};
+  std::vector<Group> out{stage_group(app),   query_group(app), dk_group(app),  scale_group(app),
+                         softcap_group(app), sink_group(app),  mask_group(app)};
   if (app.heads.heads() > 1) out.push_back(head_group(app));
   out.push_back(help_group(app));
   return out;

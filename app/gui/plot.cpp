@@ -59,6 +59,19 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
     widest = std::max(widest, ImGui::CalcTextSize(labels.back().c_str()).x);
   }
   const Index stride = label_stride(slot, widest + 2 * space);
+  const ImU32 cap_colour = okabe_ito(5);
+  if (bars.cap > 0) {
+    for (const float level : {bars.cap, -bars.cap}) {
+      const float y = y_of(level);
+      for (float x = origin.x; x < origin.x + size.x; x += 10)
+        draw->AddLine({x, y}, {std::min(x + 6, origin.x + size.x), y}, cap_colour, 2);
+      const std::string text = level > 0 ? "+C" : "\u2212C";
+      const ImVec2 t = ImGui::CalcTextSize(text.c_str());
+      const ImVec2 at{origin.x + size.x - t.x - 2, level > 0 ? y + 2 : y - t.y - 2};
+      draw->AddText(at, cap_colour, text.c_str());
+    }
+  }
+  std::vector<ImVec2> after;
   for (int j = 0; j < n; ++j) {
     const float x0 = origin.x + j * slot + gap, x1 = origin.x + (j + 1) * slot - gap;
     const float v = bars.values[static_cast<std::size_t>(j)];
@@ -68,6 +81,14 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
       const float y = y_of(v);
       draw->AddRectFilled({x0, std::min(y, zero_y)}, {x1, std::max(y, zero_y) + 1}, bars.colour(j));
     }
+    // The value before the cap, outlined where the cap moved it by a pixel or more.
+    if (j < static_cast<int>(bars.before.size())) {
+      const float b = bars.before[static_cast<std::size_t>(j)];
+      if (std::isfinite(b) && std::isfinite(v) && std::abs(y_of(b) - y_of(v)) >= 1)
+        draw->AddRect({x0, std::min(y_of(b), zero_y)}, {x1, std::max(y_of(b), zero_y) + 1}, cap_colour, 0, 0, 1.5f);
+    }
+    if (j < static_cast<int>(bars.after.size()) && std::isfinite(bars.after[static_cast<std::size_t>(j)]))
+      after.push_back({(x0 + x1) / 2, y_of(bars.after[static_cast<std::size_t>(j)])});
     if (j == bars.highlight) draw->AddRect({x0 - 2, origin.y}, {x1 + 2, origin.y + plot_h}, text_colour, 0, 0, 2);
     if (j < static_cast<int>(labels.size()) && j % stride == 0) {
       const std::string& label = labels[static_cast<std::size_t>(j)];
@@ -80,6 +101,8 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
         ImGui::GetIO().MousePos.x < origin.x + (j + 1) * slot)
       under_mouse = j;
   }
+  if (after.size() > 1) draw->AddPolyline(after.data(), static_cast<int>(after.size()), cap_colour, 0, 2.5f);
+  for (const ImVec2& point : after) draw->AddCircleFilled(point, 3.5f, cap_colour);
   ImGui::PopID();
   return under_mouse;
 }

@@ -17,6 +17,10 @@ struct Bars {
   std::function<ImU32(int)> colour;  // per bar
   int highlight = -1;                // drawn outlined
   float lo = 0, hi = 1;              // the value axis; 0 is drawn when inside
+  // A soft-cap C: dashed lines at ±C. `before`: each bar's value before the cap, drawn as an outline
+  // (the capped stage); `after`: each bar's value after the cap, a line over the bars (the scaled stage).
+  float cap = 0;
+  std::vector<float> before, after;
 };
 // Draws in a region of `size` at the cursor; returns the bar under the mouse, or -1.
 int bar_chart(const char* id, const Bars& bars, ImVec2 size);

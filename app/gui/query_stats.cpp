@@ -24,7 +24,7 @@ struct Statistic {
 
 std::vector<Statistic> statistics(AppState& app) {
   const RowStats& s = app.trace().stats[static_cast<std::size_t>(app.settings.query)];
-  return {
+  std::vector<Statistic> out{
       {"stats.std", "std of scaled scores", format_value(s.std),
        "spread of this row after scaling: near 1 keeps softmax responsive"},
       {"stats.max_weight", "max weight", format_value(s.max_weight), "1 means all attention on one key"},
@@ -36,6 +36,10 @@ std::vector<Statistic> statistics(AppState& app) {
       {"stats.masked", "masked keys", std::to_string(s.masked_keys) + " of " + std::to_string(app.problem().lk()),
        "keys this query may not see"},
   };
+  if (app.problem().sink)
+    out.push_back({"stats.sink", "sink's share", format_value(s.sink_weight),
+                   "the weight the sink took, which no value receives: 1 − Σ weights"});
+  return out;
 }
 
 // "std of scaled scores: 1.113": the colon keeps a pair apart from the next one on its line.
@@ -79,8 +83,9 @@ float stats_panel_height(AppState& app, float width) {
   const RowStats& s = app.trace().stats[static_cast<std::size_t>(app.settings.query)];
   const float line = ImGui::GetTextLineHeightWithSpacing();
   if (s.fully_masked) return line + wrapped_height(fully_masked_text, width);
-  float h =
-      line + 6 * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) + ImGui::GetStyle().ItemSpacing.y;
+  const auto rows = static_cast<float>(statistics(app).size());
+  float h = line + rows * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) +
+            ImGui::GetStyle().ItemSpacing.y;
   for (const std::string& w : stats_warnings(s, app.applied.scaling_on())) h += wrapped_height(w, width);
   return h;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "core/attention/problem.hpp"
 #include "core/base/limits.hpp"
 #include "core/inputs/read_mask.hpp"
 
@@ -53,6 +54,10 @@ const Field fields[] = {
     {"light", &S::light, Part::view},
     {"stretch_weights", &S::stretch_weights, Part::display},
     {"shared_range", &S::shared_range, Part::display},
+    {"softcap_on", &S::softcap_on, Part::cap},
+    {"softcap", &S::softcap, Part::cap, min_softcap, max_softcap},
+    {"sink_on", &S::sink_on, Part::cap},
+    {"sinks", &S::sinks, Part::cap, -max_score, max_score},
     {"stage", &S::stage, Part::view},
 };
 
@@ -103,6 +108,14 @@ ScaleSpec build_scale(const Settings& s) {
 void set_scale(Settings& s, const ScaleSpec& scale) {
   s.scale = scale.kind;
   if (scale.kind == ScaleSpec::Kind::value) s.scale_value = static_cast<float>(scale.value);
+}
+
+std::optional<double> build_softcap(const Settings& s) {
+  return s.softcap_on ? std::optional<double>(s.softcap) : std::nullopt;
+}
+
+std::vector<double> build_sinks(const Settings& s) {
+  return s.sink_on ? std::vector<double>(s.sinks.begin(), s.sinks.end()) : std::vector<double>{};
 }
 
 PrecisionMode build_precision(const Settings& s) {

@@ -53,6 +53,12 @@ struct Settings {
   int context = 8192, layers = 32;
   int query = 0;
   Stage stage = Stage::scores;
+  // The soft-cap C·tanh(scaled/C) (Gemma 2) and the sink logit (gpt-oss), as --softcap and --sink set
+  // them: each on or off, keeping its value while off; one sink for every head, or one per head.
+  bool softcap_on = false;
+  float softcap = 2.0f;
+  bool sink_on = false;
+  std::vector<float> sinks{0.0f};
   bool scaling_on() const { return scale != ScaleSpec::Kind::none; }
 
   // How it looks; saved with the rest so a lesson opens as it was prepared.
@@ -71,13 +77,13 @@ struct Settings {
 // comes from, the model's folder, text and layer, the heads), a new width, a new scale, mask or
 // precision on the same inputs, another backend; `view` is what the teacher looks at (stage, query,
 // head, fonts, mode, theme), never a change to undo; `display` shows the same data another way (the
-// colour range, the KV-cache readout).
-enum class Part { source, model, heads, dk, scale, mask, precision, backend, view, display };
+// colour range, the KV-cache readout); `cap` is the soft-cap and the sink.
+enum class Part { source, model, heads, dk, scale, mask, precision, backend, view, display, cap };
 
-using Member =
-    std::variant<std::string Settings::*, int Settings::*, float Settings::*, bool Settings::*,
-                 std::uint64_t Settings::*, std::vector<std::uint8_t> Settings::*, Source Settings::*,
-                 BackendName Settings::*, ScaleSpec::Kind Settings::*, Precision Settings::*, Stage Settings::*>;
+using Member = std::variant<std::string Settings::*, int Settings::*, float Settings::*, bool Settings::*,
+                            std::uint64_t Settings::*, std::vector<std::uint8_t> Settings::*,
+                            std::vector<float> Settings::*, Source Settings::*, BackendName Settings::*,
+                            ScaleSpec::Kind Settings::*, Precision Settings::*, Stage Settings::*>;
 // One setting: its key in a settings file, its member, its part, and for numbers the values a file may
 // hold (the command line's limits, core/base/limits.hpp).
 struct Field {
@@ -141,5 +147,8 @@ ScaleSpec build_scale(const Settings& settings);
 void set_scale(Settings& settings, const ScaleSpec& scale);
 PrecisionMode build_precision(const Settings& settings);
 MaskSpec build_mask(const Settings& settings, Index lq, Index lk);
+// The soft-cap and the sinks the settings switch on; none while off (a model's own then stays).
+std::optional<double> build_softcap(const Settings& settings);
+std::vector<double> build_sinks(const Settings& settings);
 
 }  // namespace attnlab::gui

@@ -107,6 +107,20 @@ class Reader {
       value.push_back(static_cast<std::uint8_t>(cell.get<std::int64_t>()));
     }
   }
+  // One number in [lo, hi] for every head, or one for all.
+  void read_value(const Field& f, const json& v, std::vector<float>& value) const {
+    if (!v.is_array() || v.empty()) wrong(f.key, v, "a list of numbers");
+    if (v.size() > static_cast<std::size_t>(limits::heads.hi))
+      fail(f.key, v,
+           "has " + std::to_string(v.size()) + " numbers; at most one per head, " + std::to_string(limits::heads.hi));
+    value.clear();
+    for (const json& x : v) {
+      if (!x.is_number()) fail(f.key, x, "is not a number");
+      if (!(x.get<double>() >= f.lo && x.get<double>() <= f.hi))
+        fail(f.key, x, "is out of range: " + number(f.lo) + " to " + number(f.hi));
+      value.push_back(static_cast<float>(x.get<double>()));
+    }
+  }
   template <class E>
   requires is_named<E>
   void read_value(const Field& f, const json& v, E& value) const {
@@ -168,6 +182,7 @@ json json_value(const T& value) {
 // The checks between keys, once each has been read.
 void check_settings(const Settings& s, const std::string& name) {
   const auto bad = [&](const std::string& what) { throw InputError(name + ": " + what); };
+  if (s.stage == Stage::capped && !s.softcap_on) bad("\"stage\" capped needs \"softcap_on\" true");
   if (s.heads % s.kv_heads != 0)
     bad("\"kv_heads\" " + std::to_string(s.kv_heads) + " does not divide \"heads\" " + std::to_string(s.heads));
   try {

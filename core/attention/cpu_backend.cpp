@@ -28,6 +28,7 @@ constexpr Index tile_queries = 128;
 void add_times(StageTimes& into, const StageTimes& t) {
   into.scores += t.scores;
   into.scaled += t.scaled;
+  into.capped += t.capped;
   into.masked += t.masked;
   into.weights += t.weights;
   into.output += t.output;
@@ -36,7 +37,7 @@ void add_times(StageTimes& into, const StageTimes& t) {
 // Per-thread times summed, then shared out: each stage's part of the wall time.
 void share_times(StageTimes& t, int threads) {
   const double d = std::max(threads, 1);
-  t = {t.scores / d, t.scaled / d, t.masked / d, t.weights / d, t.output / d};
+  t = {t.scores / d, t.scaled / d, t.capped / d, t.masked / d, t.weights / d, t.output / d};
 }
 
 const float* additive_row(const Problem& p, Index i) {
@@ -75,37 +76,43 @@ void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* tim
   if (!p.precision.is_default()) {  // the precision lab: a simple row-by-row pass, all stages at once
     auto clock = Clock::now();
     compute_precision_trace(p, t);
-    if (times) *times = StageTimes{0, 0, 0, 0, lap(clock)};
+    if (times) *times = StageTimes{0, 0, 0, 0, 0, lap(clock)};
     return;
   }
   const Index lq = p.lq(), lk = p.lk();
+  const bool cap = p.softcap.has_value();
   t.full = true;
   // resize() keeps the buffers when the sizes are unchanged: no allocation per recompute.
   if (from == From::inputs) t.scores.resize(lq, lk);
   t.scaled.resize(lq, lk);
+  t.capped.resize(cap ? lq : 0, cap ? lk : 0);
   t.masked.resize(lq, lk);
   t.weights.resize(lq, lk);
   t.output.resize(lq, p.dv());
   t.stats.resize(lq);
   const float s = p.effective_scale();
+  const float c = cap ? static_cast<float>(*p.softcap) : 0.0f;
+  const std::optional<float> sink = p.sink_logit();
   const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
   const Index full_block = full_block_rows(lq);
   const Index blocks = (lq + full_block - 1) / full_block;
   StageTimes total;
   int threads = 1;
-  // Each thread's row in flight: the scaled and masked rows are worked on there, in L1, and
+  // Each thread's rows in flight: the scaled, capped and masked rows are worked on there, in L1, and
   // streamed out to the trace from inside the softmax's exp loop (see RowStream), so the time
   // their stores take shows in the weights stage. Allocated here, outside the parallel region.
   const int team = cpu_threads();
-  Matrix in_flight(2 * team, lk);
+  const int rows = cap ? 3 : 2;
+  Matrix in_flight(rows * team, lk);
   FirstError error;
 
 #pragma omp parallel num_threads(team)
   {
     StageTimes mine;
     const int me = thread_index();
-    float* const scaled = in_flight.row(2 * me).data();
-    float* const masked = in_flight.row(2 * me + 1).data();
+    float* const scaled = in_flight.row(rows * me).data();
+    float* const masked = in_flight.row(rows * me + 1).data();
+    float* const capped = cap ? in_flight.row(rows * me + 2).data() : nullptr;
 #pragma omp single
     threads = team_size();
 #pragma omp for schedule(dynamic, 1)
@@ -115,29 +122,39 @@ void CpuBackend::run_full(const Problem& p, Trace& t, From from, StageTimes* tim
         auto clock = Clock::now();
         if (from == From::inputs) t.scores.middleRows(r0, n).noalias() = p.q.middleRows(r0, n) * p.k.transpose();
         mine.scores += lap(clock);
-        // Each row goes through scale, mask and softmax while it is in L1; the time stamp counter
-        // (a few cycles to read) splits the block's wall time between the three stages.
-        std::uint64_t ticks[3] = {0, 0, 0};
+        // Each row goes through scale, cap, mask and softmax while it is in L1; the time stamp counter
+        // (a few cycles to read) splits the block's wall time between the stages.
+        std::uint64_t ticks[4] = {0, 0, 0, 0};
         for (Index i = r0; i < r0 + n; ++i) {
           const KeyRange keys = key_range(p.mask, i, lq, lk);
           const std::uint64_t t0 = cycle_count();
-          // After a mask change the kept scaled row is read where it is, and not written back.
+          // After a mask change the kept scaled (and capped) row is read where it is, and not written back.
           const bool new_scaled = from != From::scaled;
           const float* scaled_row = new_scaled ? scaled : t.scaled.row(i).data();
           if (new_scaled) scale_row(t.scores.row(i).data(), scaled, lk, s);
           const std::uint64_t t1 = cycle_count();
-          mask_row(scaled_row, masked, lk, keys, additive_row(p, i));
+          const float* logits = scaled_row;  // what the mask is added to
+          if (cap) {
+            logits = new_scaled ? capped : t.capped.row(i).data();
+            if (new_scaled) cap_row(scaled, capped, lk, c);
+          }
           const std::uint64_t t2 = cycle_count();
-          RowStream out[2] = {{t.masked.row(i).data(), masked, lk},
-                              {t.scaled.row(i).data(), scaled, new_scaled ? lk : 0}};
-          t.stats[i] = softmax_row(scaled_row, masked, t.weights.row(i).data(), lk, keys, additive, out);
-          ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += cycle_count() - t2;
+          mask_row(logits, masked, lk, keys, additive_row(p, i));
+          const std::uint64_t t3 = cycle_count();
+          RowStream out[3] = {
+              {t.masked.row(i).data(), masked, lk},
+              {t.scaled.row(i).data(), scaled, new_scaled ? lk : 0},
+              {cap ? t.capped.row(i).data() : masked, cap ? capped : masked, cap && new_scaled ? lk : 0}};
+          t.stats[i] = softmax_row(scaled_row, masked, t.weights.row(i).data(), lk, keys, additive, sink,
+                                   std::span<RowStream>(out, cap ? 3 : 2));
+          ticks[0] += t1 - t0, ticks[1] += t2 - t1, ticks[2] += t3 - t2, ticks[3] += cycle_count() - t3;
         }
         stream_fence();
-        const double rows_ms = lap(clock), all_ticks = double(ticks[0] + ticks[1] + ticks[2]) + 1e-9;
+        const double rows_ms = lap(clock), all_ticks = double(ticks[0] + ticks[1] + ticks[2] + ticks[3]) + 1e-9;
         mine.scaled += rows_ms * double(ticks[0]) / all_ticks;
-        mine.masked += rows_ms * double(ticks[1]) / all_ticks;
-        mine.weights += rows_ms * double(ticks[2]) / all_ticks;
+        mine.capped += rows_ms * double(ticks[1]) / all_ticks;
+        mine.masked += rows_ms * double(ticks[2]) / all_ticks;
+        mine.weights += rows_ms * double(ticks[3]) / all_ticks;
         t.output.middleRows(r0, n).noalias() = t.weights.middleRows(r0, n) * p.v;
         mine.output += lap(clock);
       });
@@ -168,7 +185,8 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
   t.output.resize(lq, p.dv());
   t.stats.resize(lq);
   const float s = p.effective_scale();
-  const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
+  const std::optional<float> sink = p.sink_logit();
+  const bool masked_tile = tile_needs_masked(p);
   const Index blocks = (lq + tile_queries - 1) / tile_queries;
   auto start = Clock::now();
   // Each thread's tile of scaled scores, masked scores and exponentials, and its rows' running
@@ -182,7 +200,7 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
   for (Tile& tile : tiles) {
     tile.scaled.resize(tile_queries, tile_keys);
     tile.e.resize(tile_queries, tile_keys);
-    if (additive) tile.masked.resize(tile_queries, tile_keys);
+    if (masked_tile) tile.masked.resize(tile_queries, tile_keys);
     tile.rows.resize(tile_queries);
   }
   FirstError error;
@@ -210,20 +228,20 @@ void CpuBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* tim
           scaled.topLeftCorner(n, kn).noalias() = (s * p.q.middleRows(r0, n)) * p.k.middleRows(k0, kn).transpose();
           for (Index r = 0; r < n; ++r) {
             const float rescale = softmax_tile(p, r0 + r, k0, kn, scaled.row(r).data(),
-                                               additive ? masked.row(r).data() : nullptr, e.row(r).data(), rows[r]);
+                                               masked_tile ? masked.row(r).data() : nullptr, e.row(r).data(), rows[r]);
             if (rescale != 1.0f) out.row(r) *= rescale;
           }
           out.noalias() += e.topLeftCorner(n, kn) * p.v.middleRows(k0, kn);
         }
         for (Index r = 0; r < n; ++r) {
-          t.stats[r0 + r] = rows[r].stats(lk);
-          if (rows[r].attends()) out.row(r) *= static_cast<float>(1.0 / rows[r].sum());
+          t.stats[r0 + r] = rows[r].stats(lk, sink);
+          if (rows[r].attends()) out.row(r) *= static_cast<float>(rows[r].normaliser(sink));
           else out.row(r).setZero();
         }
       });
   }
   error.rethrow();
-  if (times) *times = StageTimes{0, 0, 0, 0, lap(start)};
+  if (times) *times = StageTimes{0, 0, 0, 0, 0, lap(start)};
 }
 
 }  // namespace attnlab

@@ -24,7 +24,8 @@ void Engine::change(T Problem::*field, T value, Stale stale) {
 
 void Engine::set_problem(Problem problem) {
   validate(problem);
-  if (mode_ == Mode::full) check_full_trace_fits(problem.lq(), problem.lk(), problem.dk(), problem.dv());
+  if (mode_ == Mode::full)
+    check_full_trace_fits(problem.lq(), problem.lk(), problem.dk(), problem.dv(), problem.softcap.has_value());
   bound_ = score_bound(problem);
   problem_ = std::move(problem);
   stale_ = Stale::everything;
@@ -40,6 +41,16 @@ void Engine::set_temperature(double temperature) {
 
 void Engine::set_mask(MaskSpec mask) {
   change(&Problem::mask, std::move(mask), Stale::after_scaled);
+}
+
+void Engine::set_softcap(std::optional<double> softcap) {
+  if (mode_ == Mode::full && softcap && !problem_.softcap)  // a fifth Lq×Lk stage
+    check_full_trace_fits(problem_.lq(), problem_.lk(), problem_.dk(), problem_.dv(), true);
+  change(&Problem::softcap, softcap, Stale::after_scores);
+}
+
+void Engine::set_sink(std::optional<double> sink) {
+  change(&Problem::sink, sink, Stale::after_scaled);
 }
 
 void Engine::set_precision(const PrecisionMode& precision) {

@@ -2,6 +2,7 @@
 // The engine a front end holds: a problem, a backend and the trace, recomputing only the stages a
 // change makes stale. A change that fails validation leaves the problem and the trace as they were.
 #include <memory>
+#include <optional>
 
 #include "core/attention/backend.hpp"
 
@@ -17,6 +18,8 @@ class Engine {
   void set_scale(const ScaleSpec& scale);              // scores are kept
   void set_temperature(double temperature);            // scores are kept
   void set_mask(MaskSpec mask);                        // scores and scaled scores are kept
+  void set_softcap(std::optional<double> softcap);     // scores and scaled scores are kept
+  void set_sink(std::optional<double> sink);           // scores, scaled (and capped) scores are kept
   void set_precision(const PrecisionMode& precision);  // the inputs are rounded anew: everything
   void set_backend(std::unique_ptr<Backend> backend);
   void invalidate();  // the next trace() recomputes everything (a benchmark's repetition)

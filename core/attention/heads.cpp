@@ -34,6 +34,9 @@ Problem head_problem(const HeadsProblem& hp, Index h) {
   p.mask = hp.mask;
   p.scale = hp.scale;
   p.temperature = hp.temperature;
+  p.softcap = hp.softcap;
+  if (hp.sinks.size() == 1) p.sink = hp.sinks.front();
+  else if (qh < hp.sinks.size()) p.sink = hp.sinks[qh];
   p.precision = hp.precision;
   p.query_tokens = hp.query_tokens;
   p.key_tokens = hp.key_tokens;
@@ -49,6 +52,11 @@ void validate_heads(const HeadsProblem& hp) {
   if (hp.q.size() % hp.k.size() != 0)
     throw InputError("K has " + count(hp.k.size(), "head") + " but Q has " + std::to_string(hp.q.size()) +
                      ": the KV heads must divide the query heads");
+  if (hp.sinks.size() > 1 && hp.sinks.size() != hp.q.size())
+    throw InputError(count(hp.sinks.size(), "sink logit") + " for " + count(hp.q.size(), "head") +
+                     ": give one for every head, or one per head");
+  for (std::size_t h = 0; h < hp.sinks.size(); ++h)
+    check_sink(hp.sinks[h], "the sink of head " + std::to_string(h) + ", " + std::to_string(hp.sinks[h]) + ",");
   check_same_shapes(hp.q, "Q");
   check_same_shapes(hp.k, "K");
   check_same_shapes(hp.v, "V");
@@ -64,6 +72,8 @@ HeadsProblem single_head(Problem p) {
   hp.mask = std::move(p.mask);
   hp.scale = p.scale;
   hp.temperature = p.temperature;
+  hp.softcap = p.softcap;
+  if (p.sink) hp.sinks = {*p.sink};
   hp.precision = p.precision;
   hp.query_tokens = std::move(p.query_tokens);
   hp.key_tokens = std::move(p.key_tokens);
@@ -75,7 +85,7 @@ std::vector<Trace> compute_heads(Backend& backend, const HeadsProblem& hp) {
   const Matrix& q = hp.q.front();
   const Matrix& v = hp.v.front();
   // Every head's trace is held at once: the check covers H of them (H·Lq rows stand for the heads).
-  check_full_trace_fits(hp.heads() * q.rows(), hp.k.front().rows(), q.cols(), v.cols());
+  check_full_trace_fits(hp.heads() * q.rows(), hp.k.front().rows(), q.cols(), v.cols(), hp.softcap.has_value());
   std::vector<Trace> traces(hp.q.size());
   for (Index h = 0; h < hp.heads(); ++h) backend.compute(head_problem(hp, h), traces[static_cast<std::size_t>(h)]);
   return traces;

@@ -2,6 +2,7 @@
 // Multi-head attention: H query heads over G key/value heads, G dividing H (G = H: multi-head,
 // 1 < G < H: grouped-query, G = 1: multi-query). Each head is an ordinary single-head Problem.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ struct HeadsProblem {
   MaskSpec mask;             // Lq × Lk, shared by every head
   ScaleSpec scale;
   double temperature = 1.0;
+  std::optional<double> softcap;  // shared by every head (Problem::softcap)
+  std::vector<double> sinks;      // none; one for every head; or one per query head (Problem::sink)
   PrecisionMode precision;
   std::vector<std::string> query_tokens, key_tokens;
 
@@ -31,11 +34,12 @@ inline std::uint64_t head_seed(std::uint64_t seed, Index h) {
 // The KV head that query head h reads: ⌊h·G/H⌋, PyTorch's enable_gqa (K/V heads repeat-interleaved).
 Index kv_head(Index h, Index heads, Index kv_heads);
 
-// One head as a single-head problem, sharing the mask, scale, temperature, precision and tokens.
+// One head as a single-head problem, sharing the mask, scale, temperature, soft-cap, precision and
+// tokens, with its own sink.
 Problem head_problem(const HeadsProblem& problem, Index h);
 
 // Throws InputError: no heads, K and V head counts apart, G not dividing H, heads of unequal shape,
-// or any head that validate() refuses.
+// sinks neither one nor one per head, or any head that validate() refuses.
 void validate_heads(const HeadsProblem& problem);
 
 // A one-head problem from a single-head one.

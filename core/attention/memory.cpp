@@ -36,14 +36,14 @@ double inputs(const RunSizes& s) {
          token_bytes * (d(s.lq) + d(s.lk));
 }
 
-double trace(Index lq, Index lk, Index dv, bool full) {
-  return (full ? 4 * 4 * d(lq) * d(lk) : 0) + 4 * d(lq) * d(dv) + sizeof(RowStats) * d(lq);
+double trace(Index lq, Index lk, Index dv, bool full, bool capped) {
+  return (full ? (capped ? 5 : 4) * 4 * d(lq) * d(lk) : 0) + 4 * d(lq) * d(dv) + sizeof(RowStats) * d(lq);
 }
 
 // Each CPU thread's rows or tiles in flight, and what Eigen's products block into (a few MiB).
 double cpu_working(const MemoryPlan& p, bool full) {
-  const double per_thread =
-      full ? 2 * 4 * d(p.sizes.lk) : 3 * 4 * 128 * d(std::min(p.key_tile, p.sizes.lk)) + 128 * sizeof(OnlineSoftmax);
+  const double per_thread = full ? (p.sizes.capped ? 3 : 2) * 4 * d(p.sizes.lk)
+                                 : 3 * 4 * 128 * d(std::min(p.key_tile, p.sizes.lk)) + 128 * sizeof(OnlineSoftmax);
   return cpu_threads() * (per_thread + 8 * mib);
 }
 
@@ -51,7 +51,8 @@ double cpu_working(const MemoryPlan& p, bool full) {
 // stages (and a float mask), the output and the statistics, and one stage's staging copy to read back.
 double gpu_buffers(const MemoryPlan& p, bool full) {
   const RunSizes& s = p.sizes;
-  return head_inputs(s) + (full ? 6 : 1) * 4 * d(s.lq) * d(s.lk) + trace(s.lq, s.lk, s.dv, false);
+  return head_inputs(s) + ((full ? 6 : 1) + (full && s.capped ? 1 : 0)) * 4 * d(s.lq) * d(s.lk) +
+         trace(s.lq, s.lk, s.dv, false, false);
 }
 
 }  // namespace
@@ -60,15 +61,15 @@ std::uint64_t inputs_bytes(const RunSizes& sizes) {
   return saturated(inputs(sizes));
 }
 
-std::uint64_t trace_bytes(Index lq, Index lk, Index dv, bool full_trace) {
-  return saturated(trace(lq, lk, dv, full_trace));
+std::uint64_t trace_bytes(Index lq, Index lk, Index dv, bool full_trace, bool capped) {
+  return saturated(trace(lq, lk, dv, full_trace, capped));
 }
 
 std::uint64_t peak_bytes(const MemoryPlan& p) {
   const RunSizes& s = p.sizes;
   const bool full = p.full_trace || p.precision_lab;          // the precision lab always computes every stage
   double bytes = program_bytes + inputs(s) + head_inputs(s);  // every head, and one copied out to compute
-  bytes += (p.every_head ? d(s.heads) : 1) * trace(s.lq, s.lk, s.dv, full);
+  bytes += (p.every_head ? d(s.heads) : 1) * trace(s.lq, s.lk, s.dv, full, s.capped);
   if (p.precision_lab) bytes += head_inputs(s);  // Q, K and V rounded to the format
   bytes += p.gpu ? gpu_driver_bytes + gpu_buffers(p, full) : cpu_working(p, full);
   bytes += p.extra_lq_lk * 4 * d(s.lq) * d(s.lk) + static_cast<double>(p.extra_bytes);
@@ -80,9 +81,10 @@ std::uint64_t full_trace_bytes(Index lq, Index lk, Index dk, Index dv) {
   return sizeof(float) * (n(lq, dk) + n(lk, dk) + n(lk, dv) + 4 * n(lq, lk) + n(lq, dv));
 }
 
-void check_full_trace_fits(Index lq, Index lk, Index dk, Index dv) {
-  RunSizes sizes{1, 1, lq, lk, dk, dv};
-  check_memory(saturated(inputs(sizes) + trace(lq, lk, dv, true)), "the full trace of Lq×Lk = " + shape_str(lq, lk),
+void check_full_trace_fits(Index lq, Index lk, Index dk, Index dv, bool capped) {
+  RunSizes sizes{1, 1, lq, lk, dk, dv, capped};
+  check_memory(saturated(inputs(sizes) + trace(lq, lk, dv, true, capped)),
+               "the full trace of Lq×Lk = " + shape_str(lq, lk),
                "; use the output-only mode (--stages output), which keeps no Lq×Lk matrix");
 }
 

@@ -13,6 +13,7 @@ namespace attnlab {
 // The sizes of a run: H query heads of Lq × dk over G KV heads of Lk × dk and Lk × dv.
 struct RunSizes {
   Index heads = 1, kv_heads = 1, lq = 1, lk = 1, dk = 1, dv = 1;
+  bool capped = false;  // a soft-cap: the full trace keeps a fifth Lq × Lk stage
 };
 
 // What a run keeps besides its inputs.
@@ -29,8 +30,8 @@ struct MemoryPlan {
 
 // Q, K, V of every head and their tokens.
 std::uint64_t inputs_bytes(const RunSizes& sizes);
-// One head's trace: the four Lq × Lk stages (full), the output and the statistics.
-std::uint64_t trace_bytes(Index lq, Index lk, Index dv, bool full_trace);
+// One head's trace: the four Lq × Lk stages (five with a soft-cap; full), the output and the statistics.
+std::uint64_t trace_bytes(Index lq, Index lk, Index dv, bool full_trace, bool capped = false);
 // The whole run: the program itself, the inputs, one head copied out of them, the traces kept, the
 // backend's working memory and the extras. Saturates instead of overflowing.
 std::uint64_t peak_bytes(const MemoryPlan& plan);
@@ -39,7 +40,7 @@ std::uint64_t peak_bytes(const MemoryPlan& plan);
 // output of one head, in float32.
 std::uint64_t full_trace_bytes(Index lq, Index lk, Index dk, Index dv);
 // Throws InputError giving the estimate and pointing to the output-only mode.
-void check_full_trace_fits(Index lq, Index lk, Index dk, Index dv);
+void check_full_trace_fits(Index lq, Index lk, Index dk, Index dv, bool capped = false);
 
 // The KV cache of one attention layer: each token keeps one key (dk) and one value (dv) per KV head.
 inline std::uint64_t kv_cache_bytes_per_token(Index kv_heads, Index dk, Index dv, int value_bytes) {

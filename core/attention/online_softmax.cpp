@@ -169,30 +169,61 @@ float OnlineSoftmax::add_chunk(const float* x, const float* t, float* e, Index n
   return rescale;
 }
 
-RowStats OnlineSoftmax::stats(Index lk) const {
+namespace {
+// The softmax's denominator split up: with the row maximum m and the sink logit s, M = max(m, s);
+// a = exp(m − M) scales every key's e = exp(x − m), b = exp(s − M) is the sink's term, and
+// D = ℓ·a + b. Without a sink: a = 1, b = 0, D = ℓ. log_d_over_a = log(D / a), without forming a,
+// which may underflow to 0 under a much larger sink.
+struct Denominator {
+  double a = 1, b = 0, d = 1, log_d_over_a = 0;
+  Denominator(double rest, double m, std::optional<float> sink) {
+    if (!sink || *sink <= m) {  // M = m: a = 1
+      b = sink ? std::exp(*sink - m) : 0.0;
+      d = 1.0 + rest + b;
+      log_d_over_a = std::log1p(rest + b);
+      return;
+    }
+    a = std::exp(m - *sink);  // M = s: b = 1
+    b = 1;
+    d = (1.0 + rest) * a + 1.0;
+    log_d_over_a = std::log1p((1.0 + rest) * a) + (*sink - m);
+  }
+};
+}  // namespace
+
+double OnlineSoftmax::normaliser(std::optional<float> sink) const {
+  if (attended_ == 0) return 0;
+  const Denominator den(rest_, m_, sink);
+  return den.a / den.d;
+}
+
+RowStats OnlineSoftmax::stats(Index lk, std::optional<float> sink) const {
   RowStats s;
   s.masked_keys = lk - attended_;
   if (attended_ == 0) {
     s.fully_masked = true;
+    s.sink_weight = sink ? 1.0f : 0.0f;
     return s;
   }
-  const double total = 1.0 + rest_;
-  const double p_max = 1.0 / total;
-  // p_j = e_j / ℓ for the others; q = Σ p², c3 = Σ p³ over them.
-  const double q = rest2_ / (total * total), c3 = rest3_ / (total * total * total);
-  const double one_minus_p_max = rest_ / total;
+  const Denominator den(rest_, m_, sink);
+  // p_j = r·e_j with r = a / D, the maximum's own p_max = r; q = Σ p², c3 = Σ p³ over the others.
+  const double r = den.a / den.d, p_max = r;
+  const double q = rest2_ * r * r, c3 = rest3_ * r * r * r;
+  const double one_minus_p_max = (rest_ * den.a + den.b) / den.d;
   // ‖diag(p) − ppᵀ‖²_F = Σ_j p_j²(1 − p_j)² + Σ_j p_j²(Σ_k p_k² − p_j²), split into the maximum's
   // terms and the others' so that no term is a difference of two numbers near 1.
   const double jacobian2 =
       p_max * p_max * (one_minus_p_max * one_minus_p_max + q) + q - 2 * c3 + q * q + p_max * p_max * q;
-  // H = −Σ p log p = log ℓ − Σ p (x − m).
-  const double entropy = std::log1p(rest_) - spread_ / total;
+  // H = −Σ p log p with log p_j = (x_j − m) − log(D / a): −(a/D)·Σ e (x − m) + Σ p · log(D / a).
+  const double key_share = (1.0 + rest_) * r;
+  const double entropy = r > 0 ? key_share * den.log_d_over_a - spread_ * r : 0.0;
   s.mean = static_cast<float>(mean_);
   s.std = static_cast<float>(std::sqrt(m2_ / static_cast<double>(attended_)));
   s.max_weight = static_cast<float>(p_max);
   s.entropy = static_cast<float>(std::max(0.0, entropy));
   s.effective_keys = static_cast<float>(std::exp(s.entropy));
   s.jacobian_norm = static_cast<float>(std::sqrt(std::max(0.0, jacobian2)));
+  s.sink_weight = static_cast<float>(den.b / den.d);
   return s;
 }
 

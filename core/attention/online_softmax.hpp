@@ -4,6 +4,7 @@
 // trace feeds a row as one chunk; the output-only mode feeds it tile by tile; both get the same
 // weights and the same statistics from this one piece of code.
 #include <limits>
+#include <optional>
 #include <span>
 
 #include "core/attention/row_stream.hpp"
@@ -24,7 +25,12 @@ class OnlineSoftmax {
   bool attends() const { return attended_ > 0; }
   double sum() const { return 1.0 + rest_; }  // ℓ: the maximum's own term is exactly exp(0) = 1
   float max() const { return m_; }
-  RowStats stats(Index lk) const;  // the row's statistics once every key has been added
+  // What turns each e = exp(x − m) into its weight once every key has been added: 1/ℓ; with a sink
+  // logit s in the denominator (gpt-oss), exp(m − M) / (ℓ·exp(m − M) + exp(s − M)), M = max(m, s).
+  // 0 for a row that attends nothing (then all the weight is the sink's).
+  double normaliser(std::optional<float> sink = {}) const;
+  // The row's statistics once every key has been added: over the keys, the sink being none of them.
+  RowStats stats(Index lk, std::optional<float> sink = {}) const;
 
  private:
   template <bool maybe_masked>

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "core/attention/precision.hpp"
 
@@ -18,11 +19,12 @@ Matrix rounded(Precision format, const Matrix& m) {
 }
 
 // softmax of one masked row as the format computes it (see the header); weights may end up NaN.
-void softmax_row(Precision format, bool subtract_max, const float* x, float* p, Index lk) {
-  const float m = *std::max_element(x, x + lk);
+// Returns the sink's weight (0 without a sink).
+float softmax_row(Precision format, bool subtract_max, const float* x, float* p, Index lk, std::optional<float> sink) {
+  const float m = std::max(*std::max_element(x, x + lk), sink.value_or(neg_inf));
   if (m == neg_inf) {  // every cell −inf: the query attends nothing
     std::fill(p, p + lk, 0.0f);
-    return;
+    return 0.0f;
   }
   const float shift = subtract_max ? m : 0.0f;
   float sum = 0;
@@ -30,7 +32,15 @@ void softmax_row(Precision format, bool subtract_max, const float* x, float* p, 
     p[j] = round_to(format, std::exp(x[j] - shift));
     sum += p[j];
   }
+  const float sink_e = sink ? round_to(format, std::exp(*sink - shift)) : 0.0f;
+  sum += sink_e;
   for (Index j = 0; j < lk; ++j) p[j] = round_to(format, p[j] / sum);
+  return sink ? round_to(format, sink_e / sum) : 0.0f;
+}
+
+// C·tanh(x / C) as Gemma 2's reference computes it in the format: three operations, each rounded.
+float soft_cap(Precision format, float x, float c) {
+  return round_to(format, c * round_to(format, std::tanh(round_to(format, x / c))));
 }
 
 // The row's statistics; `allowed` marks the keys the mask lets the query attend.
@@ -89,26 +99,40 @@ void compute_precision_trace(const Problem& p, Trace& t) {
   round_in_place(f, t.scores);
   t.scaled = t.scores * p.effective_scale();
   round_in_place(f, t.scaled);
+  const Matrix* logits = &t.scaled;  // what the mask is added to
+  if (p.softcap) {
+    const auto c = static_cast<float>(*p.softcap);
+    t.capped = t.scaled.unaryExpr([f, c](float x) { return soft_cap(f, x, c); });
+    logits = &t.capped;
+  } else {
+    t.capped.resize(0, 0);
+  }
+  const std::optional<float> sink =
+      p.sink ? std::optional<float>(round_to(f, static_cast<float>(*p.sink))) : std::nullopt;
   t.masked.resize(lq, lk);
   t.weights.resize(lq, lk);
   t.stats.resize(lq);
   // The keys each query may attend: the mask's range, less a float mask's −inf (after rounding).
   Eigen::Array<bool, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> allowed(lq, lk);
+  Eigen::VectorXf sink_weights(lq);
   for (Index i = 0; i < lq; ++i) {
     const KeyRange keys = key_range(p.mask, i, lq, lk);
     for (Index j = 0; j < lk; ++j) {
       const float a = additive ? round_to(f, p.mask.additive(i, j)) : 0.0f;
       allowed(i, j) = keys.lo <= j && j < keys.hi && a > neg_inf;
-      t.masked(i, j) = !allowed(i, j) ? masked_cell : additive ? round_to(f, t.scaled(i, j) + a) : t.scaled(i, j);
+      const float x = (*logits)(i, j);
+      t.masked(i, j) = !allowed(i, j) ? masked_cell : additive ? round_to(f, x + a) : x;
     }
-    softmax_row(f, mode.subtract_max, t.masked.row(i).data(), t.weights.row(i).data(), lk);
+    sink_weights(i) = softmax_row(f, mode.subtract_max, t.masked.row(i).data(), t.weights.row(i).data(), lk, sink);
   }
   t.output.resize(lq, p.dv());
   t.output.noalias() = t.weights * v;
   round_in_place(f, t.output);
-  for (Index i = 0; i < lq; ++i)
+  for (Index i = 0; i < lq; ++i) {
     t.stats[i] = row_stats(t.scaled.row(i).data(), t.weights.row(i).data(), allowed.row(i).data(), lk,
                            t.output.row(i).allFinite());
+    t.stats[i].sink_weight = sink_weights(i);
+  }
 }
 
 }  // namespace attnlab

@@ -103,9 +103,23 @@ void validate_settings(const Problem& p, const ScoreBound& bound) {
                      " overflows float32");
   check_mask(p.mask, p.lq(), p.lk());
   check_range(p, bound);
+  if (p.softcap) check_softcap(*p.softcap, "soft-cap " + number(*p.softcap));
+  if (p.sink) check_sink(*p.sink, "sink " + number(*p.sink));
   if (p.precision.mask_value && !std::isfinite(*p.precision.mask_value))
     throw InputError("mask value " + std::to_string(*p.precision.mask_value) +
                      " must be a finite number (masked cells are -inf without one)");
+}
+
+void check_softcap(double c, const std::string& what) {
+  if (!std::isfinite(c) || c <= 0) throw InputError(what + " must be a finite number > 0 (the C of C·tanh(s/C))");
+  if (c < min_softcap || c > max_softcap)
+    throw InputError(what + " is out of range: " + number(min_softcap) + " to " + number(max_softcap));
+}
+
+void check_sink(double s, const std::string& what) {
+  if (!std::isfinite(s)) throw InputError(what + " must be a finite number (a logit)");
+  if (std::abs(s) > max_score)
+    throw InputError(what + " is out of range: a logit from " + number(-max_score) + " to " + number(max_score));
 }
 
 std::vector<std::string> numbered_tokens(const std::string& prefix, Index count) {

@@ -10,9 +10,12 @@ QueryView query_view(const Problem& problem, const Trace& trace, Index query) {
   view.query = query;
   view.output = trace.output.row(query).transpose();
   view.stats = trace.stats[static_cast<std::size_t>(query)];
+  view.softcap = problem.softcap;
+  view.sink = problem.sink;
   if (!trace.full) return view;
   view.scores = trace.scores.row(query).transpose();
   view.scaled = trace.scaled.row(query).transpose();
+  if (trace.capped.rows() == problem.lq()) view.capped = trace.capped.row(query).transpose();
   view.masked = trace.masked.row(query).transpose();
   view.weights = trace.weights.row(query).transpose();
   view.contributions = view.weights.asDiagonal() * problem.v;

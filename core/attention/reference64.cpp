@@ -13,13 +13,16 @@ Matrix reference_weights_error(const Problem& p, const Matrix& weights) {
   Eigen::VectorXd x(lk);
   for (Index i = 0; i < lq; ++i) {
     const KeyRange keys = key_range(p.mask, i, lq, lk);
-    double top = -std::numeric_limits<double>::infinity();
+    // The sink, when there is one, takes part in the maximum and the sum, and has no weight of its own.
+    double top = p.sink ? *p.sink : -std::numeric_limits<double>::infinity();
     for (Index j = 0; j < lk; ++j) {
-      x(j) = j >= keys.lo && j < keys.hi ? s * scores(i, j) : -std::numeric_limits<double>::infinity();
+      const double t = s * scores(i, j);
+      x(j) = j >= keys.lo && j < keys.hi ? (p.softcap ? *p.softcap * std::tanh(t / *p.softcap) : t)
+                                         : -std::numeric_limits<double>::infinity();
       if (p.mask.kind == MaskSpec::Kind::matrix) x(j) += p.mask.additive(i, j);
       top = std::max(top, x(j));
     }
-    double sum = 0;
+    double sum = p.sink && !std::isinf(top) ? std::exp(*p.sink - top) : 0;
     for (Index j = 0; j < lk; ++j) sum += std::isinf(top) ? 0 : std::exp(x(j) - top);
     for (Index j = 0; j < lk; ++j) {
       const double truth = sum > 0 ? std::exp(x(j) - top) / sum : 0;

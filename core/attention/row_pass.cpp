@@ -14,6 +14,10 @@ void scale_row(const float* scores, float* scaled, Index lk, float s) {
   Row(scaled, lk) = s * ConstRow(scores, lk);
 }
 
+void cap_row(const float* scaled, float* capped, Index n, float softcap) {
+  Row(capped, n) = softcap * (ConstRow(scaled, n) / softcap).tanh();
+}
+
 void mask_row(const float* scaled, float* masked, Index lk, KeyRange keys, const float* additive) {
   const ConstRow t(scaled, lk);
   Row m(masked, lk);
@@ -26,7 +30,7 @@ void mask_row(const float* scaled, float* masked, Index lk, KeyRange keys, const
 }
 
 RowStats softmax_row(const float* scaled, const float* masked, float* weights, Index lk, KeyRange keys,
-                     bool has_additive, std::span<RowStream> alongside) {
+                     bool has_additive, std::optional<float> sink, std::span<RowStream> alongside) {
   Row p(weights, lk);
   p.head(keys.lo).setZero();
   p.tail(lk - keys.hi).setZero();
@@ -34,8 +38,8 @@ RowStats softmax_row(const float* scaled, const float* masked, float* weights, I
   OnlineSoftmax row;
   row.add(masked + keys.lo, scaled + keys.lo, weights + keys.lo, n, has_additive, alongside);
   for (RowStream& out : alongside) out.finish();
-  if (row.attends()) p.segment(keys.lo, n) *= static_cast<float>(1.0 / row.sum());
-  return row.stats(lk);
+  if (row.attends()) p.segment(keys.lo, n) *= static_cast<float>(row.normaliser(sink));
+  return row.stats(lk, sink);
 }
 
 }  // namespace attnlab

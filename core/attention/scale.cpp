@@ -1,9 +1,9 @@
 #include "core/attention/scale.hpp"
 
-#include <charconv>
 #include <cmath>
 #include <sstream>
 
+#include "core/base/decimal.hpp"
 #include "core/base/quote.hpp"
 
 namespace attnlab {
@@ -22,11 +22,10 @@ std::string ScaleSpec::text() const {
 ScaleSpec parse_scale(std::string_view spec) {
   if (spec == "sqrt") return {};
   if (spec == "none") return {ScaleSpec::Kind::none, 1.0};
-  double value = 0;
-  const auto [end, ec] = std::from_chars(spec.data(), spec.data() + spec.size(), value);
-  if (spec.empty() || ec != std::errc() || end != spec.data() + spec.size() || !std::isfinite(value))
+  const std::optional<double> value = parse_decimal(spec);
+  if (!value || !std::isfinite(*value))
     throw InputError("scale '" + excerpt(spec) + "' is not sqrt, none or a finite number");
-  return {ScaleSpec::Kind::value, value};
+  return {ScaleSpec::Kind::value, *value};
 }
 
 double resolve_scale(const ScaleSpec& scale, Index dk) {

@@ -2,7 +2,13 @@
 
 #include <algorithm>
 
+#include "core/attention/row_pass.hpp"
+
 namespace attnlab {
+
+bool tile_needs_masked(const Problem& p) {
+  return p.softcap || p.mask.kind == MaskSpec::Kind::matrix;
+}
 
 float softmax_tile(const Problem& p, Index query, Index k0, Index kn, float* scaled, float* masked, float* e,
                    OnlineSoftmax& row) {
@@ -10,7 +16,12 @@ float softmax_tile(const Problem& p, Index query, Index k0, Index kn, float* sca
   const Index lo = std::clamp(keys.lo - k0, Index{0}, kn), hi = std::clamp(keys.hi - k0, lo, kn);
   const bool additive = p.mask.kind == MaskSpec::Kind::matrix;
   float* x = scaled;
-  if (additive) {
+  if (p.softcap) {
+    x = masked;
+    cap_row(scaled + lo, x + lo, hi - lo, static_cast<float>(*p.softcap));
+    if (additive)
+      for (Index j = lo; j < hi; ++j) x[j] += p.mask.additive(query, k0 + j);
+  } else if (additive) {
     x = masked;
     for (Index j = lo; j < hi; ++j) x[j] = scaled[j] + p.mask.additive(query, k0 + j);
   }

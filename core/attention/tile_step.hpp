@@ -6,10 +6,14 @@
 
 namespace attnlab {
 
-// Keys [k0, k0 + kn): `scaled` holds the tile's scaled scores s·q·k. Masks them (into `masked`, kn
-// floats, when the mask adds values; may be null otherwise), feeds the allowed keys to `row`, writes
+// Keys [k0, k0 + kn): `scaled` holds the tile's scaled scores s·q·k. Caps them with the problem's
+// soft-cap and masks them (into `masked`, kn floats, when there is a soft-cap or the mask adds values;
+// may be null otherwise), feeds the allowed keys to `row`, writes
 // e = exp(x − m) for the tile into `e` (0 where masked) and returns exp(m_old − m_new), the factor by
 // which the partial output must be multiplied before e·V of this tile is added.
+// Whether softmax_tile needs its `masked` buffer for this problem.
+bool tile_needs_masked(const Problem& problem);
+
 float softmax_tile(const Problem& problem, Index query, Index k0, Index kn, float* scaled, float* masked, float* e,
                    OnlineSoftmax& row);
 

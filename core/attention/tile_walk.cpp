@@ -29,16 +29,17 @@ TileWalk walk_tiles(const Problem& p, Index query, Index tile, const Trace* stan
     step.max_after = row.attends() ? row.max() : -std::numeric_limits<float>::infinity();
     step.sum_after = row.attends() ? row.sum() : 0.0;
     step.tile_max = -std::numeric_limits<float>::infinity();
+    // The tile's masked scores: where softmax_tile left them, or the scaled scores themselves.
+    const float* x = tile_needs_masked(p) ? masked.data() : scaled.data();
     const KeyRange allowed = key_range(p.mask, query, p.lq(), p.lk());
     for (Index j = std::max(allowed.lo, k0); j < std::min(allowed.hi, k0 + kn); ++j)
-      step.tile_max =
-          std::max(step.tile_max,
-                   step.scaled(j - k0) + (p.mask.kind == MaskSpec::Kind::matrix ? p.mask.additive(query, j) : 0.0f));
+      step.tile_max = std::max(step.tile_max, x[j - k0]);
     step.partial = partial;
     walk.steps.push_back(std::move(step));
   }
-  walk.output =
-      row.attends() ? Eigen::VectorXf(partial / static_cast<float>(row.sum())) : Eigen::VectorXf::Zero(p.dv());
+  if (!row.attends()) walk.output = Eigen::VectorXf::Zero(p.dv());
+  else if (p.sink) walk.output = partial * static_cast<float>(row.normaliser(p.sink_logit()));
+  else walk.output = partial / static_cast<float>(row.sum());
   if (standard && standard->output.rows() == p.lq())
     walk.difference = (walk.output.transpose() - standard->output.row(query)).cwiseAbs().maxCoeff();
   return walk;

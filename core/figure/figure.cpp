@@ -69,7 +69,8 @@ StageColours trace_colours(const std::vector<const Trace*>& traces, Stage stage,
   } else if (span.stretch && stage == Stage::weights) {
     const float top = largest(values);
     c.hi = top > 0 ? top : 1;
-  } else if (span.shared && (stage == Stage::scores || stage == Stage::scaled || stage == Stage::masked)) {
+  } else if (span.shared &&
+             (stage == Stage::scores || stage == Stage::scaled || stage == Stage::capped || stage == Stage::masked)) {
     std::vector<const Matrix*> both;
     for (const Trace* t : traces) both.push_back(&t->scores), both.push_back(&t->scaled);
     const float top = largest(both);

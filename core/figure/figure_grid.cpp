@@ -67,7 +67,8 @@ Figure build_grid_figure(const Problem& first, const std::vector<GridPanel>& pan
   float y = text_line(l, formula, pad, 0, l.px(kTitle), kInk, "title");
   y = text_line(l, layout.description + kDot + "one colour scale for all " + layout.panels_word, y, l.px(12),
                 l.px(kHeads), kInk, "heads");
-  y = text_line(l, figure_subtitle(first, o.stage, o.query), y, l.px(10), l.px(kSubtitle), kSoftInk, "subtitle");
+  y = text_line(l, figure_subtitle(first, o.stage, o.query, layout.sink_per_head), y, l.px(10), l.px(kSubtitle),
+                kSoftInk, "subtitle");
 
   const Matrix& m = *stages.front();
   const std::vector<std::string> row_names = labels_or_numbers(first.query_tokens, "q", m.rows());

@@ -22,6 +22,7 @@ struct GridLayout {
   std::vector<std::string> row_titles;  // one per row, at the left; then panel titles head the columns
   std::string description;              // the line under the title: what the panels are
   std::string panels_word = "heads";    // "one colour scale for all heads"
+  bool sink_per_head = false;           // the heads' sinks differ: the subtitle gives no one value
 };
 
 // `first` gives what every panel shares (shapes, scale, mask, tokens). Throws InputError as

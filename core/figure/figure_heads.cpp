@@ -2,6 +2,7 @@
 
 #include "core/figure/figure_grid.hpp"
 #include "core/figure/figure_parts.hpp"
+#include "core/figure/figure_text.hpp"
 
 namespace attnlab {
 namespace {
@@ -40,17 +41,23 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
     throw RunError(std::to_string(traces.size()) + " traces for " + heads_word(hp.heads()));
   const Index heads = hp.heads(), kv_heads = hp.kv_heads();
   // A panel's title: "head 5 · KV head 1", or shorter for narrow panels: "head 5 · KV 1", "h5 · KV 1".
+  // With a sink per head, the longer titles name each head's: "head 5 · KV head 1 · sink 0.3".
+  const bool sink_per_head = hp.sinks.size() > 1;
   std::vector<GridPanel> panels;
   for (Index h = 0; h < heads; ++h) {
     const std::string head = std::to_string(h), kv = std::to_string(kv_head(h, heads, kv_heads));
+    const std::string sink =
+        sink_per_head ? " \u00b7 sink " + short_value(hp.sinks[static_cast<std::size_t>(h)]) : std::string();
     panels.push_back({&traces[static_cast<std::size_t>(h)],
                       "head " + head,
-                      {"head " + head + " \u00b7 KV head " + kv, "head " + head + " \u00b7 KV " + kv,
-                       "h" + head + " \u00b7 KV " + kv}});
+                      {"head " + head + " \u00b7 KV head " + kv + sink, "head " + head + " \u00b7 KV " + kv + sink,
+                       "head " + head + " \u00b7 KV " + kv, "h" + head + " \u00b7 KV " + kv}});
   }
   const std::string description = (o.heading.empty() ? "" : o.heading + kDot) + heads_description(heads, kv_heads);
   // The first head gives the shapes, scale, mask and tokens every head shares.
-  return build_grid_figure(head_problem(hp, 0), panels, {0, {}, description, "heads"}, o, font);
+  GridLayout layout{0, {}, description, "heads"};
+  layout.sink_per_head = sink_per_head;
+  return build_grid_figure(head_problem(hp, 0), panels, layout, o, font);
 }
 
 void check_layers_grid(Index panels) {
@@ -85,7 +92,8 @@ Figure build_layers_figure(const std::vector<HeadsProblem>& layers, const std::v
       head ? "every layer of " + head_heading(*head, heads, kv_heads)
            : "layers (rows) \u00d7 heads (columns)" + std::string(kDot) + heads_description(heads, kv_heads);
   const std::string description = (o.heading.empty() ? "" : o.heading + kDot) + what;
-  const GridLayout layout{head ? 0 : heads, rows, description, head ? "layers" : "panels"};
+  GridLayout layout{head ? 0 : heads, rows, description, head ? "layers" : "panels"};
+  for (const HeadsProblem& layer : layers) layout.sink_per_head = layout.sink_per_head || layer.sinks.size() > 1;
   return build_grid_figure(head_problem(layers.front(), head.value_or(0)), panels, layout, o, font);
 }
 

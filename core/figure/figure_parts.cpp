@@ -53,7 +53,7 @@ bool masked_cell(const Trace& trace, Stage stage, Index i, Index j) {
 }
 
 bool to_be_masked(const Trace& trace, Stage stage, Index i, Index j) {
-  return (stage == Stage::scores || stage == Stage::scaled) && blocked(trace, i, j);
+  return (stage == Stage::scores || stage == Stage::scaled || stage == Stage::capped) && blocked(trace, i, j);
 }
 
 MaskLegend mask_legend(const Trace& trace, Stage stage) {

@@ -26,8 +26,9 @@ std::string fixed(double value, int decimals) {
   return text;
 }
 
-// 0.354, 0.25, 12: enough digits to tell the value, no trailing zeros.
-std::string short_number(double value) {
+}  // namespace
+
+std::string short_value(double value) {
   char text[64];
   std::snprintf(text, sizeof text, "%.3g", value);
   std::string s = text;
@@ -35,34 +36,44 @@ std::string short_number(double value) {
   return s;
 }
 
-}  // namespace
-
 std::string figure_title(const Problem& problem, Stage stage) {
   const bool masked = problem.mask.kind != MaskSpec::Kind::none;
-  const std::string before_softmax = scaled_formula(problem.scale) + (masked ? " + mask" : "");
+  const std::string scaled = scaled_formula(problem.scale);
+  // Gemma 2's soft-cap: C·tanh(x/C) with the number written in.
+  const std::string capped = problem.softcap ? short_value(*problem.softcap) + "\u00b7tanh(" + scaled + "/" +
+                                                   short_value(*problem.softcap) + ")"
+                                             : scaled;
+  const std::string before_softmax = capped + (masked ? " + mask" : "");
+  // gpt-oss's sink: one more logit in the softmax, whose weight is dropped.
+  const std::string softmax =
+      problem.sink ? "softmax([" + before_softmax + ", sink])" : "softmax(" + before_softmax + ")";
   std::string formula;
   switch (stage) {
     case Stage::scores: formula = "QK\u1d40"; break;
-    case Stage::scaled: formula = scaled_formula(problem.scale); break;
+    case Stage::scaled: formula = scaled; break;
+    case Stage::capped: formula = capped; break;
     case Stage::masked: formula = before_softmax; break;
-    case Stage::weights: formula = "softmax(" + before_softmax + ")"; break;
-    case Stage::output: formula = "softmax(" + before_softmax + ")\u00b7V"; break;
+    case Stage::weights: formula = softmax; break;
+    case Stage::output: formula = softmax + "\u00b7V"; break;
   }
   return std::string(stage_name(stage)) + " = " + formula;
 }
 
-std::string figure_subtitle(const Problem& problem, Stage stage, std::optional<Index> query) {
+std::string figure_subtitle(const Problem& problem, Stage stage, std::optional<Index> query, bool sink_per_head) {
   std::string text = "d\u2096 = " + std::to_string(problem.dk());
   const double s = resolve_scale(problem.scale, problem.dk());
   switch (problem.scale.kind) {
     case ScaleSpec::Kind::sqrt:
-      text += kDot + std::string("scale 1/\u221a") + std::to_string(problem.dk()) + " = " + short_number(s);
+      text += kDot + std::string("scale 1/\u221a") + std::to_string(problem.dk()) + " = " + short_value(s);
       break;
     case ScaleSpec::Kind::none: text += kDot + std::string("scale none (1)"); break;
-    case ScaleSpec::Kind::value: text += kDot + std::string("scale s = ") + short_number(s); break;
+    case ScaleSpec::Kind::value: text += kDot + std::string("scale s = ") + short_value(s); break;
   }
-  if (problem.temperature != 1.0) text += kDot + std::string("temperature ") + short_number(problem.temperature);
+  if (problem.temperature != 1.0) text += kDot + std::string("temperature ") + short_value(problem.temperature);
+  if (problem.softcap) text += kDot + std::string("soft-cap ") + short_value(*problem.softcap);
   text += kDot + std::string("mask ") + problem.mask.text();
+  if (problem.sink)
+    text += kDot + (sink_per_head ? std::string("a sink per head") : "sink " + short_value(*problem.sink));
   text += kDot + std::to_string(problem.lq()) + (problem.lq() == 1 ? " query" : " queries") + " \u00d7 ";
   text += stage == Stage::output ? std::to_string(problem.dv()) + " value dims"
                                  : std::to_string(problem.lk()) + (problem.lk() == 1 ? " key" : " keys");

@@ -17,20 +17,22 @@
 namespace attnlab::gl {
 namespace {
 
-// ProblemBlock of shaders/common.glsl (std140: four-byte scalars in order).
+// ProblemBlock of shaders/common.glsl (std140: four-byte scalars in order), padded to a whole vec4.
 struct ProblemBlock {
   std::uint32_t lq, lk, dk, dv;
   float scale;
-  std::uint32_t mask_kind, mask_param, unused;
+  std::uint32_t mask_kind, mask_param;
+  float softcap, sink;
+  std::uint32_t has_sink, unused[2];
 };
-static_assert(sizeof(ProblemBlock) == 32);
+static_assert(sizeof(ProblemBlock) == 48);
 
 // RowStats of shaders/row_stats.glsl (std430).
 struct GpuRowStats {
-  float mean, std, max_weight, entropy, effective_keys, jacobian_norm;
+  float mean, std, max_weight, entropy, effective_keys, jacobian_norm, sink_weight;
   std::uint32_t masked_keys, fully_masked;
 };
-static_assert(sizeof(GpuRowStats) == 32);
+static_assert(sizeof(GpuRowStats) == 36);
 
 std::size_t bytes(const Matrix& m) {
   return sizeof(float) * static_cast<std::size_t>(m.size());
@@ -60,7 +62,7 @@ struct GlBackend::Kernels {
 };
 
 struct GlBackend::Buffers {
-  Buffer problem, q, k, v, additive, scores, scaled, masked, weights, output, stats;
+  Buffer problem, q, k, v, additive, scores, scaled, capped, masked, weights, output, stats;
 };
 
 std::string current_renderer() {
@@ -102,8 +104,17 @@ void GlBackend::upload(const Problem& p, bool with_qk) {
   // A window wider than Lq opens every earlier key, so the parameter never needs more than 32 bits.
   const Index param = std::min(p.mask.param, std::max(lq, lk));
   const auto u32 = [](auto n) { return static_cast<std::uint32_t>(n); };
-  const ProblemBlock block{u32(lq),    u32(lk), u32(p.dk()), u32(p.dv()), p.effective_scale(), u32(p.mask.kind),
-                           u32(param), 0};
+  const ProblemBlock block{u32(lq),
+                           u32(lk),
+                           u32(p.dk()),
+                           u32(p.dv()),
+                           p.effective_scale(),
+                           u32(p.mask.kind),
+                           u32(param),
+                           p.softcap ? static_cast<float>(*p.softcap) : 0.0f,
+                           p.sink_logit().value_or(0.0f),
+                           p.sink ? 1u : 0u,
+                           {0, 0}};
   b.problem.upload(&block, sizeof block);
   b.problem.bind_uniform(0);
   if (with_qk) {
@@ -147,8 +158,11 @@ void GlBackend::recompute_from_scores(const Problem& p, Trace& t, StageTimes* ti
 
 void GlBackend::run_after_scores(const Problem& p, Trace& t, bool with_scores, StageTimes* times) {
   const Index lq = p.lq(), lk = p.lk(), dv = p.dv();
+  const bool cap = p.softcap.has_value();
   Buffers& b = *buffers_;
   for (Buffer* stage : {&b.scaled, &b.masked, &b.weights}) stage->reserve(bytes(lq, lk));
+  if (cap) b.capped.reserve(bytes(lq, lk));
+  else b.capped.reserve(0);  // bound but never written
   b.output.reserve(bytes(lq, dv));
   b.stats.reserve(sizeof(GpuRowStats) * static_cast<std::size_t>(lq));
 
@@ -158,6 +172,7 @@ void GlBackend::run_after_scores(const Problem& p, Trace& t, bool with_scores, S
   b.masked.bind_storage(3);
   b.weights.bind_storage(4);
   b.stats.bind_storage(5);
+  b.capped.bind_storage(6);
   if (times) timer_->begin(KernelTimer::softmax);
   kernels_->softmax.dispatch(groups(lq, 1));  // one workgroup per query row
   if (times) timer_->end(KernelTimer::softmax);
@@ -180,16 +195,18 @@ void GlBackend::run_after_scores(const Problem& p, Trace& t, bool with_scores, S
     b.scores.download(t.scores.data(), bytes(t.scores));
   }
   t.scaled.resize(lq, lk);
+  t.capped.resize(cap ? lq : 0, cap ? lk : 0);
   t.masked.resize(lq, lk);
   t.weights.resize(lq, lk);
   t.output.resize(lq, dv);
   b.scaled.download(t.scaled.data(), bytes(t.scaled));
+  if (cap) b.capped.download(t.capped.data(), bytes(t.capped));
   b.masked.download(t.masked.data(), bytes(t.masked));
   b.weights.download(t.weights.data(), bytes(t.weights));
   b.output.download(t.output.data(), bytes(t.output));
   read_stats(t);
-  held_ = {lq, lk, dv, true, &t, t.scores.data()};
-  if (times) *times = {0, 0, 0, timer_->ms(KernelTimer::softmax), timer_->ms(KernelTimer::output) + lap(clock)};
+  held_ = {lq, lk, dv, true, cap, &t, t.scores.data()};
+  if (times) *times = {0, 0, 0, 0, timer_->ms(KernelTimer::softmax), timer_->ms(KernelTimer::output) + lap(clock)};
 }
 
 void GlBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* times) {
@@ -199,7 +216,7 @@ void GlBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* time
   upload(p, true);
   Buffers& b = *buffers_;
   // No Lq×Lk matrix in this mode, on the GPU either.
-  for (Buffer* stage : {&b.scores, &b.scaled, &b.masked, &b.weights}) stage->release();
+  for (Buffer* stage : {&b.scores, &b.scaled, &b.capped, &b.masked, &b.weights}) stage->release();
   b.output.reserve(bytes(p.lq(), p.dv()));
   b.stats.reserve(sizeof(GpuRowStats) * static_cast<std::size_t>(p.lq()));
   b.q.bind_storage(0);
@@ -216,8 +233,8 @@ void GlBackend::compute_output_only(const Problem& p, Trace& t, StageTimes* time
   t.output.resize(p.lq(), p.dv());
   b.output.download(t.output.data(), bytes(t.output));
   read_stats(t);
-  held_ = {p.lq(), p.lk(), p.dv(), false, nullptr, nullptr};
-  if (times) *times = StageTimes{0, 0, 0, 0, lap(start)};
+  held_ = {p.lq(), p.lk(), p.dv(), false, false, nullptr, nullptr};
+  if (times) *times = StageTimes{0, 0, 0, 0, 0, lap(start)};
 }
 
 void GlBackend::read_stats(Trace& t) {
@@ -226,18 +243,20 @@ void GlBackend::read_stats(Trace& t) {
   t.stats.resize(rows.size());
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const GpuRowStats& g = rows[i];
-    t.stats[i] = {g.mean,          g.std,         g.max_weight,        g.entropy, g.effective_keys,
-                  g.jacobian_norm, g.masked_keys, g.fully_masked != 0, false};
+    t.stats[i] = {g.mean,          g.std,         g.max_weight,  g.entropy,           g.effective_keys,
+                  g.jacobian_norm, g.sink_weight, g.masked_keys, g.fully_masked != 0, false};
   }
 }
 
 GLuint GlBackend::paint_stage(Stage stage, const ColormapTable& table, float lo, float hi) {
   if (context_) context_->make_current();
-  if (held_.lq == 0 || (!held_.full && stage != Stage::output))
+  if (held_.lq == 0 || (!held_.full && stage != Stage::output) || (stage == Stage::capped && !held_.capped))
     throw RunError("the " + std::string(stage_name(stage)) + " stage is not on the GPU: " +
-                   (held_.lq == 0 ? "nothing was computed yet" : "the last compute was output-only"));
+                   (held_.lq == 0 ? "nothing was computed yet"
+                    : !held_.full ? "the last compute was output-only"
+                                  : "the last compute had no soft-cap"));
   const Buffers& b = *buffers_;
-  const Buffer* stages[] = {&b.scores, &b.scaled, &b.masked, &b.weights, &b.output};
+  const Buffer* stages[] = {&b.scores, &b.scaled, &b.capped, &b.masked, &b.weights, &b.output};
   return painter_->paint(*stages[static_cast<int>(stage)], held_.lq, stage == Stage::output ? held_.dv : held_.lk,
                          table, lo, hi);
 }

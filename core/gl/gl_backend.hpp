@@ -8,7 +8,7 @@
 // Stage times (StageTimes) come from GL_TIME_ELAPSED queries around each kernel (on a software
 // rasterizer, whose queries miss compute work, from the wall time of each kernel run to completion):
 // `scores` is the Q·Kᵀ kernel and the upload of Q, K and V before it; the fused pass is reported under
-// `weights` (scaled and masked are 0: they are no kernels of their own); `output` is the P·V kernel
+// `weights` (scaled, capped and masked are 0: they are no kernels of their own); `output` is the P·V kernel
 // and the read-back of every stage. An output-only compute reports everything under `output`, as the
 // CPU does.
 #include <epoxy/gl.h>
@@ -67,7 +67,7 @@ class GlBackend final : public Backend {
   // scores it left in which trace, so a recompute knows whether it may reuse them.
   struct Held {
     Index lq = 0, lk = 0, dv = 0;
-    bool full = false;
+    bool full = false, capped = false;
     const Trace* trace = nullptr;
     const float* scores = nullptr;
   } held_;

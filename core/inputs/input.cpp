@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/base/decimal.hpp"
+#include "core/base/quote.hpp"
 #include "core/base/limits.hpp"
 #include "core/inputs/example_heads.hpp"
 #include "core/inputs/examples.hpp"
@@ -123,24 +125,71 @@ bool check_sources(const InputOptions& in) {
   return files;
 }
 
+// The --sink logits for `heads` query heads: one for every head, or one per head.
+void check_sink_count(const std::vector<double>& sinks, Index heads) {
+  if (sinks.size() != 1 && static_cast<Index>(sinks.size()) != heads)
+    throw InputError("--sink gives " + std::to_string(sinks.size()) + " logits but there " +
+                     (heads == 1 ? std::string("is 1 head") : "are " + std::to_string(heads) + " heads") +
+                     ": give one for every head, or one per head");
+}
+
+// The option texts checked before anything is loaded: a mistake there costs no loading.
+void check_softcap_and_sink_texts(const InputOptions& in) {
+  if (in.softcap) parse_softcap(*in.softcap);
+  if (in.sink) parse_sinks(*in.sink);
+}
+
 }  // namespace
+
+double parse_softcap(const std::string& text) {
+  const std::optional<double> value = parse_decimal(text);
+  if (!value) throw InputError("--softcap '" + excerpt(text) + "' is not a number (the cap C > 0)");
+  check_softcap(*value, "--softcap " + excerpt(text));
+  return *value;
+}
+
+std::vector<double> parse_sinks(const std::string& text) {
+  std::vector<double> sinks;
+  for (std::size_t at = 0;;) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    const std::string item = text.substr(at, comma - at);
+    const std::optional<double> value = parse_decimal(item);
+    if (!value)
+      throw InputError("--sink '" + excerpt(text) + "': '" + excerpt(item) +
+                       "' is not a number (one logit, or one per head separated by commas)");
+    check_sink(*value, "--sink " + excerpt(item));
+    sinks.push_back(*value);
+    if (comma == text.size()) break;
+    at = comma + 1;
+  }
+  return sinks;
+}
+
+void apply_softcap_and_sinks(const InputOptions& in, HeadsProblem& p) {
+  if (in.softcap) p.softcap = parse_softcap(*in.softcap);
+  if (!in.sink) return;
+  p.sinks = parse_sinks(*in.sink);
+  check_sink_count(p.sinks, p.heads());
+}
 
 std::optional<RunSizes> planned_sizes(const InputOptions& in) {
   if (!in.model.empty()) return std::nullopt;  // a model's sizes are known once its config is read
   if (check_sources(in)) return std::nullopt;
   const auto [heads, kv_heads] = head_counts(in);
+  check_softcap_and_sink_texts(in);
+  const bool capped = in.softcap.has_value();
   if (in.random) {
     check_random_sizes(in);
-    return RunSizes{heads, kv_heads, in.lq, in.lk, in.dk, in.dv};
+    return RunSizes{heads, kv_heads, in.lq, in.lk, in.dk, in.dv, capped};
   }
   const Example example = make_example(in.example.empty() ? default_example : in.example);
   const Problem& p = example.problem;
-  return RunSizes{heads, kv_heads, p.lq(), p.lk(), p.dk(), p.dv()};
+  return RunSizes{heads, kv_heads, p.lq(), p.lk(), p.dk(), p.dv(), capped};
 }
 
 RunSizes sizes_of(const HeadsProblem& hp) {
   const Matrix &q = hp.q.front(), &k = hp.k.front(), &v = hp.v.front();
-  return {hp.heads(), hp.kv_heads(), q.rows(), k.rows(), q.cols(), v.cols()};
+  return {hp.heads(), hp.kv_heads(), q.rows(), k.rows(), q.cols(), v.cols(), hp.softcap.has_value()};
 }
 
 std::string describe(const RunSizes& s) {
@@ -157,11 +206,18 @@ Problem load_problem(const InputOptions& in) {
   if (in.heads || in.kv_heads)
     throw InputError("--heads applies to compute, export and the window: bench times one head");
   const bool files = check_sources(in);
+  check_softcap_and_sink_texts(in);
   Problem p = files       ? from_files(in)
               : in.random ? from_random(in)
                           : make_example(in.example.empty() ? default_example : in.example).problem;
   p.mask = read_mask(in.mask);
   p.scale = parse_scale(in.scale);
+  if (in.softcap) p.softcap = parse_softcap(*in.softcap);
+  if (in.sink) {
+    const std::vector<double> sinks = parse_sinks(*in.sink);
+    check_sink_count(sinks, 1);
+    p.sink = sinks.front();
+  }
   validate(p);
   return p;
 }
@@ -172,9 +228,11 @@ HeadsProblem load_heads_problem(const InputOptions& in) {
     return model_heads_problem(in);
   }
   const bool files = check_sources(in);
+  check_softcap_and_sink_texts(in);
   HeadsProblem hp = files ? heads_from_files(in) : in.random ? heads_from_random(in) : heads_from_example(in);
   hp.mask = read_mask(in.mask);
   hp.scale = parse_scale(in.scale);
+  apply_softcap_and_sinks(in, hp);
   validate_heads(hp);
   return hp;
 }

@@ -26,6 +26,8 @@ struct InputOptions : ModelInputOptions {
   std::string scale = "sqrt";
   // With --model these override the model's own mask and scale only when given.
   bool mask_given = false, scale_given = false;
+  // --softcap C and --sink S|S1,S2,… as given (unset: none, or with --model the model's own).
+  std::optional<std::string> softcap, sink;
   // With a real model (models.md, the folder and its tokens in ModelInputOptions): the layer shown,
   // "N", or "all" for export.
   std::optional<std::string> layer;
@@ -40,6 +42,14 @@ std::optional<RunSizes> planned_sizes(const InputOptions& input);
 RunSizes sizes_of(const HeadsProblem& problem);
 // A short description of the sizes for messages: "Lq×Lk = 8×8, dk 64, dv 64" (and "4 heads of ...").
 std::string describe(const RunSizes& sizes);
+
+// --softcap C: a finite number > 0 in the range Problem allows; --sink S or S1,S2,…: finite logits.
+// InputError naming the option and the value otherwise.
+double parse_softcap(const std::string& text);
+std::vector<double> parse_sinks(const std::string& text);
+// The options' soft-cap and sinks on a problem of `heads` query heads (a sink list must hold one
+// logit or one per head), replacing the problem's own where given.
+void apply_softcap_and_sinks(const InputOptions& input, HeadsProblem& problem);
 
 // Loads and validates; throws InputError naming the offending option or file.
 // One head: --heads and --kv-heads are refused, and 3-D files too.

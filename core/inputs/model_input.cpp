@@ -76,6 +76,8 @@ ModelRun open_model_run(const InputOptions& in, bool labels) {
   check_model_options(in);
   if (in.tokens.token_ids) parse_token_ids(*in.tokens.token_ids);  // a malformed list costs no loading
   if (in.tokens.text && in.tokens.text->empty()) read_token_ids(in.tokens, nullptr, 0, "");  // nor an empty text
+  if (in.softcap) parse_softcap(*in.softcap);  // nor a bad soft-cap
+  if (in.sink) parse_sinks(*in.sink);
   // A malformed --ablate costs no loading either; its layers and heads are checked once the config is read.
   const Ablation ablation = in.ablate ? parse_ablation(*in.ablate, in.ablation.value_or("zero")) : Ablation{};
   ModelRun run{open_model(in.model), std::nullopt, {}, {}, ablation, {}, {}};
@@ -121,6 +123,7 @@ HeadsProblem model_layer_problem(const InputOptions& in, const ModelRun& run, In
   HeadsProblem p = layer_problem(run.model.config, run.pass, layer, run.tokens.labels);
   if (in.mask_given) p.mask = read_mask(in.mask);
   if (in.scale_given) p.scale = parse_scale(in.scale);
+  apply_softcap_and_sinks(in, p);
   validate_heads(p);
   return p;
 }

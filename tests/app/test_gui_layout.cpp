@@ -78,10 +78,16 @@ std::vector<Step> lesson() {
       {"5 why √dₖ: dₖ = 64, no scaling",
        {"dk-up", "dk-up", "dk-up", "scaling", "wait"},
        with({"stepper.values", "stepper.sum", "stepper.warning", "heatmap.values"})},
-      {"6 the dₖ explorer",
+      {"6 Gemma 2's soft-cap: the capped stage",
+       {"reset", "softcap", "previous-stage", "previous-stage", "wait"},
+       with({"stepper.values", "toolbar.softcap", "toolbar.sink", "heatmap.values"})},
+      {"6 gpt-oss's sink: the weights add up to less than 1",
+       {"sink", "next-stage", "next-stage", "wait"},
+       with({"stepper.values", "stepper.sum", "stats.sink", "heatmap.values"})},
+      {"7 the dₖ explorer",
        {"explorer", "wait"},
        with({"explorer.plot", "explorer.histogram", "explorer.legend"}, false)},
-      {"7 the keys", {"explorer", "help", "wait"}, with({"help.what"}, false)},
+      {"8 the keys", {"explorer", "help", "wait"}, with({"help.what"}, false)},
   };
 }
 

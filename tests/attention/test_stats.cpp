@@ -146,7 +146,7 @@ TEST_CASE("rows streamed alongside the softmax arrive whole, whatever their leng
       std::vector<float> scaled(n), copy(n + offset, -1.0f), p(n);
       for (Index j = 0; j < n; ++j) scaled[j] = std::sin(0.1f * j);
       RowStream out[1] = {{copy.data() + offset, scaled.data(), n}};
-      softmax_row(scaled.data(), scaled.data(), p.data(), n, {0, n}, false, out);
+      softmax_row(scaled.data(), scaled.data(), p.data(), n, {0, n}, false, {}, out);
       stream_fence();
       INFO("n " << n << ", offset " << offset);
       CHECK(std::equal(scaled.begin(), scaled.end(), copy.begin() + offset));

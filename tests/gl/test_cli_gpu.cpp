@@ -38,6 +38,19 @@ Matrix read_stats(const fs::path& path) {
   return m;
 }
 
+// The same compute (`input` ending in --dump) on the GPU into work/gpu and on the CPU into work/cpu;
+// both succeed, the GPU's quietly.
+void compute_on_both(const std::vector<std::string>& input, const TempDir& work) {
+  std::vector<std::string> gpu_args = input, cpu_args = input;
+  gpu_args.insert(gpu_args.end(), {(work / "gpu").string(), "--backend", "gpu"});
+  cpu_args.insert(cpu_args.end(), {(work / "cpu").string(), "--backend", "cpu"});
+  const RunResult g = run_attnlab(gpu_args), c = run_attnlab(cpu_args);
+  INFO("stderr: " << g.err);
+  REQUIRE(g.status == 0);
+  REQUIRE(c.status == 0);
+  CHECK(g.err.empty());
+}
+
 // An environment variable set for the scope of one test: the child processes inherit it.
 class ScopedEnv {
  public:
@@ -58,14 +71,7 @@ TEST_SUITE("gpu/cli") {
     TempDir work;
     const std::vector<std::string> input{"compute", "--random", "--lq",   "37",       "--lk",    "45",  "--dk",  "20",
                                          "--dv",    "9",        "--mask", "window:6", "--scale", "0.5", "--dump"};
-    std::vector<std::string> gpu_args = input, cpu_args = input;
-    gpu_args.insert(gpu_args.end(), {(work / "gpu").string(), "--backend", "gpu"});
-    cpu_args.insert(cpu_args.end(), {(work / "cpu").string(), "--backend", "cpu"});
-    const RunResult g = run_attnlab(gpu_args), c = run_attnlab(cpu_args);
-    INFO("stderr: " << g.err);
-    REQUIRE(g.status == 0);
-    REQUIRE(c.status == 0);
-    CHECK(g.err.empty());
+    compute_on_both(input, work);
     for (const char* stage : {"scores", "scaled", "masked", "weights", "output"}) {
       const std::string file = std::string(stage) + ".npy";
       check_close(read_npy(work / "gpu" / file), to_double(read_npy(work / "cpu" / file)), 1e-5, 1e-5, file);
@@ -73,6 +79,23 @@ TEST_SUITE("gpu/cli") {
     const Matrix gpu_stats = read_stats(work / "gpu" / "stats.csv"), cpu_stats = read_stats(work / "cpu" / "stats.csv");
     CHECK(gpu_stats.rows() == 37);
     check_close(gpu_stats, to_double(cpu_stats), 1e-4, 1e-4, "stats.csv");
+  }
+
+  TEST_CASE("compute --backend gpu with --softcap and --sink: capped.npy and the sink's share as the CPU's") {
+    if (!gpu_or_skip()) return;
+    TempDir work;
+    const std::vector<std::string> input{"compute",   "--random", "--lq",    "29",   "--lk",   "41",
+                                         "--dk",      "16",       "--sigma", "2",    "--mask", "causal-bottom-right",
+                                         "--softcap", "2.5",      "--sink",  "0.75", "--dump"};
+    compute_on_both(input, work);
+    for (const char* stage : {"scaled", "capped", "masked", "weights", "output"}) {
+      const std::string file = std::string(stage) + ".npy";
+      check_close(read_npy(work / "gpu" / file), to_double(read_npy(work / "cpu" / file)), 1e-5, 1e-5, file);
+    }
+    const Matrix gpu_stats = read_stats(work / "gpu" / "stats.csv"), cpu_stats = read_stats(work / "cpu" / "stats.csv");
+    REQUIRE(gpu_stats.cols() == 9);  // query, seven statistics, sink_weight
+    check_close(gpu_stats, to_double(cpu_stats), 1e-4, 1e-4, "stats.csv");
+    CHECK(gpu_stats.col(8).minCoeff() > 0);
   }
 
   TEST_CASE("bench --backend gpu names the renderer as its device") {

@@ -82,6 +82,53 @@ TEST_SUITE("gpu/backend") {
     for_each_scale_case([&](const Problem& p, const std::string& what) { check_gpu(*gpu, p, "GPU " + what); });
   }
 
+  TEST_CASE("a soft-cap and a sink: every mask kind, full and output-only, against float64 and the CPU") {
+    const auto gpu = gpu_or_skip();
+    if (!gpu) return;
+    for_each_softcap_sink_case([&](const Problem& p, const std::string& what) { check_gpu(*gpu, p, "GPU " + what); });
+  }
+
+  TEST_CASE("with a sink, a row that may attend nothing gives it all its weight: zero weights and output") {
+    const auto gpu = gpu_or_skip();
+    if (!gpu) return;
+    Problem p = fully_masked_problem();
+    p.sink = -3.0;
+    p.softcap = 1.5;
+    for (const Trace& t : {compute_on(*gpu, p), output_only_on(*gpu, p)}) {
+      check_fully_masked_rows(t);
+      for (long i = 0; i < 5; ++i) CHECK(t.stats[i].sink_weight == 1.0f);
+    }
+  }
+
+  TEST_CASE("a soft-cap turned on, changed and off again by recomputes; its stage painted like the others") {
+    const auto gpu = gpu_or_skip();
+    if (!gpu) return;
+    Problem p = random_problem(40, 50, 16, 6, 13, 2.0f);
+    Trace t;
+    gpu->compute(p, t);
+    CHECK_THROWS_AS(gpu->paint_stage(Stage::capped, diverging(), -1, 1), RunError);
+    for (const double c : {3.0, 0.5}) {
+      p.softcap = c;
+      p.sink = c - 1;
+      gpu->recompute_from_scores(p, t);
+      check_trace(p, t, "GPU recompute with soft-cap " + std::to_string(c));
+      check_painted(*gpu, t.capped, Stage::capped, diverging(), -2, 2);
+    }
+    p.softcap.reset();
+    p.sink.reset();
+    gpu->recompute_from_scores(p, t);
+    check_trace(p, t, "GPU recompute without a soft-cap again");
+    CHECK(t.capped.size() == 0);
+
+    Engine engine(gpu_or_skip());
+    engine.set_problem(p);
+    engine.set_softcap(2.0);
+    engine.set_sink(0.25);
+    p.softcap = 2.0;
+    p.sink = 0.25;
+    check_trace(p, engine.trace(), "GPU engine with a soft-cap and a sink");
+  }
+
   TEST_CASE("fully masked rows give zero weights and zero output, never NaN") {
     const auto gpu = gpu_or_skip();
     if (!gpu) return;
@@ -225,10 +272,11 @@ TEST_SUITE("gpu/backend") {
     const Problem p = random_problem(64, 80, 32, 16, 6);
     Trace t;
     StageTimes times;
-    times.scaled = times.masked = -1;
+    times.scaled = times.capped = times.masked = -1;
     gpu->compute(p, t, &times);
     CHECK(times.scores > 0);
     CHECK(times.scaled == 0);  // the fused pass is reported under weights
+    CHECK(times.capped == 0);
     CHECK(times.masked == 0);
     CHECK(times.weights > 0);
     CHECK(times.output > 0);

@@ -170,17 +170,18 @@ try {
   } else if (scenario === 'files') {
     // Source "files" in the inputs panel, each of Q, K, V through Open… and the browser's file picker,
     // Load, then Export: the weights come back as a download. The window's layout is fixed at this size,
-    // so the controls are where the numbers below say (the source combo's third item is "files").
+    // so the controls are where the numbers below say (the source combo's third item is "files"; the
+    // toolbar takes two rows, with the soft-cap and sink boxes).
     await open('?example=sentence');
-    await click(110, 84);
-    await click(60, 160);
-    for (const [y, file] of [[114, files[0]], [144, files[1]], [174, files[2]]]) {
+    await click(110, 114);
+    await click(60, 190);
+    for (const [y, file] of [[144, files[0]], [174, files[1]], [204, files[2]]]) {
       const chooser = page.waitForEvent('filechooser');
       await click(41, y);
       await (await chooser).setFiles(file);
       await wait_frames(3);
     }
-    await click(58, 204);
+    await click(58, 234);
     await page.screenshot({ path: path.join(out, 'files.png') });
     await export_downloads();
   } else if (scenario === 'model') {

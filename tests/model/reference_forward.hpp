@@ -16,6 +16,8 @@ using Rows = std::vector<std::vector<double>>;  // [position][feature]
 
 struct RefLayer {
   Rows q, k, v;  // q: L × H·hd (after RoPE), k and v: L × G·hd
+  double scale = 0;                // the scores' factor (reference_families.hpp fills it)
+  std::optional<long> window;      // the layer's sliding window
 };
 struct RefForward {
   std::vector<RefLayer> layers;

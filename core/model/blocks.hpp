@@ -1,0 +1,19 @@
+#pragma once
+// The transformer blocks the families are built of, each over the residual stream x (one token a
+// row), keeping the layer's q, k (after their norm and RoPE) and v. In the last layer only the last
+// row goes on (its output alone reaches the logits): x comes back with that one row.
+#include "core/model/forward.hpp"
+#include "core/model/rope.hpp"
+
+namespace attnlab {
+
+// gpt2: LayerNorm, Conv1D c_attn (q, k, v side by side), GELU MLP, both residual adds in turn.
+void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, Matrix& x, LayerQKV& kept);
+
+// The llama-like decoders: each norm where the weights have one (input, QK-norm per head or over
+// the whole q and k, on the attention's output, before and after the MLP), RoPE unless `rope` is
+// null (a NoPE layer), separate or fused projections, and a gated MLP.
+void decoder_block(const ModelConfig& c, const LayerWeights& w, Index layer, const RopeTables* rope, Matrix& x,
+                   LayerQKV& kept);
+
+}  // namespace attnlab

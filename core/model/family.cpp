@@ -1,0 +1,23 @@
+#include "core/model/family.hpp"
+
+namespace attnlab {
+
+void read_family_config(const ConfigFields& f, ModelConfig& c) {
+  switch (c.architecture) {
+    case Architecture::gpt2: return read_gpt2_config(f, c);
+    case Architecture::llama: return read_llama_config(f, c);
+    case Architecture::qwen3: return read_qwen3_config(f, c);
+    default: throw InputError(f.name() + ": model_type '" + c.model_type + "' has no reader");
+  }
+}
+
+void load_family(Model& m, WeightLoader& load, const ModelProgress& progress) {
+  switch (m.config.architecture) {
+    case Architecture::gpt2: return load_gpt2(m, load, progress);
+    case Architecture::llama: return load_llama(m, load, progress);
+    case Architecture::qwen3: return load_qwen3(m, load, progress);
+    default: return;
+  }
+}
+
+}  // namespace attnlab

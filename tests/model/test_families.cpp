@@ -1,0 +1,86 @@
+// families.md's architectures against their float64 reference (reference_families.hpp) on tiny
+// checkpoints the tests write: F32 in one file, a 16-bit dtype in shards. Every layer's q and k
+// after their norm and RoPE, v, and the last position's logits, at most 1e-4·(1 + |x|) apart.
+#include <doctest/doctest.h>
+
+#include "core/model/forward.hpp"
+#include "core/model/rope.hpp"
+#include "tests/cli_run.hpp"
+#include "tests/model/reference_families.hpp"
+
+using namespace attnlab;
+using namespace model_test;
+
+namespace {
+
+constexpr double kTol = 1e-4;
+
+double worst_of(const Matrix& got, const Rows& want) {
+  REQUIRE(got.rows() == static_cast<Index>(want.size()));
+  REQUIRE(got.cols() == static_cast<Index>(want.front().size()));
+  double worst = 0;
+  for (Index i = 0; i < got.rows(); ++i)
+    for (Index j = 0; j < got.cols(); ++j) {
+      const double w = want[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+      worst = std::max(worst, std::abs(got(i, j) - w) / (kTol * (1 + std::abs(w))));
+    }
+  return worst;
+}
+
+const std::vector<long> kIds{3, 17, 0, 40, 9, 9, 22, 5, 31, 12, 3, 17};
+
+// Writes the tiny model, loads it, and compares both forward passes: everything kept, every layer.
+void check_family(TinySpec spec, const std::string& what, const std::vector<long>& ids = kIds) {
+  for (const auto& [dtype, shards] : {std::pair{DT::f32, 1}, std::pair{spec.dtype, 3}}) {
+    spec.dtype = dtype, spec.shards = shards;
+    const std::string name = what + " " + dt_name(dtype) + (shards > 1 ? " in 3 shards" : "");
+    CAPTURE(name);
+    const cli_test::TempDir dir;
+    const TinyModel tiny = make_tiny_model(spec);
+    write_tiny_model(tiny, dir.path());
+    const Model model = load_model(dir.path());
+    const ForwardPass pass = forward(model, std::vector<std::int64_t>(ids.begin(), ids.end()));
+    const RefForward ref = reference_family_forward(tiny, ids);
+    REQUIRE(pass.layers.size() == ref.layers.size());
+    for (std::size_t l = 0; l < ref.layers.size(); ++l) {
+      CAPTURE(l);
+      CHECK_MESSAGE(worst_of(pass.layers[l].q, ref.layers[l].q) <= 1, "Q");
+      CHECK_MESSAGE(worst_of(pass.layers[l].k, ref.layers[l].k) <= 1, "K");
+      CHECK_MESSAGE(worst_of(pass.layers[l].v, ref.layers[l].v) <= 1, "V");
+    }
+    const Matrix logits = pass.logits.transpose();
+    CHECK_MESSAGE(worst_of(logits, Rows{ref.logits}) <= 1, "logits");
+  }
+}
+
+ModelConfig parse(const std::string& json) {
+  return parse_config(json, "config.json");
+}
+
+}  // namespace
+
+TEST_SUITE("model/families") {
+  TEST_CASE("qwen3: QK-norm on each head before RoPE, head_dim apart from hidden / heads, GQA") {
+    TinySpec s;
+    s.model_type = "qwen3", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 12, s.intermediate = 40;
+    s.rope_theta = 1e6, s.dtype = DT::bf16;
+    check_family(s, "qwen3");
+    s.tied = true, s.attention_bias = true, s.window = 4, s.max_window_layers = 1, s.dtype = DT::f16;
+    check_family(s, "qwen3 tied, attention_bias, a window from layer 1");
+  }
+
+  TEST_CASE("qwen3's config: head_dim 128 when absent, no biases unless attention_bias, a window only with "
+            "use_sliding_window") {
+    const std::string base = R"({"model_type": "qwen3", "vocab_size": 10, "hidden_size": 64, "num_hidden_layers": 4,
+        "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 32)";
+    const ModelConfig c = parse(base + "}");
+    CHECK(c.architecture == Architecture::qwen3);
+    CHECK(c.head_dim == 128);
+    CHECK_FALSE(c.qkv_bias);
+    CHECK_FALSE(c.tied);
+    CHECK_FALSE(parse(base + R"(, "sliding_window": 4})").sliding_window);
+    const ModelConfig w = parse(base + R"(, "sliding_window": 4, "use_sliding_window": true, "max_window_layers": 2})");
+    CHECK(w.slides(2));
+    CHECK_FALSE(w.slides(1));
+  }
+}

@@ -11,6 +11,8 @@ constexpr std::array kFamilies{
     ModelFamily{"mistral", Architecture::llama, "mistralai/Mistral-7B-v0.1"},
     ModelFamily{"qwen2", Architecture::llama, "Qwen/Qwen2.5-0.5B"},
     ModelFamily{"qwen3", Architecture::qwen3, "Qwen/Qwen3-0.6B"},
+    ModelFamily{"gemma", Architecture::gemma, "google/gemma-2b"},
+    ModelFamily{"gemma3_text", Architecture::gemma3, "google/gemma-3-1b-pt"},
 };
 
 }  // namespace

@@ -7,6 +7,8 @@ void read_family_config(const ConfigFields& f, ModelConfig& c) {
     case Architecture::gpt2: return read_gpt2_config(f, c);
     case Architecture::llama: return read_llama_config(f, c);
     case Architecture::qwen3: return read_qwen3_config(f, c);
+    case Architecture::gemma: return read_gemma_config(f, c);
+    case Architecture::gemma3: return read_gemma3_config(f, c);
     default: throw InputError(f.name() + ": model_type '" + c.model_type + "' has no reader");
   }
 }
@@ -16,6 +18,8 @@ void load_family(Model& m, WeightLoader& load, const ModelProgress& progress) {
     case Architecture::gpt2: return load_gpt2(m, load, progress);
     case Architecture::llama: return load_llama(m, load, progress);
     case Architecture::qwen3: return load_qwen3(m, load, progress);
+    case Architecture::gemma: return load_gemma(m, load, progress);
+    case Architecture::gemma3: return load_gemma3(m, load, progress);
     default: return;
   }
 }

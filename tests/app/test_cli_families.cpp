@@ -78,7 +78,7 @@ TEST_SUITE("cli/families") {
     TinySpec s;
     check_config_refused(s, R"({"model_type": "gemma2"})",
                          {"config.json", "model_type 'gemma2' is not supported", "gpt2", "llama", "mistral", "qwen2",
-                          "qwen3"});
+                          "qwen3", "gemma", "gemma3_text"});
   }
 
   TEST_CASE("qwen3's refusals: a q_norm of the wrong size, head_dim odd") {
@@ -96,5 +96,28 @@ TEST_SUITE("cli/families") {
     nlohmann::ordered_json c = tiny_config(s);
     c["head_dim"] = 7;
     check_config_refused(s, c.dump(), {"config.json", "head_dim 7 is odd"});
+  }
+
+  TEST_CASE("gemma3_text: every layer's dumps, sliding and global, against the reference") {
+    TinySpec s;
+    s.model_type = "gemma3_text", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 3, s.tied = true, s.window = 3, s.sliding_pattern = 3, s.rope_local_theta = 10;
+    s.query_pre_attn_scalar = 12, s.dtype = DT::bf16;
+    check_dumps(s, "gemma3_text");
+  }
+
+  TEST_CASE("gemma3_text's refusals: a non-null attn_logit_softcapping, a sliding_window_pattern of 0") {
+    TinySpec s;
+    s.model_type = "gemma3_text", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.tied = true, s.window = 3;
+    nlohmann::ordered_json c = tiny_config(s);
+    c["attn_logit_softcapping"] = 50.0;
+    check_config_refused(s, c.dump(), {"config.json", "attn_logit_softcapping 50.0 is not supported"});
+    c["attn_logit_softcapping"] = nullptr;
+    c["sliding_window_pattern"] = 0;
+    check_config_refused(s, c.dump(), {"config.json", "sliding_window_pattern is 0"});
+    c.erase("sliding_window_pattern");
+    c["hidden_activation"] = "relu";
+    check_config_refused(s, c.dump(), {"config.json", "hidden_activation 'relu' is not supported"});
   }
 }

@@ -83,4 +83,46 @@ TEST_SUITE("model/families") {
     CHECK(w.slides(2));
     CHECK_FALSE(w.slides(1));
   }
+  TEST_CASE("gemma: (1 + w) norms, embeddings × √hidden, GeGLU with the tanh GELU, tied output") {
+    TinySpec s;
+    s.model_type = "gemma", s.hidden = 32, s.heads = 4, s.kv_heads = 1, s.head_dim = 16, s.intermediate = 40;
+    s.tied = true, s.dtype = DT::bf16;
+    check_family(s, "gemma");
+  }
+
+  TEST_CASE("gemma3_text: sandwich norms, QK-norm (1 + w) before RoPE, sliding layers with their own θ") {
+    TinySpec s;
+    s.model_type = "gemma3_text", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 3, s.tied = true, s.window = 3, s.sliding_pattern = 3, s.rope_theta = 1e6, s.rope_local_theta = 10;
+    s.query_pre_attn_scalar = 12, s.dtype = DT::bf16;
+    check_family(s, "gemma3_text pattern 3");
+    s.sliding_pattern = 0, s.layer_types = {"full_attention", "sliding_attention", "full_attention"};
+    s.final_softcap = 0.5, s.dtype = DT::f16;
+    check_family(s, "gemma3_text layer_types, final soft-cap");
+  }
+
+  TEST_CASE("gemma's and gemma3_text's config: the defaults transformers gives") {
+    const std::string base = R"({"vocab_size": 10, "hidden_size": 64, "num_hidden_layers": 13,
+        "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 32)";
+    const ModelConfig g = parse(R"({"model_type": "gemma", )" + base.substr(1) + "}");
+    CHECK(g.head_dim == 256);
+    CHECK(g.tied);
+    CHECK(g.norm_offset == 1);
+    CHECK(g.embed_scale == 8.0f);
+    CHECK(g.activation == Activation::gelu_tanh);
+    CHECK_FALSE(g.sliding_window);
+    const ModelConfig c = parse(R"({"model_type": "gemma3_text", )" + base.substr(1) + "}");
+    CHECK(c.architecture == Architecture::gemma3);
+    CHECK(c.rope_theta == 1e6);
+    CHECK(*c.rope_local_theta == 10000);
+    CHECK(*c.query_pre_attn_scalar == 256);
+    CHECK(*c.sliding_window == 4096);
+    // Layer i is global when (i + 1) % 6 == 0: layers 5 and 11.
+    for (Index l = 0; l < 13; ++l) CHECK(c.slides(l) == (l != 5 && l != 11));
+    CHECK(attention_scale(c, 0) == doctest::Approx(1 / 16.0));
+    const ModelConfig linear = parse(R"({"model_type": "gemma3_text", "rope_scaling": {"rope_type": "linear",
+        "factor": 8.0}, )" + base.substr(1) + "}");
+    CHECK(rope_inv_freq(linear)[1] == doctest::Approx(std::pow(1e6, -2.0 / 256) / 8));
+    CHECK(rope_inv_freq(linear, 4, true)[1] == doctest::Approx(std::pow(1e4, -2.0 / 256)));
+  }
 }

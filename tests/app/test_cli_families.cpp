@@ -78,7 +78,7 @@ TEST_SUITE("cli/families") {
     TinySpec s;
     check_config_refused(s, R"({"model_type": "gemma2"})",
                          {"config.json", "model_type 'gemma2' is not supported", "gpt2", "llama", "mistral", "qwen2",
-                          "qwen3", "gemma", "gemma3_text"});
+                          "qwen3", "gemma", "gemma3_text", "olmo2"});
   }
 
   TEST_CASE("qwen3's refusals: a q_norm of the wrong size, head_dim odd") {
@@ -119,5 +119,20 @@ TEST_SUITE("cli/families") {
     c.erase("sliding_window_pattern");
     c["hidden_activation"] = "relu";
     check_config_refused(s, c.dump(), {"config.json", "hidden_activation 'relu' is not supported"});
+  }
+
+  TEST_CASE("olmo2: every layer's dumps against the reference; a q_norm of one head's size refused") {
+    TinySpec s;
+    s.model_type = "olmo2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40;
+    check_dumps(s, "olmo2");
+    TinyModel m = make_tiny_model(s);
+    for (auto& [name, t] : m.tensors)
+      if (name == "model.layers.0.self_attn.q_norm.weight") t.shape = {8}, t.values.resize(8);
+    const TempDir work;
+    write_tiny_model(m, work / "model");
+    check_refused({"compute", "--model", (work / "model").string(), "--token-ids", "1,2", "--backend", "cpu",
+                   "--dump", (work / "out").string()},
+                  {"model.layers.0.self_attn.q_norm.weight", "[8]", "[32]"});
+    CHECK_FALSE(fs::exists(work / "out"));
   }
 }

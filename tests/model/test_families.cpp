@@ -125,4 +125,9 @@ TEST_SUITE("model/families") {
     CHECK(rope_inv_freq(linear)[1] == doctest::Approx(std::pow(1e6, -2.0 / 256) / 8));
     CHECK(rope_inv_freq(linear, 4, true)[1] == doctest::Approx(std::pow(1e4, -2.0 / 256)));
   }
+  TEST_CASE("olmo2: no input norm, norms on each output, QK-norm over the whole q and k") {
+    TinySpec s;
+    s.model_type = "olmo2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.dtype = DT::bf16;
+    check_family(s, "olmo2");
+  }
 }

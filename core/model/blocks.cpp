@@ -100,4 +100,34 @@ void decoder_block(const ModelConfig& c, const LayerWeights& w, Index layer, con
   x += w.mlp_out_norm.empty() ? mlp : rms(c, mlp, w.mlp_out_norm);
 }
 
+void neox_block(const ModelConfig& c, const LayerWeights& w, Index layer, const RopeTables& rope, Matrix& x,
+                LayerQKV& kept) {
+  const Index length = x.rows(), hd = c.head_dim;
+  const Matrix qkv = linear(layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps), w.qkv, w.qkv_bias);
+  // The fused output is [heads, 3·hd] per token: head h's q, k and v side by side.
+  kept.q.resize(length, c.hidden), kept.k.resize(length, c.hidden), kept.v.resize(length, c.hidden);
+  for (Index h = 0; h < c.heads; ++h) {
+    kept.q.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd, hd);
+    kept.k.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd + hd, hd);
+    kept.v.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd + 2 * hd, hd);
+  }
+  apply_rope(kept.q, c.heads, hd, rope);
+  apply_rope(kept.k, c.heads, hd, rope);
+  const Matrix attn = linear(attend(c, layer, kept, x), w.out, w.out_bias);
+  const auto mlp = [&](const Matrix& in) {
+    Matrix hidden = linear(layer_norm(in, w.mlp_norm, w.mlp_norm_bias, c.norm_eps), w.fc, w.fc_bias);
+    activate(hidden, c.activation);
+    return linear(hidden, w.proj, w.proj_bias);
+  };
+  // Parallel: both read the block's input. Sequential: the MLP reads x after the attention's add.
+  if (c.parallel_residual) {
+    const Matrix f = mlp(x);
+    x += attn;
+    x += f;
+  } else {
+    x += attn;
+    x += mlp(x);
+  }
+}
+
 }  // namespace attnlab

@@ -16,4 +16,9 @@ void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, Matrix
 void decoder_block(const ModelConfig& c, const LayerWeights& w, Index layer, const RopeTables* rope, Matrix& x,
                    LayerQKV& kept);
 
+// gpt_neox: LayerNorms with biases, the fused projection laid out per head, partial RoPE, a GELU MLP,
+// and (use_parallel_residual) x + attn(ln₁x) + mlp(ln₂x).
+void neox_block(const ModelConfig& c, const LayerWeights& w, Index layer, const RopeTables& rope, Matrix& x,
+                LayerQKV& kept);
+
 }  // namespace attnlab

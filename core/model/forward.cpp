@@ -96,7 +96,7 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
 
   ForwardPass pass;
   pass.layers.resize(static_cast<std::size_t>(c.layers));
-  const bool gpt2 = c.architecture == Architecture::gpt2;
+  const bool gpt2 = c.architecture == Architecture::gpt2, neox = c.architecture == Architecture::gpt_neox;
   // Every layer turns by the same tables, but gemma3's sliding layers by their own θ, and NoPE layers not at all.
   const RopeTables rope = gpt2 ? RopeTables{} : rope_tables(c, length);
   const RopeTables local = c.rope_local_theta ? rope_tables(c, length, true) : RopeTables{};
@@ -105,11 +105,12 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
     const LayerWeights& w = model.layers[static_cast<std::size_t>(l)];
     LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
     if (gpt2) gpt2_block(c, w, l, x, kept);
+    else if (neox) neox_block(c, w, l, rope, x, kept);
     else decoder_block(c, w, l, c.nope(l) ? nullptr : c.rope_local_theta && c.slides(l) ? &local : &rope, x, kept);
     check_layer(model, l, kept, x);
   }
-  const Matrix final_row = gpt2 ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
-                                : rms_norm(x, model.final_norm, c.norm_eps, c.norm_offset);
+  const Matrix final_row = gpt2 || neox ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
+                                        : rms_norm(x, model.final_norm, c.norm_eps, c.norm_offset);
   pass.logits = output_logits(model.output(), final_row);
   // Gemma 2's (and any gemma3's that sets it) c·tanh(z/c) on the logits.
   if (c.final_logit_softcap) {

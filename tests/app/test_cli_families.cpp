@@ -78,7 +78,7 @@ TEST_SUITE("cli/families") {
     TinySpec s;
     check_config_refused(s, R"({"model_type": "gemma2"})",
                          {"config.json", "model_type 'gemma2' is not supported", "gpt2", "llama", "mistral", "qwen2",
-                          "qwen3", "gemma", "gemma3_text", "olmo2"});
+                          "qwen3", "gemma", "gemma3_text", "olmo2", "gpt_neox"});
   }
 
   TEST_CASE("qwen3's refusals: a q_norm of the wrong size, head_dim odd") {
@@ -134,5 +134,18 @@ TEST_SUITE("cli/families") {
                    "--dump", (work / "out").string()},
                   {"model.layers.0.self_attn.q_norm.weight", "[8]", "[32]"});
     CHECK_FALSE(fs::exists(work / "out"));
+  }
+
+  TEST_CASE("gpt_neox: every layer's dumps against the reference; rotary_pct that leaves no pair refused") {
+    TinySpec s;
+    s.model_type = "gpt_neox", s.hidden = 32, s.heads = 2, s.intermediate = 48, s.rotary = 0.25;
+    check_dumps(s, "gpt_neox");
+    nlohmann::ordered_json c = tiny_config(s);
+    c["rotary_pct"] = 0.05;
+    check_config_refused(s, c.dump(), {"config.json", "rotary_pct 0.05", "0 rotary dimensions"});
+    c["rotary_pct"] = 1.5;
+    check_config_refused(s, c.dump(), {"config.json", "rotary_pct 1.5 is more than 1"});
+    c["rotary_pct"] = 0.25, c["hidden_act"] = "relu";
+    check_config_refused(s, c.dump(), {"config.json", "hidden_act 'relu' is not supported"});
   }
 }

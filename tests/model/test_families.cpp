@@ -130,4 +130,24 @@ TEST_SUITE("model/families") {
     s.model_type = "olmo2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.dtype = DT::bf16;
     check_family(s, "olmo2");
   }
+  TEST_CASE("gpt_neox: per-head fused projection, RoPE on rotary_pct of each head, parallel residual") {
+    TinySpec s;
+    s.model_type = "gpt_neox", s.hidden = 32, s.heads = 2, s.intermediate = 48, s.rotary = 0.25, s.dtype = DT::f16;
+    check_family(s, "gpt_neox rotary_pct 0.25");
+    s.parallel_residual = false, s.rotary = 0.5, s.dtype = DT::bf16;
+    check_family(s, "gpt_neox sequential residual, rotary_pct 0.5");
+  }
+
+  TEST_CASE("gpt_neox's config: rotary_pct 0.25, biases, the exact GELU, parallel residual by default") {
+    const ModelConfig c = parse(R"({"model_type": "gpt_neox", "vocab_size": 10, "hidden_size": 64,
+        "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 32})");
+    CHECK(c.architecture == Architecture::gpt_neox);
+    CHECK(c.rotary_dims == 8);
+    CHECK(c.qkv_bias);
+    CHECK(c.parallel_residual);
+    CHECK(c.activation == Activation::gelu);
+    CHECK_FALSE(c.tied);
+    CHECK(rope_inv_freq(c).size() == 4);
+    CHECK(rope_inv_freq(c)[1] == doctest::Approx(std::pow(1e4, -2.0 / 8)));
+  }
 }

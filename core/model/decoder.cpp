@@ -35,8 +35,9 @@ void read_longrope(const ConfigFields& f, const ConfigFields& s, const std::stri
   const auto max_positions = static_cast<double>(c.positions);
   double factor = s.positive("factor", 1);
   r.original_max_position_embeddings = max_positions;
-  if (f.has("original_max_position_embeddings")) {
-    r.original_max_position_embeddings = f.positive("original_max_position_embeddings", max_positions);
+  // Phi3Config always has the attribute (4096 by default); other configs only when the file says it.
+  if (f.has("original_max_position_embeddings") || c.model_type == "phi3") {
+    r.original_max_position_embeddings = f.positive("original_max_position_embeddings", 4096);
     factor = max_positions / r.original_max_position_embeddings;
   }
   r.attention_factor = factor <= 1 ? 1 : std::sqrt(1 + std::log(factor) / std::log(r.original_max_position_embeddings));

@@ -15,6 +15,7 @@ constexpr std::array kFamilies{
     ModelFamily{"gemma3_text", Architecture::gemma3, "google/gemma-3-1b-pt"},
     ModelFamily{"olmo2", Architecture::olmo2, "allenai/OLMo-2-0425-1B"},
     ModelFamily{"gpt_neox", Architecture::gpt_neox, "EleutherAI/pythia-410m"},
+    ModelFamily{"phi3", Architecture::phi3, "microsoft/Phi-4-mini-instruct"},
 };
 
 }  // namespace

@@ -78,7 +78,7 @@ TEST_SUITE("cli/families") {
     TinySpec s;
     check_config_refused(s, R"({"model_type": "gemma2"})",
                          {"config.json", "model_type 'gemma2' is not supported", "gpt2", "llama", "mistral", "qwen2",
-                          "qwen3", "gemma", "gemma3_text", "olmo2", "gpt_neox"});
+                          "qwen3", "gemma", "gemma3_text", "olmo2", "gpt_neox", "phi3"});
   }
 
   TEST_CASE("qwen3's refusals: a q_norm of the wrong size, head_dim odd") {
@@ -147,5 +147,31 @@ TEST_SUITE("cli/families") {
     check_config_refused(s, c.dump(), {"config.json", "rotary_pct 1.5 is more than 1"});
     c["rotary_pct"] = 0.25, c["hidden_act"] = "relu";
     check_config_refused(s, c.dump(), {"config.json", "hidden_act 'relu' is not supported"});
+  }
+
+  TEST_CASE("phi3: every layer's dumps against the reference (longrope's long factors, a window)") {
+    TinySpec s;
+    s.model_type = "phi3", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.rotary = 0.75;
+    s.longrope = true, s.window = 5, s.dtype = DT::bf16;
+    check_dumps(s, "phi3");
+  }
+
+  TEST_CASE("phi3's refusals: longrope factors of the wrong count, a factor not a number, no long_factor") {
+    TinySpec s;
+    s.model_type = "phi3", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.rotary = 0.75;
+    s.longrope = true;
+    nlohmann::ordered_json c = tiny_config(s);
+    c["rope_scaling"]["short_factor"] = {1.0, 2.0};
+    check_config_refused(s, c.dump(), {"config.json", "short_factor has 2 factors", "(3)"});
+    c["rope_scaling"]["short_factor"] = {1.0, "x", 2.0};
+    check_config_refused(s, c.dump(), {"config.json", "short_factor holds \"x\""});
+    c["rope_scaling"]["short_factor"] = {1.0, 2.0, 3.0};
+    c["rope_scaling"].erase("long_factor");
+    check_config_refused(s, c.dump(), {"config.json", "longrope has no list long_factor"});
+    c = tiny_config(s);
+    c["partial_rotary_factor"] = 0.1;
+    check_config_refused(s, c.dump(), {"config.json", "partial_rotary_factor 0.1", "0 rotary dimensions"});
+    c["partial_rotary_factor"] = 0.75, c["rope_scaling"]["type"] = "yarn";
+    check_config_refused(s, c.dump(), {"config.json", "'yarn' is not supported"});
   }
 }

@@ -150,4 +150,29 @@ TEST_SUITE("model/families") {
     CHECK(rope_inv_freq(c).size() == 4);
     CHECK(rope_inv_freq(c)[1] == doctest::Approx(std::pow(1e4, -2.0 / 8)));
   }
+  TEST_CASE("phi3: fused qkv_proj and gate_up_proj, partial_rotary_factor, longrope short and long") {
+    TinySpec s;
+    s.model_type = "phi3", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.rotary = 0.75;
+    s.longrope = true, s.window = 5, s.dtype = DT::bf16;
+    check_family(s, "phi3 longrope, 12 tokens (long factors)");
+    check_family(s, "phi3 longrope, 6 tokens (short factors)", {3, 17, 0, 40, 9, 9});
+    s.longrope = false, s.rotary = 0.5, s.window.reset(), s.dtype = DT::f16;
+    check_family(s, "phi3 plain RoPE on half of each head");
+  }
+
+  TEST_CASE("phi3's longrope: factors by the sequence's length, the attention factor from the context ratio") {
+    const std::string base = R"({"model_type": "phi3", "vocab_size": 10, "hidden_size": 64, "num_hidden_layers": 2,
+        "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 128,
+        "original_max_position_embeddings": 16, "partial_rotary_factor": 0.25, )";
+    const ModelConfig c = parse(base + R"("rope_scaling": {"type": "longrope", "short_factor": [1, 2, 3, 4],
+        "long_factor": [5, 6, 7, 8]}})");
+    REQUIRE(c.longrope);
+    CHECK(c.rotary_dims == 8);
+    CHECK(c.longrope->attention_factor == doctest::Approx(std::sqrt(1 + std::log(8.0) / std::log(16.0))));
+    CHECK(rope_inv_freq(c, 16)[1] == doctest::Approx(std::pow(1e4, -2.0 / 8) / 2));
+    CHECK(rope_inv_freq(c, 17)[1] == doctest::Approx(std::pow(1e4, -2.0 / 8) / 6));
+    const ModelConfig given = parse(base + R"("rope_scaling": {"type": "longrope", "short_factor": [1, 2, 3, 4],
+        "long_factor": [5, 6, 7, 8], "attention_factor": 1.5}})");
+    CHECK(given.longrope->attention_factor == 1.5);
+  }
 }

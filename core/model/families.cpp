@@ -16,6 +16,7 @@ constexpr std::array kFamilies{
     ModelFamily{"olmo2", Architecture::olmo2, "allenai/OLMo-2-0425-1B"},
     ModelFamily{"gpt_neox", Architecture::gpt_neox, "EleutherAI/pythia-410m"},
     ModelFamily{"phi3", Architecture::phi3, "microsoft/Phi-4-mini-instruct"},
+    ModelFamily{"smollm3", Architecture::smollm3, "HuggingFaceTB/SmolLM3-3B"},
 };
 
 }  // namespace

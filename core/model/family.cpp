@@ -12,6 +12,7 @@ void read_family_config(const ConfigFields& f, ModelConfig& c) {
     case Architecture::olmo2: return read_olmo2_config(f, c);
     case Architecture::gpt_neox: return read_gpt_neox_config(f, c);
     case Architecture::phi3: return read_phi3_config(f, c);
+    case Architecture::smollm3: return read_smollm3_config(f, c);
     default: throw InputError(f.name() + ": model_type '" + c.model_type + "' has no reader");
   }
 }
@@ -26,6 +27,7 @@ void load_family(Model& m, WeightLoader& load, const ModelProgress& progress) {
     case Architecture::olmo2: return load_olmo2(m, load, progress);
     case Architecture::gpt_neox: return load_gpt_neox(m, load, progress);
     case Architecture::phi3: return load_phi3(m, load, progress);
+    case Architecture::smollm3: return load_smollm3(m, load, progress);
     default: return;
   }
 }

@@ -27,6 +27,8 @@ void read_gpt_neox_config(const ConfigFields& f, ModelConfig& c);
 void load_gpt_neox(Model& m, WeightLoader& load, const ModelProgress& progress);
 void read_phi3_config(const ConfigFields& f, ModelConfig& c);
 void load_phi3(Model& m, WeightLoader& load, const ModelProgress& progress);
+void read_smollm3_config(const ConfigFields& f, ModelConfig& c);
+void load_smollm3(Model& m, WeightLoader& load, const ModelProgress& progress);
 
 // What the llama-like decoders share, and where they differ. Their config.json: sizes, norms, the
 // activation, biases, RoPE's θ and scaling, with the family's defaults.

@@ -78,7 +78,7 @@ TEST_SUITE("cli/families") {
     TinySpec s;
     check_config_refused(s, R"({"model_type": "gemma2"})",
                          {"config.json", "model_type 'gemma2' is not supported", "gpt2", "llama", "mistral", "qwen2",
-                          "qwen3", "gemma", "gemma3_text", "olmo2", "gpt_neox", "phi3"});
+                          "qwen3", "gemma", "gemma3_text", "olmo2", "gpt_neox", "phi3", "smollm3"});
   }
 
   TEST_CASE("qwen3's refusals: a q_norm of the wrong size, head_dim odd") {
@@ -173,5 +173,17 @@ TEST_SUITE("cli/families") {
     check_config_refused(s, c.dump(), {"config.json", "partial_rotary_factor 0.1", "0 rotary dimensions"});
     c["partial_rotary_factor"] = 0.75, c["rope_scaling"]["type"] = "yarn";
     check_config_refused(s, c.dump(), {"config.json", "'yarn' is not supported"});
+  }
+
+  TEST_CASE("smollm3: every layer's dumps against the reference (a NoPE layer that slides); a bad no_rope_layers") {
+    TinySpec s;
+    s.model_type = "smollm3", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.layers = 3;
+    s.tied = true, s.no_rope_layers = {1, 0, 1}, s.window = 4;
+    check_dumps(s, "smollm3");
+    nlohmann::ordered_json c = tiny_config(s);
+    c["no_rope_layers"] = {1, 0};
+    check_config_refused(s, c.dump(), {"config.json", "no_rope_layers is not a list of 3"});
+    c["no_rope_layers"] = {1, 2, 1};
+    check_config_refused(s, c.dump(), {"config.json", "no_rope_layers[1] is 2, not 0 or 1"});
   }
 }

@@ -175,4 +175,20 @@ TEST_SUITE("model/families") {
         "long_factor": [5, 6, 7, 8], "attention_factor": 1.5}})");
     CHECK(given.longrope->attention_factor == 1.5);
   }
+  TEST_CASE("smollm3: the layers no_rope_layers marks 0 use no RoPE (and slide, with use_sliding_window)") {
+    TinySpec s;
+    s.model_type = "smollm3", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.layers = 3;
+    s.tied = true, s.no_rope_layers = {1, 0, 1}, s.window = 4, s.dtype = DT::bf16;
+    check_family(s, "smollm3 NoPE in layer 1, which slides");
+    s.no_rope_layers.clear(), s.no_rope_interval = 2, s.dtype = DT::f16;
+    check_family(s, "smollm3 NoPE every 2nd layer");
+  }
+
+  TEST_CASE("smollm3's config: NoPE every 4th layer without no_rope_layers, θ 2·10⁶, tied") {
+    const ModelConfig c = parse(R"({"model_type": "smollm3", "vocab_size": 10, "hidden_size": 64,
+        "num_hidden_layers": 8, "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 32})");
+    for (Index l = 0; l < 8; ++l) CHECK(c.nope(l) == (l == 3 || l == 7));
+    CHECK(c.rope_theta == 2e6);
+    CHECK(c.tied);
+  }
 }

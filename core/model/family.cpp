@@ -13,7 +13,6 @@ void read_family_config(const ConfigFields& f, ModelConfig& c) {
     case Architecture::gpt_neox: return read_gpt_neox_config(f, c);
     case Architecture::phi3: return read_phi3_config(f, c);
     case Architecture::smollm3: return read_smollm3_config(f, c);
-    default: throw InputError(f.name() + ": model_type '" + c.model_type + "' has no reader");
   }
 }
 
@@ -28,7 +27,6 @@ void load_family(Model& m, WeightLoader& load, const ModelProgress& progress) {
     case Architecture::gpt_neox: return load_gpt_neox(m, load, progress);
     case Architecture::phi3: return load_phi3(m, load, progress);
     case Architecture::smollm3: return load_smollm3(m, load, progress);
-    default: return;
   }
 }
 

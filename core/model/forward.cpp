@@ -6,71 +6,12 @@
 #include <stdexcept>
 
 #include "core/attention/first_error.hpp"
-#include "core/model/causal_attention.hpp"
+#include "core/model/blocks.hpp"
 #include "core/model/layer_ops.hpp"
-#include "core/model/linear.hpp"
-#include "core/model/rope.hpp"
 #include "core/model/widen.hpp"
 
 namespace attnlab {
 namespace {
-
-// The rows of a block that later work needs: all of them, but in the last layer only the last
-// position, whose output alone reaches the logits.
-Index first_row(const ModelConfig& c, Index layer, Index length) {
-  return layer == c.layers - 1 ? length - 1 : 0;
-}
-
-// The layer's attention output for the rows later work needs, the knocked-out heads replaced. A
-// head replaced by its mean needs every position's output, also in the last layer.
-Matrix attend(const ModelConfig& c, Index layer, const LayerQKV& kept, const Ablation& ablation, Index first) {
-  const bool every_row = ablation.mode == AblationMode::mean && ablation.in_layer(layer);
-  Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), every_row ? 0 : first);
-  ablate_heads(attended, ablation, layer, c.head_dim);
-  if (every_row && first > 0) attended = attended.bottomRows(attended.rows() - first).eval();
-  return attended;
-}
-
-void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, const Ablation& ablation, Matrix& x,
-                LayerQKV& kept) {
-  const Index length = x.rows(), E = c.hidden;
-  const Matrix a = layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps);
-  const Matrix qkv = conv1d(a, w.qkv, w.qkv_bias);
-  kept.q = qkv.leftCols(E);
-  kept.k = qkv.middleCols(E, E);
-  kept.v = qkv.rightCols(E);
-
-  const Index first = first_row(c, layer, length);
-  const Matrix attended = attend(c, layer, kept, ablation, first);
-  if (first > 0) x = x.bottomRows(length - first).eval();
-  x += conv1d(attended, w.out, w.out_bias);
-
-  const Matrix m = layer_norm(x, w.mlp_norm, w.mlp_norm_bias, c.norm_eps);
-  Matrix hidden = conv1d(m, w.fc, w.fc_bias);
-  gelu_tanh(hidden);
-  x += conv1d(hidden, w.proj, w.proj_bias);
-}
-
-void llama_block(const ModelConfig& c, const LayerWeights& w, Index layer, const Ablation& ablation,
-                 const RopeTables& rope, Matrix& x, LayerQKV& kept) {
-  const Index length = x.rows();
-  const Matrix a = rms_norm(x, w.attn_norm, c.norm_eps);
-  kept.q = linear(a, w.q, w.q_bias);
-  kept.k = linear(a, w.k, w.k_bias);
-  kept.v = linear(a, w.v, w.v_bias);
-  apply_rope(kept.q, c.heads, rope);
-  apply_rope(kept.k, c.kv_heads, rope);
-
-  const Index first = first_row(c, layer, length);
-  const Matrix attended = attend(c, layer, kept, ablation, first);
-  if (first > 0) x = x.bottomRows(length - first).eval();
-  x += linear(attended, w.out, w.out_bias);
-
-  const Matrix m = rms_norm(x, w.mlp_norm, c.norm_eps);
-  Matrix gate = linear(m, w.gate, w.gate_bias);
-  silu_gate(gate, linear(m, w.up, w.up_bias));
-  x += linear(gate, w.down, w.down_bias);
-}
 
 // logits = W·h for the one final row h: a matrix-vector product over the vocabulary, in blocks of
 // rows across the cores (Eigen runs a product with one vector on one thread), each block a tile of
@@ -141,6 +82,7 @@ void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids) {
 }
 
 double attention_scale(const ModelConfig& c, Index layer) {
+  if (c.query_pre_attn_scalar) return 1 / std::sqrt(*c.query_pre_attn_scalar);
   double scale = 1 / std::sqrt(static_cast<double>(c.head_dim));
   if (c.architecture == Architecture::gpt2) {
     if (!c.scale_attn_weights) scale = 1;
@@ -161,21 +103,31 @@ namespace {
 void run_layers(const Model& model, Matrix x, Index from, const ForwardOptions& options, const ModelProgress& progress,
                 ForwardPass& pass) {
   const ModelConfig& c = model.config;
-  const RopeTables rope = c.architecture == Architecture::llama ? rope_tables(c, x.rows()) : RopeTables{};
+  const bool gpt2 = c.architecture == Architecture::gpt2, neox = c.architecture == Architecture::gpt_neox;
+  // Every layer turns by the same tables, but gemma3's sliding layers by their own θ, and NoPE layers not at all.
+  const RopeTables rope = gpt2 ? RopeTables{} : rope_tables(c, x.rows());
+  const RopeTables local = c.rope_local_theta ? rope_tables(c, x.rows(), true) : RopeTables{};
   if (options.keep_inputs) pass.inputs.resize(static_cast<std::size_t>(c.layers));
   for (Index l = from; l < c.layers; ++l) {
     if (progress) progress("the forward pass", l, c.layers);
     if (options.keep_inputs) pass.inputs[static_cast<std::size_t>(l)] = x;
     const LayerWeights& w = model.layers[static_cast<std::size_t>(l)];
     LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
-    if (c.architecture == Architecture::gpt2) gpt2_block(c, w, l, options.ablation, x, kept);
-    else llama_block(c, w, l, options.ablation, rope, x, kept);
+    const Ablation& ablation = options.ablation;
+    const RopeTables* turn = c.nope(l) ? nullptr : c.rope_local_theta && c.slides(l) ? &local : &rope;
+    if (gpt2) gpt2_block(c, w, l, ablation, x, kept);
+    else if (neox) neox_block(c, w, l, ablation, rope, x, kept);
+    else decoder_block(c, w, l, ablation, turn, x, kept);
     check_layer(model, l, kept, x);
   }
-  const Matrix final_row = c.architecture == Architecture::gpt2
-                               ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
-                               : rms_norm(x, model.final_norm, c.norm_eps);
+  const Matrix final_row = gpt2 || neox ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
+                                        : rms_norm(x, model.final_norm, c.norm_eps, c.norm_offset);
   pass.logits = output_logits(model.output(), final_row);
+  // Gemma 2's (and any gemma3's that sets it) c·tanh(z/c) on the logits.
+  if (c.final_logit_softcap) {
+    const auto cap = static_cast<float>(*c.final_logit_softcap);
+    pass.logits = ((pass.logits.array() / cap).tanh() * cap).matrix();
+  }
   check_finite(model, c.layers - 1, "the next token's logits", pass.logits.data(), pass.logits.size());
 }
 
@@ -191,6 +143,7 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
   WeightTile tile;
   for (Index i = 0; i < length; ++i) {
     x.row(i) = model.embed.rows(ids[static_cast<std::size_t>(i)], 1, tile);
+    if (c.embed_scale != 1) x.row(i) *= c.embed_scale;
     if (!model.positions.empty()) x.row(i) += model.positions.rows(i, 1, tile);
   }
   ForwardPass pass;

@@ -32,7 +32,7 @@ struct ForwardOptions {
 // vocabulary.
 void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids);
 
-// The factor layer ℓ's scores get: 1/√hd; gpt2 without scale_attn_weights 1, and / (ℓ + 1) when
+// The factor layer ℓ's scores get: 1/√hd (gemma3: query_pre_attn_scalar^−½); gpt2 without scale_attn_weights 1, and / (ℓ + 1) when
 // scale_attn_by_inverse_layer_idx.
 double attention_scale(const ModelConfig& config, Index layer);
 

@@ -33,17 +33,25 @@ Matrix layer_norm(const Matrix& x, const Weight& w, const Weight& b, double eps)
   return y;
 }
 
-Matrix rms_norm(const Matrix& x, const Weight& w, double eps) {
-  Matrix y(x.rows(), x.cols());
-  const auto n = static_cast<double>(x.cols());
-  row_blocks(x.rows(), [&](Index first, Index count) {
-    for (Index i = first; i < first + count; ++i) {
-      const double mean_square = x.row(i).template cast<double>().squaredNorm() / n;
-      const auto inv = static_cast<float>(1.0 / std::sqrt(mean_square + eps));
-      y.row(i).array() = x.row(i).array() * inv * w.row().array();
-    }
-  });
+Matrix rms_norm(const Matrix& x, const Weight& w, double eps, float offset) {
+  Matrix y = x;
+  rms_norm_groups(y, w, eps, offset);
   return y;
+}
+
+void rms_norm_groups(Matrix& x, const Weight& w, double eps, float offset) {
+  const Index width = w.size(), groups = x.cols() / width;
+  const auto n = static_cast<double>(width);
+  const Eigen::RowVectorXf scale = w.row().array() + offset;
+  row_blocks(x.rows(), [&](Index first, Index count) {
+    for (Index i = first; i < first + count; ++i)
+      for (Index g = 0; g < groups; ++g) {
+        auto part = x.row(i).segment(g * width, width);
+        const double mean_square = part.template cast<double>().squaredNorm() / n;
+        const auto inv = static_cast<float>(1.0 / std::sqrt(mean_square + eps));
+        part.array() = part.array() * inv * scale.array();
+      }
+  });
 }
 
 void gelu_tanh(Matrix& x) {
@@ -54,7 +62,32 @@ void gelu_tanh(Matrix& x) {
   });
 }
 
-void silu_gate(Matrix& gate, const Matrix& up) {
+void gelu_erf(Matrix& x) {
+  row_blocks(x.rows(), [&](Index first, Index count) {
+    for (Index i = first; i < first + count; ++i)
+      for (float& u : x.row(i)) u = 0.5f * u * (1.0f + std::erf(u * static_cast<float>(std::numbers::sqrt2 / 2)));
+  });
+}
+
+void activate(Matrix& x, Activation activation) {
+  switch (activation) {
+    case Activation::gelu_tanh: return gelu_tanh(x);
+    case Activation::gelu: return gelu_erf(x);
+    case Activation::silu:
+      row_blocks(x.rows(), [&](Index first, Index count) {
+        auto g = x.middleRows(first, count).array();
+        g = g * g.logistic();
+      });
+      return;
+  }
+}
+
+void gated(Matrix& gate, const Matrix& up, Activation activation) {
+  if (activation != Activation::silu) {
+    activate(gate, activation);
+    gate.array() *= up.array();
+    return;
+  }
   row_blocks(gate.rows(), [&](Index first, Index count) {
     auto g = gate.middleRows(first, count).array();
     g = g * g.logistic() * up.middleRows(first, count).array();

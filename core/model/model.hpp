@@ -17,16 +17,22 @@ namespace attnlab {
 // `total` of the part named by `phase` ("loading the weights", "the forward pass").
 using ModelProgress = std::function<void(const char* phase, Index done, Index total)>;
 
-// One transformer block. gpt2 fills the Conv1D weights ([in, out]: y = x·W + b), llama the
-// nn.Linear ones ([out, in]: y = x·Wᵀ + b); a bias the model lacks stays empty.
+// One transformer block. gpt2 fills the Conv1D weights ([in, out]: y = x·W + b), the others the
+// nn.Linear ones ([out, in]: y = x·Wᵀ + b); a weight or bias the model lacks stays empty.
 struct LayerWeights {
-  Weight attn_norm, attn_norm_bias;                      // ln_1 / input_layernorm
-  Weight qkv, qkv_bias;                                  // gpt2: c_attn, [E, 3E]: q, k, v side by side
-  Weight q, k, v, q_bias, k_bias, v_bias;                // llama: [H·hd, E], [G·hd, E], [G·hd, E]
-  Weight out, out_bias;                                  // c_proj [E, E] / o_proj [E, H·hd]
-  Weight mlp_norm, mlp_norm_bias;                        // ln_2 / post_attention_layernorm
-  Weight fc, fc_bias, proj, proj_bias;                   // gpt2: c_fc [E, M], c_proj [M, E]
+  Weight attn_norm, attn_norm_bias;  // ln_1 / input_layernorm (olmo2: none)
+  // gpt2: c_attn [E, 3E], q, k, v side by side; phi3: qkv_proj [H·hd + 2·G·hd, E], q rows, then k,
+  // then v; gpt_neox: query_key_value [3E, E], each head's q, k and v rows adjacent.
+  Weight qkv, qkv_bias;
+  Weight q, k, v, q_bias, k_bias, v_bias;  // llama: [H·hd, E], [G·hd, E], [G·hd, E]
+  Weight q_norm, k_norm;  // QK-norm before RoPE: [hd] on each head (qwen3, gemma3), or [H·hd], [G·hd] (olmo2)
+  Weight out, out_bias;   // c_proj [E, E] / o_proj [E, H·hd]
+  Weight attn_out_norm;   // on the attention's output before the residual add (gemma3, olmo2)
+  Weight mlp_norm, mlp_norm_bias;                        // ln_2 / post_attention_layernorm / pre_feedforward
+  Weight fc, fc_bias, proj, proj_bias;                   // gpt2: c_fc [E, M], c_proj [M, E]; gpt_neox [M, E], [E, M]
   Weight gate, up, down, gate_bias, up_bias, down_bias;  // llama: [M, E], [M, E], [E, M]
+  Weight gate_up;                                        // phi3: gate_up_proj [2M, E], gate rows then up
+  Weight mlp_out_norm;  // on the MLP's output before the residual add (gemma3, olmo2)
 };
 
 struct Model {

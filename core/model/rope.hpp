@@ -1,6 +1,7 @@
 #pragma once
-// Rotary position embedding (RoPE) as Llama applies it to queries and keys: each head's dimensions
-// in two halves, pair (i, i + hd/2) turned by the angle position · inv_freq_i (rotate_half).
+// Rotary position embedding (RoPE) as Llama applies it to queries and keys: the first rotary_dims of
+// each head (all of them but in partial RoPE) in two halves, pair (i, i + r/2) turned by the angle
+// position · inv_freq_i (rotate_half); the head's other dimensions pass unchanged.
 #include <vector>
 
 #include "core/base/matrix.hpp"
@@ -8,18 +9,20 @@
 
 namespace attnlab {
 
-// inv_freq_i = θ^(−2i/hd) for i < hd/2, rescaled by rope_scaling of type llama3 when configured
-// (as transformers' _compute_llama3_parameters).
-std::vector<double> rope_inv_freq(const ModelConfig& config);
+// inv_freq_i = θ^(−2i/r) for i < r/2 (r = rotary_dims), rescaled by rope_scaling of type linear,
+// llama3 or longrope (whose factors depend on the sequence's `length`) as transformers computes
+// them. `local`: gemma3's sliding layers, with their own θ and no scaling.
+std::vector<double> rope_inv_freq(const ModelConfig& config, Index length = 0, bool local = false);
 
-// cos and sin of position · inv_freq_i for positions 0 to length − 1: length × hd/2 each.
+// cos and sin of position · inv_freq_i for positions 0 to length − 1: length × r/2 each (times
+// longrope's attention factor).
 struct RopeTables {
   Matrix cos, sin;
 };
-RopeTables rope_tables(const ModelConfig& config, Index length);
+RopeTables rope_tables(const ModelConfig& config, Index length, bool local = false);
 
 // Turns every head of x (length × heads·hd, head h in columns [h·hd, (h+1)·hd)) in place:
-// x₁' = x₁·cos − x₂·sin, x₂' = x₂·cos + x₁·sin, x₁ and x₂ the head's two halves.
-void apply_rope(Matrix& x, Index heads, const RopeTables& tables);
+// x₁' = x₁·cos − x₂·sin, x₂' = x₂·cos + x₁·sin, x₁ and x₂ the two halves of the head's rotary dims.
+void apply_rope(Matrix& x, Index heads, Index head_dim, const RopeTables& tables);
 
 }  // namespace attnlab

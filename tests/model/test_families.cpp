@@ -53,6 +53,37 @@ void check_family(TinySpec spec, const std::string& what, const std::vector<long
   }
 }
 
+// Heads knocked out (heads.md) in a family's pass, zero and mean: the pass run with them from the
+// start and the one resumed from an intact pass's inputs, both against the reference with the same
+// heads replaced; the knock-out moves the logits far beyond the tolerance, so the check can fail.
+void check_knockout(const TinySpec& spec, const std::vector<std::pair<long, long>>& heads, const std::string& what) {
+  const cli_test::TempDir dir;
+  const TinyModel tiny = make_tiny_model(spec);
+  write_tiny_model(tiny, dir.path());
+  const Model model = load_model(dir.path());
+  const std::vector<std::int64_t> ids(kIds.begin(), kIds.end());
+  std::string list;
+  for (const auto& [l, h] : heads) list += (list.empty() ? "" : ",") + std::to_string(l) + "." + std::to_string(h);
+  const ForwardPass before = forward(model, ids, {}, {{}, true});
+  for (const bool mean : {false, true}) {
+    CAPTURE(what);
+    CAPTURE(mean);
+    const Ablation ablation = parse_ablation(list, mean ? "mean" : "zero");
+    const RefForward ref = reference_family_forward(tiny, kIds, RefAblation{heads, mean});
+    const ForwardPass direct = forward(model, ids, {}, {ablation, false});
+    const ForwardPass resumed = ablated_forward(model, before, ablation);
+    for (const ForwardPass* pass : {&direct, &resumed}) {
+      for (std::size_t l = 0; l < ref.layers.size(); ++l) {
+        CAPTURE(l);
+        CHECK_MESSAGE(worst_of(pass->layers[l].q, ref.layers[l].q) <= 1, "Q");
+        CHECK_MESSAGE(worst_of(pass->layers[l].v, ref.layers[l].v) <= 1, "V");
+      }
+      CHECK_MESSAGE(worst_of(Matrix(pass->logits.transpose()), Rows{ref.logits}) <= 1, "logits");
+    }
+    CHECK(worst_of(Matrix(direct.logits.transpose()), Rows{reference_family_forward(tiny, kIds).logits}) > 100);
+  }
+}
+
 ModelConfig parse(const std::string& json) {
   return parse_config(json, "config.json");
 }
@@ -182,6 +213,29 @@ TEST_SUITE("model/families") {
     check_family(s, "smollm3 NoPE in layer 1, which slides");
     s.no_rope_layers.clear(), s.no_rope_interval = 2, s.dtype = DT::f16;
     check_family(s, "smollm3 NoPE every 2nd layer");
+  }
+
+  TEST_CASE("every family: knocked-out heads, zero and mean, run from the start and resumed") {
+    TinySpec s;
+    s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.layers = 3;
+    s.model_type = "qwen3", s.head_dim = 12;
+    check_knockout(s, {{1, 3}, {2, 0}}, "qwen3");
+    s.model_type = "gemma", s.head_dim = 16, s.tied = true;
+    check_knockout(s, {{0, 1}, {2, 2}}, "gemma");
+    s.model_type = "gemma3_text", s.head_dim = 8, s.window = 3, s.sliding_pattern = 2, s.rope_local_theta = 10;
+    s.query_pre_attn_scalar = 12;
+    check_knockout(s, {{0, 2}, {1, 1}}, "gemma3_text");
+    s = TinySpec{}, s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.layers = 3;
+    s.model_type = "olmo2";
+    check_knockout(s, {{1, 0}}, "olmo2");
+    s.model_type = "phi3", s.rotary = 0.75, s.longrope = true, s.window = 5;
+    check_knockout(s, {{0, 3}, {2, 1}}, "phi3");
+    s.model_type = "smollm3", s.rotary = 1, s.longrope = false, s.tied = true, s.no_rope_layers = {1, 0, 1};
+    s.window = 4;
+    check_knockout(s, {{1, 2}, {2, 3}}, "smollm3");
+    s = TinySpec{}, s.hidden = 32, s.heads = 2, s.intermediate = 48, s.layers = 3;
+    s.model_type = "gpt_neox", s.rotary = 0.25;
+    check_knockout(s, {{1, 1}}, "gpt_neox");
   }
 
   TEST_CASE("smollm3's config: NoPE every 4th layer without no_rope_layers, θ 2·10⁶, tied") {

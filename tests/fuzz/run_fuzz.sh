@@ -25,6 +25,13 @@ mkdir -p "$work/corpus" || exit 1
 printf 'extern "C" int LLVMFuzzerTestOneInput(const unsigned char*, unsigned long) { return 0; }\n' > "$work/probe.cpp"
 clang++ -fsanitize=fuzzer,address,undefined "$work/probe.cpp" -o "$work/probe" >/dev/null 2>&1 || skip
 
+# config.json is read by its family's file (core/model/family_*.cpp), whose weight walk brings in
+# the weights' own sources too.
+model_sources=()
+for name in config families family decoder weight half_float widen float_buffer model_memory; do
+  model_sources+=("$src/core/model/$name.cpp")
+done
+model_sources+=("$src"/core/model/family_*.cpp "$src/core/base/threads.cpp")
 tokenizer_sources=()
 for name in utf8 byte_map regex json_at normalizer pre_tokenizer longest_tokens added_tokens bpe tokenizer tokenizer_json gpt2_files; do
   tokenizer_sources+=("$src/core/tokenizer/$name.cpp")
@@ -33,8 +40,8 @@ clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-reco
   -I "$src" -I/usr/include/eigen3 \
   "$src/core/io/npy.cpp" "$src/core/io/csv.cpp" "$src/core/io/atomic_file.cpp" "$src/core/io/json_file.cpp" \
   "$src/core/base/memory.cpp" "$src/core/model/safetensors.cpp" "$src/core/base/quote.cpp" \
-  "$src/core/model/config.cpp" "$src/core/model/checkpoint.cpp" "$src/core/model/mapped_file.cpp" \
-  "${tokenizer_sources[@]}" "$src/tests/fuzz/fuzz_readers.cpp" \
+  "$src/core/model/checkpoint.cpp" "$src/core/model/mapped_file.cpp" \
+  "${model_sources[@]}" "${tokenizer_sources[@]}" "$src/tests/fuzz/fuzz_readers.cpp" \
   $(pkg-config --cflags --libs libpcre2-8 libutf8proc) \
   -o "$work/fuzz_readers" || { echo "FUZZ FAILURE: the fuzz target does not build"; exit 1; }
 

@@ -6,6 +6,7 @@
 #include "core/model/forward.hpp"
 #include "core/model/rope.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/model/worst_error.hpp"
 #include "tests/model/reference_families.hpp"
 
 using namespace attnlab;
@@ -16,15 +17,7 @@ namespace {
 constexpr double kTol = 1e-4;
 
 double worst_of(const Matrix& got, const Rows& want) {
-  REQUIRE(got.rows() == static_cast<Index>(want.size()));
-  REQUIRE(got.cols() == static_cast<Index>(want.front().size()));
-  double worst = 0;
-  for (Index i = 0; i < got.rows(); ++i)
-    for (Index j = 0; j < got.cols(); ++j) {
-      const double w = want[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
-      worst = std::max(worst, std::abs(got(i, j) - w) / (kTol * (1 + std::abs(w))));
-    }
-  return worst;
+  return model_test::worst_of(got, want, kTol);
 }
 
 const std::vector<long> kIds{3, 17, 0, 40, 9, 9, 22, 5, 31, 12, 3, 17};

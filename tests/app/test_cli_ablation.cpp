@@ -18,7 +18,7 @@
 #include "tests/cli_refused.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/heads/reference_scores.hpp"
-#include "tests/model/reference_forward.hpp"
+#include "tests/model/reference_families.hpp"
 
 using namespace cli_test;
 using namespace heads_cli;
@@ -94,6 +94,35 @@ TEST_SUITE("cli/ablation") {
         check_next(out["next_after"],
                    probabilities(reference_forward(tiny, ids, RefAblation{{{1, 3}, {0, 1}}, mean}).logits));
         CHECK_FALSE(out.contains("next"));
+        CHECK(out["next_before"] != out["next_after"]);
+      }
+  }
+
+  TEST_CASE("compute --ablate --json in every newer family: next_after equals the float64 reference") {
+    const std::vector<long> ids{3, 17, 0, 40, 9, 9, 22, 5, 31, 12, 3, 17};
+    TinySpec s;
+    s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40;
+    std::vector<TinySpec> specs;
+    for (const char* type : {"qwen3", "gemma", "gemma3_text", "olmo2", "phi3", "smollm3", "gpt_neox"}) {
+      s.model_type = type;
+      s.head_dim = s.model_type == "qwen3" ? 12 : s.model_type.starts_with("gemma") ? 8 : 0;
+      s.window = s.model_type == "gemma3_text" || s.model_type == "phi3" ? std::optional<long>(4) : std::nullopt;
+      s.rotary = s.model_type == "phi3" ? 0.75 : s.model_type == "gpt_neox" ? 0.25 : 1.0;
+      if (s.model_type == "gpt_neox") s.heads = 2;
+      specs.push_back(s);
+    }
+    for (const TinySpec& spec : specs)
+      for (const bool mean : {false, true}) {
+        CAPTURE(spec.model_type);
+        CAPTURE(mean);
+        const TempDir dir;
+        const TinyModel tiny = make_tiny_model(spec, 11);
+        write_tiny_model(tiny, dir.path());
+        const nlohmann::json out =
+            compute_json(dir.path(), ids, {"--ablate", "1.1,0.0", "--ablation", mean ? "mean" : "zero"});
+        check_next(out["next_before"], probabilities(reference_any(tiny, ids).logits));
+        check_next(out["next_after"],
+                   probabilities(reference_any(tiny, ids, RefAblation{{{1, 1}, {0, 0}}, mean}).logits));
         CHECK(out["next_before"] != out["next_after"]);
       }
   }

@@ -25,6 +25,7 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
   const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();
   if (!input.model.empty()) {
     w.model = gui::start_on_model(input, s);
+    if (!w.model.run) w.model_start = input;  // a web page fetches a Hub model after the window opens
   } else if (files) {
     s.source = gui::Source::files, s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
   } else if (input.random) {
@@ -67,6 +68,10 @@ void set_look(const GuiOptions& options, gui::Settings& s) {
 // --query and --head against the problem, which is built here: bad input is reported before any window.
 void check_view(const GuiOptions& options, gui::WindowOptions& w) {
   gui::Settings& s = w.settings;
+  if (w.model_start) {  // a model still to come: the window keeps the view within it once it is there
+    s.query = options.query, s.head = options.head;
+    return;
+  }
   const HeadsProblem heads = gui::build_heads(s, gui::load_source(s, w.model));
   const auto check_range = [](const char* option, int value, Index count, const char* what) {
     if (value < 0 || value >= count)

@@ -1,6 +1,7 @@
 // The real model's forward pass, off the frame loop: on a worker thread on the desktop, in a frame of
 // its own on a web page (one thread), waited for in a scripted run. A Hub id is downloaded on the same
-// worker first, its progress shown each frame, cancelled by the Cancel button.
+// worker first (on a page by the browser, between frames), its progress shown each frame, cancelled by
+// the Cancel button.
 #include "app/gui/app_state.hpp"
 #include "app/gui/platform.hpp"
 
@@ -24,18 +25,23 @@ void begin_load(AppState& app) {
 }
 
 // The load itself, on whichever thread runs it: the run, or why it was refused, then `finished`.
+// The folder to load: on a page, empty while the browser still fetches a Hub model's files.
+std::string folder_of(AppState::ModelLoad& m) {
+  return platform::model_folder(
+      m.folder,
+      [&m](const platform::DownloadProgress& p) {
+        {
+          const std::lock_guard lock(m.mutex);
+          m.download = p;
+        }
+        m.changed.notify_all();
+      },
+      m.cancel);
+}
+
 void load(AppState::ModelLoad& m) {
   try {
-    const std::string folder = platform::model_folder(
-        m.folder,
-        [&m](const platform::DownloadProgress& p) {
-          {
-            const std::lock_guard lock(m.mutex);
-            m.download = p;
-          }
-          m.changed.notify_all();
-        },
-        m.cancel);
+    const std::string folder = folder_of(m);
     m.downloading = false;
     m.result = load_model_run(folder, m.text, [&m](const char* phase, Index done, Index total) {
       m.total = total, m.done = done, m.phase = phase;
@@ -55,10 +61,61 @@ void load(AppState::ModelLoad& m) {
 // or the text changes.
 void end_load(AppState& app) {
   auto& m = app.model_load;
-  if (m.result.run) app.model = std::move(m.result);
+  if (m.result.run) {
+    app.model = std::move(m.result);
+    if (app.model_start && app.model.of(app.settings)) {
+      try {
+        start_settings(*app.model_start, app.model.run->model.config, app.settings);
+      } catch (const std::exception& e) {
+        app.error = e.what();  // a --layer the model does not have: said as the command line says it
+      }
+      app.model_start.reset();
+    }
+  }
   if (!m.error.empty()) m.failed_folder = m.folder, m.failed_text = m.text, app.error = m.error;
   if (m.hub) app.typed.cached_hub.reset();  // the cache may hold one more model
   app.status.clear();
+}
+
+// A web page has one thread: a Hub model's files come from the browser while the frames go on, each
+// frame asking how far (the download bar shows it); then the run takes a frame of its own, after a
+// frame that says it comes.
+bool ready_in_frames(AppState& app) {
+  const Settings& s = app.settings;
+  auto& m = app.model_load;
+  if (m.fetching && (m.folder != s.model_folder || m.text != s.model_text)) {
+    if (m.folder != s.model_folder) {  // another model chosen: this one's download stops
+      m.cancel = true;
+      try {
+        folder_of(m);
+      } catch (const std::exception&) {
+        // Nothing to say about a download no longer wanted.
+      }
+    }
+    m.fetching = false;
+  }
+  if (!m.fetching) begin_load(app), m.fetching = m.hub;
+  if (m.fetching) {
+    try {
+      if (folder_of(m).empty()) return false;
+    } catch (const std::exception& e) {
+      m.error = e.what();
+    }
+    m.fetching = false, m.downloading = false;
+    if (!m.error.empty()) {
+      m.finished = true;
+      end_load(app);
+      return false;
+    }
+  }
+  if (!app.scripted && !m.announced) {
+    m.announced = true;
+    return false;
+  }
+  m.announced = false;
+  load(m);
+  end_load(app);
+  return app.model.of(s) != nullptr;
 }
 
 }  // namespace
@@ -79,21 +136,12 @@ bool model_ready(AppState& app) {
   }
   if (app.model.of(s)) return true;
   if (m.failed_folder == s.model_folder && m.failed_text == s.model_text) return false;  // its error is shown
+  if (!platform::threads_available()) return ready_in_frames(app);
   begin_load(app);
-  if (!platform::threads_available()) {
-    // A web page has one thread: the run takes a frame of its own, after a frame that says it comes.
-    if (!app.scripted && !m.announced) {
-      m.announced = true;
-      return false;
-    }
-    m.announced = false;
-    load(m);
-  } else {
-    m.worker = std::jthread([&m] { load(m); });
-    if (!app.scripted || m.hub) return false;
-    m.worker.join();  // a screenshot shows the model, however busy the machine is
-    m.worker = std::jthread();
-  }
+  m.worker = std::jthread([&m] { load(m); });
+  if (!app.scripted || m.hub) return false;
+  m.worker.join();  // a screenshot shows the model, however busy the machine is
+  m.worker = std::jthread();
   end_load(app);
   return app.model.of(s) != nullptr;
 }

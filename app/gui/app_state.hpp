@@ -64,6 +64,8 @@ struct AppState {
   // The real model's forward pass, on a thread of its own: the window keeps the data it had (and
   // its frames) until the run is there, and keeps it too when the folder or text is refused. A Hub
   // id is downloaded there first (platform::model_folder), with a progress bar and a Cancel button.
+  // --model's options for a model that comes after the window opens (a web page's Hub id).
+  std::optional<InputOptions> model_start;
   struct ModelLoad {
     std::string folder, text;  // what the worker loads, or loaded last: a folder or a Hub id
     std::atomic<bool> finished{false};
@@ -77,15 +79,18 @@ struct AppState {
     // How far the worker is: layers `done` of `total` of `phase` (a string literal of the model's).
     std::atomic<const char*> phase{nullptr};
     std::atomic<Index> done{0}, total{0};
-    // One thread only (a web page): the frame before the run has said that it comes.
-    bool announced = false;
+    // One thread only (a web page): the frame before the run has said that it comes; the browser
+    // fetches a Hub model's files between frames.
+    bool announced = false, fetching = false;
     LoadedModel result;                      // written by the worker before `finished`
     std::string error;                       // written by the worker before `finished`
     std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
     std::jthread worker;
     ~ModelLoad() { cancel = true; }  // a window closed mid-download: the jthread joins after this
   } model_load;
-  bool model_loading() const { return model_load.worker.joinable() && !model_load.finished; }
+  bool model_loading() const {
+    return (model_load.worker.joinable() && !model_load.finished) || model_load.fetching;
+  }
   bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
   // The right column's tabs: the stepper, and under it (or beside it, folded, when there is no
   // room below it) the output, the inputs (when they have no column of their own), the dk explorer

@@ -1,5 +1,7 @@
 #include "app/gui/model_source.hpp"
 
+#include "app/gui/platform.hpp"
+
 #include "core/base/error.hpp"
 #include "core/model/layer_problem.hpp"
 #include "core/model/next_tokens.hpp"
@@ -29,12 +31,16 @@ LoadedModel start_on_model(const InputOptions& given, Settings& s) {
   if (!input.tokens.text) input.tokens.text = default_model_text;
   check_model_options(input);
   s.source = Source::model, s.model_folder = input.model, s.model_text = *input.tokens.text;
+  if (platform::is_hub_model(input.model) && !platform::threads_available()) return {};
   LoadedModel model = load_model_run(s.model_folder, s.model_text);
-  const ModelConfig& config = model.run->model.config;
+  start_settings(input, model.run->model.config, s);
+  return model;
+}
+
+void start_settings(const InputOptions& input, const ModelConfig& config, Settings& s) {
   s.layer = static_cast<int>(model_layer(input, config));
   if (!input.mask_given) s.mask = layer_mask(config, s.layer).text();
   if (!input.scale_given) set_scale(s, layer_scale(config, s.layer));
-  return model;
 }
 
 void follow_layer(Settings& s, int from, const LoadedModel& model) {

@@ -30,9 +30,13 @@ LoadedModel load_model_run(const std::string& folder, const std::string& text, c
 inline constexpr const char* default_model_text = "The cat sat because it was tired";
 
 // --model DIR [--text T] on the window's command line, loaded before any window opens (its errors are
-// the command line's): the settings on the model and its --layer, with the layer's own mask and
-// scale where --mask and --scale were not given. Returns the run. Throws InputError.
+// the command line's): the settings on the model and start_settings. Returns the run. Throws
+// InputError. A web page's Hub id is fetched between frames: the settings name it, no run is returned,
+// and the window calls start_settings once it has come.
 LoadedModel start_on_model(const InputOptions& input, Settings& settings);
+// The settings on the model as --model starts the window: its --layer, checked against the model, and
+// that layer's own mask and scale where --mask and --scale were not given. Throws InputError.
+void start_settings(const InputOptions& input, const ModelConfig& config, Settings& settings);
 
 // The settings moved from layer `from` to settings.layer of the loaded model: where they still have
 // layer `from`'s own mask and scale, they take the new layer's own (a sliding window on some

@@ -60,7 +60,7 @@ void model_controls(AppState& app) {
   if (!typed.cached_hub->empty()) {
     const auto& ids = *typed.cached_hub;
     std::string picked = std::find(ids.begin(), ids.end(), s.model_folder) != ids.end() ? s.model_folder : "";
-    if (combo("cached models", picked, ids, "inputs.cached") && !picked.empty()) choose_model(app, picked);
+    if (combo(platform::hub_models_title(), picked, ids, "inputs.cached") && !picked.empty()) choose_model(app, picked);
   }
   if (ImGui::InputText("text", &typed.model_text, ImGuiInputTextFlags_EnterReturnsTrue))
     s.model_text = typed.model_text, s.query = 0;

@@ -58,10 +58,14 @@ struct DownloadProgress {
 // The folder to load for `source`: itself when it is no Hub id, else its snapshot folder in the cache,
 // downloaded first when the cache lacks it, on the calling thread (the model's worker): `progress` is
 // called as bytes come, and `cancel` set stops the download within a second, keeping its part for the
-// next try. Throws InputError or RunError as the command line would.
+// next try. Throws InputError or RunError as the command line would. A page (one thread) returns at
+// once: the browser fetches the files into the page and keeps them in its Cache Storage, and until they
+// have all come the folder is empty (`progress` says how far; call again next frame).
 std::string model_folder(const std::string& source, const std::function<void(const DownloadProgress&)>& progress,
                          const std::atomic<bool>& cancel);
-// The models of the Hugging Face cache, as Hub ids (ORG/NAME), for the window's list; none on a page.
+// Hub ids (ORG/NAME) for the window's list, and its title: the Hugging Face cache's models on the
+// desktop, a few small ones on a page.
 std::vector<std::string> cached_hub_models();
+const char* hub_models_title();
 
 }  // namespace attnlab::gui::platform

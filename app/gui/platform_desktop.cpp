@@ -111,6 +111,10 @@ std::string model_folder(const std::string& source, const std::function<void(con
   }
 }
 
+const char* hub_models_title() {
+  return "cached models";
+}
+
 std::vector<std::string> cached_hub_models() {
   std::vector<std::string> ids;
   try {

@@ -13,8 +13,13 @@
 #include <sstream>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "app/gui/platform.hpp"
 #include "core/attention/cpu_backend.hpp"
+#include "core/base/error.hpp"
+#include "core/hub/progress_line.hpp"
+#include "core/hub/repo_id.hpp"
 
 // clang-format off
 // Offers `size` bytes as a download named `name`.
@@ -84,6 +89,20 @@ EM_JS(char*, attnlab_picked, (const char* slot_name), {
   const text = _malloc(size);
   stringToUTF8(picked, text, size);
   return text;
+});
+// A Hub model's download (app/web/hub.js): started, cancelled, and its state as JSON (malloc'd; the state
+// "" before a start).
+EM_JS(void, attnlab_hub_start, (const char* id), { Module.attnlabHub.start(UTF8ToString(id)); });
+EM_JS(void, attnlab_hub_cancel, (const char* id), { Module.attnlabHub.cancel(UTF8ToString(id)); });
+EM_JS(char*, attnlab_hub_state, (const char* id), {
+  const model = Module.attnlabHub.take(UTF8ToString(id)) || {};
+  const text = JSON.stringify({state : model.state || "", file : model.file || "", done : model.done || 0,
+                               total : model.total || -1, seconds : (performance.now() - (model.started || 0)) / 1000,
+                               folder : model.folder || "", error : model.error || ""});
+  const size = lengthBytesUTF8(text) + 1;
+  const copy = _malloc(size);
+  stringToUTF8(text, copy, size);
+  return copy;
 });
 // clang-format on
 
@@ -225,18 +244,42 @@ std::optional<std::string> picked_file(const std::string& slot) {
   return picked;
 }
 
-// The page opens folders (the browser's picker) and the shipped tiny model; it has no Hub downloads.
-bool is_hub_model(const std::string&) {
-  return false;
+bool is_hub_model(const std::string& source) {
+  std::error_code error;
+  return !std::filesystem::is_directory(source, error) && parse_repo_id(source).has_value();
 }
 
-std::string model_folder(const std::string& source, const std::function<void(const DownloadProgress&)>&,
-                         const std::atomic<bool>&) {
-  return source;
+// The page has one thread: each frame asks how the browser's download is going.
+std::string model_folder(const std::string& source, const std::function<void(const DownloadProgress&)>& progress,
+                         const std::atomic<bool>& cancel) {
+  if (!is_hub_model(source)) return source;
+  if (cancel) attnlab_hub_cancel(source.c_str());
+  char* text = attnlab_hub_state(source.c_str());
+  const nlohmann::json state = nlohmann::json::parse(text);
+  std::free(text);
+  const std::string word = state["state"];
+  if (word.empty()) attnlab_hub_start(source.c_str());
+  if (word == "done") return state["folder"];
+  if (word == "failed") throw RunError(state["error"].get<std::string>());
+  if (word == "cancelled") throw RunError("download of " + source + " cancelled");
+  FileProgress p;
+  p.file = state["file"];
+  p.done = state["done"].get<std::uint64_t>();
+  const double total = state["total"];
+  p.total = total > 0 ? static_cast<std::uint64_t>(total) : 0;
+  p.seconds = state["seconds"];
+  progress({p.file, progress_line(p), total > 0 ? static_cast<float>(static_cast<double>(p.done) / total) : -1.0f});
+  return "";
+}
+
+// No cache folder to list: a few small models a class can open by name (the shipped tiny model, in
+// the examples, needs no download at all).
+const char* hub_models_title() {
+  return "small models";
 }
 
 std::vector<std::string> cached_hub_models() {
-  return {};
+  return {"openai-community/gpt2", "HuggingFaceTB/SmolLM2-135M", "Qwen/Qwen3-0.6B"};
 }
 
 }  // namespace attnlab::gui::platform

@@ -274,6 +274,7 @@ int run_window(WindowOptions options) {
   AppState& app = w->app;
   app.settings = o.settings;
   app.model = o.model;
+  app.model_start = o.model_start;
   app.scripted = o.frames > 0;
   if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
   const std::string not_restored = restore_state(*w);

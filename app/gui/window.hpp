@@ -14,6 +14,8 @@ namespace attnlab::gui {
 struct WindowOptions {
   Settings settings;
   LoadedModel model;     // the model the settings name, when the command line loaded one
+  // --model's options when the model comes later (a web page's Hub id): start_settings once it has.
+  std::optional<InputOptions> model_start;
   bool remember = true;  // load the last state at start and save it at exit
   // Given on the command line, so kept over the last state: presentation mode, the theme.
   bool present = false;

@@ -1,11 +1,15 @@
 // Before main: the page's URL parameters become the command line of `attnlab gui`
 // (?example=sentence&query=4&stage=weights → --example=sentence --query=4 --stage=weights; a parameter
-// without a value, ?present, is a flag), the window takes the page's size unless ?width= or ?height= say
+// without a value, ?present, is a flag; ?endpoint=URL is the Hub's address for hub.js, HF_ENDPOINT on the
+// desktop), the window takes the page's size unless ?width= or ?height= say
 // otherwise, and the files kept in the browser's storage by an earlier visit come back under their paths.
 (function () {
   const given = new URLSearchParams(typeof location === 'undefined' ? '' : location.search);
   const args = [];
-  given.forEach((value, name) => args.push(value === '' ? '--' + name : '--' + name + '=' + value));
+  given.forEach((value, name) => {
+    if (name === 'endpoint') Module['hubEndpoint'] = value;
+    else args.push(value === '' ? '--' + name : '--' + name + '=' + value);
+  });
   if (typeof window !== 'undefined') {
     if (!given.has('width')) args.push('--width=' + window.innerWidth);
     if (!given.has('height')) args.push('--height=' + window.innerHeight);

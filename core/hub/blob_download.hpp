@@ -9,18 +9,10 @@
 
 #include "core/hub/http_client.hpp"
 #include "core/hub/hub_errors.hpp"
+#include "core/hub/progress_line.hpp"
 #include "core/hub/repo_cache.hpp"
 
 namespace attnlab {
-
-// How far one file's download is: for a progress line or bar.
-struct FileProgress {
-  std::string file;
-  std::uint64_t done = 0, total = 0;
-  std::uint64_t resumed_from = 0;  // what the part held before this run: not counted in the rate
-  double seconds = 0;              // since this run's download of the file began
-  bool finished = false;
-};
 
 // What a caller on another thread sees and says: progress is called on the downloading thread;
 // setting `cancel` (from any thread, or a signal handler) stops the download within a second,

@@ -4,9 +4,16 @@
 #include <cstdint>
 #include <string>
 
-#include "core/hub/blob_download.hpp"
-
 namespace attnlab {
+
+// How far one file's download is: for a progress line or bar.
+struct FileProgress {
+  std::string file;
+  std::uint64_t done = 0, total = 0;
+  std::uint64_t resumed_from = 0;  // what the part held before this run: not counted in the rate
+  double seconds = 0;              // since this run's download of the file began
+  bool finished = false;
+};
 
 // "model.safetensors  312.4 MB / 548.1 MB  98.2 MB/s  2 s left", and once finished
 // "model.safetensors  548.1 MB  98.2 MB/s  done in 6 s". The rate counts this run's bytes only

@@ -198,7 +198,8 @@ class FakeServer {
     }
     const std::string_view body = reply.payload();
     if (!has_length) head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    head += "\r\n";
+    // As the Hub and its CDN answer: a web page of any site may read the files (app/web/hub.js).
+    head += "Access-Control-Allow-Origin: *\r\n\r\n";
     if (!send_all(fd, head.data(), head.size())) return false;
     if (request.method == "HEAD") return true;
     const std::size_t limit = std::min(body.size(), reply.cut_after.value_or(body.size()));

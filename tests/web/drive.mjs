@@ -202,6 +202,34 @@ try {
     await wait_frames(4);
     await page.screenshot({ path: path.join(out, 'picked.png') });
     await export_downloads();
+  } else if (scenario === 'hub') {
+    // A Hub id in the URL, fetched from the tests' fake Hub (FILES[0], its endpoint) while the window runs;
+    // Export then downloads its weights. A second visit finds every file in the browser's Cache Storage:
+    // the requests that leave the page's own server are counted on each visit.
+    const [endpoint] = files;
+    const page_origin = new URL(base).origin;
+    let requests = [];
+    page.on('request', (request) => { if (!request.url().startsWith(page_origin)) requests.push(request.url()); });
+    const query = '?model=org/tiny&text=ab%20ab%20ab%20ab&stage=weights&endpoint=' + encodeURIComponent(endpoint);
+    const fetched = () => page.waitForFunction(
+        () => Module.attnlabHub.models['org/tiny'] && Module.attnlabHub.models['org/tiny'].state !== 'fetching', null,
+        { timeout: 60000 });
+    const visit = async (name) => {
+      await fetched();
+      await wait_frames(6);
+      fs.writeFileSync(path.join(out, name + '.json'), JSON.stringify({
+        state: await page.evaluate(() => Module.attnlabHub.models['org/tiny'].state),
+        error: await page.evaluate(() => Module.attnlabHub.models['org/tiny'].error),
+        requests }) + '\n');
+      await page.screenshot({ path: path.join(out, name + '.png') });
+    };
+    await open(query);
+    await visit('first');
+    await export_downloads();
+    requests = [];
+    await page.reload();
+    await page.waitForFunction(() => typeof Module !== 'undefined' && Module.attnlabFrames >= 1, null, { timeout: 30000 });
+    await visit('second');
   } else {
     throw new Error('unknown scenario ' + scenario);
   }

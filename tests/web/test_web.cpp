@@ -12,6 +12,7 @@
 #include "core/inputs/input.hpp"
 #include "core/io/load.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/hub/hub_fixture.hpp"
 #include "tests/model/tiny_models.hpp"
 #include "tests/reference.hpp"
 #include "tests/tokenizer/reference.hpp"
@@ -205,6 +206,48 @@ TEST_SUITE("web/model") {
     const Matrix got = to_matrix(load_array(download(dir / "downloads", "weights", ".npy"), "weights"), "weights");
     REQUIRE(got.rows() == length);
     REQUIRE(got.cols() == length);
+    double most = 0;
+    for (long i = 0; i < length; ++i)
+      for (long j = 0; j < length; ++j)
+        most = std::max(most, std::abs(double(got(i, j)) - expected.data[static_cast<std::size_t>(i * length + j)]));
+    CHECK(most < 1e-5);
+    CHECK(cli_test::read_all(dir / "console.txt").find("pageerror") == std::string::npos);
+  }
+}
+
+TEST_SUITE("web/hub") {
+  TEST_CASE("a Hub id in the URL: fetched while the window runs, the model's weights shown, nothing fetched again") {
+    cli_test::TempDir dir;
+    hub_test::FakeHub hub;
+    const hub_test::HubRepo repo = hub_test::tiny_repo();
+    hub.add("org/tiny", repo);
+    drive("hub", dir.path(), {hub.endpoint()});
+
+    const nlohmann::json first = nlohmann::json::parse(cli_test::read_all(dir / "first.json"));
+    const nlohmann::json second = nlohmann::json::parse(cli_test::read_all(dir / "second.json"));
+    CHECK_MESSAGE(first["state"] == "done", first.dump());
+    CHECK_MESSAGE(second["state"] == "done", second.dump());
+    CHECK(!first["requests"].empty());
+    CHECK_MESSAGE(second["requests"].empty(), second.dump());  // every file from the browser's Cache Storage
+    // Each file the lab reads asked of the Hub once, over both visits; the weights came from the CDN.
+    std::map<std::string, int> asked;
+    for (const hub_test::Logged& l : hub.hub_log()) ++asked[l.request.target];
+    for (const char* file : {"config.json", "tokenizer.json", "model.safetensors"})
+      CHECK_MESSAGE(asked["/org/tiny/resolve/main/" + std::string(file)] == 1, file);
+    CHECK(hub.cdn_log().size() == 1);
+    CHECK(cli_test::read_all(dir / "first.png") == cli_test::read_all(dir / "second.png"));
+
+    // Export's weights are layer 0 head 0 of the same files opened as a folder by the command line.
+    const fs::path folder = dir / "folder";
+    hub_test::write_folder(repo, folder);
+    const auto dump = dir / "cli";
+    const auto run = cli_test::run_attnlab({"compute", "--model", folder.string(), "--text", "ab ab ab ab", "--layer",
+                                            "0", "--backend", "cpu", "--dump", dump.string()});
+    REQUIRE_MESSAGE(run.status == 0, run.err);
+    const Array expected = load_array(dump / "weights.npy", "weights");
+    const Matrix got = to_matrix(load_array(download(dir / "downloads", "weights", ".npy"), "weights"), "weights");
+    const auto length = static_cast<long>(expected.shape[1]);
+    REQUIRE(got.rows() == length);
     double most = 0;
     for (long i = 0; i < length; ++i)
       for (long j = 0; j < length; ++j)

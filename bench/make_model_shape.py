@@ -8,8 +8,8 @@
 gpt2 is GPT-2 small (124 M parameters: 12 layers, 12 heads of 64, vocabulary 50257, 1024 positions);
 smollm2-135m is SmolLM2-135M's Llama layout (30 layers, 9 query heads over 3 KV heads of 64, tied
 embeddings); qwen2.5-0.5b, llama-3.2-1b and llama-3.1-8b are those models' layouts (the last one
-is 16 GB in BF16: write it outside the repository). qwen3-0.6b, gemma-3-1b, pythia-410m, olmo2-1b and
-smollm3-3b are those models' shapes; phi-4-mini-8l is Phi-4-mini's layer, embeddings and longrope
+is 16 GB in BF16: write it outside the repository). qwen3-0.6b, gemma-2-2b, gemma-3-1b, pythia-410m,
+olmo2-1b and smollm3-3b are those models' shapes; phi-4-mini-8l is Phi-4-mini's layer, embeddings and longrope
 with 8 of its 32 layers. --layers keeps only the first N layers of any shape. Weights ~ N(0, 0.02),
 norms 1 (Gemma's stored w = 0, for 1 + w), biases 0, from a fixed seed.
 """
@@ -51,6 +51,11 @@ SHAPES = {
                        max_position_embeddings=40960, rms_norm_eps=1e-6, rope_theta=1000000.0,
                        tie_word_embeddings=True, hidden_act="silu", attention_bias=False,
                        use_sliding_window=False),
+    "gemma-2-2b": dict(model_type="gemma2", vocab_size=256000, hidden_size=2304, num_hidden_layers=26,
+                       num_attention_heads=8, num_key_value_heads=4, head_dim=256, intermediate_size=9216,
+                       max_position_embeddings=8192, rms_norm_eps=1e-6, rope_theta=10000.0,
+                       query_pre_attn_scalar=256, sliding_window=4096, hidden_activation="gelu_pytorch_tanh",
+                       final_logit_softcapping=30.0, attn_logit_softcapping=50.0, tie_word_embeddings=True),
     "gemma-3-1b": dict(model_type="gemma3_text", vocab_size=262144, hidden_size=1152, num_hidden_layers=26,
                        num_attention_heads=4, num_key_value_heads=1, head_dim=256, intermediate_size=6912,
                        max_position_embeddings=32768, rms_norm_eps=1e-6, rope_theta=1000000.0,
@@ -120,7 +125,7 @@ def tensors(config):
         yield "gpt_neox.final_layer_norm.bias", (E,), "bias"
         yield "embed_out.weight", (V, E), "weight"
         return
-    gemma = t == "gemma3_text"
+    gemma = t in ("gemma2", "gemma3_text")  # the sandwich norms
     norm = "zero" if gemma else "norm"  # Gemma stores w with 1 + w applied
     hd = config.get("head_dim") or E // config["num_attention_heads"]
     Q, KV = config["num_attention_heads"] * hd, config["num_key_value_heads"] * hd

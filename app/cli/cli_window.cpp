@@ -43,7 +43,9 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
     for (double sink : parse_sinks(*input.sink)) s.sinks.push_back(static_cast<float>(sink));
   }
   s.stage = parse_stage(options.stage);
-  if (s.stage == Stage::capped && !s.softcap_on) throw InputError("--stage capped needs --softcap C");
+  // A model with its own soft-cap (Gemma 2) has the stage without --softcap: checked once it is loaded.
+  if (s.stage == Stage::capped && !s.softcap_on && input.model.empty())
+    throw InputError("--stage capped needs --softcap C");
 }
 
 // The look and the engine's settings from the options, each checked.
@@ -73,6 +75,8 @@ void check_view(const GuiOptions& options, gui::WindowOptions& w) {
     return;
   }
   const HeadsProblem heads = gui::build_heads(s, gui::load_source(s, w.model));
+  if (s.stage == Stage::capped && !heads.softcap)
+    throw InputError("--stage capped needs --softcap C: the model " + s.model_folder + " has no soft-cap of its own");
   const auto check_range = [](const char* option, int value, Index count, const char* what) {
     if (value < 0 || value >= count)
       throw InputError(std::string(option) + " " + std::to_string(value) + " is out of range: there are " +

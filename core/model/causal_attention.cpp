@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/attention/cpu_backend.hpp"
+#include "core/attention/row_pass.hpp"
 
 namespace attnlab {
 
@@ -20,6 +21,7 @@ Matrix head_weights(const Matrix& q, const Matrix& k, const AttentionShape& s, I
     auto row = weights.row(r);
     auto seen = row.segment(lo, i - lo + 1).array();
     seen *= scale;
+    if (s.softcap) cap_row(seen.data(), seen.data(), seen.size(), static_cast<float>(*s.softcap));
     seen = (seen - seen.maxCoeff()).exp();
     seen /= seen.sum();
     row.head(lo).setZero();
@@ -44,6 +46,7 @@ Matrix causal_attention(const Matrix& q, const Matrix& k, const Matrix& v, const
   if (first == 0 && s.window) head.mask = parse_mask("window:" + std::to_string(*s.window));
   else head.mask.kind = first == 0 ? MaskSpec::Kind::causal : MaskSpec::Kind::causal_bottom_right;
   head.scale = ScaleSpec{ScaleSpec::Kind::value, s.scale};
+  head.softcap = s.softcap;
   CpuBackend backend;
   Trace trace;
   Matrix out(rows, s.heads * hd);

@@ -1,7 +1,8 @@
 #pragma once
 // The attention inside the forward pass: each query head h over the KV head ⌊h·G/H⌋, scores
-// scaled, causal (and, in a sliding-window layer, only the last W keys), softmax, times V; through
-// the lab's output-only (FlashAttention) path, so that L tokens cost O(L) memory, not L × L.
+// scaled (and soft-capped, Gemma 2), causal (and, in a sliding-window layer, only the last W keys),
+// softmax, times V; through the lab's output-only (FlashAttention) path, so that L tokens cost O(L)
+// memory, not L × L.
 #include <optional>
 
 #include "core/base/matrix.hpp"
@@ -12,11 +13,13 @@ struct AttentionShape {
   Index heads = 1, kv_heads = 1, head_dim = 1;
   double scale = 1;             // the scores' factor
   std::optional<Index> window;  // query i sees key j when i − W < j ≤ i
+  std::optional<double> softcap;  // the scaled scores become C·tanh(s/C) before the mask
 };
 
 // Query head h's weights over the keys for the query rows [first, L): (L − first) × L, each row
-// softmax(scale·q_i·k_jᵀ) over the keys it sees, 0 elsewhere, in float32 as the pass's own attention
-// computes them; the head scores, the rollout and the knock-outs read them from the kept Q and K.
+// softmax(scale·q_i·k_jᵀ, soft-capped if so) over the keys it sees, 0 elsewhere, in float32 as the
+// pass's own attention computes them; the head scores, the rollout and the knock-outs read them from
+// the kept Q and K.
 Matrix head_weights(const Matrix& q, const Matrix& k, const AttentionShape& shape, Index h, Index first);
 
 // q is L × H·hd, k and v L × G·hd. Returns the output of the query rows [first, L) only:

@@ -43,7 +43,7 @@ struct ModelConfig {
   bool mlp_bias = false;     // the MLP's projections have biases (gpt2, llama's mlp_bias)
   Activation activation = Activation::silu;
   // gpt2: scores / √hd unless scale_attn_weights is false, and / (layer + 1) when
-  // scale_attn_by_inverse_layer_idx; gemma3 · query_pre_attn_scalar^−½; the others always / √hd.
+  // scale_attn_by_inverse_layer_idx; gemma2, gemma3 · query_pre_attn_scalar^−½; the others always / √hd.
   bool scale_attn_weights = true;
   bool scale_by_inverse_layer = false;
   std::optional<double> query_pre_attn_scalar;
@@ -51,6 +51,9 @@ struct ModelConfig {
   float norm_offset = 0;
   float embed_scale = 1;
   std::optional<double> final_logit_softcap;  // logits become c·tanh(z/c)
+  // Gemma 2's attn_logit_softcapping: every layer's scaled scores become c·tanh(s/c) before the mask,
+  // the lab's soft-cap stage (Problem::softcap).
+  std::optional<double> attn_logit_softcap;
   bool parallel_residual = false;             // gpt_neox: x + attn(ln₁x) + mlp(ln₂x)
 
   double rope_theta = 10000;

@@ -20,6 +20,8 @@ class ConfigFields {
   ConfigFields(const nlohmann::json& json, std::string name) : json_(json), name_(std::move(name)) {}
 
   bool has(const char* key) const { return json_.contains(key) && !json_[key].is_null(); }
+  // Given as null: where transformers' default is not None (Gemma 2's soft-caps), null says "none".
+  bool is_null(const char* key) const { return json_.contains(key) && json_[key].is_null(); }
   const nlohmann::json& at(const char* key) const { return json_[key]; }
 
   // A whole number ≥ 1 inside `range`: checked before anything is sized by it.

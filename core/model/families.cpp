@@ -12,6 +12,7 @@ constexpr std::array kFamilies{
     ModelFamily{"qwen2", Architecture::llama, "Qwen/Qwen2.5-0.5B"},
     ModelFamily{"qwen3", Architecture::qwen3, "Qwen/Qwen3-0.6B"},
     ModelFamily{"gemma", Architecture::gemma, "google/gemma-2b"},
+    ModelFamily{"gemma2", Architecture::gemma2, "google/gemma-2-2b"},
     ModelFamily{"gemma3_text", Architecture::gemma3, "google/gemma-3-1b-pt"},
     ModelFamily{"olmo2", Architecture::olmo2, "allenai/OLMo-2-0425-1B"},
     ModelFamily{"gpt_neox", Architecture::gpt_neox, "EleutherAI/pythia-410m"},

@@ -10,7 +10,7 @@ namespace attnlab {
 
 // How a folder's config.json and weights are read: one file each, core/model/family_<name>.cpp.
 // llama also reads mistral and qwen2; gemma3 reads gemma3_text.
-enum class Architecture { gpt2, llama, qwen3, gemma, gemma3, olmo2, gpt_neox, phi3, smollm3 };
+enum class Architecture { gpt2, llama, qwen3, gemma, gemma2, gemma3, olmo2, gpt_neox, phi3, smollm3 };
 
 struct ModelFamily {
   std::string_view model_type;  // as config.json says it

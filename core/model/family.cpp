@@ -8,6 +8,7 @@ void read_family_config(const ConfigFields& f, ModelConfig& c) {
     case Architecture::llama: return read_llama_config(f, c);
     case Architecture::qwen3: return read_qwen3_config(f, c);
     case Architecture::gemma: return read_gemma_config(f, c);
+    case Architecture::gemma2: return read_gemma2_config(f, c);
     case Architecture::gemma3: return read_gemma3_config(f, c);
     case Architecture::olmo2: return read_olmo2_config(f, c);
     case Architecture::gpt_neox: return read_gpt_neox_config(f, c);
@@ -22,6 +23,7 @@ void load_family(Model& m, WeightLoader& load, const ModelProgress& progress) {
     case Architecture::llama: return load_llama(m, load, progress);
     case Architecture::qwen3: return load_qwen3(m, load, progress);
     case Architecture::gemma: return load_gemma(m, load, progress);
+    case Architecture::gemma2: return load_gemma2(m, load, progress);
     case Architecture::gemma3: return load_gemma3(m, load, progress);
     case Architecture::olmo2: return load_olmo2(m, load, progress);
     case Architecture::gpt_neox: return load_gpt_neox(m, load, progress);

@@ -19,6 +19,8 @@ void read_qwen3_config(const ConfigFields& f, ModelConfig& c);
 void load_qwen3(Model& m, WeightLoader& load, const ModelProgress& progress);
 void read_gemma_config(const ConfigFields& f, ModelConfig& c);
 void load_gemma(Model& m, WeightLoader& load, const ModelProgress& progress);
+void read_gemma2_config(const ConfigFields& f, ModelConfig& c);
+void load_gemma2(Model& m, WeightLoader& load, const ModelProgress& progress);
 void read_gemma3_config(const ConfigFields& f, ModelConfig& c);
 void load_gemma3(Model& m, WeightLoader& load, const ModelProgress& progress);
 void read_olmo2_config(const ConfigFields& f, ModelConfig& c);
@@ -54,8 +56,8 @@ void read_optional_window(const ConfigFields& f, ModelConfig& c);
 struct DecoderLayout {
   const char* input_norm = "input_layernorm";         // before attention (olmo2: none)
   const char* mlp_norm = "post_attention_layernorm";  // before the MLP (gemma3: pre_feedforward_layernorm)
-  const char* attn_out_norm = nullptr;                // on the attention's output (gemma3, olmo2)
-  const char* mlp_out_norm = nullptr;                 // on the MLP's output (gemma3, olmo2)
+  const char* attn_out_norm = nullptr;                // on the attention's output (gemma2, gemma3, olmo2)
+  const char* mlp_out_norm = nullptr;                 // on the MLP's output (gemma2, gemma3, olmo2)
   Index qk_norm_width = 0;  // q_norm's size: hd (each head, qwen3, gemma3), H·hd (olmo2's whole q), 0 none
   bool fused = false;       // phi3: self_attn.qkv_proj and mlp.gate_up_proj
 };

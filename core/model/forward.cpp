@@ -92,7 +92,7 @@ double attention_scale(const ModelConfig& c, Index layer) {
 }
 
 AttentionShape attention_shape(const ModelConfig& c, Index layer) {
-  AttentionShape s{c.heads, c.kv_heads, c.head_dim, attention_scale(c, layer), std::nullopt};
+  AttentionShape s{c.heads, c.kv_heads, c.head_dim, attention_scale(c, layer), std::nullopt, c.attn_logit_softcap};
   if (c.slides(layer)) s.window = c.sliding_window;
   return s;
 }

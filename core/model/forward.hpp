@@ -32,11 +32,12 @@ struct ForwardOptions {
 // vocabulary.
 void check_token_ids(const Model& model, const std::vector<std::int64_t>& ids);
 
-// The factor layer ℓ's scores get: 1/√hd (gemma3: query_pre_attn_scalar^−½); gpt2 without scale_attn_weights 1, and / (ℓ + 1) when
-// scale_attn_by_inverse_layer_idx.
+// The factor layer ℓ's scores get: 1/√hd (gemma2, gemma3: query_pre_attn_scalar^−½); gpt2 without
+// scale_attn_weights 1, and / (ℓ + 1) when scale_attn_by_inverse_layer_idx.
 double attention_scale(const ModelConfig& config, Index layer);
 
-// Layer ℓ's attention as the forward pass runs it: the heads, the scale, the sliding window if any.
+// Layer ℓ's attention as the forward pass runs it: the heads, the scale, the sliding window and the
+// soft-cap if any.
 AttentionShape attention_shape(const ModelConfig& config, Index layer);
 
 // Checks the ids, then runs the model on every core, saying how far it is before each layer.

@@ -33,6 +33,7 @@ HeadsProblem layer_problem(const ModelConfig& c, const ForwardPass& pass, Index 
   p.v = split_heads(kept.v, c.kv_heads);
   p.mask = layer_mask(c, layer);
   p.scale = layer_scale(c, layer);
+  p.softcap = c.attn_logit_softcap;  // Gemma 2's: the stage capped, between scaled and masked
   p.query_tokens = p.key_tokens = tokens;
   return p;
 }

@@ -14,7 +14,7 @@ MaskSpec layer_mask(const ModelConfig& config, Index layer);
 // The model's own scale for layer ℓ: "sqrt" when it is 1/√hd, "none" when 1, else the number.
 ScaleSpec layer_scale(const ModelConfig& config, Index layer);
 
-// H query heads over G KV heads, Q and K after RoPE, V; the layer's mask and scale; `tokens` label
+// H query heads over G KV heads, Q and K after RoPE, V; the layer's mask, scale and soft-cap; `tokens` label
 // both queries and keys. Throws InputError for a layer out of range (naming the range).
 HeadsProblem layer_problem(const ModelConfig& config, const ForwardPass& pass, Index layer,
                            const std::vector<std::string>& tokens);

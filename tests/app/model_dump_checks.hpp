@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,15 +57,28 @@ inline void check_stack(const fs::path& file, const std::vector<Rows>& want, dou
   CHECK_MESSAGE(worst <= 1.0, file.filename().string() << ": " << worst << "× the tolerance");
 }
 
-// softmax(scale·q·kᵀ + mask) of reference heads, keys j allowed by `allowed(i, j)`.
+// scale·q·kᵀ of reference heads, soft-capped C·tanh(s/C) when there is a cap: every cell, before the mask.
+inline Rows ref_capped(const Rows& q, const Rows& k, double scale, std::optional<double> softcap) {
+  Rows s(q.size(), std::vector<double>(k.size(), 0.0));
+  for (std::size_t i = 0; i < q.size(); ++i)
+    for (std::size_t j = 0; j < k.size(); ++j) {
+      const double x = scale * std::inner_product(q[i].begin(), q[i].end(), k[j].begin(), 0.0);
+      s[i][j] = softcap ? *softcap * std::tanh(x / *softcap) : x;
+    }
+  return s;
+}
+
+// softmax(scale·q·kᵀ, soft-capped if so, + mask) of reference heads, keys j allowed by `allowed(i, j)`.
 template <class Allowed>
-Rows ref_weights(const Rows& q, const Rows& k, double scale, Allowed allowed) {
+Rows ref_weights(const Rows& q, const Rows& k, double scale, Allowed allowed,
+                 std::optional<double> softcap = std::nullopt) {
+  const Rows capped = ref_capped(q, k, scale, softcap);
   Rows w(q.size(), std::vector<double>(k.size(), 0.0));
   for (std::size_t i = 0; i < q.size(); ++i) {
     double max = -INFINITY, total = 0;
     for (std::size_t j = 0; j < k.size(); ++j) {
       if (!allowed(i, j)) continue;
-      w[i][j] = scale * std::inner_product(q[i].begin(), q[i].end(), k[j].begin(), 0.0);
+      w[i][j] = capped[i][j];
       max = std::max(max, w[i][j]);
     }
     for (std::size_t j = 0; j < k.size(); ++j) {

@@ -103,10 +103,13 @@ TEST_SUITE("cli/ablation") {
     TinySpec s;
     s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40;
     std::vector<TinySpec> specs;
-    for (const char* type : {"qwen3", "gemma", "gemma3_text", "olmo2", "phi3", "smollm3", "gpt_neox"}) {
+    for (const char* type : {"qwen3", "gemma", "gemma2", "gemma3_text", "olmo2", "phi3", "smollm3", "gpt_neox"}) {
       s.model_type = type;
+      s.attn_softcap = s.model_type == "gemma2" ? std::optional<double>(1.5) : std::nullopt;
       s.head_dim = s.model_type == "qwen3" ? 12 : s.model_type.starts_with("gemma") ? 8 : 0;
-      s.window = s.model_type == "gemma3_text" || s.model_type == "phi3" ? std::optional<long>(4) : std::nullopt;
+      s.window = s.model_type == "gemma2" || s.model_type == "gemma3_text" || s.model_type == "phi3"
+                     ? std::optional<long>(4)
+                     : std::nullopt;
       s.rotary = s.model_type == "phi3" ? 0.75 : s.model_type == "gpt_neox" ? 0.25 : 1.0;
       if (s.model_type == "gpt_neox") s.heads = 2;
       specs.push_back(s);

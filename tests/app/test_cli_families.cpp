@@ -1,6 +1,7 @@
 // families.md's architectures through the real binary: compute --model --dump on tiny checkpoints
 // against the float64 reference (reference_families.hpp) — q and k after their norm and RoPE, v,
-// every head's weights with the layer's own mask and scale, the ten next tokens — at most 1e-4 apart;
+// every head's weights with the layer's own mask, scale and soft-cap (capped.npy too), the ten next
+// tokens — at most 1e-4 apart;
 // and every refusal families.md names, exit 2 with one line and nothing written.
 #include <doctest/doctest.h>
 
@@ -21,8 +22,8 @@ std::string join_ids(const std::vector<long>& ids) {
   return s;
 }
 
-// Every layer of the tiny model dumped and checked against the reference.
-void check_dumps(const TinySpec& spec, const std::string& what) {
+// Every layer of the tiny model dumped and checked against the reference; `extra` options on each run.
+void check_dumps(const TinySpec& spec, const std::string& what, const std::vector<std::string>& extra = {}) {
   CAPTURE(what);
   const TempDir work;
   const TinyModel tiny = make_tiny_model(spec);
@@ -33,8 +34,10 @@ void check_dumps(const TinySpec& spec, const std::string& what) {
   for (long l = 0; l < spec.layers; ++l) {
     CAPTURE(l);
     const fs::path out = work / ("layer" + std::to_string(l));
-    const RunResult r = run_attnlab({"compute", "--model", (work / "model").string(), "--token-ids", join_ids(kIds),
-                                     "--layer", std::to_string(l), "--backend", "cpu", "--dump", out.string()});
+    std::vector<std::string> args{"compute", "--model", (work / "model").string(), "--token-ids", join_ids(kIds),
+                                  "--layer", std::to_string(l), "--backend", "cpu", "--dump", out.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const RunResult r = run_attnlab(args);
     INFO(r.err);
     REQUIRE(r.status == 0);
     const RefLayer& layer = ref.layers[static_cast<std::size_t>(l)];
@@ -44,11 +47,20 @@ void check_dumps(const TinySpec& spec, const std::string& what) {
     check_stack(out / "q.npy", q, 1e-4);
     check_stack(out / "k.npy", k, 1e-4);
     check_stack(out / "v.npy", v, 1e-4);
-    for (long h = 0; h < H; ++h)
-      weights.push_back(ref_weights(q[h], k[h / (H / G)], layer.scale, [&](std::size_t i, std::size_t j) {
-        return j <= i && (!layer.window || static_cast<long>(i) - *layer.window < static_cast<long>(j));
-      }));
+    std::vector<Rows> capped;
+    for (long h = 0; h < H; ++h) {
+      weights.push_back(ref_weights(
+          q[h], k[h / (H / G)], layer.scale,
+          [&](std::size_t i, std::size_t j) {
+            return j <= i && (!layer.window || static_cast<long>(i) - *layer.window < static_cast<long>(j));
+          },
+          layer.softcap));
+      capped.push_back(ref_capped(q[h], k[h / (H / G)], layer.scale, layer.softcap));
+    }
     check_stack(out / "weights.npy", weights, 1e-4);
+    // The soft-cap is a stage of its own, as the lab's --softcap makes it: capped.npy, only with a cap.
+    CHECK(fs::exists(out / "capped.npy") == layer.softcap.has_value());
+    if (layer.softcap) check_stack(out / "capped.npy", capped, 1e-4);
     check_next_tokens(out / "next.csv", ref.logits);
   }
 }
@@ -76,9 +88,9 @@ TEST_SUITE("cli/families") {
 
   TEST_CASE("an unsupported model_type lists every supported one") {
     TinySpec s;
-    check_config_refused(s, R"({"model_type": "gemma2"})",
-                         {"config.json", "model_type 'gemma2' is not supported", "gpt2", "llama", "mistral", "qwen2",
-                          "qwen3", "gemma", "gemma3_text", "olmo2", "gpt_neox", "phi3", "smollm3"});
+    check_config_refused(s, R"({"model_type": "gemma3"})",
+                         {"config.json", "model_type 'gemma3' is not supported", "gpt2", "llama", "mistral", "qwen2",
+                          "qwen3", "gemma", "gemma2", "gemma3_text", "olmo2", "gpt_neox", "phi3", "smollm3"});
   }
 
   TEST_CASE("qwen3's refusals: a q_norm of the wrong size, head_dim odd") {
@@ -106,19 +118,99 @@ TEST_SUITE("cli/families") {
     check_dumps(s, "gemma3_text");
   }
 
-  TEST_CASE("gemma3_text's refusals: a non-null attn_logit_softcapping, a sliding_window_pattern of 0") {
+  TEST_CASE("gemma3_text: a non-null attn_logit_softcapping is the capped stage, against the reference") {
+    TinySpec s;
+    s.model_type = "gemma3_text", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 2, s.tied = true, s.window = 3, s.sliding_pattern = 2, s.rope_local_theta = 10;
+    s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    check_dumps(s, "gemma3_text with attn_logit_softcapping");
+  }
+
+  TEST_CASE("gemma3_text's refusals: a sliding_window_pattern of 0, a bad hidden_activation") {
     TinySpec s;
     s.model_type = "gemma3_text", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
     s.tied = true, s.window = 3;
     nlohmann::ordered_json c = tiny_config(s);
-    c["attn_logit_softcapping"] = 50.0;
-    check_config_refused(s, c.dump(), {"config.json", "attn_logit_softcapping 50.0 is not supported"});
-    c["attn_logit_softcapping"] = nullptr;
     c["sliding_window_pattern"] = 0;
     check_config_refused(s, c.dump(), {"config.json", "sliding_window_pattern is 0"});
     c.erase("sliding_window_pattern");
     c["hidden_activation"] = "relu";
     check_config_refused(s, c.dump(), {"config.json", "hidden_activation 'relu' is not supported"});
+  }
+
+  TEST_CASE("gemma2: every layer's dumps, sliding and global, the soft-capped scores as capped.npy") {
+    TinySpec s;
+    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 3, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    s.final_softcap = 2, s.dtype = DT::bf16;
+    check_dumps(s, "gemma2");
+    s.attn_softcap.reset(), s.final_softcap.reset(), s.dtype = DT::f32;
+    check_dumps(s, "gemma2 with null soft-caps: no capped stage");
+  }
+
+  TEST_CASE("gemma2: --softcap replaces the model's own cap, as --mask and --scale replace theirs") {
+    TinySpec s;
+    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 2, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    const TempDir work;
+    write_tiny_model(make_tiny_model(s), work / "model");
+    const RunResult r = run_attnlab({"compute", "--model", (work / "model").string(), "--token-ids", join_ids(kIds),
+                                     "--softcap", "0.75", "--backend", "cpu", "--dump", (work / "out").string()});
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const attnlab::Array scaled = attnlab::parse_npy(read_all(work / "out" / "scaled.npy"), "scaled.npy");
+    const attnlab::Array capped = attnlab::parse_npy(read_all(work / "out" / "capped.npy"), "capped.npy");
+    REQUIRE(capped.data.size() == scaled.data.size());
+    for (std::size_t n = 0; n < capped.data.size(); ++n)
+      CHECK(capped.data[n] == doctest::Approx(0.75 * std::tanh(scaled.data[n] / 0.75)).epsilon(1e-6).scale(1e-6));
+  }
+
+  TEST_CASE("gemma2: export's title names the model's soft-cap, and --stage capped draws it") {
+    TinySpec s;
+    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 2, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    const TempDir work;
+    write_tiny_model(make_tiny_model(s), work / "model");
+    for (const char* stage : {"capped", "weights"}) {
+      CAPTURE(stage);
+      const fs::path svg = work / (std::string(stage) + ".svg");
+      const RunResult r = run_attnlab({"export", "--model", (work / "model").string(), "--token-ids", join_ids(kIds),
+                                       "--layer", "1", "--head", "2", "--stage", stage, "--out", svg.string()});
+      INFO(r.err);
+      REQUIRE(r.status == 0);
+      const std::string text = read_all(svg);
+      CHECK(text.find("soft-cap 1.5") != std::string::npos);
+      CHECK(text.find("1.5\u00b7tanh(") != std::string::npos);
+    }
+  }
+
+  TEST_CASE("gemma2's refusals: bad soft-caps, a null sliding_window, bidirectional attention, a missing norm") {
+    TinySpec s;
+    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.tied = true, s.window = 3, s.attn_softcap = 50;
+    nlohmann::ordered_json c = tiny_config(s);
+    c["attn_logit_softcapping"] = -1;
+    check_config_refused(s, c.dump(), {"config.json", "attn_logit_softcapping is -1, not a number > 0"});
+    c["attn_logit_softcapping"] = "50";
+    check_config_refused(s, c.dump(), {"config.json", "attn_logit_softcapping is \"50\", not a number > 0"});
+    c["attn_logit_softcapping"] = 1e31;
+    check_config_refused(s, c.dump(), {"config.json", "attn_logit_softcapping 1e+31 is out of range"});
+    c["attn_logit_softcapping"] = 50, c["final_logit_softcapping"] = 0;
+    check_config_refused(s, c.dump(), {"config.json", "final_logit_softcapping is 0, not a number > 0"});
+    c["final_logit_softcapping"] = 30, c["sliding_window"] = nullptr;
+    check_config_refused(s, c.dump(), {"config.json", "sliding_window is null", "gemma2"});
+    c["sliding_window"] = 3, c["use_bidirectional_attention"] = true;
+    check_config_refused(s, c.dump(), {"config.json", "use_bidirectional_attention true is not supported"});
+    c.erase("use_bidirectional_attention"), c["layer_types"] = {"sliding_attention"};
+    check_config_refused(s, c.dump(), {"config.json", "layer_types is not a list of 2"});
+    TinyModel m = make_tiny_model(s);
+    std::erase_if(m.tensors, [](const auto& t) { return t.first == "model.layers.1.pre_feedforward_layernorm.weight"; });
+    const TempDir work;
+    write_tiny_model(m, work / "model");
+    check_refused({"compute", "--model", (work / "model").string(), "--token-ids", "1,2", "--backend", "cpu",
+                   "--dump", (work / "out").string()},
+                  {"model.layers.1.pre_feedforward_layernorm.weight"});
+    CHECK_FALSE(fs::exists(work / "out"));
   }
 
   TEST_CASE("olmo2: every layer's dumps against the reference; a q_norm of one head's size refused") {

@@ -94,14 +94,18 @@ void start_on(gui::AppState& app, const std::string& folder, const std::string& 
   start(app, std::make_unique<CpuBackend>());
 }
 
-// Softmax of q·kᵀ·scale over the keys a causal (or sliding, `window` > 0) mask leaves, in float64.
-Eigen::MatrixXd reference_weights(const Matrix& q, const Matrix& k, double scale, Index window) {
+// Softmax of q·kᵀ·scale (soft-capped C·tanh(s/C) when `softcap` > 0) over the keys a causal (or
+// sliding, `window` > 0) mask leaves, in float64.
+Eigen::MatrixXd reference_weights(const Matrix& q, const Matrix& k, double scale, Index window, double softcap = 0) {
   Eigen::MatrixXd w = Eigen::MatrixXd::Zero(q.rows(), k.rows());
   for (Index i = 0; i < q.rows(); ++i) {
     const Index first = window > 0 ? std::max<Index>(0, i - window + 1) : 0;
     double top = -INFINITY, sum = 0;
-    for (Index j = first; j <= i; ++j)
-      w(i, j) = q.row(i).cast<double>().dot(k.row(j).cast<double>()) * scale, top = std::max(top, w(i, j));
+    for (Index j = first; j <= i; ++j) {
+      w(i, j) = q.row(i).cast<double>().dot(k.row(j).cast<double>()) * scale;
+      if (softcap > 0) w(i, j) = softcap * std::tanh(w(i, j) / softcap);
+      top = std::max(top, w(i, j));
+    }
     for (Index j = first; j <= i; ++j) sum += w(i, j) = std::exp(w(i, j) - top);
     for (Index j = first; j <= i; ++j) w(i, j) /= sum;
   }
@@ -267,5 +271,39 @@ TEST_SUITE("app/model") {
     inverse.settings.layer = 0;
     apply(inverse);
     CHECK(inverse.applied.scale == ScaleSpec::Kind::sqrt);
+  }
+
+  TEST_CASE("Gemma 2's own soft-cap: the capped stage and its weights in the window; C's cap replaces it") {
+    cli_test::TempDir dir;
+    model_test::TinySpec gemma;
+    gemma.model_type = "gemma2", gemma.hidden = 32, gemma.heads = 4, gemma.kv_heads = 2, gemma.head_dim = 8;
+    gemma.intermediate = 40, gemma.tied = true, gemma.window = 3, gemma.query_pre_attn_scalar = 12;
+    gemma.attn_softcap = 1.5;
+    gui::AppState app;
+    start_on(app, tiny_folder(dir, "gemma2", gemma), "abcdefabcdef");
+    REQUIRE(app.error.empty());
+    REQUIRE(app.problem().softcap);
+    CHECK(*app.problem().softcap == 1.5);
+    CHECK(app.applied.mask == "window:3");  // layer 0 is even: it slides
+    CHECK(app.trace().capped.rows() == 12);
+    const double scale = 1 / std::sqrt(12.0);
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 3, 1.5)) < 1e-5);
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 3)) > 1e-2);
+    app.settings.stage = Stage::capped;
+    apply(app);
+    CHECK(app.settings.stage == Stage::capped);
+    // Layer 1, global: the same cap, the causal mask.
+    app.settings.layer = 1;
+    apply(app);
+    REQUIRE(app.error.empty());
+    CHECK(app.applied.mask == "causal");
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 0, 1.5)) < 1e-5);
+    // The lab's own cap (C and its slider) replaces the model's.
+    act(app, gui::Action::toggle_softcap);
+    app.settings.softcap = 0.5f;
+    apply(app);
+    REQUIRE(app.problem().softcap);
+    CHECK(*app.problem().softcap == doctest::Approx(0.5));
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 0, 0.5)) < 1e-5);
   }
 }

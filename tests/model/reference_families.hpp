@@ -1,6 +1,6 @@
 #pragma once
 // The float64 reference of families.md's architectures, written from transformers' modeling files
-// (modeling_qwen3, gemma, gemma3, olmo2, gpt_neox, phi3, smollm3) with plain loops, sharing nothing
+// (modeling_qwen3, gemma, gemma2, gemma3, olmo2, gpt_neox, phi3, smollm3) with plain loops, sharing nothing
 // with core/model: it reads the tiny model's config.json itself, with transformers' defaults.
 #include <cmath>
 #include <numbers>
@@ -124,7 +124,8 @@ inline RefForward reference_family_forward(const TinyModel& m, const std::vector
     return out;
   }
 
-  const bool gemma = type == "gemma" || type == "gemma3_text", gemma3 = type == "gemma3_text";
+  const bool gemma2 = type == "gemma2", gemma3 = type == "gemma3_text";
+  const bool gemma = type == "gemma" || gemma2 || gemma3, sandwich = gemma2 || gemma3;
   const long G = get_or<long>(c, "num_key_value_heads", H);
   const long hd = get_or<long>(c, "head_dim", type == "qwen3" ? 128 : gemma ? 256 : E / H);
   const double eps = get_or<double>(c, "rms_norm_eps", type == "olmo2" ? 1e-5 : 1e-6), offset = gemma ? 1 : 0;
@@ -163,12 +164,20 @@ inline RefForward reference_family_forward(const TinyModel& m, const std::vector
     if (c.contains("layer_types"))
       return c["layer_types"][static_cast<std::size_t>(l)] == "sliding_attention" ? std::optional(w) : std::nullopt;
     if (gemma3) return (l + 1) % get_or<long>(c, "sliding_window_pattern", 6) != 0 ? std::optional(w) : std::nullopt;
+    if (gemma2) return (l + 1) % 2 != 0 ? std::optional(w) : std::nullopt;  // the even layers
     if (type == "qwen3") return l >= get_or<long>(c, "max_window_layers", 28) ? std::optional(w) : std::nullopt;
     if (type == "smollm3") return uses_rope(l) ? std::nullopt : std::optional(w);  // the NoPE layers slide
     return w;  // phi3: every layer
   };
-  const double scale = gemma3 ? 1 / std::sqrt(get_or<double>(c, "query_pre_attn_scalar", 256))
-                              : 1 / std::sqrt(static_cast<double>(hd));
+  const double scale = sandwich ? 1 / std::sqrt(get_or<double>(c, "query_pre_attn_scalar", 256))
+                                : 1 / std::sqrt(static_cast<double>(hd));
+  // Gemma 2's soft-caps: 50 on the scores and 30 on the logits when absent, none when null.
+  const auto cap = [&](const char* key, double fallback) -> std::optional<double> {
+    if (!sandwich) return std::nullopt;
+    if (!c.contains(key)) return gemma2 ? std::optional(fallback) : std::nullopt;
+    return c[key].is_null() ? std::nullopt : std::optional(c[key].get<double>());
+  };
+  const std::optional<double> attn_cap = cap("attn_logit_softcapping", 50), final_cap = cap("final_logit_softcapping", 30);
   const auto opt = [&](const std::string& name) { return m.has(name) ? &m.at(name) : nullptr; };
 
   Rows x(L, std::vector<double>(static_cast<std::size_t>(E)));
@@ -194,8 +203,10 @@ inline RefForward reference_family_forward(const TinyModel& m, const std::vector
       layer.v = linear(a, m.at(h + "self_attn.v_proj.weight"), opt(h + "self_attn.v_proj.bias"), false);
     }
     if (m.has(h + "self_attn.q_norm.weight")) {  // before RoPE, per head or over the whole projection
+      layer.q_before_norm = layer.q, layer.k_before_norm = layer.k;
       layer.q = rms(layer.q, m.at(h + "self_attn.q_norm.weight"), eps, offset);
       layer.k = rms(layer.k, m.at(h + "self_attn.k_norm.weight"), eps, offset);
+      layer.q_after_norm = layer.q, layer.k_after_norm = layer.k;
     }
     const std::optional<long> window = sliding(l);
     if (uses_rope(l)) {
@@ -203,13 +214,13 @@ inline RefForward reference_family_forward(const TinyModel& m, const std::vector
       rope(layer.q, H, hd, is_local ? local : global, is_local ? 1 : attention_factor);
       rope(layer.k, G, hd, is_local ? local : global, is_local ? 1 : attention_factor);
     }
-    layer.scale = scale, layer.window = window;
-    const Rows o = attention(layer.q, layer.k, layer.v, H, G, hd, scale, window, layer.weights, l, ablation);
+    layer.scale = scale, layer.window = window, layer.softcap = attn_cap;
+    const Rows o = attention(layer.q, layer.k, layer.v, H, G, hd, scale, window, layer.weights, l, ablation, attn_cap);
     Rows attn = linear(o, m.at(h + "self_attn.o_proj.weight"), opt(h + "self_attn.o_proj.bias"), false);
-    if (gemma3 || type == "olmo2") attn = rms(attn, m.at(h + "post_attention_layernorm.weight"), eps, offset);
+    if (sandwich || type == "olmo2") attn = rms(attn, m.at(h + "post_attention_layernorm.weight"), eps, offset);
     add(x, attn);
     const Rows n = type == "olmo2"  ? x
-                   : gemma3         ? rms(x, m.at(h + "pre_feedforward_layernorm.weight"), eps, offset)
+                   : sandwich       ? rms(x, m.at(h + "pre_feedforward_layernorm.weight"), eps, offset)
                                     : rms(x, m.at(h + "post_attention_layernorm.weight"), eps, offset);
     Rows gate, up;
     if (type == "phi3") {
@@ -226,17 +237,15 @@ inline RefForward reference_family_forward(const TinyModel& m, const std::vector
         gate[i][j] = (gemma ? gelu_tanh(g) : g / (1 + std::exp(-g))) * up[i][j];
       }
     Rows f = linear(gate, m.at(h + "mlp.down_proj.weight"), nullptr, false);
-    if (gemma3 || type == "olmo2") f = rms(f, m.at(h + "post_feedforward_layernorm.weight"), eps, offset);
+    if (sandwich || type == "olmo2") f = rms(f, m.at(h + "post_feedforward_layernorm.weight"), eps, offset);
     add(x, f);
     out.layers.push_back(std::move(layer));
   }
   const Rows final = rms(x, m.at("model.norm.weight"), eps, offset);
   const bool tied = get_or(c, "tie_word_embeddings", gemma || type == "smollm3");
   out.logits = detail::logits(final.back(), m.at(tied ? "model.embed_tokens.weight" : "lm_head.weight"));
-  if (gemma3 && c.contains("final_logit_softcapping") && !c["final_logit_softcapping"].is_null()) {
-    const double cap = c["final_logit_softcapping"].get<double>();
-    for (double& z : out.logits) z = cap * std::tanh(z / cap);
-  }
+  if (final_cap)
+    for (double& z : out.logits) z = *final_cap * std::tanh(z / *final_cap);
   return out;
 }
 

@@ -20,6 +20,9 @@ struct RefLayer {
   std::vector<Rows> weights;   // [head][query][key]: every row, causal (and windowed), 0 beyond
   double scale = 0;            // the scores' factor (reference_families.hpp fills it)
   std::optional<long> window;  // the layer's sliding window
+  std::optional<double> softcap;  // the scaled scores' C·tanh(s/C) (gemma2)
+  // With a QK-norm (qwen3, gemma3, olmo2): q and k as projected, and after the norm (before RoPE).
+  Rows q_before_norm, k_before_norm, q_after_norm, k_after_norm;
 };
 // Heads knocked out (heads.md): (layer, head) pairs whose output weights·V becomes 0, or with `mean`
 // that head's mean output over the positions.
@@ -73,11 +76,12 @@ inline Rows rms_norm(const Rows& x, const TestTensor& w, double eps) {
   return y;
 }
 
-// Causal attention, query head h reading KV head h / (H / G), keys i − W < j ≤ i in a window; each
-// head's weights into `weights`; the heads `ablation` lists in `layer` replaced after the fact.
+// Causal attention, query head h reading KV head h / (H / G), keys i − W < j ≤ i in a window, the
+// scaled scores soft-capped C·tanh(s/C) first when there is a cap; each head's weights into
+// `weights`; the heads `ablation` lists in `layer` replaced after the fact.
 inline Rows attention(const Rows& q, const Rows& k, const Rows& v, long heads, long kv_heads, long hd, double scale,
                       std::optional<long> window, std::vector<Rows>& weights, long layer = 0,
-                      const RefAblation& ablation = {}) {
+                      const RefAblation& ablation = {}, std::optional<double> softcap = std::nullopt) {
   const std::size_t length = q.size();
   Rows out(length, std::vector<double>(static_cast<std::size_t>(heads * hd), 0.0));
   weights.assign(static_cast<std::size_t>(heads), Rows(length, std::vector<double>(length, 0.0)));
@@ -90,7 +94,7 @@ inline Rows attention(const Rows& q, const Rows& k, const Rows& v, long heads, l
         if (window && static_cast<long>(i) - *window >= static_cast<long>(j)) continue;
         double s = 0;
         for (long d = 0; d < hd; ++d) s += q[i][h * hd + d] * k[j][g * hd + d];
-        p[j] = s * scale;
+        p[j] = softcap ? *softcap * std::tanh(s * scale / *softcap) : s * scale;
         max = std::max(max, p[j]);
       }
       for (std::size_t j = 0; j <= i; ++j) {

@@ -114,6 +114,36 @@ TEST_SUITE("model/families") {
     check_family(s, "gemma");
   }
 
+  TEST_CASE("gemma2: sandwich norms, soft-capped scores and logits, query_pre_attn_scalar, the even layers slide") {
+    TinySpec s;
+    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 3, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    s.final_softcap = 2, s.dtype = DT::bf16;
+    check_family(s, "gemma2 even layers slide");
+    s.layer_types = {"full_attention", "sliding_attention", "sliding_attention"}, s.final_softcap.reset();
+    s.tied = false, s.dtype = DT::f16;
+    check_family(s, "gemma2 layer_types, no final soft-cap, lm_head");
+  }
+
+  TEST_CASE("gemma2's soft-caps change the pass here: the reference without either is far from it") {
+    TinySpec s;
+    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+    s.layers = 3, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    s.final_softcap = 2;
+    const cli_test::TempDir dir;
+    const TinyModel tiny = make_tiny_model(s);
+    write_tiny_model(tiny, dir.path());
+    const ForwardPass pass = forward(load_model(dir.path()), std::vector<std::int64_t>(kIds.begin(), kIds.end()));
+    const Matrix logits = pass.logits.transpose();
+    CHECK(worst_of(logits, Rows{reference_family_forward(tiny, kIds).logits}) <= 1);
+    for (const char* key : {"attn_logit_softcapping", "final_logit_softcapping"}) {
+      CAPTURE(key);
+      TinyModel uncapped = tiny;
+      uncapped.config[key] = nullptr;
+      CHECK(worst_of(logits, Rows{reference_family_forward(uncapped, kIds).logits}) > 100);
+    }
+  }
+
   TEST_CASE("gemma3_text: sandwich norms, QK-norm (1 + w) before RoPE, sliding layers with their own θ") {
     TinySpec s;
     s.model_type = "gemma3_text", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
@@ -123,6 +153,8 @@ TEST_SUITE("model/families") {
     s.sliding_pattern = 0, s.layer_types = {"full_attention", "sliding_attention", "full_attention"};
     s.final_softcap = 0.5, s.dtype = DT::f16;
     check_family(s, "gemma3_text layer_types, final soft-cap");
+    s.attn_softcap = 1.5;
+    check_family(s, "gemma3_text with a soft-cap on the scores");
   }
 
   TEST_CASE("gemma's and gemma3_text's config: the defaults transformers gives") {
@@ -148,6 +180,39 @@ TEST_SUITE("model/families") {
         "factor": 8.0}, )" + base.substr(1) + "}");
     CHECK(rope_inv_freq(linear)[1] == doctest::Approx(std::pow(1e6, -2.0 / 256) / 8));
     CHECK(rope_inv_freq(linear, 4, true)[1] == doctest::Approx(std::pow(1e4, -2.0 / 256)));
+    CHECK_FALSE(c.attn_logit_softcap);
+    CHECK_FALSE(c.final_logit_softcap);
+    const ModelConfig capped = parse(R"({"model_type": "gemma3_text", "attn_logit_softcapping": 20, )" + base.substr(1) + "}");
+    CHECK(*capped.attn_logit_softcap == 20);
+    CHECK(*attention_shape(capped, 5).softcap == 20);
+  }
+
+  TEST_CASE("gemma2's config: soft-caps 50 and 30 when absent and none when null, the even layers slide") {
+    const std::string base = R"({"model_type": "gemma2", "vocab_size": 10, "hidden_size": 64, "num_hidden_layers": 13,
+        "num_attention_heads": 2, "intermediate_size": 8, "max_position_embeddings": 32)";
+    const ModelConfig c = parse(base + "}");
+    CHECK(c.architecture == Architecture::gemma2);
+    CHECK(c.head_dim == 256);
+    CHECK(c.tied);
+    CHECK(c.norm_offset == 1);
+    CHECK(c.embed_scale == 8.0f);
+    CHECK(c.activation == Activation::gelu_tanh);
+    CHECK(c.rope_theta == 10000);
+    CHECK_FALSE(c.rope_local_theta);
+    CHECK(*c.query_pre_attn_scalar == 256);
+    CHECK(*c.attn_logit_softcap == 50);
+    CHECK(*c.final_logit_softcap == 30);
+    CHECK(*c.sliding_window == 4096);
+    for (Index l = 0; l < 13; ++l) CHECK(c.slides(l) == (l % 2 == 0));
+    CHECK(*attention_shape(c, 1).softcap == 50);
+    CHECK_FALSE(attention_shape(c, 1).window);
+    CHECK(*attention_shape(c, 2).window == 4096);
+    const ModelConfig none = parse(base + R"(, "attn_logit_softcapping": null, "final_logit_softcapping": null,
+        "query_pre_attn_scalar": 144})");
+    CHECK_FALSE(none.attn_logit_softcap);
+    CHECK_FALSE(none.final_logit_softcap);
+    CHECK_FALSE(attention_shape(none, 0).softcap);
+    CHECK(attention_scale(none, 0) == doctest::Approx(1 / 12.0));
   }
   TEST_CASE("olmo2: no input norm, norms on each output, QK-norm over the whole q and k") {
     TinySpec s;
@@ -218,6 +283,8 @@ TEST_SUITE("model/families") {
     s.model_type = "gemma3_text", s.head_dim = 8, s.window = 3, s.sliding_pattern = 2, s.rope_local_theta = 10;
     s.query_pre_attn_scalar = 12;
     check_knockout(s, {{0, 2}, {1, 1}}, "gemma3_text");
+    s.model_type = "gemma2", s.attn_softcap = 1.5, s.final_softcap = 4;
+    check_knockout(s, {{0, 1}, {2, 3}}, "gemma2");
     s = TinySpec{}, s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40, s.layers = 3;
     s.model_type = "olmo2";
     check_knockout(s, {{1, 0}}, "olmo2");

@@ -58,7 +58,7 @@ TEST_SUITE("model/long-context") {
       std::vector<Rows> weights;  // every head's, which this test does not read
       const Rows want = detail::attention(rows_of(q), rows_of(k), rows_of(v), H, G, hd, scale,
                                           window ? std::optional<long>(*window) : std::nullopt, weights);
-      const AttentionShape shape{H, G, hd, scale, window};
+      const AttentionShape shape{H, G, hd, scale, window, std::nullopt};
       const Matrix all = causal_attention(q, k, v, shape, 0);
       REQUIRE(all.rows() == L);
       CHECK(worst(all, want, 0, 2e-5) <= 1);

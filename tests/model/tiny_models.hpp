@@ -38,8 +38,9 @@ struct TinySpec {
   std::vector<int> no_rope_layers;          // smollm3: written when not empty (else the interval rule)
   long no_rope_interval = 0;                // smollm3: no_rope_layer_interval when > 0
   bool parallel_residual = true;            // gpt_neox
-  std::optional<double> final_softcap;      // gemma3: final_logit_softcapping
-  double query_pre_attn_scalar = 0;         // gemma3: written when > 0
+  std::optional<double> final_softcap;      // gemma2, gemma3: final_logit_softcapping (else null)
+  std::optional<double> attn_softcap;       // gemma2, gemma3: attn_logit_softcapping (else null)
+  double query_pre_attn_scalar = 0;         // gemma2, gemma3: written when > 0
   DT dtype = DT::f32;
   int shards = 1;
   int misalign = 0;  // spaces added to the header: F32 data off a float boundary
@@ -98,16 +99,18 @@ inline nlohmann::ordered_json tiny_config(const TinySpec& s) {
   if (s.model_type == "qwen2" || s.model_type == "qwen3" || s.model_type == "smollm3")
     c["use_sliding_window"] = s.window.has_value(), c["max_window_layers"] = s.max_window_layers;
   if (s.model_type != "llama" && s.model_type != "qwen2") c["attention_bias"] = s.attention_bias;
-  if (s.model_type == "gemma" || s.model_type == "gemma3_text") {
+  if (s.model_type == "gemma" || s.model_type == "gemma2" || s.model_type == "gemma3_text") {
     c.erase("hidden_act");
     c["hidden_activation"] = "gelu_pytorch_tanh", c["rms_norm_eps"] = 1e-6;
   }
+  if (s.model_type == "gemma2" || s.model_type == "gemma3_text") {
+    if (s.query_pre_attn_scalar > 0) c["query_pre_attn_scalar"] = s.query_pre_attn_scalar;
+    c["final_logit_softcapping"] = s.final_softcap ? nlohmann::ordered_json(*s.final_softcap) : nullptr;
+    c["attn_logit_softcapping"] = s.attn_softcap ? nlohmann::ordered_json(*s.attn_softcap) : nullptr;
+  }
   if (s.model_type == "gemma3_text") {
     c["rope_local_base_freq"] = s.rope_local_theta;
-    if (s.query_pre_attn_scalar > 0) c["query_pre_attn_scalar"] = s.query_pre_attn_scalar;
     if (s.sliding_pattern > 0) c["sliding_window_pattern"] = s.sliding_pattern;
-    c["final_logit_softcapping"] = s.final_softcap ? nlohmann::ordered_json(*s.final_softcap) : nullptr;
-    c["attn_logit_softcapping"] = nullptr;
   }
   if (!s.layer_types.empty()) c["layer_types"] = s.layer_types;
   if (s.model_type == "phi3") {
@@ -184,8 +187,9 @@ inline TinyModel make_tiny_model(const TinySpec& s, std::uint64_t seed = 1) {
   const U hd = s.head_dim ? static_cast<U>(s.head_dim) : E / static_cast<U>(s.heads);
   const U Q = static_cast<U>(s.heads) * hd, KV = static_cast<U>(s.kv_heads) * hd;
   const bool qkv_bias = s.model_type == "qwen2" || s.attention_bias;
-  const bool gemma = s.model_type == "gemma" || s.model_type == "gemma3_text";
-  const bool sandwich = s.model_type == "gemma3_text" || s.model_type == "olmo2";
+  const bool gemma = s.model_type == "gemma" || s.model_type == "gemma2" || s.model_type == "gemma3_text";
+  const bool gemma2 = s.model_type == "gemma2" || s.model_type == "gemma3_text";  // the sandwich norms
+  const bool sandwich = gemma2 || s.model_type == "olmo2";
   // Gemma stores its norms' weights as w − 1 (it multiplies by 1 + w): values near 0.
   const double norm_mean = gemma ? 0.0 : 1.0;
   add("model.embed_tokens.weight", {V, E}, 0, gemma ? 0.5 / std::sqrt(static_cast<double>(E)) : 0.5);
@@ -212,7 +216,7 @@ inline TinyModel make_tiny_model(const TinySpec& s, std::uint64_t seed = 1) {
     if (s.attention_bias) add(h + "self_attn.o_proj.bias", {E}, 0, 0.1);
     if (s.model_type != "olmo2") add(h + "post_attention_layernorm.weight", {E}, norm_mean, 0.1);
     if (s.model_type == "olmo2") add(h + "post_attention_layernorm.weight", {E}, 1, 0.3);
-    if (s.model_type == "gemma3_text") add(h + "pre_feedforward_layernorm.weight", {E}, 0, 0.1);
+    if (gemma2) add(h + "pre_feedforward_layernorm.weight", {E}, 0, 0.1);
     if (sandwich) add(h + "post_feedforward_layernorm.weight", {E}, norm_mean, 0.3);
     if (s.model_type == "phi3") {
       add(h + "mlp.gate_up_proj.weight", {2 * M, E}, 0, w);

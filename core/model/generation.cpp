@@ -54,10 +54,10 @@ bool Generation::undo() {
   return true;
 }
 
-void check_generation_length(const ModelConfig& c, std::size_t prompt, Index count) {
-  if (count < 1) throw InputError("--tokens " + std::to_string(count) + ": give 1 or more new tokens");
+void check_generation_length(const ModelConfig& c, std::size_t prompt, Index count, const std::string& option) {
+  if (count < 1) throw InputError(option + " " + std::to_string(count) + ": give 1 or more new tokens");
   if (static_cast<Index>(prompt) + count > c.positions)
-    throw InputError("--tokens " + std::to_string(count) + " after " + std::to_string(prompt) +
+    throw InputError(option + " " + std::to_string(count) + " after " + std::to_string(prompt) +
                      " prompt tokens makes " + std::to_string(static_cast<Index>(prompt) + count) +
                      ", more than the model's " + std::to_string(c.positions) + " positions");
 }

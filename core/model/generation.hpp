@@ -4,6 +4,7 @@
 // costs one query row per layer and head. Stops at the model's end-of-text id.
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/model/forward.hpp"
@@ -47,8 +48,9 @@ class Generation {
 };
 
 // Throws InputError when count < 1, or when the prompt and count new tokens would pass the model's
-// positions (naming both numbers): what a front end checks before a weight is read.
-void check_generation_length(const ModelConfig& config, std::size_t prompt, Index count);
+// positions (naming `option`, the count and both numbers): what a front end checks before a weight is read.
+void check_generation_length(const ModelConfig& config, std::size_t prompt, Index count,
+                             const std::string& option = "--tokens");
 
 // `count` new tokens (fewer if an end-of-text id is drawn: it is the last), each handed to `on_token`
 // as soon as it is drawn. Throws check_generation_length's errors up front.

@@ -18,6 +18,7 @@
 #include "core/attention/query_view.hpp"
 #include "core/heads/score_heads.hpp"
 #include "core/inputs/model_input.hpp"
+#include "core/model/generation.hpp"
 #include "core/model/model_memory.hpp"
 
 namespace attnlab::cli {
@@ -31,6 +32,7 @@ struct BenchOptions {
   std::optional<long long> tile;  // keys per tile of the output-only mode; only with --stages output
   bool json = false;
   bool head_scores = false;  // with --model: also time `heads`' scoring and a knock-out
+  std::optional<Index> generate;  // with --model: also time N new tokens with the KV cache
 };
 
 using Clock = std::chrono::steady_clock;
@@ -142,6 +144,7 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
 
   auto start = Clock::now();
   ModelRun run = open_model_run(input, false);  // refused here when it would not fit; ids need no labels
+  if (options.generate) check_generation_length(run.model.config, run.tokens.ids.size(), *options.generate, "--generate");
   load_weights(run.model);
   const double load_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   const Model& model = run.model;
@@ -171,6 +174,17 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
       ablated.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
     }
   }
+  // heads.md's generation: each of N greedy tokens after the context, drawn and run through the KV
+  // cache (one query row per layer and head), timed one by one.
+  std::vector<double> per_token;
+  if (options.generate) {
+    Generation generation(model, tokens.ids, Sampling{});
+    for (Index n = 0; n < *options.generate; ++n) {
+      start = Clock::now();
+      sink = static_cast<float>(generation.step().id);
+      per_token.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+  }
   const double file_mib = static_cast<double>(model.checkpoint->file_bytes()) / (1024.0 * 1024.0);
   nlohmann::json result = {
       {"model", model.folder.string()},
@@ -193,6 +207,10 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
     result["median_ms"]["ablated"] = median(ablated);
     result["ablated_head"] = std::to_string(c.layers / 2) + ".0";
   }
+  if (options.generate) {
+    result["median_ms"]["per_token"] = median(per_token);
+    result["generated"] = *options.generate;
+  }
   if (options.json) {
     std::cout << result.dump(2) << "\n";
     return 0;
@@ -203,6 +221,9 @@ int bench_model(const InputOptions& input, const BenchOptions& options) {
   if (options.head_scores)
     std::printf("  head scores %7.3f ms (every layer × head)\n  knock-out %9.3f ms (head %lld.0, from its layer on)\n",
                 median(scoring), median(ablated), static_cast<long long>(c.layers / 2));
+  if (options.generate)
+    std::printf("  per token %9.3f ms (median of %lld new tokens with the KV cache)\n", median(per_token),
+                static_cast<long long>(*options.generate));
   std::printf("  peak memory %.0f MiB, weight files %.0f MiB\n", peak_rss_mib(), file_mib);
   return 0;
 }
@@ -300,6 +321,7 @@ int run_bench(const InputOptions& input, const BenchOptions& options) {
   limits::check("--repeat", options.repeat, limits::repeat);
   if (!input.model.empty()) return bench_model(input, options);
   if (options.head_scores) throw InputError("--head-scores times a model's heads: give --model DIR");
+  if (options.generate) throw InputError("--generate times a model's new tokens: give --model DIR");
   const Mode mode = bench_mode(options);
   // Input errors first, and a run that would not fit in memory is refused before any input exists
   // (files once read, when their sizes are known).
@@ -341,6 +363,12 @@ Command add_bench_command(CLI::App& app, InputOptions& input, HubCliOptions& hub
   command->add_flag("--head-scores", options->head_scores,
                     "with --model: also time scoring every head (attnlab heads) and knocking out head 0 of the middle "
                     "layer (median_ms.head_scores, median_ms.ablated)");
+  command
+      ->add_option_function<Index>(
+          "--generate", [options](const Index& n) { options->generate = n; },
+          "with --model: also time N new tokens after the input with the KV cache (median_ms.per_token)")
+      ->type_name("N")
+      ->transform(whole_number(limits::size));
   command
       ->add_option_function<long long>(
           "--tile", [options](const long long& n) { options->tile = n; },

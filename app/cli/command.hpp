@@ -23,6 +23,7 @@ Command add_compute_command(CLI::App& app, InputOptions& input, HubCliOptions& h
 Command add_bench_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
 Command add_export_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
 Command add_heads_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
+Command add_generate_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
 // `gui`, and the window's options on attnlab alone (without a subcommand it opens the window).
 Command add_gui_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);
 Command add_sweep_command(CLI::App& app, InputOptions& input, HubCliOptions& hub);

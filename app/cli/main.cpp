@@ -22,9 +22,9 @@ using namespace attnlab;
 
 // The subcommands, in the order the help lists them.
 constexpr cli::AddCommand commands[] = {
-    cli::add_compute_command, cli::add_bench_command,    cli::add_export_command, cli::add_heads_command,
-    cli::add_gui_command,     cli::add_sweep_command,    cli::add_examples_command, cli::add_tokens_command,
-    cli::add_models_command,
+    cli::add_compute_command,  cli::add_bench_command, cli::add_export_command,   cli::add_heads_command,
+    cli::add_generate_command, cli::add_gui_command,   cli::add_sweep_command,    cli::add_examples_command,
+    cli::add_tokens_command,   cli::add_models_command,
 };
 
 // CLI11's message for a bad value, as ours are worded: it writes "--lq: 0 is out of range", we "--lq 0 is …".

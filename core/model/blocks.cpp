@@ -1,5 +1,8 @@
 #include "core/model/blocks.hpp"
 
+#include <stdexcept>
+#include <utility>
+
 #include "core/model/ablation.hpp"
 #include "core/model/causal_attention.hpp"
 #include "core/model/layer_ops.hpp"
@@ -8,22 +11,33 @@
 namespace attnlab {
 namespace {
 
-// The rows of a block that later work needs: all of them, but in the last layer only the last
-// position, whose output alone reaches the logits.
-Index first_row(const ModelConfig& c, Index layer, Index length) {
-  return layer == c.layers - 1 ? length - 1 : 0;
+// The new rows join the layer's KV cache (every earlier position's q, k and v, kept as they were); in
+// a pass from the start there is none yet and they are the whole sequence.
+void keep(LayerQKV& kept, LayerQKV& fresh) {
+  if (kept.k.rows() == 0) {
+    kept = std::move(fresh);
+    return;
+  }
+  for (auto [cache, rows] : {std::pair{&kept.q, &fresh.q}, {&kept.k, &fresh.k}, {&kept.v, &fresh.v}}) {
+    const Index old = cache->rows();
+    cache->conservativeResize(old + rows->rows(), Eigen::NoChange);  // row-major: the old rows stay in place
+    cache->bottomRows(rows->rows()) = *rows;
+  }
 }
 
-// The attention of the kept q, k and v, its rows from `first` on, the knocked-out heads replaced; x
-// keeps the same rows. A head replaced by its mean needs every position's output, also in the last
-// layer.
+// The attention of x's rows (the last x.rows() positions of the kept q, k and v) against every kept
+// key, the knocked-out heads replaced; x keeps the rows later work needs: all of them, but in the
+// last layer only the last position, whose output alone reaches the logits. A head replaced by its
+// mean needs every position's output, also in the last layer.
 Matrix attend(const ModelConfig& c, Index layer, const Ablation& ablation, const LayerQKV& kept, Matrix& x) {
-  const Index length = x.rows(), first = first_row(c, layer, length);
+  const Index length = kept.k.rows(), offset = length - x.rows();
+  const Index first = layer == c.layers - 1 ? length - 1 : offset;
   const bool every_row = ablation.mode == AblationMode::mean && ablation.in_layer(layer);
-  Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), every_row ? 0 : first);
+  if (every_row && offset > 0) throw std::logic_error("a head's mean output needs every position: no KV cache");
+  Matrix attended = causal_attention(kept.q, kept.k, kept.v, attention_shape(c, layer), every_row ? offset : first);
   ablate_heads(attended, ablation, layer, c.head_dim);
-  if (every_row && first > 0) attended = attended.bottomRows(length - first).eval();
-  if (first > 0) x = x.bottomRows(length - first).eval();
+  if (every_row && first > offset) attended = attended.bottomRows(length - first).eval();
+  if (first > offset) x = x.bottomRows(length - first).eval();
   return attended;
 }
 
@@ -69,9 +83,8 @@ void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, const 
   const Index E = c.hidden;
   const Matrix a = layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps);
   const Matrix qkv = conv1d(a, w.qkv, w.qkv_bias);
-  kept.q = qkv.leftCols(E);
-  kept.k = qkv.middleCols(E, E);
-  kept.v = qkv.rightCols(E);
+  LayerQKV fresh{qkv.leftCols(E), qkv.middleCols(E, E), qkv.rightCols(E)};
+  keep(kept, fresh);
 
   const Matrix attended = attend(c, layer, ablation, kept, x);
   x += conv1d(attended, w.out, w.out_bias);
@@ -84,16 +97,18 @@ void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, const 
 
 void decoder_block(const ModelConfig& c, const LayerWeights& w, Index layer, const Ablation& ablation,
                    const RopeTables* rope, Matrix& x, LayerQKV& kept) {
-  project_qkv(c, w, w.attn_norm.empty() ? x : rms(c, x, w.attn_norm), kept);
+  LayerQKV fresh;
+  project_qkv(c, w, w.attn_norm.empty() ? x : rms(c, x, w.attn_norm), fresh);
   // QK-norm comes before RoPE: the norm sees the projection, RoPE the normed heads.
   if (!w.q_norm.empty()) {
-    rms_norm_groups(kept.q, w.q_norm, c.norm_eps, c.norm_offset);
-    rms_norm_groups(kept.k, w.k_norm, c.norm_eps, c.norm_offset);
+    rms_norm_groups(fresh.q, w.q_norm, c.norm_eps, c.norm_offset);
+    rms_norm_groups(fresh.k, w.k_norm, c.norm_eps, c.norm_offset);
   }
   if (rope) {
-    apply_rope(kept.q, c.heads, c.head_dim, *rope);
-    apply_rope(kept.k, c.kv_heads, c.head_dim, *rope);
+    apply_rope(fresh.q, c.heads, c.head_dim, *rope);
+    apply_rope(fresh.k, c.kv_heads, c.head_dim, *rope);
   }
+  keep(kept, fresh);
   const Matrix attended = attend(c, layer, ablation, kept, x);
   const Matrix out = linear(attended, w.out, w.out_bias);
   x += w.attn_out_norm.empty() ? out : rms(c, out, w.attn_out_norm);
@@ -106,14 +121,15 @@ void neox_block(const ModelConfig& c, const LayerWeights& w, Index layer, const 
   const Index length = x.rows(), hd = c.head_dim;
   const Matrix qkv = linear(layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps), w.qkv, w.qkv_bias);
   // The fused output is [heads, 3·hd] per token: head h's q, k and v side by side.
-  kept.q.resize(length, c.hidden), kept.k.resize(length, c.hidden), kept.v.resize(length, c.hidden);
+  LayerQKV fresh{Matrix(length, c.hidden), Matrix(length, c.hidden), Matrix(length, c.hidden)};
   for (Index h = 0; h < c.heads; ++h) {
-    kept.q.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd, hd);
-    kept.k.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd + hd, hd);
-    kept.v.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd + 2 * hd, hd);
+    fresh.q.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd, hd);
+    fresh.k.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd + hd, hd);
+    fresh.v.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd + 2 * hd, hd);
   }
-  apply_rope(kept.q, c.heads, hd, rope);
-  apply_rope(kept.k, c.heads, hd, rope);
+  apply_rope(fresh.q, c.heads, hd, rope);
+  apply_rope(fresh.k, c.heads, hd, rope);
+  keep(kept, fresh);
   const Matrix attn = linear(attend(c, layer, ablation, kept, x), w.out, w.out_bias);
   const auto mlp = [&](const Matrix& in) {
     Matrix hidden = linear(layer_norm(in, w.mlp_norm, w.mlp_norm_bias, c.norm_eps), w.fc, w.fc_bias);

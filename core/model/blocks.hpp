@@ -3,6 +3,9 @@
 // row), keeping the layer's q, k (after their norm and RoPE) and v, the heads `ablation` lists in this
 // layer knocked out of its attention output. In the last layer only the last row goes on (its output
 // alone reaches the logits): x comes back with that one row.
+// `kept` is the layer's KV cache: empty in a pass from the start, else every earlier position's q, k
+// and v; x's rows are the positions after them, their q, k and v are appended, and each of them
+// attends over every kept key (RoPE's tables then hold those positions alone).
 #include "core/model/forward.hpp"
 #include "core/model/rope.hpp"
 

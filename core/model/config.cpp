@@ -24,6 +24,12 @@ ModelConfig parse_config(std::string_view text, const std::string& name) {
                      "' is not supported (supported: " + supported_model_types() + ")");
   c.architecture = family->architecture;
   read_family_config(f, c);
+  if (f.has("eos_token_id")) {
+    const nlohmann::json& eos = json["eos_token_id"];
+    for (const nlohmann::json& id : eos.is_array() ? eos : nlohmann::json::array({eos}))
+      if (id.is_number_integer() && id.get<std::int64_t>() >= 0 && id.get<std::int64_t>() < c.vocab)
+        c.eos_ids.push_back(id.get<std::int64_t>());
+  }
   return c;
 }
 

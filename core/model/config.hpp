@@ -36,6 +36,9 @@ struct ModelConfig {
   Architecture architecture = Architecture::gpt2;
   Index vocab = 0, hidden = 0, layers = 0, heads = 0, kv_heads = 0, head_dim = 0, intermediate = 0;
   Index positions = 0;  // n_positions or max_position_embeddings: the longest input
+  // eos_token_id (one id or a list): generation stops when it draws one; ids outside the vocabulary
+  // and values that are no whole number are left out (such a model simply never stops early).
+  std::vector<std::int64_t> eos_ids;
   double norm_eps = 1e-5;
   bool tied = true;          // the output head is the token embedding
   bool qkv_bias = false;     // q, k, v projections have biases (gpt2, qwen2, llama's attention_bias)

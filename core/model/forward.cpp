@@ -58,10 +58,14 @@ void check_finite(const Model& model, Index layer, const char* what, const float
                    "for these tokens");
 }
 
-void check_layer(const Model& model, Index layer, const LayerQKV& kept, const Matrix& x) {
-  check_finite(model, layer, "its queries", kept.q.data(), kept.q.size());
-  check_finite(model, layer, "its keys", kept.k.data(), kept.k.size());
-  check_finite(model, layer, "its values", kept.v.data(), kept.v.size());
+// The layer's new rows alone (a step with a KV cache checked the earlier ones when they were new).
+void check_layer(const Model& model, Index layer, const LayerQKV& kept, Index rows, const Matrix& x) {
+  const auto check = [&](const char* what, const Matrix& m) {
+    check_finite(model, layer, what, m.data() + (m.rows() - rows) * m.cols(), rows * m.cols());
+  };
+  check("its queries", kept.q);
+  check("its keys", kept.k);
+  check("its values", kept.v);
   check_finite(model, layer, "its outputs", x.data(), x.size());
 }
 
@@ -99,18 +103,44 @@ AttentionShape attention_shape(const ModelConfig& c, Index layer) {
 
 namespace {
 
-// Layers [from, NL) on the residual stream x (every position), then the logits.
-void run_layers(const Model& model, Matrix x, Index from, const ForwardOptions& options, const ModelProgress& progress,
-                ForwardPass& pass) {
+// Appends x's rows to m's.
+void append_rows(Matrix& m, const Matrix& x) {
+  if (m.rows() == 0) {
+    m = x;
+    return;
+  }
+  m.conservativeResize(m.rows() + x.rows(), Eigen::NoChange);
+  m.bottomRows(x.rows()) = x;
+}
+
+// The residual stream entering layer 0 for positions [first, first + ids): token and position embeddings.
+Matrix embed(const Model& model, const std::vector<std::int64_t>& ids, Index first) {
+  const ModelConfig& c = model.config;
+  Matrix x(static_cast<Index>(ids.size()), c.hidden);
+  WeightTile tile;
+  for (Index i = 0; i < x.rows(); ++i) {
+    x.row(i) = model.embed.rows(ids[static_cast<std::size_t>(i)], 1, tile);
+    if (c.embed_scale != 1) x.row(i) *= c.embed_scale;
+    if (!model.positions.empty()) x.row(i) += model.positions.rows(first + i, 1, tile);
+  }
+  return x;
+}
+
+// Layers [from, NL) on the residual stream x, then the logits. x holds the positions from `offset`
+// on: every one in a pass from the start, the new ones in a step whose earlier positions' q, k and v
+// the pass's layers already keep (its KV cache).
+void run_layers(const Model& model, Matrix x, Index from, Index offset, const ForwardOptions& options,
+                const ModelProgress& progress, ForwardPass& pass) {
   const ModelConfig& c = model.config;
   const bool gpt2 = c.architecture == Architecture::gpt2, neox = c.architecture == Architecture::gpt_neox;
+  const Index rows = x.rows(), length = offset + rows;
   // Every layer turns by the same tables, but gemma3's sliding layers by their own θ, and NoPE layers not at all.
-  const RopeTables rope = gpt2 ? RopeTables{} : rope_tables(c, x.rows());
-  const RopeTables local = c.rope_local_theta ? rope_tables(c, x.rows(), true) : RopeTables{};
+  const RopeTables rope = gpt2 ? RopeTables{} : rope_tables(c, length, false, offset);
+  const RopeTables local = c.rope_local_theta ? rope_tables(c, length, true, offset) : RopeTables{};
   if (options.keep_inputs) pass.inputs.resize(static_cast<std::size_t>(c.layers));
   for (Index l = from; l < c.layers; ++l) {
     if (progress) progress("the forward pass", l, c.layers);
-    if (options.keep_inputs) pass.inputs[static_cast<std::size_t>(l)] = x;
+    if (options.keep_inputs) append_rows(pass.inputs[static_cast<std::size_t>(l)], x);
     const LayerWeights& w = model.layers[static_cast<std::size_t>(l)];
     LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
     const Ablation& ablation = options.ablation;
@@ -118,7 +148,7 @@ void run_layers(const Model& model, Matrix x, Index from, const ForwardOptions& 
     if (gpt2) gpt2_block(c, w, l, ablation, x, kept);
     else if (neox) neox_block(c, w, l, ablation, rope, x, kept);
     else decoder_block(c, w, l, ablation, turn, x, kept);
-    check_layer(model, l, kept, x);
+    check_layer(model, l, kept, rows, x);
   }
   const Matrix final_row = gpt2 || neox ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
                                         : rms_norm(x, model.final_norm, c.norm_eps, c.norm_offset);
@@ -137,19 +167,28 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
                     const ForwardOptions& options) {
   check_token_ids(model, ids);
   keep_freed_memory();
-  const ModelConfig& c = model.config;
-  const auto length = static_cast<Index>(ids.size());
-  Matrix x(length, c.hidden);
-  WeightTile tile;
-  for (Index i = 0; i < length; ++i) {
-    x.row(i) = model.embed.rows(ids[static_cast<std::size_t>(i)], 1, tile);
-    if (c.embed_scale != 1) x.row(i) *= c.embed_scale;
-    if (!model.positions.empty()) x.row(i) += model.positions.rows(i, 1, tile);
-  }
   ForwardPass pass;
-  pass.layers.resize(static_cast<std::size_t>(c.layers));
-  run_layers(model, std::move(x), 0, options, progress, pass);
+  pass.layers.resize(static_cast<std::size_t>(model.config.layers));
+  run_layers(model, embed(model, ids, 0), 0, 0, options, progress, pass);
   return pass;
+}
+
+void forward_step(const Model& model, ForwardPass& pass, std::int64_t id, const ForwardOptions& options) {
+  const ModelConfig& c = model.config;
+  if (pass.layers.size() != static_cast<std::size_t>(c.layers) || pass.layers.front().k.rows() == 0)
+    throw std::logic_error("forward_step needs a pass of this model to extend");
+  if (options.ablation.mode == AblationMode::mean && !options.ablation.empty())
+    throw std::logic_error("forward_step: a head's mean output changes every earlier position; run forward again");
+  if (options.keep_inputs != (pass.inputs.size() == pass.layers.size()))
+    throw std::logic_error("forward_step: keep_inputs must match the pass's");
+  const Index offset = pass.layers.front().k.rows();
+  if (offset >= c.positions)
+    throw InputError(std::to_string(offset + 1) + " tokens are more than the model's " + std::to_string(c.positions) +
+                     " positions");
+  if (id < 0 || id >= c.vocab)
+    throw InputError("token id " + std::to_string(id) + " is outside the vocabulary: ids run from 0 to " +
+                     std::to_string(c.vocab - 1));
+  run_layers(model, embed(model, {id}, offset), 0, offset, options, {}, pass);
 }
 
 ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const Ablation& ablation,
@@ -162,7 +201,7 @@ ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const
   pass.layers.assign(before.layers.begin(), before.layers.begin() + from);  // below the first knocked-out head
   pass.layers.resize(before.layers.size());
   pass.inputs.assign(before.inputs.begin(), before.inputs.begin() + from);
-  run_layers(model, before.inputs[static_cast<std::size_t>(from)], from, {ablation, true}, progress, pass);
+  run_layers(model, before.inputs[static_cast<std::size_t>(from)], from, 0, {ablation, true}, progress, pass);
   return pass;
 }
 

@@ -43,6 +43,14 @@ AttentionShape attention_shape(const ModelConfig& config, Index layer);
 // Checks the ids, then runs the model on every core, saying how far it is before each layer.
 ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress = {},
                     const ForwardOptions& options = {});
+// One more token through the model with a KV cache: `pass` (of this model, with the same options)
+// keeps every earlier position's q, k and v in each layer; the token's own are appended, its one query
+// row per head attends over them, and the logits become the next token's. The earlier rows are never
+// computed again: a token costs O(L), not a pass over all L. Throws InputError for an id outside the
+// vocabulary or a sequence longer than the model's positions. A mean knock-out changes every earlier
+// position when a token joins (the mean is over all of them): such a pass cannot be extended
+// (logic_error), run forward again.
+void forward_step(const Model& model, ForwardPass& pass, std::int64_t id, const ForwardOptions& options = {});
 // `before` (a pass that kept its inputs) with `ablation`: the layers below its first knocked-out
 // head are taken as they are, the rest computed again from that layer's input. Keeps its inputs.
 ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const Ablation& ablation,

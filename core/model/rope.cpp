@@ -40,16 +40,16 @@ std::vector<double> rope_inv_freq(const ModelConfig& c, Index length, bool local
   return inv_freq;
 }
 
-RopeTables rope_tables(const ModelConfig& c, Index length, bool local) {
+RopeTables rope_tables(const ModelConfig& c, Index length, bool local, Index first) {
   const std::vector<double> inv_freq = rope_inv_freq(c, length, local);
   const double factor = c.longrope && !local ? c.longrope->attention_factor : 1.0;
   const auto half = static_cast<Index>(inv_freq.size());
-  RopeTables t{Matrix(length, half), Matrix(length, half)};
-  for (Index p = 0; p < length; ++p)
+  RopeTables t{Matrix(length - first, half), Matrix(length - first, half)};
+  for (Index p = first; p < length; ++p)
     for (Index i = 0; i < half; ++i) {
       const double angle = static_cast<double>(p) * inv_freq[static_cast<std::size_t>(i)];
-      t.cos(p, i) = static_cast<float>(std::cos(angle) * factor);
-      t.sin(p, i) = static_cast<float>(std::sin(angle) * factor);
+      t.cos(p - first, i) = static_cast<float>(std::cos(angle) * factor);
+      t.sin(p - first, i) = static_cast<float>(std::sin(angle) * factor);
     }
   return t;
 }

@@ -10,7 +10,7 @@
 namespace attnlab::gui {
 namespace {
 
-constexpr ImU32 mark_colour = IM_COL32(255, 60, 60, 255);
+constexpr ImU32 mark_colour = IM_COL32(255, 60, 60, 230);
 
 std::vector<HeadRef> listed(const Settings& s) {
   if (s.ablate.empty()) return {};
@@ -41,7 +41,8 @@ void toggle_knockout(Settings& s, Index layer, Index head) {
 }
 
 void knockout_mark(ImDrawList* draw, ImVec2 min, ImVec2 max) {
-  const float width = std::max(2.0f, std::min(max.x - min.x, max.y - min.y) / 8);
+  // Thin enough on a large thumbnail that the head's pattern still shows through.
+  const float width = std::clamp(std::min(max.x - min.x, max.y - min.y) / 8, 2.0f, 4.0f);
   draw->AddLine(min, max, mark_colour, width);
   draw->AddLine({min.x, max.y}, {max.x, min.y}, mark_colour, width);
 }

@@ -170,8 +170,11 @@ void model_view(AppState& app, HeadsView& view, float height) {
   const Index first_layer = strip ? app.applied.layer : 0, shown_layers = strip ? 1 : g.layers;
   int per_row = static_cast<int>(g.heads);
   if (strip) {
+    // Room for three rows of 64-pixel thumbnails at least: the panel scrolls for what comes under them.
+    const float strip_h = std::max(height - line - 4, 3 * (64 + line + 2 + 12));
     float scale = 0;
-    per_row = best_columns(g.heads, width, height - line - 4, line, 1, 1, scale);
+    // Its layer's name on a line of its own above: the thumbnails take the whole width.
+    per_row = best_columns(g.heads, width + label_w, strip_h, line + 2, 1, 1, scale);
     side = std::max(4.0f, scale);
   }
   const Index strip_rows = (g.heads + per_row - 1) / per_row;
@@ -184,14 +187,16 @@ void model_view(AppState& app, HeadsView& view, float height) {
   if (!strip)
     for (Index h = 0; h < g.heads; ++h)
       draw->AddText({start.x + label_w + float(h) * (side + 6), start.y}, caption, std::to_string(h).c_str());
-  const float top = start.y + (strip ? 0 : line + 4);
+  const float top = start.y + line + 4;  // under the heads' numbers, or the strip's layer name
+  const float left = start.x + (strip ? 0 : label_w);
   for (Index l = first_layer; l < first_layer + shown_layers; ++l) {
     const float y = top + float(l - first_layer) * row_h;
-    draw->AddText({start.x, y}, ImGui::GetColorU32(l == app.applied.layer ? ImGuiCol_Text : ImGuiCol_TextDisabled),
+    draw->AddText({start.x, strip ? start.y : y},
+                  ImGui::GetColorU32(l == app.applied.layer ? ImGuiCol_Text : ImGuiCol_TextDisabled),
                   ("layer " + std::to_string(l)).c_str());
     for (Index h = 0; h < g.heads; ++h) {
       const Index column = strip ? h % per_row : h, row = strip ? h / per_row : 0;
-      ImVec2 at{start.x + label_w + float(column) * (side + 6), y + float(row) * row_h};
+      ImVec2 at{left + float(column) * (side + 6), y + float(row) * row_h};
       if (strip) {
         const std::string name = "head " + std::to_string(h);
         draw->AddText(at, caption, (text_width(name) < side ? name : std::to_string(h)).c_str());
@@ -290,8 +295,10 @@ void draw_heads(AppState& app, HeadsView& view) {
   if (app.applied.source == Source::model) {
     // The legend, the knock-out's controls and the next tokens (before and after) under it; the KV
     // cache below them, where the panel scrolls.
+    // At least room for a strip of 64-pixel thumbnails, and half the panel.
     const float kv_h = ImGui::GetTextLineHeightWithSpacing() * (app.model.ablated ? 14 : 8);
-    model_view(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
+    const float avail = ImGui::GetContentRegionAvail().y;
+    model_view(app, view, std::max({avail - kv_h, avail / 2, 64 + 12 + 3 * ImGui::GetTextLineHeight()}));
   } else if (app.heads.heads() > 1) {
     const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;  // the legend under the grid, and the KV cache
     grid(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));

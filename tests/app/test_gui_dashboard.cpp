@@ -6,6 +6,7 @@
 // the before → after rows, and gui --ablate's refusals.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -294,6 +295,56 @@ TEST_SUITE("gui/dashboard") {
     }
     CHECK(crossed == 6);
     CHECK(count(scored, "next.row") >= 1);
+  }
+
+  TEST_CASE("presenting, the model view stays readable: a strip of one layer's heads of 64 px or more") {
+    cli_test::TempDir dir;
+    // Twelve layers of twelve heads (GPT-2 small's grid), with the shipped model's tokenizer.
+    model_test::TinySpec spec;
+    spec.vocab = nlohmann::json::parse(cli_test::read_all(kModel + "/config.json"))["vocab_size"];
+    spec.positions = 128, spec.layers = 12, spec.heads = 12, spec.kv_heads = 12, spec.hidden = 48;
+    const auto folder = dir / "wide";
+    model_test::write_tiny_model(model_test::make_tiny_model(spec), folder);
+    std::filesystem::copy_file(kModel + "/tokenizer.json", folder / "tokenizer.json");
+    const auto report = dir / "r.json";
+    const auto r = run_attnlab({"gui", "--model", folder.string(), "--text", kOther, "--layer", "5", "--backend", "cpu",
+                                "--width", "1280", "--height", "720", "--present", "--frames", "4", "--actions",
+                                "heads,wait", "--layout-report", report.string()});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    const nlohmann::json frame = nlohmann::json::parse(cli_test::read_all(report))["frames"].back();
+    int thumbnails = 0;
+    for (const nlohmann::json& item : frame["items"])
+      if (item["id"] == "heads.model_view") {
+        ++thumbnails;
+        CHECK(item["box"][2].get<float>() - item["box"][0].get<float>() >= 64);
+      }
+    CHECK(thumbnails == 12);  // layer 5's heads only
+  }
+
+  TEST_CASE("the next-token list leaves out what rounds to 0 %") {
+    cli_test::TempDir dir;
+    InputOptions in;
+    in.model = kModel;
+    in.tokens.text = kText;
+    gui::Settings s;
+    const std::vector<long> ids = ids_of(*gui::start_on_model(in, s).run);
+    for (const long query : {27L, 3L}) {
+      const std::vector<double> p = softmax(reference({ids.begin(), ids.begin() + query + 1}).logits);
+      std::vector<double> top = p;
+      std::sort(top.rbegin(), top.rend());
+      const auto shown = std::count_if(top.begin(), top.begin() + 5, [](double x) { return x >= 0.005; });
+      const auto report = dir / "r.json";
+      const auto r = run_attnlab({"gui", "--model", kModel, "--text", kText, "--query", std::to_string(query),
+                                  "--backend", "cpu", "--frames", "4", "--actions", "heads,wait", "--layout-report",
+                                  report.string(), "--present"});  // presenting, only the heads tab lists them
+      REQUIRE_MESSAGE(r.status == 0, r.err);
+      const nlohmann::json frame = nlohmann::json::parse(cli_test::read_all(report))["frames"].back();
+      long rows = 0;
+      for (const nlohmann::json& item : frame["items"]) rows += item["id"] == "next.token";
+      CAPTURE(query);
+      CHECK(rows == shown);
+      if (query == 27) CHECK(rows < 5);  // " time" alone: 99.5 %
+    }
   }
 
   TEST_CASE("gui refuses a bad --ablate or --ablation before any window") {

@@ -32,7 +32,7 @@ std::string score_title(HeadScore s) {
 
 // The table's headings: narrow, since eight columns share the panel (the grids say them in full).
 const char* short_title(HeadScore s) {
-  constexpr const char* titles[] = {"prev", "first", "dup", "induct", "entropy", "dist"};
+  constexpr const char* titles[] = {"prev", "first", "dup", "ind", "ent", "dist"};
   return titles[static_cast<std::size_t>(s)];
 }
 
@@ -152,13 +152,13 @@ void grids(AppState& app, const HeadScores& scores, float height) {
 
 // One row per head, sorted by the column clicked (highest first, the empty ones last).
 void table(AppState& app, const HeadScores& scores, float height) {
-  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
-                                ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
-  const int columns = 2 + static_cast<int>(all_head_scores.size());
+  // Columns as wide as their numbers; a narrow panel scrolls sideways rather than cutting them.
+  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
+                                ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
+  const int columns = 1 + static_cast<int>(all_head_scores.size());
   if (!ImGui::BeginTable("scores.table", columns, flags, {0, height})) return;
   ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn("layer", ImGuiTableColumnFlags_DefaultSort);
-  ImGui::TableSetupColumn("head");
+  ImGui::TableSetupColumn("head", ImGuiTableColumnFlags_DefaultSort);
   for (const HeadScore s : all_head_scores)
     ImGui::TableSetupColumn(short_title(s), ImGuiTableColumnFlags_PreferSortDescending);
   ImGui::TableHeadersRow();
@@ -168,9 +168,8 @@ void table(AppState& app, const HeadScores& scores, float height) {
     const ImGuiTableColumnSortSpecs& by = specs->Specs[0];
     const bool descending = by.SortDirection == ImGuiSortDirection_Descending;
     const auto key = [&](Index n) -> std::optional<double> {
-      if (by.ColumnIndex == 0) return static_cast<double>(n / scores.heads);
-      if (by.ColumnIndex == 1) return static_cast<double>(n % scores.heads);
-      return scores.values[static_cast<std::size_t>(n)][all_head_scores[static_cast<std::size_t>(by.ColumnIndex - 2)]];
+      if (by.ColumnIndex == 0) return static_cast<double>(n);  // layer by layer
+      return scores.values[static_cast<std::size_t>(n)][all_head_scores[static_cast<std::size_t>(by.ColumnIndex - 1)]];
     };
     std::stable_sort(order.begin(), order.end(), [&](Index a, Index b) {
       const std::optional<double> x = key(a), y = key(b);
@@ -186,11 +185,10 @@ void table(AppState& app, const HeadScores& scores, float height) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       const bool selected = l == app.applied.layer && h == app.applied.head;
-      const std::string label = std::to_string(l) + "##row" + std::to_string(n);
-      if (ImGui::Selectable(label.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns))
-        clicked(app, l, h);
-      ImGui::TableNextColumn();
-      ImGui::Text(knocked_out(app.settings, l, h) ? "%lld out" : "%lld", static_cast<long long>(h));
+      // "1.2", crossed out in words when knocked out.
+      const std::string label = std::to_string(l) + "." + std::to_string(h) +
+                                (knocked_out(app.settings, l, h) ? " out" : "") + "##row" + std::to_string(n);
+      if (ImGui::Selectable(label.c_str(), selected, ImGuiSelectableFlags_SpanAllColumns)) clicked(app, l, h);
       for (const HeadScore s : all_head_scores) {
         ImGui::TableNextColumn();
         if (const std::optional<double>& v = scores.at(l, h)[s]) ImGui::Text("%.2f", *v);

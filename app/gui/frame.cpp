@@ -89,7 +89,8 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   needs.stepper_least = [&](float w, bool stats) { return chrome + stepper_height(app, w - pad, stats, true); };
   needs.stats_height = [&](float w) { return chrome + stats_panel_height(app, w - pad); };
   needs.heatmap_width = [&](float h) { return heatmap_width(app, h - chrome) + pad; };
-  needs.wide_tab = app.tab == Tab::explorer || app.tab == Tab::heads || app.tab == Tab::scores;
+  needs.wide_tab = app.tab == Tab::explorer || app.tab == Tab::heads ||
+                   (app.tab == Tab::scores && app.applied.source == Source::model);
   const Layout layout = plan_layout(needs);
   if (layout.tabs_folded != app.tabs_folded) app.tab_shown.reset();  // another tab bar from now on
   app.tabs_folded = layout.tabs_folded;

@@ -13,6 +13,7 @@
 #include "app/gui/app_actions.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/model_source.hpp"
+#include "app/gui/settings_file.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/colormap/colormap.hpp"
 #include "tests/app/shipped_model.hpp"
@@ -186,6 +187,22 @@ TEST_SUITE("app/dashboard") {
       check_next(p->before, reference(prefix).logits);
       REQUIRE(p->after);
       check_next(*p->after, reference(prefix, {{{0, 2}}, false}).logits);
+    }
+  }
+
+  TEST_CASE("the knocked-out heads round-trip through a scenario; a bad list is named") {
+    gui::Settings s;
+    s.ablate = "0.2,1.2", s.ablate_mean = true;
+    const gui::Settings back = gui::settings_from_json(gui::to_json(s), "lesson.json");
+    CHECK(back.ablate == "0.2,1.2");
+    CHECK(back.ablate_mean);
+    nlohmann::json j = nlohmann::json::parse(gui::to_json(s));
+    j["ablate"] = "1.x";
+    try {
+      gui::settings_from_json(j.dump(), "lesson.json");
+      FAIL("a bad list was read");
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).starts_with("lesson.json: --ablate '1.x'"));
     }
   }
 

@@ -27,6 +27,12 @@ window 1600 900 docs/explorer.png --random --lq 16 --lk 16 --dk 256 --actions ex
 window 1600 900 docs/precision.png --random --lq 12 --lk 12 --dk 8 --sigma 1.5 --scale none --precision fp16 \
   --no-max-subtraction --stage weights
 window 1600 900 docs/heads.png --heads 4 --kv-heads 2 --head 2 --stage weights --actions heads
+# The head scores and the knock-out on the shipped model's repeated sentence.
+repeated="When a word comes back, look at what came after it last time. When a word comes back, look at what came after it last time."
+window 1280 720 docs/head-scores.png --model assets/models/induction --text "$repeated" --query 27 --stage weights --actions scores \
+  --present
+window 1024 768 docs/knock-out.png --model assets/models/induction --text "$repeated" --query 27 --layer 1 \
+  --ablate 1.0,1.1,1.2,1.3 --stage weights --actions heads
 
 "$attnlab" export --example sentence --mask causal --stage weights --query 4 --out docs/export-weights.png
 "$attnlab" export --example sentence --mask causal --stage weights --query 4 --out docs/export-weights.svg

@@ -14,8 +14,10 @@ Command add_gui_command(CLI::App& app, InputOptions& input, HubCliOptions& hub) 
   // The window's options work with and without the word "gui".
   add_window_options(app, *options, "WINDOW (attnlab alone opens it)");
   add_input_options(*command, input);
+  add_ablation_options(*command, input);
   add_window_options(*command, *options, "WINDOW");
   add_input_options(app, input);
+  add_ablation_options(app, input);
   add_backend_option(*command, options->backend);
   add_precision_options(*command, options->precision);
   return {command, [&app, command, &input, &hub, options] {

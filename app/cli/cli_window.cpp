@@ -23,6 +23,9 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
   s.mask = input.mask;
   gui::set_scale(s, parse_scale(input.scale));
   const bool files = !input.q.empty() || !input.k.empty() || !input.v.empty();
+  if (input.model.empty() && (input.ablate || input.ablation))
+    throw InputError(std::string(input.ablate ? "--ablate" : "--ablation") +
+                     " knocks a model's heads out: give --model DIR|ID");
   if (!input.model.empty()) {
     w.model = gui::start_on_model(input, s);
     if (!w.model.run) w.model_start = input;  // a web page fetches a Hub model after the window opens
@@ -180,7 +183,9 @@ void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptio
                            "--model",
                            "--text",
                            "--token-ids",
-                           "--layer"})
+                           "--layer",
+                           "--ablate",
+                           "--ablation"})
     if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
       gui.input_given = true;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/gui/knockouts.hpp"
 #include "core/base/error.hpp"
 #include "core/base/quote.hpp"
 
@@ -100,6 +101,9 @@ bool act_on_settings(AppState& app, Action action) {
     case Action::previous_head: s.head = std::max(s.head - 1, 0); break;
     case Action::next_layer: step_layer(app, 1); break;
     case Action::previous_layer: step_layer(app, -1); break;
+    case Action::toggle_knockout:
+      if (s.source == Source::model) toggle_knockout(s, s.layer, s.head);
+      break;
     default: return false;
   }
   return true;
@@ -115,6 +119,7 @@ void act_on_window(AppState& app, Action action) {
       break;
     case Action::toggle_explorer: toggle_tab(app, AppState::Tab::explorer); break;
     case Action::toggle_heads: toggle_tab(app, AppState::Tab::heads); break;
+    case Action::toggle_scores: toggle_tab(app, AppState::Tab::scores); break;
     case Action::toggle_help: app.help = !app.help; break;
     case Action::close_help: app.help = false; break;
     case Action::toggle_fullscreen: app.fullscreen = !app.fullscreen; break;
@@ -158,6 +163,8 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"previous-head", Action::previous_head},
                                                                 {"next-layer", Action::next_layer},
                                                                 {"previous-layer", Action::previous_layer},
+                                                                {"scores", Action::toggle_scores},
+                                                                {"knock-out", Action::toggle_knockout},
                                                                 {"mask", Action::next_mask},
                                                                 {"previous-mask", Action::previous_mask},
                                                                 {"help", Action::toggle_help},

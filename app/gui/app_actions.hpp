@@ -45,6 +45,8 @@ enum class Action {
   toggle_fullscreen,  // the window follows app.fullscreen
   next_layer,
   previous_layer,
+  toggle_scores,     // the head dashboard's tab (a real model's)
+  toggle_knockout,   // knock the selected head of a real model out, or bring it back
   cancel_download,  // the model source's Cancel button: a Hub download stops, the data shown stays
   wait,             // nothing: a frame for the layout to settle in a scripted run
   wait_progress,    // a scripted run: until a Hub download has brought part of the weights (or the load is done)

@@ -12,19 +12,31 @@ namespace {
 void begin_load(AppState& app) {
   auto& m = app.model_load;
   m.folder = app.settings.model_folder, m.text = app.settings.model_text;
+  m.wanted = app.settings;
+  m.base.reset();
+  if (app.model.of(m.folder, m.text)) m.base = app.model;  // the same tokens: only heads knocked out or back
   m.result = {};
   m.error.clear();
   m.finished = false;
   m.phase = nullptr, m.done = 0, m.total = 0;
-  m.hub = platform::is_hub_model(m.folder);
+  m.hub = !m.base && platform::is_hub_model(m.folder);
   m.downloading = m.hub, m.cancel = false;
   m.download = {};
-  app.status =
-      (m.hub ? "opening " + m.folder + " from the Hugging Face cache or the Hub …" : "loading " + m.folder + " …");
+  app.status = m.base   ? (m.wanted.ablate.empty() ? std::string("bringing every head back …")
+                                                : "knocking out " + m.wanted.ablate + " …")
+               : m.hub ? "opening " + m.folder + " from the Hugging Face cache or the Hub …"
+                       : "loading " + m.folder + " …";
   app.status_clock = 0;
 }
 
-// The load itself, on whichever thread runs it: the run, or why it was refused, then `finished`.
+void finish(AppState::ModelLoad& m) {
+  {
+    const std::lock_guard lock(m.mutex);
+    m.finished = true;
+  }
+  m.changed.notify_all();
+}
+
 // The folder to load: on a page, empty while the browser still fetches a Hub model's files.
 std::string folder_of(AppState::ModelLoad& m) {
   return platform::model_folder(
@@ -39,22 +51,26 @@ std::string folder_of(AppState::ModelLoad& m) {
       m.cancel);
 }
 
+// The load itself, on whichever thread runs it: the run, or why it was refused, then `finished`.
 void load(AppState::ModelLoad& m) {
+  const ModelProgress progress = [&m](const char* phase, Index done, Index total) {
+    m.total = total, m.done = done, m.phase = phase;
+  };
   try {
+    if (m.base) {
+      m.downloading = false;
+      m.result = knock_out(*m.base, m.wanted, progress);
+      return finish(m);
+    }
     const std::string folder = folder_of(m);
     m.downloading = false;
-    m.result = load_model_run(folder, m.text, [&m](const char* phase, Index done, Index total) {
-      m.total = total, m.done = done, m.phase = phase;
-    });
+    m.result = load_model_run(folder, m.text, progress);
     m.result.folder = m.folder;  // the run is of what the settings name: the Hub id, not its snapshot
+    m.result = knock_out(m.result, m.wanted, progress);
   } catch (const std::exception& e) {
     m.error = e.what();
   }
-  {
-    const std::lock_guard lock(m.mutex);
-    m.finished = true;
-  }
-  m.changed.notify_all();
+  finish(m);
 }
 
 // A finished load's outcome: the run kept, or the refusal shown and not tried again until the folder
@@ -72,7 +88,9 @@ void end_load(AppState& app) {
       app.model_start.reset();
     }
   }
-  if (!m.error.empty()) m.failed_folder = m.folder, m.failed_text = m.text, app.error = m.error;
+  if (!m.error.empty())
+    m.failed_folder = m.folder, m.failed_text = m.text, m.failed_ablate = m.wanted.ablate, app.error = m.error;
+  m.base.reset();  // the old run is not kept alive by the worker's copy
   if (m.hub) app.typed.cached_hub.reset();  // the cache may hold one more model
   app.status.clear();
 }
@@ -103,7 +121,7 @@ bool ready_in_frames(AppState& app) {
     }
     m.fetching = false, m.downloading = false;
     if (!m.error.empty()) {
-      m.finished = true;
+      finish(m);
       end_load(app);
       return false;
     }
@@ -135,7 +153,8 @@ bool model_ready(AppState& app) {
     end_load(app);
   }
   if (app.model.of(s)) return true;
-  if (m.failed_folder == s.model_folder && m.failed_text == s.model_text) return false;  // its error is shown
+  if (m.failed_folder == s.model_folder && m.failed_text == s.model_text && m.failed_ablate == s.ablate)
+    return false;  // its error is shown
   if (!platform::threads_available()) return ready_in_frames(app);
   begin_load(app);
   m.worker = std::jthread([&m] { load(m); });

@@ -18,6 +18,7 @@
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/model_source.hpp"
 #include "app/gui/platform.hpp"
+#include "app/gui/score_job.hpp"
 #include "app/gui/settings.hpp"
 #include "core/attention/engine.hpp"
 #include "core/figure/figure.hpp"
@@ -32,6 +33,7 @@ struct AppState {
   HeadsProblem source;             // the inputs as loaded, every head at the source's own width
   HeadsProblem heads;              // every head as the settings make them; the engine has settings.head
   LoadedModel model;               // the real model's last forward pass, when one was loaded
+  ModelJobs jobs;                  // what is computed from its pass off the frame: the head scores, a query's next token
   struct HeadGrid {                // every head's weights as thumbnails, for the heads panel
     int generation = -1;
     std::vector<Matrix> weights;  // block means when L is large
@@ -68,6 +70,10 @@ struct AppState {
   std::optional<InputOptions> model_start;
   struct ModelLoad {
     std::string folder, text;  // what the worker loads, or loaded last: a folder or a Hub id
+    Settings wanted;           // the settings it loads for: their folder, text and knocked-out heads
+    // The model already loaded when only the knocked-out heads changed: the worker then computes
+    // again from the first knocked-out layer only.
+    std::optional<LoadedModel> base;
     std::atomic<bool> finished{false};
     bool hub = false;                      // `folder` is a Hub id: a scripted run shows its download
     std::atomic<bool> downloading{false};  // the worker is still bringing the Hub model's files
@@ -85,6 +91,7 @@ struct AppState {
     LoadedModel result;                      // written by the worker before `finished`
     std::string error;                       // written by the worker before `finished`
     std::string failed_folder, failed_text;  // refused: not tried again until one of them changes
+    std::string failed_ablate;
     std::jthread worker;
     ~ModelLoad() { cancel = true; }  // a window closed mid-download: the jthread joins after this
   } model_load;
@@ -93,9 +100,9 @@ struct AppState {
   }
   bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
   // The right column's tabs: the stepper, and under it (or beside it, folded, when there is no
-  // room below it) the output, the inputs (when they have no column of their own), the dk explorer
-  // and the heads.
-  enum class Tab { stepper, output, inputs, explorer, heads };
+  // room below it) the output, the inputs (when they have no column of their own), the dk explorer,
+  // the heads and, for a real model, the head scores.
+  enum class Tab { stepper, output, inputs, explorer, heads, scores };
   Tab tab = Tab::stepper;
   std::optional<Tab> tab_shown;  // what the tab bar showed last frame: a key's choice is made to show
   bool tabs_folded = false;      // the tabs share the stepper's panel (the layout's choice last frame)

@@ -8,6 +8,7 @@
 
 #include "app/gui/layout.hpp"
 #include "app/gui/layout_audit.hpp"
+#include "app/gui/panel_dashboard.hpp"
 #include "app/gui/panel_explorer.hpp"
 #include "app/gui/panel_inputs.hpp"
 #include "app/gui/panel_output.hpp"
@@ -88,7 +89,8 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   needs.stepper_least = [&](float w, bool stats) { return chrome + stepper_height(app, w - pad, stats, true); };
   needs.stats_height = [&](float w) { return chrome + stats_panel_height(app, w - pad); };
   needs.heatmap_width = [&](float h) { return heatmap_width(app, h - chrome) + pad; };
-  needs.wide_tab = app.tab == Tab::explorer || app.tab == Tab::heads;
+  needs.wide_tab = app.tab == Tab::explorer || app.tab == Tab::heads ||
+                   (app.tab == Tab::scores && app.applied.source == Source::model);
   const Layout layout = plan_layout(needs);
   if (layout.tabs_folded != app.tabs_folded) app.tab_shown.reset();  // another tab bar from now on
   app.tabs_folded = layout.tabs_folded;
@@ -107,6 +109,8 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   if (!layout.left_column) pages.push_back({Tab::inputs, "inputs", "inputs", [&] { draw_inputs(app); }});
   pages.push_back({Tab::explorer, "why √dₖ (D)", "√dₖ", [&] { draw_explorer(app); }});
   pages.push_back({Tab::heads, "heads (H)", "heads", [&] { draw_heads(app, heads); }});
+  if (app.applied.source == Source::model)
+    pages.push_back({Tab::scores, "head scores (A)", "scores", [&] { draw_dashboard(app); }});
   if (layout.tabs_folded) {
     panel("Stepper", "Stepper: one query, stage by stage###right", layout.stepper, 0,
           [&] { tabs(app, "right", pages, Tab::stepper); });

@@ -1,10 +1,10 @@
 #include "app/gui/model_source.hpp"
 
-#include "app/gui/platform.hpp"
+#include <chrono>
 
+#include "app/gui/platform.hpp"
 #include "core/base/error.hpp"
 #include "core/model/layer_problem.hpp"
-#include "core/model/next_tokens.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -20,7 +20,29 @@ InputOptions model_options(const std::string& folder, const std::string& text) {
 
 LoadedModel load_model_run(const std::string& folder, const std::string& text, const ModelProgress& progress) {
   if (folder.empty()) throw InputError("choose a model folder");
-  return {folder, text, std::make_shared<const ModelRun>(run_model(model_options(folder, text), progress))};
+  LoadedModel model;
+  model.folder = folder, model.text = text;
+  model.run = std::make_shared<const ModelRun>(run_model(model_options(folder, text), progress, true));
+  return model;
+}
+
+Ablation settings_ablation(const Settings& s, const ModelConfig& config) {
+  if (s.ablate.empty()) return {};
+  Ablation ablation = parse_ablation(s.ablate, s.ablate_mean ? "mean" : "zero");
+  check_ablation(ablation, config);
+  return ablation;
+}
+
+LoadedModel knock_out(const LoadedModel& model, const Settings& s, const ModelProgress& progress) {
+  LoadedModel out = model;
+  out.ablate = s.ablate, out.ablate_mean = s.ablate_mean, out.ablated.reset(), out.ablated_ms = 0;
+  const Ablation ablation = settings_ablation(s, model.run->model.config);
+  if (ablation.empty()) return out;
+  const auto start = std::chrono::steady_clock::now();
+  out.ablated =
+      std::make_shared<const ForwardPass>(ablated_forward(model.run->model, model.run->pass, ablation, progress));
+  out.ablated_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return out;
 }
 
 LoadedModel start_on_model(const InputOptions& given, Settings& s) {
@@ -30,9 +52,11 @@ LoadedModel start_on_model(const InputOptions& given, Settings& s) {
   InputOptions input = given;
   if (!input.tokens.text) input.tokens.text = default_model_text;
   check_model_options(input);
+  if (input.ablate) parse_ablation(*input.ablate, input.ablation.value_or("zero"));  // before a weight is read
   s.source = Source::model, s.model_folder = input.model, s.model_text = *input.tokens.text;
+  s.ablate = input.ablate.value_or(""), s.ablate_mean = input.ablation == "mean";
   if (platform::is_hub_model(input.model) && !platform::threads_available()) return {};
-  LoadedModel model = load_model_run(s.model_folder, s.model_text);
+  LoadedModel model = knock_out(load_model_run(s.model_folder, s.model_text), s);
   start_settings(input, model.run->model.config, s);
   return model;
 }
@@ -55,19 +79,14 @@ void follow_layer(Settings& s, int from, const LoadedModel& model) {
   if (build_scale(s) == build_scale(own)) set_scale(s, layer_scale(config, s.layer));
 }
 
-std::vector<NextTokenLabel> next_token_labels(const ModelRun& run, int count) {
-  std::vector<NextTokenLabel> labels;
-  for (const NextToken& t : top_next_tokens(run.pass.logits, count))
-    labels.push_back({token_label(run.tokenizer_or_null(), t.id), t.probability});
-  return labels;
-}
-
 HeadsProblem model_source(const Settings& s, const LoadedModel& model) {
   const ModelRun* run = model.of(s);
   if (!run) throw InputError("the model " + s.model_folder + " is not loaded yet");
   InputOptions in = model_options(s.model_folder, s.model_text);
   in.layer = std::to_string(s.layer);
-  return model_layer_problem(in, *run, model_layer(in, run->model.config));
+  HeadsProblem p = layer_problem(run->model.config, model.pass(), model_layer(in, run->model.config), run->tokens.labels);
+  validate_heads(p);
+  return p;
 }
 
 }  // namespace attnlab::gui

@@ -11,28 +11,46 @@
 namespace attnlab::gui {
 
 // The last run only: a class looks at one sentence at a time, and GPT-2's is 0.5 GB of weights.
+// With heads knocked out (settings.ablate), `ablated` is the pass of the model without them,
+// computed again from the first knocked-out layer on; `run->pass` stays the model as it is.
 struct LoadedModel {
   std::string folder, text;
   std::shared_ptr<const ModelRun> run;
+  std::string ablate;        // the heads knocked out of `ablated`, as Settings::ablate lists them
+  bool ablate_mean = false;  // replaced by their mean output instead of 0
+  std::shared_ptr<const ForwardPass> ablated;
+  double ablated_ms = 0;  // how long the knock-out's recompute took
   // The run when it is of this folder and text, else null.
   const ModelRun* of(const std::string& folder_, const std::string& text_) const {
     return run && folder == folder_ && text == text_ ? run.get() : nullptr;
   }
-  // The run of the model these settings name, else null.
-  const ModelRun* of(const Settings& s) const { return of(s.model_folder, s.model_text); }
+  // The run of the model these settings name, with the heads they knock out, else null.
+  const ModelRun* of(const Settings& s) const {
+    return ablate == s.ablate && (s.ablate.empty() || ablate_mean == s.ablate_mean) ? of(s.model_folder, s.model_text)
+                                                                                    : nullptr;
+  }
+  // The pass the window shows: with the knocked-out heads, when there are any.
+  const ForwardPass& pass() const { return ablated ? *ablated : run->pass; }
 };
 
-// Loads the folder and runs the forward pass over the text's tokens (slow: call it off the frame
-// loop). Throws InputError as the command line would.
+// The heads Settings::ablate lists ("1.2,0.0"), checked against the model. Throws InputError as --ablate.
+Ablation settings_ablation(const Settings& settings, const ModelConfig& config);
+
+// `model` (a run that kept its layers' inputs) with the heads `settings` knock out: the pass computed
+// again from the first knocked-out layer on (slow for a large model: call it off the frame loop).
+LoadedModel knock_out(const LoadedModel& model, const Settings& settings, const ModelProgress& progress = {});
+
+// Loads the folder and runs the forward pass over the text's tokens, keeping each layer's input for
+// a knock-out (slow: call it off the frame loop). Throws InputError as the command line would.
 LoadedModel load_model_run(const std::string& folder, const std::string& text, const ModelProgress& progress = {});
 
 // What the window runs a model on when no --text is given: the sentence example's words.
 inline constexpr const char* default_model_text = "The cat sat because it was tired";
 
-// --model DIR [--text T] on the window's command line, loaded before any window opens (its errors are
-// the command line's): the settings on the model and start_settings. Returns the run. Throws
-// InputError. A web page's Hub id is fetched between frames: the settings name it, no run is returned,
-// and the window calls start_settings once it has come.
+// --model DIR [--text T] [--ablate L.H,…] on the window's command line, loaded before any window opens
+// (its errors are the command line's): the settings on the model, its knock-outs and start_settings.
+// Returns the run. Throws InputError. A web page's Hub id is fetched between frames: the settings name
+// it, no run is returned, and the window calls start_settings once it has come.
 LoadedModel start_on_model(const InputOptions& input, Settings& settings);
 // The settings on the model as --model starts the window: its --layer, checked against the model, and
 // that layer's own mask and scale where --mask and --scale were not given. Throws InputError.
@@ -42,13 +60,6 @@ void start_settings(const InputOptions& input, const ModelConfig& config, Settin
 // layer `from`'s own mask and scale, they take the new layer's own (a sliding window on some
 // layers only; GPT-2's scale_attn_by_inverse_layer_idx), and a mask or scale the user chose stays.
 void follow_layer(Settings& settings, int from, const LoadedModel& model);
-
-// The `count` likeliest next tokens after the run's text, as the window shows them.
-struct NextTokenLabel {
-  std::string label;
-  double probability = 0;
-};
-std::vector<NextTokenLabel> next_token_labels(const ModelRun& run, int count);
 
 // Layer settings.layer of the loaded run as every head's problem, with the model's mask and scale
 // (build_heads then applies the settings' own). Throws InputError when the run is not the one the

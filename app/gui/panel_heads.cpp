@@ -7,6 +7,9 @@
 #include <cmath>
 
 #include "app/gui/app_grids.hpp"
+#include "app/gui/knockouts.hpp"
+#include "app/gui/layout_audit.hpp"
+#include "app/gui/next_tokens.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/memory.hpp"
@@ -160,38 +163,72 @@ void model_view(AppState& app, HeadsView& view, float height) {
   const float label_w = ImGui::CalcTextSize("layer 00").x + 8;
   const Index rows = g.weights.front().rows(), cols = g.weights.front().cols();
   const float width = ImGui::GetContentRegionAvail().x - label_w;
-  const float side = std::max(4.0f, std::min(width / float(g.heads) - 6, (height - line - 4) / float(g.layers) - 6));
+  float side = std::max(4.0f, std::min(width / float(g.heads) - 6, (height - line - 4) / float(g.layers) - 6));
+  // Too small to read on a projector (or anywhere): the selected layer alone, its heads in the rows
+  // that make them largest; J and K step through the layers.
+  const bool strip = side < (app.settings.present ? 64.0f : 24.0f) && g.layers > 1;
+  const Index first_layer = strip ? app.applied.layer : 0, shown_layers = strip ? 1 : g.layers;
+  int per_row = static_cast<int>(g.heads);
+  if (strip) {
+    // Room for three rows of 64-pixel thumbnails at least: the panel scrolls for what comes under them.
+    const float strip_h = std::max(height - line - 4, 3 * (64 + line + 2 + 12));
+    float scale = 0;
+    // Its layer's name on a line of its own above: the thumbnails take the whole width.
+    per_row = best_columns(g.heads, width + label_w, strip_h, line + 2, 1, 1, scale);
+    side = std::max(4.0f, scale);
+  }
+  const Index strip_rows = (g.heads + per_row - 1) / per_row;
   const ImVec2 thumb{side, side * float(rows) / float(std::max<Index>(cols, 1))};
+  // In the strip each row of heads has its numbers over it; the grid has one row of them on top.
+  const float row_h = thumb.y + 6 + (strip ? line + 2 : 0);
   ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 caption = ImGui::GetColorU32(app.settings.present ? ImGuiCol_Text : ImGuiCol_TextDisabled);
   const ImVec2 start = ImGui::GetCursorScreenPos();
-  for (Index h = 0; h < g.heads; ++h)
-    draw->AddText({start.x + label_w + float(h) * (side + 6), start.y}, ImGui::GetColorU32(ImGuiCol_TextDisabled),
-                  std::to_string(h).c_str());
-  for (Index l = 0; l < g.layers; ++l) {
-    const float y = start.y + line + 4 + float(l) * (thumb.y + 6);
-    draw->AddText({start.x, y}, ImGui::GetColorU32(l == app.applied.layer ? ImGuiCol_Text : ImGuiCol_TextDisabled),
+  if (!strip)
+    for (Index h = 0; h < g.heads; ++h)
+      draw->AddText({start.x + label_w + float(h) * (side + 6), start.y}, caption, std::to_string(h).c_str());
+  const float top = start.y + line + 4;  // under the heads' numbers, or the strip's layer name
+  const float left = start.x + (strip ? 0 : label_w);
+  for (Index l = first_layer; l < first_layer + shown_layers; ++l) {
+    const float y = top + float(l - first_layer) * row_h;
+    draw->AddText({start.x, strip ? start.y : y},
+                  ImGui::GetColorU32(l == app.applied.layer ? ImGuiCol_Text : ImGuiCol_TextDisabled),
                   ("layer " + std::to_string(l)).c_str());
     for (Index h = 0; h < g.heads; ++h) {
-      const ImVec2 at{start.x + label_w + float(h) * (side + 6), y};
+      const Index column = strip ? h % per_row : h, row = strip ? h / per_row : 0;
+      ImVec2 at{left + float(column) * (side + 6), y + float(row) * row_h};
+      if (strip) {
+        const std::string name = "head " + std::to_string(h);
+        draw->AddText(at, caption, (text_width(name) < side ? name : std::to_string(h)).c_str());
+        at.y += line + 2;
+      }
       ImGui::SetCursorScreenPos(at);
       ImGui::Image(view.model_images[static_cast<std::size_t>(l * g.heads + h)]->texture_id(), thumb);
+      audit_item("heads.model_view");
       if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("layer %lld, head %lld\nclick: step it", static_cast<long long>(l),
+        ImGui::SetTooltip("layer %lld, head %lld\nclick: step it · Alt+click: knock it out", static_cast<long long>(l),
                           static_cast<long long>(h));
-        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left))
+        if (ImGui::IsMouseClicked(ImGuiMouseButton_Left) && ImGui::GetIO().KeyAlt) toggle_knockout(app.settings, l, h);
+        else if (ImGui::IsMouseClicked(ImGuiMouseButton_Left))
           app.settings.layer = static_cast<int>(l), app.settings.head = static_cast<int>(h);
       }
+      if (knocked_out(app.settings, l, h)) knockout_mark(draw, at, {at.x + thumb.x, at.y + thumb.y});
       if (l == app.applied.layer && h == app.applied.head)
         draw->AddRect({at.x - 3, at.y - 3}, {at.x + thumb.x + 3, at.y + thumb.y + 3}, selected_colour, 0, 0, 3);
     }
   }
-  ImGui::SetCursorScreenPos({start.x, start.y + line + 4 + float(g.layers) * (thumb.y + 6)});
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(
-      "The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head %d, as in "
-      "the heatmap (click another; L/K change the layer).",
-      app.applied.layer, app.applied.head);
+  ImGui::SetCursorScreenPos({start.x, top + float(strip ? strip_rows : shown_layers) * row_h});
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(caption));
+  wrapped_text("heads.text",
+               strip ? printed("The model view, layer %d of %lld (J/K: the next / previous layer): its heads' weights "
+                               "on [0, 1]. Outlined: head %d, as in the heatmap. Crossed: knocked out.",
+                               app.applied.layer, static_cast<long long>(g.layers), app.applied.head)
+                     : printed("The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head "
+                               "%d, as in the heatmap (click another; J/K change the layer). Crossed: knocked out.",
+                               app.applied.layer, app.applied.head));
   ImGui::PopStyleColor();
+  knockout_controls(app);
+  draw_next_tokens(app);
 }
 
 // What one attention layer's cache holds per token, and for the context and layers chosen, for
@@ -256,8 +293,12 @@ void kv_cache(AppState& app) {
 void draw_heads(AppState& app, HeadsView& view) {
   head_counts(app);
   if (app.applied.source == Source::model) {
-    const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;
-    model_view(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));
+    // The legend, the knock-out's controls and the next tokens (before and after) under it; the KV
+    // cache below them, where the panel scrolls.
+    // At least room for a strip of 64-pixel thumbnails, and half the panel.
+    const float kv_h = ImGui::GetTextLineHeightWithSpacing() * (app.model.ablated ? 14 : 8);
+    const float avail = ImGui::GetContentRegionAvail().y;
+    model_view(app, view, std::max({avail - kv_h, avail / 2, 64 + 12 + 3 * ImGui::GetTextLineHeight()}));
   } else if (app.heads.heads() > 1) {
     const float kv_h = ImGui::GetTextLineHeightWithSpacing() * 12;  // the legend under the grid, and the KV cache
     grid(app, view, std::max(ImGui::GetContentRegionAvail().y - kv_h, ImGui::GetTextLineHeight() * 4));

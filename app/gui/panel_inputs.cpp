@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "app/gui/app_actions.hpp"
+#include "app/gui/next_tokens.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/settings_file.hpp"
 #include "app/gui/widgets.hpp"
@@ -36,6 +37,7 @@ bool enum_combo(const char* label, E& value, std::initializer_list<E> values,
 void choose_model(AppState& app, const std::string& source) {
   Settings& s = app.settings;
   app.typed.model_folder = s.model_folder = source, s.query = 0, s.layer = 0;
+  s.ablate.clear();  // another model has other heads
   app.model_load.failed_folder.clear();
 }
 
@@ -99,11 +101,7 @@ void model_controls(AppState& app) {
     if (selected) ImGui::PopStyleColor();
     ImGui::PopID();
   }
-  ImGui::TextUnformatted("next token:");
-  for (const NextTokenLabel& t : next_token_labels(*run, 5)) {
-    ImGui::SameLine();
-    ImGui::Text("'%s' %.0f%%", t.label.c_str(), 100 * t.probability);
-  }
+  draw_next_tokens(app);
 }
 
 // A path typed in, or on a web page also chosen in the browser's file picker.

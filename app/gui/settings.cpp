@@ -25,6 +25,8 @@ const Field fields[] = {
     {"model", &S::model_folder, Part::model},
     {"text", &S::model_text, Part::model},
     {"layer", &S::layer, Part::model, 0, hi(limits::layers) - 1},
+    {"ablate", &S::ablate, Part::model},
+    {"ablate_mean", &S::ablate_mean, Part::model},
     {"q", &S::q_path, Part::source},
     {"k", &S::k_path, Part::source},
     {"v", &S::v_path, Part::source},

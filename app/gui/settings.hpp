@@ -30,6 +30,10 @@ struct Settings {
   // A real model (models.md): its folder, the sentence, and the layer shown.
   std::string model_folder, model_text;
   int layer = 0;
+  // The model's heads knocked out ("1.2,0.0", as --ablate lists them), each replaced by 0 or by its
+  // mean output (heads.md): the model view's toggle and Alt+click, undone like any change.
+  std::string ablate;
+  bool ablate_mean = false;
   std::string q_path, k_path, v_path;
   int lq = 8, lk = 8;  // random inputs
   int dk = 0;          // 0: the source's own width (an example's, a file's, 64 for random)

@@ -7,6 +7,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "core/model/ablation.hpp"
 #include "core/base/error.hpp"
 #include "core/base/limits.hpp"
 #include "core/base/quote.hpp"
@@ -187,6 +188,7 @@ void check_settings(const Settings& s, const std::string& name) {
     bad("\"kv_heads\" " + std::to_string(s.kv_heads) + " does not divide \"heads\" " + std::to_string(s.heads));
   try {
     build_precision(s);  // the masked cells' value
+    if (!s.ablate.empty()) parse_ablation(s.ablate, "zero");  // its layers and heads: once the model is read
   } catch (const InputError& e) {
     bad(e.what());
   }

@@ -104,13 +104,13 @@ std::string labels_note(const ModelRun& run) {
   return "the tokens are labelled with their ids: " + why;
 }
 
-ModelRun run_model(const InputOptions& in, const ModelProgress& progress) {
+ModelRun run_model(const InputOptions& in, const ModelProgress& progress, bool keep_inputs) {
   ModelRun run = open_model_run(in, true);
   // A layer is shown after the pass, with its full trace: refused now, before a weight is read.
   check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()), true);
   load_weights(run.model, progress);
   if (run.ablation.empty()) {
-    run.pass = forward(run.model, run.tokens.ids, progress);
+    run.pass = forward(run.model, run.tokens.ids, progress, {{}, keep_inputs});
     return run;
   }
   const ForwardPass before = forward(run.model, run.tokens.ids, progress, {{}, true});

@@ -66,7 +66,9 @@ ModelRun open_model_run(const InputOptions& input, bool labels);
 std::string labels_note(const ModelRun& run);
 // open_model_run with labels, then the weights read and the forward pass; with --ablate, the pass
 // without the ablation first (its logits kept) and then again from the first knocked-out layer on.
-ModelRun run_model(const InputOptions& input, const ModelProgress& progress = {});
+// `keep_inputs`: the pass keeps every layer's input (and its final rows), so that a later knock-out
+// (the window's) starts again from the first knocked-out layer.
+ModelRun run_model(const InputOptions& input, const ModelProgress& progress = {}, bool keep_inputs = false);
 
 // Layer ℓ of the run as the lab's problem, with --mask and --scale replacing the model's when given.
 HeadsProblem model_layer_problem(const InputOptions& input, const ModelRun& run, Index layer);

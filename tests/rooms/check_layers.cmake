@@ -7,14 +7,15 @@
 
 set(gui_layers
   "platform platform_gl platform_desktop platform_web layout layout_audit"
-  "widgets plot style heatmap_image labels"
+  "widgets plot style heatmap_image labels background_job"
   "settings"
   "settings_file model_source"
-  "problem_builder export"
+  "problem_builder export score_job"
   "app_state app_model_load"
+  "knockouts"
   "app_actions app_grids"
-  "keys query_stats stepper_tiles download_bar"
-  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads"
+  "keys query_stats stepper_tiles download_bar next_tokens"
+  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads panel_dashboard"
   "frame"
   "window")
 set(cli_layers

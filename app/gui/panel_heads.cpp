@@ -7,6 +7,8 @@
 #include <cmath>
 
 #include "app/gui/app_grids.hpp"
+#include "app/gui/keys.hpp"
+#include "app/gui/layout_audit.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/memory.hpp"
@@ -187,10 +189,12 @@ void model_view(AppState& app, HeadsView& view, float height) {
   }
   ImGui::SetCursorScreenPos({start.x, start.y + line + 4 + float(g.layers) * (thumb.y + 6)});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-  ImGui::TextWrapped(
+  const std::string help = printed(
       "The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head %d, as in "
-      "the heatmap (click another; L/K change the layer).",
-      app.applied.layer, app.applied.head);
+      "the heatmap (click another; %s change the layer).",
+      app.applied.layer, app.applied.head, key_names({Action::next_layer, Action::previous_layer}).c_str());
+  ImGui::TextWrapped("%s", help.c_str());
+  audit_text("heads.model_help", help, 0, 0);
   ImGui::PopStyleColor();
 }
 

@@ -62,12 +62,11 @@ void paint_cell(AppState& app, Index i, Index j) {
 // The controls' widths for a stage, in the order controls() draws them: what the heading reserves.
 std::vector<float> control_widths(const AppState& app, Stage stage, bool error_view_possible) {
   std::vector<float> w;
-  if (!app.settings.present) {
-    w.push_back(button_width("Export (E)"));
-    w.push_back(button_width("Export all stages"));
-    if (!platform::downloads_exports())
-      w.push_back(ImGui::GetFontSize() * 8 + ImGui::GetStyle().ItemInnerSpacing.x + text_width("folder"));
-  }
+  if (app.settings.present) return w;  // controls() draws none
+  w.push_back(button_width("Export (E)"));
+  w.push_back(button_width("Export all stages"));
+  if (!platform::downloads_exports())
+    w.push_back(ImGui::GetFontSize() * 8 + ImGui::GetStyle().ItemInnerSpacing.x + text_width("folder"));
   if (error_view_possible) w.push_back(checkbox_width("error vs float64"));
   if (stage == Stage::weights) w.push_back(checkbox_width("stretch colours"));
   else if (stage != Stage::output) w.push_back(checkbox_width("same colours for scores and scaled"));

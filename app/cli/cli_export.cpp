@@ -14,6 +14,7 @@
 #include "app/cli/cli_hub.hpp"
 #include "app/cli/cli_input.hpp"
 #include "app/cli/command.hpp"
+#include "app/gui/model_source.hpp"
 #include "core/attention/engine.hpp"
 #include "core/attention/heads.hpp"
 #include "core/attention/memory.hpp"
@@ -392,8 +393,14 @@ Command add_export_command(CLI::App& app, InputOptions& input, HubCliOptions& hu
   add_precision_options(*command, options->precision);
   add_ablation_options(*command, input);
   add_figure_options(*command, *options);
+  // Here --layer takes "all" too: one figure per layer.
+  command->get_option("--layer")->type_name("N|all")->description(
+      "with --model: the layer shown, 0-based (default 0), or all: one figure per layer");
   return {command, [command, &input, &hub, options] {
             finish_input_options(*command, input);
+            // A model without --text draws the window's own sentence, as the window opens on it.
+            if (!input.model.empty() && !input.tokens.text && !input.tokens.token_ids)
+              input.tokens.text = gui::default_model_text;
             resolve_hub_model_input(input, hub);
             return run_export(input, *options);
           }};

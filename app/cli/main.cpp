@@ -13,6 +13,7 @@
 
 #include "app/cli/cli_hub.hpp"
 #include "app/cli/command.hpp"
+#include "app/cli/suggest.hpp"
 #include "core/base/error.hpp"
 #include "core/base/quote.hpp"
 
@@ -49,7 +50,8 @@ int run(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
-    std::cerr << "attnlab: " << one_line(parse_message(e)) << "\n";
+    const std::string near = dynamic_cast<const CLI::ExtrasError*>(&e) ? cli::suggestion(app, argc, argv) : "";
+    std::cerr << "attnlab: " << one_line(parse_message(e)) << near << "\n";
     return 2;
   }
   for (const cli::Command& c : added)

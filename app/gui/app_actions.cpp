@@ -44,6 +44,7 @@ void zoom_step(AppState& app, float factor) {
   const Matrix& m = app.trace().stage(app.settings.stage);
   const float col = app.zoom.col0 + 0.5f * static_cast<float>(m.cols()) / app.zoom.scale;
   zoom_heatmap(app.zoom, factor, static_cast<float>(app.settings.query) + 0.5f, col, m.rows(), m.cols());
+  show_row(app.zoom, app.settings.query, m.rows());
 }
 
 // E and "Export all stages": the figures in the export folder, or why not, on the status line.
@@ -66,6 +67,20 @@ void step_layer(AppState& app, int direction) {
     s.layer = std::clamp(s.layer + direction, 0, static_cast<int>(run->model.config.layers) - 1);
 }
 
+}  // namespace
+
+// A trained head's dₖ is the model's: more dimensions would be random ones, fewer would drop learnt
+// ones, and the weights shown would no longer be the model's. The status line says so.
+bool dk_is_fixed(AppState& app) {
+  if (app.settings.source != Source::model) return false;
+  app.status = "dₖ = " + std::to_string(app.problem().dk()) +
+               " is this model's own: a trained head has no other width (+, − and the slider change examples)";
+  app.status_clock = 4;
+  return true;
+}
+
+namespace {
+
 // The tabs D and H open, or close again to the stepper.
 void toggle_tab(AppState& app, AppState::Tab tab) {
   app.tab = app.tab == tab ? AppState::Tab::stepper : tab;
@@ -85,8 +100,12 @@ bool act_on_settings(AppState& app, Action action) {
       break;
     case Action::next_query: s.query = std::min(s.query + 1, static_cast<int>(app.problem().lq()) - 1); break;
     case Action::previous_query: s.query = std::max(s.query - 1, 0); break;
-    case Action::dk_up: s.dk = std::min(2 * static_cast<int>(app.problem().dk()), 1024); break;
-    case Action::dk_down: s.dk = std::max(static_cast<int>(app.problem().dk()) / 2, 1); break;
+    case Action::dk_up:
+      if (!dk_is_fixed(app)) s.dk = std::min(2 * static_cast<int>(app.problem().dk()), 1024);
+      break;
+    case Action::dk_down:
+      if (!dk_is_fixed(app)) s.dk = std::max(static_cast<int>(app.problem().dk()) / 2, 1);
+      break;
     case Action::toggle_present: s.present = !s.present; break;
     case Action::toggle_scaling: s.scale = s.scaling_on() ? ScaleSpec::Kind::none : ScaleSpec::Kind::sqrt; break;
     case Action::toggle_softcap: s.softcap_on = !s.softcap_on; break;
@@ -259,6 +278,13 @@ void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Inde
   zoom.row0 = clamp_start(row - (row - zoom.row0) * kept, rows);
   zoom.col0 = clamp_start(col - (col - zoom.col0) * kept, cols);
   zoom.scale = scale;
+}
+
+void show_row(AppState::Zoom& zoom, Index row, Index rows) {
+  const float shown = static_cast<float>(rows) / zoom.scale, top = static_cast<float>(row);
+  if (shown < 1) return;
+  if (top < zoom.row0) zoom.row0 = top;
+  else if (top + 1 > zoom.row0 + shown) zoom.row0 = top + 1 - shown;
 }
 
 void tick(AppState& app, double seconds, double seconds_per_stage) {

@@ -10,6 +10,9 @@
 
 namespace attnlab::gui {
 
+// True (and the status line says why) when dₖ cannot change: a real model's heads are its own.
+bool dk_is_fixed(AppState& app);
+
 enum class Action {
   next_stage,
   previous_stage,
@@ -71,6 +74,8 @@ void remember(AppState& app);
 // head — keeping the inputs, the stage, the query and the look.
 void reset_to_defaults(Settings& settings);
 
+// Moves the zoomed view the least that shows `row` whole (the selected query: never clipped by a zoom).
+void show_row(AppState::Zoom& zoom, Index row, Index rows);
 // Zooms the heatmap of rows × cols cells by `factor` about the point (row, col) in cells, which stays
 // where it was on screen; the view never leaves the matrix, and scale 1 shows all of it.
 void zoom_heatmap(AppState::Zoom& zoom, float factor, float row, float col, Index rows, Index cols);

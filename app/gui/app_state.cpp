@@ -72,12 +72,24 @@ ColourSpan colour_span(const Settings& s) {
   return span;
 }
 
+bool weights_stretched_by_default(AppState& app) {
+  // Weights spread over hundreds of keys (a random L ≥ 200) are all below 0.2: on [0, 1] one flat colour.
+  return !app.settings.stretch_weights && app.trace().full && app.trace().weights.size() > 0 &&
+         app.trace().weights.maxCoeff() < 0.2f;
+}
+
+ColourSpan shown_span(AppState& app) {
+  ColourSpan span = colour_span(app.settings);
+  span.stretch = span.stretch || weights_stretched_by_default(app);
+  return span;
+}
+
 const ColourRange& stage_colours(AppState& app) {
   auto& c = app.colours;
   const Settings& s = app.settings;
   if (c.generation != app.generation || c.stage != s.stage || c.stretch != s.stretch_weights ||
       c.shared != s.shared_range) {
-    const StageColours colours = trace_colours({&app.trace()}, s.stage, "", colour_span(s));
+    const StageColours colours = trace_colours({&app.trace()}, s.stage, "", shown_span(app));
     c.range = {colours.lo, colours.hi, s.stage != Stage::weights};
     c.generation = app.generation, c.stage = s.stage, c.stretch = s.stretch_weights, c.shared = s.shared_range;
   }
@@ -128,13 +140,7 @@ ExportSource export_source(AppState& app) {
   // Every head's trace when there are several: the grid figures need them.
   std::vector<Trace> traces;
   if (app.heads.heads() > 1) traces = compute_heads(app.engine->backend(), app.heads);
-  return {app.problem(),
-          app.trace(),
-          app.heads,
-          std::move(traces),
-          app.applied,
-          app.settings.query,
-          colour_span(app.settings)};
+  return {app.problem(), app.trace(), app.heads, std::move(traces), app.applied, app.settings.query, shown_span(app)};
 }
 
 }  // namespace attnlab::gui

@@ -145,6 +145,10 @@ struct AppState {
 
 // The colour range of the stage on screen (cached per recompute and stage), as the figures find it.
 ColourSpan colour_span(const Settings& settings);
+// True when the weights are stretched though the settings do not ask it: every weight is below 0.2.
+bool weights_stretched_by_default(AppState& app);
+// The span the window draws (and exports) with: the settings', stretched by default as above.
+ColourSpan shown_span(AppState& app);
 const ColourRange& stage_colours(AppState& app);
 const ColormapTable& stage_table(Stage stage);
 

@@ -89,6 +89,8 @@ std::string settings_tag(const ExportSource& source) {
   if (p.sink) tag += "-sink" + short_number(*p.sink);
   if (applied.precision != Precision::fp32) tag += "-" + std::string(precision_name(applied.precision));
   if (!applied.subtract_max) tag += "-nomax";
+  // A model's layers share their heads' numbers: the layer keeps layer 0's file from layer 1's.
+  if (applied.source == Source::model) tag += "-layer" + std::to_string(applied.layer);
   if (source.heads.heads() > 1) tag += "-head" + std::to_string(applied.head);
   return tag + "-q" + std::to_string(source.query);
 }

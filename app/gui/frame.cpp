@@ -88,7 +88,10 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   needs.stepper_ideal = [&](float w, bool stats) { return chrome + stepper_height(app, w - pad, stats, false); };
   needs.stepper_least = [&](float w, bool stats) { return chrome + stepper_height(app, w - pad, stats, true); };
   needs.stats_height = [&](float w) { return chrome + stats_panel_height(app, w - pad); };
-  needs.heatmap_width = [&](float h) { return heatmap_width(app, h - chrome) + pad; };
+  // Presenting, the heatmap has no title bar: its title says what it shows.
+  const bool heatmap_bar = !app.settings.present;
+  const float heatmap_chrome = heatmap_bar ? chrome : 2 * style.WindowPadding.y;
+  needs.heatmap_width = [&](float h) { return heatmap_width(app, heatmap, h - heatmap_chrome, pad); };
   needs.wide_tab = app.tab == Tab::explorer || app.tab == Tab::heads ||
                    (app.tab == Tab::scores && app.applied.source == Source::model);
   const Layout layout = plan_layout(needs);
@@ -99,7 +102,9 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
         [&] { draw_toolbar(app); });
   panel("Inputs", "Inputs", layout.inputs, 0, [&] { draw_inputs(app); });
   panel("Statistics", "Statistics of this query", layout.stats, 0, [&] { draw_stats(app); });
-  panel("Heatmap", "Heatmap", layout.heatmap, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse,
+  panel("Heatmap", "Heatmap", layout.heatmap,
+        ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
+            (heatmap_bar ? 0 : ImGuiWindowFlags_NoTitleBar),
         [&] { draw_heatmap(app, heatmap); });
 
   const bool stats = !layout.left_column;

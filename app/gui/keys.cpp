@@ -85,4 +85,15 @@ const std::vector<KeyHelp>& key_help() {
   return rows;
 }
 
+std::string key_names(const std::vector<Action>& actions) {
+  std::string out;
+  for (const Action a : actions)
+    for (const KeyBinding& k : key_bindings())
+      if (k.action == a) {
+        out += (out.empty() ? "" : "/") + k.name;
+        break;
+      }
+  return out;
+}
+
 }  // namespace attnlab::gui

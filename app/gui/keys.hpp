@@ -25,4 +25,8 @@ struct KeyHelp {
 };
 const std::vector<KeyHelp>& key_help();
 
+// The names of the keys bound to these actions, one per action, joined by "/": "J/K". The panels'
+// help sentences take their keys from here, so that they say the keys the window reads.
+std::string key_names(const std::vector<Action>& actions);
+
 }  // namespace attnlab::gui

@@ -13,6 +13,7 @@ Layout plan_layout(const LayoutNeeds& n) {
 
   // Widths, in font sizes: the inputs' labels and controls, the stepper's table of five columns,
   // and a heatmap with its labels and colour bar.
+  // Presenting, the heatmap owns the screen: the stepper keeps only what its table needs.
   const float least_left = 19 * f, least_right = (n.present ? 20 : 21) * f, least_middle = 17 * f;
   const auto right_for = [&](float left) { return std::max(0.42f * (n.width - left), least_right); };
   float left = n.present ? 0 : std::max(0.22f * n.width, least_left);
@@ -21,6 +22,8 @@ Layout plan_layout(const LayoutNeeds& n) {
   float middle = n.width - left - right;
   if (n.heatmap_width) {
     const float used = std::max(n.heatmap_width(body), least_middle);
+    if (n.present && middle < used)
+      middle = std::min(used, n.width - left - least_right), right = n.width - left - middle;
     if (middle > used) right += middle - used, middle = used;
   }
   l.left_column = left > 0;

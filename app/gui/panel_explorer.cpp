@@ -16,6 +16,7 @@
 #include "app/gui/widgets.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
+#include "core/figure/figure_text.hpp"
 #include "core/figure/font.hpp"
 #include "core/figure/sweep_figure.hpp"
 #include "core/io/atomic_file.hpp"
@@ -23,8 +24,16 @@
 namespace attnlab::gui {
 namespace {
 
-const ImU32 scaled_colour = IM_COL32(86, 180, 233, 255), unscaled_colour = IM_COL32(230, 159, 0, 255),
-            example_colour = IM_COL32(240, 60, 60, 255);
+// Sky blue, orange (Okabe–Ito: darker on a light theme, to keep 3:1 against it) and red.
+ImU32 scaled_colour() {
+  return okabe_ito(1);
+}
+ImU32 unscaled_colour() {
+  return okabe_ito(0);
+}
+ImU32 example_colour() {
+  return IM_COL32(220, 50, 50, 255);
+}
 
 // Starts the sweep again when σ changed; moves a finished result in.
 void keep_sweep_current(AppState& app) {
@@ -116,9 +125,9 @@ void histogram(AppState& app, ImVec2 size) {
   for (int k = 0; k < bins; ++k) {
     const float x0 = lo + k * width;
     draw->AddRectFilled({px(x0), py(unscaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y},
-                        (unscaled_colour & 0x00ffffff) | 0x90000000);
+                        (unscaled_colour() & 0x00ffffff) | 0x90000000);
     draw->AddRectFilled({px(x0), py(scaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y},
-                        (scaled_colour & 0x00ffffff) | 0x90000000);
+                        (scaled_colour() & 0x00ffffff) | 0x90000000);
   }
   for (int k = 1; k <= 100; ++k) {  // the standard normal density
     const float x0 = lo + (k - 1) * (hi - lo) / 100, x1 = lo + k * (hi - lo) / 100;
@@ -126,10 +135,11 @@ void histogram(AppState& app, ImVec2 size) {
     draw->AddLine({px(x0), py(density(x0))}, {px(x1), py(density(x1))}, ImGui::GetColorU32(ImGuiCol_Text), 2);
   }
   for (float x : {-4.0f, -2.0f, 0.0f, 2.0f, 4.0f}) {
-    const std::string label = std::to_string(int(x));
+    const std::string label = attnlab::format_value(x, 0);  // "−4", the minus of every other number
     const ImVec2 at{px(x) - ImGui::CalcTextSize(label.c_str()).x / 2, b.y + 2};
     draw->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), label.c_str());
     audit_box("explorer.histogram.tick", at, {at.x + ImGui::CalcTextSize(label.c_str()).x, at.y + line});
+    audit_text("explorer.histogram.tick", label, 0, 0);
   }
 }
 
@@ -165,8 +175,8 @@ void draw_explorer(AppState& app) {
   flow.next(checkbox_width("scale by 1/√dₖ (S)"));
   if (ImGui::Checkbox("scale by 1/√dₖ (S)", &scaling))
     app.settings.scale = scaling ? ScaleSpec::Kind::sqrt : ScaleSpec::Kind::none;
-  for (const auto& [colour, name] : {std::pair{scaled_colour, "— scaled"}, std::pair{unscaled_colour, "— unscaled"},
-                                     std::pair{example_colour, "● this problem"}}) {
+  for (const auto& [colour, name] : {std::pair{scaled_colour(), "— scaled"}, std::pair{unscaled_colour(), "— unscaled"},
+                                     std::pair{example_colour(), "● this problem"}}) {
     flow.next(text_width(name));
     ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(colour), "%s", name);
     audit_item("explorer.legend");
@@ -204,7 +214,7 @@ void draw_explorer(AppState& app) {
     LinePlot plot;
     plot.titles = titles[k];
     plot.marker_x = float(app.problem().dk());
-    Series scaled{"scaled", {}, {}, scaled_colour}, unscaled{"unscaled", {}, {}, unscaled_colour};
+    Series scaled{"scaled", {}, {}, scaled_colour()}, unscaled{"unscaled", {}, {}, unscaled_colour()};
     for (const SweepPoint& p : e.points) {
       const double values[] = {p.score_std, p.max_weight, p.entropy, p.jacobian_norm};
       Series& s = p.scaled ? scaled : unscaled;
@@ -213,7 +223,8 @@ void draw_explorer(AppState& app) {
     }
     plot.series = {
         scaled, unscaled,
-        Series{"this problem", {float(app.problem().dk())}, {own[static_cast<std::size_t>(k)]}, example_colour, true}};
+        Series{
+            "this problem", {float(app.problem().dk())}, {own[static_cast<std::size_t>(k)]}, example_colour(), true}};
     if (k % 2) ImGui::SameLine();
     line_plot(("plot" + std::to_string(k)).c_str(), plot, cell);
     audit_item("explorer.plot");

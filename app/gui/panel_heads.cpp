@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "app/gui/app_grids.hpp"
+#include "app/gui/keys.hpp"
 #include "app/gui/knockouts.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/next_tokens.hpp"
@@ -219,13 +220,16 @@ void model_view(AppState& app, HeadsView& view, float height) {
   }
   ImGui::SetCursorScreenPos({start.x, top + float(strip ? strip_rows : shown_layers) * row_h});
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(caption));
-  wrapped_text("heads.text",
-               strip ? printed("The model view, layer %d of %lld (J/K: the next / previous layer): its heads' weights "
-                               "on [0, 1]. Outlined: head %d, as in the heatmap. Crossed: knocked out.",
-                               app.applied.layer, static_cast<long long>(g.layers), app.applied.head)
-                     : printed("The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head "
-                               "%d, as in the heatmap (click another; J/K change the layer). Crossed: knocked out.",
-                               app.applied.layer, app.applied.head));
+  const std::string layer_keys = key_names({Action::next_layer, Action::previous_layer});
+  const std::string help =
+      strip ? printed("The model view, layer %d of %lld (%s: the next / previous layer): its heads' weights on "
+                      "[0, 1]. Outlined: head %d, as in the heatmap. Crossed: knocked out.",
+                      app.applied.layer, static_cast<long long>(g.layers), layer_keys.c_str(), app.applied.head)
+            : printed("The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head %d, as "
+                      "in the heatmap (click another; %s change the layer). Crossed: knocked out.",
+                      app.applied.layer, app.applied.head, layer_keys.c_str());
+  wrapped_text("heads.text", help);
+  audit_text("heads.model_help", help, 0, 0);
   ImGui::PopStyleColor();
   knockout_controls(app);
   draw_next_tokens(app);

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <tuple>
 
 #include "app/gui/app_actions.hpp"
 #include "app/gui/download_bar.hpp"
@@ -15,22 +17,25 @@
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/style.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/reference64.hpp"
+#include "core/base/quote.hpp"
 #include "core/figure/axis_labels.hpp"
 #include "core/figure/figure_text.hpp"
 
 namespace attnlab::gui {
 namespace {
 
-std::string title(const AppState& app) {
+std::string title(const AppState& app, Stage shown) {
   const Problem& p = app.problem();
   std::string scale = p.scale.kind == ScaleSpec::Kind::sqrt   ? "1/√dₖ"
                       : p.scale.kind == ScaleSpec::Kind::none ? "none"
                                                               : p.scale.text();
   if (p.temperature != 1) scale += ", temperature " + format_value(static_cast<float>(p.temperature));
+  // Presenting, the stage's button above says "softmax"; the title stays on one line.
   const std::string stage =
-      app.settings.stage == Stage::weights ? "weights (softmax)" : std::string(stage_name(app.settings.stage));
+      shown == Stage::weights && !app.settings.present ? "weights (softmax)" : std::string(stage_name(shown));
   const Index heads = app.heads.heads();
   // A model's layer first: "layer 1 · head 2 of 4" is what a class compares across the model.
   const std::string layer =
@@ -54,7 +59,25 @@ void paint_cell(AppState& app, Index i, Index j) {
   cell = cell ? 0 : 1;
 }
 
+// The controls' widths for a stage, in the order controls() draws them: what the heading reserves.
+std::vector<float> control_widths(const AppState& app, Stage stage, bool error_view_possible) {
+  std::vector<float> w;
+  if (app.settings.present) return w;  // controls() draws none
+  w.push_back(button_width("Export (E)"));
+  w.push_back(button_width("Export all stages"));
+  if (!platform::downloads_exports())
+    w.push_back(ImGui::GetFontSize() * 8 + ImGui::GetStyle().ItemInnerSpacing.x + text_width("folder"));
+  if (error_view_possible) w.push_back(checkbox_width("error vs float64"));
+  if (stage == Stage::weights) w.push_back(checkbox_width("stretch colours"));
+  else if (stage != Stage::output) w.push_back(checkbox_width("same colours for scores and scaled"));
+  if (app.zoom.scale > 1) w.push_back(button_width("whole matrix (0)"));
+  return w;
+}
+
+// While presenting the heatmap owns the screen: the exports stay on E (the status line names the
+// file) and the colour options in the window's own mode, so the heading is the title alone.
 void controls(AppState& app, bool error_view_possible) {
+  if (app.settings.present) return;
   const Stage stage = app.settings.stage;
   Flow flow;
   flow.next(button_width("Export (E)"));
@@ -89,21 +112,24 @@ void controls(AppState& app, bool error_view_possible) {
   }
 }
 
-// Text on the draw list, reported to the layout audit.
-void label(ImDrawList* draw, ImVec2 at, ImU32 colour, const std::string& text, std::string_view id) {
-  draw->AddText(at, colour, text.c_str());
-  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
-  audit_box(id, at, {at.x + size.x, at.y + size.y});
+// Text on the draw list, `size` pixels tall (the panel's font when 0), reported to the layout audit.
+void label(ImDrawList* draw, ImVec2 at, ImU32 colour, const std::string& text, std::string_view id, float size = 0) {
+  const float font = ImGui::GetFontSize(), k = size > 0 ? size / font : 1;
+  draw->AddText(ImGui::GetFont(), font * k, at, colour, text.c_str());
+  const ImVec2 extent = ImGui::CalcTextSize(text.c_str());
+  audit_box(id, at, {at.x + extent.x * k, at.y + extent.y * k});
 }
 
 // Text written bottom to top, its end at `top` and its line centred on x: ImGui draws text only
 // level, so the label's vertices are turned a quarter turn after it is drawn.
-void upright_label(ImDrawList* draw, float x, float top, ImU32 colour, const std::string& text, std::string_view id) {
-  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+void upright_label(ImDrawList* draw, float x, float top, ImU32 colour, const std::string& text, std::string_view id,
+                   float font_size) {
+  const float k = font_size / ImGui::GetFontSize();
+  const ImVec2 size{ImGui::CalcTextSize(text.c_str()).x * k, ImGui::CalcTextSize(text.c_str()).y * k};
   const ImVec2 at{x - size.y / 2, top + size.x};  // where the text's start lands
   const int first = draw->VtxBuffer.Size;
   draw->PushClipRectFullScreen();  // ImGui skips glyphs outside the clip before they are turned
-  draw->AddText(at, colour, text.c_str());
+  draw->AddText(ImGui::GetFont(), font_size, at, colour, text.c_str());
   draw->PopClipRect();
   for (int v = first; v < draw->VtxBuffer.Size; ++v) {
     ImVec2& p = draw->VtxBuffer[v].pos;
@@ -125,13 +151,13 @@ Axes axes(const AppState& app, Stage stage, float most) {
     return texts;
   };
   Axes a;
-  a.rows = fit(axis_texts(p.query_tokens));
+  a.rows = fit(visible_spaces(axis_texts(p.query_tokens)));
   a.row_title = "queries";
   if (stage == Stage::output) {
     a.cols = axis_texts(numbered_tokens("d", p.dv()));
     a.col_title = "value dimensions";
   } else {
-    a.cols = fit(axis_texts(p.key_tokens));
+    a.cols = fit(visible_spaces(axis_texts(p.key_tokens)));
     a.col_title = "keys";
   }
   return a;
@@ -145,23 +171,25 @@ float widest(const std::vector<std::string>& texts, Index first, Index end) {
   return w;
 }
 
-// The room around the cells: the query labels left, the colour bar and its legend right.
+// The room around the cells: the query labels left, the colour bar and its legend right. The axis
+// labels are `label` pixels tall: the panel's font, or as small as the cells (not below 55 % of it),
+// so that every token is labelled whenever the cells are at least as tall as the label font.
 struct Margins {
-  float left = 0, right = 0, col_w = 0, line = 0, gap = 0;
+  float left = 0, right = 0, col_w = 0, line = 0, gap = 0, label = 0;
 };
-Margins margins(const Axes& a, Index row_first, Index row_end, Index col_first, Index col_end,
-                const std::vector<Tick>& ticks, bool any_masked, bool nan) {
+Margins margins(const Axes& a, Index row_first, Index row_end, Index col_first, Index col_end, float tick_w,
+                bool any_masked, bool nan, bool stretched, float label) {
   Margins m;
-  m.line = ImGui::GetTextLineHeight(), m.gap = ImGui::GetFontSize() * 0.5f;
-  m.col_w = widest(a.cols, col_first, col_end);
-  m.left = std::max(widest(a.rows, row_first, row_end), text_width(a.row_title)) + m.gap;
-  float tick_w = 0;
-  for (const Tick& tick : ticks) tick_w = std::max(tick_w, text_width(tick.text));
+  const float font = ImGui::GetFontSize(), k = label / font;
+  m.line = ImGui::GetTextLineHeight(), m.gap = font * 0.5f, m.label = label;
+  m.col_w = widest(a.cols, col_first, col_end) * k;
+  m.left = std::max(widest(a.rows, row_first, row_end) * k, text_width(a.row_title)) + m.gap;
   const float bar_w = std::max(ImGui::GetFontSize(), 14.0f);
   float legend_w = 0;
-  if (any_masked) legend_w = text_width("masked (−∞)");
+  if (any_masked) legend_w = std::max(text_width("masked (−∞)"), text_width("to be masked"));
   if (nan) legend_w = std::max(legend_w, text_width("NaN"));
   m.right = m.gap + std::max(bar_w + 6 + tick_w, legend_w > 0 ? m.line + 4 + legend_w : 0.0f);
+  if (stretched) m.right = std::max(m.right, m.gap + text_width("stretched"));
   return m;
 }
 
@@ -177,21 +205,78 @@ Fit fit_cells(const Margins& m, ImVec2 avail, float rows_shown, float cols_shown
                     std::min((avail.x - m.left - m.right) / cols_shown, (avail.y - m.line - below) / rows_shown));
   };
   Fit f;
-  f.below = m.line + 4 + m.line;  // level key labels and the axis title
+  const float label_line = m.line * m.label / ImGui::GetFontSize(), label_gap = m.gap * m.label / ImGui::GetFontSize();
+  f.below = label_line + 4 + m.line;  // level key labels and the axis title
   f.cell = cell_for(f.below);
-  f.plan = plan_axis(f.cell, f.cell, m.line, m.col_w, m.gap);
+  f.plan = plan_axis(f.cell, f.cell, label_line, m.col_w, label_gap);
   if (f.plan.upright) {
-    f.below = m.col_w + 4 + m.line;
+    // The axis title goes in the corner left of the upright labels, under the query labels.
+    f.below = std::max(m.col_w, m.line) + 4;
     f.cell = cell_for(f.below);
-    f.plan = plan_axis(f.cell, f.cell, m.line, m.col_w, m.gap);
+    f.plan = plan_axis(f.cell, f.cell, label_line, m.col_w, label_gap);
     f.plan.upright = true;
   }
   return f;
 }
 
-// The lines above the cells: the title and one row of controls.
-float heading_height() {
-  return ImGui::GetTextLineHeightWithSpacing() + ImGui::GetFrameHeightWithSpacing();
+// The label size for cells of `cell` pixels: the panel's font, or the cells' height down to 55 % of it.
+float label_size(float cell) {
+  const float font = ImGui::GetFontSize();
+  return std::clamp(cell / ImGui::GetTextLineHeight() * font, 0.55f * font, font);
+}
+
+// Margins and cells together: first with labels in the panel's font, then with labels as large as
+// those cells allow (smaller margins only make the cells larger, so the labels still fit them).
+template <class MarginsAt>
+std::pair<Margins, Fit> margins_and_fit(MarginsAt&& margins_at, ImVec2 avail, float rows, float cols) {
+  Margins m = margins_at(ImGui::GetFontSize());
+  const Fit first = fit_cells(m, avail, rows, cols);
+  m = margins_at(label_size(first.cell));
+  return {m, fit_cells(m, avail, rows, cols)};
+}
+
+// The stages a lesson steps through on one geometry: between them only the colours change.
+std::vector<Stage> lesson_stages(const AppState& app) {
+  std::vector<Stage> stages{Stage::scores, Stage::scaled, Stage::masked, Stage::weights};
+  if (app.problem().softcap) stages.push_back(Stage::capped);
+  if (app.settings.stage == Stage::output) stages.push_back(Stage::output);
+  return stages;
+}
+
+bool error_view_possible(AppState& app, Stage stage) {
+  return stage == Stage::weights && !app.problem().precision.is_default() && app.trace().full;
+}
+
+// The height above the cells in a panel `width` wide: the tallest title and row of controls of the
+// lesson's stages, so that stepping through the stages never moves the cells.
+float heading_reserve(AppState& app, float width) {
+  float most = 0;
+  for (const Stage stage : lesson_stages(app)) {
+    float h = wrapped_height(title(app, stage), width);
+    const std::vector<float> widths = control_widths(app, stage, error_view_possible(app, stage));
+    if (!widths.empty()) h += static_cast<float>(flow_lines(widths, width)) * ImGui::GetFrameHeightWithSpacing();
+    most = std::max(most, h);
+  }
+  return most;
+}
+
+// What the margins need from every lesson stage, found once per recompute and font: the widest tick of
+// their colour bars, and whether any cell is masked.
+const HeatmapView::Reserve& reserve(AppState& app, HeatmapView& view) {
+  HeatmapView::Reserve& r = view.reserve;
+  const Settings& s = app.settings;
+  const float font = ImGui::GetFontSize();
+  if (r.generation == app.generation && r.font == font && r.stretch == s.stretch_weights &&
+      r.shared == s.shared_range && r.stage_output == (s.stage == Stage::output))
+    return r;
+  r = {app.generation, font, s.stretch_weights, s.shared_range, s.stage == Stage::output};
+  for (const Stage stage : lesson_stages(app)) {
+    const StageColours c = trace_colours({&app.trace()}, stage, "", shown_span(app));
+    for (const Tick& tick : nice_ticks(c.lo, c.hi)) r.tick_w = std::max(r.tick_w, text_width(tick.text));
+  }
+  r.any_masked = (app.trace().masked.array() == -INFINITY).any();
+  r.stretched = weights_stretched_by_default(app);
+  return r;
 }
 
 // What the cells show this frame: the stage (or the precision lab's error view), its colours, and how
@@ -210,7 +295,7 @@ Picture picture(AppState& app, HeatmapView& view) {
   const Trace& t = app.trace();
   const Stage stage = app.settings.stage;
   // The precision lab's error view: how far each weight is from float64, on a log scale.
-  const bool error_possible = stage == Stage::weights && !p.precision.is_default() && t.full;
+  const bool error_possible = error_view_possible(app, stage);
   const bool error = app.show_error && error_possible;
   if (error && (view.painted_generation != app.generation || !view.painted_error))
     view.error =
@@ -238,18 +323,22 @@ Picture picture(AppState& app, HeatmapView& view) {
           any_masked && (stage == Stage::scores || stage == Stage::scaled)};
 }
 
-// The title, the controls, and what the status line and a refused change say.
+// The title, the controls, a download's bar and what a refused change says (the status line has its
+// place beside the "queries" title: status_line).
 void heading(AppState& app, const Picture& pic) {
-  wrapped_text("heatmap.title", pic.error ? "log₁₀ |weights − float64 weights|" : title(app));
+  const float top = ImGui::GetCursorScreenPos().y, height = heading_reserve(app, ImGui::GetContentRegionAvail().x);
+  wrapped_text("heatmap.title", pic.error ? "log₁₀ |weights − float64 weights|" : title(app, app.settings.stage));
   controls(app, pic.error_possible);
   // A Hub model's download in place of the status line: its bar and Cancel button, drawn each frame.
-  if (!draw_download(app) && !app.status.empty()) wrapped_text("heatmap.status", app.status);
+  draw_download(app);
   // A refused change is said here, over the picture everyone looks at, whichever panel made it.
   if (!app.error.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 120, 90, 255));
+    ImGui::PushStyleColor(ImGuiCol_Text, error_text_colour());
     wrapped_text("heatmap.error", printed("%s — showing the last good data", app.error.c_str()));
     ImGui::PopStyleColor();
   }
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  ImGui::SetCursorScreenPos({at.x, std::max(at.y, top + height)});
 }
 
 // Where the cells go: the part of the matrix the zoom shows, the margins around it, square cells as
@@ -268,7 +357,7 @@ struct Placement {
   float y(float i) const { return origin.y + (i - row0) * fit.cell; }
 };
 
-Placement place(AppState& app, const Picture& pic) {
+Placement place(AppState& app, HeatmapView& view, const Picture& pic) {
   const Matrix& m = pic.m;
   AppState::Zoom& zoom = app.zoom;
   zoom_heatmap(zoom, 1, 0, 0, m.rows(), m.cols());  // a new shape keeps the view inside the matrix
@@ -282,14 +371,30 @@ Placement place(AppState& app, const Picture& pic) {
   // title below; then cells as large as the rest allows, square.
   at.axes = axes(app, app.settings.stage, ImGui::GetFontSize() * 7);
   at.ticks = nice_ticks(pic.range.lo, pic.range.hi);
-  at.margins = margins(at.axes, at.row_first, at.row_end, at.col_first, at.col_end, at.ticks, pic.any_masked,
-                       !app.problem().precision.is_default());
+  const HeatmapView::Reserve& r = reserve(app, view);
   at.avail = ImGui::GetContentRegionAvail();
-  at.fit = fit_cells(at.margins, at.avail, at.rows_shown, at.cols_shown);
+  std::tie(at.margins, at.fit) = margins_and_fit(
+      [&](float label) {
+        return margins(at.axes, at.row_first, at.row_end, at.col_first, at.col_end, r.tick_w,
+                       r.any_masked && app.settings.stage != Stage::output, !app.problem().precision.is_default(),
+                       r.stretched, label);
+      },
+      at.avail, at.rows_shown, at.cols_shown);
   at.cursor = ImGui::GetCursorScreenPos();
   at.origin = {at.cursor.x + at.margins.left, at.cursor.y + at.margins.line};  // under the "queries" title
   at.size = {at.fit.cell * at.cols_shown, at.fit.cell * at.rows_shown};
   return at;
+}
+
+// The status line (an export's file name, why a key did nothing) on the "queries" title's line, over
+// the cells: a toast that moves nothing and covers nothing, shortened to its room.
+void status_line(const AppState& app, const Placement& at) {
+  if (app.status.empty() || app.model_load.downloading) return;
+  const float room =
+      ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - ImGui::GetStyle().WindowPadding.x - at.origin.x;
+  const std::string text = shorten(one_line(app.status), room, [](const std::string& t) { return text_width(t); });
+  label(ImGui::GetWindowDrawList(), {at.origin.x, at.cursor.y}, ImGui::GetColorU32(ImGuiCol_Text), text,
+        "heatmap.status");
 }
 
 // The cells' texture, the part the zoom shows; true when the mouse is over it.
@@ -306,33 +411,48 @@ bool draw_cells(HeatmapView& view, const Picture& pic, const Placement& at) {
 }
 
 // The query labels left of the cells, the key labels (level or upright) below, and the axis titles.
-void draw_axis_labels(const AppState& app, const Placement& at) {
+void draw_axis_labels(const AppState& app, const HeatmapView& view, const Placement& at) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text), soft = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  const float line = at.margins.line, gap = at.margins.gap;
+  const float size = at.margins.label, k = size / ImGui::GetFontSize();
+  const float line = at.margins.line * k, gap = at.margins.gap * k;
   const Axes& a = at.axes;
   const AxisPlan& plan = at.fit.plan;
-  label(draw, {at.cursor.x + at.margins.left - gap - text_width(a.row_title), at.cursor.y}, soft, a.row_title,
-        "heatmap.row_title");
+  label(draw, {at.cursor.x + at.margins.left - at.margins.gap - text_width(a.row_title), at.cursor.y}, soft,
+        a.row_title, "heatmap.row_title");
+  // The selected query's label centred on its row, kept inside the cells (row 0's label is taller
+  // than a small row): it is always shown, and a neighbour's label it would touch gives way.
+  const Index query = app.settings.query;
+  const bool query_shown =
+      at.y(static_cast<float>(query) + 1) > at.origin.y && at.y(static_cast<float>(query)) < at.origin.y + at.size.y;
+  const float query_y = std::clamp(at.y(static_cast<float>(query) + 0.5f) - line / 2, at.origin.y,
+                                   std::max(at.origin.y, at.origin.y + at.size.y - line));
   for (Index i : labelled(at.row_first, at.row_end, plan.stride, app.settings.query)) {
     const std::string& text = a.rows[static_cast<std::size_t>(i)];
-    const float y = at.y(static_cast<float>(i) + 0.5f) - line / 2;
-    if (y < at.origin.y - 1 || y + line > at.origin.y + at.size.y + 1) continue;  // half out of the zoomed view
-    label(draw, {at.origin.x - gap - text_width(text), y},
-          i == app.settings.query ? text_colour : ImGui::GetColorU32(ImGuiCol_Text, 0.85f), text, "heatmap.row_label");
+    const bool selected = i == app.settings.query;
+    const float y = selected ? query_y : at.y(static_cast<float>(i) + 0.5f) - line / 2;
+    if (!selected && (y < at.origin.y - 1 || y + line > at.origin.y + at.size.y + 1)) continue;  // half out of view
+    if (selected && !query_shown) continue;
+    if (!selected && query_shown && std::abs(y - query_y) < line) continue;  // the selected query's label wins
+    label(draw, {at.origin.x - gap - text_width(text) * k, y},
+          i == app.settings.query ? text_colour : ImGui::GetColorU32(ImGuiCol_Text, 0.85f), text, "heatmap.row_label",
+          size);
   }
   const float labels_top = at.origin.y + at.size.y + 4;
-  for (Index j : labelled(at.col_first, at.col_end, plan.stride)) {
+  // The key under the mouse (last frame's) keeps its label whatever the stride.
+  const std::optional<Index> hovered = view.hovered_key >= 0 ? std::optional<Index>(view.hovered_key) : std::nullopt;
+  for (Index j : labelled(at.col_first, at.col_end, plan.stride, hovered)) {
     const std::string& text = a.cols[static_cast<std::size_t>(j)];
     const float x = at.x(static_cast<float>(j) + 0.5f);
-    const float half = plan.upright ? line / 2 : text_width(text) / 2;
+    const float half = plan.upright ? line / 2 : text_width(text) * k / 2;
     if (x - half < at.origin.x - gap / 2 || x + half > at.origin.x + at.size.x + gap / 2) continue;
-    if (plan.upright) upright_label(draw, x, labels_top, text_colour, text, "heatmap.col_label");
-    else label(draw, {x - half, labels_top}, text_colour, text, "heatmap.col_label");
+    if (plan.upright) upright_label(draw, x, labels_top, text_colour, text, "heatmap.col_label", size);
+    else label(draw, {x - half, labels_top}, text_colour, text, "heatmap.col_label", size);
   }
-  label(draw,
-        {at.origin.x + at.size.x / 2 - text_width(a.col_title) / 2, at.origin.y + at.size.y + at.fit.below - line},
-        soft, a.col_title, "heatmap.col_title");
+  const ImVec2 title_at = plan.upright ? ImVec2{at.origin.x - at.margins.gap - text_width(a.col_title), labels_top}
+                                       : ImVec2{at.origin.x + at.size.x / 2 - text_width(a.col_title) / 2,
+                                                at.origin.y + at.size.y + at.fit.below - at.margins.line};
+  label(draw, title_at, soft, a.col_title, "heatmap.col_title");
 }
 
 // The hatch texture over a rectangle, its stripes fixed to the screen.
@@ -359,8 +479,9 @@ void draw_stripes(HeatmapView& view, const Matrix& masked, const Placement& at) 
 }
 
 // Every value printed in its cell when there is room to read it, in one format for all. The values
-// shrink to fit their cells, as in the figures, down to 60 % of the panel's text; smaller than that
-// they would not be read from the back of a room, and the colours (and hover) say it.
+// grow and shrink with their cells (the widest value takes 85 % of a cell's width, its line at most
+// 40 % of its height), down to 60 % of the panel's text; smaller than that they would not be read
+// from the back of a room, and the colours (and hover) say it.
 void draw_values(AppState& app, const HeatmapView& view, const Picture& pic, const Placement& at) {
   const Matrix& m = pic.m;
   const float cell = at.fit.cell, line = at.margins.line, font = ImGui::GetFontSize();
@@ -371,7 +492,7 @@ void draw_values(AppState& app, const HeatmapView& view, const Picture& pic, con
       for (Index j = at.col_first; j < at.col_end; ++j)
         value_w = std::max(value_w, text_width(attnlab::format_value(m(i, j), view.decimals)));
   }
-  const float value_size = font * std::min(1.0f, 0.85f * cell / value_w);
+  const float value_size = std::min(font * 0.85f * cell / value_w, 0.4f * cell * font / line);
   const float value_line = line * value_size / font;
   if (value_size < 0.6f * font) return;
   audit_box("heatmap.values", at.origin, {at.origin.x + at.size.x, at.origin.y + at.size.y});
@@ -398,6 +519,12 @@ void draw_inside(AppState& app, HeatmapView& view, const Picture& pic, const Pla
   if (pic.striped) draw_stripes(view, app.trace().masked, at);
   draw_values(app, view, pic, at);
   const float qy = at.y(static_cast<float>(app.settings.query)), cell = at.fit.cell;
+  // Presenting, the rows around the selected query dim: the class looks at one row at a time.
+  if (app.settings.present && app.settings.stage != Stage::output) {
+    const ImU32 veil = ImGui::GetColorU32(ImGuiCol_WindowBg, 0.45f);
+    draw->AddRectFilled(at.origin, {at.origin.x + at.size.x, qy}, veil);
+    draw->AddRectFilled({at.origin.x, qy + cell}, {at.origin.x + at.size.x, at.origin.y + at.size.y}, veil);
+  }
   draw->AddRect({at.origin.x + 1, qy + 1}, {at.origin.x + at.size.x - 1, qy + cell - 1}, IM_COL32(255, 80, 40, 255), 0,
                 0, std::clamp(cell / 8, 1.0f, 3.0f));
   draw->PopClipRect();
@@ -407,7 +534,7 @@ void draw_inside(AppState& app, HeatmapView& view, const Picture& pic, const Pla
 
 // The cell under the mouse: its value as a tooltip; the wheel zooms about it, a drag moves the zoomed
 // view, and a click selects its query (or paints it).
-void handle_pointer(AppState& app, const Picture& pic, const Placement& at) {
+void handle_pointer(AppState& app, HeatmapView& view, const Picture& pic, const Placement& at) {
   const Matrix& m = pic.m;
   const Problem& p = app.problem();
   const Stage stage = app.settings.stage;
@@ -416,10 +543,14 @@ void handle_pointer(AppState& app, const Picture& pic, const Placement& at) {
   ImGuiIO& io = ImGui::GetIO();
   const ImVec2 mouse = io.MousePos;
   const float row_at = zoom.row0 + (mouse.y - at.origin.y) / cell, col_at = zoom.col0 + (mouse.x - at.origin.x) / cell;
-  if (io.MouseWheel != 0) zoom_heatmap(zoom, std::pow(1.25f, io.MouseWheel), row_at, col_at, m.rows(), m.cols());
+  if (io.MouseWheel != 0) {
+    zoom_heatmap(zoom, std::pow(1.25f, io.MouseWheel), row_at, col_at, m.rows(), m.cols());
+    show_row(zoom, app.settings.query, m.rows());
+  }
   const Index i = std::clamp<Index>(static_cast<Index>(row_at), 0, m.rows() - 1);
   const Index j = std::clamp<Index>(static_cast<Index>(col_at), 0, m.cols() - 1);
   if (stage != Stage::output) app.focus_key = static_cast<int>(j);
+  view.hovered_key = stage == Stage::output ? -1 : j;
   ImGui::BeginTooltip();
   if (stage == Stage::output)
     ImGui::Text("query “%s”, dimension %lld: %s", query_label(p, i).c_str(), static_cast<long long>(j),
@@ -477,32 +608,43 @@ void draw_colour_bar(AppState& app, HeatmapView& view, const Picture& pic, const
       stripes(view, {bar_x, legend_y - line * 1.2f + 2}, {bar_x + swatch, legend_y - line * 1.2f + line - 2});
   }
   if (nan) legend_line(to_imgui(nan_colour), "NaN");
+  // Stretched without being asked: the bar's top is the largest weight, not 1, and says so.
+  if (app.settings.stage == Stage::weights && !pic.error && weights_stretched_by_default(app))
+    label(draw, {bar_x, legend_y}, text_colour, "stretched", "heatmap.stretched");
 }
 
 }  // namespace
 
-float heatmap_width(AppState& app, float height) {
+float heatmap_width(AppState& app, HeatmapView& view, float height, float padding) {
   const Stage stage = app.settings.stage;
   const Matrix& m = app.trace().stage(stage);
-  const ColourRange range = stage_colours(app);
   const Axes a = axes(app, stage, ImGui::GetFontSize() * 7);
-  const bool any_masked = stage != Stage::output && (app.trace().masked.array() == -INFINITY).any();
+  const HeatmapView::Reserve& r = reserve(app, view);
   const float rows = static_cast<float>(m.rows()) / app.zoom.scale,
               cols = static_cast<float>(m.cols()) / app.zoom.scale;
-  const Margins mg = margins(a, 0, m.rows(), 0, m.cols(), nice_ticks(range.lo, range.hi), any_masked,
-                             !app.problem().precision.is_default());
-  const Fit fit = fit_cells(mg, {INFINITY, height - heading_height()}, rows, cols);
-  return mg.left + fit.cell * cols + mg.right;
+  const auto margins_at = [&](float label) {
+    return margins(a, 0, m.rows(), 0, m.cols(), r.tick_w, r.any_masked && stage != Stage::output,
+                   !app.problem().precision.is_default(), r.stretched, label);
+  };
+  // The heading's height depends on the width it wraps in: once on one line, then at the width found.
+  float width = INFINITY;
+  for (int pass = 0; pass < 2; ++pass) {
+    const auto [mg, fit] = margins_and_fit(margins_at, {INFINITY, height - heading_reserve(app, width)}, rows, cols);
+    width = mg.left + fit.cell * cols + mg.right;
+  }
+  return width + padding;
 }
 
 void draw_heatmap(AppState& app, HeatmapView& view) {
   const Picture pic = picture(app, view);
   heading(app, pic);
-  const Placement at = place(app, pic);
+  const Placement at = place(app, view, pic);
   const bool hovered = draw_cells(view, pic, at);
-  draw_axis_labels(app, at);
+  draw_axis_labels(app, view, at);
+  status_line(app, at);
   draw_inside(app, view, pic, at);
-  if (hovered) handle_pointer(app, pic, at);
+  if (hovered) handle_pointer(app, view, pic, at);
+  else view.hovered_key = -1;
   draw_colour_bar(app, view, pic, at);
   ImGui::SetCursorScreenPos({at.cursor.x, at.origin.y + at.size.y + at.fit.below});
   ImGui::Dummy({1, 1});

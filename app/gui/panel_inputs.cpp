@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "app/gui/app_actions.hpp"
+#include "app/gui/labels.hpp"
 #include "app/gui/next_tokens.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/settings_file.hpp"
@@ -91,7 +92,7 @@ void model_controls(AppState& app) {
   const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
   const auto& tokens = run->tokens;
   for (std::size_t i = 0; i < tokens.ids.size(); ++i) {
-    const std::string chip = tokens.labels[i] + " " + std::to_string(tokens.ids[i]);
+    const std::string chip = visible_spaces(tokens.labels[i]) + " " + std::to_string(tokens.ids[i]);
     const float width = ImGui::CalcTextSize(chip.c_str()).x + 2 * ImGui::GetStyle().FramePadding.x;
     if (i > 0 && ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width < right) ImGui::SameLine();
     ImGui::PushID(static_cast<int>(i));

@@ -15,6 +15,7 @@
 #include "app/gui/plot.hpp"
 #include "app/gui/query_stats.hpp"
 #include "app/gui/stepper_tiles.hpp"
+#include "app/gui/style.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/query_view.hpp"
 #include "core/figure/axis_labels.hpp"
@@ -200,6 +201,10 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
     if (shown != text && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
     audit_text("stepper.table.cell", shown, text_width(shown), room);
   };
+  // One number format per column, from its largest value.
+  std::vector<float> largest;
+  for (const Column& c : shown_columns)
+    largest.push_back(largest_magnitude({c.values->data(), static_cast<std::size_t>(c.values->size())}));
   ImGuiListClipper clipper;  // only the rows on screen: thousands of keys cost nothing
   clipper.Begin(static_cast<int>(p.lk()));
   while (clipper.Step()) {
@@ -209,7 +214,8 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
         ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
       cell(key_label(p, j));
       audit_item("stepper.table.row." + std::to_string(j));
-      for (const Column& c : shown_columns) cell(format_value((*c.values)(j)), (*c.values)(j));
+      for (std::size_t c = 0; c < shown_columns.size(); ++c)
+        cell(format_value((*shown_columns[c].values)(j), largest[c]), (*shown_columns[c].values)(j));
       if (stage == Stage::output)
         cell(format_value(view.contributions.row(j).norm()), view.contributions.row(j).norm());
     }
@@ -243,12 +249,7 @@ std::string row_warning(AppState& app, const QueryView& view) {
              "Subtracting the max keeps every exp ≤ 1.";
     return "This row's weights are not finite: a sum or an exp left the format's range (∞ or NaN).";
   }
-  if ((stage == Stage::weights || stage == Stage::output) && s.max_weight > 0.99f) {
-    char text[160];
-    std::snprintf(text, sizeof text, "Saturated: %.1f%% of the weight on one key; almost no gradient flows back.",
-                  100 * s.max_weight);
-    return text;
-  }
+  if (stage == Stage::weights || stage == Stage::output) return saturation_note(s, p.lk());
   return {};
 }
 
@@ -279,7 +280,7 @@ void draw_stepper(AppState& app, bool stats) {
   }
   const std::string warning = row_warning(app, view);
   if (!warning.empty()) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.2f, 1.0f});
+    ImGui::PushStyleColor(ImGuiCol_Text, warning_text_colour());
     wrapped_text("stepper.warning", warning);
     ImGui::PopStyleColor();
   }

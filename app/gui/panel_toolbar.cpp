@@ -107,7 +107,8 @@ Group dk_group(AppState& app) {
             ImGui::SameLine(0, inner());
             ImGui::SetNextItemWidth(dk_w);
             int dk = static_cast<int>(app.problem().dk());
-            if (ImGui::SliderInt("##dk", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) app.settings.dk = dk;
+            if (ImGui::SliderInt("##dk", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic) && !dk_is_fixed(app))
+              app.settings.dk = dk;
             audit_text("toolbar.dk", std::to_string(dk), text_width(std::to_string(dk)), slider_room(dk_w));
             ImGui::SameLine(0, inner());
             if (ImGui::Button("+##dk", {ImGui::GetFrameHeight(), 0})) act(app, Action::dk_up);

@@ -5,6 +5,7 @@
 #include <GLFW/glfw3.h>
 #include <emscripten.h>
 #include <emscripten/html5.h>
+#include <imgui_impl_glfw.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/gui/platform.hpp"
+#include "app/gui/wheel.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "core/base/error.hpp"
 #include "core/hub/progress_line.hpp"
@@ -185,6 +187,11 @@ void set_fullscreen(GLFWwindow*, bool fullscreen) {
 
 // Never returns: the frames run from the browser's event loop, after main has given it back.
 void run_frames(std::function<bool()> frame, std::function<void()> done) {
+  // ImGui's callbacks are installed by now: the wheel goes through ours first, in notches.
+  glfwSetScrollCallback(the_window, [](GLFWwindow* window, double x, double y) {
+    const WheelSteps steps = wheel_from_browser(x, y);
+    ImGui_ImplGlfw_ScrollCallback(window, steps.x, steps.y);
+  });
   frame_function = std::move(frame);
   done_function = std::move(done);
   emscripten_set_main_loop(one_frame, 0, EM_TRUE);

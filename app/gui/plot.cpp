@@ -5,7 +5,9 @@
 #include <cstdio>
 
 #include "app/gui/layout_audit.hpp"
+#include "app/gui/style.hpp"
 #include "core/figure/axis_labels.hpp"
+#include "core/figure/figure_text.hpp"
 
 namespace attnlab::gui {
 
@@ -17,7 +19,11 @@ ImU32 okabe_ito(int i) {
   static const ImU32 colours[] = {IM_COL32(230, 159, 0, 255),  IM_COL32(86, 180, 233, 255), IM_COL32(0, 158, 115, 255),
                                   IM_COL32(240, 228, 66, 255), IM_COL32(0, 114, 178, 255),  IM_COL32(213, 94, 0, 255),
                                   IM_COL32(204, 121, 167, 255)};
-  return colours[i % 7];
+  // The same hues darkened for a light background: each at least 3:1 against it (WCAG AA for graphics).
+  static const ImU32 on_light[] = {IM_COL32(176, 110, 0, 255), IM_COL32(40, 120, 170, 255), IM_COL32(0, 128, 92, 255),
+                                   IM_COL32(150, 130, 0, 255), IM_COL32(0, 114, 178, 255),  IM_COL32(213, 94, 0, 255),
+                                   IM_COL32(170, 80, 130, 255)};
+  return (light_theme() ? on_light : colours)[i % 7];
 }
 
 std::string format_value(float v) {
@@ -26,6 +32,18 @@ std::string format_value(float v) {
   char text[32];
   std::snprintf(text, sizeof text, std::abs(v) >= 1e4f || (v != 0 && std::abs(v) < 1e-3f) ? "%.2e" : "%.3f", v);
   return text;
+}
+
+std::string format_value(float v, float largest) {
+  if (!std::isfinite(v) || largest >= 1e5f) return format_value(v);
+  return attnlab::format_value(v, largest < 100 ? 3 : largest < 1000 ? 1 : 0);
+}
+
+float largest_magnitude(std::span<const float> values) {
+  float largest = 0;
+  for (const float v : values)
+    if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
+  return largest;
 }
 
 int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
@@ -50,15 +68,35 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
     return -1;
   }
   const float slot = size.x / static_cast<float>(n), gap = std::min(slot * 0.15f, 6.0f);
-  // Labels under the bars: shortened to a few letters at most, then every stride-th of them.
+  // Labels under the bars, shortened to a few letters at most.
   const float most = ImGui::CalcTextSize("because").x, space = ImGui::CalcTextSize(" ").x;
   std::vector<std::string> labels;
-  float widest = 0;
-  for (const std::string& label : bars.labels) {
+  for (const std::string& label : bars.labels)
     labels.push_back(shorten(label, most, [](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x; }));
-    widest = std::max(widest, ImGui::CalcTextSize(labels.back().c_str()).x);
+  // Which bars are labelled: the highlighted one, then the tallest first, each where it does not
+  // crowd a label already placed (a space either side). The keys that matter are named first.
+  std::vector<float> label_x(labels.size(), NAN);
+  {
+    std::vector<int> order(labels.size());
+    for (std::size_t j = 0; j < order.size(); ++j) order[j] = static_cast<int>(j);
+    const auto height = [&](int j) {
+      const float v = j < n ? bars.values[static_cast<std::size_t>(j)] : 0;
+      return j == bars.highlight ? INFINITY : std::isfinite(v) ? std::abs(v) : -1.0f;
+    };
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return height(a) > height(b); });
+    std::vector<std::pair<float, float>> taken;
+    for (const int j : order) {
+      if (j >= n) continue;
+      const float w = ImGui::CalcTextSize(labels[static_cast<std::size_t>(j)].c_str()).x;
+      const float mid = origin.x + (static_cast<float>(j) + 0.5f) * slot;
+      const float x = std::clamp(mid - w / 2, origin.x, origin.x + size.x - w);
+      bool free = true;
+      for (const auto& [a, b] : taken) free = free && (x + w + space <= a || x >= b + space);
+      if (!free) continue;
+      taken.push_back({x, x + w});
+      label_x[static_cast<std::size_t>(j)] = x;
+    }
   }
-  const Index stride = label_stride(slot, widest + 2 * space);
   const ImU32 cap_colour = okabe_ito(5);
   if (bars.cap > 0) {
     for (const float level : {bars.cap, -bars.cap}) {
@@ -90,12 +128,12 @@ int bar_chart(const char* id, const Bars& bars, ImVec2 size) {
     if (j < static_cast<int>(bars.after.size()) && std::isfinite(bars.after[static_cast<std::size_t>(j)]))
       after.push_back({(x0 + x1) / 2, y_of(bars.after[static_cast<std::size_t>(j)])});
     if (j == bars.highlight) draw->AddRect({x0 - 2, origin.y}, {x1 + 2, origin.y + plot_h}, text_colour, 0, 0, 2);
-    if (j < static_cast<int>(labels.size()) && j % stride == 0) {
+    if (j < static_cast<int>(labels.size()) && !std::isnan(label_x[static_cast<std::size_t>(j)])) {
       const std::string& label = labels[static_cast<std::size_t>(j)];
-      const float w = ImGui::CalcTextSize(label.c_str()).x;
-      const float x = std::clamp((x0 + x1 - w) / 2, origin.x, origin.x + size.x - w);
+      const float w = ImGui::CalcTextSize(label.c_str()).x, x = label_x[static_cast<std::size_t>(j)];
       draw->AddText({x, origin.y + plot_h + 2}, text_colour, label.c_str());
       audit_box("bars.label", {x, origin.y + plot_h + 2}, {x + w, origin.y + plot_h + 2 + label_h - 4});
+      audit_text("bars.label", label, w, size.x);
     }
     if (hovered && ImGui::GetIO().MousePos.x >= origin.x + j * slot &&
         ImGui::GetIO().MousePos.x < origin.x + (j + 1) * slot)
@@ -124,10 +162,19 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
   if (!(x1 > x0)) x0 = 0, x1 = 1;
   y0 = std::min(y0, 0.0f);
   if (!(y1 > y0)) y1 = y0 + 1;
-  const int y_ticks = size.y - line - 4 - (line + 6) > 5 * line ? 2 : 1;  // bottom, (middle,) top
+  // Round ticks (1, 2, 2.5 or 5 × a power of ten), the axis up to the first at or above the data, and
+  // every other one when the plot is short.
+  std::vector<Tick> ticks = nice_ticks(y0, y1);
+  if (!ticks.empty() && ticks.back().value < y1 && ticks.size() > 1)
+    y1 = ticks.back().value + (ticks.back().value - ticks[ticks.size() - 2].value);
+  ticks = nice_ticks(y0, y1);
+  if (size.y - line - 4 - (line + 6) < 2.5f * line * static_cast<float>(ticks.size())) {
+    std::vector<Tick> fewer;
+    for (std::size_t t = 0; t < ticks.size(); t += 2) fewer.push_back(ticks[t]);
+    ticks = fewer;
+  }
   float left = 0;
-  for (int t = 0; t <= y_ticks; ++t)
-    left = std::max(left, ImGui::CalcTextSize(format_value(y0 + (y1 - y0) * t / float(y_ticks)).c_str()).x);
+  for (const Tick& tick : ticks) left = std::max(left, ImGui::CalcTextSize(tick.text.c_str()).x);
   left += 10;
   const float bottom = line + 6;
   const ImVec2 a{origin.x + left, origin.y + line + 4}, b{origin.x + size.x - 6, origin.y + size.y - bottom};
@@ -144,12 +191,11 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
   draw->AddText({origin.x, origin.y}, text, title.c_str());
   audit_box("plot.title", origin, {origin.x + ImGui::CalcTextSize(title.c_str()).x, origin.y + line});
   draw->AddRect(a, b, faint);
-  for (int t = 0; t <= y_ticks; ++t) {
-    const float y = y0 + (y1 - y0) * t / float(y_ticks);
-    const std::string label = format_value(y);
-    const ImVec2 at{a.x - 6 - ImGui::CalcTextSize(label.c_str()).x, py(y) - line / 2};
-    draw->AddText(at, text, label.c_str());
+  for (const Tick& tick : ticks) {
+    const ImVec2 at{a.x - 6 - ImGui::CalcTextSize(tick.text.c_str()).x, py(tick.value) - line / 2};
+    draw->AddText(at, text, tick.text.c_str());
     audit_box("plot.tick", at, {a.x - 6, at.y + line});
+    audit_text("plot.ytick", tick.text, 0, 0);
   }
   // x ticks at 1, 4, 16, … (every tick of a linear axis at 1, 2, 4, …), every stride-th when they crowd.
   std::vector<float> xs;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -13,7 +14,7 @@ namespace attnlab::gui {
 
 struct Bars {
   std::vector<float> values;         // -inf draws as a "masked" stub
-  std::vector<std::string> labels;   // one per bar, under it; every 2nd, 4th … when they crowd
+  std::vector<std::string> labels;   // one per bar, under it; the tallest bars' first when they crowd
   std::function<ImU32(int)> colour;  // per bar
   int highlight = -1;                // drawn outlined
   float lo = 0, hi = 1;              // the value axis; 0 is drawn when inside
@@ -46,5 +47,10 @@ ImU32 to_imgui(Rgba c);
 // Okabe & Ito's seven colours, told apart with every common colour-vision deficiency; i wraps.
 ImU32 okabe_ito(int i);
 std::string format_value(float v);  // "0.354", "-inf", "1.2e+04"
+// One rule for a column (or a statistic) whose largest magnitude is `largest`: three decimals below
+// 100, one below 1000, none below 10⁵, else every value in scientific form; never 0.001 beside 5.91e-04.
+std::string format_value(float v, float largest);
+// The largest finite magnitude among `values`, for the rule above.
+float largest_magnitude(std::span<const float> values);
 
 }  // namespace attnlab::gui

@@ -10,6 +10,7 @@
 #include "app/gui/labels.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/plot.hpp"
+#include "app/gui/style.hpp"
 #include "app/gui/widgets.hpp"
 
 namespace attnlab::gui {
@@ -25,19 +26,20 @@ struct Statistic {
 std::vector<Statistic> statistics(AppState& app) {
   const RowStats& s = app.trace().stats[static_cast<std::size_t>(app.settings.query)];
   std::vector<Statistic> out{
-      {"stats.std", "std of scaled scores", format_value(s.std),
+      {"stats.std", "std of scaled scores", format_value(s.std, s.std),
        "spread of this row after scaling: near 1 keeps softmax responsive"},
-      {"stats.max_weight", "max weight", format_value(s.max_weight), "1 means all attention on one key"},
-      {"stats.entropy", "entropy (nats)", format_value(s.entropy), "−Σ p log p: 0 for one key, log n for n equal keys"},
-      {"stats.effective_keys", "effective keys", format_value(s.effective_keys),
+      {"stats.max_weight", "max weight", format_value(s.max_weight, s.max_weight), "1 means all attention on one key"},
+      {"stats.entropy", "entropy (nats)", format_value(s.entropy, s.entropy),
+       "−Σ p log p: 0 for one key, log n for n equal keys"},
+      {"stats.effective_keys", "effective keys", format_value(s.effective_keys, s.effective_keys),
        "exp(entropy): how many keys it really looks at"},
-      {"stats.jacobian", "Jacobian norm", format_value(s.jacobian_norm),
+      {"stats.jacobian", "Jacobian norm", format_value(s.jacobian_norm, s.jacobian_norm),
        "‖diag(p) − ppᵀ‖: how much gradient flows back through softmax"},
       {"stats.masked", "masked keys", std::to_string(s.masked_keys) + " of " + std::to_string(app.problem().lk()),
        "keys this query may not see"},
   };
   if (app.problem().sink)
-    out.push_back({"stats.sink", "sink's share", format_value(s.sink_weight),
+    out.push_back({"stats.sink", "sink's share", format_value(s.sink_weight, s.sink_weight),
                    "the weight the sink took, which no value receives: 1 − Σ weights"});
   return out;
 }
@@ -59,17 +61,19 @@ float stats_height(AppState& app, float width) {
   return static_cast<float>(flow_lines(widths, width)) * ImGui::GetTextLineHeightWithSpacing();
 }
 
+std::string saturation_note(const RowStats& s, Index keys) {
+  if (s.fully_masked || s.max_weight <= 0.99f) return {};
+  // A row with one key the mask leaves (query 0 under a causal mask) is not a sharp softmax.
+  if (keys - s.masked_keys == 1) return "One key visible: the weight is 1 by construction.";
+  return printed("Saturated: %.1f%% of the weight on one key; almost no gradient flows back.", 100 * s.max_weight);
+}
+
 // What the statistics panel warns of: a saturated row, scores spread too wide (and what to try about it:
 // with 1/√dₖ already on, the scores themselves are that sharp, as a trained head's often are).
-std::vector<std::string> stats_warnings(const RowStats& s, bool scaled) {
+std::vector<std::string> stats_warnings(const RowStats& s, Index keys, bool scaled) {
   std::vector<std::string> out;
   char text[200];
-  if (s.max_weight > 0.99f) {
-    std::snprintf(text, sizeof text,
-                  "Saturated: one key takes %.1f%% of the weight; the gradient through softmax is nearly 0.",
-                  100 * s.max_weight);
-    out.push_back(text);
-  }
+  if (const std::string saturated = saturation_note(s, keys); !saturated.empty()) out.push_back(saturated);
   if (s.std > 3) {
     std::snprintf(
         text, sizeof text, "Scaled scores spread %.1f× wider than 1: softmax is close to one-hot. %s", s.std,
@@ -86,7 +90,8 @@ float stats_panel_height(AppState& app, float width) {
   const auto rows = static_cast<float>(statistics(app).size());
   float h = line + rows * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) +
             ImGui::GetStyle().ItemSpacing.y;
-  for (const std::string& w : stats_warnings(s, app.applied.scaling_on())) h += wrapped_height(w, width);
+  for (const std::string& w : stats_warnings(s, app.problem().lk(), app.applied.scaling_on()))
+    h += wrapped_height(w, width);
   return h;
 }
 
@@ -129,8 +134,9 @@ void draw_stats(AppState& app, bool compact_form) {
     }
     ImGui::EndTable();
   }
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4{1.0f, 0.55f, 0.2f, 1.0f});
-  for (const std::string& warning : stats_warnings(s, app.applied.scaling_on())) wrapped_text("stats.warning", warning);
+  ImGui::PushStyleColor(ImGuiCol_Text, warning_text_colour());
+  for (const std::string& warning : stats_warnings(s, app.problem().lk(), app.applied.scaling_on()))
+    wrapped_text("stats.warning", warning);
   ImGui::PopStyleColor();
 }
 

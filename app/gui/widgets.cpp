@@ -129,8 +129,10 @@ bool combo(const char* label, std::string& value, const std::vector<std::string>
 }
 
 void wrapped_text(std::string_view id, const std::string& text) {
-  ImGui::TextUnformatted(wrap_lines(text, ImGui::GetContentRegionAvail().x).c_str());
+  const float room = ImGui::GetContentRegionAvail().x;
+  ImGui::TextUnformatted(wrap_lines(text, room).c_str());
   audit_item(id);
+  audit_text(id, text, 0, room);  // its words, for tests that read what the window says; it wraps to fit
 }
 
 float chunks_height(const std::vector<std::string>& chunks, float width) {
@@ -150,6 +152,7 @@ void chunks_text(std::string_view id, const std::vector<std::string>& chunks) {
   }
   ImGui::TextUnformatted((lines + line).c_str());
   audit_item(id);
+  audit_text(id, lines + line, 0, width);  // its words, for tests that read what the window says
 }
 
 void audited_text(std::string_view id, const std::string& text) {

@@ -182,6 +182,7 @@ struct OpenWindow {
               << " ms, slowest " << *std::max_element(later.begin(), later.end()) << " ms\n";
     // What the heatmap says at the end (a refused change, a download cancelled), for the tests.
     if (!app.error.empty()) std::cerr << "attnlab: the window says: " << one_line(app.error) << "\n";
+    if (!app.status.empty()) std::cerr << "attnlab: the status line says: " << one_line(app.status) << "\n";
   }
 
   void write_layout_report() const {

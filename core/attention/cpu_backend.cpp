@@ -52,7 +52,7 @@ int cpu_threads() {
 
 std::string CpuBackend::description() const {
   return "Eigen " + std::to_string(EIGEN_WORLD_VERSION) + "." + std::to_string(EIGEN_MAJOR_VERSION) + ", " +
-         std::to_string(cpu_threads()) + " threads";
+         std::to_string(cpu_threads()) + (cpu_threads() == 1 ? " thread" : " threads");
 }
 
 void CpuBackend::set_key_tile(Index keys) {

@@ -9,6 +9,7 @@
 #include "app/gui/app_actions.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/panel_stepper.hpp"
+#include "app/gui/query_stats.hpp"
 #include "app/gui/settings_file.hpp"
 #include "app/gui/stepper_tiles.hpp"
 #include "core/attention/cpu_backend.hpp"
@@ -260,6 +261,34 @@ TEST_SUITE("app/state") {
     const QueryView view = query_view(saturated.problem(), saturated.trace(), 4);
     REQUIRE(view.stats.max_weight > 0.99f);
     CHECK(row_warning(saturated, view).starts_with("Saturated"));
+    // Query 0 under a causal mask sees one key: its weight is 1 by construction, not a saturated softmax.
+    Settings causal;
+    causal.mask = "causal", causal.stage = Stage::weights, causal.query = 0;
+    AppState first;
+    begin(first, causal);
+    const QueryView alone = query_view(first.problem(), first.trace(), 0);
+    REQUIRE(alone.stats.max_weight == 1.0f);
+    CHECK(row_warning(first, alone) == "One key visible: the weight is 1 by construction.");
+    CHECK(saturation_note(alone.stats, first.problem().lk()) == "One key visible: the weight is 1 by construction.");
+  }
+
+  TEST_CASE("weights all below 0.2 (random, L = 256) are stretched by default, and the export follows") {
+    Settings random;
+    random.source = Source::random, random.lq = random.lk = 256, random.stage = Stage::weights;
+    AppState app;
+    begin(app, random);
+    const float largest = app.trace().weights.maxCoeff();
+    REQUIRE(largest < 0.2f);
+    CHECK(weights_stretched_by_default(app));
+    CHECK(stage_colours(app).hi == largest);
+    CHECK(export_source(app).span.stretch);
+    // The sentence's weights reach above 0.2: [0, 1] as before.
+    AppState sentence;
+    Settings weights;
+    weights.stage = Stage::weights;
+    begin(sentence, weights);
+    CHECK_FALSE(weights_stretched_by_default(sentence));
+    CHECK(stage_colours(sentence).hi == 1);
   }
 
   TEST_CASE("one colour range for scores and scaled: the scaled scores' colours fade by √dₖ") {

@@ -110,4 +110,21 @@ TEST_SUITE("app/layout") {
     n.heatmap_width = [](float) { return 10.0f; };
     CHECK(plan_layout(n).heatmap.w == 17 * 18);
   }
+
+  TEST_CASE("presenting, the heatmap takes the width it can use, the stepper keeping 20 font sizes") {
+    LayoutNeeds n = needs(1024, 768, 20, true);
+    const Layout shared = plan_layout(n);  // no wish: the usual share
+    n.heatmap_width = [](float) { return 610.0f; };
+    const Layout wants = plan_layout(n);
+    check_tiles(wants, 1024, 768);
+    CHECK(wants.heatmap.w == 610);
+    CHECK(wants.heatmap.w > shared.heatmap.w);
+    n.heatmap_width = [](float) { return 2000.0f; };
+    const Layout most = plan_layout(n);
+    check_tiles(most, 1024, 768);
+    CHECK(most.stepper.w == doctest::Approx(20 * 20));
+    // In a window the stepper keeps its share.
+    n.present = false;
+    CHECK(plan_layout(n).stepper.w >= 21 * 20 - 0.01f);
+  }
 }

@@ -46,6 +46,12 @@ struct NextTokenLabel {
 };
 std::vector<NextTokenLabel> next_token_labels(const ModelRun& run, int count);
 
+// QK-norm in the stepper (families.md): query head `head`'s q of token `query` and its KV head's k of
+// token `key` in `layer`, each before and after the norm, as chunks of text the stepper wraps (its
+// numbers, all of a small head, else the first four, and its rms). Empty without a QK-norm there.
+std::vector<std::vector<std::string>> qk_norm_lines(const ModelRun& run, Index layer, Index head, Index query,
+                                                    Index key, const std::string& key_label);
+
 // Layer settings.layer of the loaded run as every head's problem, with the model's mask and scale
 // (build_heads then applies the settings' own). Throws InputError when the run is not the one the
 // settings name or the layer is out of range.

@@ -87,6 +87,7 @@ void decoder_block(const ModelConfig& c, const LayerWeights& w, Index layer, con
   project_qkv(c, w, w.attn_norm.empty() ? x : rms(c, x, w.attn_norm), kept);
   // QK-norm comes before RoPE: the norm sees the projection, RoPE the normed heads.
   if (!w.q_norm.empty()) {
+    kept.q_raw = kept.q, kept.k_raw = kept.k;  // the norm's input, which the lab shows beside its output
     rms_norm_groups(kept.q, w.q_norm, c.norm_eps, c.norm_offset);
     rms_norm_groups(kept.k, w.k_norm, c.norm_eps, c.norm_offset);
   }

@@ -21,6 +21,7 @@
 #include "core/io/atomic_file.hpp"
 #include "core/io/npy.hpp"
 #include "core/model/next_tokens.hpp"
+#include "core/model/qk_norm.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -148,12 +149,20 @@ void print_next_json(const ModelRun& run) {
 }
 
 // q.npy (H × L × hd), k.npy and v.npy (G × L × hd) after RoPE, rollout.npy (L × L, every layer),
-// tokens.csv and next.csv.
-Files model_files(const ModelRun& run, const HeadsProblem& problem) {
+// tokens.csv and next.csv; with a QK-norm in the layer, q and k before and after it (before RoPE):
+// q_before_norm.npy, q_after_norm.npy (H × L × hd), k_before_norm.npy, k_after_norm.npy (G × L × hd).
+Files model_files(const ModelRun& run, const HeadsProblem& problem, Index layer) {
   Files files{{"q.npy", npy_bytes(problem.q)},
               {"k.npy", npy_bytes(problem.k)},
               {"v.npy", npy_bytes(problem.v)},
               {"rollout.npy", npy_bytes(attention_rollout(run.model.config, run.pass))}};
+  if (has_qk_norm(run.model, layer)) {
+    const QKNormStages norm = qk_norm_stages(run.model, run.pass, layer);
+    files.emplace_back("q_before_norm.npy", npy_bytes(norm.q_before));
+    files.emplace_back("q_after_norm.npy", npy_bytes(norm.q_after));
+    files.emplace_back("k_before_norm.npy", npy_bytes(norm.k_before));
+    files.emplace_back("k_after_norm.npy", npy_bytes(norm.k_after));
+  }
   std::string tokens = "index,id,text\n";
   for (std::size_t i = 0; i < run.tokens.ids.size(); ++i)
     tokens +=
@@ -183,8 +192,8 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
   std::optional<ModelRun> run;
   if (!input.model.empty()) run = run_model(input);
   if (run && !run->tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(*run).c_str());
-  HeadsProblem problem =
-      run ? model_layer_problem(input, *run, model_layer(input, run->model.config)) : load_heads_problem(input);
+  const Index layer = run ? model_layer(input, run->model.config) : 0;
+  HeadsProblem problem = run ? model_layer_problem(input, *run, layer) : load_heads_problem(input);
   check_compute_memory(sizes_of(problem), options, precision);
   problem.precision = precision;
   const std::unique_ptr<Backend> backend = open_backend(options.backend, precision);
@@ -194,7 +203,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
       if (traces.size() > 1) std::printf("%shead %zu\n", h > 0 ? "\n" : "", h);
       print_weights(problem, traces[h]);
     }
-  if (!options.dump.empty()) dump(problem, traces, options.dump, run ? model_files(*run, problem) : Files{});
+  if (!options.dump.empty()) dump(problem, traces, options.dump, run ? model_files(*run, problem, layer) : Files{});
   if (options.json) print_next_json(*run);
   return 0;
 }

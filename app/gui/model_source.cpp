@@ -3,8 +3,10 @@
 #include <chrono>
 
 #include "app/gui/platform.hpp"
+#include "app/gui/widgets.hpp"
 #include "core/base/error.hpp"
 #include "core/model/layer_problem.hpp"
+#include "core/model/qk_norm.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -77,6 +79,35 @@ void follow_layer(Settings& s, int from, const LoadedModel& model) {
   Settings own = s;
   set_scale(own, layer_scale(config, from));
   if (build_scale(s) == build_scale(own)) set_scale(s, layer_scale(config, s.layer));
+}
+
+namespace {
+
+// A head's vector as the stepper writes it: every number of a small head, else the first four, and
+// its rms, which the norm brings to about 1 (times the norm's weights).
+void add_numbers(std::vector<std::string>& text, const char* side, const Eigen::RowVectorXf& x) {
+  text.push_back(side);
+  const Index shown = x.size() <= 8 ? x.size() : 4;
+  for (Index d = 0; d < shown; ++d) text.push_back(printed("%.3g", static_cast<double>(x(d))));
+  if (shown < x.size()) text.push_back("… (" + std::to_string(x.size()) + ")");
+  text.push_back(printed("rms %.3g", std::sqrt(static_cast<double>(x.squaredNorm()) / static_cast<double>(x.size()))));
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> qk_norm_lines(const ModelRun& run, Index layer, Index head, Index query,
+                                                    Index key, const std::string& key_label) {
+  const Model& m = run.model;
+  if (!has_qk_norm(m, layer)) return {};
+  const Index g = head * m.config.kv_heads / m.config.heads;
+  const NormedRow q = qk_norm_row(m, run.pass, layer, QKSide::query, head, query);
+  const NormedRow k = qk_norm_row(m, run.pass, layer, QKSide::key, g, key);
+  std::vector<std::string> q_text{"QK-norm, before RoPE: q"}, k_text{"k(" + key_label + ")"};
+  add_numbers(q_text, "before", q.before);
+  add_numbers(q_text, "→ after", q.after);
+  add_numbers(k_text, "before", k.before);
+  add_numbers(k_text, "→ after", k.after);
+  return {q_text, k_text};
 }
 
 HeadsProblem model_source(const Settings& s, const LoadedModel& model) {

@@ -61,6 +61,12 @@ void start_settings(const InputOptions& input, const ModelConfig& config, Settin
 // layers only; GPT-2's scale_attn_by_inverse_layer_idx), and a mask or scale the user chose stays.
 void follow_layer(Settings& settings, int from, const LoadedModel& model);
 
+// QK-norm in the stepper (families.md): query head `head`'s q of token `query` and its KV head's k of
+// token `key` in `layer`, each before and after the norm, as chunks of text the stepper wraps (its
+// numbers, all of a small head, else the first four, and its rms). Empty without a QK-norm there.
+std::vector<std::vector<std::string>> qk_norm_lines(const ModelRun& run, Index layer, Index head, Index query,
+                                                    Index key, const std::string& key_label);
+
 // Layer settings.layer of the loaded run as every head's problem, with the model's mask and scale
 // (build_heads then applies the settings' own). Throws InputError when the run is not the one the
 // settings name or the layer is out of range.

@@ -80,6 +80,14 @@ std::vector<std::string> dot_product(const Problem& p, Index i, Index j) {
   return text;
 }
 
+// With a real model whose layer has a QK-norm: the query's q and the key's k before and after it.
+std::vector<std::vector<std::string>> qk_norm_text(const AppState& app, Index focus) {
+  const ModelRun* run = app.applied.source == Source::model ? app.model.of(app.applied) : nullptr;
+  if (!run) return {};
+  return qk_norm_lines(*run, app.applied.layer, app.settings.head, app.settings.query, focus,
+                       key_label(app.problem(), focus));
+}
+
 std::vector<std::string> values_line(const QueryView& view, Index focus) {
   std::vector<std::string> line{"scaled " + format_value(view.scaled(focus))};
   if (view.capped.size() > 0) line.push_back("  capped " + format_value(view.capped(focus)));
@@ -146,6 +154,7 @@ Parts plan(AppState& app, float width, float height, bool stats) {
   if (!warning.empty()) fixed += wrapped_height(warning, width);
   const Index focus = focus_key(app, view);
   fixed += chunks_height(dot_product(p, app.settings.query, focus), width);
+  for (const auto& line : qk_norm_text(app, focus)) fixed += chunks_height(line, width);
   if (stage >= Stage::scaled) fixed += chunks_height(values_line(view, focus), width);
   if (stats) fixed += style.ItemSpacing.y + 1 + stats_height(app, width);  // a separator, then the statistics
   const float table_extra =
@@ -326,6 +335,7 @@ void draw_stepper(AppState& app, bool stats) {
 
   const Index focus = focus_key(app, view);
   chunks_text("stepper.qk", dot_product(p, app.settings.query, focus));
+  for (const auto& line : qk_norm_text(app, focus)) chunks_text("stepper.qknorm", line);
   if (stage >= Stage::scaled) chunks_text("stepper.values", values_line(view, focus));
   // The table takes what is left above the Σ line and the statistics.
   const ImGuiStyle& style = ImGui::GetStyle();

@@ -18,7 +18,9 @@ void keep(LayerQKV& kept, LayerQKV& fresh) {
     kept = std::move(fresh);
     return;
   }
-  for (auto [cache, rows] : {std::pair{&kept.q, &fresh.q}, {&kept.k, &fresh.k}, {&kept.v, &fresh.v}}) {
+  for (auto [cache, rows] : {std::pair{&kept.q, &fresh.q}, {&kept.k, &fresh.k}, {&kept.v, &fresh.v},
+                             {&kept.q_raw, &fresh.q_raw}, {&kept.k_raw, &fresh.k_raw}}) {
+    if (rows->size() == 0) continue;  // no QK-norm: nothing kept before it
     const Index old = cache->rows();
     cache->conservativeResize(old + rows->rows(), Eigen::NoChange);  // row-major: the old rows stay in place
     cache->bottomRows(rows->rows()) = *rows;
@@ -101,6 +103,7 @@ void decoder_block(const ModelConfig& c, const LayerWeights& w, Index layer, con
   project_qkv(c, w, w.attn_norm.empty() ? x : rms(c, x, w.attn_norm), fresh);
   // QK-norm comes before RoPE: the norm sees the projection, RoPE the normed heads.
   if (!w.q_norm.empty()) {
+    fresh.q_raw = fresh.q, fresh.k_raw = fresh.k;  // the norm's input, which the lab shows beside its output
     rms_norm_groups(fresh.q, w.q_norm, c.norm_eps, c.norm_offset);
     rms_norm_groups(fresh.k, w.k_norm, c.norm_eps, c.norm_offset);
   }

@@ -34,7 +34,10 @@ std::optional<double> read_softcap(const ConfigFields& f, const char* key, std::
   if (f.is_null(key)) return std::nullopt;
   if (!f.has(key)) return fallback;
   const double cap = f.positive(key, 1);
-  check_softcap(cap, f.name() + ": " + key + " " + printable(f.at(key).dump()));
+  // The range Problem::softcap takes (problem.hpp), checked here so that the message names the file.
+  if (cap < min_softcap || cap > max_softcap)
+    throw InputError(f.name() + ": " + key + " " + printable(f.at(key).dump()) +
+                     " is out of range: the soft-cap stage takes 1e-30 to 1e+30");
   return cap;
 }
 

@@ -14,6 +14,9 @@ namespace attnlab {
 // Model-width, one token per row: q is L × H·hd, k and v L × G·hd; head h in columns [h·hd, (h+1)·hd).
 struct LayerQKV {
   Matrix q, k, v;
+  // With a QK-norm (qwen3, gemma3, olmo2): q and k as projected, before the norm (qk_norm.hpp shows both
+  // sides); empty otherwise.
+  Matrix q_raw, k_raw;
 };
 
 struct ForwardPass {

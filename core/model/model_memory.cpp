@@ -36,6 +36,8 @@ Parts parts(const Model& m, Index length, Index threads, bool layer_trace) {
   // × 256 keys three times over. No L × L matrix.
   const double attention = 4 * L * (4 * d(c.head_dim) + 12) + d(threads) * 3 * 4 * 128 * 256;
   p.kept = d(c.layers) * 4 * L * (Q + 2 * KV);
+  // A QK-norm's input is kept too (qk_norm.hpp): q and k once more.
+  if (!m.layers.empty() && !m.layers.front().q_norm.empty()) p.kept += d(c.layers) * 4 * L * (Q + KV);
   // A block's activations, one token a row: the residual stream and its norms, the projections and
   // their outputs, the MLP's two wide matrices (gpt2's c_attn output is 3E, inside 8E).
   const double working = 4 * L * (8 * E + 2 * Q + 2 * KV + 2 * M);

@@ -34,8 +34,10 @@ void check_dumps(const TinySpec& spec, const std::string& what, const std::vecto
   for (long l = 0; l < spec.layers; ++l) {
     CAPTURE(l);
     const fs::path out = work / ("layer" + std::to_string(l));
-    std::vector<std::string> args{"compute", "--model", (work / "model").string(), "--token-ids", join_ids(kIds),
-                                  "--layer", std::to_string(l), "--backend", "cpu", "--dump", out.string()};
+    std::vector<std::string> args{"compute",         "--model",      (work / "model").string(),
+                                  "--token-ids",     join_ids(kIds), "--layer",
+                                  std::to_string(l), "--backend",    "cpu",
+                                  "--dump",          out.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     const RunResult r = run_attnlab(args);
     INFO(r.err);
@@ -61,6 +63,21 @@ void check_dumps(const TinySpec& spec, const std::string& what, const std::vecto
     // The soft-cap is a stage of its own, as the lab's --softcap makes it: capped.npy, only with a cap.
     CHECK(fs::exists(out / "capped.npy") == layer.softcap.has_value());
     if (layer.softcap) check_stack(out / "capped.npy", capped, 1e-4);
+    // QK-norm's two sides, per head, where the layer has one (before RoPE: q.npy and k.npy are after it).
+    const bool qk_norm = !layer.q_before_norm.empty();
+    for (const char* name : {"q_before_norm.npy", "q_after_norm.npy", "k_before_norm.npy", "k_after_norm.npy"})
+      CHECK_MESSAGE(fs::exists(out / name) == qk_norm, name);
+    if (qk_norm) {
+      const auto heads = [&](const Rows& x, long count) {
+        std::vector<Rows> split;
+        for (long h = 0; h < count; ++h) split.push_back(head_of(x, h, hd));
+        return split;
+      };
+      check_stack(out / "q_before_norm.npy", heads(layer.q_before_norm, H), 1e-4);
+      check_stack(out / "q_after_norm.npy", heads(layer.q_after_norm, H), 1e-4);
+      check_stack(out / "k_before_norm.npy", heads(layer.k_before_norm, G), 1e-4);
+      check_stack(out / "k_after_norm.npy", heads(layer.k_after_norm, G), 1e-4);
+    }
     check_next_tokens(out / "next.csv", ref.logits);
   }
 }
@@ -139,19 +156,16 @@ TEST_SUITE("cli/families") {
   }
 
   TEST_CASE("gemma2: every layer's dumps, sliding and global, the soft-capped scores as capped.npy") {
-    TinySpec s;
-    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
-    s.layers = 3, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
-    s.final_softcap = 2, s.dtype = DT::bf16;
+    TinySpec s = tiny_gemma2();
+    s.dtype = DT::bf16;
     check_dumps(s, "gemma2");
     s.attn_softcap.reset(), s.final_softcap.reset(), s.dtype = DT::f32;
     check_dumps(s, "gemma2 with null soft-caps: no capped stage");
   }
 
   TEST_CASE("gemma2: --softcap replaces the model's own cap, as --mask and --scale replace theirs") {
-    TinySpec s;
-    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
-    s.layers = 2, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    TinySpec s = tiny_gemma2();
+    s.layers = 2, s.final_softcap.reset();
     const TempDir work;
     write_tiny_model(make_tiny_model(s), work / "model");
     const RunResult r = run_attnlab({"compute", "--model", (work / "model").string(), "--token-ids", join_ids(kIds),
@@ -166,9 +180,8 @@ TEST_SUITE("cli/families") {
   }
 
   TEST_CASE("gemma2: export's title names the model's soft-cap, and --stage capped draws it") {
-    TinySpec s;
-    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
-    s.layers = 2, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+    TinySpec s = tiny_gemma2();
+    s.layers = 2, s.final_softcap.reset();
     const TempDir work;
     write_tiny_model(make_tiny_model(s), work / "model");
     for (const char* stage : {"capped", "weights"}) {
@@ -185,9 +198,8 @@ TEST_SUITE("cli/families") {
   }
 
   TEST_CASE("gemma2's refusals: bad soft-caps, a null sliding_window, bidirectional attention, a missing norm") {
-    TinySpec s;
-    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
-    s.tied = true, s.window = 3, s.attn_softcap = 50;
+    TinySpec s = tiny_gemma2();
+    s.layers = 2, s.attn_softcap = 50;
     nlohmann::ordered_json c = tiny_config(s);
     c["attn_logit_softcapping"] = -1;
     check_config_refused(s, c.dump(), {"config.json", "attn_logit_softcapping is -1, not a number > 0"});
@@ -204,11 +216,12 @@ TEST_SUITE("cli/families") {
     c.erase("use_bidirectional_attention"), c["layer_types"] = {"sliding_attention"};
     check_config_refused(s, c.dump(), {"config.json", "layer_types is not a list of 2"});
     TinyModel m = make_tiny_model(s);
-    std::erase_if(m.tensors, [](const auto& t) { return t.first == "model.layers.1.pre_feedforward_layernorm.weight"; });
+    std::erase_if(m.tensors,
+                  [](const auto& t) { return t.first == "model.layers.1.pre_feedforward_layernorm.weight"; });
     const TempDir work;
     write_tiny_model(m, work / "model");
-    check_refused({"compute", "--model", (work / "model").string(), "--token-ids", "1,2", "--backend", "cpu",
-                   "--dump", (work / "out").string()},
+    check_refused({"compute", "--model", (work / "model").string(), "--token-ids", "1,2", "--backend", "cpu", "--dump",
+                   (work / "out").string()},
                   {"model.layers.1.pre_feedforward_layernorm.weight"});
     CHECK_FALSE(fs::exists(work / "out"));
   }

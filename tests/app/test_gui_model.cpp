@@ -18,6 +18,7 @@
 #include "core/colormap/colormap.hpp"
 #include "core/io/npy.hpp"
 #include "tests/cli_run.hpp"
+#include "tests/model/reference_families.hpp"
 #include "tests/model/tiny_models.hpp"
 #include "tests/window_capture.hpp"
 
@@ -275,10 +276,8 @@ TEST_SUITE("app/model") {
 
   TEST_CASE("Gemma 2's own soft-cap: the capped stage and its weights in the window; C's cap replaces it") {
     cli_test::TempDir dir;
-    model_test::TinySpec gemma;
-    gemma.model_type = "gemma2", gemma.hidden = 32, gemma.heads = 4, gemma.kv_heads = 2, gemma.head_dim = 8;
-    gemma.intermediate = 40, gemma.tied = true, gemma.window = 3, gemma.query_pre_attn_scalar = 12;
-    gemma.attn_softcap = 1.5;
+    model_test::TinySpec gemma = model_test::tiny_gemma2();
+    gemma.layers = 2, gemma.final_softcap.reset();
     gui::AppState app;
     start_on(app, tiny_folder(dir, "gemma2", gemma), "abcdefabcdef");
     REQUIRE(app.error.empty());
@@ -305,5 +304,52 @@ TEST_SUITE("app/model") {
     REQUIRE(app.problem().softcap);
     CHECK(*app.problem().softcap == doctest::Approx(0.5));
     CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 0, 0.5)) < 1e-5);
+  }
+
+  TEST_CASE("QK-norm in the stepper: the query's q and the key's k before and after the norm, the reference's") {
+    cli_test::TempDir dir;
+    model_test::TinySpec qwen;
+    qwen.model_type = "qwen3", qwen.hidden = 32, qwen.heads = 4, qwen.kv_heads = 2, qwen.head_dim = 6;
+    qwen.intermediate = 40;
+    const std::string text = "abcdefabcdef";
+    gui::AppState app;
+    const std::string folder = tiny_folder(dir, "qwen3", qwen);
+    start_on(app, folder, text);
+    REQUIRE(app.error.empty());
+    const ModelRun* run = app.model.of(app.applied);
+    REQUIRE(run);
+    // The reference of the same tiny model (tiny_folder's vocabulary and positions), on the window's tokens.
+    qwen.vocab = run->model.config.vocab, qwen.positions = 128;
+    const std::vector<long> ids(run->tokens.ids.begin(), run->tokens.ids.end());
+    const model_test::RefForward ref = model_test::reference_family_forward(model_test::make_tiny_model(qwen), ids);
+    const Index layer = 1, head = 3, query = 7, key = 4, g = 1, hd = 6;
+    const auto lines = gui::qk_norm_lines(*run, layer, head, query, key, "e");
+    REQUIRE(lines.size() == 2);
+    // "QK-norm, before RoPE: q", "before", hd numbers, "rms …", "→ after", hd numbers, "rms …"
+    const auto check = [&](const std::vector<std::string>& line, std::size_t first, const model_test::Rows& before,
+                           const model_test::Rows& after, Index row, Index h) {
+      REQUIRE(line.size() == first + 2 * static_cast<std::size_t>(hd) + 4);
+      CHECK(line[first] == "before");
+      CHECK(line[first + static_cast<std::size_t>(hd) + 2] == "→ after");
+      for (Index d = 0; d < hd; ++d) {
+        const double b = before[static_cast<std::size_t>(row)][static_cast<std::size_t>(h * hd + d)];
+        const double a = after[static_cast<std::size_t>(row)][static_cast<std::size_t>(h * hd + d)];
+        CHECK(std::stod(line[first + 1 + static_cast<std::size_t>(d)]) == doctest::Approx(b).epsilon(6e-3).scale(1e-3));
+        CHECK(std::stod(line[first + static_cast<std::size_t>(hd) + 3 + static_cast<std::size_t>(d)]) ==
+              doctest::Approx(a).epsilon(6e-3).scale(1e-3));
+      }
+    };
+    const auto& l = ref.layers[static_cast<std::size_t>(layer)];
+    CHECK(lines[0][0] == "QK-norm, before RoPE: q");
+    check(lines[0], 1, l.q_before_norm, l.q_after_norm, query, head);
+    CHECK(lines[1][0] == "k(e)");
+    check(lines[1], 1, l.k_before_norm, l.k_after_norm, key, g);
+    // A family without one: nothing to show.
+    model_test::TinySpec llama;
+    llama.model_type = "llama", llama.hidden = 32, llama.heads = 4, llama.kv_heads = 2, llama.intermediate = 40;
+    gui::AppState plain;
+    start_on(plain, tiny_folder(dir, "llama", llama), text);
+    REQUIRE(plain.error.empty());
+    CHECK(gui::qk_norm_lines(*plain.model.of(plain.applied), 0, 0, 3, 2, "c").empty());
   }
 }

@@ -112,7 +112,7 @@ TEST_SUITE("cli/models") {
     REQUIRE(json.status == 0);
     const nlohmann::json want = nlohmann::json::parse(R"J([
       {"repo_id": "google-bert/bert-base-uncased", "revision": "main", "model_type": "bert", "supported": false,
-       "why": "model_type 'bert' is not supported (supported: gpt2, llama, mistral, qwen2, qwen3, gemma, gemma3_text, olmo2, gpt_neox, phi3, smollm3)"},
+       "why": "model_type 'bert' is not supported (supported: gpt2, llama, mistral, qwen2, qwen3, gemma, gemma2, gemma3_text, olmo2, gpt_neox, phi3, smollm3)"},
       {"repo_id": "org/bare", "revision": "refs/pr/1", "model_type": null, "supported": false,
        "why": "no config.json in the cache"},
       {"repo_id": "org/pinned", "revision": ")J" + commit_b +

@@ -177,7 +177,8 @@ inline RefForward reference_family_forward(const TinyModel& m, const std::vector
     if (!c.contains(key)) return gemma2 ? std::optional(fallback) : std::nullopt;
     return c[key].is_null() ? std::nullopt : std::optional(c[key].get<double>());
   };
-  const std::optional<double> attn_cap = cap("attn_logit_softcapping", 50), final_cap = cap("final_logit_softcapping", 30);
+  const std::optional<double> attn_cap = cap("attn_logit_softcapping", 50),
+                              final_cap = cap("final_logit_softcapping", 30);
   const auto opt = [&](const std::string& name) { return m.has(name) ? &m.at(name) : nullptr; };
 
   Rows x(L, std::vector<double>(static_cast<std::size_t>(E)));
@@ -219,9 +220,9 @@ inline RefForward reference_family_forward(const TinyModel& m, const std::vector
     Rows attn = linear(o, m.at(h + "self_attn.o_proj.weight"), opt(h + "self_attn.o_proj.bias"), false);
     if (sandwich || type == "olmo2") attn = rms(attn, m.at(h + "post_attention_layernorm.weight"), eps, offset);
     add(x, attn);
-    const Rows n = type == "olmo2"  ? x
-                   : sandwich       ? rms(x, m.at(h + "pre_feedforward_layernorm.weight"), eps, offset)
-                                    : rms(x, m.at(h + "post_attention_layernorm.weight"), eps, offset);
+    const Rows n = type == "olmo2" ? x
+                   : sandwich      ? rms(x, m.at(h + "pre_feedforward_layernorm.weight"), eps, offset)
+                                   : rms(x, m.at(h + "post_attention_layernorm.weight"), eps, offset);
     Rows gate, up;
     if (type == "phi3") {
       const Rows both = linear(n, m.at(h + "mlp.gate_up_proj.weight"), nullptr, false);

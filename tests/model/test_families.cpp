@@ -4,10 +4,11 @@
 #include <doctest/doctest.h>
 
 #include "core/model/forward.hpp"
+#include "core/model/qk_norm.hpp"
 #include "core/model/rope.hpp"
 #include "tests/cli_run.hpp"
-#include "tests/model/worst_error.hpp"
 #include "tests/model/reference_families.hpp"
+#include "tests/model/worst_error.hpp"
 
 using namespace attnlab;
 using namespace model_test;
@@ -21,6 +22,35 @@ double worst_of(const Matrix& got, const Rows& want) {
 }
 
 const std::vector<long> kIds{3, 17, 0, 40, 9, 9, 22, 5, 31, 12, 3, 17};
+
+// Layer ℓ's QK-norm as the lab shows it (qk_norm.hpp), each head of q and k before and after the
+// norm, against the reference's; nothing for a layer without one.
+void check_qk_norm(const Model& model, const ForwardPass& pass, Index l, const RefLayer& ref) {
+  const QKNormStages stages = qk_norm_stages(model, pass, l);
+  CHECK(has_qk_norm(model, l) == !ref.q_before_norm.empty());
+  if (ref.q_before_norm.empty()) {
+    CHECK(stages.q_before.empty());
+    return;
+  }
+  const ModelConfig& c = model.config;
+  const auto joined = [](const std::vector<Matrix>& heads) {
+    Matrix all(heads.front().rows(), heads.front().cols() * static_cast<Index>(heads.size()));
+    for (std::size_t h = 0; h < heads.size(); ++h)
+      all.middleCols(static_cast<Index>(h) * heads[h].cols(), heads[h].cols()) = heads[h];
+    return all;
+  };
+  REQUIRE(stages.q_before.size() == static_cast<std::size_t>(c.heads));
+  REQUIRE(stages.k_after.size() == static_cast<std::size_t>(c.kv_heads));
+  CHECK_MESSAGE(worst_of(joined(stages.q_before), ref.q_before_norm) <= 1, "q before the norm");
+  CHECK_MESSAGE(worst_of(joined(stages.q_after), ref.q_after_norm) <= 1, "q after the norm");
+  CHECK_MESSAGE(worst_of(joined(stages.k_before), ref.k_before_norm) <= 1, "k before the norm");
+  CHECK_MESSAGE(worst_of(joined(stages.k_after), ref.k_after_norm) <= 1, "k after the norm");
+  // One token's row, as the window's stepper shows it: the same numbers.
+  const Index last = pass.layers[static_cast<std::size_t>(l)].q.rows() - 1;
+  const NormedRow row = qk_norm_row(model, pass, l, QKSide::key, c.kv_heads - 1, last);
+  CHECK(row.before == stages.k_before.back().row(last));
+  CHECK(row.after == stages.k_after.back().row(last));
+}
 
 // Writes the tiny model, loads it, and compares both forward passes: everything kept, every layer.
 void check_family(TinySpec spec, const std::string& what, const std::vector<long>& ids = kIds) {
@@ -40,6 +70,7 @@ void check_family(TinySpec spec, const std::string& what, const std::vector<long
       CHECK_MESSAGE(worst_of(pass.layers[l].q, ref.layers[l].q) <= 1, "Q");
       CHECK_MESSAGE(worst_of(pass.layers[l].k, ref.layers[l].k) <= 1, "K");
       CHECK_MESSAGE(worst_of(pass.layers[l].v, ref.layers[l].v) <= 1, "V");
+      check_qk_norm(model, pass, static_cast<Index>(l), ref.layers[l]);
     }
     const Matrix logits = pass.logits.transpose();
     CHECK_MESSAGE(worst_of(logits, Rows{ref.logits}) <= 1, "logits");
@@ -115,10 +146,8 @@ TEST_SUITE("model/families") {
   }
 
   TEST_CASE("gemma2: sandwich norms, soft-capped scores and logits, query_pre_attn_scalar, the even layers slide") {
-    TinySpec s;
-    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
-    s.layers = 3, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
-    s.final_softcap = 2, s.dtype = DT::bf16;
+    TinySpec s = tiny_gemma2();
+    s.dtype = DT::bf16;
     check_family(s, "gemma2 even layers slide");
     s.layer_types = {"full_attention", "sliding_attention", "sliding_attention"}, s.final_softcap.reset();
     s.tied = false, s.dtype = DT::f16;
@@ -126,10 +155,7 @@ TEST_SUITE("model/families") {
   }
 
   TEST_CASE("gemma2's soft-caps change the pass here: the reference without either is far from it") {
-    TinySpec s;
-    s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
-    s.layers = 3, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
-    s.final_softcap = 2;
+    const TinySpec s = tiny_gemma2();
     const cli_test::TempDir dir;
     const TinyModel tiny = make_tiny_model(s);
     write_tiny_model(tiny, dir.path());
@@ -182,7 +208,8 @@ TEST_SUITE("model/families") {
     CHECK(rope_inv_freq(linear, 4, true)[1] == doctest::Approx(std::pow(1e4, -2.0 / 256)));
     CHECK_FALSE(c.attn_logit_softcap);
     CHECK_FALSE(c.final_logit_softcap);
-    const ModelConfig capped = parse(R"({"model_type": "gemma3_text", "attn_logit_softcapping": 20, )" + base.substr(1) + "}");
+    const ModelConfig capped =
+        parse(R"({"model_type": "gemma3_text", "attn_logit_softcapping": 20, )" + base.substr(1) + "}");
     CHECK(*capped.attn_logit_softcap == 20);
     CHECK(*attention_shape(capped, 5).softcap == 20);
   }

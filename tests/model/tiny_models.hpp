@@ -131,6 +131,16 @@ inline nlohmann::ordered_json tiny_config(const TinySpec& s) {
   return c;
 }
 
+// A tiny Gemma 2: 3 layers (0 and 2 slide over 3 keys), 4 query heads over 2 KV heads of 8, scores ·
+// 12^−½ capped at 1.5, logits capped at 2: small enough that both caps change the pass.
+inline TinySpec tiny_gemma2() {
+  TinySpec s;
+  s.model_type = "gemma2", s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.head_dim = 8, s.intermediate = 40;
+  s.layers = 3, s.tied = true, s.window = 3, s.query_pre_attn_scalar = 12, s.attn_softcap = 1.5;
+  s.final_softcap = 2;
+  return s;
+}
+
 // Random weights of the architecture's names and shapes, rounded to the spec's dtype.
 inline TinyModel make_tiny_model(const TinySpec& s, std::uint64_t seed = 1) {
   TinyModel m{s, tiny_config(s), {}};

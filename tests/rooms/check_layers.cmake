@@ -21,7 +21,7 @@ set(gui_layers
 set(cli_layers
   "command cli_input cli_hub"
   "cli_backend cli_window"
-  "cli_gui cli_compute cli_bench cli_export cli_heads cli_sweep cli_examples cli_tokens cli_models"
+  "cli_gui cli_compute cli_bench cli_export cli_heads cli_generate cli_sweep cli_examples cli_tokens cli_models"
   "main")
 
 set(failures "")

@@ -22,8 +22,7 @@ bool draw_download(AppState& app) {
   // its percentage only (a long label would be cut off in a narrow panel).
   const std::string line = p.line.empty() ? "Looking for " + m.folder + " in the Hugging Face cache and on the Hub …"
                                           : "Downloading " + m.folder + " from the Hub: " + p.line;
-  wrapped_text("heatmap.download", line);
-  audit_text("heatmap.download", line, 0, 0);  // the words, for the tests; wrapped_text has checked the room
+  wrapped_text("heatmap.download", line);  // its words go to the layout audit, for the tests
   if (ImGui::Button("Cancel download")) act(app, Action::cancel_download);
   audit_item("heatmap.cancel");
   ImGui::SameLine();

@@ -6,8 +6,8 @@
 # desktop from web in its platform files only; core includes nothing the web build supplies.
 
 set(gui_layers
-  "platform platform_gl platform_desktop platform_web layout layout_audit"
-  "widgets plot style heatmap_image labels background_job"
+  "platform platform_gl platform_desktop platform_web wheel layout layout_audit style"
+  "widgets plot heatmap_image labels background_job"
   "settings"
   "settings_file model_source"
   "problem_builder export score_job"
@@ -19,7 +19,7 @@ set(gui_layers
   "frame"
   "window")
 set(cli_layers
-  "command cli_input cli_hub"
+  "command cli_input cli_hub suggest"
   "cli_backend cli_window"
   "cli_gui cli_compute cli_bench cli_export cli_heads cli_generate cli_sweep cli_examples cli_tokens cli_models"
   "main")

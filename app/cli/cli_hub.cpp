@@ -64,11 +64,7 @@ void resolve_hub_model(ModelInputOptions& input, const HubCliOptions& hub, bool 
     if (!hub.revision.empty()) throw InputError("--revision applies to a Hub model: give --model ID");
     return;
   }
-  std::error_code error;
-  // An existing folder always wins; so does what is written as a path (/…, ./…, ../…, ~…), whose
-  // loader then says that it does not exist.
-  const char first = input.model.front();
-  if (std::filesystem::is_directory(input.model, error) || first == '/' || first == '.' || first == '~') {
+  if (names_folder(input.model)) {
     if (!hub.revision.empty())
       throw InputError("--revision applies to a Hub model id, and --model " + excerpt(input.model, 200) +
                        " is a folder");

@@ -89,8 +89,7 @@ std::optional<std::string> picked_file(const std::string&) {
 }
 
 bool is_hub_model(const std::string& source) {
-  std::error_code error;
-  return !std::filesystem::is_directory(source, error) && parse_repo_id(source).has_value();
+  return !names_folder(source) && parse_repo_id(source).has_value();
 }
 
 std::string model_folder(const std::string& source, const std::function<void(const DownloadProgress&)>& progress,

@@ -252,8 +252,7 @@ std::optional<std::string> picked_file(const std::string& slot) {
 }
 
 bool is_hub_model(const std::string& source) {
-  std::error_code error;
-  return !std::filesystem::is_directory(source, error) && parse_repo_id(source).has_value();
+  return !names_folder(source) && parse_repo_id(source).has_value();
 }
 
 // The page has one thread: each frame asks how the browser's download is going.

@@ -1,5 +1,7 @@
 #include "core/hub/repo_id.hpp"
 
+#include <filesystem>
+
 #include "core/base/quote.hpp"
 #include "core/base/matrix.hpp"
 
@@ -70,6 +72,12 @@ void check_revision(std::string_view revision) {
     if (end == std::string_view::npos) break;
     start = end + 1;
   }
+}
+
+bool names_folder(const std::string& source) {
+  std::error_code error;
+  const char first = source.empty() ? '\0' : source.front();
+  return std::filesystem::is_directory(source, error) || first == '/' || first == '.' || first == '~';
 }
 
 }  // namespace attnlab

@@ -21,6 +21,11 @@ struct RepoId {
 // validate_repo_id, in ASCII). Anything else: nothing.
 std::optional<RepoId> parse_repo_id(std::string_view text);
 
+// Whether --model's `source` names a folder (hub.md): one that exists, which always wins over a Hub id of
+// the same name, or anything written as a path (/…, ./…, ../…, ~…), whose loader then says that it does
+// not exist. Anything else is a Hub id or neither (parse_repo_id).
+bool names_folder(const std::string& source);
+
 // The repo of a cache folder name, models--ORG--NAME → ORG/NAME; nothing for any other name.
 std::optional<RepoId> repo_of_folder_name(std::string_view folder);
 

@@ -43,8 +43,10 @@ Matrix causal_attention(const Matrix& q, const Matrix& k, const Matrix& v, const
   if (first > 0 && s.window && rows > 1)
     throw std::logic_error("causal_attention: a window with rows from " + std::to_string(first) + " on");
   Problem head;
-  if (first == 0 && s.window) head.mask = parse_mask("window:" + std::to_string(*s.window));
-  else head.mask.kind = first == 0 ? MaskSpec::Kind::causal : MaskSpec::Kind::causal_bottom_right;
+  head.mask.kind = first > 0                 ? MaskSpec::Kind::causal_bottom_right
+                   : s.window.has_value() ? MaskSpec::Kind::window
+                                          : MaskSpec::Kind::causal;
+  head.mask.param = first == 0 ? s.window.value_or(0) : 0;
   head.scale = ScaleSpec{ScaleSpec::Kind::value, s.scale};
   head.softcap = s.softcap;
   CpuBackend backend;

@@ -59,6 +59,22 @@ void check_next(const nlohmann::json& list, const std::vector<double>& want) {
 }
 
 // The probability the binary's list gives `id`; absent from the top ten, the tenth's (a bound above).
+// compute --ablate LIST --json on a tiny model of `spec`: next_before and next_after equal the float64
+// reference's without and with the knock-out of `heads`, and "next" is not printed beside them.
+void check_ablated_next(const TinySpec& spec, const std::vector<long>& ids, const std::string& list,
+                        const std::vector<std::pair<long, long>>& heads, bool mean) {
+  CAPTURE(spec.model_type);
+  CAPTURE(mean);
+  const TempDir dir;
+  const TinyModel tiny = make_tiny_model(spec, 11);
+  write_tiny_model(tiny, dir.path());
+  const nlohmann::json out = compute_json(dir.path(), ids, {"--ablate", list, "--ablation", mean ? "mean" : "zero"});
+  check_next(out["next_before"], probabilities(reference_any(tiny, ids).logits));
+  check_next(out["next_after"], probabilities(reference_any(tiny, ids, RefAblation{heads, mean}).logits));
+  CHECK_FALSE(out.contains("next"));
+  CHECK(out["next_before"] != out["next_after"]);
+}
+
 double listed_or_bound(const nlohmann::json& list, long id) {
   for (const auto& entry : list)
     if (entry["id"].get<long>() == id) return entry["probability"].get<double>();
@@ -82,20 +98,7 @@ TEST_SUITE("cli/ablation") {
     TinySpec llama;
     llama.model_type = "llama", llama.kv_heads = 2;
     for (const TinySpec& spec : {TinySpec{}, llama})
-      for (const bool mean : {false, true}) {
-        CAPTURE(spec.model_type);
-        CAPTURE(mean);
-        const TempDir dir;
-        const TinyModel tiny = make_tiny_model(spec, 11);
-        write_tiny_model(tiny, dir.path());
-        const nlohmann::json out =
-            compute_json(dir.path(), ids, {"--ablate", "1.3,0.1", "--ablation", mean ? "mean" : "zero"});
-        check_next(out["next_before"], probabilities(reference_forward(tiny, ids).logits));
-        check_next(out["next_after"],
-                   probabilities(reference_forward(tiny, ids, RefAblation{{{1, 3}, {0, 1}}, mean}).logits));
-        CHECK_FALSE(out.contains("next"));
-        CHECK(out["next_before"] != out["next_after"]);
-      }
+      for (const bool mean : {false, true}) check_ablated_next(spec, ids, "1.3,0.1", {{1, 3}, {0, 1}}, mean);
   }
 
   TEST_CASE("compute --ablate --json in every newer family: next_after equals the float64 reference") {
@@ -115,19 +118,7 @@ TEST_SUITE("cli/ablation") {
       specs.push_back(s);
     }
     for (const TinySpec& spec : specs)
-      for (const bool mean : {false, true}) {
-        CAPTURE(spec.model_type);
-        CAPTURE(mean);
-        const TempDir dir;
-        const TinyModel tiny = make_tiny_model(spec, 11);
-        write_tiny_model(tiny, dir.path());
-        const nlohmann::json out =
-            compute_json(dir.path(), ids, {"--ablate", "1.1,0.0", "--ablation", mean ? "mean" : "zero"});
-        check_next(out["next_before"], probabilities(reference_any(tiny, ids).logits));
-        check_next(out["next_after"],
-                   probabilities(reference_any(tiny, ids, RefAblation{{{1, 1}, {0, 0}}, mean}).logits));
-        CHECK(out["next_before"] != out["next_after"]);
-      }
+      for (const bool mean : {false, true}) check_ablated_next(spec, ids, "1.1,0.0", {{1, 1}, {0, 0}}, mean);
   }
 
   TEST_CASE("the shipped model: the induction heads copy; without them the copy fails, one alone matters little") {

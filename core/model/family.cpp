@@ -32,4 +32,11 @@ void load_family(Model& m, WeightLoader& load, const ModelProgress& progress) {
   }
 }
 
+Index even_head_dim(const ConfigFields& f, const ModelConfig& c, const char* hidden_key, const char* heads_key) {
+  if (c.hidden % c.heads != 0)
+    throw InputError(f.name() + ": " + hidden_key + " " + std::to_string(c.hidden) + " is not a multiple of " +
+                     heads_key + " " + std::to_string(c.heads));
+  return c.hidden / c.heads;
+}
+
 }  // namespace attnlab

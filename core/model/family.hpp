@@ -10,6 +10,9 @@ namespace attnlab {
 void read_family_config(const ConfigFields& f, ModelConfig& c);
 // The walk over the family's weights.
 void load_family(Model& m, WeightLoader& load, const ModelProgress& progress);
+// c.hidden / c.heads for a family whose heads split the width evenly; an InputError naming the
+// config's two keys when they do not.
+Index even_head_dim(const ConfigFields& f, const ModelConfig& c, const char* hidden_key, const char* heads_key);
 
 void read_gpt2_config(const ConfigFields& f, ModelConfig& c);
 void load_gpt2(Model& m, WeightLoader& load, const ModelProgress& progress);

@@ -9,10 +9,7 @@ void read_gpt2_config(const ConfigFields& f, ModelConfig& c) {
   c.hidden = f.count("n_embd", limits::model_width);
   c.layers = f.count("n_layer", limits::layers);
   c.heads = c.kv_heads = f.count("n_head", limits::heads);
-  if (c.hidden % c.heads != 0)
-    throw InputError(f.name() + ": n_embd " + std::to_string(c.hidden) + " is not a multiple of n_head " +
-                     std::to_string(c.heads));
-  c.head_dim = c.hidden / c.heads;
+  c.head_dim = even_head_dim(f, c, "n_embd", "n_head");
   c.intermediate = f.count_or("n_inner", 4 * c.hidden, limits::model_width);
   if (!limits::model_width.contains(c.intermediate))
     throw InputError(

@@ -13,10 +13,7 @@ void read_gpt_neox_config(const ConfigFields& f, ModelConfig& c) {
   c.hidden = f.count("hidden_size", limits::model_width);
   c.layers = f.count("num_hidden_layers", limits::layers);
   c.heads = c.kv_heads = f.count("num_attention_heads", limits::heads);
-  if (c.hidden % c.heads != 0)
-    throw InputError(f.name() + ": hidden_size " + std::to_string(c.hidden) + " is not a multiple of num_attention_heads " +
-                     std::to_string(c.heads));
-  c.head_dim = c.hidden / c.heads;
+  c.head_dim = even_head_dim(f, c, "hidden_size", "num_attention_heads");
   c.intermediate = f.count("intermediate_size", limits::model_width);
   c.positions = f.count("max_position_embeddings", limits::size);
   c.norm_eps = f.positive("layer_norm_eps", 1e-5);

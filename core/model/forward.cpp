@@ -191,6 +191,15 @@ void forward_step(const Model& model, ForwardPass& pass, std::int64_t id, const 
   run_layers(model, embed(model, {id}, offset), 0, offset, options, {}, pass);
 }
 
+void drop_last_tokens(ForwardPass& pass, Index length) {
+  const auto cut = [length](Matrix& m) {
+    if (m.rows() > length) m.conservativeResize(length, Eigen::NoChange);
+  };
+  for (LayerQKV& layer : pass.layers)
+    for (Matrix* m : {&layer.q, &layer.k, &layer.v, &layer.q_raw, &layer.k_raw}) cut(*m);
+  for (Matrix& input : pass.inputs) cut(input);
+}
+
 ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const Ablation& ablation,
                             const ModelProgress& progress) {
   if (ablation.empty()) return before;

@@ -54,6 +54,11 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
 // position when a token joins (the mean is over all of them): such a pass cannot be extended
 // (logic_error), run forward again.
 void forward_step(const Model& model, ForwardPass& pass, std::int64_t id, const ForwardOptions& options = {});
+// The pass as it was over its first `length` tokens, but for the logits (the caller keeps those of
+// each step: they cannot be recomputed from the rows): every layer's q, k, v (and before a QK-norm)
+// and kept inputs lose their later rows. Earlier rows never depend on later ones (a causal model),
+// so this is a KV cache's undo. A mean knock-out's pass is not of this kind: run forward again.
+void drop_last_tokens(ForwardPass& pass, Index length);
 // `before` (a pass that kept its inputs) with `ablation`: the layers below its first knocked-out
 // head are taken as they are, the rest computed again from that layer's input. Keeps its inputs.
 ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const Ablation& ablation,

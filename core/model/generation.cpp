@@ -30,10 +30,8 @@ TokenDraw Generation::step(Index shown) {
   earlier_logits_.push_back(pass_.logits);
   ids_.push_back(draw.id);
   // A mean knock-out's mean is over every position, so a new one changes them all: no cache then.
-  if (mean_ablation())
-    pass_ = forward(*model_, ids_, {}, options_);
-  else
-    forward_step(*model_, pass_, draw.id, options_);
+  if (mean_ablation()) pass_ = forward(*model_, ids_, {}, options_);
+  else forward_step(*model_, pass_, draw.id, options_);
   return draw;
 }
 
@@ -47,9 +45,7 @@ bool Generation::undo() {
     return true;
   }
   // Every row before the last is as it was before that token came: the cache just forgets its row.
-  const Index length = static_cast<Index>(ids_.size());
-  for (LayerQKV& layer : pass_.layers)
-    for (Matrix* m : {&layer.q, &layer.k, &layer.v}) m->conservativeResize(length, Eigen::NoChange);
+  drop_last_tokens(pass_, static_cast<Index>(ids_.size()));
   pass_.logits = std::move(kept_logits);
   return true;
 }

@@ -46,14 +46,16 @@ void check_cache(const TinySpec& spec, const std::string& what, std::size_t prom
     const ForwardPass full = forward(model, kIds, {}, options);
     for (Index l = 0; l < model.config.layers; ++l) {
       CAPTURE(l);
-      const LayerQKV &got = cached.layers[static_cast<std::size_t>(l)], &want = full.layers[static_cast<std::size_t>(l)];
+      const LayerQKV &got = cached.layers[static_cast<std::size_t>(l)],
+                     &want = full.layers[static_cast<std::size_t>(l)];
       CHECK_MESSAGE(worst_against(got.q, want.q) <= 1, "Q");
       CHECK_MESSAGE(worst_against(got.k, want.k) <= 1, "K");
       CHECK_MESSAGE(worst_against(got.v, want.v) <= 1, "V");
       for (Index h = 0; h < model.config.heads; ++h) {
         const AttentionShape shape = attention_shape(model.config, l);
-        CHECK_MESSAGE(worst_against(head_weights(got.q, got.k, shape, h, 0), head_weights(want.q, want.k, shape, h, 0)) <= 1,
-                      "weights of head " << h);
+        CHECK_MESSAGE(
+            worst_against(head_weights(got.q, got.k, shape, h, 0), head_weights(want.q, want.k, shape, h, 0)) <= 1,
+            "weights of head " << h);
       }
     }
     CHECK_MESSAGE(worst_against(Matrix(cached.logits.transpose()), Matrix(full.logits.transpose())) <= 1, "logits");
@@ -164,7 +166,8 @@ TEST_SUITE("model/generation") {
     // The first id whose first appearance is past the first token: generation must run up to it.
     std::size_t stop = 1;
     const auto seen_before = [&](std::size_t i) {
-      return std::find(greedy.begin(), greedy.begin() + static_cast<long>(i), greedy[i]) != greedy.begin() + static_cast<long>(i);
+      return std::find(greedy.begin(), greedy.begin() + static_cast<long>(i), greedy[i]) !=
+             greedy.begin() + static_cast<long>(i);
     };
     while (stop < greedy.size() && seen_before(stop)) ++stop;
     REQUIRE(stop < greedy.size());
@@ -184,27 +187,50 @@ TEST_SUITE("model/generation") {
   }
 
   TEST_CASE("Generation: undo takes the last token back, and the step after it draws it again") {
-    const cli_test::TempDir dir;
-    const TinyModel tiny = make_tiny_model(family("llama"));
-    write_tiny_model(tiny, dir.path());
-    const Model model = load_model(dir.path());
-    for (const char* mode : {"zero", "mean"}) {
-      CAPTURE(mode);
-      Generation g(model, {kIds.begin(), kIds.begin() + 4}, Sampling{1.0, 0, 1, 7}, parse_ablation("1.1", mode));
-      g.step();
-      const ForwardPass before = g.pass();
-      const std::int64_t second = g.step(5).id;
-      CHECK(g.ids().size() == 6);
-      CHECK(g.pass().layers[2].k.rows() == 6);
-      REQUIRE(g.undo());
-      CHECK(g.ids().size() == 5);
-      CHECK(worst_against(g.pass().layers[2].k, before.layers[2].k) <= 1);
-      CHECK(worst_against(Matrix(g.pass().logits.transpose()), Matrix(before.logits.transpose())) <= 1);
-      CHECK(g.step().id == second);
-      REQUIRE(g.undo());
-      REQUIRE(g.undo());
-      CHECK_FALSE(g.undo());
-      CHECK(g.ids().size() == 4);
+    // qwen3 keeps q and k before its QK-norm too: undo takes their rows back as well.
+    for (const char* name : {"llama", "qwen3"}) {
+      CAPTURE(name);
+      const cli_test::TempDir dir;
+      TinySpec spec = family(name);
+      spec.head_dim = 8;  // qwen3's config would say 128 without it
+      const TinyModel tiny = make_tiny_model(spec);
+      write_tiny_model(tiny, dir.path());
+      const Model model = load_model(dir.path());
+      for (const char* mode : {"zero", "mean"}) {
+        CAPTURE(mode);
+        Generation g(model, {kIds.begin(), kIds.begin() + 4}, Sampling{1.0, 0, 1, 7}, parse_ablation("1.1", mode));
+        g.step();
+        const ForwardPass before = g.pass();
+        const std::int64_t second = g.step(5).id;
+        CHECK(g.ids().size() == 6);
+        CHECK(g.pass().layers[2].k.rows() == 6);
+        REQUIRE(g.undo());
+        CHECK(g.ids().size() == 5);
+        CHECK(worst_against(g.pass().layers[2].k, before.layers[2].k) <= 1);
+        CHECK(worst_against(Matrix(g.pass().logits.transpose()), Matrix(before.logits.transpose())) <= 1);
+        for (Index l = 0; l < model.config.layers; ++l) {
+          const LayerQKV& layer = g.pass().layers[static_cast<std::size_t>(l)];
+          for (const Matrix* m : {&layer.q, &layer.v, &layer.q_raw, &layer.k_raw})
+            if (m->size() > 0) CHECK(m->rows() == 5);
+        }
+        CHECK(g.step().id == second);
+        // The cache after undo and a new step is the pass over those six tokens, before the norm too.
+        const ForwardPass full = forward(model, g.ids(), {}, {parse_ablation("1.1", mode)});
+        for (Index l = 0; l < model.config.layers; ++l) {
+          const LayerQKV &got = g.pass().layers[static_cast<std::size_t>(l)],
+                         &want = full.layers[static_cast<std::size_t>(l)];
+          CHECK(worst_against(got.q, want.q) <= 1);
+          CHECK(got.q_raw.size() == want.q_raw.size());
+          if (want.q_raw.size() > 0) {
+            CHECK(worst_against(got.q_raw, want.q_raw) <= 1);
+            CHECK(worst_against(got.k_raw, want.k_raw) <= 1);
+          }
+        }
+        REQUIRE(g.undo());
+        REQUIRE(g.undo());
+        CHECK_FALSE(g.undo());
+        CHECK(g.ids().size() == 4);
+      }
     }
   }
 
@@ -241,7 +267,7 @@ TEST_SUITE("model/generation") {
     CHECK(kept(0, 1) == std::set<std::int64_t>{0, 1, 2, 3, 4, 5});
     CHECK(kept(2, 1) == std::set<std::int64_t>{3, 1});
     CHECK(kept(3, 1) == std::set<std::int64_t>{3, 1, 2});  // of the tie 2 and 4, the lower id
-    CHECK(kept(0, 0.39) == std::set<std::int64_t>{3});  // the mass before 1 is 0.40, not below 0.39
+    CHECK(kept(0, 0.39) == std::set<std::int64_t>{3});     // the mass before 1 is 0.40, not below 0.39
     CHECK(kept(0, 0.41) == std::set<std::int64_t>{3, 1});
     CHECK(kept(0, 0.75) == std::set<std::int64_t>{3, 1, 2});
     CHECK(kept(0, 0.81) == std::set<std::int64_t>{3, 1, 2, 4});

@@ -33,6 +33,10 @@ window 1280 720 docs/head-scores.png --model assets/models/induction --text "$re
   --present
 window 1024 768 docs/knock-out.png --model assets/models/induction --text "$repeated" --query 27 --layer 1 \
   --ablate 1.0,1.1,1.2,1.3 --stage weights --actions heads
+# Generation: Shift+G continues the card's sentence, the generate tab shows the last step's candidates.
+window 1280 720 docs/generate.png --model assets/models/induction \
+  --text "When a word comes back, look at what came after it last time. When a word comes" --layer 1 --head 2 \
+  --stage weights --actions generation,generate-many,wait
 
 "$attnlab" export --example sentence --mask causal --stage weights --query 4 --out docs/export-weights.png
 "$attnlab" export --example sentence --mask causal --stage weights --query 4 --out docs/export-weights.svg

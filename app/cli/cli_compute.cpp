@@ -190,7 +190,7 @@ int run_compute(const InputOptions& input, const ComputeOptions& options) {
   // files are checked once read, when their sizes are known. A model runs once; its layer is the problem.
   if (const auto sizes = planned_sizes(input)) check_compute_memory(*sizes, options, precision);
   std::optional<ModelRun> run;
-  if (!input.model.empty()) run = run_model(input);
+  if (!input.model.empty()) run.emplace(run_model(input));
   if (run && !run->tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(*run).c_str());
   const Index layer = run ? model_layer(input, run->model.config) : 0;
   HeadsProblem problem = run ? model_layer_problem(input, *run, layer) : load_heads_problem(input);

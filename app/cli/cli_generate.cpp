@@ -24,13 +24,6 @@ struct GenerateOptions {
   bool json = false;
 };
 
-// A new token as text: the tokenizer's, or its id in brackets when the folder has none that can be used.
-std::string token_piece(const Tokenizer* tokenizer, std::int64_t id) {
-  if (tokenizer && id >= 0 && static_cast<std::size_t>(id) < tokenizer->vocab_size())
-    return tokenizer->token_text(static_cast<std::int32_t>(id));
-  return "[" + std::to_string(id) + "]";
-}
-
 int run_generate(InputOptions& input, const GenerateOptions& o, const HubCliOptions& hub) {
   check_sampling(o.sampling);  // every option checked before the model is read
   resolve_hub_model_input(input, hub);

@@ -81,6 +81,12 @@ bool dk_is_fixed(AppState& app) {
 
 namespace {
 
+// G and Shift+G: the tokens the next frames generate (app_generate.hpp), unless a run is under way.
+void ask_tokens(Generating& g, int count) {
+  if (g.running()) return;
+  g.wanted = g.asked = count, g.made = 0, g.cancel = false;
+}
+
 // The tabs D and H open, or close again to the stepper.
 void toggle_tab(AppState& app, AppState::Tab tab) {
   app.tab = app.tab == tab ? AppState::Tab::stepper : tab;
@@ -139,6 +145,7 @@ void act_on_window(AppState& app, Action action) {
     case Action::toggle_explorer: toggle_tab(app, AppState::Tab::explorer); break;
     case Action::toggle_heads: toggle_tab(app, AppState::Tab::heads); break;
     case Action::toggle_scores: toggle_tab(app, AppState::Tab::scores); break;
+    case Action::toggle_generation: toggle_tab(app, AppState::Tab::generate); break;
     case Action::toggle_help: app.help = !app.help; break;
     case Action::close_help: app.help = false; break;
     case Action::toggle_fullscreen: app.fullscreen = !app.fullscreen; break;
@@ -154,6 +161,9 @@ void act_on_window(AppState& app, Action action) {
     case Action::export_stage: export_shown(app, false); break;
     case Action::export_all: export_shown(app, true); break;
     case Action::cancel_download: app.model_load.cancel = true; break;
+    case Action::generate: ask_tokens(app.generating, 1); break;
+    case Action::generate_many: ask_tokens(app.generating, app.generating.count); break;
+    case Action::cancel_generation: app.generating.cancel = true; break;
     case Action::wait_progress: wait_for_model(app, true); break;
     case Action::wait_model: wait_for_model(app, false); break;
     default: break;
@@ -184,6 +194,10 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"previous-layer", Action::previous_layer},
                                                                 {"scores", Action::toggle_scores},
                                                                 {"knock-out", Action::toggle_knockout},
+                                                                {"generate", Action::generate},
+                                                                {"generate-many", Action::generate_many},
+                                                                {"cancel-generation", Action::cancel_generation},
+                                                                {"generation", Action::toggle_generation},
                                                                 {"mask", Action::next_mask},
                                                                 {"previous-mask", Action::previous_mask},
                                                                 {"help", Action::toggle_help},

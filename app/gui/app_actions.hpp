@@ -50,6 +50,10 @@ enum class Action {
   previous_layer,
   toggle_scores,     // the head dashboard's tab (a real model's)
   toggle_knockout,   // knock the selected head of a real model out, or bring it back
+  generate,          // one new token after a real model's sentence (app_generate.hpp runs it)
+  generate_many,     // the sampling panel's count of new tokens, until the model's end-of-text
+  cancel_generation,  // no new token after the one under way
+  toggle_generation,  // the generation tab (a real model's)
   cancel_download,  // the model source's Cancel button: a Hub download stops, the data shown stays
   wait,             // nothing: a frame for the layout to settle in a scripted run
   wait_progress,    // a scripted run: until a Hub download has brought part of the weights (or the load is done)

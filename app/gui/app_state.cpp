@@ -111,6 +111,8 @@ void start(AppState& app, std::unique_ptr<Backend> backend) {
 void apply(AppState& app) {
   apply_backend(app);
   Settings& s = app.settings;
+  // Ctrl+Z on a generated token drops its row from the cache instead of loading the sentence again.
+  if (s.source == Source::model && !app.model_loading()) take_back(app.generating, app.model, s);
   if (s.source == Source::model && !model_ready(app)) return;
   const Settings& old = app.applied;
   if (s.source == Source::model && old.source == Source::model && s.model_folder == old.model_folder &&

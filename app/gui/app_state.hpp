@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/gui/export.hpp"
+#include "app/gui/generation_job.hpp"
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/model_source.hpp"
 #include "app/gui/platform.hpp"
@@ -98,11 +99,13 @@ struct AppState {
   bool model_loading() const {
     return (model_load.worker.joinable() && !model_load.finished) || model_load.fetching;
   }
+  // G, Shift+G and Ctrl+Z on a loaded model's sentence (generation_job.hpp, app_generate.hpp).
+  Generating generating;
   bool scripted = false;  // a --frames run: background work is waited for, so pictures are complete
   // The right column's tabs: the stepper, and under it (or beside it, folded, when there is no
   // room below it) the output, the inputs (when they have no column of their own), the dk explorer,
-  // the heads and, for a real model, the head scores.
-  enum class Tab { stepper, output, inputs, explorer, heads, scores };
+  // the heads and, for a real model, the head scores and generation.
+  enum class Tab { stepper, output, inputs, explorer, heads, scores, generate };
   Tab tab = Tab::stepper;
   std::optional<Tab> tab_shown;  // what the tab bar showed last frame: a key's choice is made to show
   bool tabs_folded = false;      // the tabs share the stepper's panel (the layout's choice last frame)

@@ -10,6 +10,7 @@
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/panel_dashboard.hpp"
 #include "app/gui/panel_explorer.hpp"
+#include "app/gui/panel_generate.hpp"
 #include "app/gui/panel_inputs.hpp"
 #include "app/gui/panel_output.hpp"
 #include "app/gui/panel_stepper.hpp"
@@ -114,8 +115,10 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   if (!layout.left_column) pages.push_back({Tab::inputs, "inputs", "inputs", [&] { draw_inputs(app); }});
   pages.push_back({Tab::explorer, "why √dₖ (D)", "√dₖ", [&] { draw_explorer(app); }});
   pages.push_back({Tab::heads, "heads (H)", "heads", [&] { draw_heads(app, heads); }});
-  if (app.applied.source == Source::model)
+  if (app.applied.source == Source::model) {
     pages.push_back({Tab::scores, "head scores (A)", "scores", [&] { draw_dashboard(app); }});
+    pages.push_back({Tab::generate, "generate (G)", "generate", [&] { draw_generate(app); }});
+  }
   if (layout.tabs_folded) {
     panel("Stepper", "Stepper: one query, stage by stage###right", layout.stepper, 0,
           [&] { tabs(app, "right", pages, Tab::stepper); });

@@ -10,6 +10,7 @@
 #include "app/gui/keys.hpp"
 #include "app/gui/knockouts.hpp"
 #include "app/gui/layout_audit.hpp"
+#include "app/gui/model_cache.hpp"
 #include "app/gui/next_tokens.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
@@ -235,9 +236,46 @@ void model_view(AppState& app, HeadsView& view, float height) {
   draw_next_tokens(app);
 }
 
+// A real model's cache, from its own config: every layer, its KV heads and head_dim, its checkpoint's
+// dtype, for the tokens so far (it grows as G adds them) and for its most positions, next to what
+// MHA (a KV head per query head) and MQA (one) would keep.
+void model_kv_cache(const ModelCache& m) {
+  ImGui::Separator();
+  ImGui::TextUnformatted("KV cache: the keys and values this model keeps");
+  std::vector<std::pair<const char*, Index>> table{{"MHA", m.heads}};
+  if (m.kv_heads > 1 && m.kv_heads < m.heads) table.emplace_back("GQA", m.kv_heads);
+  if (m.heads > 1) table.emplace_back("MQA", 1);
+  const std::string now = printed("%lld tokens", static_cast<long long>(m.tokens));
+  const std::string full = printed("%lld tokens", static_cast<long long>(m.positions));
+  if (ImGui::BeginTable("kv", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingStretchProp)) {
+    for (const char* title : {"", "KV heads", "per token", now.c_str(), full.c_str()}) ImGui::TableSetupColumn(title);
+    ImGui::TableHeadersRow();
+    for (const auto& [name, kv] : table) {
+      ImGui::TableNextRow();
+      if (kv == m.kv_heads)  // this model
+        ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg0, (selected_colour & 0x00FFFFFF) | 0x50000000);
+      for (const std::string& cell : {std::string(name), std::to_string(kv), human_bytes(m.per_token(kv)),
+                                      human_bytes(m.now(kv)), human_bytes(m.full(kv))}) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(cell.c_str());
+      }
+    }
+    ImGui::EndTable();
+  }
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  wrapped_text("heads.text",
+               printed("per token: %lld layers × KV heads × (dₖ %lld + dᵥ %lld) × %d bytes (the "
+                       "checkpoint's %s); then × the tokens",
+                       static_cast<long long>(m.layers), static_cast<long long>(m.head_dim),
+                       static_cast<long long>(m.head_dim), m.value_bytes, m.value_bytes == 2 ? "16-bit" : "float32"));
+  ImGui::PopStyleColor();
+}
+
 // What one attention layer's cache holds per token, and for the context and layers chosen, for
 // the three ways to share KV heads at the current sizes and precision.
 void kv_cache(AppState& app) {
+  if (const ModelRun* run = app.applied.source == Source::model ? app.model.of(app.applied) : nullptr)
+    return model_kv_cache(model_cache(run->model, static_cast<Index>(run->tokens.ids.size())));
   Settings& s = app.settings;
   const Problem& p = app.problem();
   const Index heads = app.heads.heads(), kv_heads = app.heads.kv_heads();

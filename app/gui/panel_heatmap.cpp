@@ -13,6 +13,7 @@
 
 #include "app/gui/app_actions.hpp"
 #include "app/gui/download_bar.hpp"
+#include "app/gui/generation_bar.hpp"
 #include "app/gui/labels.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/platform.hpp"
@@ -331,6 +332,7 @@ void heading(AppState& app, const Picture& pic) {
   controls(app, pic.error_possible);
   // A Hub model's download in place of the status line: its bar and Cancel button, drawn each frame.
   draw_download(app);
+  draw_generation(app);  // Shift+G's tokens: how far, and Cancel
   // A refused change is said here, over the picture everyone looks at, whichever panel made it.
   if (!app.error.empty()) {
     ImGui::PushStyleColor(ImGuiCol_Text, error_text_colour());

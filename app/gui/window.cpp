@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "app/gui/app_actions.hpp"
+#include "app/gui/app_generate.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/frame.hpp"
 #include "app/gui/keys.hpp"
@@ -126,6 +127,7 @@ struct OpenWindow {
       act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
     tick(app, std::chrono::duration<double>(frame_start - last).count());
     last = frame_start;
+    follow_generation(app);
     apply(app);
     const bool new_fonts = follow_window_size();
     if (frame == 0 || new_fonts || app.settings.light != app.applied_theme_light)

@@ -62,6 +62,12 @@ std::string token_label(const Tokenizer* tokenizer, std::int64_t id) {
   return visible(tokenizer->token_text(static_cast<std::int32_t>(id)));
 }
 
+std::string token_piece(const Tokenizer* tokenizer, std::int64_t id) {
+  if (tokenizer && id >= 0 && static_cast<std::size_t>(id) < tokenizer->vocab_size())
+    return tokenizer->token_text(static_cast<std::int32_t>(id));
+  return "[" + std::to_string(id) + "]";
+}
+
 ModelTokens model_tokens(const InputOptions& in, const Model& model, const Tokenizer* tokenizer) {
   const std::vector<std::int32_t> ids = read_token_ids(
       in.tokens, tokenizer, static_cast<std::size_t>(model.config.vocab), (model.folder / "config.json").string());
@@ -76,11 +82,13 @@ ModelRun open_model_run(const InputOptions& in, bool labels) {
   check_model_options(in);
   if (in.tokens.token_ids) parse_token_ids(*in.tokens.token_ids);  // a malformed list costs no loading
   if (in.tokens.text && in.tokens.text->empty()) read_token_ids(in.tokens, nullptr, 0, "");  // nor an empty text
-  if (in.softcap) parse_softcap(*in.softcap);  // nor a bad soft-cap
+  if (in.softcap) parse_softcap(*in.softcap);                                                // nor a bad soft-cap
   if (in.sink) parse_sinks(*in.sink);
   // A malformed --ablate costs no loading either; its layers and heads are checked once the config is read.
   const Ablation ablation = in.ablate ? parse_ablation(*in.ablate, in.ablation.value_or("zero")) : Ablation{};
-  ModelRun run{open_model(in.model), std::nullopt, {}, {}, ablation, {}, {}};
+  ModelRun run;
+  run.model = open_model(in.model);
+  run.ablation = ablation;
   check_ablation(run.ablation, run.model.config);
   if (in.tokens.text) {
     run.tokenizer = folder_tokenizer(in.model);

@@ -4,6 +4,7 @@
 // --mask and --scale overriding the model's own.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +32,10 @@ std::optional<Tokenizer> folder_tokenizer(const std::filesystem::path& folder);
 // How a token is shown: its text where a tokenizer gives one (control characters escaped), else its id.
 std::string token_label(const Tokenizer* tokenizer, std::int64_t id);
 
+// A new token as generated text: the tokenizer's, or its id in brackets when there is none to use
+// (attnlab generate prints it; the window appends it to the sentence).
+std::string token_piece(const Tokenizer* tokenizer, std::int64_t id);
+
 // The model's input: the token ids and their labels.
 struct ModelTokens {
   std::vector<std::int64_t> ids;
@@ -42,7 +47,10 @@ ModelTokens model_tokens(const InputOptions& input, const Model& model, const To
 
 // Everything a command reads of one model run.
 struct ModelRun {
-  Model model;
+  // The model, shared by a run's copies: the window's generation makes a new run per token (one more
+  // row in every layer), each reading the same weights, never a copy of them.
+  std::shared_ptr<Model> shared_model = std::make_shared<Model>();
+  Model& model = *shared_model;
   std::optional<Tokenizer> tokenizer;
   // --token-ids with a folder whose tokenizer could not be used: why, naming the file. The tokens
   // are then labelled with their ids, and a front end may say so.

@@ -10,12 +10,13 @@ set(gui_layers
   "widgets plot heatmap_image labels background_job"
   "settings"
   "settings_file model_source"
-  "problem_builder export score_job"
+  "problem_builder export score_job generation_job model_cache"
   "app_state app_model_load"
   "knockouts"
   "app_actions app_grids"
-  "keys query_stats stepper_tiles download_bar next_tokens"
-  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads panel_dashboard"
+  "app_generate"
+  "keys query_stats stepper_tiles download_bar next_tokens generation_bar"
+  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads panel_dashboard panel_generate"
   "frame"
   "window")
 set(cli_layers

@@ -1,0 +1,18 @@
+#pragma once
+// Generation's frame side (generation_job.hpp): each frame lands the token the worker has made (the
+// sentence, the query on the new token, one step of the undo history) and starts the next one that
+// G or Shift+G still wants; on the desktop a step runs on the worker while the frames go on, a web
+// page (one thread) makes one token per frame, and a scripted run waits for every one.
+#include <string>
+
+#include "app/gui/app_state.hpp"
+
+namespace attnlab::gui {
+
+// Once per frame, before apply().
+void follow_generation(AppState& app);
+
+// "generating token 3 of 16 …" while tokens are being made, else empty.
+std::string generation_progress(const AppState& app);
+
+}  // namespace attnlab::gui

@@ -1,0 +1,53 @@
+#include "app/gui/generation_job.hpp"
+
+#include <memory>
+
+#include "core/model/forward.hpp"
+
+namespace attnlab::gui {
+
+TokenDraw draw_next(const LoadedModel& model, const Sampling& sampling, std::uint64_t step) {
+  return draw_token(model.pass().logits, sampling, step, shown_candidates);
+}
+
+LoadedModel extended(const LoadedModel& model, const Settings& settings, std::int64_t id) {
+  // A copy of the run shares its weights; its pass (the cache) is copied, so that the frames keep
+  // drawing the run they have while the new one is computed.
+  auto run = std::make_shared<ModelRun>(*model.run);
+  forward_step(run->model, run->pass, id, {{}, true});  // the window's runs keep their layers' inputs
+  run->tokens.ids.push_back(id);
+  run->tokens.labels.push_back(token_label(run->tokenizer_or_null(), id));
+  LoadedModel out;
+  out.folder = model.folder;
+  out.text = model.text + token_piece(run->tokenizer_or_null(), id);
+  out.run = std::move(run);
+  return knock_out(out, settings);
+}
+
+LoadedModel without_last(const LoadedModel& model, const Settings& settings, const std::string& text,
+                         const Eigen::VectorXf& logits) {
+  auto run = std::make_shared<ModelRun>(*model.run);
+  run->tokens.ids.pop_back();
+  run->tokens.labels.pop_back();
+  drop_last_tokens(run->pass, static_cast<Index>(run->tokens.ids.size()));
+  run->pass.logits = logits;
+  LoadedModel out;
+  out.folder = model.folder;
+  out.text = text;
+  out.run = std::move(run);
+  return knock_out(out, settings);
+}
+
+bool take_back(Generating& g, LoadedModel& model, const Settings& settings) {
+  if (g.tokens.empty() || g.worker.joinable() || !model.run) return false;
+  const GeneratedToken& last = g.tokens.back();
+  if (settings.source != Source::model || settings.model_folder != model.folder || model.text != last.text_after ||
+      settings.model_text != last.text_before || model.run->tokens.ids.size() < 2)
+    return false;
+  model = without_last(model, settings, last.text_before, last.logits_before);
+  g.tokens.pop_back();
+  g.last_draw.reset();
+  return true;
+}
+
+}  // namespace attnlab::gui

@@ -1,0 +1,76 @@
+#pragma once
+// Generation in the window (heads.md): the loaded model's sentence grows by one token at a time
+// through its pass's KV cache, each token drawn by the sampler `attnlab generate` uses
+// (core/model/sampling.hpp), so that the window and the command line give the same ids for the same
+// settings; the last token taken back by dropping its row from the cache. What the worker computes,
+// and what the window keeps between tokens; app_generate.cpp runs it.
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "app/gui/model_source.hpp"
+#include "core/model/sampling.hpp"
+
+namespace attnlab::gui {
+
+// A token the window generated: the sentence before and after it, and the model's logits before it
+// (the cache keeps rows, not the logits of earlier steps).
+struct GeneratedToken {
+  std::string text_before, text_after;
+  Eigen::VectorXf logits_before;
+};
+
+// How many candidates of a step the sampling panel lists.
+inline constexpr Index shown_candidates = 8;
+
+struct Generating {
+  Sampling sampling;  // the sampling panel's: greedy at temperature 0
+  int count = 16;     // Shift+G's new tokens
+  // The sentence as typed and its tokens: the sampler's step t counts the tokens after them, as
+  // `attnlab generate --text` counts from its prompt.
+  std::string prompt_folder, prompt_text;
+  std::size_t prompt_tokens = 0;
+  std::vector<GeneratedToken> tokens;  // generated onto the sentence shown, the last one last
+  std::optional<TokenDraw> last_draw;  // the last step's candidates, for the panel
+  std::string typed_text;              // what the model's text field was given by the last token
+  // A run of tokens: how many are still wanted, and how many came of `asked`.
+  int wanted = 0, asked = 0, made = 0;
+  // The step on the worker: `from` is the model it extends, `result` (or `error`) written before
+  // `finished`.
+  LoadedModel from;
+  Settings settings;    // the knocked-out heads the step keeps
+  Sampling drawn_with;  // the panel's sampling when the step began (the panel may change meanwhile)
+  std::uint64_t step = 0;
+  LoadedModel result;
+  TokenDraw draw;
+  std::string error;
+  std::atomic<bool> finished{false};
+  std::atomic<bool> cancel{false};  // Cancel: no token after the one under way
+  std::jthread worker;              // last: joined before what it uses goes
+  bool running() const { return worker.joinable() || wanted > 0; }
+};
+
+// The token drawn after `model`'s pass (its knocked-out heads' pass when it has one) at the sampler's
+// step `step`.
+TokenDraw draw_next(const LoadedModel& model, const Sampling& sampling, std::uint64_t step);
+
+// `model` with token `id` after its sentence: a new run that shares the model's weights, the token's
+// row appended to every layer's cache (forward_step, no pass over the earlier tokens), its text
+// appended to the sentence, and the knocked-out heads of `settings` computed again from their first
+// layer. Throws InputError when the sentence fills the model's positions.
+LoadedModel extended(const LoadedModel& model, const Settings& settings, std::int64_t id);
+
+// `model` without its last token: the cache's rows dropped, the logits before it restored, the
+// sentence `text`, the knocked-out heads computed again.
+LoadedModel without_last(const LoadedModel& model, const Settings& settings, const std::string& text,
+                         const Eigen::VectorXf& logits);
+
+// Ctrl+Z on a generated token: when the settings name the sentence before `g`'s last token and
+// `model` is the sentence after it, `model` becomes the one before (the cache's undo, no forward
+// pass) and true is returned; otherwise nothing changes (the model loads as any change would).
+bool take_back(Generating& g, LoadedModel& model, const Settings& settings);
+
+}  // namespace attnlab::gui

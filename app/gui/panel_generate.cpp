@@ -15,6 +15,18 @@
 namespace attnlab::gui {
 namespace {
 
+// On the line of the item before when `width` more fits there, else on the next: the tab is narrow
+// beside the heatmap, and a control cut at the panel's edge cannot be read.
+void beside_if_room(float width) {
+  const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+  if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
+// A slider's width and its label's.
+float control_width(const char* label) {
+  return ImGui::GetFontSize() * 7 + ImGui::GetStyle().ItemInnerSpacing.x + text_width(label);
+}
+
 // The panel's sampling settings, each as the command line's option.
 void sampling_controls(Generating& g) {
   Sampling& s = g.sampling;
@@ -23,11 +35,11 @@ void sampling_controls(Generating& g) {
   int top_k = static_cast<int>(s.top_k), seed = static_cast<int>(s.seed);
   if (ImGui::SliderFloat("temperature", &temperature, 0, 2, temperature == 0 ? "0 (greedy)" : "%.2f"))
     s.temperature = std::clamp(static_cast<double>(temperature), 0.0, 2.0);
-  ImGui::SameLine();
+  beside_if_room(control_width("top-k"));
   if (ImGui::SliderInt("top-k", &top_k, 0, 100, top_k == 0 ? "0 (all)" : "%d")) s.top_k = std::clamp(top_k, 0, 100);
   if (ImGui::SliderFloat("top-p", &top_p, 0.01f, 1, "%.2f"))
     s.top_p = std::clamp(static_cast<double>(top_p), 0.01, 1.0);
-  ImGui::SameLine();
+  beside_if_room(control_width("seed"));
   if (ImGui::InputInt("seed", &seed)) s.seed = static_cast<std::uint64_t>(std::max(seed, 0));
   if (ImGui::SliderInt("tokens (Shift+G)", &g.count, 1, 256)) g.count = std::clamp(g.count, 1, 256);
   ImGui::PopItemWidth();
@@ -35,19 +47,21 @@ void sampling_controls(Generating& g) {
 
 void buttons(AppState& app) {
   const Generating& g = app.generating;
+  const std::string one = printed("Generate one (%s)", key_names({Action::generate}).c_str());
+  const std::string many = printed("Generate %d (%s)", g.count, key_names({Action::generate_many}).c_str());
+  const std::string back = printed("Take back (%s)", key_names({Action::undo}).c_str());
   ImGui::BeginDisabled(g.running());
-  if (ImGui::Button(printed("Generate one (%s)", key_names({Action::generate}).c_str()).c_str()))
-    act(app, Action::generate);
-  ImGui::SameLine();
-  if (ImGui::Button(printed("Generate %d (%s)", g.count, key_names({Action::generate_many}).c_str()).c_str()))
-    act(app, Action::generate_many);
+  if (ImGui::Button(one.c_str())) act(app, Action::generate);
+  beside_if_room(button_width(many));
+  if (ImGui::Button(many.c_str())) act(app, Action::generate_many);
   ImGui::EndDisabled();
-  ImGui::SameLine();
   if (g.running()) {
+    beside_if_room(button_width("Cancel"));
     if (ImGui::Button("Cancel")) act(app, Action::cancel_generation);
   } else {
+    beside_if_room(button_width(back));
     ImGui::BeginDisabled(g.tokens.empty());
-    if (ImGui::Button(printed("Take back (%s)", key_names({Action::undo}).c_str()).c_str())) act(app, Action::undo);
+    if (ImGui::Button(back.c_str())) act(app, Action::undo);
     ImGui::EndDisabled();
   }
   const std::string progress = generation_progress(app);

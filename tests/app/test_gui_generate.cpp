@@ -241,25 +241,9 @@ TEST_SUITE("gui/generate") {
   TEST_CASE("in the window G and Shift+G write attnlab generate's text; Ctrl+Z takes a token back") {
     cli_test::TempDir dir;
     const auto run = [&](const std::string& actions, bool present = false) {
-      std::vector<std::string> args{"gui",
-                                    "--model",
-                                    kModel,
-                                    "--text",
-                                    kPrompt,
-                                    "--backend",
-                                    "cpu",
-                                    "--width",
-                                    "1280",
-                                    "--height",
-                                    "720",
-                                    "--frames",
-                                    "10",
-                                    "--actions",
-                                    actions,
-                                    "--screenshot",
-                                    (dir / "g.png").string(),
-                                    "--layout-report",
-                                    (dir / "g.json").string()};
+      std::vector<std::string> args{"gui", "--model", kModel, "--text", kPrompt, "--actions", actions};
+      args.insert(args.end(), {"--backend", "cpu", "--width", "1280", "--height", "720", "--frames", "10"});
+      args.insert(args.end(), {"--screenshot", (dir / "g.png").string(), "--layout-report", (dir / "g.json").string()});
       if (present) args.push_back("--present");
       const auto r = run_attnlab(args);
       REQUIRE_MESSAGE(r.status == 0, r.err);

@@ -66,8 +66,8 @@ const std::vector<KeyHelp>& key_help() {
       {"M  Shift+M", "next / previous mask", {A::next_mask, A::previous_mask}},
       {", .", "previous / next head", {A::previous_head, A::next_head}},
       // A model's keys in one row: the help keeps its height on a projector.
-      {"J K  A  X  G",
-       "a model: next / previous layer, head scores, knock out, next token (Shift+G: N)",
+      {"J K  A  X  G  Shift+G",
+       "a model: next / previous layer, head scores, knock out, the next token / N",
        {A::next_layer, A::previous_layer, A::toggle_scores, A::toggle_knockout, A::generate, A::generate_many}},
       {"D  H", "the dₖ explorer (why √dₖ) / the heads", {A::toggle_explorer, A::toggle_heads}},
       {"T", "FlashAttention tiles", {A::toggle_tiles}},

@@ -50,6 +50,8 @@ enum class Action {
   previous_layer,
   toggle_scores,     // the head dashboard's tab (a real model's)
   toggle_knockout,   // knock the selected head of a real model out, or bring it back
+  toggle_compare,    // a real model's compare tab: a second sentence beside the first
+  toggle_rollout,    // a real model's attention rollout tab
   cancel_download,  // the model source's Cancel button: a Hub download stops, the data shown stays
   wait,             // nothing: a frame for the layout to settle in a scripted run
   wait_progress,    // a scripted run: until a Hub download has brought part of the weights (or the load is done)

@@ -11,11 +11,12 @@ set(gui_layers
   "settings"
   "settings_file model_source"
   "problem_builder export score_job"
+  "model_views"
   "app_state app_model_load"
   "knockouts"
   "app_actions app_grids"
-  "keys query_stats stepper_tiles download_bar next_tokens"
-  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads panel_dashboard"
+  "keys query_stats stepper_tiles download_bar next_tokens small_heatmap"
+  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads panel_dashboard panel_compare"
   "frame"
   "window")
 set(cli_layers

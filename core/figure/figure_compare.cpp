@@ -114,7 +114,12 @@ Figure build_compare_figure(const ComparedPanel& first, const ComparedPanel& sec
   const MaskLegend legend = mask_legend(*first.trace, stage);
   const float bar_space = colour_bar_space(l, colours, legend);
   // The difference's grey cells are the inputs' own: its bar needs no legend of them.
-  const float diff_bar_space = difference ? colour_bar_space(l, panels.back().colours, MaskLegend::none) : 0;
+  // Its title, longer than a stage's name, centred on the bar: the bar moves right until the title
+  // clears the panel's own.
+  const float diff_title_w = font.width(kDifference, l.px(kTick));
+  const float diff_shift = std::max(0.0f, gap + diff_title_w / 2 - l.px(kBarW) / 2 - l.px(kBarGap));
+  const float diff_bar_space =
+      difference ? colour_bar_space(l, panels.back().colours, MaskLegend::none) + diff_shift : 0;
   // Cells of one size in every panel, as large as the width allows.
   float lefts = 0;
   Index cols = 0, rows = 0;
@@ -164,7 +169,7 @@ Figure build_compare_figure(const ComparedPanel& first, const ComparedPanel& sec
     x = h.x + heat_w;
     // The inputs' bar after the second panel; the difference's, titled as what it is, after the last.
     if (n == 1 || n == 2) {
-      const float bar_x = x + l.px(kBarGap), bar_h = std::max(cells.cell_h * static_cast<float>(rows), l.px(kBarMinH));
+      const float bar_x = x + l.px(kBarGap) + (n == 2 ? diff_shift : 0), bar_h = std::max(cells.cell_h * static_cast<float>(rows), l.px(kBarMinH));
       const float bottom = n == 1 ? colour_bar(l, colours, stage, bar_x, top, bar_h, legend)
                                   : colour_bar(l, p.colours, kDifference, bar_x, top, bar_h, MaskLegend::none);
       bars_bottom = std::max(bars_bottom, bottom);

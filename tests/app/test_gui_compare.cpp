@@ -68,6 +68,47 @@ std::vector<float> box_of(const nlohmann::json& frame, const std::string& id) {
   return {};
 }
 
+// The window at 1280×720 on kFirst with `extra`, four frames: the last frame's layout and pixels.
+struct Shot {
+  nlohmann::json frame;
+  window_capture::Image image;
+};
+Shot shoot(const std::vector<std::string>& extra) {
+  cli_test::TempDir dir;
+  const auto shot = dir / "w.png", report = dir / "w.json";
+  std::vector<std::string> args{"gui",    "--model", kModel, "--text",   kFirst, "--backend",    "cpu",
+                                "--width", "1280",   "--height", "720", "--frames", "4", "--screenshot",
+                                shot.string(), "--layout-report", report.string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  const auto r = run_attnlab(args);
+  REQUIRE_MESSAGE(r.status == 0, r.err);
+  return {nlohmann::json::parse(cli_test::read_all(report))["frames"].back(), window_capture::load_png(shot)};
+}
+
+std::vector<long> ids_for(const std::string& text) {
+  InputOptions in;
+  in.model = kModel;
+  in.tokens.text = text;
+  gui::Settings s;
+  return ids_of(gui::start_on_model(in, s).run->tokens.ids);
+}
+
+// Every cell of the n × n heatmap `id` on screen against colour_of(i, j), grey above the diagonal:
+// sampled at the cell's middle, clear of the selected query's outline at its edges.
+template <class Colour>
+void check_cells(const Shot& shot, const std::string& id, std::size_t n, Colour colour_of) {
+  const std::vector<float> box = box_of(shot.frame, id);
+  const float cell = (box[2] - box[0]) / static_cast<float>(n);
+  CHECK((box[3] - box[1]) / static_cast<float>(n) == doctest::Approx(cell));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      const Rgba got = shot.image.at(static_cast<int>(box[0] + (static_cast<float>(j) + 0.5f) * cell),
+                                     static_cast<int>(box[1] + (static_cast<float>(i) + 0.5f) * cell));
+      const Rgba want = j > i ? masked_colour : colour_of(i, j);
+      CHECK_MESSAGE(window_capture::close(got, want), id << " cell " << i << "," << j);
+    }
+}
+
 }  // namespace
 
 TEST_SUITE("app/compare") {
@@ -133,81 +174,34 @@ TEST_SUITE("app/compare") {
 
 TEST_SUITE("gui/compare") {
   TEST_CASE("--compare-text: both sentences, and second − first on the diverging colours around 0") {
-    cli_test::TempDir dir;
-    const auto shot = dir / "c.png", report = dir / "c.json";
-    const auto r = run_attnlab({"gui", "--model", kModel, "--text", kFirst, "--compare-text", kSecond, "--layer", "1",
-                                "--head", "2", "--backend", "cpu", "--width", "1280", "--height", "720", "--frames",
-                                "4", "--actions", "wait", "--screenshot", shot.string(), "--layout-report",
-                                report.string()});
-    REQUIRE_MESSAGE(r.status == 0, r.err);
-    const nlohmann::json frame = nlohmann::json::parse(cli_test::read_all(report))["frames"].back();
-    const window_capture::Image image = window_capture::load_png(shot);
-    InputOptions in;
-    in.model = kModel;
-    in.tokens.text = kFirst;
-    gui::Settings s;
-    const gui::LoadedModel model = gui::start_on_model(in, s);
-    const std::vector<long> first = ids_of(model.run->tokens.ids);
-    in.tokens.text = kSecond;
-    const std::vector<long> second = ids_of(gui::start_on_model(in, s).run->tokens.ids);
-    const model_test::RefForward ref_first = reference(first), ref_second = reference(second);
-    const auto& a = ref_first.layers[1].weights[2];
-    const auto& b = ref_second.layers[1].weights[2];
-    const std::size_t n = first.size();
+    const Shot shot = shoot({"--compare-text", kSecond, "--layer", "1", "--head", "2", "--actions", "wait"});
+    const model_test::RefForward first = reference(ids_for(kFirst)), second = reference(ids_for(kSecond));
+    const auto& a = first.layers[1].weights[2];
+    const auto& b = second.layers[1].weights[2];
+    const std::size_t n = a.size();
+    REQUIRE(b.size() == n);
     double largest = 0;
     for (std::size_t i = 0; i < n; ++i)
       for (std::size_t j = 0; j <= i; ++j) largest = std::max(largest, std::abs(b[i][j] - a[i][j]));
     REQUIRE(largest > 0.01);
-    const auto cells = [&](const std::string& id, auto colour_of) {
-      const std::vector<float> box = box_of(frame, id);
-      const float cell = (box[2] - box[0]) / static_cast<float>(n);
-      CHECK((box[3] - box[1]) / static_cast<float>(n) == doctest::Approx(cell));
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < n; ++j) {
-          // Inside the cell, clear of the selected query's outline at its edges.
-          const Rgba got = image.at(static_cast<int>(box[0] + (static_cast<float>(j) + 0.5f) * cell),
-                                    static_cast<int>(box[1] + (static_cast<float>(i) + 0.5f) * cell));
-          const Rgba want = j > i ? masked_colour : colour_of(i, j);
-          CHECK_MESSAGE(window_capture::close(got, want), id << " cell " << i << "," << j);
-        }
-    };
-    cells("compare.first.cells", [&](std::size_t i, std::size_t j) {
+    check_cells(shot, "compare.first.cells", n, [&](std::size_t i, std::size_t j) {
       return colormap(static_cast<float>(a[i][j]), 0, 1, viridis());
     });
-    cells("compare.second.cells", [&](std::size_t i, std::size_t j) {
+    check_cells(shot, "compare.second.cells", n, [&](std::size_t i, std::size_t j) {
       return colormap(static_cast<float>(b[i][j]), 0, 1, viridis());
     });
-    cells("compare.difference.cells", [&](std::size_t i, std::size_t j) {
+    check_cells(shot, "compare.difference.cells", n, [&](std::size_t i, std::size_t j) {
       return colormap(static_cast<float>(b[i][j] - a[i][j]), static_cast<float>(-largest), static_cast<float>(largest),
                       diverging());
     });
   }
 
   TEST_CASE("O: the rollout tab's cells are the float64 rollout on viridis") {
-    cli_test::TempDir dir;
-    const auto shot = dir / "r.png", report = dir / "r.json";
-    const auto r = run_attnlab({"gui", "--model", kModel, "--text", kFirst, "--backend", "cpu", "--width", "1280",
-                                "--height", "720", "--frames", "4", "--actions", "rollout,wait", "--screenshot",
-                                shot.string(), "--layout-report", report.string()});
-    REQUIRE_MESSAGE(r.status == 0, r.err);
-    const nlohmann::json frame = nlohmann::json::parse(cli_test::read_all(report))["frames"].back();
-    const window_capture::Image image = window_capture::load_png(shot);
-    InputOptions in;
-    in.model = kModel;
-    in.tokens.text = kFirst;
-    gui::Settings s;
-    const std::vector<long> ids = ids_of(gui::start_on_model(in, s).run->tokens.ids);
-    const heads_test::Weights want = rollout_of(reference(ids));
-    const std::vector<float> box = box_of(frame, "rollout.cells");
-    const std::size_t n = ids.size();
-    const float cell = (box[2] - box[0]) / static_cast<float>(n);
-    for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = 0; j < n; ++j) {
-        const Rgba got = image.at(static_cast<int>(box[0] + (static_cast<float>(j) + 0.5f) * cell),
-                                  static_cast<int>(box[1] + (static_cast<float>(i) + 0.5f) * cell));
-        const Rgba expected = j > i ? masked_colour : colormap(static_cast<float>(want[i][j]), 0, 1, viridis());
-        CHECK_MESSAGE(window_capture::close(got, expected), "rollout cell " << i << "," << j);
-      }
+    const Shot shot = shoot({"--actions", "rollout,wait"});
+    const heads_test::Weights want = rollout_of(reference(ids_for(kFirst)));
+    check_cells(shot, "rollout.cells", want.size(), [&](std::size_t i, std::size_t j) {
+      return colormap(static_cast<float>(want[i][j]), 0, 1, viridis());
+    });
   }
 
   TEST_CASE("gui --compare-text refused before any window: one line naming the input") {

@@ -15,16 +15,19 @@
 #include "app/cli/cli_input.hpp"
 #include "app/cli/command.hpp"
 #include "app/gui/model_source.hpp"
+#include "core/attention/difference.hpp"
 #include "core/attention/engine.hpp"
 #include "core/attention/heads.hpp"
 #include "core/attention/memory.hpp"
 #include "core/figure/figure.hpp"
+#include "core/figure/figure_compare.hpp"
 #include "core/figure/figure_heads.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/font.hpp"
 #include "core/heads/rollout.hpp"
 #include "core/hub/repo_cache.hpp"
+#include "core/inputs/compare_input.hpp"
 #include "core/inputs/model_input.hpp"
 #include "core/io/atomic_file.hpp"
 
@@ -277,6 +280,62 @@ std::string model_figure(const ExportOptions& o, Format format, Stage stage, con
                   c.heads > 1 ? heading + "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : heading);
 }
 
+// An input as the title quotes it: its text, or its ids.
+std::string input_words(const TokenSource& source) {
+  return source.text ? *source.text : "ids " + source.token_ids.value_or("");
+}
+
+// --compare-text: one head of one layer on both inputs side by side, and their difference where the
+// two have as many tokens (heads.md).
+std::string compare_figure(const ExportOptions& o, Format format, Stage stage, const PrecisionMode& precision,
+                           const InputOptions& input) {
+  const char* option = input.compare.text ? "--compare-text" : "--compare-token-ids";
+  if (o.plain) throw InputError("--plain draws one input: " + std::string(option) + " draws two and their difference");
+  if (o.aspect) throw InputError("--aspect lays out one head's figure: " + std::string(option) + " draws two side by side");
+  if (input.layer && *input.layer == "all")
+    throw InputError("--layer all draws every layer: " + std::string(option) + " compares one layer, give --layer N");
+  check_compare_options(input);
+  const ModelRun run = run_model(input);
+  if (!run.tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(run).c_str());
+  const ModelConfig& c = run.model.config;
+  const Index layer = model_layer(input, c);
+  const std::optional<Index> head = chosen_head(o, c.heads);
+  if (!head)
+    throw InputError(std::string(option) + " draws one head on both inputs: give --head h (the model has " +
+                     std::to_string(c.heads) + " heads, 0 to " + std::to_string(c.heads - 1) + ")");
+  const ComparedRun second = run_compared(input, run);
+  HeadsProblem first_heads = model_layer_problem(input, run, layer);
+  HeadsProblem second_heads = model_layer_problem(input, c, second.pass, second.tokens.labels, layer);
+  first_heads.precision = second_heads.precision = precision;
+  Problem first_problem = head_problem(first_heads, *head), second_problem = head_problem(second_heads, *head);
+  const Index first_length = first_problem.lq(), second_length = second_problem.lq();
+  if (o.query && *o.query >= 0 && *o.query >= std::min(first_length, second_length))
+    throw InputError("--query " + std::to_string(*o.query) + " is out of range: the " +
+                     (first_length <= second_length ? "first" : "second") + " input has " +
+                     std::to_string(std::min(first_length, second_length)) + " tokens (0 to " +
+                     std::to_string(std::min(first_length, second_length) - 1) + ")");
+  check_sizes(o, format, 3, std::min(first_length, second_length),
+              std::max(stage == Stage::output ? first_problem.dv() : std::max(first_length, second_length), Index{1}));
+  const Font& font = figure_font();
+
+  Engine engine(open_backend(o.backend, precision));
+  engine.set_problem(std::move(first_problem));
+  const Trace first_trace = engine.trace();
+  const Problem first_shown = engine.problem();
+  engine.set_problem(std::move(second_problem));
+  std::optional<Trace> difference;
+  if (same_shape(first_trace, engine.trace(), stage)) difference = stage_difference(first_trace, engine.trace(), stage);
+  else
+    std::fprintf(stderr, "attnlab: note: no difference drawn: the inputs have %lld and %lld tokens\n",
+                 static_cast<long long>(first_length), static_cast<long long>(second_length));
+  const std::string heading = model_heading(input, run) + "  \u00b7  layer " + std::to_string(layer) +
+                              (c.heads > 1 ? "  \u00b7  " + head_heading(*head, c.heads, c.kv_heads) : "");
+  const Figure f = build_compare_figure({&first_shown, &first_trace, input_words(input.tokens)},
+                                        {&engine.problem(), &engine.trace(), input_words(input.compare)},
+                                        difference ? &*difference : nullptr, figure_options(o, stage, heading), font);
+  return format == Format::png ? figure_png(f, font) : figure_svg(f);
+}
+
 // Abnar & Zuidema's rollout of the model on these tokens as a weights figure: L × L, causal.
 std::string rollout_figure(const ExportOptions& o, Format format, const InputOptions& input) {
   if (input.layer) throw InputError("--layer picks a layer: --stage rollout runs through every layer");
@@ -305,6 +364,14 @@ std::string rollout_figure(const ExportOptions& o, Format format, const InputOpt
 int run_export(const InputOptions& input, const ExportOptions& o) {
   const Format format = format_of(o.out);
   check_options(o, format);
+  if (comparing(input)) {
+    check_compare_options(input);
+    if (o.stage == kRollout)
+      throw InputError(std::string(input.compare.text ? "--compare-text" : "--compare-token-ids") +
+                       " compares one head of one layer: --stage rollout is every layer's, give --stage weights");
+    write_file_atomic(o.out, compare_figure(o, format, parse_stage(o.stage), precision_mode(o.precision), input));
+    return 0;
+  }
   if (o.stage == kRollout) {
     if (input.model.empty()) throw InputError("--stage rollout flows through a model's layers: give --model DIR");
     if (!precision_mode(o.precision).is_default())
@@ -392,6 +459,7 @@ Command add_export_command(CLI::App& app, InputOptions& input, HubCliOptions& hu
                                      input, options->backend);
   add_precision_options(*command, options->precision);
   add_ablation_options(*command, input);
+  add_compare_options(*command, input);
   add_figure_options(*command, *options);
   // Here --layer takes "all" too: one figure per layer.
   command->get_option("--layer")->type_name("N|all")->description(

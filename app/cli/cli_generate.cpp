@@ -30,7 +30,7 @@ int run_generate(InputOptions& input, const GenerateOptions& o, const HubCliOpti
   ModelRun run = open_model_run(input, true);
   if (!run.tokenizer_unused.empty()) std::fprintf(stderr, "attnlab: note: %s\n", labels_note(run).c_str());
   check_generation_length(run.model.config, run.tokens.ids.size(), o.tokens);
-  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()) + o.tokens, false);
+  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()) + o.tokens, {});
   load_weights(run.model);
   const Tokenizer* tokenizer = run.tokenizer_or_null();
   std::string text;

@@ -15,9 +15,11 @@ Command add_gui_command(CLI::App& app, InputOptions& input, HubCliOptions& hub) 
   add_window_options(app, *options, "WINDOW (attnlab alone opens it)");
   add_input_options(*command, input);
   add_ablation_options(*command, input);
+  add_compare_options(*command, input);
   add_window_options(*command, *options, "WINDOW");
   add_input_options(app, input);
   add_ablation_options(app, input);
+  add_compare_options(app, input);
   add_backend_option(*command, options->backend);
   add_precision_options(*command, options->precision);
   return {command, [&app, command, &input, &hub, options] {

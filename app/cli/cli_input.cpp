@@ -162,6 +162,21 @@ void add_ablation_options(CLI::App& c, InputOptions& in) {
       ->group(group);
 }
 
+void add_compare_options(CLI::App& c, InputOptions& in) {
+  const char* group = "MODEL INPUT";
+  c.add_option_function<std::string>(
+       "--compare-text", [&in](const std::string& t) { in.compare.text = t; },
+       "with --model: a second sentence beside the first (the same layer and head), and their difference when "
+       "both have as many tokens")
+      ->type_name("T2")
+      ->group(group);
+  c.add_option_function<std::string>(
+       "--compare-token-ids", [&in](const std::string& ids) { in.compare.token_ids = ids; },
+       "instead of --compare-text: the second input's exact token ids")
+      ->type_name("LIST")
+      ->group(group);
+}
+
 void finish_input_options(const CLI::App& c, InputOptions& in) {
   resolve_model_example(in);
   for (const char* name : {"--lq", "--lk", "--dk", "--dv", "--seed", "--sigma"})

@@ -24,6 +24,8 @@ void add_input_options(CLI::App& command, InputOptions& input);
 void add_model_input_options(CLI::App& command, ModelInputOptions& input);
 // --ablate L.H[,…] and --ablation zero|mean (heads.md): compute, export and heads.
 void add_ablation_options(CLI::App& command, InputOptions& input);
+// --compare-text T2 and --compare-token-ids LIST (heads.md): export and the window.
+void add_compare_options(CLI::App& command, InputOptions& input);
 // Call after parsing: notes which --random settings were given.
 void finish_input_options(const CLI::App& command, InputOptions& input);
 // bench and the window run one head: --heads or --kv-heads there is an InputError.

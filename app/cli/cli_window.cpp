@@ -13,6 +13,7 @@
 #include "core/attention/trace.hpp"
 #include "core/base/error.hpp"
 #include "core/base/quote.hpp"
+#include "core/inputs/compare_input.hpp"
 
 namespace attnlab::cli {
 namespace {
@@ -26,8 +27,14 @@ void set_source(const InputOptions& input, const GuiOptions& options, gui::Windo
   if (input.model.empty() && (input.ablate || input.ablation))
     throw InputError(std::string(input.ablate ? "--ablate" : "--ablation") +
                      " knocks a model's heads out: give --model DIR|ID");
+  check_compare_options(input);
+  if (input.compare.token_ids)
+    throw InputError("the window takes the second sentence as --compare-text T2, not --compare-token-ids");
   if (!input.model.empty()) {
     w.model = gui::start_on_model(input, s);
+    // The second sentence is checked against the model before the window opens, as the first is.
+    if (input.compare.text && w.model.run) compare_tokens(input, *w.model.run);
+    w.compare_text = input.compare.text.value_or("");
     if (!w.model.run) w.model_start = input;  // a web page fetches a Hub model after the window opens
   } else if (files) {
     s.source = gui::Source::files, s.q_path = input.q, s.k_path = input.k, s.v_path = input.v;
@@ -185,7 +192,9 @@ void finish_window_options(const CLI::App& window, InputOptions& input, GuiOptio
                            "--token-ids",
                            "--layer",
                            "--ablate",
-                           "--ablation"})
+                           "--ablation",
+                           "--compare-text",
+                           "--compare-token-ids"})
     if (const CLI::Option* option = window.get_option_no_throw(name); option && option->count() > 0)
       gui.input_given = true;
 }

@@ -146,6 +146,8 @@ void act_on_window(AppState& app, Action action) {
     case Action::toggle_heads: toggle_tab(app, AppState::Tab::heads); break;
     case Action::toggle_scores: toggle_tab(app, AppState::Tab::scores); break;
     case Action::toggle_generation: toggle_tab(app, AppState::Tab::generate); break;
+    case Action::toggle_compare: toggle_tab(app, AppState::Tab::compare); break;
+    case Action::toggle_rollout: toggle_tab(app, AppState::Tab::rollout); break;
     case Action::toggle_help: app.help = !app.help; break;
     case Action::close_help: app.help = false; break;
     case Action::toggle_fullscreen: app.fullscreen = !app.fullscreen; break;
@@ -198,6 +200,8 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"generate-many", Action::generate_many},
                                                                 {"cancel-generation", Action::cancel_generation},
                                                                 {"generation", Action::toggle_generation},
+                                                                {"compare", Action::toggle_compare},
+                                                                {"rollout", Action::toggle_rollout},
                                                                 {"mask", Action::next_mask},
                                                                 {"previous-mask", Action::previous_mask},
                                                                 {"help", Action::toggle_help},

@@ -54,6 +54,8 @@ enum class Action {
   generate_many,     // the sampling panel's count of new tokens, until the model's end-of-text
   cancel_generation,  // no new token after the one under way
   toggle_generation,  // the generation tab (a real model's)
+  toggle_compare,    // a real model's compare tab: a second sentence beside the first
+  toggle_rollout,    // a real model's attention rollout tab
   cancel_download,  // the model source's Cancel button: a Hub download stops, the data shown stays
   wait,             // nothing: a frame for the layout to settle in a scripted run
   wait_progress,    // a scripted run: until a Hub download has brought part of the weights (or the load is done)

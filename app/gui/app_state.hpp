@@ -18,6 +18,7 @@
 #include "app/gui/generation_job.hpp"
 #include "app/gui/heatmap_image.hpp"
 #include "app/gui/model_source.hpp"
+#include "app/gui/model_views.hpp"
 #include "app/gui/platform.hpp"
 #include "app/gui/score_job.hpp"
 #include "app/gui/settings.hpp"
@@ -35,6 +36,7 @@ struct AppState {
   HeadsProblem heads;              // every head as the settings make them; the engine has settings.head
   LoadedModel model;               // the real model's last forward pass, when one was loaded
   ModelJobs jobs;                  // what is computed from its pass off the frame: the head scores, a query's next token
+  ModelViews views;                // the compare and rollout tabs: a second sentence's pass, the rollout
   struct HeadGrid {                // every head's weights as thumbnails, for the heads panel
     int generation = -1;
     std::vector<Matrix> weights;  // block means when L is large
@@ -105,7 +107,8 @@ struct AppState {
   // The right column's tabs: the stepper, and under it (or beside it, folded, when there is no
   // room below it) the output, the inputs (when they have no column of their own), the dk explorer,
   // the heads and, for a real model, the head scores and generation.
-  enum class Tab { stepper, output, inputs, explorer, heads, scores, generate };
+  // A real model's compare (a second sentence beside the first) and rollout tabs come last.
+  enum class Tab { stepper, output, inputs, explorer, heads, scores, generate, compare, rollout };
   Tab tab = Tab::stepper;
   std::optional<Tab> tab_shown;  // what the tab bar showed last frame: a key's choice is made to show
   bool tabs_folded = false;      // the tabs share the stepper's panel (the layout's choice last frame)

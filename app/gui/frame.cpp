@@ -76,7 +76,7 @@ void tabs(AppState& app, const char* id, const std::vector<TabPage>& pages, Tab 
 
 }  // namespace
 
-void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
+void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads, CompareView& compare) {
   const ImVec2 size = ImGui::GetMainViewport()->WorkSize;
   const ImGuiStyle& style = ImGui::GetStyle();
   const float chrome = ImGui::GetFrameHeight() + 2 * style.WindowPadding.y;  // a title bar and the padding
@@ -94,7 +94,8 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   const float heatmap_chrome = heatmap_bar ? chrome : 2 * style.WindowPadding.y;
   needs.heatmap_width = [&](float h) { return heatmap_width(app, heatmap, h - heatmap_chrome, pad); };
   needs.wide_tab = app.tab == Tab::explorer || app.tab == Tab::heads ||
-                   (app.tab == Tab::scores && app.applied.source == Source::model);
+                   ((app.tab == Tab::scores || app.tab == Tab::compare || app.tab == Tab::rollout) &&
+                    app.applied.source == Source::model);
   const Layout layout = plan_layout(needs);
   if (layout.tabs_folded != app.tabs_folded) app.tab_shown.reset();  // another tab bar from now on
   app.tabs_folded = layout.tabs_folded;
@@ -118,6 +119,8 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads) {
   if (app.applied.source == Source::model) {
     pages.push_back({Tab::scores, "head scores (A)", "scores", [&] { draw_dashboard(app); }});
     pages.push_back({Tab::generate, "generate (G)", "generate", [&] { draw_generate(app); }});
+    pages.push_back({Tab::compare, "compare (V)", "compare", [&] { draw_compare(app, compare); }});
+    pages.push_back({Tab::rollout, "rollout (O)", "rollout", [&] { draw_rollout(app, compare); }});
   }
   if (layout.tabs_folded) {
     panel("Stepper", "Stepper: one query, stage by stage###right", layout.stepper, 0,

@@ -87,6 +87,7 @@ struct OpenWindow {
   LayoutAudit audit;
   std::unique_ptr<HeatmapView> heatmap = std::make_unique<HeatmapView>();
   std::unique_ptr<HeadsView> heads = std::make_unique<HeadsView>();
+  std::unique_ptr<CompareView> compare = std::make_unique<CompareView>();
   std::vector<double> frame_ms;
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
   bool fullscreen_shown = false;
@@ -153,7 +154,7 @@ struct OpenWindow {
     handle_keys(app);
     follow_fullscreen();
     if (audit.on) audit.font_size = ImGui::GetFontSize();
-    draw_panels(app, *heatmap, *heads);
+    draw_panels(app, *heatmap, *heads, *compare);
     draw_help(app);
     if (!ImGui::IsAnyItemActive()) remember(app);  // a slider still held is one change, not many
     ImGui::PopFont();
@@ -205,6 +206,7 @@ struct OpenWindow {
     // GL objects go while their context is still there.
     heatmap.reset();
     heads.reset();
+    compare.reset();
     app.engine.reset();
     if (!window) return;
     ImGui_ImplOpenGL3_Shutdown();
@@ -279,6 +281,8 @@ int run_window(WindowOptions options) {
   app.model = o.model;
   app.model_start = o.model_start;
   app.scripted = o.frames > 0;
+  app.views.typed = app.views.text = o.compare_text;
+  if (!o.compare_text.empty()) app.tab = AppState::Tab::compare;
   if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
   const std::string not_restored = restore_state(*w);
 

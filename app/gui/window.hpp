@@ -26,6 +26,7 @@ struct WindowOptions {
   std::vector<std::string> action_names;  // the same, as given (for the layout report)
   std::string layout_report;              // with frames: where each frame's layout goes as JSON (layout_audit.hpp)
   std::string export_dir;                 // where Export writes (default attnlab-figures)
+  std::string compare_text;               // --compare-text: the compare tab opens on this second sentence
   int width = 1600, height = 900;
 };
 

@@ -189,8 +189,13 @@ float colour_bar_space(const FigurePen& l, const StageColours& c, MaskLegend leg
 }
 
 float colour_bar(FigurePen& l, const StageColours& c, Stage stage, float x, float y, float h, MaskLegend legend) {
+  return colour_bar(l, c, std::string(stage_name(stage)), x, y, h, legend);
+}
+
+float colour_bar(FigurePen& l, const StageColours& c, const std::string& title, float x, float y, float h,
+                 MaskLegend legend) {
   const float w = l.px(kBarW), tick = l.px(kTick);
-  l.text(std::string(stage_name(stage)), x + w / 2, y - l.px(kAxisLift), tick, Anchor::middle, kSoftInk, "axis-title");
+  l.text(title, x + w / 2, y - l.px(kAxisLift), tick, Anchor::middle, kSoftInk, "axis-title");
   // One rect per table entry, each reaching 1 px into the one below so no background shows between.
   const float step = h / 256.0f;
   for (int k = 0; k < 256; ++k)

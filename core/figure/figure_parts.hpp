@@ -91,5 +91,8 @@ float colour_bar_space(const FigurePen& pen, const StageColours& colours, MaskLe
 // to-be-masked (hatched) cells. Returns the bottom of what it drew.
 float colour_bar(FigurePen& pen, const StageColours& colours, Stage stage, float x, float y, float h,
                  MaskLegend legend);
+// The same, titled `title` instead of the stage's name (a difference of two inputs: "second − first").
+float colour_bar(FigurePen& pen, const StageColours& colours, const std::string& title, float x, float y, float h,
+                 MaskLegend legend);
 
 }  // namespace attnlab::figure_parts

@@ -33,6 +33,8 @@ struct InputOptions : ModelInputOptions {
   std::optional<std::string> layer;
   // --ablate L.H[,…] and --ablation zero|mean (heads.md): the heads knocked out of the model's pass.
   std::optional<std::string> ablate, ablation;
+  // --compare-text T2 or --compare-token-ids LIST (heads.md): a second input beside the first.
+  TokenSource compare;
 };
 
 // The sizes the options ask for, checked against the limits, before any input exists: what the

@@ -101,7 +101,7 @@ ModelRun open_model_run(const InputOptions& in, bool labels) {
   }
   run.tokens = model_tokens(in, run.model, run.tokenizer_or_null());
   if (in.layer && *in.layer != "all") model_layer(in, run.model.config);  // before the forward pass
-  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()), false);
+  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()), {});
   return run;
 }
 
@@ -114,8 +114,10 @@ std::string labels_note(const ModelRun& run) {
 
 ModelRun run_model(const InputOptions& in, const ModelProgress& progress, bool keep_inputs) {
   ModelRun run = open_model_run(in, true);
-  // A layer is shown after the pass, with its full trace: refused now, before a weight is read.
-  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()), true);
+  // A layer is shown after the pass, with its full trace: refused now, before a weight is read. A pass
+  // that keeps its inputs is the window's, which knocks heads out whenever asked.
+  check_forward_memory(run.model, static_cast<Index>(run.tokens.ids.size()),
+                       {true, keep_inputs || !run.ablation.empty()});
   load_weights(run.model, progress);
   if (run.ablation.empty()) {
     run.pass = forward(run.model, run.tokens.ids, progress, {{}, keep_inputs});
@@ -128,7 +130,12 @@ ModelRun run_model(const InputOptions& in, const ModelProgress& progress, bool k
 }
 
 HeadsProblem model_layer_problem(const InputOptions& in, const ModelRun& run, Index layer) {
-  HeadsProblem p = layer_problem(run.model.config, run.pass, layer, run.tokens.labels);
+  return model_layer_problem(in, run.model.config, run.pass, run.tokens.labels, layer);
+}
+
+HeadsProblem model_layer_problem(const InputOptions& in, const ModelConfig& config, const ForwardPass& pass,
+                                 const std::vector<std::string>& labels, Index layer) {
+  HeadsProblem p = layer_problem(config, pass, layer, labels);
   if (in.mask_given) p.mask = read_mask(in.mask);
   if (in.scale_given) p.scale = parse_scale(in.scale);
   apply_softcap_and_sinks(in, p);

@@ -80,6 +80,9 @@ ModelRun run_model(const InputOptions& input, const ModelProgress& progress = {}
 
 // Layer ℓ of the run as the lab's problem, with --mask and --scale replacing the model's when given.
 HeadsProblem model_layer_problem(const InputOptions& input, const ModelRun& run, Index layer);
+// The same of any pass of the run's model over tokens labelled `labels` (a second input's).
+HeadsProblem model_layer_problem(const InputOptions& input, const ModelConfig& config, const ForwardPass& pass,
+                                 const std::vector<std::string>& labels, Index layer);
 
 // --layer (default 0) of the run of the options' model: what load_heads_problem gives for --model.
 HeadsProblem model_heads_problem(const InputOptions& input);

@@ -22,7 +22,20 @@ struct Parts {
   double weights, scores, kept, rest;
 };
 
-Parts parts(const Model& m, Index length, Index threads, bool layer_trace) {
+// Q, K and V of every layer (and a QK-norm's input), kept by every pass; with `inputs`, every layer's
+// input (the residual stream entering it) too.
+double kept_bytes(const Model& m, Index length, bool inputs) {
+  const ModelConfig& c = m.config;
+  const double L = d(length), Q = d(c.heads * c.head_dim), KV = d(c.kv_heads * c.head_dim);
+  double kept = d(c.layers) * 4 * L * (Q + 2 * KV);
+  // A QK-norm's input is kept too (qk_norm.hpp): q and k once more.
+  if (!m.layers.empty() && !m.layers.front().q_norm.empty()) kept += d(c.layers) * 4 * L * (Q + KV);
+  if (inputs) kept += d(c.layers) * 4 * L * d(c.hidden);
+  return kept;
+}
+
+Parts parts(const Model& m, Index length, Index threads, const PassMemory& held) {
+  const bool layer_trace = held.layer_trace;
   const ModelConfig& c = m.config;
   const double L = d(length), E = d(c.hidden), M = d(c.intermediate), Q = d(c.heads * c.head_dim),
                KV = d(c.kv_heads * c.head_dim);
@@ -35,9 +48,8 @@ Parts parts(const Model& m, Index length, Index threads, bool layer_trace) {
   // output copied out (L × hd each) with each row's statistics, and per thread a tile of 128 queries
   // × 256 keys three times over. No L × L matrix.
   const double attention = 4 * L * (4 * d(c.head_dim) + 12) + d(threads) * 3 * 4 * 128 * 256;
-  p.kept = d(c.layers) * 4 * L * (Q + 2 * KV);
-  // A QK-norm's input is kept too (qk_norm.hpp): q and k once more.
-  if (!m.layers.empty() && !m.layers.front().q_norm.empty()) p.kept += d(c.layers) * 4 * L * (Q + KV);
+  // A knock-out keeps the inputs, and holds the pass without the heads and the pass with them at once.
+  p.kept = held.knock_out ? 2 * kept_bytes(m, length, true) : kept_bytes(m, length, false);
   // A block's activations, one token a row: the residual stream and its norms, the projections and
   // their outputs, the MLP's two wide matrices (gpt2's c_attn output is 3E, inside 8E).
   const double working = 4 * L * (8 * E + 2 * Q + 2 * KV + 2 * M);
@@ -61,13 +73,17 @@ std::uint64_t weight_memory(DType dtype, std::uint64_t elements, bool matrix) {
 }
 
 std::uint64_t forward_memory(const Model& opened, Index length) {
-  const Parts p = parts(opened, length, max_threads(), false);
+  const Parts p = parts(opened, length, max_threads(), {});
   return saturated(p.weights + p.scores + p.kept + p.rest);
 }
 
-void check_forward_memory(const Model& opened, Index length, bool layer_trace) {
+std::uint64_t knock_out_memory(const Model& opened, Index length) {
+  return saturated(2 * kept_bytes(opened, length, true) - kept_bytes(opened, length, false));
+}
+
+void check_forward_memory(const Model& opened, Index length, const PassMemory& held) {
   const Index threads = max_threads();
-  const Parts p = parts(opened, length, threads, layer_trace);
+  const Parts p = parts(opened, length, threads, held);
   // The advice names the largest part.
   std::string advice = ": its weights alone take " + human_bytes(saturated(p.weights));
   if (p.scores > std::max(p.weights, p.kept))
@@ -75,7 +91,8 @@ void check_forward_memory(const Model& opened, Index length, bool layer_trace) {
              " (four stages of " + shape_str(length, length) + " for each of its " +
              std::to_string(opened.config.heads) + " heads): give fewer tokens";
   else if (p.kept > p.weights)
-    advice = ": the Q, K and V its " + std::to_string(opened.config.layers) + " layers keep alone take " +
+    advice = ": the Q, K and V" + std::string(held.knock_out ? " and the inputs" : "") + " its " +
+             std::to_string(opened.config.layers) + " layers keep alone take " +
              human_bytes(saturated(p.kept)) + ": give fewer tokens";
   check_memory(saturated(p.weights + p.scores + p.kept + p.rest),
                "the forward pass of " + opened.folder.string() + " over " + std::to_string(length) + " tokens", advice);

@@ -23,10 +23,22 @@ std::uint64_t weight_memory(DType dtype, std::uint64_t elements, bool matrix);
 // no length × length matrix), and the logits. Saturates instead of overflowing.
 std::uint64_t forward_memory(const Model& opened, Index length);
 
+// What a command holds beside one plain pass.
+struct PassMemory {
+  // The full traces of the layer shown (every head's four L × L stages), which compute, export and the
+  // window hold after the pass; bench runs the pass alone.
+  bool layer_trace = false;
+  // A knock-out's: the pass keeps every layer's input (L × E each, what the recompute starts from), and
+  // the pass with the heads knocked out is held beside the one without (the window keeps both).
+  bool knock_out = false;
+};
+
+// What a knock-out adds to a pass's memory: every layer's input kept (4.7 MB for GPT-2 at 128 tokens,
+// about 1 GiB for an 8B model at 2,048), and a second pass of Q, K, V and inputs beside the first.
+std::uint64_t knock_out_memory(const Model& opened, Index length);
+
 // Throws InputError "the forward pass of DIR over L tokens needs about N GiB of memory, more than
-// the M GiB it may use (…): …" saying whether the weights or the score matrices take the most. With
-// `layer_trace` the estimate adds the full traces of the layer shown (every head's four L × L
-// stages), which compute, export and the window hold after the pass; bench runs the pass alone.
-void check_forward_memory(const Model& opened, Index length, bool layer_trace);
+// the M GiB it may use (…): …" saying whether the weights or the score matrices take the most.
+void check_forward_memory(const Model& opened, Index length, const PassMemory& held);
 
 }  // namespace attnlab

@@ -11,12 +11,13 @@ set(gui_layers
   "settings"
   "settings_file model_source"
   "problem_builder export score_job generation_job model_cache"
+  "model_views"
   "app_state app_model_load"
   "knockouts"
   "app_actions app_grids"
   "app_generate"
-  "keys query_stats stepper_tiles download_bar next_tokens generation_bar"
-  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads panel_dashboard panel_generate"
+  "keys query_stats stepper_tiles download_bar next_tokens generation_bar small_heatmap"
+  "panel_toolbar panel_inputs panel_stepper panel_output panel_explorer panel_help panel_heatmap panel_heads panel_dashboard panel_generate panel_compare"
   "frame"
   "window")
 set(cli_layers

@@ -177,14 +177,19 @@ float widest(const std::vector<std::string>& texts, Index first, Index end) {
 struct Margins {
   float left = 0, right = 0, col_w = 0, line = 0, gap = 0, label = 0;
 };
+// The colour bar: a swatch's width is enough to read a colour by; the rest goes to the cells.
+float colour_bar_width() {
+  return std::max(0.7f * ImGui::GetFontSize(), 12.0f);
+}
+
 Margins margins(const Axes& a, Index row_first, Index row_end, Index col_first, Index col_end, float tick_w,
                 bool any_masked, bool nan, bool stretched, float label) {
   Margins m;
   const float font = ImGui::GetFontSize(), k = label / font;
-  m.line = ImGui::GetTextLineHeight(), m.gap = font * 0.5f, m.label = label;
+  m.line = ImGui::GetTextLineHeight(), m.gap = font * 0.4f, m.label = label;
   m.col_w = widest(a.cols, col_first, col_end) * k;
   m.left = std::max(widest(a.rows, row_first, row_end) * k, text_width(a.row_title)) + m.gap;
-  const float bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+  const float bar_w = colour_bar_width();
   float legend_w = 0;
   if (any_masked) legend_w = std::max(text_width("masked (−∞)"), text_width("to be masked"));
   if (nan) legend_w = std::max(legend_w, text_width("NaN"));
@@ -579,7 +584,7 @@ void draw_colour_bar(AppState& app, HeatmapView& view, const Picture& pic, const
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
   const bool nan = !app.problem().precision.is_default();
-  const float line = at.margins.line, swatch = line, bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+  const float line = at.margins.line, swatch = line, bar_w = colour_bar_width();
   const int legend_lines = (pic.any_masked ? 1 : 0) + (nan ? 1 : 0);
   const float bar_x = at.origin.x + at.size.x + at.margins.gap;
   const float bar_h =

@@ -49,6 +49,28 @@ std::string title(const AppState& app, Stage shown) {
          p.mask.text();
 }
 
+// The title in phrases that stay whole on a line ("mask none", "dₖ = 8,"): it wraps between them.
+std::vector<std::string> title_phrases(const std::string& title) {
+  std::vector<std::string> out{""};
+  std::size_t at = 0;
+  while (at < title.size()) {
+    std::size_t cut = std::string::npos, skip = 0;
+    for (const std::string_view sep : {", ", "  —  ", " · "}) {
+      const std::size_t found = title.find(sep, at);
+      if (found < cut) cut = found, skip = sep.size();
+    }
+    const std::size_t end = std::min(cut, title.size());
+    out.back() += title.substr(at, end - at);
+    if (cut == std::string::npos) break;
+    // The separator stays with the phrase before it: "dₖ = 8," and "weights —".
+    const std::string_view sep = std::string_view(title).substr(cut, skip);
+    out.back() += sep == ", " ? "," : sep == " · " ? " ·" : " —";
+    out.emplace_back();
+    at = cut + skip;
+  }
+  return out;
+}
+
 // Toggles one cell of the painted mask, starting from the current mask's pattern.
 void paint_cell(AppState& app, Index i, Index j) {
   set_mask_kind(app, "painted");
@@ -257,7 +279,7 @@ bool error_view_possible(AppState& app, Stage stage) {
 float heading_reserve(AppState& app, float width) {
   float most = 0;
   for (const Stage stage : lesson_stages(app)) {
-    float h = wrapped_height(title(app, stage), width);
+    float h = chunks_height(title_phrases(title(app, stage)), width);
     const std::vector<float> widths = control_widths(app, stage, error_view_possible(app, stage));
     if (!widths.empty()) h += static_cast<float>(flow_lines(widths, width)) * ImGui::GetFrameHeightWithSpacing();
     most = std::max(most, h);
@@ -332,7 +354,8 @@ Picture picture(AppState& app, HeatmapView& view) {
 // place beside the "queries" title: status_line).
 void heading(AppState& app, const Picture& pic) {
   const float top = ImGui::GetCursorScreenPos().y, height = heading_reserve(app, ImGui::GetContentRegionAvail().x);
-  wrapped_text("heatmap.title", pic.error ? "log₁₀ |weights − float64 weights|" : title(app, app.settings.stage));
+  chunks_text("heatmap.title",
+              title_phrases(pic.error ? "log₁₀ |weights − float64 weights|" : title(app, app.settings.stage)));
   controls(app, pic.error_possible);
   // A Hub model's download in place of the status line: its bar and Cancel button, drawn each frame.
   draw_download(app);

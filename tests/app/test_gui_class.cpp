@@ -310,6 +310,61 @@ TEST_SUITE("gui/class") {
     }
   }
 
+  TEST_CASE("the dₖ explorer: a dₖ axis title, titles clear of the top ticks, the end bins said to hold the overflow") {
+    cli_test::TempDir dir;
+    // Unscaled scores at dₖ = 64 spread far beyond ±5: the histogram's end bins hold them.
+    const auto r = run_attnlab({"gui",
+                                "--random",
+                                "--lq",
+                                "32",
+                                "--lk",
+                                "32",
+                                "--dk",
+                                "64",
+                                "--backend",
+                                "cpu",
+                                "--width",
+                                "1920",
+                                "--height",
+                                "1080",
+                                "--frames",
+                                "4",
+                                "--actions",
+                                "explorer,wait,wait",
+                                "--layout-report",
+                                (dir / "layout.json").string()});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    const json report = json::parse(cli_test::read_all(dir / "layout.json"));
+    const json& frame = report["frames"][3];
+    std::vector<json> titles, ticks, xtitles;
+    for (const json& item : frame["items"]) {
+      if (item["id"] == "plot.title") titles.push_back(item["box"]);
+      if (item["id"] == "plot.tick") ticks.push_back(item["box"]);
+      if (item["id"] == "plot.xtitle") xtitles.push_back(item["box"]);
+    }
+    CHECK(titles.size() == 4);
+    CHECK(xtitles.size() == 4);
+    const auto overlap = [](const json& a, const json& b) {
+      return a[0].get<float>() < b[2].get<float>() && b[0].get<float>() < a[2].get<float>() &&
+             a[1].get<float>() < b[3].get<float>() && b[1].get<float>() < a[3].get<float>();
+    };
+    for (const json& t : titles)
+      for (const json& tick : ticks) CHECK_FALSE(overlap(t, tick));
+    for (const json& x : xtitles)
+      for (const json& tick : ticks) CHECK_FALSE(overlap(x, tick));
+    int dk_titles = 0;
+    std::string overflow;
+    for (const json& t : frame["texts"]) {
+      if (t["id"] == "plot.xtitle" && t["text"] == "d\u2096") ++dk_titles;
+      if (t["id"] == "explorer.histogram.overflow") overflow = t["text"];
+    }
+    CHECK(dk_titles == 4);
+    // The unscaled scores' share beyond ±5 is said; scaled by 1/8 they stay within it.
+    CHECK_MESSAGE(overflow.find("beyond \u00b15") != std::string::npos, overflow);
+    CHECK_MESSAGE(overflow.find("scaled 0 %") != std::string::npos, overflow);
+    CHECK_MESSAGE(overflow.find("unscaled 0 %") == std::string::npos, overflow);
+  }
+
   TEST_CASE("a slider's handle never covers its value: query, dₖ, temperature, context tokens") {
     for (const bool present : {false, true}) {
       cli_test::TempDir dir;

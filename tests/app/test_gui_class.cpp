@@ -22,6 +22,20 @@
 using cli_test::run_attnlab;
 using nlohmann::json;
 
+namespace {
+
+// The window's own layout report of `gui ARGS` on the CPU backend.
+json layout_report(std::vector<std::string> args) {
+  cli_test::TempDir dir;
+  args.insert(args.begin(), "gui");
+  args.insert(args.end(), {"--backend", "cpu", "--layout-report", (dir / "layout.json").string()});
+  const auto r = run_attnlab(args);
+  REQUIRE_MESSAGE(r.status == 0, r.command << "\n" << r.err);
+  return json::parse(cli_test::read_all(dir / "layout.json"));
+}
+
+}  // namespace
+
 TEST_SUITE("gui/class") {
   TEST_CASE("+, − and the dₖ slider leave a model's heads as trained, and the status line says why") {
     for (const std::string action : {"dk-up", "dk-down"}) {
@@ -311,30 +325,9 @@ TEST_SUITE("gui/class") {
   }
 
   TEST_CASE("the dₖ explorer: a dₖ axis title, titles clear of the top ticks, the end bins said to hold the overflow") {
-    cli_test::TempDir dir;
     // Unscaled scores at dₖ = 64 spread far beyond ±5: the histogram's end bins hold them.
-    const auto r = run_attnlab({"gui",
-                                "--random",
-                                "--lq",
-                                "32",
-                                "--lk",
-                                "32",
-                                "--dk",
-                                "64",
-                                "--backend",
-                                "cpu",
-                                "--width",
-                                "1920",
-                                "--height",
-                                "1080",
-                                "--frames",
-                                "4",
-                                "--actions",
-                                "explorer,wait,wait",
-                                "--layout-report",
-                                (dir / "layout.json").string()});
-    REQUIRE_MESSAGE(r.status == 0, r.err);
-    const json report = json::parse(cli_test::read_all(dir / "layout.json"));
+    const json report = layout_report({"--random", "--lq", "32", "--lk", "32", "--dk", "64", "--width", "1920",
+                                       "--height", "1080", "--frames", "4", "--actions", "explorer,wait,wait"});
     const json& frame = report["frames"][3];
     std::vector<json> titles, ticks, xtitles;
     for (const json& item : frame["items"]) {
@@ -367,26 +360,13 @@ TEST_SUITE("gui/class") {
 
   TEST_CASE("a slider's handle never covers its value: query, dₖ, temperature, context tokens") {
     for (const bool present : {false, true}) {
-      cli_test::TempDir dir;
-      std::vector<std::string> args{"gui",
-                                    "--example",
-                                    "sentence",
-                                    "--backend",
-                                    "cpu",
-                                    "--width",
-                                    "1280",
-                                    "--height",
-                                    "720",
-                                    "--frames",
-                                    "8",
-                                    "--actions",
-                                    "next-query,next-query,next-query,next-query,dk-up,heads,wait",
-                                    "--layout-report",
-                                    (dir / "layout.json").string()};
+      std::vector<std::string> args{"--example", "sentence",
+                                    "--width",   "1280",
+                                    "--height",  "720",
+                                    "--frames",  "8",
+                                    "--actions", "next-query,next-query,next-query,next-query,dk-up,heads,wait"};
       if (present) args.push_back("--present");
-      const auto r = run_attnlab(args);
-      REQUIRE_MESSAGE(r.status == 0, r.err);
-      const json report = json::parse(cli_test::read_all(dir / "layout.json"));
+      const json report = layout_report(args);
       std::set<std::string> seen;
       for (const json& frame : report["frames"]) {
         std::map<std::string, std::vector<json>> values, grabs;
@@ -420,26 +400,13 @@ TEST_SUITE("gui/class") {
     const std::vector<std::string> operators{"=", "\u2212", "+", "/", "\u00b7", "\u03a3", "\u00d7"};
     for (const auto& [width, height] : std::vector<std::pair<int, int>>{{1024, 768}, {1280, 720}})
       for (const bool present : {false, true}) {
-        cli_test::TempDir dir;
-        std::vector<std::string> args{"gui",
-                                      "--example",
-                                      "sentence",
-                                      "--backend",
-                                      "cpu",
-                                      "--width",
-                                      std::to_string(width),
-                                      "--height",
-                                      std::to_string(height),
-                                      "--frames",
-                                      "7",
-                                      "--actions",
-                                      "next-stage,next-stage,next-stage,tiles,next-tile,wait",
-                                      "--layout-report",
-                                      (dir / "layout.json").string()};
+        std::vector<std::string> args{"--example", "sentence",
+                                      "--width",   std::to_string(width),
+                                      "--height",  std::to_string(height),
+                                      "--frames",  "7",
+                                      "--actions", "next-stage,next-stage,next-stage,tiles,next-tile,wait"};
         if (present) args.push_back("--present");
-        const auto r = run_attnlab(args);
-        REQUIRE_MESSAGE(r.status == 0, r.err);
-        const json report = json::parse(cli_test::read_all(dir / "layout.json"));
+        const json report = layout_report(args);
         int formulas = 0;
         for (const json& frame : report["frames"])
           for (const json& t : frame["texts"]) {
@@ -475,12 +442,9 @@ TEST_SUITE("gui/class") {
   TEST_CASE(
       "presenting, the tiles fit the stepper: no empty rows, the result and the memory line whole, headers whole") {
     for (const auto& [width, height] : std::vector<std::pair<int, int>>{{1280, 720}, {1024, 768}}) {
-      cli_test::TempDir dir;
-      const auto r = run_attnlab({"gui", "--example", "sentence", "--backend", "cpu", "--width", std::to_string(width),
-                                  "--height", std::to_string(height), "--present", "--frames", "6", "--actions",
-                                  "tiles,next-tile,next-tile,wait", "--layout-report", (dir / "layout.json").string()});
-      REQUIRE_MESSAGE(r.status == 0, r.err);
-      const json report = json::parse(cli_test::read_all(dir / "layout.json"));
+      const json report =
+          layout_report({"--example", "sentence", "--width", std::to_string(width), "--height", std::to_string(height),
+                         "--present", "--frames", "6", "--actions", "tiles,next-tile,next-tile,wait"});
       const json& frame = report["frames"][5];
       CAPTURE(width);
       int seen = 0;

@@ -39,9 +39,11 @@ std::string LayoutAudit::json() const {
     for (const Item& i : f.items)
       frame["items"].push_back({{"id", i.id}, {"panel", i.panel}, {"box", to_json(i.box)}, {"clip", to_json(i.clip)}});
     frame["texts"] = nlohmann::json::array();
-    for (const Text& t : f.texts)
+    for (const Text& t : f.texts) {
       frame["texts"].push_back(
           {{"id", t.id}, {"panel", t.panel}, {"text", t.text}, {"width", t.width}, {"room", t.room}});
+      if (!t.lines.empty()) frame["texts"].back()["lines"] = t.lines;
+    }
     report["frames"].push_back(std::move(frame));
   }
   return report.dump(1) + "\n";
@@ -74,10 +76,10 @@ void audit_item(std::string_view id) {
   audit_box(id, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
 }
 
-void audit_text(std::string_view id, std::string_view text, float width, float room) {
+void audit_text(std::string_view id, std::string_view text, float width, float room, std::string_view lines) {
   LayoutAudit::Frame* frame = current_frame();
   if (!frame) return;
-  frame->texts.push_back({std::string(id), layout_audit()->panel, std::string(text), width, room});
+  frame->texts.push_back({std::string(id), layout_audit()->panel, std::string(text), width, room, std::string(lines)});
 }
 
 }  // namespace attnlab::gui

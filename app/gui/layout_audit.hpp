@@ -32,6 +32,7 @@ struct LayoutAudit {
   struct Text {
     std::string id, panel, text;
     float width = 0, room = 0;  // the text's width and the width its widget gave it
+    std::string lines;          // a wrapped text as drawn, its line breaks included
   };
   struct Frame {
     int frame = 0;
@@ -62,6 +63,6 @@ void audit_item(std::string_view id);
 // A rectangle drawn by hand (axis labels, heatmap cells), under `id`, seen through the current clip.
 void audit_box(std::string_view id, ImVec2 min, ImVec2 max);
 // A text and the room its widget gave it (buttons, combo previews, slider captions).
-void audit_text(std::string_view id, std::string_view text, float width, float room);
+void audit_text(std::string_view id, std::string_view text, float width, float room, std::string_view lines = {});
 
 }  // namespace attnlab::gui

@@ -14,6 +14,7 @@
 #include "app/gui/platform.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
+#include "core/figure/axis_labels.hpp"
 #include "core/figure/figure_png.hpp"
 #include "core/figure/figure_svg.hpp"
 #include "core/figure/figure_text.hpp"
@@ -94,20 +95,21 @@ void histogram(AppState& app, ImVec2 size) {
   constexpr int bins = 40;
   constexpr float lo = -5, hi = 5, width = (hi - lo) / bins;
   std::array<float, bins> scaled{}, unscaled{};
-  float total = 0;
+  float total = 0, scaled_out = 0, unscaled_out = 0;  // beyond ±5: counted in the end bins
   for (Index i = 0; i < t.scores.size(); ++i) {
     const float x = t.scores.data()[i];
-    const auto bin = [&](float v) { return std::clamp(int((v - lo) / width), 0, bins - 1); };
+    const auto bin = [&](float v) { return std::clamp(int(std::floor((v - lo) / width)), 0, bins - 1); };
     ++scaled[static_cast<std::size_t>(bin(s * x))], ++unscaled[static_cast<std::size_t>(bin(x))], ++total;
+    scaled_out += std::abs(s * x) > hi, unscaled_out += std::abs(x) > hi;
   }
+  const bool overflow = scaled_out + unscaled_out > 0;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::Dummy(size);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line = ImGui::GetTextLineHeight();
   // The longest title that fits.
-  const char* titles[] = {"this problem's scores, scaled and not, against N(0, 1) (ends hold the overflow)",
-                          "this problem's scores, scaled and not, against N(0, 1)", "its scores against N(0, 1)"};
-  const char* title = titles[2];
+  const char* titles[] = {"this problem's scores, scaled and not, against N(0, 1)", "its scores against N(0, 1)"};
+  const char* title = titles[1];
   for (const char* candidate : titles)
     if (ImGui::CalcTextSize(candidate).x <= size.x) {
       title = candidate;
@@ -115,7 +117,9 @@ void histogram(AppState& app, ImVec2 size) {
     }
   draw->AddText(origin, ImGui::GetColorU32(ImGuiCol_Text), title);
   audit_box("explorer.histogram", origin, {origin.x + ImGui::CalcTextSize(title).x, origin.y + line});
-  const ImVec2 a{origin.x + 4, origin.y + line + 4}, b{origin.x + size.x - 4, origin.y + size.y - line - 4};
+  // Under the ticks, when scores fell beyond ±5, a line that says the end bins hold them.
+  const float below = (overflow ? 2 : 1) * line + 4;
+  const ImVec2 a{origin.x + 4, origin.y + line + 4}, b{origin.x + size.x - 4, origin.y + size.y - below};
   const float peak =
       std::max(*std::max_element(scaled.begin(), scaled.end()), *std::max_element(unscaled.begin(), unscaled.end())) /
       total / width;
@@ -128,6 +132,25 @@ void histogram(AppState& app, ImVec2 size) {
                         (unscaled_colour() & 0x00ffffff) | 0x90000000);
     draw->AddRectFilled({px(x0), py(scaled[static_cast<std::size_t>(k)] / total / width)}, {px(x0 + width) - 1, b.y},
                         (scaled_colour() & 0x00ffffff) | 0x90000000);
+  }
+  if (overflow) {
+    // The end bins outlined, and said: a pile at ±5 is scores beyond the axis, not a bump at 5.
+    for (const int k : {0, bins - 1}) {
+      const float x0 = lo + static_cast<float>(k) * width;
+      const float density =
+          std::max(unscaled[static_cast<std::size_t>(k)], scaled[static_cast<std::size_t>(k)]) / total / width;
+      if (density > 0)
+        draw->AddRect({px(x0), py(density)}, {px(x0 + width) - 1, b.y}, ImGui::GetColorU32(ImGuiCol_Text), 0, 0, 2);
+    }
+    const auto share = [&](float n) { return printed("%.0f %%", static_cast<double>(100 * n / total)); };
+    const std::string words =
+        "outlined ends: beyond ±5, unscaled " + share(unscaled_out) + ", scaled " + share(scaled_out);
+    const std::string shown =
+        shorten(words, size.x, [](const std::string& w) { return ImGui::CalcTextSize(w.c_str()).x; });
+    const ImVec2 at{origin.x, b.y + 2 + line};
+    draw->AddText(at, ImGui::GetColorU32(ImGuiCol_Text), shown.c_str());
+    audit_box("explorer.histogram.overflow", at, {at.x + ImGui::CalcTextSize(shown.c_str()).x, at.y + line});
+    audit_text("explorer.histogram.overflow", words, ImGui::CalcTextSize(shown.c_str()).x, size.x);
   }
   for (int k = 1; k <= 100; ++k) {  // the standard normal density
     const float x0 = lo + (k - 1) * (hi - lo) / 100, x1 = lo + k * (hi - lo) / 100;
@@ -214,6 +237,7 @@ void draw_explorer(AppState& app) {
     LinePlot plot;
     plot.titles = titles[k];
     plot.marker_x = float(app.problem().dk());
+    plot.x_title = "dₖ";
     Series scaled{"scaled", {}, {}, scaled_colour()}, unscaled{"unscaled", {}, {}, unscaled_colour()};
     for (const SweepPoint& p : e.points) {
       const double values[] = {p.score_std, p.max_weight, p.entropy, p.jacobian_norm};

@@ -41,7 +41,7 @@ void head_counts(AppState& app) {
                                        static_cast<long long>(heads), static_cast<long long>(kv_heads)));
   } else {
     ImGui::PushItemWidth(ImGui::GetFontSize() * 6);
-    if (ImGui::SliderInt("H query heads", &s.heads, 1, most_heads)) {
+    if (slider_int("heads.heads", "H query heads", &s.heads, 1, most_heads)) {
       s.heads = std::clamp(s.heads, 1, most_heads);
       while (s.heads % s.kv_heads != 0) --s.kv_heads;  // G must divide H: the largest divisor not above G
     }
@@ -52,8 +52,8 @@ void head_counts(AppState& app) {
       if (s.heads % g == 0) divisors.push_back(g);
     int at = static_cast<int>(std::find(divisors.begin(), divisors.end(), s.kv_heads) - divisors.begin());
     at = std::min(at, static_cast<int>(divisors.size()) - 1);
-    if (ImGui::SliderInt("G KV heads", &at, 0, static_cast<int>(divisors.size()) - 1,
-                         std::to_string(divisors[static_cast<std::size_t>(at)]).c_str()))
+    if (slider_int("heads.kv_heads", "G KV heads", &at, 0, static_cast<int>(divisors.size()) - 1,
+                   std::to_string(divisors[static_cast<std::size_t>(at)]).c_str()))
       s.kv_heads = divisors[static_cast<std::size_t>(at)];
     ImGui::PopItemWidth();
   }
@@ -223,12 +223,14 @@ void model_view(AppState& app, HeadsView& view, float height) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(caption));
   const std::string layer_keys = key_names({Action::next_layer, Action::previous_layer});
   const std::string help =
-      strip ? printed("The model view, layer %d of %lld (%s: the next / previous layer): its heads' weights on "
-                      "[0, 1]. Outlined: head %d, as in the heatmap. Crossed: knocked out.",
-                      app.applied.layer, static_cast<long long>(g.layers), layer_keys.c_str(), app.applied.head)
-            : printed("The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head %d, as "
-                      "in the heatmap (click another; %s change the layer). Crossed: knocked out.",
-                      app.applied.layer, app.applied.head, layer_keys.c_str());
+      strip ? printed(
+                  "The model view, layer %d of %lld (%s: the next / previous layer): its heads' weights on "
+                  "[0, 1]. Outlined: head %d, as in the heatmap. Crossed: knocked out.",
+                  app.applied.layer, static_cast<long long>(g.layers), layer_keys.c_str(), app.applied.head)
+            : printed(
+                  "The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head %d, as "
+                  "in the heatmap (click another; %s change the layer). Crossed: knocked out.",
+                  app.applied.layer, app.applied.head, layer_keys.c_str());
   wrapped_text("heads.text", help);
   audit_text("heads.model_help", help, 0, 0);
   ImGui::PopStyleColor();
@@ -283,9 +285,9 @@ void kv_cache(AppState& app) {
   ImGui::Separator();
   ImGui::TextUnformatted("KV cache: the keys and values each token keeps");
   ImGui::PushItemWidth(ImGui::GetFontSize() * 6);
-  ImGui::SliderInt("context tokens", &s.context, 1, 1 << 20, "%d", ImGuiSliderFlags_Logarithmic);
+  slider_int("heads.context", "context tokens", &s.context, 1, 1 << 20, "%d", ImGuiSliderFlags_Logarithmic);
   ImGui::SameLine();
-  ImGui::SliderInt("layers", &s.layers, 1, 128);
+  slider_int("heads.layers", "layers", &s.layers, 1, 128);
   ImGui::PopItemWidth();
   s.context = std::clamp(s.context, 1, 1 << 20), s.layers = std::clamp(s.layers, 1, 128);
   struct Row {

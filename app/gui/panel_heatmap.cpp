@@ -50,6 +50,28 @@ std::string title(const AppState& app, Stage shown) {
          p.mask.text();
 }
 
+// The title in phrases that stay whole on a line ("mask none", "dₖ = 8,"): it wraps between them.
+std::vector<std::string> title_phrases(const std::string& title) {
+  std::vector<std::string> out{""};
+  std::size_t at = 0;
+  while (at < title.size()) {
+    std::size_t cut = std::string::npos, skip = 0;
+    for (const std::string_view sep : {", ", "  —  ", " · "}) {
+      const std::size_t found = title.find(sep, at);
+      if (found < cut) cut = found, skip = sep.size();
+    }
+    const std::size_t end = std::min(cut, title.size());
+    out.back() += title.substr(at, end - at);
+    if (cut == std::string::npos) break;
+    // The separator stays with the phrase before it: "dₖ = 8," and "weights —".
+    const std::string_view sep = std::string_view(title).substr(cut, skip);
+    out.back() += sep == ", " ? "," : sep == " · " ? " ·" : " —";
+    out.emplace_back();
+    at = cut + skip;
+  }
+  return out;
+}
+
 // Toggles one cell of the painted mask, starting from the current mask's pattern.
 void paint_cell(AppState& app, Index i, Index j) {
   set_mask_kind(app, "painted");
@@ -178,14 +200,19 @@ float widest(const std::vector<std::string>& texts, Index first, Index end) {
 struct Margins {
   float left = 0, right = 0, col_w = 0, line = 0, gap = 0, label = 0;
 };
+// The colour bar: a swatch's width is enough to read a colour by; the rest goes to the cells.
+float colour_bar_width() {
+  return std::max(0.7f * ImGui::GetFontSize(), 12.0f);
+}
+
 Margins margins(const Axes& a, Index row_first, Index row_end, Index col_first, Index col_end, float tick_w,
                 bool any_masked, bool nan, bool stretched, float label) {
   Margins m;
   const float font = ImGui::GetFontSize(), k = label / font;
-  m.line = ImGui::GetTextLineHeight(), m.gap = font * 0.5f, m.label = label;
+  m.line = ImGui::GetTextLineHeight(), m.gap = font * 0.4f, m.label = label;
   m.col_w = widest(a.cols, col_first, col_end) * k;
   m.left = std::max(widest(a.rows, row_first, row_end) * k, text_width(a.row_title)) + m.gap;
-  const float bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+  const float bar_w = colour_bar_width();
   float legend_w = 0;
   if (any_masked) legend_w = std::max(text_width("masked (−∞)"), text_width("to be masked"));
   if (nan) legend_w = std::max(legend_w, text_width("NaN"));
@@ -253,7 +280,7 @@ bool error_view_possible(AppState& app, Stage stage) {
 float heading_reserve(AppState& app, float width) {
   float most = 0;
   for (const Stage stage : lesson_stages(app)) {
-    float h = wrapped_height(title(app, stage), width);
+    float h = chunks_height(title_phrases(title(app, stage)), width);
     const std::vector<float> widths = control_widths(app, stage, error_view_possible(app, stage));
     if (!widths.empty()) h += static_cast<float>(flow_lines(widths, width)) * ImGui::GetFrameHeightWithSpacing();
     most = std::max(most, h);
@@ -328,7 +355,8 @@ Picture picture(AppState& app, HeatmapView& view) {
 // place beside the "queries" title: status_line).
 void heading(AppState& app, const Picture& pic) {
   const float top = ImGui::GetCursorScreenPos().y, height = heading_reserve(app, ImGui::GetContentRegionAvail().x);
-  wrapped_text("heatmap.title", pic.error ? "log₁₀ |weights − float64 weights|" : title(app, app.settings.stage));
+  chunks_text("heatmap.title",
+              title_phrases(pic.error ? "log₁₀ |weights − float64 weights|" : title(app, app.settings.stage)));
   controls(app, pic.error_possible);
   // A Hub model's download in place of the status line: its bar and Cancel button, drawn each frame.
   draw_download(app);
@@ -581,7 +609,7 @@ void draw_colour_bar(AppState& app, HeatmapView& view, const Picture& pic, const
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImU32 text_colour = ImGui::GetColorU32(ImGuiCol_Text);
   const bool nan = !app.problem().precision.is_default();
-  const float line = at.margins.line, swatch = line, bar_w = std::max(ImGui::GetFontSize(), 14.0f);
+  const float line = at.margins.line, swatch = line, bar_w = colour_bar_width();
   const int legend_lines = (pic.any_masked ? 1 : 0) + (nan ? 1 : 0);
   const float bar_x = at.origin.x + at.size.x + at.margins.gap;
   const float bar_h =

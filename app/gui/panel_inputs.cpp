@@ -85,7 +85,7 @@ void model_controls(AppState& app) {
   const ModelRun* run = app.model.of(app.applied);
   if (!run || app.applied.source != Source::model) return;
   const int layers = static_cast<int>(run->model.config.layers);
-  ImGui::SliderInt("layer", &s.layer, 0, layers - 1);
+  slider_int("inputs.layer", "layer", &s.layer, 0, layers - 1);
   ImGui::SameLine();
   ImGui::TextDisabled("(J/K)");
   // Chips: the token's text over its id, wrapped to the panel.
@@ -137,11 +137,11 @@ void source_controls(AppState& app) {
     if (combo("example", s.example, example_names())) s.dk = 0, s.query = 0, s.painted.clear();
     wrapped_text("inputs.text", make_example(s.example).description);
   } else if (s.source == Source::random) {
-    ImGui::SliderInt("Lq queries", &s.lq, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
-    ImGui::SliderInt("Lk keys", &s.lk, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
+    slider_int("inputs.lq", "Lq queries", &s.lq, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
+    slider_int("inputs.lk", "Lk keys", &s.lk, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic);
     int seed = static_cast<int>(s.seed);
     if (ImGui::InputInt("seed", &seed)) s.seed = static_cast<std::uint64_t>(std::max(seed, 0));
-    ImGui::SliderFloat("σ of Q, K, V", &s.sigma, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+    slider_float("inputs.sigma", "σ of Q, K, V", &s.sigma, 0.1f, 10.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
   } else {
     file_field("Q file", "q", app.typed.q_path);
     file_field("K file", "k", app.typed.k_path);
@@ -162,10 +162,10 @@ void width_controls(AppState& app) {
     return;
   }
   int dk = static_cast<int>(app.problem().dk());
-  if (ImGui::SliderInt("dₖ", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) s.dk = dk;
+  if (slider_int("inputs.dk", "dₖ", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic)) s.dk = dk;
   ImGui::SameLine();
   ImGui::TextDisabled("(+/−)");
-  if (s.source == Source::random) ImGui::SliderInt("dᵥ", &s.dv, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic);
+  if (s.source == Source::random) slider_int("inputs.dv", "dᵥ", &s.dv, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic);
 }
 
 void mask_controls(AppState& app) {
@@ -178,7 +178,7 @@ void mask_controls(AppState& app) {
   if (kind == "window" || kind == "padding") {
     int w = std::atoi(s.mask.c_str() + kind.size() + 1);
     const int most = static_cast<int>(kind == "window" ? app.problem().lk() + app.problem().lq() : app.problem().lk());
-    if (ImGui::SliderInt(kind == "window" ? "W keys" : "N kept", &w, 1, std::max(most, 1)))
+    if (slider_int("inputs.mask_keys", kind == "window" ? "W keys" : "N kept", &w, 1, std::max(most, 1)))
       s.mask = kind + ":" + std::to_string(w);
   }
   if (kind == "painted") wrapped_text("inputs.text", "Click cells of the heatmap to block or allow them.");
@@ -195,7 +195,7 @@ void scale_controls(AppState& app) {
   ImGui::SameLine();
   if (ImGui::RadioButton("value", s.scale == Kind::value)) s.scale = Kind::value;
   if (s.scale == Kind::value) ImGui::DragFloat("s", &s.scale_value, 0.005f, -10, 10, "%.4f");
-  ImGui::SliderFloat("temperature", &s.temperature, 0.05f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
+  slider_float("inputs.temperature", "temperature", &s.temperature, 0.05f, 20.0f, "%.2f", ImGuiSliderFlags_Logarithmic);
 }
 
 // The precision lab: what float16 and bfloat16 do to each stage, and why the maximum is subtracted.

@@ -88,8 +88,8 @@ Group query_group(AppState& app) {
             const std::string text = query_caption(problem, app.settings.query);
             const std::string shown =
                 shorten(text, slider_room(query_w), [](const std::string& t) { return text_width(t); });
-            ImGui::SliderInt("##query", &app.settings.query, 0, static_cast<int>(problem.lq()) - 1, shown.c_str(),
-                             ImGuiSliderFlags_NoInput);
+            slider_int("toolbar.query", "##query", &app.settings.query, 0, static_cast<int>(problem.lq()) - 1,
+                       shown.c_str(), ImGuiSliderFlags_NoInput);
             if (ImGui::IsItemHovered()) ImGui::SetTooltip("↑ and ↓ choose the query");
             audit_text("toolbar.query", shown, text_width(shown), slider_room(query_w));
           }};
@@ -107,7 +107,7 @@ Group dk_group(AppState& app) {
             ImGui::SameLine(0, inner());
             ImGui::SetNextItemWidth(dk_w);
             int dk = static_cast<int>(app.problem().dk());
-            if (ImGui::SliderInt("##dk", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic) && !dk_is_fixed(app))
+            if (slider_int("toolbar.dk", "##dk", &dk, 1, 1024, "%d", ImGuiSliderFlags_Logarithmic) && !dk_is_fixed(app))
               app.settings.dk = dk;
             audit_text("toolbar.dk", std::to_string(dk), text_width(std::to_string(dk)), slider_room(dk_w));
             ImGui::SameLine(0, inner());
@@ -138,7 +138,8 @@ Group softcap_group(AppState& app) {
             ImGui::SameLine(0, inner());
             ImGui::SetNextItemWidth(value_w);
             const std::string shown = printed("C = %.3g", static_cast<double>(s.softcap));
-            ImGui::SliderFloat("##softcap", &s.softcap, 0.25f, 50.0f, shown.c_str(), ImGuiSliderFlags_Logarithmic);
+            slider_float("toolbar.softcap", "##softcap", &s.softcap, 0.25f, 50.0f, shown.c_str(),
+                         ImGuiSliderFlags_Logarithmic);
             audit_text("toolbar.softcap", shown, text_width(shown), slider_room(value_w));
           }};
 }
@@ -161,7 +162,7 @@ Group sink_group(AppState& app) {
             const bool per_head = s.sinks.size() == static_cast<std::size_t>(app.heads.heads()) && s.sinks.size() > 1;
             float value = s.sinks[per_head ? static_cast<std::size_t>(s.head) : 0];
             const std::string shown = printed("logit %.2f", static_cast<double>(value));
-            if (ImGui::SliderFloat("##sink", &value, -8.0f, 8.0f, shown.c_str())) {
+            if (slider_float("toolbar.sink", "##sink", &value, -8.0f, 8.0f, shown.c_str())) {
               if (per_head) s.sinks[static_cast<std::size_t>(s.head)] = value;
               else s.sinks = {value};
             }

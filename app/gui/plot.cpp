@@ -168,7 +168,10 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
   if (!ticks.empty() && ticks.back().value < y1 && ticks.size() > 1)
     y1 = ticks.back().value + (ticks.back().value - ticks[ticks.size() - 2].value);
   ticks = nice_ticks(y0, y1);
-  if (size.y - line - 4 - (line + 6) < 2.5f * line * static_cast<float>(ticks.size())) {
+  // Below: the x ticks and the axis title. Above: the title, and half a line for the top tick's label,
+  // which is centred on its value.
+  const float bottom = line + 6 + (plot.x_title.empty() ? 0 : line), above = 1.5f * line + 4;
+  if (size.y - above - bottom < 2.5f * line * static_cast<float>(ticks.size())) {
     std::vector<Tick> fewer;
     for (std::size_t t = 0; t < ticks.size(); t += 2) fewer.push_back(ticks[t]);
     ticks = fewer;
@@ -176,8 +179,7 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
   float left = 0;
   for (const Tick& tick : ticks) left = std::max(left, ImGui::CalcTextSize(tick.text.c_str()).x);
   left += 10;
-  const float bottom = line + 6;
-  const ImVec2 a{origin.x + left, origin.y + line + 4}, b{origin.x + size.x - 6, origin.y + size.y - bottom};
+  const ImVec2 a{origin.x + left, origin.y + above}, b{origin.x + size.x - 6, origin.y + size.y - bottom};
   const auto px = [&](float x) { return a.x + (tx(x) - x0) / (x1 - x0) * (b.x - a.x); };
   const auto py = [&](float y) { return b.y - (y - y0) / (y1 - y0) * (b.y - a.y); };
   // The title: the longest form that fits over the plot.
@@ -215,6 +217,13 @@ void line_plot(const char* id, const LinePlot& plot, ImVec2 size) {
     const ImVec2 at{std::clamp(px(x) - w / 2, origin.x, origin.x + size.x - w), b.y + 5};
     draw->AddText(at, text, label.c_str());
     audit_box("plot.tick", at, {at.x + w, at.y + line});
+  }
+  if (!plot.x_title.empty()) {
+    const float w = ImGui::CalcTextSize(plot.x_title.c_str()).x;
+    const ImVec2 at{(a.x + b.x - w) / 2, b.y + 5 + line};
+    draw->AddText(at, text, plot.x_title.c_str());
+    audit_box("plot.xtitle", at, {at.x + w, at.y + line});
+    audit_text("plot.xtitle", plot.x_title, w, b.x - a.x);
   }
   if (std::isfinite(plot.marker_x) && tx(plot.marker_x) >= x0 && tx(plot.marker_x) <= x1)
     draw->AddLine({px(plot.marker_x), a.y}, {px(plot.marker_x), b.y}, IM_COL32(255, 80, 40, 255), 2);

@@ -38,6 +38,7 @@ struct LinePlot {
   bool log2_x = true;    // x values are dk: ticks at powers of four
   float marker_x = NAN;  // a vertical line (the current dk)
   bool legend = false;   // the series' names in the top right corner
+  std::string x_title;   // under the x ticks, when given ("dₖ")
 };
 // Axes with ticks and labels, the series, a legend; in a region of `size` at the cursor. Ticks that
 // would run into each other are thinned to every 2nd, 4th … as the heatmap's labels are.

@@ -8,6 +8,7 @@
 
 #include "app/gui/app_actions.hpp"
 #include "app/gui/labels.hpp"
+#include "app/gui/layout_audit.hpp"
 #include "app/gui/plot.hpp"
 #include "app/gui/widgets.hpp"
 #include "core/attention/cpu_backend.hpp"
@@ -21,13 +22,30 @@ namespace {
 // Every tile so far, a row each: its keys, its largest score, the running m and ℓ, and the factor that
 // rescaled what came before; the tile `now` highlighted.
 void tile_table(const TileWalk& walk, int now) {
+  // As tall as its rows (a panel's room is not spent on empty ones), scrolled beyond six; the last
+  // column named by its formula where the panel is wide enough, else by what it does.
+  const float row = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+  const bool scrolls = now + 1 > 6;
+  const char* rescale = "exp(m_old − m_new)";
+  const char* names[] = {"tile", "keys", "tile max", "m", "ℓ", rescale};
+  float widths = 0;
+  for (const char* name : names) widths += text_width(name) + 2 * ImGui::GetStyle().CellPadding.x + 1;
+  if (widths > ImGui::GetContentRegionAvail().x) names[5] = "rescale";
   if (ImGui::BeginTable("tiles", 6,
-                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
-                            ImGuiTableFlags_ScrollX,  // columns at their width, scrolled, never cut
-                        {0, ImGui::GetFontSize() * 8})) {
+                        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit |
+                            (scrolls ? ImGuiTableFlags_ScrollY : 0),
+                        {0, scrolls ? row * 7 : 0})) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* name : {"tile", "keys", "tile max", "m", "ℓ", "exp(m_old − m_new)"}) ImGui::TableSetupColumn(name);
-    ImGui::TableHeadersRow();
+    for (const char* name : names) ImGui::TableSetupColumn(name);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int c = 0; c < 6; ++c) {
+      ImGui::TableSetColumnIndex(c);
+      const float room = ImGui::GetContentRegionAvail().x;
+      ImGui::TableHeader(names[c]);
+      if (c == 5 && names[5] != rescale && ImGui::IsItemHovered())
+        ImGui::SetTooltip("the factor exp(m_old − m_new) that rescaled what came before");
+      audit_text("tiles.header", names[c], text_width(names[c]), room);
+    }
     for (int k = 0; k <= now; ++k) {
       const TileStep& step = walk.steps[static_cast<std::size_t>(k)];
       ImGui::TableNextRow();
@@ -65,7 +83,7 @@ void draw_tiles(AppState& app) {
   const TileStep& now = walk.steps[static_cast<std::size_t>(app.tile_step)];
 
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 8);
-  if (ImGui::SliderInt("keys per tile", &app.tile, 1, std::max(2, static_cast<int>(p.lk())))) app.tile_step = 0;
+  if (slider_int("tiles.tile", "keys per tile", &app.tile, 1, std::max(2, static_cast<int>(p.lk())))) app.tile_step = 0;
   ImGui::SameLine();
   if (ImGui::ArrowButton("##previous_tile", ImGuiDir_Left)) act(app, Action::previous_tile);
   ImGui::SameLine();
@@ -92,7 +110,9 @@ void draw_tiles(AppState& app) {
     if (j < now.first_key + now.keys) return IM_COL32(230, 159, 0, 255);
     return IM_COL32(128, 128, 128, 60);
   };
-  bar_chart("tile scores", bars, {ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6});
+  // Presenting, the chart is shorter: the table, the result and the memory line keep their room.
+  const float chart = ImGui::GetFontSize() * (app.settings.present ? 4.0f : 6.0f);
+  bar_chart("tile scores", bars, {ImGui::GetContentRegionAvail().x, chart});
 
   tile_table(walk, std::min(app.tile_step, tiles - 1));  // a button may have stepped past the last
 
@@ -105,23 +125,29 @@ void draw_tiles(AppState& app) {
     wrapped_text("tiles.text", printed("Estimate so far: partial / ℓ, still missing %lld keys.",
                                        static_cast<long long>(p.lk() - now.first_key - now.keys)));
   }
-  wrapped_text("tiles.memory", tiles_memory_text(p.lq(), p.lk(), app.tile, cpu_threads()));
+  // Presenting, the figures alone; why the tiled path keeps more at a few tokens is a hover away.
+  const std::string figures = tiles_memory_figures(p.lq(), p.lk(), app.tile, cpu_threads()),
+                    why = tiles_memory_why(p.lq(), p.lk(), app.tile, cpu_threads());
+  wrapped_text("tiles.memory", app.settings.present || why.empty() ? figures : figures + " " + why);
+  if (app.settings.present && !why.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", why.c_str());
 }
 
-std::string tiles_memory_text(Index lq, Index lk, int tile, int threads) {
+std::string tiles_memory_figures(Index lq, Index lk, int tile, int threads) {
   const MemoryReadout here = memory_readout(lq, lk, tile, threads);
   const MemoryReadout big = memory_readout(32768, 32768, tile, threads);
-  std::string text =
-      printed("Memory for the Lq×Lk matrices: standard %s, tiled %s here; at L = 32k: standard %s, tiled %s.",
-              human_bytes(here.standard).c_str(), human_bytes(here.tiled).c_str(), human_bytes(big.standard).c_str(),
-              human_bytes(big.tiled).c_str());
+  return printed("Memory for the Lq×Lk matrices: standard %s, tiled %s here; at L = 32k: standard %s, tiled %s.",
+                 human_bytes(here.standard).c_str(), human_bytes(here.tiled).c_str(), human_bytes(big.standard).c_str(),
+                 human_bytes(big.tiled).c_str());
+}
+
+std::string tiles_memory_why(Index lq, Index lk, int tile, int threads) {
+  const MemoryReadout here = memory_readout(lq, lk, tile, threads);
   // At a few tokens the tiled figure is the larger one, which looks like a contradiction.
-  if (here.tiled >= here.standard)
-    text += printed(
-        " At so few tokens the tiled path keeps more: its buffers are a whole tile of %d keys for a block "
-        "of 128 queries on each of %d threads, whatever L is, while the standard path's grow with Lq × Lk.",
-        tile, threads);
-  return text;
+  if (here.tiled < here.standard) return "";
+  return printed(
+      "At so few tokens the tiled path keeps more: its buffers are a whole tile of %d keys for a block "
+      "of 128 queries on each of %d threads, whatever L is, while the standard path's grow with Lq × Lk.",
+      tile, threads);
 }
 
 }  // namespace attnlab::gui

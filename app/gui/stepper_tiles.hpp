@@ -8,7 +8,9 @@
 namespace attnlab::gui {
 
 void draw_tiles(AppState& app);
-// What each path keeps, here and at L = 32k, and why the tiled one keeps more at small L.
-std::string tiles_memory_text(Index lq, Index lk, int tile, int threads);
+// What each path keeps, here and at L = 32k; and why the tiled one keeps more at small L (empty when
+// it keeps less).
+std::string tiles_memory_figures(Index lq, Index lk, int tile, int threads);
+std::string tiles_memory_why(Index lq, Index lk, int tile, int threads);
 
 }  // namespace attnlab::gui

@@ -43,6 +43,13 @@ int flow_lines(const std::vector<float>& widths, float width);
 // the layout audit and keeps its ImGui id the same whichever label shows.
 bool fit_button(std::string_view id, std::initializer_list<std::string_view> labels, ImVec2 size = {0, 0});
 
+// ImGui's sliders with their handle drawn as a bar in the frame's bottom padding, under the value,
+// never over it; `id` names the value and the handle for the layout audit ("<id>.value", "<id>.grab").
+bool slider_int(std::string_view id, const char* label, int* v, int min, int max, const char* format = "%d",
+                ImGuiSliderFlags flags = 0);
+bool slider_float(std::string_view id, const char* label, float* v, float min, float max, const char* format,
+                  ImGuiSliderFlags flags = 0);
+
 // A combo box of `options` whose preview reports its width against its room.
 bool combo(const char* label, std::string& value, const std::vector<std::string>& options, std::string_view id = {});
 

@@ -131,6 +131,14 @@ Figure lay_out(const Problem& p, const Trace& trace, const FigureOptions& o, con
     if (h.cell_w >= 8) h.cell_w = std::floor(h.cell_w);
     if (h.cell_h >= 8) h.cell_h = std::floor(h.cell_h);
   }
+  if (std::isfinite(most_heat_h)) {
+    // A slide has width to spare: cells wide enough for level key labels, where the width allows.
+    float widest = 0;
+    for (const auto& label : col_labels) widest = std::max(widest, font.width(label, l.px(kLabel)));
+    const float level = std::ceil(widest + l.px(kGap) + 1);
+    if (h.cell_w < level && level * static_cast<float>(h.cols) <= static_cast<float>(o.width) - heat_x - right)
+      h.cell_w = level;
+  }
   h.x = heat_x;
   h.y = std::round(y + l.px(22) + axis + gap);
   const float heat_w = h.cell_w * static_cast<float>(h.cols), heat_h = h.cell_h * static_cast<float>(h.rows);
@@ -195,10 +203,16 @@ Figure build_figure(const Problem& p, const Trace& trace, const FigureOptions& o
                        std::to_string(o.aspect) + ": give a larger --width or a taller --aspect");
     f = lay_out(p, trace, o, names, font, heat_h);
   }
-  move_body(
-      f,
-      std::floor((static_cast<float>(o.width) - FigurePen{font, o.width / 1000.0f, f}.px(kPad) - f.content_right) / 2),
-      std::floor(static_cast<float>(height - f.height) / 2));
+  const float pad = FigurePen{font, o.width / 1000.0f, f}.px(kPad);
+  const float dx = std::floor((static_cast<float>(o.width) - pad - f.content_right) / 2);
+  move_body(f, dx, std::floor(static_cast<float>(height - f.height) / 2));
+  // The title lines start where the body does, as far as the longer fits: one left edge on the slide.
+  const auto heading = [](const FigureText& t) { return t.role == "title" || t.role == "subtitle"; };
+  float shift = std::max(dx, 0.0f);
+  for (const FigureText& t : f.texts)
+    if (heading(t)) shift = std::min(shift, static_cast<float>(o.width) - pad - t.x - font.width(t.text, t.size));
+  for (FigureText& t : f.texts)
+    if (heading(t)) t.x += std::max(shift, 0.0f);
   f.height = checked_figure_height(static_cast<float>(height), o.width);
   return f;
 }

@@ -118,6 +118,9 @@ struct FigureHeatmap {
   std::vector<Mask> mask;
   float hatch = 8;  // the stripes' period in pixels
   std::vector<std::string> row_names, col_names;
+  // The SVG draws the cells as one embedded PNG of a pixel per cell, not a rect each: a thumbnail of
+  // a grid of many (a model's layers × heads), whose cells carry no titles.
+  bool as_image = false;
 };
 
 struct Figure {

@@ -67,6 +67,8 @@ Figure build_grid_figure(const Problem& first, const std::vector<GridPanel>& pan
   float y = text_line(l, formula, pad, 0, l.px(kTitle), kInk, "title");
   y = text_line(l, layout.description + kDot + "one colour scale for all " + layout.panels_word, y, l.px(12),
                 l.px(kHeads), kInk, "heads");
+  if (!layout.sentence.empty())
+    y = text_line(l, "\u201c" + layout.sentence + "\u201d", y, l.px(10), l.px(kHeads), kInk, "sentence");
   y = text_line(l, figure_subtitle(first, o.stage, o.query, layout.sink_per_head), y, l.px(10), l.px(kSubtitle),
                 kSoftInk, "subtitle");
 

@@ -23,6 +23,7 @@ struct GridLayout {
   std::string description;              // the line under the title: what the panels are
   std::string panels_word = "heads";    // "one colour scale for all heads"
   bool sink_per_head = false;           // the heads' sinks differ: the subtitle gives no one value
+  std::string sentence;                 // a model's input, quoted on a line of its own; empty: none
 };
 
 // `first` gives what every panel shares (shapes, scale, mask, tokens). Throws InputError as

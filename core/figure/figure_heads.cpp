@@ -55,7 +55,7 @@ Figure build_heads_figure(const HeadsProblem& hp, const std::vector<Trace>& trac
   }
   const std::string description = (o.heading.empty() ? "" : o.heading + kDot) + heads_description(heads, kv_heads);
   // The first head gives the shapes, scale, mask and tokens every head shares.
-  GridLayout layout{0, {}, description, "heads"};
+  GridLayout layout{0, {}, description, "heads", false, ""};
   layout.sink_per_head = sink_per_head;
   return build_grid_figure(head_problem(hp, 0), panels, layout, o, font);
 }
@@ -92,9 +92,15 @@ Figure build_layers_figure(const std::vector<HeadsProblem>& layers, const std::v
       head ? "every layer of " + head_heading(*head, heads, kv_heads)
            : "layers (rows) \u00d7 heads (columns)" + std::string(kDot) + heads_description(heads, kv_heads);
   const std::string description = (o.heading.empty() ? "" : o.heading + kDot) + what;
-  GridLayout layout{head ? 0 : heads, rows, description, head ? "layers" : "panels"};
+  GridLayout layout{head ? 0 : heads, rows, description, head ? "layers" : "panels", false, ""};
   for (const HeadsProblem& layer : layers) layout.sink_per_head = layout.sink_per_head || layer.sinks.size() > 1;
-  return build_grid_figure(head_problem(layers.front(), head.value_or(0)), panels, layout, o, font);
+  const Problem first = head_problem(layers.front(), head.value_or(0));
+  // The model's input as it reads: its tokens joined (a word's leading space is its own).
+  for (const std::string& token : first.query_tokens) layout.sentence += token;
+  Figure f = build_grid_figure(first, panels, layout, o, font);
+  // Thumbnails: in an SVG each is one image, not a rect per cell (a model's grid would be megabytes).
+  for (FigureHeatmap& h : f.heatmaps) h.as_image = true;
+  return f;
 }
 
 }  // namespace attnlab

@@ -195,6 +195,13 @@ class Canvas {
 
 }  // namespace
 
+std::string cells_png(const FigureHeatmap& h) {
+  std::vector<std::uint8_t> rgb;
+  rgb.reserve(h.colours.size() * 3);
+  for (const Rgba& c : h.colours) rgb.insert(rgb.end(), {c.r, c.g, c.b});
+  return Canvas::encode_png(static_cast<int>(h.cols), static_cast<int>(h.rows), rgb);
+}
+
 std::string figure_png(const Figure& figure, const Font& font) {
   Canvas canvas(figure.width, figure.height, figure.background);
   for (const FigureHeatmap& h : figure.heatmaps) canvas.heatmap(h), canvas.hatched_cells(h);

@@ -16,5 +16,7 @@ void check_plain_size(Index rows, Index cols, long long cell_px);
 // (Lk·N) × (Lq·N) pixels (Lq × dv cells for the output): cell (i, j) fills x ∈ [j·N, (j+1)·N),
 // y ∈ [i·N, (i+1)·N) with cell_colour. No labels, no margins.
 std::string plain_png(const Trace& trace, Stage stage, const StageColours& colours, int cell_px);
+// A heatmap's cells as a PNG of cols × rows pixels, a pixel a cell (an SVG embeds it, scaled).
+std::string cells_png(const FigureHeatmap& heatmap);
 
 }  // namespace attnlab

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/figure/figure_png.hpp"
 #include "core/figure/font.hpp"
 
 namespace attnlab {
@@ -95,8 +96,42 @@ void text(std::string& out, const FigureText& t) {
   out += ">" + xml_escape(t.text) + "</text>\n";
 }
 
+std::string base64(std::string_view bytes) {
+  static constexpr char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t n = 0; n < bytes.size(); n += 3) {
+    const auto at = [&](std::size_t k) { return n + k < bytes.size() ? static_cast<unsigned char>(bytes[n + k]) : 0u; };
+    const unsigned v = at(0) << 16 | at(1) << 8 | at(2);
+    out += digits[v >> 18 & 63], out += digits[v >> 12 & 63];
+    out += n + 1 < bytes.size() ? digits[v >> 6 & 63] : '=';
+    out += n + 2 < bytes.size() ? digits[v & 63] : '=';
+  }
+  return out;
+}
+
+// A thumbnail's cells as one image, a pixel a cell, scaled without smoothing; the stripes over
+// cells the mask will block drawn over it as rects.
+void heatmap_image(std::string& out, const FigureHeatmap& h) {
+  out += "<g class=\"heatmap\" " + (h.name.empty() ? "" : "data-panel=\"" + xml_escape(h.name) + "\" ") +
+         "shape-rendering=\"crispEdges\">\n";
+  out += "<image class=\"cells\" x=\"" + num(h.x) + "\" y=\"" + num(h.y) + "\" width=\"" +
+         num(h.cell_w * static_cast<double>(h.cols)) + "\" height=\"" + num(h.cell_h * static_cast<double>(h.rows)) +
+         "\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\" style=\"image-rendering:pixelated\" "
+         "href=\"data:image/png;base64," +
+         base64(cells_png(h)) + "\"/>\n";
+  for (Index i = 0; i < h.rows; ++i)
+    for (Index j = 0; j < h.cols; ++j)
+      if (!h.mask.empty() && h.mask[static_cast<std::size_t>(i * h.cols + j)] == FigureHeatmap::Mask::to_be_masked)
+        out += "<rect class=\"hatch\" x=\"" + num(h.x + static_cast<double>(j) * h.cell_w) + "\" y=\"" +
+               num(h.y + static_cast<double>(i) * h.cell_h) + "\" width=\"" + num(h.cell_w) + "\" height=\"" +
+               num(h.cell_h) + "\" fill=\"url(#to-be-masked)\"/>\n";
+  out += "</g>\n";
+}
+
 // One group of cells; a panel of several names itself on the group and in each cell's title.
 void heatmap(std::string& out, const FigureHeatmap& h) {
+  if (h.as_image) return heatmap_image(out, h);
   // crispEdges: neighbouring cells meet without hairline gaps.
   out += "<g class=\"heatmap\" " + (h.name.empty() ? "" : "data-panel=\"" + xml_escape(h.name) + "\" ") +
          "shape-rendering=\"crispEdges\">\n";
@@ -148,7 +183,7 @@ std::string xml_escape(std::string_view text) {
 
 std::string figure_svg(const Figure& f) {
   long long cells = 0;
-  for (const FigureHeatmap& h : f.heatmaps) cells += h.rows * h.cols;
+  for (const FigureHeatmap& h : f.heatmaps) cells += h.as_image ? 0 : h.rows * h.cols;
   if (cells > svg_max_cells) {
     const FigureHeatmap& h = f.heatmaps.front();
     const std::string panels = f.heatmaps.size() > 1 ? std::to_string(f.heatmaps.size()) + " panels of " : "";

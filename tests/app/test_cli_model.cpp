@@ -9,16 +9,32 @@
 #include <set>
 
 #include "core/io/npy.hpp"
-#include "tests/cli_run.hpp"
 #include "tests/app/model_dump_checks.hpp"
+#include "tests/cli_run.hpp"
 #include "tests/heads/reference_scores.hpp"
 #include "tests/model/reference_forward.hpp"
+#include "tests/png_image.hpp"
 #include "tests/svg_check.hpp"
 
 using namespace cli_test;
 using namespace model_test;
 
 namespace {
+
+// Base64 as RFC 4648 writes it, decoded: what an SVG's data URI holds.
+std::string base64_decoded(const std::string& text) {
+  const std::string digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned bits = 0;
+  int held = 0;
+  for (const char c : text) {
+    const auto v = digits.find(c);
+    if (v == std::string::npos) break;  // '=' ends it
+    bits = bits << 6 | static_cast<unsigned>(v), held += 6;
+    if (held >= 8) held -= 8, out += static_cast<char>(bits >> held & 0xff);
+  }
+  return out;
+}
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
@@ -190,6 +206,40 @@ TEST_SUITE("cli/model") {
     r = with({"--layer", "0", "--out", (work / "heads.svg").string()});  // one layer's heads, the default
     REQUIRE(r.status == 0);
     CHECK(contains(read_all(work / "heads.svg"), "tinyllama"));
+  }
+
+  TEST_CASE("export --model --layer all: the grid quotes the sentence; its SVG draws each thumbnail as one image") {
+    const TempDir work;
+    write_tiny_model(make_tiny_model(gqa_llama()), work / "tinyllama");
+    const std::string model = (work / "tinyllama").string();
+    const std::vector<std::string> base{"export",  "--model", model,       "--token-ids", "1,2,3,4,5",
+                                        "--stage", "weights", "--backend", "cpu"};
+    std::vector<std::string> args = base;
+    args.insert(args.end(), {"--layer", "all", "--head", "all", "--out", (work / "grid.svg").string()});
+    RunResult r = run_attnlab(args);
+    INFO(r.err);
+    REQUIRE(r.status == 0);
+    const std::string grid = read_all(work / "grid.svg");
+    check_well_formed(work / "grid.svg");
+    CHECK(contains(grid, "class=\"sentence\""));
+    CHECK_FALSE(contains(grid, "<rect class=\"cell"));  // no rect per cell
+    // One image per panel, 2 layers × 4 heads; the first is layer 0's head 0, a pixel a cell, the colours
+    // of export --plain of that head (one colour scale: weights on [0, 1]).
+    std::vector<std::string> images;
+    for (std::size_t at = grid.find("base64,"); at != std::string::npos; at = grid.find("base64,", at + 1))
+      images.push_back(grid.substr(at + 7, grid.find('"', at) - at - 7));
+    REQUIRE(images.size() == 8);
+    args = base;
+    args.insert(args.end(),
+                {"--layer", "0", "--head", "0", "--plain", "--cell-px", "1", "--out", (work / "plain.png").string()});
+    REQUIRE(run_attnlab(args).status == 0);
+    const png_test::Image plain = png_test::load_png(work / "plain.png");
+    const png_test::Image thumb = png_test::decode_png(base64_decoded(images[0]));
+    REQUIRE(thumb.width == plain.width);
+    REQUIRE(thumb.height == plain.height);
+    CHECK(thumb.width == 5);
+    for (int y = 0; y < thumb.height; ++y)
+      for (int x = 0; x < thumb.width; ++x) CHECK(thumb.at(x, y) == plain.at(x, y));
   }
 
   TEST_CASE("bench --model --json: the forward pass's median, the load, memory, tokens and parameters") {

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "app/gui/app_actions.hpp"
 #include "app/gui/labels.hpp"
@@ -19,6 +21,20 @@
 
 using cli_test::run_attnlab;
 using nlohmann::json;
+
+namespace {
+
+// The window's own layout report of `gui ARGS` on the CPU backend.
+json layout_report(std::vector<std::string> args) {
+  cli_test::TempDir dir;
+  args.insert(args.begin(), "gui");
+  args.insert(args.end(), {"--backend", "cpu", "--layout-report", (dir / "layout.json").string()});
+  const auto r = run_attnlab(args);
+  REQUIRE_MESSAGE(r.status == 0, r.command << "\n" << r.err);
+  return json::parse(cli_test::read_all(dir / "layout.json"));
+}
+
+}  // namespace
 
 TEST_SUITE("gui/class") {
   TEST_CASE("+, − and the dₖ slider leave a model's heads as trained, and the status line says why") {
@@ -305,6 +321,151 @@ TEST_SUITE("gui/class") {
           round = round || (std::abs(k - std::round(k)) < 1e-6 && std::abs(k) <= 10);
         }
       CHECK_MESSAGE(round, y);
+    }
+  }
+
+  TEST_CASE("the dₖ explorer: a dₖ axis title, titles clear of the top ticks, the end bins said to hold the overflow") {
+    // Unscaled scores at dₖ = 64 spread far beyond ±5: the histogram's end bins hold them.
+    const json report = layout_report({"--random", "--lq", "32", "--lk", "32", "--dk", "64", "--width", "1920",
+                                       "--height", "1080", "--frames", "4", "--actions", "explorer,wait,wait"});
+    const json& frame = report["frames"][3];
+    std::vector<json> titles, ticks, xtitles;
+    for (const json& item : frame["items"]) {
+      if (item["id"] == "plot.title") titles.push_back(item["box"]);
+      if (item["id"] == "plot.tick") ticks.push_back(item["box"]);
+      if (item["id"] == "plot.xtitle") xtitles.push_back(item["box"]);
+    }
+    CHECK(titles.size() == 4);
+    CHECK(xtitles.size() == 4);
+    const auto overlap = [](const json& a, const json& b) {
+      return a[0].get<float>() < b[2].get<float>() && b[0].get<float>() < a[2].get<float>() &&
+             a[1].get<float>() < b[3].get<float>() && b[1].get<float>() < a[3].get<float>();
+    };
+    for (const json& t : titles)
+      for (const json& tick : ticks) CHECK_FALSE(overlap(t, tick));
+    for (const json& x : xtitles)
+      for (const json& tick : ticks) CHECK_FALSE(overlap(x, tick));
+    int dk_titles = 0;
+    std::string overflow;
+    for (const json& t : frame["texts"]) {
+      if (t["id"] == "plot.xtitle" && t["text"] == "d\u2096") ++dk_titles;
+      if (t["id"] == "explorer.histogram.overflow") overflow = t["text"];
+    }
+    CHECK(dk_titles == 4);
+    // The unscaled scores' share beyond ±5 is said; scaled by 1/8 they stay within it.
+    CHECK_MESSAGE(overflow.find("beyond \u00b15") != std::string::npos, overflow);
+    CHECK_MESSAGE(overflow.find("scaled 0 %") != std::string::npos, overflow);
+    CHECK_MESSAGE(overflow.find("unscaled 0 %") == std::string::npos, overflow);
+  }
+
+  TEST_CASE("a slider's handle never covers its value: query, dₖ, temperature, context tokens") {
+    for (const bool present : {false, true}) {
+      std::vector<std::string> args{"--example", "sentence",
+                                    "--width",   "1280",
+                                    "--height",  "720",
+                                    "--frames",  "8",
+                                    "--actions", "next-query,next-query,next-query,next-query,dk-up,heads,wait"};
+      if (present) args.push_back("--present");
+      const json report = layout_report(args);
+      std::set<std::string> seen;
+      for (const json& frame : report["frames"]) {
+        std::map<std::string, std::vector<json>> values, grabs;
+        for (const json& item : frame["items"]) {
+          const std::string id = item["id"];
+          const auto dot = id.rfind('.');
+          if (dot == std::string::npos) continue;
+          if (id.substr(dot) == ".value") values[id.substr(0, dot)].push_back(item["box"]);
+          if (id.substr(dot) == ".grab") grabs[id.substr(0, dot)].push_back(item["box"]);
+        }
+        for (const auto& [slider, boxes] : grabs) {
+          REQUIRE(values[slider].size() == boxes.size());
+          seen.insert(slider);
+          for (std::size_t n = 0; n < boxes.size(); ++n) {
+            const json &g = boxes[n], &v = values[slider][n];
+            CAPTURE(slider);
+            // The handle lies under the value's line, never across it.
+            CHECK(g[1].get<float>() >= v[3].get<float>() - 0.5f);
+          }
+        }
+      }
+      CAPTURE(present);
+      CHECK(seen.count("toolbar.query") == 1);
+      CHECK(seen.count("toolbar.dk") == 1);
+      CHECK(seen.count("heads.context") == 1);
+      if (!present) CHECK(seen.count("inputs.temperature") == 1);
+    }
+  }
+
+  TEST_CASE("formulas wrap between whole terms, and the heatmap's title between whole phrases") {
+    const std::vector<std::string> operators{"=", "\u2212", "+", "/", "\u00b7", "\u03a3", "\u00d7"};
+    for (const auto& [width, height] : std::vector<std::pair<int, int>>{{1024, 768}, {1280, 720}})
+      for (const bool present : {false, true}) {
+        std::vector<std::string> args{"--example", "sentence",
+                                      "--width",   std::to_string(width),
+                                      "--height",  std::to_string(height),
+                                      "--frames",  "7",
+                                      "--actions", "next-stage,next-stage,next-stage,tiles,next-tile,wait"};
+        if (present) args.push_back("--present");
+        const json report = layout_report(args);
+        int formulas = 0;
+        for (const json& frame : report["frames"])
+          for (const json& t : frame["texts"]) {
+            if (!t.contains("lines")) continue;
+            const std::string all = t["lines"];
+            std::vector<std::string> lines;
+            for (std::size_t at = 0; at <= all.size();) {
+              const std::size_t end = std::min(all.find('\n', at), all.size());
+              lines.push_back(all.substr(at, end - at));
+              at = end + 1;
+            }
+            formulas += all.find("exp(") != std::string::npos;
+            for (std::size_t l = 0; l < lines.size(); ++l) {
+              const std::string& line = lines[l];
+              CAPTURE(width);
+              CAPTURE(present);
+              CAPTURE(all);
+              for (const std::string& op : operators) CHECK_FALSE(line.ends_with(" " + op));
+              // "exp(x −" never ends a line: a bracket opened is closed on its line.
+              long open = 0;
+              for (const char c : line) open += (c == '(') - (c == ')');
+              if (line.find("exp(") != std::string::npos) CHECK(open <= 0);
+              if (t["id"] == "heatmap.title" && l + 1 < lines.size()) {
+                const std::string end = line.substr(line.find_last_of(' ') + 1);
+                CHECK_MESSAGE((end == "," || end.back() == ',' || end == "\u2014" || end == "\u00b7"), line);
+              }
+            }
+          }
+        CHECK(formulas > 0);
+      }
+  }
+
+  TEST_CASE(
+      "presenting, the tiles fit the stepper: no empty rows, the result and the memory line whole, headers whole") {
+    for (const auto& [width, height] : std::vector<std::pair<int, int>>{{1280, 720}, {1024, 768}}) {
+      const json report =
+          layout_report({"--example", "sentence", "--width", std::to_string(width), "--height", std::to_string(height),
+                         "--present", "--frames", "6", "--actions", "tiles,next-tile,next-tile,wait"});
+      const json& frame = report["frames"][5];
+      CAPTURE(width);
+      int seen = 0;
+      for (const json& item : frame["items"])
+        if (item["id"] == "tiles.text" || item["id"] == "tiles.memory") {
+          ++seen;
+          // Whole within what the panel shows, no scrolling needed.
+          CHECK(item["box"][3].get<float>() <= item["clip"][3].get<float>() + 0.5f);
+          CHECK(item["box"][2].get<float>() <= item["clip"][2].get<float>() + 0.5f);
+        }
+      CHECK(seen == 3);  // the explanation, "Done: …", the memory
+      int headers = 0;
+      bool done = false;
+      for (const json& t : frame["texts"]) {
+        if (t["id"] == "tiles.text" && t["text"].get<std::string>().starts_with("Done")) done = true;
+        if (t["id"] != "tiles.header") continue;
+        ++headers;
+        CHECK_MESSAGE(t["width"].get<float>() <= t["room"].get<float>() + 0.5f, t["text"]);
+      }
+      CHECK(done);
+      CHECK(headers == 6);
     }
   }
 }

@@ -403,14 +403,13 @@ TEST_SUITE("app/state") {
 
   TEST_CASE("the tiles' memory line explains itself when the tiled path keeps more, at small L") {
     // 7 × 7 float32 stages: 4 · 4 · 49 = 784 B; tiles of 4 keys: 3 · 4 · 128 · 4 · 2 = 12 KiB.
-    const std::string small = tiles_memory_text(7, 7, 4, 2);
-    CHECK(small.find("784 B") != std::string::npos);
-    CHECK(small.find("keeps more") != std::string::npos);
-    CHECK(small.find("whatever L is") != std::string::npos);
+    CHECK(tiles_memory_figures(7, 7, 4, 2).find("784 B") != std::string::npos);
+    const std::string why = tiles_memory_why(7, 7, 4, 2);
+    CHECK(why.find("keeps more") != std::string::npos);
+    CHECK(why.find("whatever L is") != std::string::npos);
     // 4096 × 4096: 256.0 MiB against 12 KiB, nothing to explain.
-    const std::string large = tiles_memory_text(4096, 4096, 4, 2);
-    CHECK(large.find("256.0 MiB") != std::string::npos);
-    CHECK(large.find("keeps more") == std::string::npos);
+    CHECK(tiles_memory_figures(4096, 4096, 4, 2).find("256.0 MiB") != std::string::npos);
+    CHECK(tiles_memory_why(4096, 4096, 4, 2).empty());
   }
 
   TEST_CASE("painting starts from the mask there is, not from an empty one") {

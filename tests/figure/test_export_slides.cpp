@@ -119,6 +119,38 @@ TEST_SUITE("cli/export_slides") {
     }
   }
 
+  TEST_CASE("--aspect 16:9: the title starts where the body does, and key labels lie level when there is room") {
+    const Computed c = sentence();
+    const Font& font = figure_font();
+    for (const int width : {1280, 1600, 1920}) {
+      FigureOptions o;
+      o.stage = Stage::scores, o.query = 4, o.width = width, o.aspect = 16.0 / 9;
+      const Figure f = build_figure(c.problem, c.trace, o, font);
+      CAPTURE(width);
+      float title_x = -1, body_left = INFINITY;
+      int keys = 0;
+      for (const FigureText& t : f.texts) {
+        if (t.role == "title") title_x = t.x;
+        if (t.role == "query-label" || (t.role == "axis-title" && t.text == "queries"))
+          body_left = std::min(body_left, t.anchor == Anchor::end ? t.x - font.width(t.text, t.size) : t.x);
+        if (t.role == "key-label") {
+          ++keys;
+          CHECK_MESSAGE(!t.upright, t.text);
+        }
+      }
+      CHECK(keys == 7);
+      // The body is centred on the slide, not pinned to the left: the title moved with it.
+      CHECK(body_left > 0.1f * static_cast<float>(width));
+      CHECK(std::abs(title_x - body_left) <= 1.5f);
+      // A title too long to move as far keeps its lines together.
+      o.heading = "a model with a long name  \u00b7  layer 1  \u00b7  head 2 of 4  \u00b7  KV head 2 of 4";
+      float xs[2] = {-1, -2};
+      for (const FigureText& t : build_figure(c.problem, c.trace, o, font).texts)
+        if (t.role == "title" || t.role == "subtitle") xs[t.role == "subtitle"] = t.x;
+      CHECK(xs[0] == xs[1]);
+    }
+  }
+
   TEST_CASE("export --stretch and --range shared give the colours the window's checkboxes give") {
     TempDir dir;
     const Computed c = sentence();

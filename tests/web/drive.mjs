@@ -152,6 +152,20 @@ try {
     await page.screenshot({ path: path.join(out, 'dk-down.png') });
   } else if (scenario === 'heatmap') {
     await scripted('?example=sentence&mask=causal&stage=weights&frames=8', 'weights.png');
+  } else if (scenario === 'wheel') {
+    // One notch of a mouse wheel over the heatmap of a live page (a scripted run ignores the pointer):
+    // where the cells are from a scripted run of the same page, then the picture before and after.
+    const query = '?random&lq=64&lk=64&stage=scores';
+    await scripted(query + '&frames=8', 'whole.png');
+    const whole = console_lines.find((line) => line.includes('heatmap cells at'));
+    const [, x, y, size, rows] = whole.match(/x=([\d.]+) y=([\d.]+) size=([\d.]+) rows=(\d+)/).map(Number);
+    await open(query);
+    await page.mouse.move(x + size * rows / 2, y + size * rows / 2);
+    await wait_frames(2);  // the window has seen the pointer over the cells
+    await page.screenshot({ path: path.join(out, 'before.png') });
+    await page.mouse.wheel(0, -100);  // one notch up, as Chromium reports it: 100 pixels
+    await wait_frames(3);
+    await page.screenshot({ path: path.join(out, 'notch.png') });
   } else if (scenario === 'export') {
     await open('?example=sentence&mask=causal&query=4&stage=weights');
     // Export (E) by a real key press: a download needs the user's gesture.

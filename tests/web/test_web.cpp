@@ -5,6 +5,7 @@
 // through the browser's file picker. scripts/test.sh builds the page first (build-web/).
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/colormap/colormap.hpp"
@@ -103,6 +104,33 @@ TEST_SUITE("web/heatmap") {
     CHECK_MESSAGE(console.find("attnlab: backend cpu") != std::string::npos, console);
     CHECK_MESSAGE(console.find("WebGL2 has no compute shaders") != std::string::npos, console);
     check_weights(load_png(dir / "weights.png"), heatmap_cells(console), "causal");
+  }
+}
+
+TEST_SUITE("web/wheel") {
+  TEST_CASE("one notch of the mouse wheel over the heatmap zooms one step, not to the largest zoom") {
+    cli_test::TempDir dir;
+    drive("wheel", dir.path());
+    const Cells cells = heatmap_cells(cli_test::read_all(dir / "whole.txt"));
+    REQUIRE(cells.rows == 64);
+    // The cells' width on screen: the median run of one colour along a line across the heatmap, a
+    // quarter down (clear of the pointer's tooltip), every cell a random score of its own colour.
+    const auto cell_width = [&](const Image& image) {
+      const int y = static_cast<int>(cells.y + 0.27f * cells.size * 64);
+      std::vector<int> runs;
+      int run = 0;
+      for (int x = static_cast<int>(cells.x) + 2; x < static_cast<int>(cells.x + cells.size * 64) - 2; ++x) {
+        if (run > 0 && !(image.at(x, y) == image.at(x - 1, y))) runs.push_back(run), run = 0;
+        ++run;
+      }
+      REQUIRE(runs.size() > 4);
+      std::sort(runs.begin(), runs.end());
+      return static_cast<float>(runs[runs.size() / 2]);
+    };
+    const float before = cell_width(load_png(dir / "before.png")), after = cell_width(load_png(dir / "notch.png"));
+    CHECK(before == doctest::Approx(cells.size).epsilon(0.15));
+    // One step is ×1.25, as a desktop notch; the largest zoom, four cells across, would be ×16.
+    CHECK(after / before == doctest::Approx(1.25).epsilon(0.12));
   }
 }
 

@@ -87,6 +87,14 @@ std::string tiny_folder(const cli_test::TempDir& dir, const std::string& name, m
   return folder.string();
 }
 
+// A small Llama (no QK-norm) or Qwen3 (a QK-norm in every layer, heads of 6): 4 heads over 2 KV heads.
+model_test::TinySpec small_spec(const std::string& type) {
+  model_test::TinySpec s;
+  s.model_type = type, s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40;
+  if (type == "qwen3") s.head_dim = 6;
+  return s;
+}
+
 // The window on that model's first layer, as `attnlab gui --model FOLDER --text T` starts it.
 void start_on(gui::AppState& app, const std::string& folder, const std::string& text) {
   InputOptions in;
@@ -320,8 +328,7 @@ TEST_SUITE("app/model") {
     cli_test::TempDir dir;
     model_test::TinySpec gemma = model_test::tiny_gemma2();
     gemma.layers = 2, gemma.final_softcap.reset(), gemma.attn_softcap = 4.0;
-    model_test::TinySpec llama;
-    llama.model_type = "llama", llama.hidden = 32, llama.heads = 4, llama.kv_heads = 2, llama.intermediate = 40;
+    const model_test::TinySpec llama = small_spec("llama");
     const std::string gemma_folder = tiny_folder(dir, "gemma2", gemma), llama_folder = tiny_folder(dir, "llama", llama);
     gui::AppState app;
     app.scripted = true;  // a model picked in the window is waited for, as a --frames run waits
@@ -357,9 +364,7 @@ TEST_SUITE("app/model") {
 
   TEST_CASE("QK-norm in the stepper: the query's q and the key's k before and after the norm, the reference's") {
     cli_test::TempDir dir;
-    model_test::TinySpec qwen;
-    qwen.model_type = "qwen3", qwen.hidden = 32, qwen.heads = 4, qwen.kv_heads = 2, qwen.head_dim = 6;
-    qwen.intermediate = 40;
+    model_test::TinySpec qwen = small_spec("qwen3");
     const std::string text = "abcdefabcdef";
     gui::AppState app;
     const std::string folder = tiny_folder(dir, "qwen3", qwen);
@@ -394,8 +399,7 @@ TEST_SUITE("app/model") {
     CHECK(lines[1][0] == "k(e)");
     check(lines[1], 1, l.k_before_norm, l.k_after_norm, key, g);
     // A family without one: nothing to show.
-    model_test::TinySpec llama;
-    llama.model_type = "llama", llama.hidden = 32, llama.heads = 4, llama.kv_heads = 2, llama.intermediate = 40;
+    const model_test::TinySpec llama = small_spec("llama");
     gui::AppState plain;
     start_on(plain, tiny_folder(dir, "llama", llama), text);
     REQUIRE(plain.error.empty());
@@ -404,9 +408,7 @@ TEST_SUITE("app/model") {
 
   TEST_CASE("QK-norm in every stage: q and k after the norm, or before it (Q), in the weights, precision lab and export") {
     cli_test::TempDir dir;
-    model_test::TinySpec qwen;
-    qwen.model_type = "qwen3", qwen.hidden = 32, qwen.heads = 4, qwen.kv_heads = 2, qwen.head_dim = 6;
-    qwen.intermediate = 40;
+    model_test::TinySpec qwen = small_spec("qwen3");
     const std::string text = "abcdefabcdef";
     gui::AppState app;
     const std::string folder = tiny_folder(dir, "qwen3", qwen);
@@ -473,8 +475,7 @@ TEST_SUITE("app/model") {
     CHECK(distance(app.trace().weights, normed) < 5e-3);
     CHECK(distance(app.trace().weights, unnormed) > 1e-2);
     // A model without a QK-norm: Q does nothing, no title says a word about it.
-    model_test::TinySpec llama;
-    llama.model_type = "llama", llama.hidden = 32, llama.heads = 4, llama.kv_heads = 2, llama.intermediate = 40;
+    const model_test::TinySpec llama = small_spec("llama");
     gui::AppState plain;
     start_on(plain, tiny_folder(dir, "llama", llama), text);
     act(plain, gui::Action::toggle_qk_norm);

@@ -14,7 +14,7 @@ build_web() {
   if [[ ! -f "$web_dir/build.ninja" ]]; then
     (cd "$repo_root" && emcmake cmake -S . -B "$web_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release)
   fi
-  cmake --build "$web_dir" -j2 --target attnlab attnlab_tokens  # attnlab_tokens: for tests/web only
+  cmake --build "$web_dir" -j2 --target attnlab attnlab_tokens attnlab_load  # attnlab_tokens, attnlab_load: for tests/web only
   echo "The page: $web_dir/attnlab.html (with attnlab.js and attnlab.wasm beside it)"
 }
 

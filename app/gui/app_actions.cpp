@@ -116,6 +116,9 @@ bool act_on_settings(AppState& app, Action action) {
     case Action::toggle_scaling: s.scale = s.scaling_on() ? ScaleSpec::Kind::none : ScaleSpec::Kind::sqrt; break;
     case Action::toggle_softcap: s.softcap_on = !s.softcap_on; break;
     case Action::toggle_sink: s.sink_on = !s.sink_on; break;
+    case Action::toggle_qk_norm:
+      if (shows_qk_norm(s, app.model)) s.qk_norm_before = !s.qk_norm_before;
+      break;
     case Action::next_mask: set_mask_kind(app, step_mask(s.mask, 1)); break;
     case Action::previous_mask: set_mask_kind(app, step_mask(s.mask, -1)); break;
     case Action::undo: step_history(app, true); break;
@@ -183,6 +186,7 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"scaling", Action::toggle_scaling},
                                                                 {"softcap", Action::toggle_softcap},
                                                                 {"sink", Action::toggle_sink},
+                                                                {"qk-norm", Action::toggle_qk_norm},
                                                                 {"explorer", Action::toggle_explorer},
                                                                 {"export", Action::export_stage},
                                                                 {"export-all", Action::export_all},

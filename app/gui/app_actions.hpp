@@ -25,6 +25,7 @@ enum class Action {
   toggle_scaling,
   toggle_softcap,
   toggle_sink,
+  toggle_qk_norm,  // a model layer's q and k before / after its QK-norm
   toggle_explorer,
   export_stage,
   export_all,

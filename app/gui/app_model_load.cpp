@@ -78,6 +78,7 @@ void load(AppState::ModelLoad& m) {
 void end_load(AppState& app) {
   auto& m = app.model_load;
   if (m.result.run) {
+    const bool other_model = app.model.folder != m.result.folder;
     app.model = std::move(m.result);
     if (app.model_start && app.model.of(app.settings)) {
       try {
@@ -86,6 +87,8 @@ void end_load(AppState& app) {
         app.error = e.what();  // a --layer the model does not have: said as the command line says it
       }
       app.model_start.reset();
+    } else if (other_model && app.model.of(app.settings)) {
+      follow_model(app.model.run->model.config, app.settings);  // a model picked in the window: its own mask, scale, cap
     }
   }
   if (!m.error.empty())

@@ -142,7 +142,8 @@ ExportSource export_source(AppState& app) {
   // Every head's trace when there are several: the grid figures need them.
   std::vector<Trace> traces;
   if (app.heads.heads() > 1) traces = compute_heads(app.engine->backend(), app.heads);
-  return {app.problem(), app.trace(), app.heads, std::move(traces), app.applied, app.settings.query, shown_span(app)};
+  return {app.problem(), app.trace(), app.heads,        std::move(traces),
+          app.applied,   app.settings.query, shown_span(app), qk_norm_note(app.applied, app.model)};
 }
 
 }  // namespace attnlab::gui

@@ -39,20 +39,17 @@ void add_stage(const ExportSource& source, AtomicBatch& batch, const std::filesy
                const std::string& base) {
   const Trace& trace = source.trace;
   const Index h = source.applied.head, count = source.heads.heads(), kv = source.heads.kv_heads();
-  FigureOptions options{stage,
-                        static_cast<Index>(source.query),
-                        "",
-                        figure_default_width,
-                        count > 1 ? head_heading(h, count, kv) : "",
-                        source.span,
-                        0};
+  // The title says which side of a QK-norm the figure's q and k are, beside the head.
+  std::string heading = count > 1 ? head_heading(h, count, kv) : "";
+  if (!source.qk_norm.empty()) heading += (heading.empty() ? "" : "  ·  ") + source.qk_norm;
+  FigureOptions options{stage, static_cast<Index>(source.query), "", figure_default_width, heading, source.span, 0};
   const Figure figure = build_figure(source.problem, trace, options, figure_font());
   batch.add(dir / (base + ".png"), figure_png(figure, figure_font()));
   batch.add(dir / (base + ".svg"), figure_svg(figure));
   batch.add(dir / (base + ".npy"), npy_bytes(trace.stage(stage)));
   batch.add(dir / (base + ".csv"), csv_bytes(trace.stage(stage)));
   if (count > 1) {
-    options.heading.clear();
+    options.heading = source.qk_norm;
     const Figure grid = build_heads_figure(source.heads, source.head_traces, options, figure_font());
     batch.add(dir / ("heads-" + base + ".png"), figure_png(grid, figure_font()));
     batch.add(dir / ("heads-" + base + ".svg"), figure_svg(grid));
@@ -89,6 +86,7 @@ std::string settings_tag(const ExportSource& source) {
   if (p.sink) tag += "-sink" + short_number(*p.sink);
   if (applied.precision != Precision::fp32) tag += "-" + std::string(precision_name(applied.precision));
   if (!applied.subtract_max) tag += "-nomax";
+  if (applied.qk_norm_before && !source.qk_norm.empty()) tag += "-prenorm";
   // A model's layers share their heads' numbers: the layer keeps layer 0's file from layer 1's.
   if (applied.source == Source::model) tag += "-layer" + std::to_string(applied.layer);
   if (source.heads.heads() > 1) tag += "-head" + std::to_string(applied.head);

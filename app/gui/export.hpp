@@ -24,10 +24,11 @@ struct ExportSource {
   const Settings& applied;
   int query = 0;
   ColourSpan span;
+  std::string qk_norm;  // a model layer with a QK-norm: which side of it q and k are (qk_norm_note), else ""
 };
 
 // "dk32-noscale-causal-q4": dₖ, then what differs from the defaults (scaling, mask, temperature,
-// precision, head), then the query the figure outlines.
+// precision, q and k before the QK-norm, layer, head), then the query the figure outlines.
 std::string settings_tag(const ExportSource& source);
 // The names `base` + suffix + ext in `dir` for every base and ext, with the first suffix ("", "-2",
 // "-3", …) under which none of them exists yet: one counter for a whole batch.

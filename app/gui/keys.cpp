@@ -21,6 +21,7 @@ const std::vector<KeyBinding>& key_bindings() {
       {GLFW_KEY_S, S::any, false, Action::toggle_scaling, "S"},
       {GLFW_KEY_C, S::any, false, Action::toggle_softcap, "C"},
       {GLFW_KEY_N, S::any, false, Action::toggle_sink, "N"},
+      {GLFW_KEY_Q, S::any, false, Action::toggle_qk_norm, "Q"},
       {GLFW_KEY_M, S::without, false, Action::next_mask, "M"},
       {GLFW_KEY_M, S::with, false, Action::previous_mask, "Shift+M"},
       {GLFW_KEY_COMMA, S::any, false, Action::previous_head, ","},
@@ -63,8 +64,10 @@ const std::vector<KeyHelp>& key_help() {
       {"space", "play through the stages", {A::play}},
       {"+ −", "double / halve dₖ", {A::dk_up, A::dk_down}},
       {"S", "scaling by 1/√dₖ on / off", {A::toggle_scaling}},
-      // One row for the two ideas, and one for the two tabs: the help keeps its height on a projector.
-      {"C  N", "soft-cap (Gemma 2) / sink (gpt-oss) on / off", {A::toggle_softcap, A::toggle_sink}},
+      // One row for the three ideas, and one for the two tabs: the help keeps its height on a projector.
+      {"C  N  Q",
+       "soft-cap (Gemma 2) / sink (gpt-oss) / q, k before the QK-norm (Qwen3) on / off",
+       {A::toggle_softcap, A::toggle_sink, A::toggle_qk_norm}},
       {"M  Shift+M", "next / previous mask", {A::next_mask, A::previous_mask}},
       {", .", "previous / next head", {A::previous_head, A::next_head}},
       // A model's keys in one row: the help keeps its height on a projector.

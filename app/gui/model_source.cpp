@@ -67,6 +67,19 @@ void start_settings(const InputOptions& input, const ModelConfig& config, Settin
   s.layer = static_cast<int>(model_layer(input, config));
   if (!input.mask_given) s.mask = layer_mask(config, s.layer).text();
   if (!input.scale_given) set_scale(s, layer_scale(config, s.layer));
+  if (!input.softcap) own_softcap(config, s);
+}
+
+void follow_model(const ModelConfig& config, Settings& s) {
+  if (s.layer < 0 || s.layer >= config.layers) s.layer = 0;
+  s.mask = layer_mask(config, s.layer).text();
+  set_scale(s, layer_scale(config, s.layer));
+  own_softcap(config, s);
+}
+
+void own_softcap(const ModelConfig& config, Settings& s) {
+  s.softcap_on = config.attn_logit_softcap.has_value();
+  if (config.attn_logit_softcap) s.softcap = static_cast<float>(*config.attn_logit_softcap);
 }
 
 void follow_layer(Settings& s, int from, const LoadedModel& model) {
@@ -110,12 +123,27 @@ std::vector<std::vector<std::string>> qk_norm_lines(const ModelRun& run, Index l
   return {q_text, k_text};
 }
 
+bool shows_qk_norm(const Settings& s, const LoadedModel& model) {
+  const ModelRun* run = s.source == Source::model ? model.of(s) : nullptr;
+  return run && has_qk_norm(run->model, s.layer);
+}
+
+std::string qk_norm_note(const Settings& s, const LoadedModel& model) {
+  if (!shows_qk_norm(s, model)) return "";
+  return s.qk_norm_before ? "q, k before the QK-norm" : "q, k after the QK-norm";
+}
+
 HeadsProblem model_source(const Settings& s, const LoadedModel& model) {
   const ModelRun* run = model.of(s);
   if (!run) throw InputError("the model " + s.model_folder + " is not loaded yet");
   InputOptions in = model_options(s.model_folder, s.model_text);
   in.layer = std::to_string(s.layer);
-  HeadsProblem p = layer_problem(run->model.config, model.pass(), model_layer(in, run->model.config), run->tokens.labels);
+  const Index layer = model_layer(in, run->model.config);
+  HeadsProblem p = layer_problem(run->model.config, model.pass(), layer, run->tokens.labels);
+  if (s.qk_norm_before) {
+    UnnormedQK unnormed = qk_without_norm(run->model, model.pass(), layer);
+    if (!unnormed.q.empty()) p.q = std::move(unnormed.q), p.k = std::move(unnormed.k);
+  }
   validate_heads(p);
   return p;
 }

@@ -53,8 +53,15 @@ inline constexpr const char* default_model_text = "The cat sat because it was ti
 // it, no run is returned, and the window calls start_settings once it has come.
 LoadedModel start_on_model(const InputOptions& input, Settings& settings);
 // The settings on the model as --model starts the window: its --layer, checked against the model, and
-// that layer's own mask and scale where --mask and --scale were not given. Throws InputError.
+// that layer's own mask, scale and soft-cap where --mask, --scale and --softcap were not given.
+// Throws InputError.
 void start_settings(const InputOptions& input, const ModelConfig& config, Settings& settings);
+// The soft-cap box on the model's own cap (Gemma 2's attn_logit_softcapping): ticked with its C, or
+// unticked for a model without one. The box is what the heads get: unticked, no cap at all.
+void own_softcap(const ModelConfig& config, Settings& settings);
+// A model picked in the window: the settings on its own mask, scale and soft-cap, at their layer when
+// the model has it, else at layer 0 (what another model's settings were made for does not carry over).
+void follow_model(const ModelConfig& config, Settings& settings);
 
 // The settings moved from layer `from` to settings.layer of the loaded model: where they still have
 // layer `from`'s own mask and scale, they take the new layer's own (a sliding window on some
@@ -66,6 +73,11 @@ void follow_layer(Settings& settings, int from, const LoadedModel& model);
 // numbers, all of a small head, else the first four, and its rms). Empty without a QK-norm there.
 std::vector<std::vector<std::string>> qk_norm_lines(const ModelRun& run, Index layer, Index head, Index query,
                                                     Index key, const std::string& key_label);
+
+// Whether the layer the settings show has a QK-norm: the Q key and the toolbar's box apply to it.
+bool shows_qk_norm(const Settings& settings, const LoadedModel& model);
+// What a title adds about the QK-norm: which side of it q and k are, or "" in a layer without one.
+std::string qk_norm_note(const Settings& settings, const LoadedModel& model);
 
 // Layer settings.layer of the loaded run as every head's problem, with the model's mask and scale
 // (build_heads then applies the settings' own). Throws InputError when the run is not the one the

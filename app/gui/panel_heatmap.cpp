@@ -46,6 +46,7 @@ std::string title(const AppState& app, Stage shown) {
   std::string extra;
   if (p.softcap) extra += printed(", soft-cap C = %.3g", *p.softcap);
   if (p.sink) extra += printed(", sink %.3g", *p.sink);
+  if (const std::string norm = qk_norm_note(app.applied, app.model); !norm.empty()) extra += ", " + norm;
   return layer + head + stage + "  —  dₖ = " + std::to_string(p.dk()) + ", scale " + scale + extra + ", mask " +
          p.mask.text();
 }

@@ -144,6 +144,17 @@ Group softcap_group(AppState& app) {
           }};
 }
 
+// before QK-norm (Q): a model layer with a QK-norm shown as if it had none; only where there is one.
+Group qk_norm_group(AppState& app) {
+  const char* label = "before QK-norm (Q)";
+  return {"toolbar.qknorm", checkbox_width(label), [&app, label] {
+            bool before = app.settings.qk_norm_before;
+            if (ImGui::Checkbox(label, &before)) act(app, Action::toggle_qk_norm);
+            if (ImGui::IsItemHovered())
+              ImGui::SetTooltip("Q: q and k as projected, before the layer's QK-norm (then RoPE), in every stage");
+          }};
+}
+
 // sink (N) [logit slider]: the selected head's sink, or every head's when there is one for all.
 Group sink_group(AppState& app) {
   const char* label = "sink (N)";
@@ -217,6 +228,7 @@ Group help_group(AppState& app) {
 std::vector<Group> groups(AppState& app) {
   std::vector<Group> out{stage_group(app),   query_group(app), dk_group(app),  scale_group(app),
                          softcap_group(app), sink_group(app),  mask_group(app)};
+  if (shows_qk_norm(app.applied, app.model)) out.push_back(qk_norm_group(app));
   if (app.heads.heads() > 1) out.push_back(head_group(app));
   out.push_back(help_group(app));
   return out;

@@ -55,7 +55,7 @@ HeadsProblem build_heads(const Settings& s, const HeadsProblem& source) {
   hp.mask = build_mask(s, hp.q.front().rows(), hp.k.front().rows());
   hp.scale = build_scale(s);
   hp.temperature = s.temperature;
-  if (s.softcap_on) hp.softcap = build_softcap(s);
+  hp.softcap = build_softcap(s);  // the box decides, over a model's own cap too (own_softcap)
   if (s.sink_on) hp.sinks = build_sinks(s);
   hp.precision = build_precision(s);
   validate_heads(hp);

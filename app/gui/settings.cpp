@@ -27,6 +27,7 @@ const Field fields[] = {
     {"layer", &S::layer, Part::model, 0, hi(limits::layers) - 1},
     {"ablate", &S::ablate, Part::model},
     {"ablate_mean", &S::ablate_mean, Part::model},
+    {"qk_norm_before", &S::qk_norm_before, Part::model},
     {"q", &S::q_path, Part::source},
     {"k", &S::k_path, Part::source},
     {"v", &S::v_path, Part::source},

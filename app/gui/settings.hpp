@@ -63,6 +63,9 @@ struct Settings {
   float softcap = 2.0f;
   bool sink_on = false;
   std::vector<float> sinks{0.0f};
+  // A model layer with a QK-norm (Qwen3, Gemma 3, OLMo 2) shown as if it had none: q and k before the
+  // norm, turned by RoPE as the model turns them, in every stage, figure and the precision lab.
+  bool qk_norm_before = false;
   bool scaling_on() const { return scale != ScaleSpec::Kind::none; }
 
   // How it looks; saved with the rest so a lesson opens as it was prepared.

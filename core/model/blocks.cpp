@@ -85,7 +85,7 @@ void gpt2_block(const ModelConfig& c, const LayerWeights& w, Index layer, const 
   const Index E = c.hidden;
   const Matrix a = layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps);
   const Matrix qkv = conv1d(a, w.qkv, w.qkv_bias);
-  LayerQKV fresh{qkv.leftCols(E), qkv.middleCols(E, E), qkv.rightCols(E)};
+  LayerQKV fresh{qkv.leftCols(E), qkv.middleCols(E, E), qkv.rightCols(E), {}, {}};  // no QK-norm
   keep(kept, fresh);
 
   const Matrix attended = attend(c, layer, ablation, kept, x);
@@ -124,7 +124,7 @@ void neox_block(const ModelConfig& c, const LayerWeights& w, Index layer, const 
   const Index length = x.rows(), hd = c.head_dim;
   const Matrix qkv = linear(layer_norm(x, w.attn_norm, w.attn_norm_bias, c.norm_eps), w.qkv, w.qkv_bias);
   // The fused output is [heads, 3·hd] per token: head h's q, k and v side by side.
-  LayerQKV fresh{Matrix(length, c.hidden), Matrix(length, c.hidden), Matrix(length, c.hidden)};
+  LayerQKV fresh{Matrix(length, c.hidden), Matrix(length, c.hidden), Matrix(length, c.hidden), {}, {}};
   for (Index h = 0; h < c.heads; ++h) {
     fresh.q.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd, hd);
     fresh.k.middleCols(h * hd, hd) = qkv.middleCols(3 * h * hd + hd, hd);

@@ -2,6 +2,7 @@
 
 #include "core/attention/heads.hpp"
 #include "core/model/layer_ops.hpp"
+#include "core/model/rope.hpp"
 
 namespace attnlab {
 
@@ -33,6 +34,20 @@ NormedRow qk_norm_row(const Model& m, const ForwardPass& pass, Index layer, QKSi
   const Eigen::RowVectorXf before = row.row(0).segment(head * c.head_dim, c.head_dim);
   rms_norm_groups(row, q ? w.q_norm : w.k_norm, c.norm_eps, c.norm_offset);
   return {before, row.row(0).segment(head * c.head_dim, c.head_dim)};
+}
+
+UnnormedQK qk_without_norm(const Model& m, const ForwardPass& pass, Index layer) {
+  if (!has_qk_norm(m, layer) || static_cast<std::size_t>(layer) >= pass.layers.size()) return {};
+  const ModelConfig& c = m.config;
+  const LayerQKV& kept = pass.layers[static_cast<std::size_t>(layer)];
+  Matrix q = kept.q_raw, k = kept.k_raw;
+  // The layer's own turn, as run_layers picks it: none in a NoPE layer, gemma3's local θ when it slides.
+  if (!c.nope(layer)) {
+    const RopeTables rope = rope_tables(c, q.rows(), c.rope_local_theta && c.slides(layer));
+    apply_rope(q, c.heads, c.head_dim, rope);
+    apply_rope(k, c.kv_heads, c.head_dim, rope);
+  }
+  return {split_heads(q, c.heads), split_heads(k, c.kv_heads)};
 }
 
 }  // namespace attnlab

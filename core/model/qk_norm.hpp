@@ -28,4 +28,12 @@ QKNormStages qk_norm_stages(const Model& model, const ForwardPass& pass, Index l
 // numbers as qk_norm_stages' for that row. Empty when the layer has no QK-norm.
 NormedRow qk_norm_row(const Model& model, const ForwardPass& pass, Index layer, QKSide side, Index head, Index token);
 
+// Layer ℓ's q and k as its heads would dot them without the QK-norm: the projections before the norm,
+// turned by the layer's RoPE as the normed ones are. What "before the QK-norm" shows in the heatmaps,
+// exports and precision lab. H and G heads of L × hd; empty when the layer has no QK-norm.
+struct UnnormedQK {
+  std::vector<Matrix> q, k;
+};
+UnnormedQK qk_without_norm(const Model& model, const ForwardPass& pass, Index layer);
+
 }  // namespace attnlab

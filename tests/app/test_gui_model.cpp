@@ -12,6 +12,7 @@
 
 #include "app/gui/app_actions.hpp"
 #include "app/gui/app_grids.hpp"
+#include "app/gui/export.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/model_source.hpp"
 #include "core/attention/cpu_backend.hpp"
@@ -84,6 +85,14 @@ std::string tiny_folder(const cli_test::TempDir& dir, const std::string& name, m
   model_test::write_tiny_model(model_test::make_tiny_model(spec), folder);
   std::filesystem::copy_file(kModel + "/tokenizer.json", folder / "tokenizer.json");
   return folder.string();
+}
+
+// A small Llama (no QK-norm) or Qwen3 (a QK-norm in every layer, heads of 6): 4 heads over 2 KV heads.
+model_test::TinySpec small_spec(const std::string& type) {
+  model_test::TinySpec s;
+  s.model_type = type, s.hidden = 32, s.heads = 4, s.kv_heads = 2, s.intermediate = 40;
+  if (type == "qwen3") s.head_dim = 6;
+  return s;
 }
 
 // The window on that model's first layer, as `attnlab gui --model FOLDER --text T` starts it.
@@ -297,6 +306,15 @@ TEST_SUITE("app/model") {
     REQUIRE(app.error.empty());
     CHECK(app.applied.mask == "causal");
     CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 0, 1.5)) < 1e-5);
+    // The soft-cap box shows the model's own cap; unticked, the model is shown without it.
+    CHECK(app.applied.softcap_on);
+    CHECK(app.applied.softcap == 1.5f);
+    act(app, gui::Action::toggle_softcap);
+    apply(app);
+    REQUIRE(app.error.empty());
+    CHECK_FALSE(app.problem().softcap);
+    CHECK(app.settings.stage == Stage::scaled);  // the capped stage went with the cap
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 0)) < 1e-5);
     // The lab's own cap (C and its slider) replaces the model's.
     act(app, gui::Action::toggle_softcap);
     app.settings.softcap = 0.5f;
@@ -306,11 +324,47 @@ TEST_SUITE("app/model") {
     CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 0, 0.5)) < 1e-5);
   }
 
+  TEST_CASE("a model picked in the window brings its own mask, scale and soft-cap: Gemma 2's C, none for Llama") {
+    cli_test::TempDir dir;
+    model_test::TinySpec gemma = model_test::tiny_gemma2();
+    gemma.layers = 2, gemma.final_softcap.reset(), gemma.attn_softcap = 4.0;
+    const model_test::TinySpec llama = small_spec("llama");
+    const std::string gemma_folder = tiny_folder(dir, "gemma2", gemma), llama_folder = tiny_folder(dir, "llama", llama);
+    gui::AppState app;
+    app.scripted = true;  // a model picked in the window is waited for, as a --frames run waits
+    start_on(app, llama_folder, "abcdefabcdef");
+    REQUIRE(app.error.empty());
+    CHECK_FALSE(app.applied.softcap_on);
+    CHECK_FALSE(app.problem().softcap);
+    app.settings.model_folder = gemma_folder;  // as the inputs panel's folder box
+    apply(app);
+    REQUIRE(app.error.empty());
+    REQUIRE(app.applied.model_folder == gemma_folder);
+    CHECK(app.applied.softcap_on);
+    CHECK(app.applied.softcap == 4.0f);
+    CHECK(app.applied.mask == "window:3");  // layer 0 slides
+    REQUIRE(app.problem().softcap);
+    CHECK(*app.problem().softcap == 4.0);
+    const double scale = 1 / std::sqrt(12.0);
+    CHECK(distance(app.trace().weights, reference_weights(app.problem().q, app.problem().k, scale, 3, 4.0)) < 1e-5);
+    // Back to a model without a cap: the box is unticked, the scores uncapped.
+    app.settings.model_folder = llama_folder;
+    apply(app);
+    REQUIRE(app.applied.model_folder == llama_folder);
+    CHECK_FALSE(app.applied.softcap_on);
+    CHECK_FALSE(app.problem().softcap);
+    // --softcap given with the model: the lab's C, not the model's.
+    InputOptions in;
+    in.model = gemma_folder, in.tokens.text = "abcdefabcdef", in.softcap = "2";
+    gui::Settings given;
+    given.softcap_on = true, given.softcap = 2.0f;
+    gui::start_settings(in, app.model.run->model.config, given);
+    CHECK(given.softcap == 2.0f);
+  }
+
   TEST_CASE("QK-norm in the stepper: the query's q and the key's k before and after the norm, the reference's") {
     cli_test::TempDir dir;
-    model_test::TinySpec qwen;
-    qwen.model_type = "qwen3", qwen.hidden = 32, qwen.heads = 4, qwen.kv_heads = 2, qwen.head_dim = 6;
-    qwen.intermediate = 40;
+    model_test::TinySpec qwen = small_spec("qwen3");
     const std::string text = "abcdefabcdef";
     gui::AppState app;
     const std::string folder = tiny_folder(dir, "qwen3", qwen);
@@ -345,11 +399,87 @@ TEST_SUITE("app/model") {
     CHECK(lines[1][0] == "k(e)");
     check(lines[1], 1, l.k_before_norm, l.k_after_norm, key, g);
     // A family without one: nothing to show.
-    model_test::TinySpec llama;
-    llama.model_type = "llama", llama.hidden = 32, llama.heads = 4, llama.kv_heads = 2, llama.intermediate = 40;
+    const model_test::TinySpec llama = small_spec("llama");
     gui::AppState plain;
     start_on(plain, tiny_folder(dir, "llama", llama), text);
     REQUIRE(plain.error.empty());
     CHECK(gui::qk_norm_lines(*plain.model.of(plain.applied), 0, 0, 3, 2, "c").empty());
+  }
+
+  TEST_CASE("QK-norm in every stage: q and k after the norm, or before it (Q), in the weights, precision lab and export") {
+    cli_test::TempDir dir;
+    model_test::TinySpec qwen = small_spec("qwen3");
+    const std::string text = "abcdefabcdef";
+    gui::AppState app;
+    const std::string folder = tiny_folder(dir, "qwen3", qwen);
+    start_on(app, folder, text);
+    app.settings.layer = 1, app.settings.head = 3;
+    apply(app);
+    REQUIRE(app.error.empty());
+    const ModelRun* run = app.model.of(app.applied);
+    REQUIRE(run);
+    qwen.vocab = run->model.config.vocab, qwen.positions = 128;
+    const std::vector<long> ids(run->tokens.ids.begin(), run->tokens.ids.end());
+    const model_test::RefForward ref = model_test::reference_family_forward(model_test::make_tiny_model(qwen), ids);
+    const auto& l = ref.layers[1];
+    const long H = 4, G = 2, hd = 6, head = 3, g = 1;
+    // The reference's q and k without the norm: the projections turned by the same RoPE (θ from the config).
+    const auto config = nlohmann::json::parse(cli_test::read_all(std::filesystem::path(folder) / "config.json"));
+    const double theta = config.value("rope_theta", 10000.0);
+    std::vector<double> inv_freq;
+    for (long i = 0; i < hd / 2; ++i) inv_freq.push_back(1 / std::pow(theta, static_cast<double>(2 * i) / hd));
+    model_test::Rows q_raw = l.q_before_norm, k_raw = l.k_before_norm;
+    model_test::family_detail::rope(q_raw, H, hd, inv_freq, 1);
+    model_test::family_detail::rope(k_raw, G, hd, inv_freq, 1);
+    const auto head_of = [hd](const model_test::Rows& rows, long h) {
+      Matrix m(static_cast<Index>(rows.size()), hd);
+      for (std::size_t t = 0; t < rows.size(); ++t)
+        for (long d = 0; d < hd; ++d) m(static_cast<Index>(t), d) = static_cast<float>(rows[t][static_cast<std::size_t>(h * hd + d)]);
+      return m;
+    };
+    const double scale = 1 / std::sqrt(6.0);
+    const Eigen::MatrixXd normed = reference_weights(head_of(l.q, head), head_of(l.k, g), scale, 0);
+    const Eigen::MatrixXd unnormed = reference_weights(head_of(q_raw, head), head_of(k_raw, g), scale, 0);
+    REQUIRE((normed - unnormed).cwiseAbs().maxCoeff() > 1e-2);  // the norm matters in this layer
+    // After the norm (the model as it runs): the title says so, the weights are the normed ones.
+    CHECK(gui::qk_norm_note(app.applied, app.model) == "q, k after the QK-norm");
+    CHECK(distance(app.trace().weights, normed) < 1e-5);
+    // Q: before the norm, in every stage.
+    act(app, gui::Action::toggle_qk_norm);
+    apply(app);
+    REQUIRE(app.error.empty());
+    CHECK(app.applied.qk_norm_before);
+    CHECK(gui::qk_norm_note(app.applied, app.model) == "q, k before the QK-norm");
+    CHECK((app.problem().q.cast<double>() - head_of(q_raw, head).cast<double>()).cwiseAbs().maxCoeff() < 1e-4);
+    CHECK(distance(app.trace().weights, unnormed) < 1e-5);
+    // The precision lab computes on the side shown: float16 near that side's float64 weights.
+    app.settings.precision = Precision::fp16;
+    apply(app);
+    REQUIRE(app.error.empty());
+    CHECK(distance(app.trace().weights, unnormed) < 5e-3);
+    CHECK(distance(app.trace().weights, normed) > 1e-2);
+    // The export names and titles the side: weights-…-prenorm-…, its matrix the trace's.
+    const std::string said = gui::export_stage(gui::export_source(app), Stage::weights, dir.path() / "out");
+    CHECK(said.find("-prenorm-") != std::string::npos);
+    bool found = false;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path() / "out"))
+      if (entry.path().extension() == ".svg" && entry.path().filename().string().starts_with("weights-")) {
+        CHECK(entry.path().filename().string().find("-prenorm-") != std::string::npos);
+        CHECK(cli_test::read_all(entry.path()).find("q, k before the QK-norm") != std::string::npos);
+        found = true;
+      }
+    CHECK(found);
+    // Back after the norm, the precision lab on the normed q and k.
+    act(app, gui::Action::toggle_qk_norm);
+    apply(app);
+    CHECK(distance(app.trace().weights, normed) < 5e-3);
+    CHECK(distance(app.trace().weights, unnormed) > 1e-2);
+    // A model without a QK-norm: Q does nothing, no title says a word about it.
+    const model_test::TinySpec llama = small_spec("llama");
+    gui::AppState plain;
+    start_on(plain, tiny_folder(dir, "llama", llama), text);
+    act(plain, gui::Action::toggle_qk_norm);
+    CHECK_FALSE(plain.settings.qk_norm_before);
+    CHECK(gui::qk_norm_note(plain.applied, plain.model).empty());
   }
 }

@@ -1,6 +1,7 @@
 #include "app/gui/frame.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <functional>
 #include <string>
@@ -56,9 +57,22 @@ void tabs(AppState& app, const char* id, const std::vector<TabPage>& pages, Tab 
     if (page.which == app.tab) wanted = app.tab;
   float long_w = 0;
   for (const TabPage& page : pages) long_w += button_width(page.label) + ImGui::GetStyle().ItemInnerSpacing.x;
+  float short_w = 0;
+  for (const TabPage& page : pages) short_w += button_width(page.short_label) + ImGui::GetStyle().ItemInnerSpacing.x;
   const bool short_labels = long_w > ImGui::GetContentRegionAvail().x;
+  // When even the short names do not fit (a model's nine tabs on a projector), the bar scrolls and
+  // lists every tab in a menu rather than cutting each name to two letters.
+  const ImGuiTabBarFlags fitting = short_w > ImGui::GetContentRegionAvail().x
+                                       ? ImGuiTabBarFlags_FittingPolicyScroll | ImGuiTabBarFlags_TabListPopupButton
+                                       : ImGuiTabBarFlags_None;
   const bool force = app.tab_shown != wanted;
-  if (!ImGui::BeginTabBar(id)) return;
+  if (!ImGui::BeginTabBar(id, fitting)) return;
+  // A scrolling bar keeps the tab on show in view (ImGui scrolls to a tab it is asked to select), at
+  // once rather than animated: a key's tab is there in the next frame, a scripted picture too.
+  if (ImGuiTabBar* bar = GImGui->CurrentTabBar; fitting != ImGuiTabBarFlags_None) {
+    if (bar->NextSelectedTabId == 0) bar->NextSelectedTabId = bar->SelectedTabId;
+    bar->ScrollingAnim = bar->ScrollingTarget;
+  }
   for (const TabPage& page : pages) {
     const char* label = short_labels ? page.short_label : page.label;
     const std::string text = std::string(label) + "###" + page.label;

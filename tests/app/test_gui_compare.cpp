@@ -13,6 +13,7 @@
 #include "core/attention/cpu_backend.hpp"
 #include "core/colormap/colormap.hpp"
 #include "tests/app/shipped_model.hpp"
+#include "tests/app/shipped_window.hpp"
 #include "tests/cli_refused.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/heads/reference_scores.hpp"
@@ -20,6 +21,7 @@
 #include "tests/window_capture.hpp"
 
 using namespace attnlab;
+using shipped_test::start_on;
 using cli_test::run_attnlab;
 
 namespace {
@@ -35,15 +37,6 @@ model_test::RefForward reference(const std::vector<long>& ids, model_test::RefAb
 
 std::vector<long> ids_of(const std::vector<std::int64_t>& ids) {
   return {ids.begin(), ids.end()};
-}
-
-void start_on(gui::AppState& app, const std::string& text, const std::string& ablate = {}) {
-  InputOptions in;
-  in.model = kModel;
-  in.tokens.text = text;
-  if (!ablate.empty()) in.ablate = ablate;
-  app.model = gui::start_on_model(in, app.settings);
-  start(app, std::make_unique<CpuBackend>());
 }
 
 heads_test::Weights rollout_of(const model_test::RefForward& ref) {

@@ -17,12 +17,14 @@
 #include "core/attention/cpu_backend.hpp"
 #include "core/colormap/colormap.hpp"
 #include "tests/app/shipped_model.hpp"
+#include "tests/app/shipped_window.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/heads/reference_scores.hpp"
 #include "tests/model/reference_families.hpp"
 #include "tests/window_capture.hpp"
 
 using namespace attnlab;
+using shipped_test::start_on;
 using cli_test::run_attnlab;
 
 namespace {
@@ -32,15 +34,6 @@ const std::string kText =
     "When a word comes back, look at what came after it last time. When a word comes back, look at what came after "
     "it last time.";
 const std::string kOther = "the cat sat on the mat and the cat sat on the rug";
-
-void start_on(gui::AppState& app, const std::string& text, const std::string& ablate = {}) {
-  InputOptions in;
-  in.model = kModel;
-  in.tokens.text = text;
-  if (!ablate.empty()) in.ablate = ablate;
-  app.model = gui::start_on_model(in, app.settings);
-  start(app, std::make_unique<CpuBackend>());
-}
 
 std::vector<long> ids_of(const ModelRun& run) {
   return {run.tokens.ids.begin(), run.tokens.ids.end()};

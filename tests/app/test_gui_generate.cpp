@@ -16,6 +16,7 @@
 #include "app/gui/model_source.hpp"
 #include "core/attention/cpu_backend.hpp"
 #include "tests/app/shipped_model.hpp"
+#include "tests/app/shipped_window.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/model/reference_families.hpp"
 
@@ -29,11 +30,7 @@ const std::string kModel = shipped_test::kModel.string();
 const std::string kPrompt = "When a word comes back, look at what came after it last time. When a word comes";
 
 void start_on(gui::AppState& app, const std::string& text) {
-  InputOptions in;
-  in.model = kModel;
-  in.tokens.text = text;
-  app.model = gui::start_on_model(in, app.settings);
-  start(app, std::make_unique<CpuBackend>());
+  shipped_test::start_on(app, text);
   gui::remember(app);
 }
 

@@ -11,6 +11,10 @@ Run with Debian's PyTorch (python3-torch; measurement only, never needed to buil
 attnlab runs a model's forward pass with OMP_WAIT_POLICY=PASSIVE (idle threads sleep): on a busy
 machine time PyTorch that way too and take the better.
 
+With --generate N (GPT-2 only) it times N new tokens after the context instead, each through a KV cache
+as transformers' DynamicCache keeps it (torch.cat per layer): `median_ms.per_token`, to set beside
+`attnlab bench --model … --generate N`.
+
 With --check DIR it also compares a `compute --model … --dump DIR` of the same tokens and --layer:
 q.npy, k.npy, v.npy and next.csv against PyTorch's values.
 """
@@ -100,6 +104,40 @@ def gpt2_forward(c, w, ids):
     return kept, w["wte.weight"] @ x[-1]
 
 
+def gpt2_step(c, w, cache, token, pos):
+    """One new token through every layer: its q, k, v row, k and v appended to the cache, one query row
+    attending over all of it; the next token's logits."""
+    E, H = c["n_embd"], c["n_head"]
+    hd, eps = E // H, c.get("layer_norm_epsilon", 1e-5)
+    x = w["wte.weight"][token] + w["wpe.weight"][pos]
+    x = x[None, :]
+    for l in range(c["n_layer"]):
+        p = "h.%d." % l
+        a = torch.nn.functional.layer_norm(x, (E,), w[p + "ln_1.weight"], w[p + "ln_1.bias"], eps)
+        q, k, v = (t.view(1, H, hd).transpose(0, 1) for t in torch.addmm(w[p + "attn.c_attn.bias"], a, w[p + "attn.c_attn.weight"]).split(E, dim=1))
+        cache[l] = (torch.cat([cache[l][0], k], 1), torch.cat([cache[l][1], v], 1))
+        scores = (q @ cache[l][0].transpose(1, 2)) / math.sqrt(hd)
+        o = (torch.softmax(scores, dim=-1) @ cache[l][1]).transpose(0, 1).reshape(1, E)
+        x = x + torch.addmm(w[p + "attn.c_proj.bias"], o, w[p + "attn.c_proj.weight"])
+        m = torch.nn.functional.layer_norm(x, (E,), w[p + "ln_2.weight"], w[p + "ln_2.bias"], eps)
+        h = torch.nn.functional.gelu(torch.addmm(w[p + "mlp.c_fc.bias"], m, w[p + "mlp.c_fc.weight"]), approximate="tanh")
+        x = x + torch.addmm(w[p + "mlp.c_proj.bias"], h, w[p + "mlp.c_proj.weight"])
+    x = torch.nn.functional.layer_norm(x, (E,), w["ln_f.weight"], w["ln_f.bias"], eps)
+    return w["wte.weight"] @ x[0]
+
+
+def generate_ms(c, w, ids, tokens):
+    """Per new token (ms), greedy, after the context's k and v are in the cache."""
+    kept, logits = gpt2_forward(c, w, ids)
+    cache = [(k, v) for _, k, v in kept]
+    times = []
+    for t in range(tokens):
+        start = time.perf_counter()
+        logits = gpt2_step(c, w, cache, int(torch.argmax(logits)), len(ids) + t)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
 def rope_tables(c, hd, L):
     theta = c.get("rope_theta", 10000.0)
     inv = 1.0 / theta ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd)
@@ -179,6 +217,7 @@ def main():
     parser.add_argument("--threads", default="1,2", help="thread counts to time")
     parser.add_argument("--check", help="a compute --dump directory of the same tokens")
     parser.add_argument("--layer", type=int, default=0, help="the layer of that dump")
+    parser.add_argument("--generate", type=int, default=0, help="time this many new tokens (GPT-2) instead")
     args = parser.parse_args()
 
     config, weights = load(args.model)
@@ -191,6 +230,9 @@ def main():
             check(args.check, kept, logits, args.layer)
         for threads in [int(t) for t in args.threads.split(",")]:
             torch.set_num_threads(threads)
+            if args.generate:
+                result["median_ms"][str(threads)] = generate_ms(config, weights, ids, args.generate)
+                continue
             run(config, weights, ids)
             times = []
             for _ in range(args.repeat):

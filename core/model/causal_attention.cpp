@@ -8,10 +8,23 @@
 
 namespace attnlab {
 
+namespace {
+
+// The keys one query row sees, in place: scaled, soft-capped if so, and their softmax (the row maximum
+// subtracted first). head_weights and the cached step's one row share it, so the two agree to the bit.
+void seen_weights(float* seen, Index n, const AttentionShape& s) {
+  Eigen::Map<Eigen::ArrayXf> a(seen, n);
+  a *= static_cast<float>(s.scale);
+  if (s.softcap) cap_row(seen, seen, n, static_cast<float>(*s.softcap));
+  a = (a - a.maxCoeff()).exp();
+  a /= a.sum();
+}
+
+}  // namespace
+
 Matrix head_weights(const Matrix& q, const Matrix& k, const AttentionShape& s, Index h, Index first) {
   const Index length = k.rows(), rows = length - first, hd = s.head_dim;
   const Index g = h * s.kv_heads / s.heads;
-  const auto scale = static_cast<float>(s.scale);
   Matrix weights(rows, length);
   weights.noalias() = q.block(first, h * hd, rows, hd) * k.middleCols(g * hd, hd).transpose();
   for (Index r = 0; r < rows; ++r) {
@@ -19,11 +32,7 @@ Matrix head_weights(const Matrix& q, const Matrix& k, const AttentionShape& s, I
     // Keys lo ≤ j ≤ i; the rest get weight 0.
     const Index lo = s.window ? std::max<Index>(0, i - *s.window + 1) : 0;
     auto row = weights.row(r);
-    auto seen = row.segment(lo, i - lo + 1).array();
-    seen *= scale;
-    if (s.softcap) cap_row(seen.data(), seen.data(), seen.size(), static_cast<float>(*s.softcap));
-    seen = (seen - seen.maxCoeff()).exp();
-    seen /= seen.sum();
+    seen_weights(row.data() + lo, i - lo + 1, s);
     row.head(lo).setZero();
     row.tail(length - i - 1).setZero();
   }
@@ -39,7 +48,6 @@ namespace {
 Matrix last_row_attention(const Matrix& q, const Matrix& k, const Matrix& v, const AttentionShape& s) {
   const Index length = k.rows(), hd = s.head_dim, i = length - 1;
   const Index lo = s.window ? std::max<Index>(0, length - *s.window) : 0, seen = length - lo;
-  const auto scale = static_cast<float>(s.scale);
   Matrix out(1, s.heads * hd);
   Eigen::VectorXf z(seen);
   for (Index h = 0; h < s.heads; ++h) {
@@ -49,10 +57,7 @@ Matrix last_row_attention(const Matrix& q, const Matrix& k, const Matrix& v, con
     const Eigen::Map<const Eigen::VectorXf> query(q.data() + i * q.cols() + h * hd, hd);
     Eigen::Map<Eigen::VectorXf> output(out.data() + h * hd, hd);
     z.noalias() = k.block(lo, g * hd, seen, hd) * query;
-    z *= scale;
-    if (s.softcap) cap_row(z.data(), z.data(), seen, static_cast<float>(*s.softcap));
-    z = (z.array() - z.maxCoeff()).exp();
-    z /= z.sum();
+    seen_weights(z.data(), seen, s);
     output.noalias() = v.block(lo, g * hd, seen, hd).transpose() * z;
   }
   return out;

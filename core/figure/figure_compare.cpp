@@ -53,10 +53,6 @@ std::vector<std::string> shared_names(const std::vector<std::string>& a, const s
   return names;
 }
 
-namespace {
-
-}  // namespace
-
 StageColours difference_colours(const Trace& difference, Stage stage) {
   float largest = 0;
   const Matrix& m = difference.stage(stage);

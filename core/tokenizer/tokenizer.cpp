@@ -104,7 +104,8 @@ std::string Tokenizer::token_text(std::int32_t id) const {
     throw InputError("token id " + std::to_string(id) + " is outside the vocabulary of " + p.source + " (" +
                      std::to_string(p.token.size()) + " tokens)");
   const std::string& token = p.token[static_cast<std::size_t>(id)];
-  if (p.added_id[static_cast<std::size_t>(id)]) return token;
+  const bool added = p.added_id[static_cast<std::size_t>(id)];
+  if (added && p.pre_tokenizer.byte_level()) return token;
   if (p.pre_tokenizer.byte_level()) {
     std::string bytes;
     for (std::size_t at = 0; at < token.size(); at += utf8::char_length(token, at)) {
@@ -114,8 +115,10 @@ std::string Tokenizer::token_text(std::int32_t id) const {
     }
     return show_bytes(bytes);
   }
-  if (p.bpe->model().byte_fallback)
+  if (p.bpe->model().byte_fallback && !added)
     if (const int b = fallback_byte(token); b >= 0) return show_bytes(std::string(1, static_cast<char>(b)));
+  // The space mark becomes a space in added tokens too (Gemma's runs of ▁), as the reference's
+  // decoder turns every token it is given.
   const auto& mark =
       p.pre_tokenizer.space_replacement() ? p.pre_tokenizer.space_replacement() : p.normalizer.space_replacement();
   if (!mark || mark->empty()) return token;

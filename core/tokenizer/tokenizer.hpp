@@ -29,7 +29,8 @@ class Tokenizer {
 
   // What a label shows for `id`: byte-level characters turned back into their bytes (Ġ is a space),
   // SentencePiece's ▁ a space, <0xHH> its byte; bytes that are not whole UTF-8 characters on their
-  // own are written <0xHH>. An added token is its content. Throws InputError for an id ≥ vocab_size().
+  // own are written <0xHH>. An added token is its content (with ▁ a space, where that is the mark).
+  // Throws InputError for an id ≥ vocab_size().
   std::string token_text(std::int32_t id) const;
   // One more than the largest id of the vocabulary and the added tokens.
   std::size_t vocab_size() const;

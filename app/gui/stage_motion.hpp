@@ -18,8 +18,9 @@ namespace attnlab::gui {
 // How long a stage change moves: long enough to be followed from the back of a room, short enough
 // that stepping through a lesson never waits for it.
 inline constexpr double stage_motion_seconds = 0.4;
-// Problems larger than this change stage at once: a frame would repaint too many cells.
-inline constexpr Index stage_motion_cells = Index{1} << 18;
+// Problems larger than this change stage at once: a frame would repaint too many cells (512 × 512 took
+// 35 ms a frame on two busy cores, 256 × 256 fits a 60 Hz frame).
+inline constexpr Index stage_motion_cells = Index{1} << 16;  // 256 × 256
 
 struct StageMotion {
   Stage from = Stage::scores, to = Stage::scores;  // `to`: the stage the window shows (or moves to)

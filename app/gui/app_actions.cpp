@@ -125,6 +125,7 @@ bool act_on_settings(AppState& app, Action action) {
     case Action::redo: step_history(app, false); break;
     case Action::reset: reset_to_defaults(s); break;
     case Action::toggle_theme: s.light = !s.light; break;
+    case Action::toggle_motion: s.motion = !s.motion; break;
     case Action::next_head: s.head = std::min(s.head + 1, static_cast<int>(app.heads.heads()) - 1); break;
     case Action::previous_head: s.head = std::max(s.head - 1, 0); break;
     case Action::next_layer: step_layer(app, 1); break;
@@ -171,6 +172,7 @@ void act_on_window(AppState& app, Action action) {
     case Action::cancel_generation: app.generating.cancel = true; break;
     case Action::wait_progress: wait_for_model(app, true); break;
     case Action::wait_model: wait_for_model(app, false); break;
+    case Action::wait_motion: app.motion.elapsed = stage_motion_seconds; break;
     default: break;
   }
 }
@@ -217,7 +219,9 @@ constexpr std::pair<std::string_view, Action> action_table[] = {{"next-stage", A
                                                                 {"reset", Action::reset},
                                                                 {"theme", Action::toggle_theme},
                                                                 {"cancel-download", Action::cancel_download},
+                                                                {"motion", Action::toggle_motion},
                                                                 {"wait", Action::wait},
+                                                                {"wait-motion", Action::wait_motion},
                                                                 {"wait-progress", Action::wait_progress},
                                                                 {"wait-model", Action::wait_model}};
 
@@ -311,6 +315,7 @@ void show_row(AppState::Zoom& zoom, Index row, Index rows) {
 
 void tick(AppState& app, double seconds, double seconds_per_stage) {
   if (app.status_clock > 0 && (app.status_clock -= seconds) <= 0) app.status.clear();
+  advance(app.motion, seconds);
   if (!app.playing) return;
   app.play_clock += seconds;
   if (app.play_clock < seconds_per_stage) return;

@@ -58,7 +58,9 @@ enum class Action {
   toggle_compare,    // a real model's compare tab: a second sentence beside the first
   toggle_rollout,    // a real model's attention rollout tab
   cancel_download,  // the model source's Cancel button: a Hub download stops, the data shown stays
+  toggle_motion,    // stage changes move the values for a moment, or change at once
   wait,             // nothing: a frame for the layout to settle in a scripted run
+  wait_motion,      // a scripted run: the stage's motion to its end, so that this frame shows the stage still
   wait_progress,    // a scripted run: until a Hub download has brought part of the weights (or the load is done)
   wait_model        // a scripted run: until the model's download and forward pass are done
 };

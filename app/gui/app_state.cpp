@@ -84,13 +84,17 @@ ColourSpan shown_span(AppState& app) {
   return span;
 }
 
+ColourRange colours_of(AppState& app, Stage stage) {
+  const StageColours colours = trace_colours({&app.trace()}, stage, "", shown_span(app));
+  return {colours.lo, colours.hi, stage != Stage::weights};
+}
+
 const ColourRange& stage_colours(AppState& app) {
   auto& c = app.colours;
   const Settings& s = app.settings;
   if (c.generation != app.generation || c.stage != s.stage || c.stretch != s.stretch_weights ||
       c.shared != s.shared_range) {
-    const StageColours colours = trace_colours({&app.trace()}, s.stage, "", shown_span(app));
-    c.range = {colours.lo, colours.hi, s.stage != Stage::weights};
+    c.range = colours_of(app, s.stage);
     c.generation = app.generation, c.stage = s.stage, c.stretch = s.stretch_weights, c.shared = s.shared_range;
   }
   return c.range;

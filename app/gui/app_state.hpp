@@ -22,6 +22,7 @@
 #include "app/gui/platform.hpp"
 #include "app/gui/score_job.hpp"
 #include "app/gui/settings.hpp"
+#include "app/gui/stage_motion.hpp"
 #include "core/attention/engine.hpp"
 #include "core/figure/figure.hpp"
 #include "core/sweep/sweep.hpp"
@@ -138,6 +139,7 @@ struct AppState {
   bool tiles = false;       // the stepper walks the FlashAttention tiles instead of the five stages
   int tile = 4, tile_step = 0;
   int focus_key = -1;    // the key under the mouse in the stepper or heatmap, this frame
+  StageMotion motion;    // the heatmap and the row's bars moving from one stage to the next
   bool playing = false;  // space: step through the stages on a timer
   double play_clock = 0;
   bool fullscreen = false;
@@ -156,6 +158,12 @@ bool weights_stretched_by_default(AppState& app);
 // The span the window draws (and exports) with: the settings', stretched by default as above.
 ColourSpan shown_span(AppState& app);
 const ColourRange& stage_colours(AppState& app);
+// Whether a change of stage moves: the setting, and on a page the browser's "reduce motion" not asked.
+inline bool motion_on(const AppState& app) {
+  return app.settings.motion && !platform::reduced_motion();
+}
+// The colour range of any stage, found afresh (a stage change's motion starts from the old one's).
+ColourRange colours_of(AppState& app, Stage stage);
 const ColormapTable& stage_table(Stage stage);
 
 // Builds the engine on the settings' backend and problem; throws InputError/RunError if even

@@ -118,6 +118,10 @@ void draw_panels(AppState& app, HeatmapView& heatmap, HeadsView& heads, CompareV
         [&] { draw_toolbar(app); });
   panel("Inputs", "Inputs", layout.inputs, 0, [&] { draw_inputs(app); });
   panel("Statistics", "Statistics of this query", layout.stats, 0, [&] { draw_stats(app); });
+  // After the toolbar's stage buttons, before the heatmap and the stepper draw the stage: a change of
+  // stage starts its motion here.
+  follow_stage(app.motion, app.settings.stage, app.generation, motion_on(app),
+               app.trace().full ? app.trace().stage(app.settings.stage).size() : stage_motion_cells + 1);
   panel("Heatmap", "Heatmap", layout.heatmap,
         ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
             (heatmap_bar ? 0 : ImGuiWindowFlags_NoTitleBar),

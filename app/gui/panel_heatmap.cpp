@@ -316,7 +316,24 @@ struct Picture {
   const ColormapTable& table;
   bool error, error_possible;
   bool any_masked, striped;  // cells the mask blocks: grey from the masked stage on, striped before it
+  // While a change of stage moves (stage_motion.hpp): `m` holds the values between the two stages,
+  // `grey` each cell's fade to the masked grey, `e` how far it is, from the old stage's table to `table`.
+  const StageMotion* motion = nullptr;  // null: the stage still
+  const Matrix* grey = nullptr;
+  const ColormapTable* from_table = nullptr;
+  float e = 1, stripes = 1;  // the stripes' strength: they fade as the mask arrives
 };
+
+bool striped_stage(Stage stage) {
+  return stage == Stage::scores || stage == Stage::scaled;
+}
+
+// A cell's colour as the texture paints it, for the text over it.
+Rgba cell_colour(const Picture& pic, Index i, Index j) {
+  const float v = pic.m(i, j);
+  if (!pic.motion) return colormap(v, pic.range.lo, pic.range.hi, pic.table);
+  return colour_between({v, (*pic.grey)(i, j)}, pic.range, *pic.from_table, pic.table, pic.e);
+}
 
 // The picture of this frame, its texture repainted when the data, the stage or the colours changed.
 Picture picture(AppState& app, HeatmapView& view) {
@@ -332,6 +349,21 @@ Picture picture(AppState& app, HeatmapView& view) {
   const Matrix& m = error ? view.error : t.stage(stage);
   const ColourRange range = error ? ColourRange{-8, 0, false} : stage_colours(app);
   const ColormapTable& table = error ? viridis() : stage_table(stage);
+  const bool any_masked = stage != Stage::output && !error && (t.masked.array() == -INFINITY).any();
+  const StageMotion& motion = app.motion;
+  if (motion.moving() && !error && motion.to == stage) {
+    // Between two stages: their values and colour ranges mixed, painted afresh every frame.
+    const float e = motion.progress();
+    view.between = stages_between(t, motion.from, stage, e);
+    const ColourRange between = range_between(colours_of(app, motion.from), range, e);
+    const ColormapTable& from_table = stage_table(motion.from);
+    view.image.upload(paint_between(view.between, between, from_table, table, e), m.rows(), m.cols());
+    view.painted_generation = -1;  // the still stage paints again once the motion is over
+    view.decimals = std::max(cell_decimals(motion.from, t.stage(motion.from)), cell_decimals(stage, m));
+    const float stripes = std::lerp(striped_stage(motion.from) ? 1.0f : 0.0f, striped_stage(stage) ? 1.0f : 0.0f, e);
+    return {view.between.values, between, table, false, error_possible, any_masked, any_masked && stripes > 0,
+            &motion, &view.between.grey, &from_table, e, stripes};
+  }
   if (view.painted_generation != app.generation || view.painted_stage != stage || view.painted_range.hi != range.hi ||
       view.painted_range.lo != range.lo || view.painted_error != error) {
     // Grey from the masked stage on; before it, the cells keep their colours (and are striped).
@@ -342,14 +374,7 @@ Picture picture(AppState& app, HeatmapView& view) {
     // One number format for every cell, as the figures print them: "9" for whole scores, else "0.80".
     view.decimals = error ? 2 : cell_decimals(stage, m);
   }
-  const bool any_masked = stage != Stage::output && !error && (t.masked.array() == -INFINITY).any();
-  return {m,
-          range,
-          table,
-          error,
-          error_possible,
-          any_masked,
-          any_masked && (stage == Stage::scores || stage == Stage::scaled)};
+  return {m, range, table, error, error_possible, any_masked, any_masked && striped_stage(stage)};
 }
 
 // The title, the controls, a download's bar and what a refused change says (the status line has its
@@ -487,14 +512,14 @@ void draw_axis_labels(const AppState& app, const HeatmapView& view, const Placem
 }
 
 // The hatch texture over a rectangle, its stripes fixed to the screen.
-void stripes(HeatmapView& view, ImVec2 from, ImVec2 to) {
+void stripes(HeatmapView& view, ImVec2 from, ImVec2 to, float strength = 1) {
   const float period = std::max(6.0f, std::round(ImGui::GetFontSize() * 0.45f));
   ImGui::GetWindowDrawList()->AddImage(view.hatch.texture_id(), from, to, {from.x / period, from.y / period},
-                                       {to.x / period, to.y / period});
+                                       {to.x / period, to.y / period}, ImGui::GetColorU32({1, 1, 1, strength}));
 }
 
 // The cells the mask will block, striped: one quad per run of them in a row.
-void draw_stripes(HeatmapView& view, const Matrix& masked, const Placement& at) {
+void draw_stripes(HeatmapView& view, const Matrix& masked, const Placement& at, float strength) {
   for (Index i = at.row_first; i < at.row_end; ++i)
     for (Index j = at.col_first; j < at.col_end;) {
       if (!std::isinf(masked(i, j))) {
@@ -504,7 +529,7 @@ void draw_stripes(HeatmapView& view, const Matrix& masked, const Placement& at) 
       Index end = j;
       while (end < at.col_end && std::isinf(masked(i, end))) ++end;
       stripes(view, {at.x(static_cast<float>(j)), at.y(static_cast<float>(i))},
-              {at.x(static_cast<float>(end)), at.y(static_cast<float>(i + 1))});
+              {at.x(static_cast<float>(end)), at.y(static_cast<float>(i + 1))}, strength);
       j = end;
     }
 }
@@ -528,13 +553,20 @@ void draw_values(AppState& app, const HeatmapView& view, const Picture& pic, con
   if (value_size < 0.6f * font) return;
   audit_box("heatmap.values", at.origin, {at.origin.x + at.size.x, at.origin.y + at.size.y});
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  const Matrix& masked = app.trace().masked;
+  const Trace& t = app.trace();
+  const Matrix& masked = t.masked;
   for (Index i = at.row_first; i < at.row_end; ++i)
     for (Index j = at.col_first; j < at.col_end; ++j) {
-      const float v = m(i, j);
-      if (app.settings.stage == Stage::weights && std::isinf(masked(i, j))) continue;  // its grey says it
+      float v = m(i, j);
+      Stage stage = app.settings.stage;
+      // A cell fading to or from the grey has no number between: it shows the nearer stage's own.
+      if (pic.motion && (*pic.grey)(i, j) > 0) {
+        stage = pic.e < 0.5f ? pic.motion->from : pic.motion->to;
+        v = t.stage(stage)(i, j);
+      }
+      if (stage == Stage::weights && std::isinf(masked(i, j))) continue;  // its grey says it
       const std::string text = attnlab::format_value(v, view.decimals);
-      const Rgba c = colormap(v, pic.range.lo, pic.range.hi, pic.table);
+      const Rgba c = cell_colour(pic, i, j);
       const bool dark = 0.299f * c.r + 0.587f * c.g + 0.114f * c.b < 140;
       const float w = text_width(text) * value_size / font;
       draw->AddText(ImGui::GetFont(), value_size,
@@ -547,7 +579,7 @@ void draw_values(AppState& app, const HeatmapView& view, const Picture& pic, con
 void draw_inside(AppState& app, HeatmapView& view, const Picture& pic, const Placement& at) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRect(at.origin, {at.origin.x + at.size.x, at.origin.y + at.size.y}, true);
-  if (pic.striped) draw_stripes(view, app.trace().masked, at);
+  if (pic.striped) draw_stripes(view, app.trace().masked, at, pic.stripes);
   draw_values(app, view, pic, at);
   const float qy = at.y(static_cast<float>(app.settings.query)), cell = at.fit.cell;
   // Presenting, the rows around the selected query dim: the class looks at one row at a time.
@@ -618,8 +650,10 @@ void draw_colour_bar(AppState& app, HeatmapView& view, const Picture& pic, const
   const float step = bar_h / 256.0f;
   for (int e = 0; e < 256; ++e) {
     const float y1 = at.origin.y + bar_h - static_cast<float>(e) * step;
+    const Rgba entry = pic.table[static_cast<std::size_t>(e)];
     draw->AddRectFilled({bar_x, y1 - step - 0.5f}, {bar_x + bar_w, y1},
-                        to_imgui(pic.table[static_cast<std::size_t>(e)]));
+                        to_imgui(pic.motion ? mix_colour((*pic.from_table)[static_cast<std::size_t>(e)], entry, pic.e)
+                                            : entry));
   }
   audit_box("heatmap.colour_bar", {bar_x, at.origin.y}, {bar_x + bar_w, at.origin.y + bar_h});
   for (const Tick& tick : at.ticks) {

@@ -13,6 +13,7 @@ struct HeatmapView {
   ColourRange painted_range;
   bool painted_error = false;
   Matrix error;      // log10 |weights − float64 weights|, for the precision lab's error view
+  Between between;   // the values between two stages while a change of stage moves
   int decimals = 2;  // how the cells' values print: the same for every cell
   // Where the last frame drew the cells, in framebuffer pixels: scripted runs report it so that
   // tests can read the cells back from a screenshot.

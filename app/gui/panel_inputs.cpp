@@ -261,6 +261,10 @@ void draw_inputs(AppState& app) {
   ImGui::Checkbox("presentation (P)", &app.settings.present);
   ImGui::SameLine();
   ImGui::Checkbox("light theme", &app.settings.light);
+  ImGui::Checkbox("animate stage changes", &app.settings.motion);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(platform::reduced_motion() ? "off while the system asks for reduced motion"
+                                                 : "→ and ← move the values from one stage to the next (0.4 s)");
   ImGui::Separator();
   scenario_controls(app);
   ImGui::PopItemWidth();

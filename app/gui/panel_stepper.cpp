@@ -6,7 +6,10 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
+#include <tuple>
+#include <utility>
 #include <optional>
 #include <string>
 
@@ -235,6 +238,31 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
   if (sum) wrapped_text("stepper.sum", sum_line(view));
 }
 
+const Eigen::VectorXf& stage_row(const QueryView& view, Stage stage) {
+  return stage == Stage::output    ? view.output
+         : stage == Stage::weights ? view.weights
+         : stage == Stage::masked  ? view.masked
+         : stage == Stage::capped  ? view.capped
+         : stage == Stage::scaled  ? view.scaled
+                                   : view.scores;
+}
+
+// The bars' value axis for a stage: weights on [0, 1], the others symmetric about 0 over the row's
+// largest value (and, with a soft-cap on the scaled and capped stages, the other of the two and ±C).
+std::pair<float, float> bar_axis(const QueryView& view, Stage stage) {
+  if (stage == Stage::weights) return {0.0f, 1.0f};
+  float largest = 0;
+  for (float v : stage_row(view, stage))
+    if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
+  if (largest == 0) largest = 1;
+  if (view.softcap && (stage == Stage::scaled || stage == Stage::capped)) {
+    for (float v : stage == Stage::scaled ? view.capped : view.scaled)
+      if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
+    largest = std::max(largest, 1.1f * static_cast<float>(*view.softcap));
+  }
+  return {-largest, largest};
+}
+
 }  // namespace
 
 std::string row_warning(AppState& app, const QueryView& view) {
@@ -297,36 +325,38 @@ void draw_stepper(AppState& app, bool stats) {
   const Stage stage = app.settings.stage;
   if (parts.bars > 0) {
     Bars bars;
-    const Eigen::VectorXf& row = stage == Stage::output ? view.output
-                                                        : (stage == Stage::weights  ? view.weights
-                                                           : stage == Stage::masked ? view.masked
-                                                           : stage == Stage::capped ? view.capped
-                                                           : stage == Stage::scaled ? view.scaled
-                                                                                    : view.scores);
+    const Eigen::VectorXf& row = stage_row(view, stage);
     bars.values.assign(row.data(), row.data() + row.size());
     for (Index j = 0; j < row.size(); ++j)
       bars.labels.push_back(stage == Stage::output ? "d" + std::to_string(j) : key_label(p, j));
-    float largest = 0;
-    for (float v : bars.values)
-      if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
-    if (largest == 0) largest = 1;
     // With a soft-cap, the scaled stage shows where the cap will put each score and the capped
     // stage where each score was: both against the lines at ±C.
     if (p.softcap && (stage == Stage::scaled || stage == Stage::capped)) {
       bars.cap = static_cast<float>(*p.softcap);
       const Eigen::VectorXf& other = stage == Stage::scaled ? view.capped : view.scaled;
       (stage == Stage::scaled ? bars.after : bars.before).assign(other.data(), other.data() + other.size());
-      for (float v : other)
-        if (std::isfinite(v)) largest = std::max(largest, std::abs(v));
-      largest = std::max(largest, 1.1f * bars.cap);
     }
-    bars.lo = stage == Stage::weights ? 0 : -largest;
-    bars.hi = stage == Stage::weights ? 1 : largest;
-    const ColourRange range = stage_colours(app);
+    std::tie(bars.lo, bars.hi) = bar_axis(view, stage);
+    ColourRange range = stage_colours(app);
     const ColormapTable& table = stage_table(stage);
     bars.colour = [&](int j) {
       return to_imgui(colormap(bars.values[static_cast<std::size_t>(j)], range.lo, range.hi, table));
     };
+    // A change of stage moving: the bars, their axis and colours between the two stages, as the heatmap's.
+    const StageMotion& motion = app.motion;
+    Between between;
+    if (motion.moving() && motion.to == stage) {
+      const float e = motion.progress();
+      between = row_between(app.trace(), motion.from, stage, app.settings.query, e);
+      bars.values.assign(between.values.data(), between.values.data() + between.values.size());
+      const auto [lo, hi] = bar_axis(view, motion.from);
+      bars.lo = std::lerp(lo, bars.lo, e), bars.hi = std::lerp(hi, bars.hi, e);
+      range = range_between(colours_of(app, motion.from), range, e);
+      bars.colour = [&, e](int j) {
+        const auto at = static_cast<std::size_t>(j);
+        return to_imgui(colour_between({bars.values[at], between.grey(0, j)}, range, stage_table(motion.from), table, e));
+      };
+    }
     bars.highlight = stage == Stage::output ? -1 : app.focus_key;
     const int hovered = bar_chart("row", bars, {ImGui::GetContentRegionAvail().x, parts.bars});
     audit_item("stepper.bars");

@@ -29,6 +29,9 @@ void set_fullscreen(GLFWwindow* window, bool fullscreen);
 void run_frames(std::function<bool()> frame, std::function<void()> done);
 // Called when the user leaves: the desktop when the loop ends, the page when it is closed or reloaded.
 void on_leave(std::function<void()> leave);
+// Whether the user asked the system for less motion (a browser's prefers-reduced-motion); the
+// desktop has no such setting to read and says no.
+bool reduced_motion();
 // Whether work may run on a thread of its own (the web build has one thread).
 bool threads_available();
 

@@ -69,6 +69,10 @@ void run_frames(std::function<bool()> frame, std::function<void()> done) {
 // run_window remembers the state itself once the loop ends.
 void on_leave(std::function<void()>) {}
 
+bool reduced_motion() {
+  return false;
+}
+
 bool threads_available() {
   return true;
 }

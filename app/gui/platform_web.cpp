@@ -106,6 +106,12 @@ EM_JS(char*, attnlab_hub_state, (const char* id), {
   stringToUTF8(text, copy, size);
   return copy;
 });
+// The browser's own "reduce motion" (the system's accessibility setting), read each time: it may change
+// while the page is open.
+EM_JS(int, attnlab_reduced_motion, (), {
+  return window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 1 : 0;
+});
+
 // clang-format on
 
 namespace attnlab::gui::platform {
@@ -203,6 +209,10 @@ void on_leave(std::function<void()> leave) {
     if (leave_function) leave_function();
     return nullptr;  // no "leave this page?" question
   });
+}
+
+bool reduced_motion() {
+  return attnlab_reduced_motion() != 0;
 }
 
 bool threads_available() {

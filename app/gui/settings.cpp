@@ -55,6 +55,7 @@ const Field fields[] = {
     {"font_scale", &S::font_scale, Part::view, limits::font_scale_lo, limits::font_scale_hi},
     {"present", &S::present, Part::view},
     {"light", &S::light, Part::view},
+    {"motion", &S::motion, Part::view},
     {"stretch_weights", &S::stretch_weights, Part::display},
     {"shared_range", &S::shared_range, Part::display},
     {"softcap_on", &S::softcap_on, Part::cap},

@@ -72,6 +72,7 @@ struct Settings {
   float font_scale = 1.0f;
   bool present = false;
   bool light = false;
+  bool motion = true;  // a change of stage moves the values for a moment (stage_motion.hpp); off: at once
   // The colour range: the weights over [0, their largest] instead of [0, 1]; scores, scaled and
   // masked on one range, so that scaling is seen to shrink the spread (ColourSpan, core/figure).
   bool stretch_weights = false;

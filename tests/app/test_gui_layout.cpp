@@ -37,7 +37,8 @@ std::string str(const Box& b) {
 }
 
 // The lesson of README.md, "Teaching with Attention Lab": each step's key presses, then a frame for
-// the layout to settle, and what that step needs on screen.
+// the layout to settle (wait-motion after a change of stage: the stage still, its motion over), and
+// what that step needs on screen.
 struct Step {
   const char* name;
   std::vector<std::string> keys;
@@ -68,21 +69,21 @@ std::vector<Step> lesson() {
       {"1 scores: the query is “it”",
        {"next-query", "next-query", "next-query", "next-query", "wait"},
        with({"heatmap.values"})},
-      {"2 scaled", {"next-stage", "wait"}, with({"stepper.values", "heatmap.values"})},
+      {"2 scaled", {"next-stage", "wait-motion"}, with({"stepper.values", "heatmap.values"})},
       {"3 masked, causal",
-       {"next-stage", "mask", "wait"},
+       {"next-stage", "mask", "wait-motion"},
        with({"stepper.values", "heatmap.legend", "heatmap.values"})},
       {"4 weights, the mask back to none",
-       {"previous-mask", "next-stage", "wait"},
+       {"previous-mask", "next-stage", "wait-motion"},
        with({"stepper.values", "stepper.sum", "heatmap.values"})},
       {"5 why √dₖ: dₖ = 64, no scaling",
        {"dk-up", "dk-up", "dk-up", "scaling", "wait"},
        with({"stepper.values", "stepper.sum", "stepper.warning", "heatmap.values"})},
       {"6 Gemma 2's soft-cap: the capped stage",
-       {"reset", "softcap", "previous-stage", "previous-stage", "wait"},
+       {"reset", "softcap", "previous-stage", "previous-stage", "wait-motion"},
        with({"stepper.values", "toolbar.softcap", "toolbar.sink", "heatmap.values"})},
       {"6 gpt-oss's sink: the weights add up to less than 1",
-       {"sink", "next-stage", "next-stage", "wait"},
+       {"sink", "next-stage", "next-stage", "wait-motion"},
        with({"stepper.values", "stepper.sum", "stats.sink", "heatmap.values"})},
       {"7 the dₖ explorer",
        {"explorer", "wait"},

@@ -8,7 +8,7 @@
 set(gui_layers
   "platform platform_gl platform_desktop platform_web wheel layout layout_audit style"
   "widgets plot heatmap_image labels background_job"
-  "settings"
+  "settings stage_motion"
   "settings_file model_source"
   "problem_builder export score_job generation_job model_cache"
   "model_views"

@@ -137,6 +137,9 @@ try {
     await page.waitForFunction(() => document.getElementById('messages').textContent.length > 0, null, { timeout: 30000 });
     fs.writeFileSync(path.join(out, 'model.txt'), await page.textContent('#messages'));
   } else if (scenario === 'keys') {
+    // The browser asks for reduced motion (the system's setting): each key's stage shows at once, so the
+    // pictures taken three frames after a key are the stages still.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await scripted('?example=sentence&stage=weights&frames=8', 'url-weights.png');
     await open('?example=sentence');
     await page.screenshot({ path: path.join(out, 'scores.png') });
@@ -171,6 +174,7 @@ try {
     // Export (E) by a real key press: a download needs the user's gesture.
     await export_downloads();
   } else if (scenario === 'storage') {
+    await page.emulateMedia({ reducedMotion: 'reduce' });  // the picture before the reload is the stage still
     await open('');
     await press('ArrowRight');
     await press('ArrowRight');

@@ -89,7 +89,8 @@ TEST_SUITE("web/keys") {
     CHECK(scores != cli_test::read_all(dir / "scaled.png"));
     CHECK(cli_test::read_all(dir / "weights.png") != cli_test::read_all(dir / "dk-up.png"));
     CHECK(cli_test::read_all(dir / "dk-up.png") != cli_test::read_all(dir / "dk-down.png"));
-    // → → → from the scores is the weights stage, cell for cell what ?stage=weights shows.
+    // → → → from the scores is the weights stage, cell for cell what ?stage=weights shows: three frames
+    // after the key, since the browser asks for reduced motion (else the page would still be moving).
     const Cells cells = heatmap_cells(cli_test::read_all(dir / "url-weights.txt"));
     check_weights(load_png(dir / "weights.png"), cells, "none");
     check_weights(load_png(dir / "url-weights.png"), cells, "none");

@@ -178,8 +178,9 @@ bool make_parts(AppState& app, Clock::time_point frame_start, bool& ran_part) {
 // part of the token under way, and the sentence's ids.
 void show_state(const AppState& app) {
   const Generating& g = app.generating;
-  nlohmann::json state{{"made", g.made}, {"asked", g.asked}, {"running", g.running()},
-                       {"part", g.parts ? g.parts->done() : 0}, {"parts", g.parts ? g.parts->parts() : 0}};
+  nlohmann::json state{{"made", g.made}, {"asked", g.asked}, {"running", g.running()}};
+  state["part"] = g.parts ? g.parts->done() : 0;
+  state["parts"] = g.parts ? g.parts->parts() : 0;
   state["ids"] = app.model.run ? app.model.run->tokens.ids : std::vector<std::int64_t>{};
   platform::show_generation(state.dump());
 }
@@ -220,8 +221,9 @@ std::string generation_progress(const AppState& app) {
   if (!g.parts) return token + " …";
   // A page's token, a part per frame: how far through the model it is.
   const Index layers = g.parts->parts() - 1, done = g.parts->done();
-  return token + ": " + (done < layers ? "layer " + std::to_string(done + 1) + " of " + std::to_string(layers)
-                                       : std::string("the logits")) + " …";
+  const std::string part =
+      done < layers ? "layer " + std::to_string(done + 1) + " of " + std::to_string(layers) : "the logits";
+  return token + ": " + part + " …";
 }
 
 }  // namespace attnlab::gui

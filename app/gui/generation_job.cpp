@@ -14,7 +14,8 @@ TokenParts::TokenParts(const LoadedModel& model, std::int64_t id)
     // A copy of the run shares its weights; its pass (the cache) is copied, so that the frames keep
     // drawing the run they have while the new one is computed.
     : id_(id), run_(std::make_shared<ModelRun>(*model.run)) {
-  layers_.emplace(run_->model, run_->pass, id, ForwardOptions{{}, true});  // the window's runs keep their layers' inputs
+  // The window's runs keep their layers' inputs (a knock-out starts again from them).
+  layers_.emplace(run_->model, run_->pass, id, ForwardOptions{{}, true});
 }
 
 LoadedModel TokenParts::finish(const LoadedModel& model, const Settings& settings) {

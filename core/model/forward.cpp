@@ -154,8 +154,8 @@ LayerRun::LayerRun(const Model& model, ForwardPass& pass, std::int64_t id, const
     throw std::logic_error("forward_step: keep_inputs must match the pass's");
   offset_ = pass.layers.front().k.rows();
   if (offset_ >= c.positions)
-    throw InputError(std::to_string(offset_ + 1) + " tokens are more than the model's " +
-                     std::to_string(c.positions) + " positions");
+    throw InputError(std::to_string(offset_ + 1) + " tokens are more than the model's " + std::to_string(c.positions) +
+                     " positions");
   if (id < 0 || id >= c.vocab)
     throw InputError("token id " + std::to_string(id) + " is outside the vocabulary: ids run from 0 to " +
                      std::to_string(c.vocab - 1));

@@ -91,7 +91,8 @@ void check_layer_run(const TinySpec& spec, const std::string& what) {
       const ForwardPass full = forward(model, kIds, {}, options);
       for (Index l = 0; l < layers; ++l) {
         CAPTURE(l);
-        const LayerQKV &got = stepped.layers[static_cast<std::size_t>(l)], &want = full.layers[static_cast<std::size_t>(l)];
+        const LayerQKV &got = stepped.layers[static_cast<std::size_t>(l)],
+                       &want = full.layers[static_cast<std::size_t>(l)];
         CHECK(worst_against(got.q, want.q) <= 1);
         CHECK(worst_against(got.k, want.k) <= 1);
         CHECK(worst_against(got.v, want.v) <= 1);

@@ -10,28 +10,20 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/cli_run.hpp"
+#include "tests/web/drive.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
-
-void drive(const std::string& scenario, const fs::path& out, const std::vector<std::string>& args) {
-  REQUIRE_MESSAGE(fs::exists(fs::path(ATTNLAB_WEB_DIR) / "attnlab.wasm"),
-                  "no web page in " ATTNLAB_WEB_DIR ": build it with scripts/web.sh build");
-  std::vector<std::string> all{ATTNLAB_WEB_TESTS "/drive.mjs", scenario, out.string(), ATTNLAB_WEB_DIR,
-                               ATTNLAB_WEB_NPM_DIR};
-  all.insert(all.end(), args.begin(), args.end());
-  const auto result = cli_test::run_program("/usr/bin/node", all);
-  REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.out << result.err);
-}
 
 // `attnlab generate`'s greedy ids after `prompt` on the shipped model.
 std::vector<std::int64_t> command_line_ids(const std::vector<std::int64_t>& prompt, int tokens,
                                            const std::vector<std::string>& more = {}) {
   std::string list;
   for (const std::int64_t id : prompt) list += (list.empty() ? "" : ",") + std::to_string(id);
-  std::vector<std::string> args{"generate", "--model", std::string(ATTNLAB_ASSETS_DIR) + "/models/induction",
-                                "--token-ids", list, "--tokens", std::to_string(tokens), "--json"};
+  const std::string model = std::string(ATTNLAB_ASSETS_DIR) + "/models/induction";
+  std::vector<std::string> args{"generate", "--model", model, "--token-ids", list, "--tokens", std::to_string(tokens)};
+  args.push_back("--json");
   args.insert(args.end(), more.begin(), more.end());
   const auto run = cli_test::run_attnlab(args);
   REQUIRE_MESSAGE(run.status == 0, run.err);

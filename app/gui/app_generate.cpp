@@ -1,7 +1,10 @@
 #include "app/gui/app_generate.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
+
+#include <nlohmann/json.hpp>
 
 #include "app/gui/app_actions.hpp"
 #include "app/gui/platform.hpp"
@@ -45,6 +48,17 @@ void make_token(Generating& g) {
   g.finished = true;
 }
 
+// A page's step: the token drawn now, the model extended by it a part at a time (make_parts).
+void begin_parts(Generating& g) {
+  try {
+    g.draw = draw_next(g.from, g.drawn_with, g.step);
+    g.parts = std::make_unique<TokenParts>(g.from, g.draw.id);
+  } catch (const std::exception& e) {
+    g.error = e.what();
+    g.finished = true;
+  }
+}
+
 // The next token's step, when one can follow the sentence shown: false (and the status line says
 // why) when not.
 bool start_step(AppState& app) {
@@ -83,7 +97,8 @@ bool start_step(AppState& app) {
   g.from = app.model, g.settings = s, g.drawn_with = g.sampling;
   g.step = static_cast<std::uint64_t>(length) - g.prompt_tokens;
   g.result = {}, g.error.clear(), g.finished = false;
-  if (!platform::threads_available() || app.scripted) make_token(g);
+  if (app.scripted) make_token(g);
+  else if (!platform::threads_available()) begin_parts(g);
   else g.worker = std::jthread([&g] { make_token(g); });
   return true;
 }
@@ -115,20 +130,85 @@ void land(AppState& app) {
   if (is_end_of_text(app.model.run->model.config, g.draw.id)) stop(app, "the model wrote its end-of-text token");
 }
 
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+// The page's token under way, a part (a layer, then the logits) at a time while the frame's budget
+// lasts, with one part at least in each frame, so that a long run never holds a frame for a whole
+// token. Cancel or a changed sentence drops it between parts (the model shown never had its rows).
+// True once the token has landed or been dropped; false while parts are left for the next frame.
+bool make_parts(AppState& app, Clock::time_point frame_start, bool& ran_part) {
+  Generating& g = app.generating;
+  const auto drop = [&](const std::string& why) {
+    g.parts.reset(), g.from = {};
+    stop(app, why);
+    return true;
+  };
+  if (g.cancel)
+    return drop("generation stopped after " + std::to_string(g.made) + " of " + std::to_string(g.asked) + " tokens");
+  if (app.model.run != g.from.run) return drop("generation stopped: the sentence changed");
+  const double budget = platform::frame_budget_ms();
+  bool through = false;
+  try {
+    double part_ms = 0;
+    // The next part is started only when one as long as the last still ends within the budget (before
+    // it: a page's clock may step in 0.1 ms, so a budget of 0 is one part a frame however quick).
+    while (!through && (!ran_part || ms_since(frame_start) + part_ms < budget)) {
+      const Clock::time_point start = Clock::now();
+      through = g.parts->next();
+      ran_part = true;
+      part_ms = ms_since(start);
+    }
+    if (through) g.result = g.parts->finish(g.from, g.settings);
+  } catch (const std::exception& e) {
+    g.error = e.what();
+    through = true;
+  }
+  if (!through) return false;
+  g.parts.reset();
+  g.finished = true;
+  land(app);
+  return true;
+}
+
+// What the page's script reads of a run (platform::show_generation): the tokens made and asked, the
+// part of the token under way, and the sentence's ids.
+void show_state(const AppState& app) {
+  const Generating& g = app.generating;
+  nlohmann::json state{{"made", g.made}, {"asked", g.asked}, {"running", g.running()}};
+  state["part"] = g.parts ? g.parts->done() : 0;
+  state["parts"] = g.parts ? g.parts->parts() : 0;
+  state["ids"] = app.model.run ? app.model.run->tokens.ids : std::vector<std::int64_t>{};
+  platform::show_generation(state.dump());
+}
+
 }  // namespace
 
 void follow_generation(AppState& app) {
   Generating& g = app.generating;
+  const Clock::time_point frame_start = Clock::now();
+  bool ran_part = false;
   if (g.worker.joinable()) {
     if (!g.finished) return;  // the frames go on with the sentence they have
     g.worker.join();
     g.worker = std::jthread();
     land(app);
   }
-  while (g.wanted > 0 && start_step(app) && !g.worker.joinable()) {
-    land(app);  // made on this thread: a scripted run makes them all, a web page one per frame
-    if (!app.scripted) break;
+  if (!g.parts || make_parts(app, frame_start, ran_part)) {
+    while (g.wanted > 0 && start_step(app) && !g.worker.joinable()) {
+      // A page's token runs while the frame's budget lasts, then the next frames go on with it.
+      if (g.parts) {
+        if (!make_parts(app, frame_start, ran_part)) break;
+        continue;
+      }
+      land(app);  // made on this thread: a scripted run makes them all
+      if (!app.scripted) break;
+    }
   }
+  if (!platform::threads_available()) show_state(app);
   // The text field shows what generation wrote: when Ctrl+Z (or redo) moves the sentence, it follows.
   if (app.typed.model_text == g.typed_text && app.settings.model_text != g.typed_text)
     app.typed.model_text = g.typed_text = app.settings.model_text;
@@ -137,7 +217,13 @@ void follow_generation(AppState& app) {
 std::string generation_progress(const AppState& app) {
   const Generating& g = app.generating;
   if (!g.running()) return {};
-  return "generating token " + std::to_string(g.made + 1) + " of " + std::to_string(g.asked) + " …";
+  const std::string token = "generating token " + std::to_string(g.made + 1) + " of " + std::to_string(g.asked);
+  if (!g.parts) return token + " …";
+  // A page's token, a part per frame: how far through the model it is.
+  const Index layers = g.parts->parts() - 1, done = g.parts->done();
+  const std::string part =
+      done < layers ? "layer " + std::to_string(done + 1) + " of " + std::to_string(layers) : "the logits";
+  return token + ": " + part + " …";
 }
 
 }  // namespace attnlab::gui

@@ -12,12 +12,14 @@ namespace attnlab::gui {
 bool draw_generation(AppState& app) {
   const std::string line = generation_progress(app);
   const Generating& g = app.generating;
-  if (line.empty() || g.asked < 2) return false;  // one token (G) comes too soon for a bar
+  // One token (G) comes too soon for a bar, but for a page's, made a layer per frame.
+  if (line.empty() || (g.asked < 2 && !g.parts)) return false;
   wrapped_text("heatmap.generation", line);
   if (ImGui::Button("Cancel")) act(app, Action::cancel_generation);
   audit_item("heatmap.cancel-generation");
   ImGui::SameLine();
-  const float done = static_cast<float>(g.made) / static_cast<float>(g.asked);
+  const double part = g.parts ? static_cast<double>(g.parts->done()) / static_cast<double>(g.parts->parts()) : 0;
+  const auto done = static_cast<float>((g.made + part) / g.asked);
   ImGui::ProgressBar(done, ImVec2(-1, 0), (std::to_string(g.made) + " / " + std::to_string(g.asked)).c_str());
   audit_item("heatmap.generation-bar");
   return true;

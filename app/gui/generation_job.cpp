@@ -10,18 +10,27 @@ TokenDraw draw_next(const LoadedModel& model, const Sampling& sampling, std::uin
   return draw_token(model.pass().logits, sampling, step, shown_candidates);
 }
 
-LoadedModel extended(const LoadedModel& model, const Settings& settings, std::int64_t id) {
-  // A copy of the run shares its weights; its pass (the cache) is copied, so that the frames keep
-  // drawing the run they have while the new one is computed.
-  auto run = std::make_shared<ModelRun>(*model.run);
-  forward_step(run->model, run->pass, id, {{}, true});  // the window's runs keep their layers' inputs
-  run->tokens.ids.push_back(id);
-  run->tokens.labels.push_back(token_label(run->tokenizer_or_null(), id));
+TokenParts::TokenParts(const LoadedModel& model, std::int64_t id)
+    // A copy of the run shares its weights; its pass (the cache) is copied, so that the frames keep
+    // drawing the run they have while the new one is computed.
+    : id_(id), run_(std::make_shared<ModelRun>(*model.run)) {
+  // The window's runs keep their layers' inputs (a knock-out starts again from them).
+  layers_.emplace(run_->model, run_->pass, id, ForwardOptions{{}, true});
+}
+
+LoadedModel TokenParts::finish(const LoadedModel& model, const Settings& settings) {
+  layers_->finish();
+  run_->tokens.ids.push_back(id_);
+  run_->tokens.labels.push_back(token_label(run_->tokenizer_or_null(), id_));
   LoadedModel out;
   out.folder = model.folder;
-  out.text = model.text + token_piece(run->tokenizer_or_null(), id);
-  out.run = std::move(run);
+  out.text = model.text + token_piece(run_->tokenizer_or_null(), id_);
+  out.run = std::move(run_);
   return knock_out(out, settings);
+}
+
+LoadedModel extended(const LoadedModel& model, const Settings& settings, std::int64_t id) {
+  return TokenParts(model, id).finish(model, settings);
 }
 
 LoadedModel without_last(const LoadedModel& model, const Settings& settings, const std::string& text,
@@ -39,7 +48,7 @@ LoadedModel without_last(const LoadedModel& model, const Settings& settings, con
 }
 
 bool take_back(Generating& g, LoadedModel& model, const Settings& settings) {
-  if (g.tokens.empty() || g.worker.joinable() || !model.run) return false;
+  if (g.tokens.empty() || g.worker.joinable() || g.parts || !model.run) return false;
   const GeneratedToken& last = g.tokens.back();
   if (settings.source != Source::model || settings.model_folder != model.folder || model.text != last.text_after ||
       settings.model_text != last.text_before || model.run->tokens.ids.size() < 2)

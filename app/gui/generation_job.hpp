@@ -6,12 +6,14 @@
 // and what the window keeps between tokens; app_generate.cpp runs it.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/gui/model_source.hpp"
+#include "core/model/forward.hpp"
 #include "core/model/sampling.hpp"
 
 namespace attnlab::gui {
@@ -25,6 +27,25 @@ struct GeneratedToken {
 
 // How many candidates of a step the sampling panel lists.
 inline constexpr Index shown_candidates = 8;
+
+// A token made a part at a time (a layer, then the logits: LayerRun), so that a page (one thread) can
+// spread it over frames: a copy of the model's run grows by the token's rows while the frames keep
+// drawing the run they have. Dropped unfinished (Cancel), the model is untouched.
+class TokenParts {
+ public:
+  // Throws InputError when the sentence fills the model's positions.
+  TokenParts(const LoadedModel& model, std::int64_t id);
+  bool next() { return layers_->next(); }  // one part; true once the token is through the model
+  Index done() const { return layers_->done(); }
+  Index parts() const { return layers_->parts(); }
+  // The token with its parts left run: what extended(model, settings, id) gives (it is this).
+  LoadedModel finish(const LoadedModel& model, const Settings& settings);
+
+ private:
+  std::int64_t id_;
+  std::shared_ptr<ModelRun> run_;
+  std::optional<LayerRun> layers_;  // last: it holds run_'s pass
+};
 
 struct Generating {
   Sampling sampling;  // the sampling panel's: greedy at temperature 0
@@ -49,8 +70,10 @@ struct Generating {
   std::string error;
   std::atomic<bool> finished{false};
   std::atomic<bool> cancel{false};  // Cancel: no token after the one under way
-  std::jthread worker;              // last: joined before what it uses goes
-  bool running() const { return worker.joinable() || wanted > 0; }
+  // The page's step, made a part at a time over frames (the desktop's runs whole on `worker`).
+  std::unique_ptr<TokenParts> parts;
+  std::jthread worker;  // last: joined before what it uses goes
+  bool running() const { return worker.joinable() || parts || wanted > 0; }
 };
 
 // The token drawn after `model`'s pass (its knocked-out heads' pass when it has one) at the sampler's

@@ -34,6 +34,12 @@ void on_leave(std::function<void()> leave);
 bool reduced_motion();
 // Whether work may run on a thread of its own (the web build has one thread).
 bool threads_available();
+// How long a frame of a page may spend on work it spreads over frames (a token, a layer at a time),
+// in ms: Module.attnlabBudgetMs when the page's script sets it (0: one part per frame), else 10.
+double frame_budget_ms();
+// Generation's state as JSON (how far the token is, the sentence's ids), for the page's script:
+// Module.attnlabGeneration. Nothing on the desktop.
+void show_generation(const std::string& json);
 
 // After a frame: the page offers the files written under `dir` as downloads, then removes them; the
 // desktop leaves them where they are.

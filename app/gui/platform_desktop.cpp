@@ -77,6 +77,12 @@ bool threads_available() {
   return true;
 }
 
+double frame_budget_ms() {
+  return 10;
+}
+
+void show_generation(const std::string&) {}
+
 void deliver_files(const std::filesystem::path&) {}
 void keep_files() {}
 

@@ -219,6 +219,17 @@ bool threads_available() {
   return false;
 }
 
+double frame_budget_ms() {
+  return EM_ASM_DOUBLE({ return Module.attnlabBudgetMs === undefined ? 10 : Module.attnlabBudgetMs; });
+}
+
+void show_generation(const std::string& json) {
+  static std::string shown;  // the page is told what changed, not the same state every frame
+  if (json == shown) return;
+  shown = json;
+  EM_ASM({ Module.attnlabGeneration = JSON.parse(UTF8ToString($0)); }, json.c_str());
+}
+
 void deliver_files(const std::filesystem::path& dir) {
   std::error_code error;
   if (!std::filesystem::is_directory(dir, error)) return;

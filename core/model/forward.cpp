@@ -126,41 +126,6 @@ Matrix embed(const Model& model, const std::vector<std::int64_t>& ids, Index fir
   return x;
 }
 
-// Layers [from, NL) on the residual stream x, then the logits. x holds the positions from `offset`
-// on: every one in a pass from the start, the new ones in a step whose earlier positions' q, k and v
-// the pass's layers already keep (its KV cache).
-void run_layers(const Model& model, Matrix x, Index from, Index offset, const ForwardOptions& options,
-                const ModelProgress& progress, ForwardPass& pass) {
-  const ModelConfig& c = model.config;
-  const bool gpt2 = c.architecture == Architecture::gpt2, neox = c.architecture == Architecture::gpt_neox;
-  const Index rows = x.rows(), length = offset + rows;
-  // Every layer turns by the same tables, but gemma3's sliding layers by their own θ, and NoPE layers not at all.
-  const RopeTables rope = gpt2 ? RopeTables{} : rope_tables(c, length, false, offset);
-  const RopeTables local = c.rope_local_theta ? rope_tables(c, length, true, offset) : RopeTables{};
-  if (options.keep_inputs) pass.inputs.resize(static_cast<std::size_t>(c.layers));
-  for (Index l = from; l < c.layers; ++l) {
-    if (progress) progress("the forward pass", l, c.layers);
-    if (options.keep_inputs) append_rows(pass.inputs[static_cast<std::size_t>(l)], x);
-    const LayerWeights& w = model.layers[static_cast<std::size_t>(l)];
-    LayerQKV& kept = pass.layers[static_cast<std::size_t>(l)];
-    const Ablation& ablation = options.ablation;
-    const RopeTables* turn = c.nope(l) ? nullptr : c.rope_local_theta && c.slides(l) ? &local : &rope;
-    if (gpt2) gpt2_block(c, w, l, ablation, x, kept);
-    else if (neox) neox_block(c, w, l, ablation, rope, x, kept);
-    else decoder_block(c, w, l, ablation, turn, x, kept);
-    check_layer(model, l, kept, rows, x);
-  }
-  const Matrix final_row = gpt2 || neox ? layer_norm(x, model.final_norm, model.final_norm_bias, c.norm_eps)
-                                        : rms_norm(x, model.final_norm, c.norm_eps, c.norm_offset);
-  pass.logits = output_logits(model.output(), final_row);
-  // Gemma 2's (and any gemma3's that sets it) c·tanh(z/c) on the logits.
-  if (c.final_logit_softcap) {
-    const auto cap = static_cast<float>(*c.final_logit_softcap);
-    pass.logits = ((pass.logits.array() / cap).tanh() * cap).matrix();
-  }
-  check_finite(model, c.layers - 1, "the next token's logits", pass.logits.data(), pass.logits.size());
-}
-
 }  // namespace
 
 ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, const ModelProgress& progress,
@@ -169,11 +134,17 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
   keep_freed_memory();
   ForwardPass pass;
   pass.layers.resize(static_cast<std::size_t>(model.config.layers));
-  run_layers(model, embed(model, ids, 0), 0, 0, options, progress, pass);
+  LayerRun run(model, pass, embed(model, ids, 0), 0, 0, options, progress);
+  run.finish();
   return pass;
 }
 
 void forward_step(const Model& model, ForwardPass& pass, std::int64_t id, const ForwardOptions& options) {
+  LayerRun(model, pass, id, options).finish();
+}
+
+LayerRun::LayerRun(const Model& model, ForwardPass& pass, std::int64_t id, const ForwardOptions& options)
+    : model_(&model), pass_(&pass), options_(options) {
   const ModelConfig& c = model.config;
   if (pass.layers.size() != static_cast<std::size_t>(c.layers) || pass.layers.front().k.rows() == 0)
     throw std::logic_error("forward_step needs a pass of this model to extend");
@@ -181,14 +152,90 @@ void forward_step(const Model& model, ForwardPass& pass, std::int64_t id, const 
     throw std::logic_error("forward_step: a head's mean output changes every earlier position; run forward again");
   if (options.keep_inputs != (pass.inputs.size() == pass.layers.size()))
     throw std::logic_error("forward_step: keep_inputs must match the pass's");
-  const Index offset = pass.layers.front().k.rows();
-  if (offset >= c.positions)
-    throw InputError(std::to_string(offset + 1) + " tokens are more than the model's " + std::to_string(c.positions) +
+  offset_ = pass.layers.front().k.rows();
+  if (offset_ >= c.positions)
+    throw InputError(std::to_string(offset_ + 1) + " tokens are more than the model's " + std::to_string(c.positions) +
                      " positions");
   if (id < 0 || id >= c.vocab)
     throw InputError("token id " + std::to_string(id) + " is outside the vocabulary: ids run from 0 to " +
                      std::to_string(c.vocab - 1));
-  run_layers(model, embed(model, {id}, offset), 0, offset, options, {}, pass);
+  start(embed(model, {id}, offset_));
+}
+
+LayerRun::LayerRun(const Model& model, ForwardPass& pass, Matrix x, Index from, Index offset,
+                   const ForwardOptions& options, const ModelProgress& progress)
+    : model_(&model), pass_(&pass), options_(options), progress_(progress), from_(from), offset_(offset) {
+  start(std::move(x));
+}
+
+void LayerRun::start(Matrix x) {
+  const ModelConfig& c = model_->config;
+  x_ = std::move(x);
+  layer_ = from_;
+  const Index length = offset_ + x_.rows();
+  // Every layer turns by the same tables, but gemma3's sliding layers by their own θ, and NoPE layers not at all.
+  if (c.architecture != Architecture::gpt2) rope_ = rope_tables(c, length, false, offset_);
+  if (c.rope_local_theta) local_ = rope_tables(c, length, true, offset_);
+  if (options_.keep_inputs) pass_->inputs.resize(static_cast<std::size_t>(c.layers));
+}
+
+LayerRun::~LayerRun() {
+  if (finished_) return;
+  // The rows this run appended, in the layers it ran: a layer's rows past `offset_` are its own.
+  const auto cut = [this](Matrix& m) {
+    if (m.rows() > offset_) m.conservativeResize(offset_, Eigen::NoChange);
+  };
+  for (Index l = from_; l < layer_; ++l) {
+    LayerQKV& layer = pass_->layers[static_cast<std::size_t>(l)];
+    for (Matrix* m : {&layer.q, &layer.k, &layer.v, &layer.q_raw, &layer.k_raw}) cut(*m);
+    if (options_.keep_inputs) cut(pass_->inputs[static_cast<std::size_t>(l)]);
+  }
+}
+
+void LayerRun::finish() {
+  while (!next()) {
+  }
+}
+
+Index LayerRun::parts() const {
+  return model_->config.layers - from_ + 1;
+}
+
+bool LayerRun::next() {
+  const ModelConfig& c = model_->config;
+  if (finished_) return true;
+  if (layer_ == c.layers) {
+    logits();
+    return finished_ = true;
+  }
+  const Index l = layer_;
+  if (progress_) progress_("the forward pass", l, c.layers);
+  if (options_.keep_inputs) append_rows(pass_->inputs[static_cast<std::size_t>(l)], x_);
+  ++layer_;  // from here on the layer holds rows of this run, which an unfinished run takes back
+  const LayerWeights& w = model_->layers[static_cast<std::size_t>(l)];
+  LayerQKV& kept = pass_->layers[static_cast<std::size_t>(l)];
+  const Ablation& ablation = options_.ablation;
+  const RopeTables* turn = c.nope(l) ? nullptr : c.rope_local_theta && c.slides(l) ? &local_ : &rope_;
+  if (c.architecture == Architecture::gpt2) gpt2_block(c, w, l, ablation, x_, kept);
+  else if (c.architecture == Architecture::gpt_neox) neox_block(c, w, l, ablation, rope_, x_, kept);
+  else decoder_block(c, w, l, ablation, turn, x_, kept);
+  check_layer(*model_, l, kept, x_.rows(), x_);
+  return false;
+}
+
+void LayerRun::logits() {
+  const ModelConfig& c = model_->config;
+  const bool layer_norm_model = c.architecture == Architecture::gpt2 || c.architecture == Architecture::gpt_neox;
+  const Matrix final_row = layer_norm_model ? layer_norm(x_, model_->final_norm, model_->final_norm_bias, c.norm_eps)
+                                            : rms_norm(x_, model_->final_norm, c.norm_eps, c.norm_offset);
+  Eigen::VectorXf logits = output_logits(model_->output(), final_row);
+  // Gemma 2's (and any gemma3's that sets it) c·tanh(z/c) on the logits.
+  if (c.final_logit_softcap) {
+    const auto cap = static_cast<float>(*c.final_logit_softcap);
+    logits = ((logits.array() / cap).tanh() * cap).matrix();
+  }
+  check_finite(*model_, c.layers - 1, "the next token's logits", logits.data(), logits.size());
+  pass_->logits = std::move(logits);
 }
 
 void drop_last_tokens(ForwardPass& pass, Index length) {
@@ -210,7 +257,8 @@ ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const
   pass.layers.assign(before.layers.begin(), before.layers.begin() + from);  // below the first knocked-out head
   pass.layers.resize(before.layers.size());
   pass.inputs.assign(before.inputs.begin(), before.inputs.begin() + from);
-  run_layers(model, before.inputs[static_cast<std::size_t>(from)], from, 0, {ablation, true}, progress, pass);
+  LayerRun run(model, pass, before.inputs[static_cast<std::size_t>(from)], from, 0, {ablation, true}, progress);
+  run.finish();
   return pass;
 }
 

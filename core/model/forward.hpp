@@ -8,6 +8,7 @@
 #include "core/model/ablation.hpp"
 #include "core/model/causal_attention.hpp"
 #include "core/model/model.hpp"
+#include "core/model/rope.hpp"
 
 namespace attnlab {
 
@@ -54,6 +55,46 @@ ForwardPass forward(const Model& model, const std::vector<std::int64_t>& ids, co
 // position when a token joins (the mean is over all of them): such a pass cannot be extended
 // (logic_error), run forward again.
 void forward_step(const Model& model, ForwardPass& pass, std::int64_t id, const ForwardOptions& options = {});
+
+// Layers run one call at a time, then the logits: forward_step's token spread over calls, so that a
+// page with one thread can make it over several frames, each frame a bounded amount of work. Every
+// pass is this loop (forward and forward_step run it to the end), so a token made part by part is
+// the one-shot step's, bit for bit. A layer's rows join `pass` as it runs; destroyed unfinished (a
+// cancelled token, or an error on the way), it takes them back and the pass is as it was.
+class LayerRun {
+ public:
+  // forward_step's token: its checks (throws as it does) and its embedding; no layer run yet.
+  LayerRun(const Model& model, ForwardPass& pass, std::int64_t id, const ForwardOptions& options = {});
+  // Layers [from, NL) on the residual stream x, which holds the positions from `offset` on: every one
+  // in a pass from the start, the new ones in a step whose earlier positions the layers keep.
+  LayerRun(const Model& model, ForwardPass& pass, Matrix x, Index from, Index offset, const ForwardOptions& options,
+           const ModelProgress& progress = {});
+  LayerRun(const LayerRun&) = delete;
+  LayerRun& operator=(const LayerRun&) = delete;
+  ~LayerRun();
+
+  // Runs the next part: a layer, or after the last layer the logits. True once finished.
+  bool next();
+  void finish();  // every part left
+  // Parts run so far, of parts(): the layers to run, then the logits.
+  Index done() const { return layer_ - from_ + (finished_ ? 1 : 0); }
+  Index parts() const;
+  bool finished() const { return finished_; }
+
+ private:
+  void start(Matrix x);
+  void logits();
+
+  const Model* model_;
+  ForwardPass* pass_;
+  ForwardOptions options_;
+  ModelProgress progress_;
+  Index from_ = 0, offset_ = 0, layer_ = 0;
+  Matrix x_;
+  RopeTables rope_, local_;
+  bool finished_ = false;
+};
+
 // The pass as it was over its first `length` tokens, but for the logits (the caller keeps those of
 // each step: they cannot be recomputed from the rows): every layer's q, k, v (and before a QK-norm)
 // and kept inputs lose their later rows. Earlier rows never depend on later ones (a causal model),

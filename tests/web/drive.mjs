@@ -58,22 +58,24 @@ async function open(query) {
 // A key tapped for exactly one frame, as the page sees a quick tap: ImGui 1.86 reads a key's state when a
 // frame starts, and one held over slow frames (a remote-controlled browser's round trips) would repeat.
 // The key events go to the window, where GLFW listens, between the page's animation frames.
-const key_codes = { ArrowRight: 39, ArrowLeft: 37, Equal: 187, Minus: 189 };
-async function press(code) {
-  await page.evaluate(async ([code, key_code]) => {
+// A chord (Shift+G, Ctrl+Z): its keys go down in order and come up in reverse, the last one tapped alone.
+const key_codes = { ArrowRight: 39, ArrowLeft: 37, Equal: 187, Minus: 189, ShiftLeft: 16, ControlLeft: 17, KeyG: 71,
+                    KeyX: 88, KeyZ: 90 };
+async function press(...codes) {
+  await page.evaluate(async (keys) => {
     const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
-    const send = (type) => {
+    const send = (type, [code, key_code]) => {
       const event = new KeyboardEvent(type, { code, bubbles: true, cancelable: true });
       Object.defineProperty(event, 'keyCode', { get: () => key_code });
       Object.defineProperty(event, 'which', { get: () => key_code });
       window.dispatchEvent(event);
     };
     const seen = Module.attnlabFrames;
-    send('keydown');
+    for (const key of keys) send('keydown', key);
     while (Module.attnlabFrames < seen + 1) await frame();
-    send('keyup');
+    for (const key of [...keys].reverse()) send('keyup', key);
     while (Module.attnlabFrames < seen + 3) await frame();
-  }, [code, key_codes[code]]);
+  }, codes.map((code) => [code, key_codes[code]]));
 }
 // A click where the window's layout puts a control at the page's fixed size (1600 × 900), pressed and
 // released over whole frames, as ImGui sees a click.
@@ -220,6 +222,65 @@ try {
     await wait_frames(4);
     await page.screenshot({ path: path.join(out, 'picked.png') });
     await export_downloads();
+  } else if (scenario === 'generate') {
+    // Shift+G on a model (the query FILES[0]) with the page's frame budget at FILES[1] ms (0: a part of a
+    // token per frame), after the key FILES[2] if given (KeyX: the selected head knocked out): the page's
+    // generation state as it was after every frame, then Ctrl+Z.
+    const [query, budget, first_key] = files;
+    await open(query);
+    if (first_key) await press(first_key);
+    await page.evaluate((budget) => {
+      Module.attnlabBudgetMs = Number(budget);
+      Module.attnlabSeen = [];
+      // After each of the page's frames (a frame's callbacks run in the order they asked, every frame).
+      const watch = () => {
+        const g = Module.attnlabGeneration;
+        if (g) Module.attnlabSeen.push({ frame: Module.attnlabFrames, made: g.made, asked: g.asked, running: g.running,
+                                         part: g.part, parts: g.parts, length: g.ids.length });
+        requestAnimationFrame(watch);
+      };
+      requestAnimationFrame(watch);
+    }, budget);
+    await wait_frames(2);
+    const prompt = await page.evaluate(() => Module.attnlabGeneration.ids);
+    const frames_before = await frames();
+    await press('ShiftLeft', 'KeyG');
+    await page.waitForFunction(() => Module.attnlabGeneration.made > 0 && !Module.attnlabGeneration.running, null,
+                               { timeout: 120000 });
+    await page.screenshot({ path: path.join(out, 'generated.png') });
+    const generated = await page.evaluate(() => Module.attnlabGeneration);
+    const frame_ms = await page.evaluate((n) => Module.attnlabFrameMs.slice(-(Module.attnlabFrames - n)), frames_before);
+    await press('ControlLeft', 'KeyZ');
+    await wait_frames(2);
+    const undone = await page.evaluate(() => Module.attnlabGeneration.ids);
+    const seen = await page.evaluate(() => Module.attnlabSeen);
+    fs.writeFileSync(path.join(out, 'generate.json'), JSON.stringify({ prompt, generated, undone, seen, frame_ms }) + '\n');
+  } else if (scenario === 'generate-frames') {
+    // The README's figure, no test: a model folder (FILES[0]) through the folder picker on the shipped model's
+    // sentence, then Shift+G, and the page's frame times (ms of the frame's own work) from the key until
+    // FILES[1] frames have passed or, on a page that says how generation goes, until it is done.
+    const [folder, count] = files;
+    await open('?example=induction&stage=weights');
+    const chooser = page.waitForEvent('filechooser');
+    await click(60, 144);
+    await (await chooser).setFiles(folder);
+    await page.waitForFunction(() => Module.attnlabPicked && !('model' in Module.attnlabPicked), null,
+                               { timeout: 120000 });
+    await wait_frames(8);
+    const frames_before = await frames();
+    await press('ShiftLeft', 'KeyG');
+    if (await page.evaluate(() => Module.attnlabGeneration !== undefined)) {  // the bar, a token halfway
+      await page.waitForFunction(() => Module.attnlabGeneration.made > 0 && Module.attnlabGeneration.part > 5, null,
+                                 { timeout: 600000, polling: 'raf' });
+      await page.screenshot({ path: path.join(out, 'bar.png') });
+    }
+    await page.waitForFunction(([n, count]) => Module.attnlabGeneration
+        ? Module.attnlabGeneration.made > 0 && !Module.attnlabGeneration.running
+        : Module.attnlabFrames >= n + count, [frames_before, Number(count)], { timeout: 600000, polling: 100 });
+    await wait_frames(3);
+    const frame_ms = await page.evaluate((n) => Module.attnlabFrameMs.slice(-(Module.attnlabFrames - n)), frames_before);
+    const generation = await page.evaluate(() => Module.attnlabGeneration || null);
+    fs.writeFileSync(path.join(out, 'generate-frames.json'), JSON.stringify({ frame_ms, generation }) + '\n');
   } else if (scenario === 'hub') {
     // A Hub id in the URL, fetched from the tests' fake Hub (FILES[0], its endpoint) while the window runs;
     // Export then downloads its weights. A second visit finds every file in the browser's Cache Storage:

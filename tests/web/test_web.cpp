@@ -17,6 +17,7 @@
 #include "tests/model/tiny_models.hpp"
 #include "tests/reference.hpp"
 #include "tests/tokenizer/reference.hpp"
+#include "tests/web/drive.hpp"
 #include "tests/window_capture.hpp"
 
 using namespace attnlab;
@@ -24,19 +25,6 @@ using namespace window_capture;
 namespace fs = std::filesystem;
 
 namespace {
-
-// Runs one scenario of drive.mjs; what it saw is left in `out`.
-void drive(const std::string& scenario, const fs::path& out, const std::vector<std::string>& files = {}) {
-  REQUIRE_MESSAGE(fs::exists(fs::path(ATTNLAB_WEB_DIR) / "attnlab.wasm"),
-                  "no web page in " ATTNLAB_WEB_DIR ": build it with scripts/web.sh build");
-  REQUIRE_MESSAGE(fs::exists(fs::path(ATTNLAB_WEB_NPM_DIR) / "node_modules/playwright-core"),
-                  "no playwright-core in " ATTNLAB_WEB_NPM_DIR ": scripts/test.sh installs it");
-  std::vector<std::string> args{ATTNLAB_WEB_TESTS "/drive.mjs", scenario, out.string(), ATTNLAB_WEB_DIR,
-                                ATTNLAB_WEB_NPM_DIR};
-  args.insert(args.end(), files.begin(), files.end());
-  const auto result = cli_test::run_program("/usr/bin/node", args);
-  REQUIRE_MESSAGE(result.status == 0, result.command << "\n" << result.out << result.err);
-}
 
 // The one download of `stage` with extension `ext`: Export names its files after the stage and the
 // settings (weights-dk8-causal-q4.png), as on the desktop.

@@ -3,6 +3,7 @@
 // sentence, the query on the new token, one step of the undo history) and starts the next one that
 // G or Shift+G still wants; on the desktop a step runs on the worker while the frames go on, a web
 // page (one thread) makes one token per frame, and a scripted run waits for every one.
+#include <optional>
 #include <string>
 
 #include "app/gui/app_state.hpp"
@@ -11,6 +12,10 @@ namespace attnlab::gui {
 
 // Once per frame, before apply().
 void follow_generation(AppState& app);
+
+// The newest generated token's query row while the sentence shown ends with it (until the next token
+// or an undo), for the views to mark.
+std::optional<Index> newest_row(const AppState& app);
 
 // "generating token 3 of 16 …" while tokens are being made, else empty.
 std::string generation_progress(const AppState& app);

@@ -105,6 +105,8 @@ void check_run(const GuiOptions& options) {
   limits::check("--height", options.height, limits::window_side);
   if (!options.screenshot.empty() && options.frames < 1) throw InputError("--screenshot needs --frames N");
   if (!options.layout_report.empty() && options.frames < 1) throw InputError("--layout-report needs --frames N");
+  if (!options.frame_report.empty() && options.frames < 1) throw InputError("--frame-report needs --frames N");
+  if (options.live && options.frames < 1) throw InputError("--live needs --frames N");
 }
 
 // How the window runs: remembered or scripted, its actions, its size.
@@ -115,6 +117,8 @@ void set_run(const GuiOptions& options, gui::WindowOptions& w) {
   w.frames = options.frames;
   w.screenshot = options.screenshot;
   w.layout_report = options.layout_report;
+  w.frame_report = options.frame_report;
+  w.live = options.live;
   w.export_dir = options.export_dir;
   for (std::size_t at = 0; at < options.actions.size();) {
     const std::size_t comma = std::min(options.actions.find(',', at), options.actions.size());
@@ -154,6 +158,12 @@ void add_window_options(CLI::App& c, GuiOptions& gui, const char* group) {
       ->group(group);
   c.add_option("--layout-report", gui.layout_report,
                "with --frames: write where every panel, item and text was drawn, each frame (JSON)")
+      ->group(group);
+  c.add_option("--frame-report", gui.frame_report,
+               "with --frames: write every frame's time, and which frames generated or took in a token (JSON)")
+      ->group(group);
+  c.add_flag("--live", gui.live,
+             "with --frames: wait for no worker (a model's pass, a token, the head scores), as a user's window")
       ->group(group);
   c.add_flag("--remember", gui.remember,
              "with --frames: restore the last state and save it at exit, as a run without --frames does")

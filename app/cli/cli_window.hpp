@@ -22,6 +22,8 @@ struct GuiOptions {
   std::string screenshot;
   std::string actions;        // comma-separated, one per frame
   std::string layout_report;  // with frames: every frame's layout as JSON, for the layout tests
+  std::string frame_report;   // with frames: every frame's time as JSON
+  bool live = false;          // with frames: nothing waited for, as a user's window
   std::string export_dir;
   int width = 1600, height = 900;
   bool remember = false;     // with --frames: restore the last state and save it at exit all the same

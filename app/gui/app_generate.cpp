@@ -36,8 +36,8 @@ bool is_end_of_text(const ModelConfig& c, std::int64_t id) {
   return std::find(c.eos_ids.begin(), c.eos_ids.end(), id) != c.eos_ids.end();
 }
 
-// The step itself, on whichever thread runs it: the token drawn and the model extended by it, or
-// why not; then `finished`.
+// The step itself, on whichever thread runs it: the token drawn and the model extended by it, and
+// what the frame would build from it; or why not; then `finished`.
 void make_token(Generating& g) {
   try {
     g.draw = draw_next(g.from, g.drawn_with, g.step);
@@ -45,6 +45,13 @@ void make_token(Generating& g) {
   } catch (const std::exception& e) {
     g.error = e.what();
   }
+  if (g.error.empty()) try {
+      Settings after = g.settings;
+      after.model_text = g.result.text;
+      g.prepared = prepare_view(after, g.result, g.trace_on_worker);
+    } catch (const std::exception&) {
+      g.prepared.reset();  // the frame's apply() builds it and says why
+    }
   g.finished = true;
 }
 
@@ -96,7 +103,9 @@ bool start_step(AppState& app) {
   }
   g.from = app.model, g.settings = s, g.drawn_with = g.sampling;
   g.step = static_cast<std::uint64_t>(length) - g.prompt_tokens;
-  g.result = {}, g.error.clear(), g.finished = false;
+  g.undoing = false;
+  g.result = {}, g.prepared.reset(), g.error.clear(), g.finished = false;
+  g.trace_on_worker = app.engine->backend().name() == "cpu";
   if (app.scripted) make_token(g);
   else if (!platform::threads_available()) begin_parts(g);
   else g.worker = std::jthread([&g] { make_token(g); });
@@ -107,9 +116,10 @@ bool start_step(AppState& app) {
 // sentence changed meanwhile.
 void land(AppState& app) {
   Generating& g = app.generating;
-  const LoadedModel from = std::move(g.from);
+  LoadedModel from = std::move(g.from);
   LoadedModel result = std::move(g.result);
-  g.from = {}, g.result = {};
+  std::optional<PreparedView> prepared = std::move(g.prepared);
+  g.from = {}, g.result = {}, g.prepared.reset();
   if (!g.error.empty()) {
     app.error = g.error;
     return stop(app, "");
@@ -119,11 +129,14 @@ void land(AppState& app) {
   g.tokens.push_back({from.text, result.text, from.run->pass.logits});
   g.last_draw = g.draw;
   app.model = std::move(result);
+  retire(g, std::move(from));
   Settings& s = app.settings;
   s.model_text = app.typed.model_text = g.typed_text = app.model.text;
   s.query = static_cast<int>(app.model.run->tokens.ids.size()) - 1;  // the new token's row
+  // What apply() would build for the new sentence, built by the worker: the frame only moves it in.
+  if (prepared) adopt(app, *prepared);
   remember(app);
-  ++g.made, --g.wanted;
+  ++g.made, --g.wanted, ++g.changes;
   app.status = "generated " + std::to_string(g.made) + " of " + std::to_string(g.asked) + ": " +
                app.model.run->tokens.labels.back();
   app.status_clock = 4;
@@ -195,7 +208,8 @@ void follow_generation(AppState& app) {
     if (!g.finished) return;  // the frames go on with the sentence they have
     g.worker.join();
     g.worker = std::jthread();
-    land(app);
+    if (g.undoing) land_take_back(app);
+    else land(app);
   }
   if (!g.parts || make_parts(app, frame_start, ran_part)) {
     while (g.wanted > 0 && start_step(app) && !g.worker.joinable()) {
@@ -212,6 +226,13 @@ void follow_generation(AppState& app) {
   // The text field shows what generation wrote: when Ctrl+Z (or redo) moves the sentence, it follows.
   if (app.typed.model_text == g.typed_text && app.settings.model_text != g.typed_text)
     app.typed.model_text = g.typed_text = app.settings.model_text;
+}
+
+std::optional<Index> newest_row(const AppState& app) {
+  const Generating& g = app.generating;
+  const ModelRun* run = app.model.of(app.applied);
+  if (g.tokens.empty() || !run || app.model.text != g.tokens.back().text_after) return std::nullopt;
+  return static_cast<Index>(run->tokens.ids.size()) - 1;
 }
 
 std::string generation_progress(const AppState& app) {

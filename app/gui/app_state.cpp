@@ -4,6 +4,8 @@
 #include <chrono>
 
 #include "app/gui/problem_builder.hpp"
+#include "core/attention/cpu_backend.hpp"
+#include "core/figure/figure_text.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -72,21 +74,36 @@ ColourSpan colour_span(const Settings& s) {
   return span;
 }
 
-bool weights_stretched_by_default(AppState& app) {
-  // Weights spread over hundreds of keys (a random L ≥ 200) are all below 0.2: on [0, 1] one flat colour.
-  return !app.settings.stretch_weights && app.trace().full && app.trace().weights.size() > 0 &&
-         app.trace().weights.maxCoeff() < 0.2f;
+namespace {
+
+// Weights spread over hundreds of keys (a random L ≥ 200) are all below 0.2: on [0, 1] one flat colour.
+bool stretched_by_default(const Settings& s, const Trace& t) {
+  return !s.stretch_weights && t.full && t.weights.size() > 0 && t.weights.maxCoeff() < 0.2f;
 }
 
-ColourSpan shown_span(AppState& app) {
-  ColourSpan span = colour_span(app.settings);
-  span.stretch = span.stretch || weights_stretched_by_default(app);
+ColourSpan shown_span(const Settings& s, const Trace& t) {
+  ColourSpan span = colour_span(s);
+  span.stretch = span.stretch || stretched_by_default(s, t);
   return span;
 }
 
-ColourRange colours_of(AppState& app, Stage stage) {
-  const StageColours colours = trace_colours({&app.trace()}, stage, "", shown_span(app));
+ColourRange range_of(const Settings& s, const Trace& t, Stage stage) {
+  const StageColours colours = trace_colours({&t}, stage, "", shown_span(s, t));
   return {colours.lo, colours.hi, stage != Stage::weights};
+}
+
+}  // namespace
+
+bool weights_stretched_by_default(AppState& app) {
+  return stretched_by_default(app.settings, app.trace());
+}
+
+ColourSpan shown_span(AppState& app) {
+  return shown_span(app.settings, app.trace());
+}
+
+ColourRange colours_of(AppState& app, Stage stage) {
+  return range_of(app.settings, app.trace(), stage);
 }
 
 const ColourRange& stage_colours(AppState& app) {
@@ -115,8 +132,9 @@ void start(AppState& app, std::unique_ptr<Backend> backend) {
 void apply(AppState& app) {
   apply_backend(app);
   Settings& s = app.settings;
-  // Ctrl+Z on a generated token drops its row from the cache instead of loading the sentence again.
-  if (s.source == Source::model && !app.model_loading()) take_back(app.generating, app.model, s);
+  // Ctrl+Z on a generated token drops its row from the cache on the worker (app_take_back.cpp)
+  // instead of loading the sentence again: until then the data stays as it is.
+  if (s.source == Source::model && take_back(app)) return;
   if (s.source == Source::model && !model_ready(app)) return;
   const Settings& old = app.applied;
   if (s.source == Source::model && old.source == Source::model && s.model_folder == old.model_folder &&
@@ -140,6 +158,56 @@ void apply(AppState& app) {
   app.last_compute_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_time).count();
   clamp_view(app);
+}
+
+PreparedView prepare_view(const Settings& settings, const LoadedModel& model, bool trace) {
+  PreparedView p;
+  p.settings = settings;
+  p.source = load_source(settings, model);
+  p.heads = build_heads(settings, p.source);
+  if (trace) {
+    const Index head = std::clamp<Index>(settings.head, 0, p.heads.heads() - 1);
+    CpuBackend cpu;
+    cpu.compute(head_problem(p.heads, head), p.trace.emplace());
+    const Trace& t = *p.trace;
+    const Matrix& m = t.stage(settings.stage);
+    if (m.size() == 0) return p;
+    // The heatmap's texture as panel_heatmap.cpp paints it: grey from the masked stage on.
+    PaintedStage& painted = p.painted.emplace();
+    const bool grey = settings.stage == Stage::masked || settings.stage == Stage::weights;
+    painted.stage = settings.stage, painted.range = range_of(settings, t, settings.stage);
+    painted.pixels = paint(m, grey ? t.masked : m, painted.range, stage_table(settings.stage));
+    painted.decimals = cell_decimals(settings.stage, m);
+  }
+  return p;
+}
+
+bool adopt(AppState& app, PreparedView& prepared) {
+  Settings& s = app.settings;
+  if (!prepared.trace || app.engine->backend().name() != "cpu" || s.backend != app.applied.backend ||
+      s.head != prepared.settings.head ||
+      !same_in(s, prepared.settings, {Part::source, Part::model, Part::heads, Part::dk, Part::cap, Part::scale,
+                                      Part::mask, Part::precision}))
+    return false;
+  try {
+    const Index head = std::clamp<Index>(s.head, 0, prepared.heads.heads() - 1);
+    app.engine->set_problem(head_problem(prepared.heads, head), std::move(*prepared.trace));
+    app.source = std::move(prepared.source);
+    app.heads = std::move(prepared.heads);
+    s.head = static_cast<int>(head);
+  } catch (const std::exception&) {
+    return false;  // apply() builds it again and says why
+  }
+  app.applied = s;
+  app.error.clear();
+  ++app.generation;
+  if (prepared.painted) {
+    app.painted = std::move(*prepared.painted);
+    app.painted.generation = app.generation;
+    app.colours = {app.generation, s.stage, s.stretch_weights, s.shared_range, app.painted.range};
+  }
+  clamp_view(app);
+  return true;
 }
 
 ExportSource export_source(AppState& app) {

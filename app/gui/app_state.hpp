@@ -129,6 +129,7 @@ struct AppState {
     bool model_filled = false;                           // the model's fields start from the settings once
     std::optional<std::vector<std::string>> cached_hub;  // the cache's Hub ids, listed again after a download
   } typed;
+  PaintedStage painted;  // a generated token's heatmap, painted by the worker (app.generation's, or stale)
   struct Colours {  // the current stage's colour range, found once per recompute
     int generation = -1;
     Stage stage = Stage::scores;
@@ -177,6 +178,20 @@ bool model_ready(AppState& app);
 // A scripted run's waits (--actions wait-progress, wait-model): until a Hub download has brought part of
 // the weights (or the load is done), or until the load is done.
 void wait_for_model(AppState& app, bool progress_is_enough);
+
+// The heads and trace apply() would build for `settings` from `model`, computed off the frame (the
+// trace on a CPU backend of the worker's own when `trace` is true). Throws what apply() would catch.
+PreparedView prepare_view(const Settings& settings, const LoadedModel& model, bool trace);
+// Takes `prepared` over as apply() would have built it, when the settings are still the ones it was
+// built for and the engine runs on the CPU: true then, and apply() finds nothing to do.
+bool adopt(AppState& app, PreparedView& prepared);
+
+// Ctrl+Z on a generated token (app_take_back.cpp): when the settings name the sentence before the
+// last generated token, its run without the token is made on the generation worker (at once in a
+// scripted run or on a web page); true while that is under way, and the data stays as it is.
+bool take_back(AppState& app);
+// Once the worker is done: the sentence before the token, its view taken over from the worker.
+void land_take_back(AppState& app);
 
 // What the window shows, as an export draws it: the selected head, every head's trace for the grid.
 ExportSource export_source(AppState& app);

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "app/gui/platform.hpp"
 #include "core/model/forward.hpp"
 
 namespace attnlab::gui {
@@ -47,16 +48,16 @@ LoadedModel without_last(const LoadedModel& model, const Settings& settings, con
   return knock_out(out, settings);
 }
 
-bool take_back(Generating& g, LoadedModel& model, const Settings& settings) {
+void retire(Generating& g, LoadedModel old) {
+  if (!platform::threads_available()) return;  // freed here
+  g.retiring = std::jthread([old = std::move(old)]() mutable { old = {}; });
+}
+
+bool can_take_back(const Generating& g, const LoadedModel& model, const Settings& settings) {
   if (g.tokens.empty() || g.worker.joinable() || g.parts || !model.run) return false;
   const GeneratedToken& last = g.tokens.back();
-  if (settings.source != Source::model || settings.model_folder != model.folder || model.text != last.text_after ||
-      settings.model_text != last.text_before || model.run->tokens.ids.size() < 2)
-    return false;
-  model = without_last(model, settings, last.text_before, last.logits_before);
-  g.tokens.pop_back();
-  g.last_draw.reset();
-  return true;
+  return settings.source == Source::model && settings.model_folder == model.folder && model.text == last.text_after &&
+         settings.model_text == last.text_before && model.run->tokens.ids.size() >= 2;
 }
 
 }  // namespace attnlab::gui

@@ -12,7 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include "app/gui/heatmap_image.hpp"
 #include "app/gui/model_source.hpp"
+#include "core/attention/trace.hpp"
 #include "core/model/forward.hpp"
 #include "core/model/sampling.hpp"
 
@@ -23,6 +25,16 @@ namespace attnlab::gui {
 struct GeneratedToken {
   std::string text_before, text_after;
   Eigen::VectorXf logits_before;
+};
+
+// What the frame would compute from a new sentence's run, computed by the worker after the step (or
+// the undo): the selected layer's heads as `settings` build them and, when the window's engine runs
+// on the CPU, the selected head's trace; app_state.hpp's adopt() takes it over in one move.
+struct PreparedView {
+  Settings settings;  // what it was built for (the new sentence's)
+  HeadsProblem source, heads;
+  std::optional<Trace> trace;
+  std::optional<PaintedStage> painted;  // with the trace: the heatmap's texture of the settings' stage
 };
 
 // How many candidates of a step the sampling panel lists.
@@ -59,21 +71,27 @@ struct Generating {
   std::string typed_text;              // what the model's text field was given by the last token
   // A run of tokens: how many are still wanted, and how many came of `asked`.
   int wanted = 0, asked = 0, made = 0;
-  // The step on the worker: `from` is the model it extends, `result` (or `error`) written before
-  // `finished`.
+  int changes = 0;  // tokens taken in or back so far: a frame that moves it changed the sentence (frame_report.hpp)
+  // The step on the worker: `from` is the model it extends (or, `undoing`, takes the last token
+  // from), `result` (or `error`) and `prepared` written before `finished`.
+  bool undoing = false;
+  bool trace_on_worker = false;  // the window's engine runs on the CPU: the worker traces the new head too
   LoadedModel from;
   Settings settings;    // the knocked-out heads the step keeps
   Sampling drawn_with;  // the panel's sampling when the step began (the panel may change meanwhile)
   std::uint64_t step = 0;
   LoadedModel result;
+  std::optional<PreparedView> prepared;
   TokenDraw draw;
   std::string error;
   std::atomic<bool> finished{false};
   std::atomic<bool> cancel{false};  // Cancel: no token after the one under way
   // The page's step, made a part at a time over frames (the desktop's runs whole on `worker`).
   std::unique_ptr<TokenParts> parts;
-  std::jthread worker;  // last: joined before what it uses goes
+  std::jthread retiring;  // frees the run before the last token (app_generate.cpp)
+  std::jthread worker;    // last: joined before what it uses goes
   bool running() const { return worker.joinable() || parts || wanted > 0; }
+  bool taking_back() const { return worker.joinable() && undoing; }
 };
 
 // The token drawn after `model`'s pass (its knocked-out heads' pass when it has one) at the sampler's
@@ -86,14 +104,18 @@ TokenDraw draw_next(const LoadedModel& model, const Sampling& sampling, std::uin
 // layer. Throws InputError when the sentence fills the model's positions.
 LoadedModel extended(const LoadedModel& model, const Settings& settings, std::int64_t id);
 
+// Frees `old` (a run the sentence no longer shows) on a thread of its own: giving a long sentence's
+// cache back (hundreds of MiB) takes longer than a frame. One at a time: the next waits for it.
+void retire(Generating& g, LoadedModel old);
+
 // `model` without its last token: the cache's rows dropped, the logits before it restored, the
 // sentence `text`, the knocked-out heads computed again.
 LoadedModel without_last(const LoadedModel& model, const Settings& settings, const std::string& text,
                          const Eigen::VectorXf& logits);
 
-// Ctrl+Z on a generated token: when the settings name the sentence before `g`'s last token and
-// `model` is the sentence after it, `model` becomes the one before (the cache's undo, no forward
-// pass) and true is returned; otherwise nothing changes (the model loads as any change would).
-bool take_back(Generating& g, LoadedModel& model, const Settings& settings);
+// Ctrl+Z on a generated token: true when the settings name the sentence before `g`'s last token and
+// `model` is the sentence after it, so that without_last() (the cache's undo, no forward pass) gives
+// the model they name; otherwise the model loads as any change would.
+bool can_take_back(const Generating& g, const LoadedModel& model, const Settings& settings);
 
 }  // namespace attnlab::gui

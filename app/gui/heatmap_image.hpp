@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/attention/trace.hpp"
 #include "core/base/matrix.hpp"
 #include "core/colormap/colormap.hpp"
 
@@ -17,6 +18,16 @@ struct ColourRange {
   float lo = 0, hi = 1;
   bool diverging = false;
 };
+// A stage painted off the frame (a generated token's, on the worker), for the heatmap to upload as it
+// is when its stage and colours are still these.
+struct PaintedStage {
+  int generation = -1;  // the app's recompute it belongs to (set when the frame takes it over)
+  Stage stage = Stage::scores;
+  ColourRange range;
+  std::vector<std::uint32_t> pixels;
+  int decimals = 2;
+};
+
 // Pixels of `m`, one per cell, row-major, through the table; cells that are -inf in `masked`
 // (the masked stage for the masked and weights stages, m itself for the others) in the masked colour.
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,

@@ -12,6 +12,7 @@
 #include <tuple>
 
 #include "app/gui/app_actions.hpp"
+#include "app/gui/app_generate.hpp"
 #include "app/gui/download_bar.hpp"
 #include "app/gui/generation_bar.hpp"
 #include "app/gui/labels.hpp"
@@ -367,12 +368,21 @@ Picture picture(AppState& app, HeatmapView& view) {
   if (view.painted_generation != app.generation || view.painted_stage != stage || view.painted_range.hi != range.hi ||
       view.painted_range.lo != range.lo || view.painted_error != error) {
     // Grey from the masked stage on; before it, the cells keep their colours (and are striped).
-    const bool grey = stage == Stage::masked || stage == Stage::weights;
-    view.image.upload(paint(m, grey ? t.masked : m, range, table), m.rows(), m.cols());
+    // A generated token's texture comes painted from the worker when its stage and colours are these.
+    PaintedStage& ready = app.painted;
+    if (!error && ready.generation == app.generation && ready.stage == stage && ready.range.lo == range.lo &&
+        ready.range.hi == range.hi) {
+      view.image.upload(ready.pixels, m.rows(), m.cols());
+      view.decimals = ready.decimals;
+    } else {
+      const bool grey = stage == Stage::masked || stage == Stage::weights;
+      view.image.upload(paint(m, grey ? t.masked : m, range, table), m.rows(), m.cols());
+      // One number format for every cell, as the figures print them: "9" for whole scores, else "0.80".
+      view.decimals = error ? 2 : cell_decimals(stage, m);
+    }
+    ready = {};  // used once: the next picture is painted here
     view.painted_generation = app.generation, view.painted_stage = stage, view.painted_range = range;
     view.painted_error = error;
-    // One number format for every cell, as the figures print them: "9" for whole scores, else "0.80".
-    view.decimals = error ? 2 : cell_decimals(stage, m);
   }
   return {m, range, table, error, error_possible, any_masked, any_masked && striped_stage(stage)};
 }
@@ -595,6 +605,29 @@ void draw_inside(AppState& app, HeatmapView& view, const Picture& pic, const Pla
     audit_box("heatmap.query", {at.origin.x, qy}, {at.origin.x + at.size.x, qy + cell});
 }
 
+// The newest token's mark: a blue no colour table draws the heatmap with, nor the query's orange.
+constexpr ImU32 newest_row_colour = IM_COL32(0, 170, 235, 255);
+
+// The newest generated token's row, until the next token or an undo: a blue wedge in the gap left of
+// the cells and thin blue lines just above and below the row, so that the selected query's orange
+// outline (on the same row after G) still shows inside them.
+void draw_newest_row(const AppState& app, const Placement& at) {
+  const std::optional<Index> row = newest_row(app);
+  if (!row || *row < at.row_first || *row >= at.row_end) return;
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const float y0 = at.y(static_cast<float>(*row)), y1 = at.y(static_cast<float>(*row) + 1), mid = (y0 + y1) / 2;
+  const float k = at.margins.label / ImGui::GetFontSize();
+  const float wide = 0.8f * at.margins.gap * std::min(k, 1.0f), half = 0.35f * at.margins.line;
+  const float x = at.origin.x - 1;
+  draw->AddTriangleFilled({x, mid}, {x - wide, mid - half}, {x - wide, mid + half}, newest_row_colour);
+  // Lines above and below the row on whole pixels: crisp, and clear of the orange outline inside it.
+  const float thin = std::round(std::max(1.0f, ImGui::GetFontSize() / 12)), top = std::floor(y0), bottom = std::ceil(y1);
+  const float left = at.origin.x - thin, right = at.origin.x + at.size.x + thin;
+  draw->AddRectFilled({left, top - thin}, {right, top}, newest_row_colour);
+  draw->AddRectFilled({left, bottom}, {right, bottom + thin}, newest_row_colour);
+  audit_box("heatmap.new_row", {x - wide, std::min(y0, mid - half)}, {x, std::max(y1, mid + half)});
+}
+
 // The cell under the mouse: its value as a tooltip; the wheel zooms about it, a drag moves the zoomed
 // view, and a click selects its query (or paints it).
 void handle_pointer(AppState& app, HeatmapView& view, const Picture& pic, const Placement& at) {
@@ -708,6 +741,7 @@ void draw_heatmap(AppState& app, HeatmapView& view) {
   draw_axis_labels(app, view, at);
   status_line(app, at);
   draw_inside(app, view, pic, at);
+  draw_newest_row(app, at);
   if (hovered) handle_pointer(app, view, pic, at);
   else view.hovered_key = -1;
   draw_colour_bar(app, view, pic, at);

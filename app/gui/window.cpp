@@ -20,6 +20,7 @@
 #include "app/gui/app_generate.hpp"
 #include "app/gui/app_state.hpp"
 #include "app/gui/frame.hpp"
+#include "app/gui/frame_report.hpp"
 #include "app/gui/keys.hpp"
 #include "app/gui/layout_audit.hpp"
 #include "app/gui/panel_heads.hpp"
@@ -89,6 +90,7 @@ struct OpenWindow {
   std::unique_ptr<HeadsView> heads = std::make_unique<HeadsView>();
   std::unique_ptr<CompareView> compare = std::make_unique<CompareView>();
   std::vector<double> frame_ms;
+  FrameReport frame_report;
   std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
   bool fullscreen_shown = false;
   int frame = 0;
@@ -124,8 +126,11 @@ struct OpenWindow {
       glfwWaitEvents();  // nothing to draw while minimised
       return true;
     }
+    // Whether this frame generates, and takes a token in or back, for the frame report.
+    const int changes = app.generating.changes;
     if (frame >= 1 && static_cast<std::size_t>(frame - 1) < o.actions.size())
       act(app, o.actions[static_cast<std::size_t>(frame - 1)]);
+    const bool generating = app.generating.running();
     // A scripted run's frame counts as a 60th of a second, whatever the machine takes to draw it: its
     // status line and play-through come out the same on a loaded machine.
     tick(app, app.scripted ? 1.0 / 60 : std::chrono::duration<double>(frame_start - last).count());
@@ -167,11 +172,18 @@ struct OpenWindow {
     glClearColor(0.06f, 0.06f, 0.07f, 1);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    frame_ms.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - frame_start).count());
+    const auto drawn = std::chrono::steady_clock::now();
+    frame_ms.push_back(std::chrono::duration<double, std::milli>(drawn - frame_start).count());
     const bool last_frame = o.frames > 0 && frame + 1 >= o.frames;
     if (last_frame && !o.screenshot.empty()) save_screenshot(o.screenshot, width, height);
     glfwSwapBuffers(window);
+    if (!o.frame_report.empty()) {
+      const bool landed = app.generating.changes != changes;
+      frame_report.frames.push_back(
+          {frame_ms.back(), std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - drawn).count(),
+           generating || landed || app.generating.running(), landed,
+           app.model.run ? static_cast<long long>(app.model.run->tokens.ids.size()) : 0});
+    }
     platform::deliver_files(app.typed.export_dir);
     ++frame;
     return !last_frame;
@@ -190,8 +202,9 @@ struct OpenWindow {
     if (!app.status.empty()) std::cerr << "attnlab: the status line says: " << one_line(app.status) << "\n";
   }
 
-  void write_layout_report() const {
+  void write_reports() const {
     if (audit.on) write_file_atomic(o.layout_report, audit.json());
+    if (!o.frame_report.empty()) write_file_atomic(o.frame_report, frame_report.json());
   }
 
   void save_state() const {
@@ -282,7 +295,9 @@ int run_window(WindowOptions options) {
   app.settings = o.settings;
   app.model = o.model;
   app.model_start = o.model_start;
-  app.scripted = o.frames > 0;
+  // A live run's frames go on while workers run, as a user's do: its frame report measures the window.
+  app.scripted = o.frames > 0 && !o.live;
+  w->frame_report.live = o.live, w->frame_report.width = o.width, w->frame_report.height = o.height;
   app.views.typed = app.views.text = o.compare_text;
   if (!o.compare_text.empty()) app.tab = AppState::Tab::compare;
   if (!o.export_dir.empty()) app.typed.export_dir = o.export_dir;
@@ -316,7 +331,7 @@ int run_window(WindowOptions options) {
   platform::run_frames([open] { return open->draw_frame(); },
                        [open] {
                          open->report();
-                         open->write_layout_report();
+                         open->write_reports();
                          open->save_state();
                        });
   return 0;

@@ -25,6 +25,8 @@ struct WindowOptions {
   std::vector<Action> actions;            // with frames: one per frame from the second on, as if keys were pressed
   std::vector<std::string> action_names;  // the same, as given (for the layout report)
   std::string layout_report;              // with frames: where each frame's layout goes as JSON (layout_audit.hpp)
+  std::string frame_report;               // with frames: each frame's time as JSON (frame_report.hpp)
+  bool live = false;                      // with frames: nothing waited for, the real clock, as a user's window
   std::string export_dir;                 // where Export writes (default attnlab-figures)
   std::string compare_text;               // --compare-text: the compare tab opens on this second sentence
   int width = 1600, height = 900;

@@ -31,6 +31,12 @@ void Engine::set_problem(Problem problem) {
   stale_ = Stale::everything;
 }
 
+void Engine::set_problem(Problem problem, Trace trace) {
+  set_problem(std::move(problem));
+  trace_ = std::move(trace);
+  stale_ = Stale::nothing;
+}
+
 void Engine::set_scale(const ScaleSpec& scale) {
   change(&Problem::scale, scale, Stale::after_scores);
 }

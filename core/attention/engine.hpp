@@ -15,6 +15,9 @@ class Engine {
   explicit Engine(std::unique_ptr<Backend> backend, Mode mode = Mode::full);
 
   void set_problem(Problem problem);                   // new inputs: everything is recomputed
+  // New inputs with their trace, computed for exactly this problem elsewhere (a window's worker, on a
+  // backend of the engine's kind): nothing is recomputed.
+  void set_problem(Problem problem, Trace trace);
   void set_scale(const ScaleSpec& scale);              // scores are kept
   void set_temperature(double temperature);            // scores are kept
   void set_mask(MaskSpec mask);                        // scores and scaled scores are kept

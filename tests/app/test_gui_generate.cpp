@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <optional>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "app/gui/app_actions.hpp"
@@ -19,6 +22,7 @@
 #include "tests/app/shipped_window.hpp"
 #include "tests/cli_run.hpp"
 #include "tests/model/reference_families.hpp"
+#include "tests/window_capture.hpp"
 
 using namespace attnlab;
 using cli_test::run_attnlab;
@@ -183,6 +187,61 @@ TEST_SUITE("app/generate") {
     CHECK(app.model.run->tokens.ids.size() == prompt);
   }
 
+  TEST_CASE("live: G and Ctrl+Z run on the worker while the frames keep the sentence; the view is a fresh load's") {
+    gui::AppState app;
+    start_on(app, kPrompt);  // not scripted: nothing is waited for
+    app.settings.layer = 1, app.settings.head = 2, app.settings.stage = Stage::weights;
+    apply(app);
+    gui::remember(app);
+    gui::Generating& g = app.generating;
+    const auto follow = [&] {
+      gui::follow_generation(app);
+      apply(app);
+      gui::remember(app);
+    };
+    // The view after a token is what opening the window on the longer sentence shows.
+    const auto check_fresh = [&](const std::string& text) {
+      gui::AppState fresh;
+      start_on(fresh, text);
+      fresh.settings.layer = 1, fresh.settings.head = 2, fresh.settings.stage = Stage::weights;
+      apply(fresh);
+      REQUIRE(app.problem().lq() == fresh.problem().lq());
+      CHECK(app.trace().weights.isApprox(fresh.trace().weights, 1e-5f));
+      CHECK(app.trace().output.isApprox(fresh.trace().output, 1e-5f));
+      CHECK(app.heads.heads() == fresh.heads.heads());
+      CHECK(app.heads.q.back().isApprox(fresh.heads.q.back(), 1e-5f));
+    };
+    const std::size_t prompt = app.model.run->tokens.ids.size();
+    act(app, gui::Action::generate);
+    follow();
+    REQUIRE(g.worker.joinable());
+    CHECK(app.model.run->tokens.ids.size() == prompt);  // the frames go on with the sentence they have
+    while (!g.finished) std::this_thread::yield();  // the worker's step, as the frames wait for it
+    const int changes = g.changes;
+    follow();
+    CHECK(g.changes == changes + 1);
+    REQUIRE(app.model.run->tokens.ids.size() == prompt + 1);
+    CHECK(app.applied.model_text == app.settings.model_text);
+    CHECK(app.painted.generation == app.generation);  // the heatmap's texture came painted from the worker
+    CHECK(gui::newest_row(app) == static_cast<Index>(prompt));
+    check_fresh(app.settings.model_text);
+    // Ctrl+Z: the worker drops the row; until it is done the sentence and the data stay, nothing loads.
+    act(app, gui::Action::undo);
+    follow();
+    REQUIRE(g.taking_back());
+    CHECK(app.model.run->tokens.ids.size() == prompt + 1);
+    CHECK_FALSE(app.model_load.worker.joinable());
+    while (!g.finished) std::this_thread::yield();  // the worker's step, as the frames wait for it
+    follow();
+    CHECK_FALSE(g.running());
+    REQUIRE(app.model.run->tokens.ids.size() == prompt);
+    CHECK(app.settings.model_text == kPrompt);
+    CHECK(app.applied.model_text == kPrompt);
+    CHECK_FALSE(gui::newest_row(app).has_value());
+    CHECK_FALSE(app.model_load.worker.joinable());
+    check_fresh(kPrompt);
+  }
+
   TEST_CASE("G without a model, or past the model's positions, says why and changes nothing") {
     gui::AppState app;
     app.scripted = true;
@@ -262,5 +321,106 @@ TEST_SUITE("gui/generate") {
     CHECK(said(back, "generate.sentence") == said(one, "generate.sentence"));
     const nlohmann::json presented = run("generation,generate,wait", true);
     CHECK_FALSE(said(presented, "generate.text").empty());
+  }
+
+  TEST_CASE("the newest token's row is marked in the heatmap after G, and the mark goes with Ctrl+Z") {
+    cli_test::TempDir dir;
+    const attnlab::Rgba mark{0, 170, 235, 255};  // the wedge and outline's blue
+    struct Shot {
+      window_capture::Image image;
+      nlohmann::json frame;
+    };
+    const auto run = [&](const std::string& actions, bool present) {
+      std::vector<std::string> args{"gui",     "--model", kModel,   "--text", kPrompt, "--backend", "cpu",
+                                    "--width", "1280",    "--height", "720",  "--frames", "5",   "--actions", actions};
+      args.insert(args.end(), {"--screenshot", (dir / "m.png").string(), "--layout-report", (dir / "m.json").string()});
+      if (present) args.push_back("--present");
+      const auto r = run_attnlab(args);
+      REQUIRE_MESSAGE(r.status == 0, r.err);
+      return Shot{window_capture::load_png(dir / "m.png"),
+                  nlohmann::json::parse(cli_test::read_all(dir / "m.json"))["frames"].back()};
+    };
+    const auto box_of = [](const nlohmann::json& frame, const std::string& id) -> std::optional<std::vector<float>> {
+      for (const nlohmann::json& item : frame["items"])
+        if (item["id"] == id) return item["box"].get<std::vector<float>>();
+      return std::nullopt;
+    };
+    for (const bool present : {false, true}) {
+      INFO("present " << present);
+      const Shot before = run("wait", present);
+      CHECK(before.image.pixels_of(mark) == 0);
+      CHECK_FALSE(box_of(before.frame, "heatmap.new_row"));
+      const Shot after = run("generate,wait", present);
+      const auto wedge = box_of(after.frame, "heatmap.new_row"), query = box_of(after.frame, "heatmap.query");
+      REQUIRE(wedge);
+      REQUIRE(query);
+      // The wedge's pixels left of the cells, on the new row (the selected query's, after G).
+      std::size_t in_wedge = 0;
+      for (int y = static_cast<int>((*wedge)[1]); y < static_cast<int>((*wedge)[3]); ++y)
+        for (int x = static_cast<int>((*wedge)[0]); x < static_cast<int>((*wedge)[2]); ++x)
+          in_wedge += window_capture::close(after.image.at(x, y), mark);
+      CHECK(in_wedge >= 10);
+      CHECK((*wedge)[2] <= (*query)[0]);
+      CHECK((*wedge)[1] <= (*query)[1] + 1);
+      CHECK((*wedge)[3] >= (*query)[3] - 1);
+      // The lines above and below the row, along its whole width.
+      for (const int y : {static_cast<int>(std::floor((*query)[1])) - 1, static_cast<int>(std::ceil((*query)[3]))}) {
+        std::size_t on_line = 0;
+        for (int x = static_cast<int>((*query)[0]); x < static_cast<int>((*query)[2]); ++x)
+          on_line += after.image.at(x, y) == mark;
+        CHECK(on_line >= static_cast<std::size_t>((*query)[2] - (*query)[0]) - 1);
+      }
+      const Shot undone = run("generate,wait,undo,wait", present);
+      CHECK(undone.image.pixels_of(mark) == 0);
+      CHECK_FALSE(box_of(undone.frame, "heatmap.new_row"));
+    }
+  }
+
+  TEST_CASE("--frame-report: every frame's time, and the frames that took a token in or back") {
+    cli_test::TempDir dir;
+    const std::string report = (dir / "frames.json").string();
+    const std::vector<std::string> window{"gui", "--model", kModel, "--text", kPrompt, "--backend", "cpu",
+                                          "--width", "1024", "--height", "768"};
+    const auto run = [&](std::vector<std::string> extra) {
+      std::vector<std::string> args = window;
+      args.insert(args.end(), extra.begin(), extra.end());
+      return run_attnlab(args);
+    };
+    // Scripted: the token is made in the frame that presses G, taken back in the frame after Ctrl+Z.
+    auto r = run({"--frames", "6", "--actions", "generate,wait,undo,wait", "--frame-report", report});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    nlohmann::json j = nlohmann::json::parse(cli_test::read_all(dir / "frames.json"));
+    CHECK(j["live"] == false);
+    CHECK(j["width"] == 1024);
+    const nlohmann::json& frames = j["frames"];
+    REQUIRE(frames.size() == 6);
+    const long n = frames[0]["tokens"];
+    CHECK(n > 10);
+    const std::vector<long> tokens{n, n + 1, n + 1, n, n, n};
+    for (std::size_t f = 0; f < 6; ++f) {
+      CHECK(frames[f]["frame"] == f);
+      CHECK(frames[f]["ms"].get<double>() > 0);
+      CHECK(frames[f]["swap_ms"].get<double>() >= 0);
+      CHECK(frames[f]["tokens"] == tokens[f]);
+      CHECK(frames[f]["landed"] == (f == 1 || f == 3));
+      CHECK(frames[f]["generating"] == (f == 1 || f == 3));
+    }
+    // Live: the same report, the frames not waiting for the worker (how many frames see a token land
+    // depends on the machine, so only the report's shape is checked).
+    r = run({"--frames", "3", "--live", "--actions", "generate", "--frame-report", report});
+    REQUIRE_MESSAGE(r.status == 0, r.err);
+    j = nlohmann::json::parse(cli_test::read_all(dir / "frames.json"));
+    CHECK(j["live"] == true);
+    CHECK(j["frames"].size() == 3);
+    CHECK(j["frames"][1]["generating"] == true);
+    // Both need --frames: refused before the window opens, nothing written.
+    std::filesystem::remove(report);
+    for (const std::vector<std::string>& bad :
+         {std::vector<std::string>{"--frame-report", report}, std::vector<std::string>{"--live"}}) {
+      r = run(bad);
+      CHECK(r.status == 2);
+      CHECK(r.err.find("needs --frames N") != std::string::npos);
+      CHECK_FALSE(std::filesystem::exists(report));
+    }
   }
 }

@@ -6,13 +6,13 @@
 # desktop from web in its platform files only; core includes nothing the web build supplies.
 
 set(gui_layers
-  "platform platform_gl platform_desktop platform_web wheel layout layout_audit style"
+  "platform platform_gl platform_desktop platform_web wheel layout layout_audit frame_report style"
   "widgets plot heatmap_image labels background_job"
   "settings stage_motion"
   "settings_file model_source"
   "problem_builder export score_job generation_job model_cache"
   "model_views"
-  "app_state app_model_load"
+  "app_state app_model_load app_take_back"
   "knockouts"
   "app_actions app_grids"
   "app_generate"

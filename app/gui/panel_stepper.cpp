@@ -22,6 +22,7 @@
 #include "app/gui/widgets.hpp"
 #include "core/attention/query_view.hpp"
 #include "core/figure/axis_labels.hpp"
+#include "core/figure/figure_text.hpp"
 
 namespace attnlab::gui {
 namespace {
@@ -202,21 +203,40 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
   for (const Column& c : shown_columns) ImGui::TableSetupColumn(c.name);
   if (stage == Stage::output) ImGui::TableSetupColumn("‖w·v‖");
   ImGui::TableHeadersRow();
-  // A cell's text, checked against its column's room: a number in fewer digits before an ellipsis.
-  const auto cell = [](const std::string& text, std::optional<float> value = std::nullopt) {
-    ImGui::TableNextColumn();
+  // A cell's text, checked against its column's room: what does not fit ends in an ellipsis.
+  const auto put = [](const std::string& text) {
     const float room = ImGui::GetContentRegionAvail().x;
-    std::string shown = text;
-    if (value && text_width(shown) > room) shown = printed(std::abs(*value) < 1e-3f ? "%.0e" : "%.3g", *value);
-    shown = shorten(shown, room, [](const std::string& t) { return text_width(t); });
+    const std::string shown = shorten(text, room, [](const std::string& t) { return text_width(t); });
     ImGui::TextUnformatted(shown.c_str());
     if (shown != text && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
     audit_text("stepper.table.cell", shown, text_width(shown), room);
   };
-  // One number format per column, from its largest value.
+  const auto cell = [&put](const std::string& text) {
+    ImGui::TableNextColumn();
+    put(text);
+  };
+  // One number format per column, from its largest value, with fewer decimals for the whole column
+  // where it is too narrow for them (never "−42.3" a row above "38.098"); decided at the column's first
+  // cell, where its room is known.
   std::vector<float> largest;
   for (const Column& c : shown_columns)
     largest.push_back(largest_magnitude({c.values->data(), static_cast<std::size_t>(c.values->size())}));
+  if (stage == Stage::output) {
+    float most_norm = 0;
+    for (Index j = 0; j < view.contributions.rows(); ++j) most_norm = std::max(most_norm, view.contributions.row(j).norm());
+    largest.push_back(most_norm);
+  }
+  std::vector<int> decimals(largest.size(), -1);
+  const auto number = [&](std::size_t c, float v) {
+    ImGui::TableNextColumn();
+    if (decimals[c] < 0) {
+      const float room = ImGui::GetContentRegionAvail().x;
+      int d = column_decimals(largest[c]);
+      while (d > 0 && text_width(attnlab::format_value(-largest[c], d)) > room) --d;
+      decimals[c] = d;
+    }
+    put(largest[c] >= 1e5f || !std::isfinite(v) ? format_value(v, largest[c]) : attnlab::format_value(v, decimals[c]));
+  };
   ImGuiListClipper clipper;  // only the rows on screen: thousands of keys cost nothing
   clipper.Begin(static_cast<int>(p.lk()));
   while (clipper.Step()) {
@@ -226,10 +246,8 @@ void row_numbers(AppState& app, const QueryView& view, float most) {
         ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_HeaderHovered));
       cell(key_label(p, j));
       audit_item("stepper.table.row." + std::to_string(j));
-      for (std::size_t c = 0; c < shown_columns.size(); ++c)
-        cell(format_value((*shown_columns[c].values)(j), largest[c]), (*shown_columns[c].values)(j));
-      if (stage == Stage::output)
-        cell(format_value(view.contributions.row(j).norm()), view.contributions.row(j).norm());
+      for (std::size_t c = 0; c < shown_columns.size(); ++c) number(c, (*shown_columns[c].values)(j));
+      if (stage == Stage::output) number(shown_columns.size(), view.contributions.row(j).norm());
     }
   }
   ImGui::EndTable();

@@ -36,7 +36,11 @@ std::string format_value(float v) {
 
 std::string format_value(float v, float largest) {
   if (!std::isfinite(v) || largest >= 1e5f) return format_value(v);
-  return attnlab::format_value(v, largest < 100 ? 3 : largest < 1000 ? 1 : 0);
+  return attnlab::format_value(v, column_decimals(largest));
+}
+
+int column_decimals(float largest) {
+  return largest < 100 ? 3 : largest < 1000 ? 1 : 0;
 }
 
 float largest_magnitude(std::span<const float> values) {

@@ -51,6 +51,8 @@ std::string format_value(float v);  // "0.354", "-inf", "1.2e+04"
 // One rule for a column (or a statistic) whose largest magnitude is `largest`: three decimals below
 // 100, one below 1000, none below 10⁵, else every value in scientific form; never 0.001 beside 5.91e-04.
 std::string format_value(float v, float largest);
+// The decimals of that rule for a column whose largest magnitude (below 10⁵) is `largest`.
+int column_decimals(float largest);
 // The largest finite magnitude among `values`, for the rule above.
 float largest_magnitude(std::span<const float> values);
 

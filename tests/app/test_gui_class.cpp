@@ -112,6 +112,31 @@ TEST_SUITE("gui/class") {
     CHECK(fixed == 1);
   }
 
+  TEST_CASE("a column too narrow for three decimals drops them for every row, not for the wide numbers alone") {
+    // 1024 × 768 presenting: q·k's −24.1 and 122.1 do not fit in three decimals; the table once showed
+    // "-42.3" (a hyphen, one decimal) a row above "38.098".
+    const json report = layout_report({"--example", "induction", "--layer", "1", "--head", "2", "--stage", "weights",
+                                       "--query", "18", "--present", "--width", "1024", "--height", "768",
+                                       "--frames", "2"});
+    std::vector<std::string> cells;
+    for (const json& t : report["frames"][1]["texts"])
+      if (t["id"] == "stepper.table.cell") cells.push_back(t["text"]);
+    const std::size_t columns = 5;  // key, q·k, scaled, masked, weight
+    REQUIRE(cells.size() >= 2 * columns);
+    REQUIRE(cells.size() % columns == 0);
+    std::map<std::size_t, std::set<std::size_t>> decimals;  // column → the decimals its numbers have
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      const std::string& text = cells[i];
+      if (i % columns == 0 || text.find_first_of("0123456789") == std::string::npos) continue;
+      CHECK_MESSAGE(text.find('-') == std::string::npos, text);  // a minus sign, U+2212
+      const std::size_t point = text.find('.');
+      decimals[i % columns].insert(point == std::string::npos ? 0 : text.size() - point - 1);
+    }
+    REQUIRE(decimals.size() == columns - 1);
+    for (const auto& [column, seen] : decimals) CHECK_MESSAGE(seen.size() == 1, "column " << column);
+    CHECK(*decimals[1].begin() < 3);  // q·k had to give up decimals at this width
+  }
+
   TEST_CASE("weights all below 0.2 are stretched by default, and the colour bar says so") {
     const json report = random_weights_report();
     int said = 0;

@@ -116,10 +116,7 @@ bool start_step(AppState& app) {
 // sentence changed meanwhile.
 void land(AppState& app) {
   Generating& g = app.generating;
-  LoadedModel from = std::move(g.from);
-  LoadedModel result = std::move(g.result);
-  std::optional<PreparedView> prepared = std::move(g.prepared);
-  g.from = {}, g.result = {}, g.prepared.reset();
+  auto [from, result, prepared] = take_result(g);
   if (!g.error.empty()) {
     app.error = g.error;
     return stop(app, "");

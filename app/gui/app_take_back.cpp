@@ -43,10 +43,8 @@ bool take_back(AppState& app) {
 
 void land_take_back(AppState& app) {
   Generating& g = app.generating;
-  LoadedModel from = std::move(g.from);
-  LoadedModel result = std::move(g.result);
-  std::optional<PreparedView> prepared = std::move(g.prepared);
-  g.from = {}, g.result = {}, g.prepared.reset(), g.undoing = false;
+  auto [from, result, prepared] = take_result(g);
+  g.undoing = false;
   if (!g.error.empty()) {
     app.error = g.error;
     return;

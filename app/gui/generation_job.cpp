@@ -48,6 +48,12 @@ LoadedModel without_last(const LoadedModel& model, const Settings& settings, con
   return knock_out(out, settings);
 }
 
+StepResult take_result(Generating& g) {
+  StepResult r{std::move(g.from), std::move(g.result), std::move(g.prepared)};
+  g.from = {}, g.result = {}, g.prepared.reset();
+  return r;
+}
+
 void retire(Generating& g, LoadedModel old) {
   if (!platform::threads_available()) return;  // freed here
   g.retiring = std::jthread([old = std::move(old)]() mutable { old = {}; });

@@ -94,6 +94,14 @@ struct Generating {
   bool taking_back() const { return worker.joinable() && undoing; }
 };
 
+// What a finished step (or take-back) left in `g`, moved out: the model it started from, the one it
+// made and what the frame would build from that; the worker's fields are empty again.
+struct StepResult {
+  LoadedModel from, result;
+  std::optional<PreparedView> prepared;
+};
+StepResult take_result(Generating& g);
+
 // The token drawn after `model`'s pass (its knocked-out heads' pass when it has one) at the sampler's
 // step `step`.
 TokenDraw draw_next(const LoadedModel& model, const Sampling& sampling, std::uint64_t step);

@@ -172,11 +172,10 @@ PreparedView prepare_view(const Settings& settings, const LoadedModel& model, bo
     const Trace& t = *p.trace;
     const Matrix& m = t.stage(settings.stage);
     if (m.size() == 0) return p;
-    // The heatmap's texture as panel_heatmap.cpp paints it: grey from the masked stage on.
+    // The heatmap's texture as panel_heatmap.cpp paints it.
     PaintedStage& painted = p.painted.emplace();
-    const bool grey = settings.stage == Stage::masked || settings.stage == Stage::weights;
     painted.stage = settings.stage, painted.range = range_of(settings, t, settings.stage);
-    painted.pixels = paint(m, grey ? t.masked : m, painted.range, stage_table(settings.stage));
+    painted.pixels = paint_stage(m, t, settings.stage, painted.range, stage_table(settings.stage));
     painted.decimals = cell_decimals(settings.stage, m);
   }
   return p;

@@ -38,6 +38,11 @@ std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const Co
   return pixels;
 }
 
+std::vector<std::uint32_t> paint_stage(const Matrix& m, const Trace& t, Stage stage, const ColourRange& range,
+                                       const ColormapTable& table) {
+  return paint(m, greys_masked(stage) ? t.masked : m, range, table);
+}
+
 HeatmapImage::~HeatmapImage() {
   if (texture_) glDeleteTextures(1, &texture_);
 }

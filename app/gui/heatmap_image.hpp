@@ -32,6 +32,15 @@ struct PaintedStage {
 // (the masked stage for the masked and weights stages, m itself for the others) in the masked colour.
 std::vector<std::uint32_t> paint(const Matrix& m, const Matrix& masked, const ColourRange& range,
                                  const ColormapTable& table);
+// Whether `stage` shows masked cells in the masked grey: from the masked stage on; before it the
+// cells keep their colours (and are striped).
+inline bool greys_masked(Stage stage) {
+  return stage == Stage::masked || stage == Stage::weights;
+}
+// `m` shown at `stage` (its values, or the precision lab's error over them) as the heatmap paints it:
+// grey where `t` masks a cell when the stage greys them.
+std::vector<std::uint32_t> paint_stage(const Matrix& m, const Trace& t, Stage stage, const ColourRange& range,
+                                       const ColormapTable& table);
 
 class HeatmapImage {
  public:

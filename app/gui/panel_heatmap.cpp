@@ -367,7 +367,6 @@ Picture picture(AppState& app, HeatmapView& view) {
   }
   if (view.painted_generation != app.generation || view.painted_stage != stage || view.painted_range.hi != range.hi ||
       view.painted_range.lo != range.lo || view.painted_error != error) {
-    // Grey from the masked stage on; before it, the cells keep their colours (and are striped).
     // A generated token's texture comes painted from the worker when its stage and colours are these.
     PaintedStage& ready = app.painted;
     if (!error && ready.generation == app.generation && ready.stage == stage && ready.range.lo == range.lo &&
@@ -375,8 +374,7 @@ Picture picture(AppState& app, HeatmapView& view) {
       view.image.upload(ready.pixels, m.rows(), m.cols());
       view.decimals = ready.decimals;
     } else {
-      const bool grey = stage == Stage::masked || stage == Stage::weights;
-      view.image.upload(paint(m, grey ? t.masked : m, range, table), m.rows(), m.cols());
+      view.image.upload(paint_stage(m, t, stage, range, table), m.rows(), m.cols());
       // One number format for every cell, as the figures print them: "9" for whole scores, else "0.80".
       view.decimals = error ? 2 : cell_decimals(stage, m);
     }

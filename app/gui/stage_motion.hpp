@@ -45,7 +45,7 @@ void advance(StageMotion& m, double seconds);
 
 // Whether a cell of `stage` shows as masked: -inf in the masked stage, from the masked stage on.
 inline bool shows_masked(Stage stage, float masked) {
-  return (stage == Stage::masked || stage == Stage::weights) && masked == -INFINITY;
+  return greys_masked(stage) && masked == -INFINITY;
 }
 
 // One cell between two stages at eased progress e: `value` its number, `grey` how far it has faded to

@@ -108,7 +108,10 @@ bool start_step(AppState& app) {
   g.trace_on_worker = app.engine->backend().name() == "cpu";
   if (app.scripted) make_token(g);
   else if (!platform::threads_available()) begin_parts(g);
-  else g.worker = std::jthread([&g] { make_token(g); });
+  else g.worker = std::jthread([&g] {
+    g.hold.wait(true);
+    make_token(g);
+  });
   return true;
 }
 

@@ -33,7 +33,10 @@ bool take_back(AppState& app) {
   g.result = {}, g.prepared.reset(), g.error.clear(), g.finished = false;
   g.trace_on_worker = app.engine->backend().name() == "cpu";
   if (platform::threads_available() && !app.scripted) {
-    g.worker = std::jthread([&g] { make_run_without(g); });
+    g.worker = std::jthread([&g] {
+      g.hold.wait(true);
+      make_run_without(g);
+    });
     return true;
   }
   make_run_without(g);

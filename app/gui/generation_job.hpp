@@ -86,6 +86,8 @@ struct Generating {
   std::string error;
   std::atomic<bool> finished{false};
   std::atomic<bool> cancel{false};  // Cancel: no token after the one under way
+  // While true a worker's step waits before it begins: a test holds it to see the frames while it runs.
+  std::atomic<bool> hold{false};
   // The page's step, made a part at a time over frames (the desktop's runs whole on `worker`).
   std::unique_ptr<TokenParts> parts;
   std::jthread retiring;  // frees the run before the last token (app_generate.cpp)

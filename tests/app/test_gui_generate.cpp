@@ -212,11 +212,19 @@ TEST_SUITE("app/generate") {
       CHECK(app.heads.q.back().isApprox(fresh.heads.q.back(), 1e-5f));
     };
     const std::size_t prompt = app.model.run->tokens.ids.size();
+    // The worker's step is held until the frames have been seen going on without it.
+    const auto release = [&] {
+      g.hold = false;
+      g.hold.notify_all();
+      while (!g.finished) std::this_thread::yield();
+    };
+    g.hold = true;
     act(app, gui::Action::generate);
     follow();
     REQUIRE(g.worker.joinable());
+    CHECK_FALSE(g.finished);
     CHECK(app.model.run->tokens.ids.size() == prompt);  // the frames go on with the sentence they have
-    while (!g.finished) std::this_thread::yield();  // the worker's step, as the frames wait for it
+    release();
     const int changes = g.changes;
     follow();
     CHECK(g.changes == changes + 1);
@@ -226,12 +234,14 @@ TEST_SUITE("app/generate") {
     CHECK(gui::newest_row(app) == static_cast<Index>(prompt));
     check_fresh(app.settings.model_text);
     // Ctrl+Z: the worker drops the row; until it is done the sentence and the data stay, nothing loads.
+    g.hold = true;
     act(app, gui::Action::undo);
     follow();
     REQUIRE(g.taking_back());
+    CHECK_FALSE(g.finished);
     CHECK(app.model.run->tokens.ids.size() == prompt + 1);
     CHECK_FALSE(app.model_load.worker.joinable());
-    while (!g.finished) std::this_thread::yield();  // the worker's step, as the frames wait for it
+    release();
     follow();
     CHECK_FALSE(g.running());
     REQUIRE(app.model.run->tokens.ids.size() == prompt);

@@ -4,11 +4,9 @@
 // folder that does not load keeping the data it had.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <memory>
-#include <thread>
 
 #include "app/gui/app_actions.hpp"
 #include "app/gui/app_grids.hpp"
@@ -215,7 +213,7 @@ TEST_SUITE("app/model") {
     const Matrix kept = app.problem().q;
     app.settings.model_folder = kModel + "-missing";
     apply(app);  // starts the worker
-    for (int i = 0; i < 500 && app.model_loading(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    gui::wait_for_model(app, false);
     apply(app);
     CHECK(app.error.find("induction-missing") != std::string::npos);
     CHECK(app.problem().q == kept);
@@ -225,7 +223,7 @@ TEST_SUITE("app/model") {
     // A new sentence on the worker, then shown.
     app.settings.model_folder = kModel, app.settings.model_text = "abcabc";
     apply(app);
-    for (int i = 0; i < 500 && app.model_loading(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    gui::wait_for_model(app, false);
     apply(app);
     CHECK(app.error.empty());
     CHECK(app.problem().lq() == 6);

@@ -1,6 +1,7 @@
 #include "app/gui/app_grids.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 #include "app/gui/problem_builder.hpp"
@@ -51,28 +52,67 @@ const AppState::HeadGrid& head_grid(AppState& app) {
   return grid;
 }
 
-const AppState::ModelGrid& model_grid(AppState& app) {
+namespace {
+
+// The grid of the data now begins: what it is built from is kept until it is whole.
+void begin_model_grid(AppState& app) {
   auto& grid = app.model_grid;
-  if (grid.generation == app.generation) return grid;
-  constexpr Index most = 64;
+  auto& next = grid.next;
   const ModelRun* run = app.model.of(app.applied);
-  grid.layers = run ? run->model.config.layers : 0;
-  grid.heads = app.heads.heads();
-  grid.weights.clear(), grid.masked.clear();
-  Trace trace;
-  for (Index l = 0; l < grid.layers; ++l) {
-    Settings layer_settings = app.applied;  // each layer with its own mask and scale where the user kept them
-    layer_settings.layer = static_cast<int>(l);
-    follow_layer(layer_settings, app.applied.layer, app.model);
-    const HeadsProblem layer = build_heads(layer_settings, model_source(layer_settings, app.model));
-    for (Index h = 0; h < layer.heads(); ++h) {
-      app.engine->backend().compute(head_problem(layer, h), trace);
-      grid.weights.push_back(pooled(trace.weights, most));
-    }
-    grid.masked.push_back(pooled_mask(trace.masked, most));
+  next = {};
+  next.generation = app.generation;
+  next.settings = app.applied, next.model = app.model;
+  next.layers = run ? run->model.config.layers : 0;
+  next.heads = app.heads.heads();
+  // Another model's grid would show its layers under this one's names.
+  if (grid.layers != next.layers || grid.heads != next.heads) grid.weights.clear(), grid.masked.clear();
+}
+
+// The next head of the grid under way (its layer's problem built first when it is the layer's first).
+void model_grid_head(AppState& app) {
+  constexpr Index most = 64;
+  auto& next = app.model_grid.next;
+  if (next.head == 0) {
+    Settings layer_settings = next.settings;  // each layer with its own mask and scale where the user kept them
+    layer_settings.layer = static_cast<int>(next.layer);
+    follow_layer(layer_settings, next.settings.layer, next.model);
+    next.problem = build_heads(layer_settings, model_source(layer_settings, next.model));
   }
-  grid.generation = app.generation;
+  Trace trace;
+  app.engine->backend().compute(head_problem(next.problem, next.head), trace);
+  next.weights.push_back(pooled(trace.weights, most));
+  if (++next.head < next.problem.heads()) return;
+  next.masked.push_back(pooled_mask(trace.masked, most));
+  next.head = 0, ++next.layer;
+}
+
+}  // namespace
+
+const AppState::ModelGrid& model_grid(AppState& app, double budget_ms) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  auto& grid = app.model_grid;
+  auto& next = grid.next;
+  bool ran = false;
+  while (grid.generation != app.generation) {
+    if (next.generation < 0 || next.settings.model_folder != app.applied.model_folder) begin_model_grid(app);
+    while (next.layer < next.layers) {
+      if (ran && std::chrono::duration<double, std::milli>(Clock::now() - start).count() >= budget_ms) return grid;
+      model_grid_head(app);
+      ran = true;
+    }
+    grid.generation = next.generation;
+    grid.layers = next.layers, grid.heads = next.heads;
+    grid.weights = std::move(next.weights), grid.masked = std::move(next.masked);
+    retire(app.generating, std::move(next.model));  // it may hold the last of a run generation replaced
+    next = {};
+  }
   return grid;
+}
+
+std::pair<Index, Index> model_grid_progress(const AppState& app) {
+  const auto& next = app.model_grid.next;
+  return {next.layer, next.layers};
 }
 
 }  // namespace attnlab::gui

@@ -44,10 +44,20 @@ struct AppState {
     Matrix masked;                // -inf where the shared mask hides a whole block, else 0
   } grid;
   struct ModelGrid {  // a real model's layers × heads, for the model view
-    int generation = -1;
+    int generation = -1;          // of the data shown: a newer grid may be under way in `next`
     Index layers = 0, heads = 0;
     std::vector<Matrix> weights;  // layer ℓ, head h at ℓ·heads + h; block means when L is large
     std::vector<Matrix> masked;   // per layer (a sliding window differs by layer)
+    // The grid under way, built a head at a time over frames (app_grids.hpp) from the data as it was
+    // when it began: the settings and the model's pass.
+    struct Next {
+      int generation = -1;  // -1: none under way
+      Settings settings;
+      LoadedModel model;
+      Index layers = 0, heads = 0, layer = 0, head = 0;  // the next head to compute
+      HeadsProblem problem;                             // of `layer`
+      std::vector<Matrix> weights, masked;
+    } next;
   } model_grid;
   // Opens a backend by name ("auto", "cpu", "gpu") for this window, setting `why` when it had to
   // fall back to the CPU; the window provides it, since only it knows its GL context.

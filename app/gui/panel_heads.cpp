@@ -148,9 +148,17 @@ void grid(AppState& app, HeadsView& view, float height) {
 // The model view: every layer (rows) × every head (columns) of a real model, as BertViz draws it;
 // click one to step it in the stepper and heatmap.
 void model_view(AppState& app, HeadsView& view, float height) {
-  const AppState::ModelGrid& g = model_grid(app);
-  if (g.layers == 0 || g.weights.empty()) return;
-  if (view.model_painted_generation != app.generation || view.model_images.size() != g.weights.size()) {
+  // A frame's budget at a time on the window (the last whole grid drawn meanwhile), whole when scripted.
+  const AppState::ModelGrid& g = model_grid(app, app.scripted ? INFINITY : platform::frame_budget_ms());
+  const auto [layers_done, layers] = model_grid_progress(app);
+  const std::string progress =
+      printed("The model view follows the new data: layer %lld of %lld …", static_cast<long long>(layers_done + 1),
+              static_cast<long long>(layers));
+  if (g.layers == 0 || g.weights.empty()) {
+    if (layers > 0) wrapped_text("heads.text", progress);
+    return;
+  }
+  if (view.model_painted_generation != g.generation || view.model_images.size() != g.weights.size()) {
     view.model_images.resize(g.weights.size());
     for (std::size_t n = 0; n < g.weights.size(); ++n) {
       auto& image = view.model_images[n];
@@ -159,7 +167,7 @@ void model_view(AppState& app, HeadsView& view, float height) {
       image->upload(paint(w, g.masked[n / static_cast<std::size_t>(g.heads)], ColourRange{0, 1, false}, viridis()),
                     w.rows(), w.cols());
     }
-    view.model_painted_generation = app.generation;
+    view.model_painted_generation = g.generation;
   }
   const float line = ImGui::GetTextLineHeight();
   const float label_w = ImGui::CalcTextSize("layer 00").x + 8;
@@ -231,8 +239,9 @@ void model_view(AppState& app, HeadsView& view, float height) {
                   "The model view: every layer × every head, weights on [0, 1]. Outlined: layer %d, head %d, as "
                   "in the heatmap (click another; %s change the layer). Crossed: knocked out.",
                   app.applied.layer, app.applied.head, layer_keys.c_str());
-  wrapped_text("heads.text", help);
-  audit_text("heads.model_help", help, 0, 0);
+  const std::string& shown = g.generation == app.generation ? help : progress;
+  wrapped_text("heads.text", shown);
+  audit_text("heads.model_help", shown, 0, 0);
   ImGui::PopStyleColor();
   knockout_controls(app);
   draw_next_tokens(app);

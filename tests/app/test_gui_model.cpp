@@ -230,6 +230,66 @@ TEST_SUITE("app/model") {
     CHECK(app.problem().query_tokens.at(3) == "a");
   }
 
+  TEST_CASE("the model view follows a change a head at a time within the frame's budget, the last whole grid shown meanwhile") {
+    gui::AppState app;
+    start_on(app, kModel, kText);
+    const std::vector<Matrix> causal = gui::model_grid(app).weights;  // no budget: whole at once
+    const Index layers = 2, heads = 4;
+    REQUIRE(causal.size() == static_cast<std::size_t>(layers * heads));
+    // What a window opened on the new settings shows: the grid the frames must end on.
+    const auto whole = [&](const std::string& mask) {
+      gui::AppState fresh;
+      start_on(fresh, kModel, kText);
+      fresh.settings.mask = mask;
+      apply(fresh);
+      return gui::model_grid(fresh).weights;
+    };
+    const std::vector<Matrix> open = whole("none");
+    REQUIRE(open != causal);
+    const auto change_mask = [&](const std::string& mask) {
+      const int before = app.generation;
+      app.settings.mask = mask;
+      apply(app);
+      REQUIRE(app.generation != before);
+    };
+    // A budget of 0: one head a frame. The frames before the last draw the grid they had, whole.
+    const auto frames = [&](int count, const std::vector<Matrix>& shown, int shown_generation, int done = 0) {
+      for (int frame = 0; frame < count; ++frame) {
+        const gui::AppState::ModelGrid& g = gui::model_grid(app, 0);
+        CHECK(g.generation == shown_generation);
+        CHECK(g.weights == shown);
+        CHECK(gui::model_grid_progress(app) == std::pair<Index, Index>{(done + frame + 1) / heads, layers});
+      }
+    };
+    const int causal_generation = app.model_grid.generation;
+    change_mask("none");
+    frames(layers * heads - 1, causal, causal_generation);
+    const gui::AppState::ModelGrid& done = gui::model_grid(app, 0);
+    CHECK(done.generation == app.generation);
+    CHECK(done.weights == open);
+    CHECK(gui::model_grid_progress(app).second == 0);  // nothing under way
+    // A change while one is under way: that grid is finished and shown first (changes that come faster
+    // than a grid, tokens generated or a slider dragged, still show), then the newest one is built.
+    const int open_generation = app.generation;
+    change_mask("causal");
+    const int causal_again = app.generation;
+    frames(3, open, open_generation);
+    change_mask("window:2");
+    frames(layers * heads - 4, open, open_generation, 3);
+    const gui::AppState::ModelGrid& finished = gui::model_grid(app, 0);  // its last head
+    CHECK(finished.generation == causal_again);
+    CHECK(finished.weights == causal);
+    CHECK(gui::model_grid_progress(app) == std::pair<Index, Index>{0, layers});  // the window's begun
+    frames(layers * heads - 1, causal, causal_again);
+    CHECK(gui::model_grid(app, 0).weights == whole("window:2"));
+    // Without a budget (a scripted run, export) the grid returned is the data's now, whatever was under way.
+    change_mask("none");
+    gui::model_grid(app, 0);
+    change_mask("causal");
+    CHECK(gui::model_grid(app).generation == app.generation);
+    CHECK(gui::model_grid(app).weights == causal);
+  }
+
   TEST_CASE("a layer brings its own sliding window and scale, and a mask the user chose stays") {
     cli_test::TempDir dir;
     // Qwen2 sliding over 3 keys from layer 1 on: layer 0 is causal.

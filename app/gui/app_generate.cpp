@@ -1,12 +1,12 @@
 #include "app/gui/app_generate.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <exception>
 
 #include <nlohmann/json.hpp>
 
 #include "app/gui/app_actions.hpp"
+#include "app/gui/frame_budget.hpp"
 #include "app/gui/platform.hpp"
 
 namespace attnlab::gui {
@@ -143,17 +143,11 @@ void land(AppState& app) {
   if (is_end_of_text(app.model.run->model.config, g.draw.id)) stop(app, "the model wrote its end-of-text token");
 }
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
 // The page's token under way, a part (a layer, then the logits) at a time while the frame's budget
 // lasts, with one part at least in each frame, so that a long run never holds a frame for a whole
 // token. Cancel or a changed sentence drops it between parts (the model shown never had its rows).
 // True once the token has landed or been dropped; false while parts are left for the next frame.
-bool make_parts(AppState& app, Clock::time_point frame_start, bool& ran_part) {
+bool make_parts(AppState& app, FrameBudget& budget) {
   Generating& g = app.generating;
   const auto drop = [&](const std::string& why) {
     g.parts.reset(), g.from = {};
@@ -163,18 +157,9 @@ bool make_parts(AppState& app, Clock::time_point frame_start, bool& ran_part) {
   if (g.cancel)
     return drop("generation stopped after " + std::to_string(g.made) + " of " + std::to_string(g.asked) + " tokens");
   if (app.model.run != g.from.run) return drop("generation stopped: the sentence changed");
-  const double budget = platform::frame_budget_ms();
   bool through = false;
   try {
-    double part_ms = 0;
-    // The next part is started only when one as long as the last still ends within the budget (before
-    // it: a page's clock may step in 0.1 ms, so a budget of 0 is one part a frame however quick).
-    while (!through && (!ran_part || ms_since(frame_start) + part_ms < budget)) {
-      const Clock::time_point start = Clock::now();
-      through = g.parts->next();
-      ran_part = true;
-      part_ms = ms_since(start);
-    }
+    while (!through && budget.room()) budget.run([&] { through = g.parts->next(); });
     if (through) g.result = g.parts->finish(g.from, g.settings);
   } catch (const std::exception& e) {
     g.error = e.what();
@@ -202,8 +187,7 @@ void show_state(const AppState& app) {
 
 void follow_generation(AppState& app) {
   Generating& g = app.generating;
-  const Clock::time_point frame_start = Clock::now();
-  bool ran_part = false;
+  FrameBudget budget(platform::frame_budget_ms());
   if (g.worker.joinable()) {
     if (!g.finished) return;  // the frames go on with the sentence they have
     g.worker.join();
@@ -211,11 +195,11 @@ void follow_generation(AppState& app) {
     if (g.undoing) land_take_back(app);
     else land(app);
   }
-  if (!g.parts || make_parts(app, frame_start, ran_part)) {
+  if (!g.parts || make_parts(app, budget)) {
     while (g.wanted > 0 && start_step(app) && !g.worker.joinable()) {
       // A page's token runs while the frame's budget lasts, then the next frames go on with it.
       if (g.parts) {
-        if (!make_parts(app, frame_start, ran_part)) break;
+        if (!make_parts(app, budget)) break;
         continue;
       }
       land(app);  // made on this thread: a scripted run makes them all

@@ -1,9 +1,9 @@
 #include "app/gui/app_grids.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
+#include "app/gui/frame_budget.hpp"
 #include "app/gui/problem_builder.hpp"
 
 namespace attnlab::gui {
@@ -89,17 +89,14 @@ void model_grid_head(AppState& app) {
 }  // namespace
 
 const AppState::ModelGrid& model_grid(AppState& app, double budget_ms) {
-  using Clock = std::chrono::steady_clock;
-  const Clock::time_point start = Clock::now();
+  FrameBudget budget(budget_ms);
   auto& grid = app.model_grid;
   auto& next = grid.next;
-  bool ran = false;
   while (grid.generation != app.generation) {
     if (next.generation < 0 || next.settings.model_folder != app.applied.model_folder) begin_model_grid(app);
     while (next.layer < next.layers) {
-      if (ran && std::chrono::duration<double, std::milli>(Clock::now() - start).count() >= budget_ms) return grid;
-      model_grid_head(app);
-      ran = true;
+      if (!budget.room()) return grid;
+      budget.run([&] { model_grid_head(app); });
     }
     grid.generation = next.generation;
     grid.layers = next.layers, grid.heads = next.heads;

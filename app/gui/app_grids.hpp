@@ -14,7 +14,7 @@ const AppState::HeadGrid& head_grid(AppState& app);
 // A real model's every layer × every head, from the forward pass already run: the layer's problem is
 // built for each (no forward pass) with the settings' mask and scale, each head computed once per
 // change. At 1,000 tokens GPT-2's 144 heads take most of a second, so after a change the grid is
-// built a head at a time for about `budget_ms` a call (one head at least), the last whole grid
+// built a head at a time within `budget_ms` a call (frame_budget.hpp's rule), the last whole grid
 // returned meanwhile (empty at first; its generation tells). A grid under way is finished before the
 // next change's begins (unless the model changed), so that changes faster than a grid (tokens
 // generated, a slider dragged) still show. Call only while the model is the applied source.

@@ -6,7 +6,7 @@
 # desktop from web in its platform files only; core includes nothing the web build supplies.
 
 set(gui_layers
-  "platform platform_gl platform_desktop platform_web wheel layout layout_audit frame_report style"
+  "platform platform_gl platform_desktop platform_web wheel layout layout_audit frame_budget frame_report style"
   "widgets plot heatmap_image labels background_job"
   "settings stage_motion"
   "settings_file model_source"

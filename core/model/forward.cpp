@@ -114,6 +114,16 @@ void append_rows(Matrix& m, const Matrix& x) {
 }
 
 // The residual stream entering layer 0 for positions [first, first + ids): token and position embeddings.
+// Rows past `length` dropped: a token taken back, or the rows of a run that did not finish.
+void keep_rows(Matrix& m, Index length) {
+  if (m.rows() > length) m.conservativeResize(length, Eigen::NoChange);
+}
+
+// A layer's q, k and v (and before a QK-norm) with their rows past `length` dropped.
+void keep_rows(LayerQKV& layer, Index length) {
+  for (Matrix* m : {&layer.q, &layer.k, &layer.v, &layer.q_raw, &layer.k_raw}) keep_rows(*m, length);
+}
+
 Matrix embed(const Model& model, const std::vector<std::int64_t>& ids, Index first) {
   const ModelConfig& c = model.config;
   Matrix x(static_cast<Index>(ids.size()), c.hidden);
@@ -182,13 +192,9 @@ void LayerRun::start(Matrix x) {
 LayerRun::~LayerRun() {
   if (finished_) return;
   // The rows this run appended, in the layers it ran: a layer's rows past `offset_` are its own.
-  const auto cut = [this](Matrix& m) {
-    if (m.rows() > offset_) m.conservativeResize(offset_, Eigen::NoChange);
-  };
   for (Index l = from_; l < layer_; ++l) {
-    LayerQKV& layer = pass_->layers[static_cast<std::size_t>(l)];
-    for (Matrix* m : {&layer.q, &layer.k, &layer.v, &layer.q_raw, &layer.k_raw}) cut(*m);
-    if (options_.keep_inputs) cut(pass_->inputs[static_cast<std::size_t>(l)]);
+    keep_rows(pass_->layers[static_cast<std::size_t>(l)], offset_);
+    if (options_.keep_inputs) keep_rows(pass_->inputs[static_cast<std::size_t>(l)], offset_);
   }
 }
 
@@ -239,12 +245,8 @@ void LayerRun::logits() {
 }
 
 void drop_last_tokens(ForwardPass& pass, Index length) {
-  const auto cut = [length](Matrix& m) {
-    if (m.rows() > length) m.conservativeResize(length, Eigen::NoChange);
-  };
-  for (LayerQKV& layer : pass.layers)
-    for (Matrix* m : {&layer.q, &layer.k, &layer.v, &layer.q_raw, &layer.k_raw}) cut(*m);
-  for (Matrix& input : pass.inputs) cut(input);
+  for (LayerQKV& layer : pass.layers) keep_rows(layer, length);
+  for (Matrix& input : pass.inputs) keep_rows(input, length);
 }
 
 ForwardPass ablated_forward(const Model& model, const ForwardPass& before, const Ablation& ablation,
